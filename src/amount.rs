@@ -1,0 +1,348 @@
+//! Cell value → exact amount.
+//!
+//! The only place where a binary float is touched: a float cell becomes a
+//! decimal through its shortest round-trip text (`324.82999999999998` is the
+//! double nearest 324.83, whose shortest text is `324.83`), then is rounded to
+//! two decimals. Everything past this module is `Decimal`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::text::norm;
+use crate::workbook::CellValue;
+
+/// The unit a table displays its amounts in (`单位：万元` / `单位：元`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Unit {
+    /// 元
+    #[serde(rename = "元")]
+    Yuan,
+    /// 万元 (10,000 元)
+    #[serde(rename = "万元")]
+    #[default]
+    Wan,
+}
+
+impl Unit {
+    /// How many 元 one displayed unit is.
+    pub fn factor(self) -> Decimal {
+        match self {
+            Unit::Yuan => Decimal::ONE,
+            Unit::Wan => Decimal::from(10_000),
+        }
+    }
+
+    /// Reads the unit from a label such as `万元`, `单位：元`, `金额单位:万元`.
+    /// Returns `None` for anything else (千元, a department name after `部门/单位：`).
+    pub fn from_label(text: &str) -> Option<Unit> {
+        let t = norm(text);
+        let t = t.trim_start_matches(['(', '[']);
+        if t.starts_with("万元") {
+            Some(Unit::Wan)
+        } else if t.starts_with('元') {
+            Some(Unit::Yuan)
+        } else {
+            None
+        }
+    }
+
+    /// Finds `单位：X` in a cell text and reads X. `Some(Err(x))` when a unit
+    /// is declared but is neither 元 nor 万元.
+    pub fn declared_in(text: &str) -> Option<Result<Unit, String>> {
+        let t = norm(text);
+        let mut rest = t.as_str();
+        while let Some(i) = rest.find("单位:") {
+            let before = &rest[..i];
+            let after = &rest[i + "单位:".len()..];
+            // `部门/单位：` and `预算单位：` name an organization, not a unit.
+            if !(before.ends_with('/') || before.ends_with("部门") || before.ends_with("预算")) {
+                let word: String = after.chars().take_while(|c| !matches!(c, ')' | ',' | ';')).collect();
+                return Some(Unit::from_label(&word).ok_or(word));
+            }
+            rest = after;
+        }
+        None
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Yuan => "元",
+            Unit::Wan => "万元",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How the cell held the amount. Reconciliation reports text numbers
+/// (S.text_number); blank and dash both mean zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CellForm {
+    #[default]
+    Number,
+    Text,
+    Blank,
+    Dash,
+}
+
+impl CellForm {
+    pub fn is_number(&self) -> bool {
+        *self == CellForm::Number
+    }
+}
+
+/// A cell read as an amount in the table's display unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedAmount {
+    /// Two decimals, in the display unit.
+    pub value: Decimal,
+    pub form: CellForm,
+    /// Set when rounding to two decimals changed the stored value by more
+    /// than float noise (e.g. 324.8349 → 324.83): the original text.
+    pub rounded_from: Option<String>,
+}
+
+/// Why a cell is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAnAmount(pub String);
+
+impl fmt::Display for NotAnAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "不是金额：{}", self.0)
+    }
+}
+
+/// A change by rounding that is larger than this (in the display unit) is
+/// reported; below it is the float's own noise.
+fn noise() -> Decimal {
+    Decimal::new(1, 6)
+}
+
+fn round2(d: Decimal) -> Decimal {
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
+}
+
+/// Shortest round-trip text of a float, as a decimal.
+pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    let s = format!("{f}");
+    Decimal::from_str(&s)
+        .ok()
+        .or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok())
+}
+
+fn finish(exact: Decimal, form: CellForm, original: impl FnOnce() -> String) -> ParsedAmount {
+    let value = round2(exact);
+    let rounded_from = ((exact - value).abs() > noise()).then(original);
+    ParsedAmount {
+        value,
+        form,
+        rounded_from,
+    }
+}
+
+/// Parses a text amount: `3,248,300.00`, `－`, `—`, ` 12.5 `, `-3.00`.
+pub fn parse_text_amount(s: &str) -> Result<ParsedAmount, NotAnAmount> {
+    let t: String = norm(s).chars().filter(|c| !matches!(c, ',' | '、')).collect();
+    if t.is_empty() {
+        return Ok(ParsedAmount {
+            value: round2(Decimal::ZERO),
+            form: CellForm::Blank,
+            rounded_from: None,
+        });
+    }
+    if matches!(t.as_str(), "-" | "—" | "–" | "——" | "--" | "−") {
+        return Ok(ParsedAmount {
+            value: round2(Decimal::ZERO),
+            form: CellForm::Dash,
+            rounded_from: None,
+        });
+    }
+    let t = t.trim_start_matches('+');
+    let (neg, body) = match t.strip_prefix(['-', '−']) {
+        Some(b) => (true, b),
+        None => match t.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {
+            Some(b) => (true, b),
+            None => (false, t),
+        },
+    };
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(NotAnAmount(s.to_string()));
+    }
+    let d = Decimal::from_str(body).map_err(|_| NotAnAmount(s.to_string()))?;
+    let d = if neg { -d } else { d };
+    Ok(finish(d, CellForm::Text, || s.trim().to_string()))
+}
+
+/// Parses any cell as an amount. Blank and dashes are zero.
+///
+/// # Errors
+/// [`NotAnAmount`] for text that is not a number, booleans, dates and errors.
+///
+/// # Examples
+/// ```
+/// use yusuan::amount::parse_amount;
+/// use yusuan::workbook::CellValue;
+/// let a = parse_amount(&CellValue::Number(324.82999999999998)).unwrap();
+/// assert_eq!(a.value.to_string(), "324.83");
+/// assert!(a.rounded_from.is_none());
+/// ```
+pub fn parse_amount(cell: &CellValue) -> Result<ParsedAmount, NotAnAmount> {
+    match cell {
+        CellValue::Empty => parse_text_amount(""),
+        CellValue::Number(f) => {
+            let d = decimal_from_f64(*f).ok_or_else(|| NotAnAmount(f.to_string()))?;
+            Ok(finish(d, CellForm::Number, || format!("{f}")))
+        }
+        CellValue::Int(i) => Ok(finish(Decimal::from(*i), CellForm::Number, String::new)),
+        CellValue::Text(s) => parse_text_amount(s),
+        CellValue::Bool(b) => Err(NotAnAmount(b.to_string())),
+        CellValue::Other(s) => Err(NotAnAmount(s.clone())),
+    }
+}
+
+/// Parses a share or rate: text `97.95%` or `100%` gives percent points; a
+/// number cell is a fraction (Excel keeps 97.95% as 0.9795). Result in
+/// percent points, two decimals.
+///
+/// # Errors
+/// [`NotAnAmount`] when the cell holds anything else.
+pub fn parse_percent(cell: &CellValue) -> Result<Option<Decimal>, NotAnAmount> {
+    match cell {
+        CellValue::Empty => Ok(None),
+        CellValue::Number(_) | CellValue::Int(_) => {
+            let p = parse_amount(cell)?;
+            // The fraction has more than two decimals; read it exactly.
+            let exact = match cell {
+                CellValue::Number(f) => decimal_from_f64(*f).unwrap_or(p.value),
+                _ => p.value,
+            };
+            Ok(Some(round2(exact * Decimal::ONE_HUNDRED)))
+        }
+        CellValue::Text(s) => {
+            let t = norm(s);
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let body = t.strip_suffix('%').unwrap_or(&t);
+            let p = parse_text_amount(body).map_err(|_| NotAnAmount(s.clone()))?;
+            Ok(Some(p.value))
+        }
+        other => Err(NotAnAmount(format!("{other:?}"))),
+    }
+}
+
+/// Converts a display-unit value to 元 with two decimals.
+pub fn to_yuan(value: Decimal, unit: Unit) -> Decimal {
+    round2(value * unit.factor())
+}
+
+/// Formats a 元 amount in a display unit, two decimals.
+pub fn from_yuan(yuan: Decimal, unit: Unit) -> Decimal {
+    round2(yuan / unit.factor())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn float_noise_becomes_the_printed_figure() {
+        let a = parse_amount(&CellValue::Number(324.82999999999998)).unwrap();
+        assert_eq!(a.value, d("324.83"));
+        assert_eq!(a.value.to_string(), "324.83");
+        assert_eq!(a.form, CellForm::Number);
+        assert_eq!(a.rounded_from, None);
+        let b = parse_amount(&CellValue::Number(0.1 + 0.2)).unwrap();
+        assert_eq!(b.value.to_string(), "0.30");
+        assert_eq!(b.rounded_from, None, "0.30000000000000004 is float noise");
+    }
+
+    #[test]
+    fn real_rounding_is_reported() {
+        let a = parse_amount(&CellValue::Number(324.8349)).unwrap();
+        assert_eq!(a.value, d("324.83"));
+        assert_eq!(a.rounded_from.as_deref(), Some("324.8349"));
+        let b = parse_amount(&CellValue::Number(0.005)).unwrap();
+        assert_eq!(b.value.to_string(), "0.01", "half away from zero");
+    }
+
+    #[test]
+    fn text_numbers_with_separators() {
+        let a = parse_amount(&CellValue::Text("3,248,300.00".into())).unwrap();
+        assert_eq!(a.value, d("3248300.00"));
+        assert_eq!(a.form, CellForm::Text);
+        let b = parse_amount(&CellValue::Text(" ３２４．８３ ".into())).unwrap();
+        assert_eq!(b.value, d("324.83"), "full-width digits");
+        let c = parse_amount(&CellValue::Text("-6.67".into())).unwrap();
+        assert_eq!(c.value, d("-6.67"));
+    }
+
+    #[test]
+    fn dashes_and_blanks_are_zero() {
+        for s in ["-", "—", "－", "——", ""] {
+            let a = parse_amount(&CellValue::Text(s.into())).unwrap();
+            assert!(a.value.is_zero(), "{s:?}");
+            assert!(matches!(a.form, CellForm::Dash | CellForm::Blank), "{s:?}");
+        }
+        let e = parse_amount(&CellValue::Empty).unwrap();
+        assert_eq!(e.form, CellForm::Blank);
+        assert_eq!(e.value.to_string(), "0.00");
+    }
+
+    #[test]
+    fn words_are_not_amounts() {
+        assert!(parse_amount(&CellValue::Text("无".into())).is_err());
+        assert!(parse_amount(&CellValue::Text("1.2.3".into())).is_err());
+        assert!(parse_amount(&CellValue::Bool(true)).is_err());
+    }
+
+    #[test]
+    fn integers_and_large_values() {
+        assert_eq!(parse_amount(&CellValue::Int(28700)).unwrap().value.to_string(), "28700.00");
+        let a = parse_amount(&CellValue::Number(301600.0)).unwrap();
+        assert_eq!(a.value.to_string(), "301600.00");
+    }
+
+    #[test]
+    fn units_convert_to_yuan_exactly() {
+        assert_eq!(to_yuan(d("324.83"), Unit::Wan).to_string(), "3248300.00");
+        assert_eq!(to_yuan(d("0.05"), Unit::Wan).to_string(), "500.00");
+        assert_eq!(to_yuan(d("28700.00"), Unit::Yuan).to_string(), "28700.00");
+        assert_eq!(from_yuan(d("3248300.00"), Unit::Wan).to_string(), "324.83");
+    }
+
+    #[test]
+    fn unit_declarations() {
+        assert_eq!(Unit::declared_in("单位：万元"), Some(Ok(Unit::Wan)));
+        assert_eq!(Unit::declared_in("单位:元"), Some(Ok(Unit::Yuan)));
+        assert_eq!(Unit::declared_in("金额单位：万元"), Some(Ok(Unit::Wan)));
+        assert_eq!(Unit::declared_in("当年预算收支(单位：万元)"), Some(Ok(Unit::Wan)));
+        assert_eq!(Unit::declared_in("部门/单位：武汉市硚口区企业服务中心"), None);
+        assert_eq!(Unit::declared_in("单位：千元"), Some(Err("千元".into())));
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(parse_percent(&CellValue::Text("97.95%".into())).unwrap(), Some(d("97.95")));
+        assert_eq!(parse_percent(&CellValue::Text("100%".into())).unwrap(), Some(d("100.00")));
+        assert_eq!(parse_percent(&CellValue::Number(0.9795)).unwrap(), Some(d("97.95")));
+        assert_eq!(parse_percent(&CellValue::Empty).unwrap(), None);
+    }
+}

@@ -1,0 +1,228 @@
+//! Forms (表11 部门整体支出绩效目标表, 表12 项目支出绩效目标表): labelled
+//! fields, and small blocks found by their own header words.
+
+use std::collections::BTreeMap;
+
+use super::header::{find_header, HeaderMatch};
+use super::Ctx;
+use crate::amount::{parse_amount, parse_percent, to_yuan, CellForm, Unit};
+use crate::model::{Diagnostic, Form, FormBlock, FormValue, Severity, Text};
+use crate::template::{BlockSpec, FieldKind, Role};
+use crate::text::{clean, norm};
+use crate::workbook::CellValue;
+
+fn label_text(cell: &CellValue) -> String {
+    let t = norm(&cell.as_text());
+    t.trim_end_matches(':').to_string()
+}
+
+/// Every header band of every block, each band given to the block that
+/// matches most of its columns.
+fn find_bands(ctx: &Ctx) -> Vec<(usize, HeaderMatch)> {
+    let sheet = ctx.sheet;
+    let mut bands: Vec<(usize, HeaderMatch)> = Vec::new();
+    for (bi, b) in ctx.spec.blocks.iter().enumerate() {
+        let mut from = 0;
+        while let Some(hm) = find_header(sheet, &b.columns, from, sheet.height()) {
+            from = hm.last_row + 1;
+            bands.push((bi, hm));
+        }
+    }
+    let overlaps = |a: &HeaderMatch, b: &HeaderMatch| a.first_row <= b.last_row && b.first_row <= a.last_row;
+    let mut kept: Vec<(usize, HeaderMatch)> = Vec::new();
+    for (bi, hm) in bands {
+        match kept.iter().position(|(_, k)| overlaps(k, &hm)) {
+            Some(i) if hm.found() > kept[i].1.found() => kept[i] = (bi, hm),
+            Some(_) => {}
+            None => kept.push((bi, hm)),
+        }
+    }
+    kept.sort_by_key(|(_, hm)| hm.first_row);
+    // A block that occurs once keeps its first band.
+    let mut seen = vec![false; ctx.spec.blocks.len()];
+    kept.retain(|(bi, _)| {
+        let first = !seen[*bi];
+        seen[*bi] = true;
+        first || ctx.spec.blocks[*bi].repeat
+    });
+    kept
+}
+
+pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
+    let sheet = ctx.sheet;
+    let bands = find_bands(ctx);
+    let unit_search = bands.first().map_or(super::locate::TITLE_ROWS, |(_, hm)| hm.last_row + 1);
+    let (unit, unit_cell) = ctx.unit(unit_search, diags);
+
+    let field_labels: Vec<String> = ctx
+        .spec
+        .fields
+        .iter()
+        .flat_map(|f| f.labels.iter().map(|l| norm(l)))
+        .collect();
+    let is_field_row = |r: u32| {
+        sheet
+            .row(r)
+            .iter()
+            .any(|c| !c.is_empty() && field_labels.contains(&label_text(c)))
+    };
+
+    let mut fields = BTreeMap::new();
+    let mut last_used = 0;
+    for f in &ctx.spec.fields {
+        let labels: Vec<String> = f.labels.iter().map(|l| norm(l)).collect();
+        let found = (0..sheet.height()).find_map(|r| {
+            sheet
+                .row(r)
+                .iter()
+                .position(|c| !c.is_empty() && labels.contains(&label_text(c)))
+                .map(|c| (r, c as u32))
+        });
+        let Some((r, c)) = found else { continue };
+        let right = (c + 1..sheet.row(r).len() as u32).find(|&x| !sheet.get(r, x).is_empty());
+        let (vr, vc) = match right {
+            Some(x) => (r, x),
+            None if !sheet.get(r + 1, c).is_empty() && !is_field_row(r + 1) => (r + 1, c),
+            None => continue,
+        };
+        last_used = last_used.max(vr);
+        let value = match f.kind {
+            FieldKind::Amount => match ctx.amount(vr, vc, unit, diags) {
+                Some(a) => FormValue::Amount(a),
+                None => continue,
+            },
+            FieldKind::Text => FormValue::Text(Text {
+                text: clean(&sheet.get(vr, vc).as_text()),
+                cell: sheet.cell_ref(vr, vc),
+            }),
+        };
+        fields.insert(f.key.clone(), value);
+    }
+
+    let mut blocks = Vec::new();
+    for (i, (bi, hm)) in bands.iter().enumerate() {
+        let spec = &ctx.spec.blocks[*bi];
+        let end = bands.get(i + 1).map_or(sheet.height(), |(_, n)| n.first_row);
+        let (block, used) = read_block(ctx, spec, hm, end, unit, &is_field_row, diags);
+        last_used = last_used.max(used);
+        blocks.push(block);
+    }
+    Form {
+        meta: ctx.meta(None, last_used, unit, unit_cell, vec![]),
+        fields,
+        blocks,
+    }
+}
+
+fn read_block(
+    ctx: &Ctx,
+    spec: &BlockSpec,
+    hm: &HeaderMatch,
+    end: u32,
+    unit: Unit,
+    is_field_row: &dyn Fn(u32) -> bool,
+    diags: &mut Vec<Diagnostic>,
+) -> (FormBlock, u32) {
+    let sheet = ctx.sheet;
+    let cols: Vec<(usize, u32)> = spec
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, _)| hm.cols[i].map(|c| (i, c)))
+        .collect();
+    let key_col = hm.col(&spec.columns, &spec.row_key);
+    let mut rows = Vec::new();
+    let mut last = hm.last_row;
+    for r in hm.last_row + 1..end {
+        if sheet.is_blank_row(r) || is_field_row(r) {
+            break;
+        }
+        let Some(kc) = key_col else { break };
+        if sheet.down(r, kc).is_empty() {
+            break;
+        }
+        // A section title spanning the block's columns ends it.
+        if let Some(m) = sheet.merge_at(r, kc) {
+            if m.last_col > m.first_col && cols.iter().any(|(_, c)| *c != kc && (m.first_col..=m.last_col).contains(c)) {
+                break;
+            }
+        }
+        let filled = cols.iter().filter(|(_, c)| !sheet.down(r, *c).is_empty()).count();
+        if filled == 1 && cols.len() >= 3 && sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1 {
+            break;
+        }
+        let mut row = BTreeMap::new();
+        for (i, c) in &cols {
+            let cell = sheet.down(r, *c);
+            if cell.is_empty() {
+                continue;
+            }
+            let col = &spec.columns[*i];
+            // A merged value carried down is read from its own cell.
+            let (sr, sc) = match sheet.merge_at(r, *c) {
+                Some(m) => (m.first_row, m.first_col),
+                None => (r, *c),
+            };
+            let at = sheet.cell_ref(sr, sc);
+            let value = match col.role {
+                Role::Amount => ctx.amount(sr, sc, unit, diags).map(FormValue::Amount),
+                Role::Percent => match parse_percent(cell) {
+                    Ok(Some(p)) => Some(FormValue::Percent { percent: p, cell: at }),
+                    Ok(None) => None,
+                    Err(e) => {
+                        diags.push(ctx.diag("I.not_amount", Severity::Error, format!("{at} 应为百分比，{e}"), vec![at.clone()]));
+                        None
+                    }
+                },
+                Role::Value => match parse_amount(cell) {
+                    Ok(p) if p.form != CellForm::Blank => Some(FormValue::Amount(crate::model::Amount {
+                        yuan: to_yuan(p.value, unit),
+                        cell: at,
+                        form: p.form,
+                    })),
+                    _ => Some(FormValue::Text(Text { text: clean(&cell.as_text()), cell: at })),
+                },
+                _ => Some(FormValue::Text(Text { text: clean(&cell.as_text()), cell: at })),
+            };
+            if let Some(v) = value {
+                row.insert(col.key.clone(), v);
+            }
+        }
+        rows.push(row);
+        last = r;
+    }
+    let title = spec.repeat.then(|| block_title(ctx, hm.first_row)).flatten();
+    let columns = spec
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| hm.cols[i].map(|_| (c.key.clone(), hm.headers[i].clone())))
+        .collect();
+    (
+        FormBlock {
+            key: spec.key.clone(),
+            title,
+            columns,
+            rows,
+        },
+        last,
+    )
+}
+
+/// The line just above a block: the goal its indicators measure.
+fn block_title(ctx: &Ctx, first_row: u32) -> Option<Text> {
+    let sheet = ctx.sheet;
+    let r = (first_row.saturating_sub(2)..first_row).rev().find(|&r| !sheet.is_blank_row(r))?;
+    let cells: Vec<(u32, String)> = sheet
+        .row(r)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(c, v)| (c as u32, clean(&v.as_text())))
+        .collect();
+    let first = cells.first()?.0;
+    Some(Text {
+        text: cells.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(" "),
+        cell: sheet.cell_ref(r, first),
+    })
+}

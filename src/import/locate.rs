@@ -1,0 +1,166 @@
+//! Which sheet holds which table: by title, by sheet name, by sheet number.
+
+use crate::template::Template;
+use crate::text::norm;
+use crate::workbook::{CellRef, Workbook};
+
+/// Rows at the top of a sheet searched for its title.
+pub const TITLE_ROWS: u32 = 6;
+
+/// A sheet taken for a table.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Index into `template.tables`.
+    pub spec: usize,
+    /// Index into `workbook.sheets`.
+    pub sheet: usize,
+    /// The title cell that named the table, when it was the title.
+    pub title: Option<(String, CellRef)>,
+    score: usize,
+}
+
+const CN_DIGITS: [(char, u32); 10] = [
+    ('零', 0), ('一', 1), ('二', 2), ('三', 3), ('四', 4), ('五', 5), ('六', 6), ('七', 7), ('八', 8), ('九', 9),
+];
+
+fn cn_number(s: &str) -> Option<u32> {
+    let digit = |c: char| CN_DIGITS.iter().find(|(d, _)| *d == c).map(|(_, v)| *v);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [] => None,
+        ['十'] => Some(10),
+        ['十', d] => Some(10 + digit(*d)?),
+        [d, '十'] => Some(digit(*d)? * 10),
+        [d, '十', e] => Some(digit(*d)? * 10 + digit(*e)?),
+        [d] => digit(*d),
+        _ => None,
+    }
+}
+
+/// Reads a number token at the start of `s`: `5-1`, `05`, `十二`, `五-1`.
+fn number_token(s: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for (i, part) in s.split(['-', '_']).enumerate() {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        let n = if !digits.is_empty() {
+            digits.parse::<u32>().ok()
+        } else {
+            let cn: String = part.chars().take_while(|c| CN_DIGITS.iter().any(|(d, _)| d == c) || *c == '十').collect();
+            cn_number(&cn)
+        };
+        match n {
+            Some(n) => parts.push(n.to_string()),
+            None if i == 0 => return None,
+            None => break,
+        }
+        let consumed = if digits.is_empty() { part.chars().take_while(|c| !c.is_ascii_digit()).count() } else { digits.len() };
+        // Stop after a part that is followed by other text (`1.收支总表`).
+        if consumed < part.chars().count() {
+            break;
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("-"))
+}
+
+/// The table number a sheet name carries: `表1`, `表5-1`, `表一`, `公开01表`, `1.收支总表`, `12-2`.
+pub fn sheet_number(name: &str) -> Option<String> {
+    let n = norm(name);
+    if let Some(i) = n.find('表') {
+        if let Some(t) = number_token(&n[i + '表'.len_utf8()..]) {
+            return Some(t);
+        }
+    }
+    if let Some(i) = n.find("公开") {
+        if let Some(t) = number_token(&n[i + "公开".len()..]) {
+            return Some(t);
+        }
+    }
+    number_token(&n)
+}
+
+fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
+    found == spec_number || (multiple && found.starts_with(&format!("{spec_number}-")))
+}
+
+/// Assigns sheets to the template's tables. Hidden sheets and sheets that
+/// name no table (covers, instructions) are left out.
+pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
+    let aliases: Vec<Vec<String>> = t
+        .tables
+        .iter()
+        .map(|s| s.names.iter().map(|n| norm(n)).collect())
+        .collect();
+    let mut found: Vec<Located> = Vec::new();
+    for (si, sheet) in wb.sheets.iter().enumerate() {
+        if sheet.hidden {
+            continue;
+        }
+        let sheet_name = norm(&sheet.name);
+        let number = sheet_number(&sheet.name);
+        let mut best: Option<Located> = None;
+        for (ti, spec) in t.tables.iter().enumerate() {
+            let mut score = 0;
+            let mut title = None;
+            for r in 0..TITLE_ROWS.min(sheet.height()) {
+                for (c, cell) in sheet.row(r).iter().enumerate() {
+                    if cell.is_empty() {
+                        continue;
+                    }
+                    let text = norm(&cell.as_text());
+                    for a in &aliases[ti] {
+                        if text.contains(a.as_str()) && 1000 + a.len() > score {
+                            score = 1000 + a.len();
+                            title = Some((cell.as_text().trim().to_string(), sheet.cell_ref(r, c as u32)));
+                        }
+                    }
+                }
+            }
+            for a in &aliases[ti] {
+                if sheet_name.contains(a.as_str()) {
+                    score = score.max(500 + a.len());
+                }
+            }
+            if number.as_deref().is_some_and(|n| number_fits(&spec.number, spec.multiple, n)) {
+                score = score.max(100);
+            }
+            if score > 0 && best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Located { spec: ti, sheet: si, title, score });
+            }
+        }
+        found.extend(best);
+    }
+    // A single table claimed by several sheets keeps its best claim.
+    let mut keep: Vec<Located> = Vec::new();
+    for l in found {
+        if t.tables[l.spec].multiple {
+            keep.push(l);
+            continue;
+        }
+        match keep.iter_mut().find(|k| k.spec == l.spec) {
+            Some(k) if l.score > k.score => *k = l,
+            Some(_) => {}
+            None => keep.push(l),
+        }
+    }
+    keep.sort_by_key(|l| (l.spec, l.sheet));
+    keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_numbers() {
+        assert_eq!(sheet_number("表1").as_deref(), Some("1"));
+        assert_eq!(sheet_number("表5-1").as_deref(), Some("5-1"));
+        assert_eq!(sheet_number("表 12-2").as_deref(), Some("12-2"));
+        assert_eq!(sheet_number("表一").as_deref(), Some("1"));
+        assert_eq!(sheet_number("表十二").as_deref(), Some("12"));
+        assert_eq!(sheet_number("公开01表").as_deref(), Some("1"));
+        assert_eq!(sheet_number("公开05-1表").as_deref(), Some("5-1"));
+        assert_eq!(sheet_number("1.收支总表").as_deref(), Some("1"));
+        assert_eq!(sheet_number("封面"), None);
+        assert_eq!(sheet_number("Sheet1"), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! The budget year and the department, from titles, notes, the
+//! `部门/单位：` line and the unit tables.
+
+use std::collections::BTreeMap;
+
+use super::locate::{Located, TITLE_ROWS};
+use super::ImportOptions;
+use crate::model::{Budget, Diagnostic, OrgUnit, Severity};
+use crate::template::Template;
+use crate::text::{clean, norm, years_in};
+use crate::workbook::{CellRef, CellValue, Workbook};
+
+/// Texts of the title rows of every located sheet, with their cells.
+fn title_texts<'a>(wb: &'a Workbook, located: &[Located]) -> Vec<(String, CellRef, &'a CellValue)> {
+    let mut out = Vec::new();
+    for l in located {
+        let sheet = &wb.sheets[l.sheet];
+        for r in 0..TITLE_ROWS.min(sheet.height()) {
+            for (c, cell) in sheet.row(r).iter().enumerate() {
+                if let CellValue::Text(s) = cell {
+                    if !s.trim().is_empty() {
+                        out.push((s.clone(), sheet.cell_ref(r, c as u32), cell));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The department name after a `部门/单位：` label, in the same cell or the next.
+fn department_name(wb: &Workbook, t: &Template, texts: &[(String, CellRef, &CellValue)]) -> Option<(String, CellRef)> {
+    let labels: Vec<String> = t.department_labels.iter().map(|l| norm(l)).collect();
+    let mut votes: BTreeMap<String, (usize, CellRef)> = BTreeMap::new();
+    for (text, cell, _) in texts {
+        let n = norm(text);
+        let Some(label) = labels.iter().find(|l| n.starts_with(&format!("{l}:"))) else {
+            continue;
+        };
+        // Skip the label in the original text: up to the first colon.
+        let after = text
+            .split_once([':', '：'])
+            .map(|(_, rest)| rest)
+            .unwrap_or("");
+        let _ = label;
+        // `部门/单位：X 单位：万元` in one cell.
+        let name_part = match after.find("单位") {
+            Some(i) if after[i..].contains(['：', ':']) => &after[..i],
+            _ => after,
+        };
+        let mut name = clean(name_part);
+        let mut at = cell.clone();
+        if name.is_empty() {
+            let sheet = wb.sheets.iter().find(|s| s.name == cell.sheet)?;
+            let next = (cell.col + 1..sheet.row(cell.row).len() as u32).find(|&c| !sheet.get(cell.row, c).is_empty());
+            if let Some(c) = next {
+                name = clean(&sheet.get(cell.row, c).as_text());
+                at = sheet.cell_ref(cell.row, c);
+            }
+        }
+        if !name.is_empty() && crate::amount::Unit::declared_in(&format!("单位:{name}")).is_none() {
+            votes.entry(name).or_insert((0, at)).0 += 1;
+        }
+    }
+    votes
+        .into_iter()
+        .max_by_key(|(_, (n, _))| *n)
+        .map(|(name, (_, cell))| (name, cell))
+}
+
+pub fn settle(budget: &mut Budget, wb: &Workbook, t: &Template, located: &[Located], opts: &ImportOptions) {
+    let texts = title_texts(wb, located);
+
+    // Year: --year, else the most frequent year in titles and notes.
+    let mut years: BTreeMap<i32, (usize, String)> = BTreeMap::new();
+    for (text, cell, _) in &texts {
+        for y in years_in(text) {
+            years.entry(y).or_insert((0, cell.to_string())).0 += 1;
+        }
+    }
+    for m in budget.tables.metas() {
+        for n in &m.notes {
+            for y in years_in(&n.text) {
+                years.entry(y).or_insert((0, n.cell.to_string())).0 += 1;
+            }
+        }
+    }
+    if let Some(y) = opts.year {
+        budget.year = Some(y);
+        budget.year_from = Some("--year".into());
+    } else if let Some((y, (_, from))) = years.into_iter().max_by_key(|(y, (n, _))| (*n, *y)) {
+        budget.year = Some(y);
+        budget.year_from = Some(from);
+    } else {
+        budget.diagnostics.push(Diagnostic {
+            rule: "S.year",
+            severity: Severity::Warning,
+            table: None,
+            message: "工作簿的标题和备注中找不到预算年度，请用 --year 指定".into(),
+            cells: vec![],
+        });
+    }
+
+    // Department and units: 表2, else 表5-2, else 表10 rows; the name line as printed.
+    let unit_table = ["t2", "t5_2", "t10"]
+        .iter()
+        .find_map(|id| budget.tables.coded(id).filter(|t| t.rows.iter().any(|r| r.depth == 1)));
+    if let Some(table) = unit_table {
+        if let Some(dept) = table.rows.iter().find(|r| r.depth == 1) {
+            budget.department.code = dept.code.clone();
+            budget.department.name = Some(dept.name.clone());
+            budget.department.name_cell = Some(dept.cell.clone());
+        }
+        budget.units = table
+            .rows
+            .iter()
+            .filter(|r| r.depth == 2)
+            .filter_map(|r| {
+                Some(OrgUnit {
+                    code: r.code.clone()?,
+                    name: r.name.clone(),
+                })
+            })
+            .collect();
+    }
+    if let Some((name, cell)) = department_name(wb, t, &texts) {
+        budget.department.name = Some(name);
+        budget.department.name_cell = Some(cell);
+    }
+}

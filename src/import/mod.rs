@@ -1,0 +1,386 @@
+//! Workbook + template → canonical [`Budget`].
+//!
+//! Steps: locate each table's sheet ([`locate`]), find its header band and
+//! columns by words ([`header`]), read its rows by the table's kind
+//! ([`coded`], [`lines`], [`form`]), then settle the year and the department
+//! ([`meta`]). Nothing here knows a cell address in advance.
+
+pub mod coded;
+pub mod form;
+pub mod header;
+pub mod lines;
+pub mod locate;
+pub mod meta;
+
+use std::path::Path;
+
+use crate::amount::{parse_amount, to_yuan, Unit};
+use crate::model::{Amount, Budget, ColumnInfo, Diagnostic, Note, Severity, SheetInfo, SourceInfo, TableMeta, Tables, Text};
+use crate::template::{ColumnSpec, TableKind, TableSpec, Template, Templates};
+use crate::text::norm;
+use crate::workbook::{col_letters, CellRef, Sheet, Workbook};
+use crate::Error;
+
+use header::HeaderMatch;
+use locate::{Located, TITLE_ROWS};
+
+/// Choices that override what the workbook says.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The budget year, when the workbook does not say it or says it wrong.
+    pub year: Option<i32>,
+    /// Use this template instead of choosing the best-fitting one.
+    pub template: Option<String>,
+}
+
+/// Reads a workbook file into the canonical model.
+///
+/// # Errors
+/// [`Error::Workbook`] when the file cannot be read, [`Error::UnknownTemplate`]
+/// for a `template` option naming no template, [`Error::NoTables`] when no
+/// sheet is recognized as a budget table.
+///
+/// # Examples
+/// ```no_run
+/// use yusuan::import::{import_file, ImportOptions};
+/// use yusuan::template::Templates;
+/// let budget = import_file("samples/qiaokou-2024.xlsx", &Templates::builtin(), &ImportOptions::default()).unwrap();
+/// let t3 = budget.tables.t3.as_ref().unwrap();
+/// println!("{} {}", t3.row("201").unwrap().name, t3.row("201").unwrap().amounts["total"].yuan);
+/// ```
+pub fn import_file(path: impl AsRef<Path>, templates: &Templates, opts: &ImportOptions) -> Result<Budget, Error> {
+    let wb = Workbook::open(path.as_ref())?;
+    import_workbook(&wb, templates, opts)
+}
+
+/// Reads an opened workbook; see [`import_file`].
+///
+/// # Errors
+/// As [`import_file`], less the reading errors.
+pub fn import_workbook(wb: &Workbook, templates: &Templates, opts: &ImportOptions) -> Result<Budget, Error> {
+    let (template, located) = choose_template(wb, templates, opts)?;
+    if located.is_empty() {
+        return Err(Error::NoTables {
+            path: wb.path.clone(),
+            sheets: wb.sheets.iter().map(|s| s.name.to_string()).collect(),
+        });
+    }
+    let mut diags = Vec::new();
+    let mut tables = Tables::default();
+    for l in &located {
+        let spec = &template.tables[l.spec];
+        let sheet = &wb.sheets[l.sheet];
+        read_table(template, spec, sheet, l, &mut tables, &mut diags);
+    }
+    for spec in &template.tables {
+        let present = if spec.id == "t12" {
+            !tables.t12.is_empty()
+        } else {
+            tables.metas().iter().any(|m| m.id == spec.id)
+        };
+        if !present {
+            diags.push(Diagnostic {
+                rule: "S.missing_table",
+                severity: Severity::Error,
+                table: Some(spec.id.clone()),
+                message: format!("工作簿中没有找到 表{} {}", spec.number, spec.title),
+                cells: vec![],
+            });
+        }
+    }
+    let sheets = wb
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SheetInfo {
+            name: s.name.to_string(),
+            hidden: s.hidden,
+            table: located
+                .iter()
+                .find(|l| l.sheet == i)
+                .map(|l| template.tables[l.spec].id.clone()),
+        })
+        .collect();
+    let mut budget = Budget {
+        source: SourceInfo {
+            path: wb.path.display().to_string(),
+            format: wb.format,
+            template: template.id.clone(),
+            sheets,
+        },
+        year: None,
+        year_from: None,
+        department: Default::default(),
+        units: vec![],
+        tables,
+        diagnostics: diags,
+    };
+    meta::settle(&mut budget, wb, template, &located, opts);
+    Ok(budget)
+}
+
+/// The template that recognizes the most tables (or the one asked for).
+fn choose_template<'t>(
+    wb: &Workbook,
+    templates: &'t Templates,
+    opts: &ImportOptions,
+) -> Result<(&'t Template, Vec<Located>), Error> {
+    if let Some(id) = &opts.template {
+        let t = templates
+            .get(id)
+            .ok_or_else(|| Error::UnknownTemplate {
+                id: id.clone(),
+                available: templates.all.iter().map(|t| t.id.clone()).collect(),
+            })?;
+        return Ok((t, locate::locate(wb, t)));
+    }
+    let mut best: Option<(&Template, Vec<Located>)> = None;
+    for t in &templates.all {
+        let l = locate::locate(wb, t);
+        if best.as_ref().is_none_or(|(_, b)| l.len() > b.len()) {
+            best = Some((t, l));
+        }
+    }
+    best.ok_or_else(|| Error::UnknownTemplate {
+        id: String::new(),
+        available: vec![],
+    })
+}
+
+fn read_table(
+    template: &Template,
+    spec: &TableSpec,
+    sheet: &Sheet,
+    located: &Located,
+    tables: &mut Tables,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let ctx = Ctx {
+        template,
+        spec,
+        sheet,
+        title: located.title.clone(),
+    };
+    match spec.kind {
+        TableKind::Coded | TableKind::Single | TableKind::Lines => {
+            let Some(hm) = header::find_header(sheet, &spec.columns, 0, 40) else {
+                diags.push(ctx.diag(
+                    "I.no_header",
+                    Severity::Error,
+                    format!("工作表“{}”像是 表{}，但找不到它的表头（{}）", sheet.name, spec.number, header_words(&spec.columns)),
+                    vec![],
+                ));
+                return;
+            };
+            for (i, c) in spec.columns.iter().enumerate() {
+                if c.required && hm.cols[i].is_none() {
+                    diags.push(ctx.diag(
+                        "I.missing_column",
+                        Severity::Error,
+                        format!("{} 缺少必需的列“{}”", ctx.label(), c.words[0]),
+                        vec![sheet.cell_ref(hm.first_row, 0)],
+                    ));
+                }
+            }
+            match spec.kind {
+                TableKind::Coded => {
+                    let t = coded::read(&ctx, &hm, diags);
+                    set_coded(tables, &spec.id, t);
+                }
+                TableKind::Single => tables.t7 = Some(coded::read_single(&ctx, &hm, diags)),
+                _ => {
+                    let t = lines::read(&ctx, &hm, diags);
+                    match spec.id.as_str() {
+                        "t1" => tables.t1 = Some(t),
+                        _ => tables.t4 = Some(t),
+                    }
+                }
+            }
+        }
+        TableKind::Form => {
+            let f = form::read(&ctx, diags);
+            if spec.multiple {
+                tables.t12.push(f);
+            } else {
+                tables.t11 = Some(f);
+            }
+        }
+    }
+}
+
+fn set_coded(tables: &mut Tables, id: &str, t: crate::model::CodedTable) {
+    let slot = match id {
+        "t2" => &mut tables.t2,
+        "t3" => &mut tables.t3,
+        "t5_1" => &mut tables.t5_1,
+        "t5_2" => &mut tables.t5_2,
+        "t6" => &mut tables.t6,
+        "t8" => &mut tables.t8,
+        "t9" => &mut tables.t9,
+        _ => &mut tables.t10,
+    };
+    *slot = Some(t);
+}
+
+fn header_words(cols: &[ColumnSpec]) -> String {
+    cols.iter().take(3).map(|c| c.words[0].as_str()).collect::<Vec<_>>().join("、")
+}
+
+/// What a table reader needs to know.
+pub struct Ctx<'a> {
+    pub template: &'a Template,
+    pub spec: &'a TableSpec,
+    pub sheet: &'a Sheet,
+    pub title: Option<(String, CellRef)>,
+}
+
+impl Ctx<'_> {
+    /// `表3（工作表“Sheet3”）`.
+    pub fn label(&self) -> String {
+        format!("表{}（工作表“{}”）", self.spec.number, self.sheet.name)
+    }
+
+    pub fn diag(&self, rule: &'static str, severity: Severity, message: String, cells: Vec<CellRef>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity,
+            table: Some(self.spec.id.clone()),
+            message,
+            cells,
+        }
+    }
+
+    /// The table's unit: a `单位：` cell in the title rows or the header band,
+    /// else the template default (reported as S.unit).
+    pub fn unit(&self, search_to: u32, diags: &mut Vec<Diagnostic>) -> (Unit, Option<CellRef>) {
+        let default = self.spec.unit(self.template);
+        for r in 0..search_to.min(self.sheet.height()) {
+            for (c, cell) in self.sheet.row(r).iter().enumerate() {
+                let CellValue::Text(s) = cell else { continue };
+                match Unit::declared_in(s) {
+                    Some(Ok(u)) => return (u, Some(self.sheet.cell_ref(r, c as u32))),
+                    Some(Err(word)) => {
+                        let cell = self.sheet.cell_ref(r, c as u32);
+                        diags.push(self.diag(
+                            "S.unit",
+                            Severity::Warning,
+                            format!("{} 的金额单位“{word}”既不是元也不是万元，按模板默认的{default}读取", self.label()),
+                            vec![cell.clone()],
+                        ));
+                        return (default, Some(cell));
+                    }
+                    None => {}
+                }
+            }
+        }
+        diags.push(self.diag(
+            "S.unit",
+            Severity::Warning,
+            format!("{} 没有注明金额单位（单位：元/万元），按模板默认的{default}读取", self.label()),
+            vec![],
+        ));
+        (default, None)
+    }
+
+    /// Reads a cell as an amount in `unit`, noting text numbers, rounding and non-numbers.
+    pub fn amount(&self, r: u32, c: u32, unit: Unit, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
+        let cell = self.sheet.cell_ref(r, c);
+        match parse_amount(self.sheet.get(r, c)) {
+            Ok(p) => {
+                if let Some(orig) = &p.rounded_from {
+                    diags.push(self.diag(
+                        "I.rounded",
+                        Severity::Warning,
+                        format!("{cell} 的值 {orig} 超过两位小数，按 {} 读取", p.value),
+                        vec![cell.clone()],
+                    ));
+                }
+                Some(Amount {
+                    yuan: to_yuan(p.value, unit),
+                    cell,
+                    form: p.form,
+                })
+            }
+            Err(e) => {
+                diags.push(self.diag(
+                    "I.not_amount",
+                    Severity::Error,
+                    format!("{cell} 应为金额，{e}"),
+                    vec![cell.clone()],
+                ));
+                None
+            }
+        }
+    }
+
+    /// A note row: `备注：…`, `注：…`, or `本单位…无…预算`.
+    pub fn note_at(&self, r: u32) -> Option<Note> {
+        let (c, cell) = self
+            .sheet
+            .row(r)
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !c.is_empty())?;
+        let CellValue::Text(s) = cell else { return None };
+        let t = norm(s);
+        let says_empty = (t.starts_with("本单位") || t.starts_with("本部门")) && t.contains('无');
+        let is_note = says_empty || self.template.note_starts.iter().any(|n| t.starts_with(&norm(n)));
+        is_note.then(|| Note {
+            text: s.trim().to_string(),
+            cell: self.sheet.cell_ref(r, c as u32),
+            says_empty,
+        })
+    }
+
+    pub fn is_total_label(&self, text: &str) -> bool {
+        let t = norm(text);
+        !t.is_empty() && self.template.total_labels.iter().any(|l| norm(l) == t)
+    }
+
+    /// Table metadata for a header match and the last row the table used.
+    pub fn meta(&self, hm: Option<&HeaderMatch>, last_row: u32, unit: Unit, unit_cell: Option<CellRef>, notes: Vec<Note>) -> TableMeta {
+        let (first_row, first_col, last_col) = match hm {
+            Some(h) => (h.first_row, h.first_col(), h.last_col()),
+            None => (0, 0, self.sheet.width().saturating_sub(1)),
+        };
+        let mut columns = Vec::new();
+        let mut missing = Vec::new();
+        if let Some(h) = hm {
+            for (i, spec) in self.spec.columns.iter().enumerate() {
+                match h.cols[i] {
+                    Some(c) => columns.push(ColumnInfo {
+                        key: spec.key.clone(),
+                        header: h.headers[i].clone(),
+                        column: col_letters(c),
+                    }),
+                    None if spec.role != crate::template::Role::CodePart => missing.push(spec.key.clone()),
+                    None => {}
+                }
+            }
+        }
+        TableMeta {
+            id: self.spec.id.clone(),
+            sheet: self.sheet.name.to_string(),
+            title: self.title.clone().map(|(text, cell)| Text { text, cell }),
+            range: format!(
+                "{}{}:{}{}",
+                col_letters(first_col),
+                first_row + 1,
+                col_letters(last_col),
+                last_row.max(first_row) + 1
+            ),
+            unit,
+            unit_cell,
+            columns,
+            missing_columns: missing,
+            notes,
+        }
+    }
+
+    /// Rows above the header where title, unit and department are written.
+    pub fn title_rows(&self, header_first: u32) -> u32 {
+        header_first.min(TITLE_ROWS)
+    }
+}
+
+use crate::workbook::CellValue;

@@ -1,0 +1,17 @@
+//! yusuan (预算): read, reconcile and convert China's departmental budget
+//! workbooks (部门预算公开表).
+//!
+//! - [`workbook`]: `.xlsx` / `.xls` → grids of cells with merges and A1 addresses;
+//! - [`template`]: how each table is recognized, as data (`templates/*.toml`);
+//! - [`import`]: workbook + template → the canonical [`model::Budget`];
+//! - [`amount`]: cell → exact decimal; never a float past it.
+
+pub mod amount;
+pub mod error;
+pub mod import;
+pub mod model;
+pub mod template;
+pub mod text;
+pub mod workbook;
+
+pub use error::Error;

@@ -1,0 +1,383 @@
+//! The canonical budget: one department's workbook for one year, every table
+//! as typed rows, every amount an exact [`Decimal`] in 元 with the cell it
+//! came from.
+//!
+//! Column and line keys (`total`, `basic`, `cur_gp`, `class_201` …) are the
+//! canonical vocabulary of the 2024 template; every template maps its own
+//! header words onto them, so rules and exports read one model whatever the
+//! layout was.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::amount::{CellForm, Unit};
+use crate::template::Side;
+use crate::workbook::{CellRef, Format};
+
+/// An amount in 元 and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Amount {
+    /// Exact, two decimals, in 元 whatever the sheet's unit.
+    pub yuan: Decimal,
+    /// The source cell, `表3!C7`.
+    pub cell: CellRef,
+    /// How the cell held it; omitted for an ordinary number.
+    #[serde(skip_serializing_if = "CellForm::is_number")]
+    pub form: CellForm,
+}
+
+/// A text value of a form and its cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Text {
+    pub text: String,
+    pub cell: CellRef,
+}
+
+/// Severity of a diagnostic or finding (`rules.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "提示",
+            Severity::Warning => "警告",
+            Severity::Error => "错误",
+        }
+    }
+}
+
+/// Something the importer noticed: a missing table, an undeclared unit, a
+/// value changed by rounding, a line it could not place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Rule ID (`S.missing_table`, `S.unit`, `S.year`) or importer note (`I.rounded` …).
+    pub rule: &'static str,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<CellRef>,
+}
+
+/// A note printed under or instead of a table (`本单位2024年无政府性基金预算。`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub text: String,
+    pub cell: CellRef,
+    /// A 本单位…无…预算 note: the table is empty on purpose.
+    pub says_empty: bool,
+}
+
+/// A column as found in the sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnInfo {
+    pub key: String,
+    /// The header words as printed, levels joined by `/`.
+    pub header: String,
+    /// Column letter.
+    pub column: String,
+}
+
+/// What every table knows about where it was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableMeta {
+    pub id: String,
+    pub sheet: String,
+    /// The title cell as printed, when found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    /// The cells the table occupies, `A1:H20`.
+    pub range: String,
+    /// The unit the sheet displays amounts in.
+    pub unit: Unit,
+    /// The `单位：` cell; `None` when the template's default was assumed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_cell: Option<CellRef>,
+    pub columns: Vec<ColumnInfo>,
+    /// Template columns not present in this sheet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_columns: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+impl TableMeta {
+    /// The 本单位…无… note, if the table carries one.
+    pub fn empty_note(&self) -> Option<&Note> {
+        self.notes.iter().find(|n| n.says_empty)
+    }
+}
+
+/// A row of a coded table: a classification 类/款/项, a department or unit,
+/// a project category or a project. The total row has no code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodedRow {
+    /// Code as text, leading zeros kept; `None` for the 合计 row.
+    pub code: Option<String>,
+    pub name: String,
+    /// Level name from the template (`类`, `款`, `项`, `部门`, `单位`, `项目` …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// 1 for the top level; 0 for the total row or a code that fits no level.
+    pub depth: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The row's label cell (code cell, else name cell).
+    pub cell: CellRef,
+    /// Other text columns (表10 项目单位).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, String>,
+    pub amounts: BTreeMap<String, Amount>,
+}
+
+impl CodedRow {
+    pub fn amount(&self, key: &str) -> Option<&Amount> {
+        self.amounts.get(key)
+    }
+}
+
+/// A table of coded rows (表2, 表3, 表5-1, 表5-2, 表6, 表8, 表9, 表10).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodedTable {
+    pub meta: TableMeta,
+    pub total: Option<CodedRow>,
+    pub rows: Vec<CodedRow>,
+}
+
+impl CodedTable {
+    pub fn row(&self, code: &str) -> Option<&CodedRow> {
+        self.rows.iter().find(|r| r.code.as_deref() == Some(code))
+    }
+}
+
+/// One line of a side-by-side table (表1, 表4).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// Template key (`gp`, `total`, `carryover` …) or `class_201` for a class line;
+    /// `None` for a label the template does not know.
+    pub key: Option<String>,
+    /// 功能分类 类 code of a class line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_code: Option<String>,
+    pub label: String,
+    pub label_cell: CellRef,
+    pub amount: Amount,
+}
+
+/// A side-by-side table: income lines on the left, expenditure on the right.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinesTable {
+    pub meta: TableMeta,
+    pub income: Vec<Line>,
+    pub expense: Vec<Line>,
+}
+
+impl LinesTable {
+    pub fn side(&self, side: Side) -> &[Line] {
+        match side {
+            Side::Income => &self.income,
+            Side::Expense => &self.expense,
+        }
+    }
+
+    pub fn line(&self, side: Side, key: &str) -> Option<&Line> {
+        self.side(side).iter().find(|l| l.key.as_deref() == Some(key))
+    }
+}
+
+/// A one-row table (表7 三公经费).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SingleTable {
+    pub meta: TableMeta,
+    /// Empty when the sheet has only the 本单位…无… note.
+    pub amounts: BTreeMap<String, Amount>,
+}
+
+/// A value of a form: text, an amount, or a percentage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FormValue {
+    Amount(Amount),
+    Percent {
+        /// Percent points, two decimals (`97.95`).
+        percent: Decimal,
+        cell: CellRef,
+    },
+    Text(Text),
+}
+
+impl FormValue {
+    pub fn as_amount(&self) -> Option<&Amount> {
+        match self {
+            FormValue::Amount(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FormValue::Text(t) => Some(&t.text),
+            _ => None,
+        }
+    }
+
+    pub fn cell(&self) -> &CellRef {
+        match self {
+            FormValue::Amount(a) => &a.cell,
+            FormValue::Percent { cell, .. } => cell,
+            FormValue::Text(t) => &t.cell,
+        }
+    }
+}
+
+/// One small table inside a form (资金来源, 支出明细测算, an indicator table).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormBlock {
+    pub key: String,
+    /// The line printed just above the block (the goal an indicator table belongs to).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    /// Column key → header as printed (`prev2` → `2022年`).
+    pub columns: BTreeMap<String, String>,
+    pub rows: Vec<BTreeMap<String, FormValue>>,
+}
+
+/// A form: 表11 部门整体支出绩效目标表 or one 表12 项目支出绩效目标表.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Form {
+    pub meta: TableMeta,
+    pub fields: BTreeMap<String, FormValue>,
+    pub blocks: Vec<FormBlock>,
+}
+
+impl Form {
+    pub fn field_text(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).and_then(FormValue::as_text)
+    }
+
+    pub fn blocks(&self, key: &str) -> impl Iterator<Item = &FormBlock> {
+        let key = key.to_string();
+        self.blocks.iter().filter(move |b| b.key == key)
+    }
+}
+
+/// The thirteen tables, by their 2024 IDs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Tables {
+    pub t1: Option<LinesTable>,
+    pub t2: Option<CodedTable>,
+    pub t3: Option<CodedTable>,
+    pub t4: Option<LinesTable>,
+    pub t5_1: Option<CodedTable>,
+    pub t5_2: Option<CodedTable>,
+    pub t6: Option<CodedTable>,
+    pub t7: Option<SingleTable>,
+    pub t8: Option<CodedTable>,
+    pub t9: Option<CodedTable>,
+    pub t10: Option<CodedTable>,
+    pub t11: Option<Form>,
+    pub t12: Vec<Form>,
+}
+
+impl Tables {
+    pub fn coded(&self, id: &str) -> Option<&CodedTable> {
+        match id {
+            "t2" => self.t2.as_ref(),
+            "t3" => self.t3.as_ref(),
+            "t5_1" => self.t5_1.as_ref(),
+            "t5_2" => self.t5_2.as_ref(),
+            "t6" => self.t6.as_ref(),
+            "t8" => self.t8.as_ref(),
+            "t9" => self.t9.as_ref(),
+            "t10" => self.t10.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn lines(&self, id: &str) -> Option<&LinesTable> {
+        match id {
+            "t1" => self.t1.as_ref(),
+            "t4" => self.t4.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Every table found, with its metadata, in template order.
+    pub fn metas(&self) -> Vec<&TableMeta> {
+        let mut out: Vec<&TableMeta> = Vec::new();
+        out.extend(self.t1.as_ref().map(|t| &t.meta));
+        out.extend(self.t2.as_ref().map(|t| &t.meta));
+        out.extend(self.t3.as_ref().map(|t| &t.meta));
+        out.extend(self.t4.as_ref().map(|t| &t.meta));
+        out.extend(self.t5_1.as_ref().map(|t| &t.meta));
+        out.extend(self.t5_2.as_ref().map(|t| &t.meta));
+        out.extend(self.t6.as_ref().map(|t| &t.meta));
+        out.extend(self.t7.as_ref().map(|t| &t.meta));
+        out.extend(self.t8.as_ref().map(|t| &t.meta));
+        out.extend(self.t9.as_ref().map(|t| &t.meta));
+        out.extend(self.t10.as_ref().map(|t| &t.meta));
+        out.extend(self.t11.as_ref().map(|t| &t.meta));
+        out.extend(self.t12.iter().map(|t| &t.meta));
+        out
+    }
+}
+
+/// The organization a row or the workbook belongs to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Department {
+    /// 3-digit department code (from 表2 / 表5-2 / 表10).
+    pub code: Option<String>,
+    pub name: Option<String>,
+    /// Where the name was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_cell: Option<CellRef>,
+}
+
+/// A budget unit (预算单位) of the department.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgUnit {
+    pub code: String,
+    pub name: String,
+}
+
+/// Where the workbook came from and how it was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceInfo {
+    pub path: String,
+    pub format: Format,
+    /// Template ID used (`2024`).
+    pub template: String,
+    pub sheets: Vec<SheetInfo>,
+}
+
+/// A sheet of the source and what it was taken for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+    /// Table ID, or `None` for a cover, an instruction sheet or an unknown sheet.
+    pub table: Option<String>,
+}
+
+/// One department's budget workbook for one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Budget {
+    pub source: SourceInfo,
+    pub year: Option<i32>,
+    /// Where the year came from (`表1!A1`, `--year`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_from: Option<String>,
+    pub department: Department,
+    pub units: Vec<OrgUnit>,
+    pub tables: Tables,
+    pub diagnostics: Vec<Diagnostic>,
+}

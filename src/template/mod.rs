@@ -1,0 +1,426 @@
+//! Templates: one TOML file per template year or issuer layout, saying how
+//! each table is recognized (title aliases, sheet numbers), which header words
+//! identify each column, how codes are leveled, and how the table is printed.
+//!
+//! The importer reads tables only through a [`Template`]; a new layout is a
+//! new file in `templates/`, or a user's own with `--templates DIR`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::amount::Unit;
+
+/// The templates built into the binary.
+pub const BUILTIN: &[(&str, &str)] = &[("2024.toml", include_str!("../../templates/2024.toml"))];
+
+/// The shape of a table, which decides how its rows are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// Two side-by-side lists of labelled amounts (表1, 表4).
+    Lines,
+    /// Rows keyed by a code with levels (classification, unit, project tables).
+    Coded,
+    /// One row of amounts (表7).
+    Single,
+    /// A form of labelled fields and small blocks (表11, 表12).
+    Form,
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    #[default]
+    Amount,
+    /// The row's code (科目编码, 单位编码, 项目编码).
+    Code,
+    /// One part of a code split over columns (类 | 款 | 项), in order.
+    CodePart,
+    /// The row's name (科目名称).
+    Name,
+    /// Any other text (项目单位, 指标名称).
+    Text,
+    /// A share or rate (占比, 执行率), kept in percent points.
+    Percent,
+    /// Amount-like cell that may hold words ("无", "1 场"): amount when it parses, text otherwise.
+    Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    /// Canonical key in the model (`total`, `basic`, `cur_gp` …).
+    pub key: String,
+    /// Words of the lowest header cell of the column (any one matches; `*` globs, `{year}`).
+    pub words: Vec<String>,
+    /// Words of a header cell above it (a merged group such as 本年收入); empty: any.
+    #[serde(default)]
+    pub group: Vec<String>,
+    #[serde(default)]
+    pub role: Role,
+    /// Reported as an error when absent (code and name columns).
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// One level of a coded table (类 3 digits, 款 5, 项 7; 部门 3, 单位 6; 项目 ≥ 10).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    pub name: String,
+    #[serde(default)]
+    pub len: Option<usize>,
+    #[serde(default)]
+    pub min_len: Option<usize>,
+}
+
+impl LevelSpec {
+    pub fn fits(&self, code: &str) -> bool {
+        let n = code.chars().count();
+        self.len.is_none_or(|l| n == l) && self.min_len.is_none_or(|l| n >= l)
+    }
+}
+
+/// How a coded row finds its parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ParentBy {
+    /// The parent's code is a prefix of the child's (classification, units).
+    #[default]
+    Prefix,
+    /// The nearest row above of a higher level (表10: department, unit, category, project).
+    Position,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Income,
+    Expense,
+}
+
+/// A named line of a side-by-side table (本年收入合计, 上年结转结余 …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSpec {
+    pub side: Side,
+    pub key: String,
+    pub labels: Vec<String>,
+    /// Key of the line this one sits under (表4: 一般公共预算拨款 under 本年收入 or 上年结转).
+    #[serde(default)]
+    pub within: Option<String>,
+}
+
+/// A 支出功能分类 类 that a side-by-side table lists by name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassName {
+    pub code: String,
+    pub names: Vec<String>,
+}
+
+/// What a form field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Amount,
+}
+
+/// A labelled field of a form: the value is the next filled cell to the right of the label.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub key: String,
+    pub labels: Vec<String>,
+    #[serde(default)]
+    pub kind: FieldKind,
+}
+
+/// A small table inside a form (资金来源, 支出明细测算, 绩效指标 …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockSpec {
+    pub key: String,
+    pub columns: Vec<ColumnSpec>,
+    /// The block occurs more than once (one indicator table per goal).
+    #[serde(default)]
+    pub repeat: bool,
+    /// The column that must be filled for a row to belong to the block.
+    pub row_key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// `t1` … `t12`, the 2024 numbering.
+    pub id: String,
+    pub kind: TableKind,
+    /// Number as printed (`1`, `5-1`, `12`), also matched in sheet names (`表1`, `公开01表`).
+    pub number: String,
+    /// Official title used when writing (`收支总表`).
+    pub title: String,
+    /// Title and sheet-name aliases; the longest alias contained in a title cell wins.
+    pub names: Vec<String>,
+    /// One sheet per item (表12: one per project).
+    #[serde(default)]
+    pub multiple: bool,
+    /// Unit when the sheet declares none; defaults to the template's.
+    #[serde(default)]
+    pub unit: Option<Unit>,
+    #[serde(default)]
+    pub columns: Vec<ColumnSpec>,
+    #[serde(default)]
+    pub levels: Vec<LevelSpec>,
+    #[serde(default)]
+    pub parent_by: ParentBy,
+    #[serde(default)]
+    pub lines: Vec<LineSpec>,
+    /// The side of a lines table that lists 功能分类 类 by name.
+    #[serde(default)]
+    pub class_side: Option<Side>,
+    /// Print order of the class lines (codes), for writing.
+    #[serde(default)]
+    pub class_lines: Vec<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+    #[serde(default)]
+    pub blocks: Vec<BlockSpec>,
+    /// The header as printed: one string per column; `<` merges with the
+    /// cell to the left, `^` with the cell above.
+    #[serde(default)]
+    pub header_layout: Vec<Vec<String>>,
+}
+
+impl TableSpec {
+    pub fn unit(&self, template: &Template) -> Unit {
+        self.unit.unwrap_or(template.default_unit)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub default_unit: Unit,
+    /// Labels of the 部门/单位 line (`部门/单位：`, `单位名称：`).
+    pub department_labels: Vec<String>,
+    /// Labels of a total row (合计, 总计).
+    pub total_labels: Vec<String>,
+    /// Starts of a note row below a table (备注, 注：).
+    pub note_starts: Vec<String>,
+    #[serde(default)]
+    pub functional_classes: Vec<ClassName>,
+    pub tables: Vec<TableSpec>,
+    /// Where the template came from (file path or `builtin:2024.toml`).
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// A template that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("模板 {origin}: {message}")]
+pub struct TemplateError {
+    pub origin: String,
+    pub message: String,
+}
+
+impl Template {
+    /// Parses and validates a template.
+    ///
+    /// # Errors
+    /// [`TemplateError`] for TOML syntax errors, unknown keys, and
+    /// inconsistencies (duplicate table IDs, a coded table without a code
+    /// column, a header layout of the wrong width, a `within` naming no line).
+    ///
+    /// # Examples
+    /// ```
+    /// let t = yusuan::template::Template::parse(
+    ///     yusuan::template::BUILTIN[0].1, "builtin").unwrap();
+    /// assert_eq!(t.id, "2024");
+    /// ```
+    pub fn parse(text: &str, origin: &str) -> Result<Template, TemplateError> {
+        let err = |message: String| TemplateError {
+            origin: origin.to_string(),
+            message,
+        };
+        let mut t: Template = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        t.origin = origin.to_string();
+        t.validate().map_err(err)?;
+        Ok(t)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut ids = BTreeSet::new();
+        for table in &self.tables {
+            let id = &table.id;
+            if !ids.insert(id.as_str()) {
+                return Err(format!("表 {id} 定义了两次"));
+            }
+            if table.names.is_empty() {
+                return Err(format!("表 {id} 没有任何名称（names）"));
+            }
+            let mut keys = BTreeSet::new();
+            for c in &table.columns {
+                if !keys.insert(c.key.as_str()) {
+                    return Err(format!("表 {id} 的列 {} 定义了两次", c.key));
+                }
+                if c.words.is_empty() {
+                    return Err(format!("表 {id} 的列 {} 没有表头词（words）", c.key));
+                }
+            }
+            let has = |r: Role| table.columns.iter().any(|c| c.role == r);
+            match table.kind {
+                TableKind::Coded => {
+                    if !has(Role::Code) && !has(Role::CodePart) {
+                        return Err(format!("表 {id} 是编码表，但没有编码列"));
+                    }
+                    if table.levels.is_empty() {
+                        return Err(format!("表 {id} 是编码表，但没有层级（levels）"));
+                    }
+                }
+                TableKind::Lines => {
+                    for k in ["income_label", "income_amount", "expense_label", "expense_amount"] {
+                        if !keys.contains(k) {
+                            return Err(format!("表 {id} 是收支对照表，缺少列 {k}"));
+                        }
+                    }
+                    let line_keys: BTreeSet<(Side, &str)> =
+                        table.lines.iter().map(|l| (l.side, l.key.as_str())).collect();
+                    for l in &table.lines {
+                        if let Some(w) = &l.within {
+                            if !line_keys.contains(&(l.side, w.as_str())) {
+                                return Err(format!("表 {id} 的行 {} 的 within={w} 不存在", l.key));
+                            }
+                        }
+                    }
+                    for code in &table.class_lines {
+                        if !self.functional_classes.iter().any(|c| &c.code == code) {
+                            return Err(format!("表 {id} 的 class_lines 中 {code} 不在 functional_classes 里"));
+                        }
+                    }
+                }
+                TableKind::Single => {}
+                TableKind::Form => {
+                    for b in &table.blocks {
+                        if !b.columns.iter().any(|c| c.key == b.row_key) {
+                            return Err(format!("表 {id} 的块 {} 的 row_key 不是它的列", b.key));
+                        }
+                    }
+                }
+            }
+            for (i, row) in table.header_layout.iter().enumerate() {
+                if row.len() != table.columns.len() {
+                    return Err(format!(
+                        "表 {id} 的 header_layout 第 {} 行有 {} 格，应与列数 {} 相同",
+                        i + 1,
+                        row.len(),
+                        table.columns.len()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn table(&self, id: &str) -> Option<&TableSpec> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The class code of a 功能分类 类 name (`一般公共服务支出` → `201`).
+    pub fn class_by_name(&self, label: &str) -> Option<&str> {
+        self.functional_classes
+            .iter()
+            .find(|c| c.names.iter().any(|n| crate::text::norm(n) == label))
+            .map(|c| c.code.as_str())
+    }
+}
+
+/// The set of templates the importer chooses from.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub all: Vec<Template>,
+}
+
+impl Templates {
+    /// The templates built into the binary.
+    pub fn builtin() -> Templates {
+        let all = BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                Template::parse(text, &format!("builtin:{name}"))
+                    .unwrap_or_else(|e| panic!("built-in template is invalid (a build defect): {e}"))
+            })
+            .collect();
+        Templates { all }
+    }
+
+    /// Adds every `*.toml` of a directory; a template with the same `id` as a
+    /// built-in one replaces it.
+    ///
+    /// # Errors
+    /// [`TemplateError`] when the directory cannot be read or a file is invalid.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), TemplateError> {
+        let origin = dir.display().to_string();
+        let entries = std::fs::read_dir(dir).map_err(|e| TemplateError {
+            origin: origin.clone(),
+            message: format!("无法读取模板目录：{e}"),
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let o = f.display().to_string();
+            let text = std::fs::read_to_string(&f).map_err(|e| TemplateError {
+                origin: o.clone(),
+                message: e.to_string(),
+            })?;
+            let t = Template::parse(&text, &o)?;
+            self.all.retain(|x| x.id != t.id);
+            self.all.push(t);
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.all.iter().find(|t| t.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_are_valid() {
+        let t = Templates::builtin();
+        let t2024 = t.get("2024").expect("2024 template");
+        let ids: Vec<&str> = t2024.tables.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12"]
+        );
+        assert_eq!(t2024.table("t1").unwrap().class_lines.len(), 24);
+        assert_eq!(t2024.class_by_name("住房保障支出"), Some("221"));
+    }
+
+    #[test]
+    fn invalid_templates_are_explained() {
+        let base = BUILTIN[0].1;
+        let dup = format!("{base}\n[[tables]]\nid = \"t1\"\nkind = \"single\"\nnumber = \"1\"\ntitle = \"x\"\nnames = [\"x\"]\n");
+        let e = Template::parse(&dup, "dup.toml").unwrap_err();
+        assert!(e.to_string().contains("表 t1 定义了两次"), "{e}");
+        let e = Template::parse("id = 3", "bad.toml").unwrap_err();
+        assert!(e.to_string().starts_with("模板 bad.toml:"), "{e}");
+    }
+}

@@ -1,0 +1,153 @@
+//! Text normalization used wherever a label is compared by meaning.
+//!
+//! Real workbooks write the same words with full-width letters, ideographic
+//! spaces, line breaks inside merged header cells and ordinal prefixes
+//! (`一、`, `（十一）`, `廿一、`). Everything that matches a label goes through
+//! [`norm`] so that a template word matches however the cell was typed.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, then drop every white-space character (including U+3000 and line
+/// breaks) and the quotes that drift between “” and "".
+pub fn norm(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
+        .collect()
+}
+
+/// Trim white space at both ends, including full-width spaces, keeping inner text.
+pub fn clean(s: &str) -> String {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .to_string()
+}
+
+const CN_NUMERALS: &str = "一二三四五六七八九十廿卅〇零百";
+
+/// Strips an ordinal prefix such as `一、`, `(一)`, `廿一、`, `1.`, `1、`, `其中:`
+/// from an already [`norm`]alized label.
+pub fn strip_ordinal(label: &str) -> &str {
+    let mut s = label;
+    // (一) / (12)
+    if let Some(rest) = s.strip_prefix('(') {
+        if let Some(end) = rest.find(')') {
+            let inner = &rest[..end];
+            if !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| CN_NUMERALS.contains(c) || c.is_ascii_digit())
+            {
+                s = &rest[end + 1..];
+            }
+        }
+    } else {
+        let n: usize = s
+            .chars()
+            .take_while(|c| CN_NUMERALS.contains(*c) || c.is_ascii_digit())
+            .map(char::len_utf8)
+            .sum();
+        if n > 0 {
+            let rest = &s[n..];
+            for sep in ['、', '.', ',', ':'] {
+                if let Some(r) = rest.strip_prefix(sep) {
+                    s = r;
+                    break;
+                }
+            }
+        }
+    }
+    s.strip_prefix("其中:").unwrap_or(s)
+}
+
+/// A template word matched against a normalized cell text.
+///
+/// `*` at either end makes it a suffix / prefix / substring match; the word
+/// `{year}` matches a four-digit year followed by 年 (`2022年`).
+pub fn word_matches(word: &str, text: &str) -> bool {
+    if word == "{year}" {
+        return year_label(text).is_some();
+    }
+    let w = norm(word);
+    match (w.strip_prefix('*'), w.strip_suffix('*')) {
+        (Some(_), Some(_)) if w.len() > 2 => text.contains(&w[1..w.len() - 1]),
+        (Some(suffix), None) => text.ends_with(suffix),
+        (None, Some(prefix)) => text.starts_with(prefix),
+        _ => text == w,
+    }
+}
+
+/// `2022年` → 2022 (the whole text must be the year label).
+pub fn year_label(text: &str) -> Option<i32> {
+    let digits = text.strip_suffix('年')?;
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Every plausible budget year written as `YYYY年` (or `YYYY 年`) in a text.
+pub fn years_in(text: &str) -> Vec<i32> {
+    let t = norm(text);
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 < b.len() + 1 {
+        if i + 4 <= b.len()
+            && b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && t[i + 4..].starts_with('年')
+        {
+            if let Ok(y) = t[i..i + 4].parse::<i32>() {
+                if (2000..=2099).contains(&y) {
+                    out.push(y);
+                }
+            }
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_folds_width_and_spaces() {
+        assert_eq!(norm("收 入 总 计"), "收入总计");
+        assert_eq!(norm("　项目支出\n"), "项目支出");
+        assert_eq!(norm("因公出国（境）费"), "因公出国(境)费");
+        assert_eq!(norm("一般公共预算“三公”经费"), "一般公共预算三公经费");
+    }
+
+    #[test]
+    fn ordinals_are_stripped() {
+        assert_eq!(strip_ordinal(&norm("一、一般公共服务支出")), "一般公共服务支出");
+        assert_eq!(strip_ordinal(&norm("（十一）交通运输支出")), "交通运输支出");
+        assert_eq!(strip_ordinal(&norm("廿一、其他支出")), "其他支出");
+        assert_eq!(strip_ordinal(&norm("其中：申请当年预算拨款")), "申请当年预算拨款");
+        assert_eq!(strip_ordinal("本年收入合计"), "本年收入合计");
+        assert_eq!(strip_ordinal("(单位)"), "(单位)");
+    }
+
+    #[test]
+    fn words_match_exactly_or_by_glob() {
+        assert!(word_matches("合计", "合计"));
+        assert!(!word_matches("合计", "三公经费合计"));
+        assert!(word_matches("*合计", "三公经费合计"));
+        assert!(word_matches("当年预算收支*", "当年预算收支(单位:万元)"));
+        assert!(word_matches("*运行*", "公务用车运行维护费"));
+        assert!(word_matches("{year}", "2022年"));
+        assert!(!word_matches("{year}", "2022年度"));
+    }
+
+    #[test]
+    fn years_are_found_in_titles_and_notes() {
+        assert_eq!(years_in("本单位 2024 年无“三公”经费预算。"), vec![2024]);
+        assert_eq!(years_in("2023年部门收支总表"), vec![2023]);
+        assert!(years_in("电话 83366910").is_empty());
+        assert!(years_in("12024年").is_empty());
+    }
+}

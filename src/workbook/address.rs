@@ -1,0 +1,89 @@
+//! A1 cell addresses and the provenance every amount carries.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+/// Column index (0-based) → letters: 0 → A, 26 → AA.
+pub fn col_letters(mut col: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII letters")
+}
+
+/// A cell of a sheet of the source workbook: `表3!C7`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CellRef {
+    pub sheet: Arc<str>,
+    /// 0-based row.
+    pub row: u32,
+    /// 0-based column.
+    pub col: u32,
+}
+
+impl CellRef {
+    pub fn new(sheet: Arc<str>, row: u32, col: u32) -> CellRef {
+        CellRef { sheet, row, col }
+    }
+
+    /// `C7`, without the sheet.
+    pub fn a1(&self) -> String {
+        format!("{}{}", col_letters(self.col), self.row + 1)
+    }
+}
+
+impl fmt::Display for CellRef {
+    /// `表3!C7`; a sheet name with spaces or punctuation is quoted as Excel
+    /// does (`'1. 收支总表'!B5`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plain = self
+            .sheet
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || !c.is_ascii());
+        let plain = plain && !self.sheet.contains(['\u{3000}', '!', '\'']);
+        if plain {
+            write!(f, "{}!{}", self.sheet, self.a1())
+        } else {
+            write!(f, "'{}'!{}", self.sheet.replace('\'', "''"), self.a1())
+        }
+    }
+}
+
+impl Serialize for CellRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Where a figure came from. Alias kept for the domain's word.
+pub type Provenance = CellRef;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(col_letters(0), "A");
+        assert_eq!(col_letters(25), "Z");
+        assert_eq!(col_letters(26), "AA");
+        assert_eq!(col_letters(27), "AB");
+        assert_eq!(col_letters(701), "ZZ");
+        assert_eq!(col_letters(702), "AAA");
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(CellRef::new("表3".into(), 6, 2).to_string(), "表3!C7");
+        assert_eq!(CellRef::new("表5-1".into(), 0, 0).to_string(), "表5-1!A1");
+        assert_eq!(CellRef::new("1. 收支总表".into(), 4, 1).to_string(), "'1. 收支总表'!B5");
+    }
+}

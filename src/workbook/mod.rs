@@ -1,0 +1,452 @@
+//! Reading workbooks: `.xlsx` and `.xls` (BIFF8) through calamine into a
+//! plain grid of cells with merged regions and A1 addresses.
+//!
+//! The rest of the crate never sees calamine: it reads [`Sheet`]s. The format
+//! is decided by the file's first bytes, not its extension, because
+//! departments rename files (an `.xls` that is really `.xlsx`, an HTML export
+//! saved as `.xls`).
+
+mod address;
+
+pub use address::{col_letters, CellRef, Provenance};
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use calamine::{Data, Reader, SheetType, SheetVisible, Xls, Xlsx};
+
+/// One cell as the file stored it. Floats stay floats here; [`crate::amount`]
+/// turns them into decimals.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum CellValue {
+    #[default]
+    Empty,
+    Number(f64),
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    /// Dates, durations, error values: kept as their text.
+    Other(String),
+}
+
+impl CellValue {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text; numbers by their shortest round-trip form.
+    pub fn as_text(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Number(f) => format!("{f}"),
+            CellValue::Int(i) => i.to_string(),
+            CellValue::Text(s) | CellValue::Other(s) => s.clone(),
+            CellValue::Bool(b) => b.to_string(),
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, CellValue::Number(_) | CellValue::Int(_))
+    }
+
+    fn from_calamine(d: &Data) -> CellValue {
+        match d {
+            Data::Empty => CellValue::Empty,
+            Data::Float(f) => CellValue::Number(*f),
+            Data::Int(i) => CellValue::Int(*i),
+            Data::String(s) => CellValue::Text(s.clone()),
+            Data::Bool(b) => CellValue::Bool(*b),
+            Data::DateTime(dt) => CellValue::Other(dt.to_string()),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Other(s.clone()),
+            Data::Error(e) => CellValue::Other(format!("#{e:?}")),
+        }
+    }
+}
+
+/// A merged region, inclusive, zero-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+/// One worksheet as a dense grid of absolute positions (row 0 is Excel row 1).
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: Arc<str>,
+    pub hidden: bool,
+    rows: Vec<Vec<CellValue>>,
+    merges: Vec<Merge>,
+    /// Every cell covered by a merge → index into `merges`.
+    merged: HashMap<(u32, u32), usize>,
+}
+
+static EMPTY: CellValue = CellValue::Empty;
+
+impl Sheet {
+    /// Builds a sheet from rows of cells (used by tests and by the reader).
+    pub fn new(name: &str, rows: Vec<Vec<CellValue>>, merges: Vec<Merge>) -> Sheet {
+        let mut merged = HashMap::new();
+        for (i, m) in merges.iter().enumerate() {
+            // A corrupt file can declare an absurd region; only cells that
+            // exist in the grid matter.
+            let last_row = m.last_row.min(rows.len().saturating_sub(1) as u32);
+            for r in m.first_row..=last_row {
+                let width = rows.get(r as usize).map_or(0, Vec::len) as u32;
+                for c in m.first_col..=m.last_col.min(width.saturating_sub(1)) {
+                    merged.insert((r, c), i);
+                }
+            }
+        }
+        Sheet {
+            name: Arc::from(name),
+            hidden: false,
+            rows,
+            merges,
+            merged,
+        }
+    }
+
+    pub fn height(&self) -> u32 {
+        self.rows.len() as u32
+    }
+
+    pub fn width(&self) -> u32 {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0) as u32
+    }
+
+    pub fn row(&self, r: u32) -> &[CellValue] {
+        self.rows.get(r as usize).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn get(&self, r: u32, c: u32) -> &CellValue {
+        self.rows
+            .get(r as usize)
+            .and_then(|row| row.get(c as usize))
+            .unwrap_or(&EMPTY)
+    }
+
+    pub fn has_merges(&self) -> bool {
+        !self.merges.is_empty()
+    }
+
+    pub fn merge_at(&self, r: u32, c: u32) -> Option<Merge> {
+        self.merged.get(&(r, c)).map(|&i| self.merges[i])
+    }
+
+    /// The value shown at (r, c): the top-left cell of its merge, if any.
+    pub fn shown(&self, r: u32, c: u32) -> &CellValue {
+        match self.merge_at(r, c) {
+            Some(m) => self.get(m.first_row, m.first_col),
+            None => self.get(r, c),
+        }
+    }
+
+    /// The value of (r, c) in a data row: a vertical merge carries its value
+    /// down its first column; cells covered by a horizontal span stay empty
+    /// so a row-wide title is seen once, not in every column.
+    pub fn down(&self, r: u32, c: u32) -> &CellValue {
+        match self.merge_at(r, c) {
+            Some(m) if m.first_col == c => self.get(m.first_row, m.first_col),
+            Some(_) => &EMPTY,
+            None => self.get(r, c),
+        }
+    }
+
+    pub fn is_blank_row(&self, r: u32) -> bool {
+        self.row(r).iter().all(CellValue::is_empty)
+    }
+
+    pub fn cell_ref(&self, r: u32, c: u32) -> CellRef {
+        CellRef::new(self.name.clone(), r, c)
+    }
+}
+
+/// The physical format of a workbook file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Xlsx,
+    Xls,
+}
+
+/// A workbook read whole into memory.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub path: PathBuf,
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+}
+
+/// Why a file could not be read as a workbook.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    #[error("{path}: 无法打开文件：{source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: 不是 Excel 工作簿（{what}）；请另存为 .xlsx 后再试")]
+    NotAWorkbook { path: PathBuf, what: String },
+    #[error("{path}: 工作簿已损坏或无法解析（{format}）：{message}")]
+    Corrupt {
+        path: PathBuf,
+        format: &'static str,
+        message: String,
+    },
+    #[error("{path}: 工作表“{sheet}”无法读取：{message}")]
+    Sheet {
+        path: PathBuf,
+        sheet: String,
+        message: String,
+    },
+}
+
+fn sniff(path: &Path) -> Result<Format, WorkbookError> {
+    let io = |source| WorkbookError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut head = [0u8; 512];
+    let mut f = File::open(path).map_err(io)?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]).map_err(io)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    let head = &head[..n];
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok(Format::Xlsx);
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Format::Xls);
+    }
+    let what = if n == 0 {
+        "文件为空".to_string()
+    } else {
+        let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+        if text.contains("<html") || text.contains("<table") || text.contains("<!doctype") {
+            "这是网页（HTML）格式的导出文件".to_string()
+        } else if text.contains(',') && head.iter().all(|b| *b != 0) {
+            "看起来是文本或 CSV 文件".to_string()
+        } else {
+            "无法识别的文件内容".to_string()
+        }
+    };
+    Err(WorkbookError::NotAWorkbook {
+        path: path.to_path_buf(),
+        what,
+    })
+}
+
+impl Workbook {
+    /// Reads every worksheet of an `.xlsx` or `.xls` file.
+    ///
+    /// # Errors
+    /// [`WorkbookError`] when the file cannot be opened, is not a workbook, or
+    /// calamine cannot parse it. A panic inside the parser on a corrupt file
+    /// is caught and reported as [`WorkbookError::Corrupt`].
+    ///
+    /// # Examples
+    /// ```no_run
+    /// let wb = yusuan::workbook::Workbook::open("samples/qiaokou-2024.xlsx").unwrap();
+    /// println!("{} sheets", wb.sheets.len());
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Workbook, WorkbookError> {
+        let path = path.as_ref();
+        let format = sniff(path)?;
+        let label = match format {
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+        };
+        let result = quiet_catch(|| match format {
+            Format::Xlsx => read_xlsx(path),
+            Format::Xls => read_xls(path),
+        });
+        let sheets = match result {
+            Ok(r) => r?,
+            Err(message) => {
+                return Err(WorkbookError::Corrupt {
+                    path: path.to_path_buf(),
+                    format: label,
+                    message: format!("解析器异常：{message}"),
+                })
+            }
+        };
+        Ok(Workbook {
+            path: path.to_path_buf(),
+            format,
+            sheets,
+        })
+    }
+}
+
+fn corrupt(path: &Path, format: &'static str, e: impl std::fmt::Display) -> WorkbookError {
+    WorkbookError::Corrupt {
+        path: path.to_path_buf(),
+        format,
+        message: e.to_string(),
+    }
+}
+
+fn sheet_err(path: &Path, sheet: &str, e: impl std::fmt::Display) -> WorkbookError {
+    WorkbookError::Sheet {
+        path: path.to_path_buf(),
+        sheet: sheet.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn to_grid(range: &calamine::Range<Data>) -> Vec<Vec<CellValue>> {
+    let Some((r0, c0)) = range.start() else {
+        return Vec::new();
+    };
+    let mut rows = vec![Vec::new(); r0 as usize];
+    for row in range.rows() {
+        let mut out = vec![CellValue::Empty; c0 as usize];
+        out.extend(row.iter().map(CellValue::from_calamine));
+        while out.last().is_some_and(CellValue::is_empty) {
+            out.pop();
+        }
+        rows.push(out);
+    }
+    while rows.last().is_some_and(|r: &Vec<CellValue>| r.is_empty()) {
+        rows.pop();
+    }
+    rows
+}
+
+fn to_merges(dims: &[calamine::Dimensions]) -> Vec<Merge> {
+    dims.iter()
+        .map(|d| Merge {
+            first_row: d.start.0,
+            first_col: d.start.1,
+            last_row: d.end.0,
+            last_col: d.end.1,
+        })
+        .collect()
+}
+
+fn visible(v: SheetVisible) -> bool {
+    v == SheetVisible::Visible
+}
+
+fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
+    let file = File::open(path).map_err(|source| WorkbookError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| corrupt(path, "xlsx", e))?;
+    let meta = wb.sheets_metadata().to_vec();
+    let mut out = Vec::new();
+    for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let range = wb
+            .worksheet_range(&s.name)
+            .map_err(|e| sheet_err(path, &s.name, e))?;
+        let merges = wb
+            .merge_cells_by_sheet_name(&s.name)
+            .map_err(|e| sheet_err(path, &s.name, e))?;
+        let mut sheet = Sheet::new(&s.name, to_grid(&range), to_merges(&merges));
+        sheet.hidden = !visible(s.visible);
+        out.push(sheet);
+    }
+    Ok(out)
+}
+
+fn read_xls(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
+    let file = File::open(path).map_err(|source| WorkbookError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut wb: Xls<_> = Xls::new(BufReader::new(file)).map_err(|e| corrupt(path, "xls", e))?;
+    let meta = wb.sheets_metadata().to_vec();
+    let mut out = Vec::new();
+    for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let range = wb
+            .worksheet_range(&s.name)
+            .map_err(|e| sheet_err(path, &s.name, e))?;
+        let merges = wb.merge_cells_by_sheet_name(&s.name).unwrap_or_default();
+        let mut sheet = Sheet::new(&s.name, to_grid(&range), to_merges(&merges));
+        sheet.hidden = !visible(s.visible);
+        out.push(sheet);
+    }
+    Ok(out)
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into an error message without printing the
+/// default panic report (other threads' panics still print as usual).
+fn quiet_catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                prev(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    r.map_err(|e| {
+        e.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| e.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "未知错误".into())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> CellValue {
+        CellValue::Text(s.into())
+    }
+
+    #[test]
+    fn merges_show_their_top_left_value() {
+        let sheet = Sheet::new(
+            "表5-1",
+            vec![
+                vec![t("科目编码"), t("合计"), t("基本支出"), CellValue::Empty],
+                vec![CellValue::Empty, CellValue::Empty, t("小计"), t("人员经费")],
+            ],
+            vec![
+                Merge { first_row: 0, first_col: 0, last_row: 1, last_col: 0 },
+                Merge { first_row: 0, first_col: 2, last_row: 0, last_col: 3 },
+            ],
+        );
+        assert_eq!(sheet.shown(1, 0), &t("科目编码"));
+        assert_eq!(sheet.shown(0, 3), &t("基本支出"));
+        assert_eq!(sheet.down(1, 0), &t("科目编码"), "vertical merge carries down");
+        assert_eq!(sheet.down(0, 3), &CellValue::Empty, "horizontal span is seen once");
+        assert_eq!(sheet.get(5, 9), &CellValue::Empty);
+    }
+
+    #[test]
+    fn absurd_merges_do_not_blow_up() {
+        let sheet = Sheet::new(
+            "x",
+            vec![vec![t("a")]],
+            vec![Merge { first_row: 0, first_col: 0, last_row: u32::MAX - 1, last_col: u32::MAX - 1 }],
+        );
+        assert_eq!(sheet.shown(0, 0), &t("a"));
+    }
+}
