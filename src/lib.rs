@@ -10,6 +10,7 @@ pub mod amount;
 pub mod error;
 pub mod import;
 pub mod model;
+pub mod samples;
 pub mod template;
 pub mod text;
 pub mod workbook;

@@ -1,1 +1,53 @@
-fn main() {}
+//! `yusuan`: thin edge — parse arguments, run a subcommand, map errors to exit codes.
+//!
+//! Exit status: 0 success; 1 the check found errors (for `check`); 2 bad
+//! input (unreadable file, not a budget workbook, invalid template) or bad arguments.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "yusuan",
+    version,
+    about = "预算：读取、核对、转换部门预算公开表 (departmental budget workbooks)",
+    after_help = "示例 / Examples:
+  yusuan inspect samples/qiaokou-2024.xlsx
+  yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou-2024.json
+
+退出码 / Exit status: 0 成功；1 核对发现错误；2 输入无法读取或参数错误。"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what was recognized in workbooks: template, year, department, tables, cells
+    Inspect(cmd::inspect::InspectArgs),
+    /// Read a workbook into the canonical model (JSON, amounts in 元 with source cells)
+    Import(cmd::import::ImportArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Inspect(a) => cmd::inspect::run(a),
+        Command::Import(a) => cmd::import::run(a),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            // A closed pipe (`yusuan import … | head`) is not an error.
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    std::process::exit(0);
+                }
+            }
+            eprintln!("错误：{e}");
+            std::process::exit(2);
+        }
+    }
+}

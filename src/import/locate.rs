@@ -78,6 +78,15 @@ pub fn sheet_number(name: &str) -> Option<String> {
     number_token(&n)
 }
 
+/// Characters a title may carry besides the table's name: a year, `表1.`,
+/// the department's short name. A cell with more is a sentence that only
+/// mentions the table (an instruction sheet: `项目支出绩效目标表为元`).
+const TITLE_EXTRA_CHARS: usize = 14;
+
+fn is_title_of(text: &str, alias: &str) -> bool {
+    text.contains(alias) && text.chars().count() <= alias.chars().count() + TITLE_EXTRA_CHARS
+}
+
 fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
     found == spec_number || (multiple && found.starts_with(&format!("{spec_number}-")))
 }
@@ -108,7 +117,7 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                     }
                     let text = norm(&cell.as_text());
                     for a in &aliases[ti] {
-                        if text.contains(a.as_str()) && 1000 + a.len() > score {
+                        if is_title_of(&text, a) && 1000 + a.len() > score {
                             score = 1000 + a.len();
                             title = Some((cell.as_text().trim().to_string(), sheet.cell_ref(r, c as u32)));
                         }
@@ -149,6 +158,16 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_are_short_sentences_are_not() {
+        assert!(is_title_of(&norm("2024年区直部门整体支出绩效目标申报表"), "部门整体支出绩效目标申报表"));
+        assert!(is_title_of(&norm("表 12-1.部门项目支出绩效目标表"), "项目支出绩效目标表"));
+        assert!(!is_title_of(
+            &norm("1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。"),
+            "项目支出绩效目标表"
+        ));
+    }
 
     #[test]
     fn sheet_numbers() {

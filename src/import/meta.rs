@@ -34,15 +34,14 @@ fn department_name(wb: &Workbook, t: &Template, texts: &[(String, CellRef, &Cell
     let mut votes: BTreeMap<String, (usize, CellRef)> = BTreeMap::new();
     for (text, cell, _) in texts {
         let n = norm(text);
-        let Some(label) = labels.iter().find(|l| n.starts_with(&format!("{l}:"))) else {
+        if !labels.iter().any(|l| n.starts_with(&format!("{l}:"))) {
             continue;
-        };
+        }
         // Skip the label in the original text: up to the first colon.
         let after = text
             .split_once([':', '：'])
             .map(|(_, rest)| rest)
             .unwrap_or("");
-        let _ = label;
         // `部门/单位：X 单位：万元` in one cell.
         let name_part = match after.find("单位") {
             Some(i) if after[i..].contains(['：', ':']) => &after[..i],
@@ -58,7 +57,8 @@ fn department_name(wb: &Workbook, t: &Template, texts: &[(String, CellRef, &Cell
                 at = sheet.cell_ref(cell.row, c);
             }
         }
-        if !name.is_empty() && crate::amount::Unit::declared_in(&format!("单位:{name}")).is_none() {
+        // `单位：万元` alone is the unit line, not a department.
+        if !name.is_empty() && crate::amount::Unit::from_label(&name).is_none() {
             votes.entry(name).or_insert((0, at)).0 += 1;
         }
     }

@@ -172,8 +172,15 @@ fn read_table(
                 ));
                 return;
             };
+            // Codes split over 类 | 款 | 项 columns stand for the code column.
+            let has_parts = spec
+                .columns
+                .iter()
+                .enumerate()
+                .any(|(i, c)| c.role == crate::template::Role::CodePart && hm.cols[i].is_some());
             for (i, c) in spec.columns.iter().enumerate() {
-                if c.required && hm.cols[i].is_none() {
+                let stood_for = c.role == crate::template::Role::Code && has_parts;
+                if c.required && hm.cols[i].is_none() && !stood_for {
                     diags.push(ctx.diag(
                         "I.missing_column",
                         Severity::Error,
@@ -353,8 +360,16 @@ impl Ctx<'_> {
                         header: h.headers[i].clone(),
                         column: col_letters(c),
                     }),
-                    None if spec.role != crate::template::Role::CodePart => missing.push(spec.key.clone()),
-                    None => {}
+                    None if spec.role == crate::template::Role::CodePart => {}
+                    // Split code columns stand for the code column.
+                    None if spec.role == crate::template::Role::Code
+                        && self
+                            .spec
+                            .columns
+                            .iter()
+                            .zip(&h.cols)
+                            .any(|(s, c)| s.role == crate::template::Role::CodePart && c.is_some()) => {}
+                    None => missing.push(spec.key.clone()),
                 }
             }
         }

@@ -190,13 +190,19 @@ pub struct TableSpec {
     pub fields: Vec<FieldSpec>,
     #[serde(default)]
     pub blocks: Vec<BlockSpec>,
-    /// The header as printed: one string per column; `<` merges with the
-    /// cell to the left, `^` with the cell above.
+    /// The header as printed: one string per printed column (all but the
+    /// `code_part` columns, in order); `<` merges with the cell to the left,
+    /// `^` with the cell above.
     #[serde(default)]
     pub header_layout: Vec<Vec<String>>,
 }
 
 impl TableSpec {
+    /// The columns the official layout prints, in order.
+    pub fn printed_columns(&self) -> impl Iterator<Item = &ColumnSpec> {
+        self.columns.iter().filter(|c| c.role != Role::CodePart)
+    }
+
     pub fn unit(&self, template: &Template) -> Unit {
         self.unit.unwrap_or(template.default_unit)
     }
@@ -316,13 +322,14 @@ impl Template {
                     }
                 }
             }
+            let printed = table.printed_columns().count();
             for (i, row) in table.header_layout.iter().enumerate() {
-                if row.len() != table.columns.len() {
+                if row.len() != printed {
                     return Err(format!(
-                        "表 {id} 的 header_layout 第 {} 行有 {} 格，应与列数 {} 相同",
+                        "表 {id} 的 header_layout 第 {} 行有 {} 格，应与打印列数 {} 相同",
                         i + 1,
                         row.len(),
-                        table.columns.len()
+                        printed
                     ));
                 }
             }

@@ -96,12 +96,13 @@ impl Sheet {
     /// Builds a sheet from rows of cells (used by tests and by the reader).
     pub fn new(name: &str, rows: Vec<Vec<CellValue>>, merges: Vec<Merge>) -> Sheet {
         let mut merged = HashMap::new();
+        // Bounded by the sheet's extent (rows are stored without their
+        // trailing empty cells, but a merge covers those too); a corrupt
+        // file's absurd region stops at the grid's edge.
+        let height = rows.len() as u32;
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
         for (i, m) in merges.iter().enumerate() {
-            // A corrupt file can declare an absurd region; only cells that
-            // exist in the grid matter.
-            let last_row = m.last_row.min(rows.len().saturating_sub(1) as u32);
-            for r in m.first_row..=last_row {
-                let width = rows.get(r as usize).map_or(0, Vec::len) as u32;
+            for r in m.first_row..=m.last_row.min(height.saturating_sub(1)) {
                 for c in m.first_col..=m.last_col.min(width.saturating_sub(1)) {
                     merged.insert((r, c), i);
                 }
@@ -438,6 +439,23 @@ mod tests {
         assert_eq!(sheet.down(1, 0), &t("科目编码"), "vertical merge carries down");
         assert_eq!(sheet.down(0, 3), &CellValue::Empty, "horizontal span is seen once");
         assert_eq!(sheet.get(5, 9), &CellValue::Empty);
+    }
+
+    #[test]
+    fn merges_cover_trailing_cells_a_row_does_not_store() {
+        // Row 0 is stored as ["收入", Empty, "支出"]: the merge C1:D1 must still cover D1.
+        let sheet = Sheet::new(
+            "表1",
+            vec![
+                vec![t("收入"), CellValue::Empty, t("支出")],
+                vec![t("项目"), t("预算数"), t("项目"), t("预算数")],
+            ],
+            vec![
+                Merge { first_row: 0, first_col: 0, last_row: 0, last_col: 1 },
+                Merge { first_row: 0, first_col: 2, last_row: 0, last_col: 3 },
+            ],
+        );
+        assert_eq!(sheet.shown(0, 3), &t("支出"));
     }
 
     #[test]

@@ -1,0 +1,58 @@
+//! `yusuan import`: a workbook → the canonical model as JSON.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{write_atomic, ReadArgs};
+use yusuan::import::import_file;
+
+#[derive(Debug, Args)]
+#[command(after_help = "示例 / Examples:
+  yusuan import samples/qiaokou-2024.xlsx                 # JSON 输出到标准输出
+  yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou.json
+  yusuan import old.xls --year 2023 -o out/old.json       # 工作簿中没有年度时指定
+
+JSON: {source, year, department, units, tables: {t1 … t12}, diagnostics}; every
+amount is {\"yuan\": \"3248300.00\", \"cell\": \"表1!B5\"} — exact 元, source cell.
+
+退出码 / Exit status: 0 成功；2 文件无法读取、不是预算表或参数错误。")]
+pub struct ImportArgs {
+    /// The workbook (.xlsx or .xls)
+    pub file: PathBuf,
+    /// Write the JSON here instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// One line of JSON instead of indented
+    #[arg(long)]
+    pub compact: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+pub fn run(args: &ImportArgs) -> anyhow::Result<i32> {
+    let cfg = args.read.resolve()?;
+    let budget = import_file(&args.file, &cfg.templates, &cfg.options)?;
+    let mut json = if args.compact {
+        serde_json::to_vec(&budget)?
+    } else {
+        serde_json::to_vec_pretty(&budget)?
+    };
+    json.push(b'\n');
+    match &args.output {
+        Some(path) => {
+            write_atomic(path, &json)?;
+            let tables = budget.tables.metas().len();
+            eprintln!(
+                "已导入 {}：{} 张表，{} 条提示 → {}",
+                args.file.display(),
+                tables,
+                budget.diagnostics.len(),
+                path.display()
+            );
+        }
+        None => std::io::stdout().lock().write_all(&json)?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,173 @@
+//! The sample fixtures: a department's tables as printed (`samples/data/*.toml`).
+
+use serde::Deserialize;
+
+/// A side-by-side table: rows of [income label, amount, expense label, amount].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinesFixture {
+    pub rows: Vec<[String; 4]>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// The line key the importer must give each side of each row; "" = none.
+    pub keys: Vec<[String; 2]>,
+}
+
+/// A grid table: its columns by canonical key, rows of printed cells.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridFixture {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+impl GridFixture {
+    pub fn col(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == key)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorBlock {
+    pub title: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// 表11 部门整体支出绩效目标表.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeptForm {
+    pub title: String,
+    pub dept_name: String,
+    pub filler: String,
+    pub phone: String,
+    pub years: [String; 2],
+    /// section, label, 当年预算收支, 占比, past year 1, past year 2.
+    pub funds: Vec<[String; 6]>,
+    pub functions: String,
+    pub tasks: String,
+    pub goals: Vec<[String; 2]>,
+    pub long_term: Vec<IndicatorBlock>,
+    pub annual: Vec<IndicatorBlock>,
+}
+
+/// One 表12 项目支出绩效目标表.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectForm {
+    pub project_name: String,
+    pub department: String,
+    pub executor: String,
+    pub manager: String,
+    pub phone: String,
+    pub address: String,
+    pub parent_project: String,
+    pub frequency: String,
+    pub start_year: String,
+    pub end_year: String,
+    pub overview: String,
+    pub basis: String,
+    pub plan: String,
+    pub total_budget: String,
+    pub year_budget: String,
+    /// 年度, 预算数, 执行数, 执行率.
+    pub past: Vec<[String; 4]>,
+    pub sources: Vec<[String; 2]>,
+    /// 项目任务明细, 支出标准, 单价, 计量数, 测算数, 测算依据及说明.
+    pub details: Vec<[String; 6]>,
+    /// 品名, 数量, 金额.
+    pub procurement: Vec<[String; 3]>,
+    pub goals: Vec<[String; 2]>,
+    pub long_term_goal: String,
+    /// 一级指标, 二级指标, 三级指标, 指标值, 指标值确定依据.
+    pub long_term: Vec<Vec<String>>,
+    pub annual_goal: String,
+    /// 一级指标, 二级指标, 三级指标, 前年, 上年, 预计当年实现, 指标值确定依据.
+    pub annual: Vec<Vec<String>>,
+}
+
+impl ProjectForm {
+    /// The text fields by their template keys.
+    pub fn text_fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("project_name", &self.project_name),
+            ("department", &self.department),
+            ("executor", &self.executor),
+            ("manager", &self.manager),
+            ("phone", &self.phone),
+            ("address", &self.address),
+            ("parent_project", &self.parent_project),
+            ("frequency", &self.frequency),
+            ("start_year", &self.start_year),
+            ("end_year", &self.end_year),
+            ("overview", &self.overview),
+            ("basis", &self.basis),
+            ("plan", &self.plan),
+        ]
+    }
+}
+
+/// One department's workbook as printed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    pub file: String,
+    pub department: String,
+    pub dept_code: String,
+    pub year: i32,
+    pub t1: LinesFixture,
+    pub t2: GridFixture,
+    pub t3: GridFixture,
+    pub t4: LinesFixture,
+    pub t5_1: GridFixture,
+    pub t5_2: GridFixture,
+    pub t6: GridFixture,
+    pub t7: GridFixture,
+    pub t8: GridFixture,
+    pub t9: GridFixture,
+    pub t10: GridFixture,
+    pub t11: DeptForm,
+    pub t12: Vec<ProjectForm>,
+}
+
+impl Fixture {
+    /// Parses a fixture file's text.
+    ///
+    /// # Errors
+    /// The TOML error, for a malformed fixture.
+    pub fn parse(text: &str) -> Result<Fixture, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    pub fn grid(&self, id: &str) -> Option<&GridFixture> {
+        match id {
+            "t2" => Some(&self.t2),
+            "t3" => Some(&self.t3),
+            "t5_1" => Some(&self.t5_1),
+            "t5_2" => Some(&self.t5_2),
+            "t6" => Some(&self.t6),
+            "t7" => Some(&self.t7),
+            "t8" => Some(&self.t8),
+            "t9" => Some(&self.t9),
+            "t10" => Some(&self.t10),
+            _ => None,
+        }
+    }
+
+    pub fn lines(&self, id: &str) -> Option<&LinesFixture> {
+        match id {
+            "t1" => Some(&self.t1),
+            "t4" => Some(&self.t4),
+            _ => None,
+        }
+    }
+}
+
+/// The fixtures shipped with the crate.
+pub const FIXTURES: &[(&str, &str)] = &[
+    ("qiaokou-2024", include_str!("../../samples/data/qiaokou-2024.toml")),
+    ("wenlv-2024", include_str!("../../samples/data/wenlv-2024.toml")),
+];

@@ -1,0 +1,791 @@
+//! Lays a [`Fixture`] out as the finance bureau's workbook: title row, the
+//! `部门/单位：` and `单位：` line, merged multi-row headers taken from the
+//! template's `header_layout`, data rows, notes; 表11 and 表12 as forms.
+//!
+//! A [`Layout`] can also reproduce the quirks real submissions have (sheet
+//! names, text amounts, dashes, split codes, 元, no merges …), so the same
+//! figures can be read back from several layouts.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use super::fixture::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
+use crate::template::{Role, TableSpec, Template};
+
+/// How the sheets are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetNames {
+    /// `表1`, `表5-1`, `表12-2`.
+    Official,
+    /// `公开01表`, `公开05-1表`.
+    Public,
+    /// `Sheet1`, `Sheet2` …: only the title says which table it is.
+    Generic,
+}
+
+/// The shape of a generated workbook.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub name: &'static str,
+    pub sheet_names: SheetNames,
+    /// A cover sheet first.
+    pub cover: bool,
+    /// A 填表说明 sheet: `Some(true)` hidden, `Some(false)` visible.
+    pub instructions: Option<bool>,
+    /// Sheets in reverse order.
+    pub reverse_order: bool,
+    /// Titles start with the year (`2024年收支总表`).
+    pub year_in_titles: bool,
+    /// Tables whose amounts are text with thousands separators.
+    pub text_amounts: &'static [&'static str],
+    /// Tables whose zeros are written `-`.
+    pub dash_zeros: &'static [&'static str],
+    /// Tables whose codes stand in the name cell (`2011308 招商引资`).
+    pub code_in_name: &'static [&'static str],
+    /// Tables whose codes are split over 类 | 款 | 项 columns.
+    pub split_codes: &'static [&'static str],
+    /// Tables whose codes are number cells.
+    pub numeric_codes: &'static [&'static str],
+    /// Tables kept in 元 instead of 万元.
+    pub yuan: &'static [&'static str],
+    /// Tables with an empty first column.
+    pub leading_empty_col: &'static [&'static str],
+    /// Tables with a blank row before each 类.
+    pub blank_rows: &'static [&'static str],
+    /// Tables written without any merged cell.
+    pub no_merges: &'static [&'static str],
+}
+
+impl Layout {
+    /// The official 2024 layout.
+    pub fn official() -> Layout {
+        Layout {
+            name: "official",
+            sheet_names: SheetNames::Official,
+            cover: true,
+            instructions: Some(true),
+            reverse_order: false,
+            year_in_titles: false,
+            text_amounts: &[],
+            dash_zeros: &[],
+            code_in_name: &[],
+            split_codes: &[],
+            numeric_codes: &[],
+            yuan: &[],
+            leading_empty_col: &[],
+            blank_rows: &[],
+            no_merges: &[],
+        }
+    }
+
+    /// What real departments send: every quirk of `tables.md` somewhere.
+    pub fn quirks() -> Layout {
+        Layout {
+            name: "quirks",
+            sheet_names: SheetNames::Public,
+            cover: false,
+            instructions: Some(false),
+            reverse_order: true,
+            year_in_titles: true,
+            text_amounts: &["t2", "t5_2"],
+            dash_zeros: &["t3", "t10"],
+            code_in_name: &["t6"],
+            split_codes: &["t5_1"],
+            numeric_codes: &["t3"],
+            yuan: &["t8"],
+            leading_empty_col: &["t10"],
+            blank_rows: &["t3"],
+            no_merges: &["t5_1", "t6"],
+        }
+    }
+
+    /// Every sheet named `SheetN`: tables found by their titles alone.
+    pub fn generic_names() -> Layout {
+        Layout {
+            name: "generic-names",
+            sheet_names: SheetNames::Generic,
+            cover: false,
+            instructions: None,
+            ..Layout::official()
+        }
+    }
+
+    fn has(list: &[&str], id: &str) -> bool {
+        list.contains(&id)
+    }
+}
+
+struct Formats {
+    title: Format,
+    plain: Format,
+    right: Format,
+    header: Format,
+    text: Format,
+    code: Format,
+    number: Format,
+    percent: Format,
+    section: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let border = Format::new().set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(10);
+        Formats {
+            title: Format::new().set_bold().set_font_size(16).set_font_name("宋体").set_align(FormatAlign::Center),
+            plain: Format::new().set_font_name("宋体").set_font_size(10),
+            right: Format::new().set_font_name("宋体").set_font_size(10).set_align(FormatAlign::Right),
+            header: border
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            text: border.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter),
+            code: border.clone().set_num_format("@"),
+            number: border.clone().set_num_format("#,##0.00"),
+            percent: border.clone().set_num_format("0.00%"),
+            section: border.set_bold().set_align(FormatAlign::VerticalCenter),
+        }
+    }
+}
+
+/// A sheet being written, with merges on or off and a column offset.
+struct Sw<'a> {
+    ws: &'a mut Worksheet,
+    merges: bool,
+    col0: u16,
+}
+
+impl Sw<'_> {
+    fn text(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        self.ws.write_string_with_format(r, self.col0 + c, s, f)?;
+        Ok(())
+    }
+
+    fn span(&mut self, r1: u32, c1: u16, r2: u32, c2: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        if self.merges && (r1 != r2 || c1 != c2) {
+            self.ws.merge_range(r1, self.col0 + c1, r2, self.col0 + c2, s, f)?;
+        } else {
+            self.text(r1, c1, s, f)?;
+        }
+        Ok(())
+    }
+
+    fn number(&mut self, r: u32, c: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
+        let v = d.to_f64().unwrap_or_default();
+        self.ws.write_number_with_format(r, self.col0 + c, v, f)?;
+        Ok(())
+    }
+}
+
+fn thousands(d: Decimal) -> String {
+    let s = format!("{:.2}", d.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}{out}.{frac}", if d.is_sign_negative() { "-" } else { "" })
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s.trim()).unwrap_or_else(|_| panic!("fixture amount {s:?} is not a number"))
+}
+
+/// Writes one amount as the layout says.
+fn write_amount(sw: &mut Sw, f: &Formats, layout: &Layout, id: &str, r: u32, c: u16, text: &str) -> Result<(), XlsxError> {
+    if text.is_empty() {
+        return sw.text(r, c, "", &f.number);
+    }
+    let mut d = dec(text);
+    if Layout::has(layout.yuan, id) {
+        d *= Decimal::from(10_000);
+    }
+    if Layout::has(layout.dash_zeros, id) && d.is_zero() {
+        sw.text(r, c, "-", &f.text)
+    } else if Layout::has(layout.text_amounts, id) {
+        sw.text(r, c, &thousands(d), &f.text)
+    } else {
+        sw.number(r, c, d, &f.number)
+    }
+}
+
+/// The printed columns and header of a table, with codes split if asked.
+fn plan(spec: &TableSpec, split: bool) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut keys: Vec<String> = spec.printed_columns().map(|c| c.key.clone()).collect();
+    let mut header = spec.header_layout.clone();
+    let parts: Vec<&crate::template::ColumnSpec> = spec.columns.iter().filter(|c| c.role == Role::CodePart).collect();
+    if split && !parts.is_empty() {
+        if let Some(i) = keys.iter().position(|k| k == "code") {
+            let n = parts.len();
+            let width = keys.len();
+            header.push(vec!["^".to_string(); width]);
+            let last = header.len() - 1;
+            for (r, row) in header.iter_mut().enumerate() {
+                let cell = row[i].clone();
+                let mut repl = Vec::new();
+                if r == last {
+                    repl.extend(parts.iter().map(|p| p.words[0].clone()));
+                } else {
+                    repl.push(cell.clone());
+                    repl.extend(std::iter::repeat_n(if cell == "^" { "^".to_string() } else { "<".to_string() }, n - 1));
+                }
+                row.splice(i..=i, repl);
+            }
+            keys.splice(i..=i, parts.iter().map(|p| p.key.clone()));
+        }
+    }
+    (keys, header)
+}
+
+/// Writes a header grid with its merges; returns its height.
+fn write_header(sw: &mut Sw, f: &Formats, top: u32, header: &[Vec<String>]) -> Result<u32, XlsxError> {
+    let h = header.len();
+    for (r, row) in header.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if cell == "<" || cell == "^" {
+                continue;
+            }
+            let mut c2 = c;
+            while c2 + 1 < row.len() && row[c2 + 1] == "<" {
+                c2 += 1;
+            }
+            let mut r2 = r;
+            while r2 + 1 < h && header[r2 + 1][c] == "^" {
+                r2 += 1;
+            }
+            sw.span(top + r as u32, c as u16, top + r2 as u32, c2 as u16, cell, &f.header)?;
+        }
+    }
+    Ok(h as u32)
+}
+
+struct Ctx<'a> {
+    fx: &'a Fixture,
+    t: &'a Template,
+    layout: &'a Layout,
+    f: Formats,
+}
+
+impl Ctx<'_> {
+    fn title(&self, spec: &TableSpec) -> String {
+        if self.layout.year_in_titles {
+            format!("{}年{}", self.fx.year, spec.title)
+        } else {
+            spec.title.clone()
+        }
+    }
+
+    fn unit_label(&self, id: &str) -> &'static str {
+        if Layout::has(self.layout.yuan, id) {
+            "单位：元"
+        } else {
+            "单位：万元"
+        }
+    }
+
+    /// Title row and the 部门/单位 line over `width` columns; returns the next row.
+    fn top(&self, sw: &mut Sw, spec: &TableSpec, width: u16) -> Result<u32, XlsxError> {
+        sw.span(0, 0, 0, width - 1, &self.title(spec), &self.f.title)?;
+        sw.span(1, 0, 1, width.saturating_sub(2).max(1) - 1, &format!("部门/单位：{}", self.fx.department), &self.f.plain)?;
+        sw.text(1, width - 1, self.unit_label(&spec.id), &self.f.right)?;
+        Ok(2)
+    }
+
+    fn notes(&self, sw: &mut Sw, mut r: u32, width: u16, notes: &[String]) -> Result<(), XlsxError> {
+        for n in notes {
+            sw.span(r, 0, r, width - 1, n, &self.f.plain)?;
+            r += 1;
+        }
+        Ok(())
+    }
+
+    fn grid(&self, ws: &mut Worksheet, spec: &TableSpec, g: &GridFixture) -> Result<(), XlsxError> {
+        let id = spec.id.as_str();
+        let l = self.layout;
+        let mut sw = Sw {
+            ws,
+            merges: !Layout::has(l.no_merges, id),
+            col0: u16::from(Layout::has(l.leading_empty_col, id)),
+        };
+        let split = Layout::has(l.split_codes, id);
+        let (keys, header) = plan(spec, split);
+        let width = keys.len() as u16;
+        let mut r = self.top(&mut sw, spec, width)?;
+        r += write_header(&mut sw, &self.f, r, &header)?;
+        for (i, k) in keys.iter().enumerate() {
+            let w = match k.as_str() {
+                "name" => 32.0,
+                "code" => if id == "t10" { 24.0 } else { 12.0 },
+                "unit_name" => 24.0,
+                k if k.starts_with("code_") => 6.0,
+                _ => 13.0,
+            };
+            sw.ws.set_column_width(sw.col0 + i as u16, w)?;
+        }
+        sw.ws.set_freeze_panes(r, sw.col0)?;
+        let code_at = g.col("code");
+        let name_at = g.col("name");
+        for (ri, row) in g.rows.iter().enumerate() {
+            let code = code_at.map_or("", |i| row[i].as_str());
+            let is_class = code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit());
+            if Layout::has(l.blank_rows, id) && is_class && ri > 1 {
+                r += 1;
+            }
+            for (c, key) in keys.iter().enumerate() {
+                let c = c as u16;
+                let fx_val = |k: &str| g.col(k).map_or("", |i| row[i].as_str());
+                let is_code = code.bytes().all(|b| b.is_ascii_alphanumeric()) && !code.is_empty();
+                match key.as_str() {
+                    "code" => {
+                        if Layout::has(l.code_in_name, id) && is_code {
+                            sw.text(r, c, "", &self.f.code)?;
+                        } else if Layout::has(l.numeric_codes, id) && is_code && code.bytes().all(|b| b.is_ascii_digit()) {
+                            sw.number(r, c, dec(code), &self.f.code)?;
+                        } else {
+                            sw.text(r, c, code, &self.f.code)?;
+                        }
+                    }
+                    "code_lei" | "code_kuan" | "code_xiang" => {
+                        let (a, b) = match key.as_str() {
+                            "code_lei" => (0, 3),
+                            "code_kuan" => (3, 5),
+                            _ => (5, 7),
+                        };
+                        if !is_code {
+                            // 合计 stands in the first code column.
+                            sw.text(r, c, if a == 0 { code } else { "" }, &self.f.code)?;
+                        } else if code.len() >= b {
+                            let part = &code[a..b];
+                            // 项 as a number cell: `08` becomes 8, as Excel users type it.
+                            if key == "code_xiang" {
+                                sw.number(r, c, dec(part), &self.f.code)?;
+                            } else {
+                                sw.text(r, c, part, &self.f.code)?;
+                            }
+                        } else {
+                            sw.text(r, c, "", &self.f.code)?;
+                        }
+                    }
+                    "name" => {
+                        let name = name_at.map_or("", |i| row[i].as_str());
+                        let shown = if Layout::has(l.code_in_name, id) && is_code {
+                            format!("{code} {name}")
+                        } else if code.len() > 3 && spec.levels.first().is_some_and(|lv| lv.len == Some(3)) && id != "t2" && id != "t5_2" {
+                            // Names are indented by level, with full-width spaces.
+                            format!("{}{name}", "\u{3000}".repeat((code.len() - 3) / 2))
+                        } else {
+                            name.to_string()
+                        };
+                        sw.text(r, c, &shown, &self.f.text)?;
+                    }
+                    k => {
+                        let role = spec.columns.iter().find(|s| s.key == k).map(|s| s.role);
+                        if role == Some(Role::Text) {
+                            sw.text(r, c, fx_val(k), &self.f.text)?;
+                        } else {
+                            write_amount(&mut sw, &self.f, l, id, r, c, fx_val(k))?;
+                        }
+                    }
+                }
+            }
+            r += 1;
+        }
+        self.notes(&mut sw, r, width, &g.notes)
+    }
+
+    fn lines(&self, ws: &mut Worksheet, spec: &TableSpec, lf: &LinesFixture) -> Result<(), XlsxError> {
+        let id = spec.id.as_str();
+        let mut sw = Sw { ws, merges: true, col0: 0 };
+        let mut r = self.top(&mut sw, spec, 4)?;
+        r += write_header(&mut sw, &self.f, r, &spec.header_layout)?;
+        for (c, w) in [(0u16, 34.0), (1, 14.0), (2, 34.0), (3, 14.0)] {
+            sw.ws.set_column_width(c, w)?;
+        }
+        sw.ws.set_freeze_panes(r, 0)?;
+        for row in &lf.rows {
+            sw.text(r, 0, &row[0], &self.f.text)?;
+            write_amount(&mut sw, &self.f, self.layout, id, r, 1, &row[1])?;
+            sw.text(r, 2, &row[2], &self.f.text)?;
+            write_amount(&mut sw, &self.f, self.layout, id, r, 3, &row[3])?;
+            r += 1;
+        }
+        self.notes(&mut sw, r, 4, &lf.notes)
+    }
+
+    fn dept_form(&self, ws: &mut Worksheet, d: &DeptForm) -> Result<(), XlsxError> {
+        let f = &self.f;
+        let mut sw = Sw { ws, merges: true, col0: 0 };
+        for c in 0..8u16 {
+            sw.ws.set_column_width(c, if c < 3 { 16.0 } else { 20.0 })?;
+        }
+        sw.span(0, 0, 0, 7, &d.title, &f.title)?;
+        sw.text(1, 0, "部门名称", &f.section)?;
+        sw.span(1, 1, 1, 3, &d.dept_name, &f.text)?;
+        sw.text(1, 4, "填报人", &f.section)?;
+        sw.text(1, 5, &d.filler, &f.text)?;
+        sw.text(1, 6, "联系电话", &f.section)?;
+        sw.text(1, 7, &d.phone, &f.text)?;
+        sw.span(2, 0, 3, 1, "总体资金情况", &f.header)?;
+        sw.span(2, 2, 3, 2, "当年预算收支（单位：万元）", &f.header)?;
+        sw.span(2, 3, 3, 3, "占比", &f.header)?;
+        sw.span(2, 4, 2, 5, "近两年收支情况", &f.header)?;
+        sw.text(3, 4, &d.years[0], &f.header)?;
+        sw.text(3, 5, &d.years[1], &f.header)?;
+        let mut r = 4;
+        let mut i = 0;
+        while i < d.funds.len() {
+            let sec = &d.funds[i][0];
+            let n = d.funds[i..].iter().take_while(|x| &x[0] == sec).count();
+            sw.span(r, 0, r + n as u32 - 1, 0, sec, &f.section)?;
+            for row in &d.funds[i..i + n] {
+                sw.text(r, 1, &row[1], &f.text)?;
+                sw.number(r, 2, dec(&row[2]), &f.number)?;
+                let share = row[3].strip_suffix('%').map_or_else(|| dec(&row[3]), |p| dec(p) / Decimal::ONE_HUNDRED);
+                sw.number(r, 3, share, &f.percent)?;
+                sw.number(r, 4, dec(&row[4]), &f.number)?;
+                sw.number(r, 5, dec(&row[5]), &f.number)?;
+                r += 1;
+            }
+            i += n;
+        }
+        for (label, text) in [("部门职能概述", &d.functions), ("年度工作任务", &d.tasks)] {
+            sw.text(r, 0, label, &f.section)?;
+            sw.span(r, 1, r, 7, text, &f.text)?;
+            sw.ws.set_row_height(r, 15.0 * (1 + text.chars().count() / 80 + text.matches('\n').count()) as f64)?;
+            r += 1;
+        }
+        sw.span(r, 0, r, 3, "长期目标", &f.header)?;
+        sw.span(r, 4, r, 7, "年度目标", &f.header)?;
+        r += 1;
+        for g in &d.goals {
+            sw.span(r, 0, r, 3, &g[0], &f.text)?;
+            sw.span(r, 4, r, 7, &g[1], &f.text)?;
+            r += 1;
+        }
+        for b in &d.long_term {
+            r += 1;
+            sw.span(r, 0, r, 7, &b.title, &f.section)?;
+            r += 1;
+            for (c, h) in ["一级指标", "二级指标", "指标名称", "指标值", "绩效标准"].iter().enumerate() {
+                sw.text(r, c as u16, h, &f.header)?;
+            }
+            r += 1;
+            r = self.indicator_rows(&mut sw, r, 0, b)?;
+        }
+        for b in &d.annual {
+            r += 1;
+            sw.span(r, 0, r, 7, &b.title, &f.section)?;
+            r += 1;
+            sw.span(r, 0, r + 2, 0, "一级指标", &f.header)?;
+            sw.span(r, 1, r + 2, 1, "二级指标", &f.header)?;
+            sw.span(r, 2, r + 2, 2, "指标名称", &f.header)?;
+            sw.span(r, 3, r, 5, "指标值", &f.header)?;
+            sw.span(r + 1, 3, r + 1, 4, "近两年指标值", &f.header)?;
+            sw.span(r + 1, 5, r + 2, 5, "预期当年实现值", &f.header)?;
+            sw.text(r + 2, 3, &d.years[0], &f.header)?;
+            sw.text(r + 2, 4, &d.years[1], &f.header)?;
+            sw.span(r, 6, r + 2, 6, "绩效标准", &f.header)?;
+            r += 3;
+            r = self.indicator_rows(&mut sw, r, 0, b)?;
+        }
+        Ok(())
+    }
+
+    /// Indicator rows from column `c0`, 一级指标 merged down over its rows.
+    fn indicator_rows(&self, sw: &mut Sw, mut r: u32, c0: u16, b: &IndicatorBlock) -> Result<u32, XlsxError> {
+        let mut i = 0;
+        while i < b.rows.len() {
+            let l1 = &b.rows[i][0];
+            let n = b.rows[i..].iter().take_while(|x| &x[0] == l1).count();
+            sw.span(r, c0, r + n as u32 - 1, c0, l1, &self.f.text)?;
+            for row in &b.rows[i..i + n] {
+                for (c, v) in row.iter().enumerate().skip(1) {
+                    sw.text(r, c0 + c as u16, v, &self.f.text)?;
+                }
+                r += 1;
+            }
+            i += n;
+        }
+        Ok(r)
+    }
+
+    fn project_form(&self, ws: &mut Worksheet, p: &ProjectForm) -> Result<(), XlsxError> {
+        let f = &self.f;
+        let last: u16 = 8;
+        let mut sw = Sw { ws, merges: true, col0: 0 };
+        for c in 0..=last {
+            sw.ws.set_column_width(c, 14.0)?;
+        }
+        sw.span(0, 0, 0, last, "项目支出绩效目标表", &f.title)?;
+        sw.span(1, 0, 1, last - 1, &format!("（{}年度）", self.fx.year), &f.plain)?;
+        sw.text(1, last, "单位：元", &f.right)?;
+        let mut r = 2;
+        let pairs: [(&str, &str, Option<(&str, &str)>); 10] = [
+            ("项目名称", &p.project_name, None),
+            ("项目主管部门", &p.department, Some(("项目执行单位", &p.executor))),
+            ("项目负责人", &p.manager, Some(("联系电话", &p.phone))),
+            ("单位地址", &p.address, None),
+            ("一级项目名称", &p.parent_project, Some(("项目安排频度", &p.frequency))),
+            ("起始年度", &p.start_year, Some(("终止年度", &p.end_year))),
+            ("项目概述", &p.overview, None),
+            ("项目立项依据", &p.basis, None),
+            ("项目实施方案", &p.plan, None),
+            ("", "", None),
+        ];
+        for (label, value, second) in pairs.iter().filter(|x| !x.0.is_empty()) {
+            sw.text(r, 0, label, &f.section)?;
+            match second {
+                None => sw.span(r, 1, r, last, value, &f.text)?,
+                Some((l2, v2)) => {
+                    sw.span(r, 1, r, 3, value, &f.text)?;
+                    sw.text(r, 4, l2, &f.section)?;
+                    sw.span(r, 5, r, last, v2, &f.text)?;
+                }
+            }
+            r += 1;
+        }
+        sw.text(r, 0, "项目总预算", &f.section)?;
+        sw.ws.merge_range(r, 1, r, 3, "", &f.number)?;
+        sw.number(r, 1, dec(&p.total_budget), &f.number)?;
+        sw.text(r, 4, "项目当年预算", &f.section)?;
+        sw.ws.merge_range(r, 5, r, last, "", &f.number)?;
+        sw.number(r, 5, dec(&p.year_budget), &f.number)?;
+        r += 1;
+
+        let section = |sw: &mut Sw, r: u32, s: &str| sw.span(r, 0, r, last, s, &f.section);
+        section(&mut sw, r, "项目前两年预算情况")?;
+        r += 1;
+        for (c, h) in ["年度", "预算数", "执行数", "执行率"].iter().enumerate() {
+            sw.text(r, c as u16, h, &f.header)?;
+        }
+        r += 1;
+        for row in &p.past {
+            sw.text(r, 0, &row[0], &f.text)?;
+            for (c, v) in [(1u16, &row[1]), (2, &row[2])] {
+                if v.is_empty() {
+                    sw.text(r, c, "", &f.number)?;
+                } else {
+                    sw.number(r, c, dec(v), &f.number)?;
+                }
+            }
+            match row[3].strip_suffix('%') {
+                Some(p) => sw.number(r, 3, dec(p) / Decimal::ONE_HUNDRED, &f.percent)?,
+                None => sw.text(r, 3, &row[3], &f.text)?,
+            }
+            r += 1;
+        }
+        section(&mut sw, r, "项目资金来源")?;
+        r += 1;
+        sw.span(r, 0, r, 3, "来源项目", &f.header)?;
+        sw.span(r, 4, r, last, "金额", &f.header)?;
+        r += 1;
+        for row in &p.sources {
+            sw.span(r, 0, r, 3, &row[0], &f.text)?;
+            sw.ws.merge_range(r, 4, r, last, "", &f.number)?;
+            sw.number(r, 4, dec(&row[1]), &f.number)?;
+            r += 1;
+        }
+        section(&mut sw, r, "项目支出明细测算")?;
+        r += 1;
+        sw.span(r, 0, r, 1, "项目任务明细", &f.header)?;
+        for (c, h) in [(2u16, "支出标准"), (3, "单价"), (4, "计量数"), (5, "测算数")] {
+            sw.text(r, c, h, &f.header)?;
+        }
+        sw.span(r, 6, r, last, "测算依据及说明", &f.header)?;
+        r += 1;
+        for row in &p.details {
+            sw.span(r, 0, r, 1, &row[0], &f.text)?;
+            sw.text(r, 2, &row[1], &f.text)?;
+            for (c, v) in [(3u16, &row[2]), (4, &row[3])] {
+                if v.is_empty() {
+                    sw.text(r, c, "", &f.text)?;
+                } else {
+                    sw.number(r, c, dec(v), &f.number)?;
+                }
+            }
+            sw.number(r, 5, dec(&row[4]), &f.number)?;
+            sw.span(r, 6, r, last, &row[5], &f.text)?;
+            r += 1;
+        }
+        section(&mut sw, r, "项目采购")?;
+        r += 1;
+        sw.span(r, 0, r, 3, "品名", &f.header)?;
+        sw.span(r, 4, r, 5, "数量", &f.header)?;
+        sw.span(r, 6, r, last, "金额", &f.header)?;
+        r += 1;
+        if p.procurement.is_empty() {
+            sw.span(r, 0, r, last, "无", &f.text)?;
+            r += 1;
+        }
+        for row in &p.procurement {
+            sw.span(r, 0, r, 3, &row[0], &f.text)?;
+            sw.span(r, 4, r, 5, &row[1], &f.text)?;
+            sw.ws.merge_range(r, 6, r, last, "", &f.number)?;
+            sw.number(r, 6, dec(&row[2]), &f.number)?;
+            r += 1;
+        }
+        section(&mut sw, r, "项目绩效总目标")?;
+        r += 1;
+        sw.span(r, 0, r, 1, "名称", &f.header)?;
+        sw.span(r, 2, r, last, "目标说明", &f.header)?;
+        r += 1;
+        for g in &p.goals {
+            sw.span(r, 0, r, 1, &g[0], &f.text)?;
+            sw.span(r, 2, r, last, &g[1], &f.text)?;
+            r += 1;
+        }
+        section(&mut sw, r, "长期绩效目标表")?;
+        r += 1;
+        sw.span(r, 0, r, 1, "目标名称", &f.header)?;
+        for (c, h) in [(2u16, "一级指标"), (3, "二级指标"), (4, "三级指标")] {
+            sw.text(r, c, h, &f.header)?;
+        }
+        sw.span(r, 5, r, 6, "指标值", &f.header)?;
+        sw.span(r, 7, r, last, "指标值确定依据", &f.header)?;
+        r += 1;
+        let n = p.long_term.len() as u32;
+        sw.span(r, 0, r + n - 1, 1, &p.long_term_goal, &f.text)?;
+        let start = r;
+        let block = IndicatorBlock { title: String::new(), rows: p.long_term.iter().map(|x| x[..4].to_vec()).collect() };
+        r = self.indicator_rows(&mut sw, r, 2, &block)?;
+        for (i, row) in p.long_term.iter().enumerate() {
+            // 指标值 spans two columns; 确定依据 after it.
+            let rr = start + i as u32;
+            sw.span(rr, 5, rr, 6, &row[3], &f.text)?;
+            sw.span(rr, 7, rr, last, &row[4], &f.text)?;
+        }
+        section(&mut sw, r, "年度绩效目标表")?;
+        r += 1;
+        sw.span(r, 0, r + 1, 1, "年度绩效目标", &f.header)?;
+        for (c, h) in [(2u16, "一级指标"), (3, "二级指标"), (4, "三级指标")] {
+            sw.span(r, c, r + 1, c, h, &f.header)?;
+        }
+        sw.span(r, 5, r, 7, "指标值", &f.header)?;
+        for (c, h) in [(5u16, "前年"), (6, "上年"), (7, "预计当年实现")] {
+            sw.text(r + 1, c, h, &f.header)?;
+        }
+        sw.span(r, last, r + 1, last, "指标值确定依据", &f.header)?;
+        r += 2;
+        let n = p.annual.len() as u32;
+        sw.span(r, 0, r + n - 1, 1, &p.annual_goal, &f.text)?;
+        let block = IndicatorBlock { title: String::new(), rows: p.annual.clone() };
+        self.indicator_rows(&mut sw, r, 2, &block)?;
+        Ok(())
+    }
+}
+
+/// The sheet name of a table (`表5-1`, `公开05-1表`, `Sheet6`).
+fn sheet_name(layout: &Layout, number: &str, index: usize) -> String {
+    match layout.sheet_names {
+        SheetNames::Official => format!("表{number}"),
+        SheetNames::Public => {
+            let (main, sub) = number.split_once('-').map_or((number, None), |(a, b)| (a, Some(b)));
+            let main: u32 = main.parse().unwrap_or(0);
+            match sub {
+                Some(s) => format!("公开{main:02}-{s}表"),
+                None => format!("公开{main:02}表"),
+            }
+        }
+        SheetNames::Generic => format!("Sheet{}", index + 1),
+    }
+}
+
+/// Writes a fixture as a workbook.
+///
+/// # Errors
+/// [`XlsxError`] from rust_xlsxwriter (an unwritable path, an invalid sheet name).
+pub fn write_workbook(fx: &Fixture, template: &Template, layout: &Layout, path: &Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    // Fixed properties: the same fixture gives the same bytes.
+    let when = ExcelDateTime::from_ymd(2024, 1, 15)?;
+    wb.set_properties(&DocProperties::new().set_author("yusuan samples").set_creation_datetime(&when));
+    let ctx = Ctx { fx, t: template, layout, f: Formats::new() };
+
+    // (sheet name, what to write)
+    enum Item<'a> {
+        Cover,
+        Instructions,
+        Table(&'a TableSpec),
+        Project(&'a TableSpec, usize),
+    }
+    let mut items: Vec<Item> = Vec::new();
+    for spec in &ctx.t.tables {
+        if spec.multiple {
+            items.extend((0..fx.t12.len()).map(|i| Item::Project(spec, i)));
+        } else {
+            items.push(Item::Table(spec));
+        }
+    }
+    if layout.reverse_order {
+        items.reverse();
+    }
+    if layout.cover {
+        items.insert(0, Item::Cover);
+    }
+    if layout.instructions.is_some() {
+        items.insert(usize::from(layout.cover), Item::Instructions);
+    }
+    let mut index = 0;
+    for item in &items {
+        let ws = wb.add_worksheet();
+        match item {
+            Item::Cover => {
+                ws.set_name("封面")?;
+                ws.set_column_width(0, 60)?;
+                ws.write_string_with_format(2, 0, &format!("{}{}年部门预算公开表", fx.department, fx.year), &ctx.f.title)?;
+            }
+            Item::Instructions => {
+                ws.set_name("填表说明")?;
+                // Mentions table names on purpose: it must not be taken for one.
+                ws.write_string(0, 0, "1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。")?;
+                ws.write_string(1, 0, "2. 表1 收支总表：收入总计应等于支出总计，请认真核对后报送。")?;
+                if layout.instructions == Some(true) {
+                    ws.set_hidden(true);
+                }
+            }
+            Item::Table(spec) => {
+                ws.set_name(sheet_name(layout, &spec.number, index))?;
+                index += 1;
+                match (fx.grid(&spec.id), fx.lines(&spec.id)) {
+                    (Some(g), _) => ctx.grid(ws, spec, g)?,
+                    (_, Some(lf)) => ctx.lines(ws, spec, lf)?,
+                    _ => ctx.dept_form(ws, &fx.t11)?,
+                }
+            }
+            Item::Project(spec, i) => {
+                ws.set_name(sheet_name(layout, &format!("{}-{}", spec.number, i + 1), index))?;
+                index += 1;
+                ctx.project_form(ws, &fx.t12[*i])?;
+            }
+        }
+    }
+    wb.save(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(dec("3248300")), "3,248,300.00");
+        assert_eq!(thousands(dec("324.83")), "324.83");
+        assert_eq!(thousands(dec("-1234.5")), "-1,234.50");
+    }
+
+    #[test]
+    fn public_sheet_names() {
+        let l = Layout::quirks();
+        assert_eq!(sheet_name(&l, "1", 0), "公开01表");
+        assert_eq!(sheet_name(&l, "5-1", 0), "公开05-1表");
+        assert_eq!(sheet_name(&l, "12-2", 0), "公开12-2表");
+    }
+}
