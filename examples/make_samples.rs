@@ -5,28 +5,21 @@
 //! Each fixture is written in the official 2024 layout (`<name>.xlsx`); the
 //! multi-unit department also with every real-world quirk
 //! (`<name>-quirks.xlsx`) and with generic sheet names (`<name>-sheetnames.xlsx`).
+//! The `.xls` copies come from `samples/xlsx_to_xls.py`.
 
 use std::path::Path;
 
-use yusuan::samples::{write_workbook, Fixture, Layout, FIXTURES};
+use yusuan::samples::{bundled, write_workbook};
 use yusuan::template::Templates;
 
 fn main() -> anyhow::Result<()> {
     let templates = Templates::builtin();
     let template = templates.get("2024").expect("built-in 2024 template");
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    for (name, text) in FIXTURES {
-        let fx = Fixture::parse(text)?;
-        let mut layouts = vec![(format!("{name}.xlsx"), Layout::official())];
-        if *name == "wenlv-2024" {
-            layouts.push((format!("{name}-quirks.xlsx"), Layout::quirks()));
-            layouts.push((format!("{name}-sheetnames.xlsx"), Layout::generic_names()));
-        }
-        for (file, layout) in layouts {
-            let path = out.join(&file);
-            write_workbook(&fx, template, &layout, &path)?;
-            println!("wrote {}", path.display());
-        }
+    for (file, fx, layout) in bundled() {
+        let path = out.join(&file);
+        write_workbook(&fx, template, &layout, &path)?;
+        println!("wrote {}", path.display());
     }
     Ok(())
 }

@@ -58,8 +58,12 @@ impl Unit {
             let before = &rest[..i];
             let after = &rest[i + "单位:".len()..];
             // `部门/单位：` and `预算单位：` name an organization, not a unit.
-            if !(before.ends_with('/') || before.ends_with("部门") || before.ends_with("预算")) {
-                let word: String = after.chars().take_while(|c| !matches!(c, ')' | ',' | ';')).collect();
+            if !(before.ends_with('/') || before.ends_with("部门") || before.ends_with("预算"))
+            {
+                let word: String = after
+                    .chars()
+                    .take_while(|c| !matches!(c, ')' | ',' | ';'))
+                    .collect();
                 return Some(Unit::from_label(&word).ok_or(word));
             }
             rest = after;
@@ -155,7 +159,10 @@ fn finish(exact: Decimal, form: CellForm, original: impl FnOnce() -> String) -> 
 
 /// Parses a text amount: `3,248,300.00`, `－`, `—`, ` 12.5 `, `-3.00`.
 pub fn parse_text_amount(s: &str) -> Result<ParsedAmount, NotAnAmount> {
-    let t: String = norm(s).chars().filter(|c| !matches!(c, ',' | '、')).collect();
+    let t: String = norm(s)
+        .chars()
+        .filter(|c| !matches!(c, ',' | '、'))
+        .collect();
     if t.is_empty() {
         return Ok(ParsedAmount {
             value: round2(Decimal::ZERO),
@@ -263,6 +270,8 @@ mod tests {
     }
 
     #[test]
+    // The 17-digit literal is the point: it is how Excel stores 324.83.
+    #[allow(clippy::excessive_precision)]
     fn float_noise_becomes_the_printed_figure() {
         let a = parse_amount(&CellValue::Number(324.82999999999998)).unwrap();
         assert_eq!(a.value, d("324.83"));
@@ -315,7 +324,13 @@ mod tests {
 
     #[test]
     fn integers_and_large_values() {
-        assert_eq!(parse_amount(&CellValue::Int(28700)).unwrap().value.to_string(), "28700.00");
+        assert_eq!(
+            parse_amount(&CellValue::Int(28700))
+                .unwrap()
+                .value
+                .to_string(),
+            "28700.00"
+        );
         let a = parse_amount(&CellValue::Number(301600.0)).unwrap();
         assert_eq!(a.value.to_string(), "301600.00");
     }
@@ -333,16 +348,31 @@ mod tests {
         assert_eq!(Unit::declared_in("单位：万元"), Some(Ok(Unit::Wan)));
         assert_eq!(Unit::declared_in("单位:元"), Some(Ok(Unit::Yuan)));
         assert_eq!(Unit::declared_in("金额单位：万元"), Some(Ok(Unit::Wan)));
-        assert_eq!(Unit::declared_in("当年预算收支(单位：万元)"), Some(Ok(Unit::Wan)));
-        assert_eq!(Unit::declared_in("部门/单位：武汉市硚口区企业服务中心"), None);
+        assert_eq!(
+            Unit::declared_in("当年预算收支(单位：万元)"),
+            Some(Ok(Unit::Wan))
+        );
+        assert_eq!(
+            Unit::declared_in("部门/单位：武汉市硚口区企业服务中心"),
+            None
+        );
         assert_eq!(Unit::declared_in("单位：千元"), Some(Err("千元".into())));
     }
 
     #[test]
     fn percents() {
-        assert_eq!(parse_percent(&CellValue::Text("97.95%".into())).unwrap(), Some(d("97.95")));
-        assert_eq!(parse_percent(&CellValue::Text("100%".into())).unwrap(), Some(d("100.00")));
-        assert_eq!(parse_percent(&CellValue::Number(0.9795)).unwrap(), Some(d("97.95")));
+        assert_eq!(
+            parse_percent(&CellValue::Text("97.95%".into())).unwrap(),
+            Some(d("97.95"))
+        );
+        assert_eq!(
+            parse_percent(&CellValue::Text("100%".into())).unwrap(),
+            Some(d("100.00"))
+        );
+        assert_eq!(
+            parse_percent(&CellValue::Number(0.9795)).unwrap(),
+            Some(d("97.95"))
+        );
         assert_eq!(parse_percent(&CellValue::Empty).unwrap(), None);
     }
 }

@@ -190,7 +190,9 @@ impl LinesTable {
     }
 
     pub fn line(&self, side: Side, key: &str) -> Option<&Line> {
-        self.side(side).iter().find(|l| l.key.as_deref() == Some(key))
+        self.side(side)
+            .iter()
+            .find(|l| l.key.as_deref() == Some(key))
     }
 }
 

@@ -124,10 +124,16 @@ mod tests {
 
     #[test]
     fn ordinals_are_stripped() {
-        assert_eq!(strip_ordinal(&norm("一、一般公共服务支出")), "一般公共服务支出");
+        assert_eq!(
+            strip_ordinal(&norm("一、一般公共服务支出")),
+            "一般公共服务支出"
+        );
         assert_eq!(strip_ordinal(&norm("（十一）交通运输支出")), "交通运输支出");
         assert_eq!(strip_ordinal(&norm("廿一、其他支出")), "其他支出");
-        assert_eq!(strip_ordinal(&norm("其中：申请当年预算拨款")), "申请当年预算拨款");
+        assert_eq!(
+            strip_ordinal(&norm("其中：申请当年预算拨款")),
+            "申请当年预算拨款"
+        );
         assert_eq!(strip_ordinal("本年收入合计"), "本年收入合计");
         assert_eq!(strip_ordinal("(单位)"), "(单位)");
     }

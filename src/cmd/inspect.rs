@@ -49,7 +49,11 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
 fn rows_summary(b: &Budget, id: &str, sheet: &str) -> String {
     let t = &b.tables;
     if let Some(c) = t.coded(id) {
-        return format!("{} 行{}", c.rows.len(), if c.total.is_some() { " + 合计" } else { "" });
+        return format!(
+            "{} 行{}",
+            c.rows.len(),
+            if c.total.is_some() { " + 合计" } else { "" }
+        );
     }
     if let Some(l) = t.lines(id) {
         return format!("收入 {} 行，支出 {} 行", l.income.len(), l.expense.len());
@@ -72,7 +76,13 @@ fn rows_summary(b: &Budget, id: &str, sheet: &str) -> String {
 pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     let mut s = String::new();
     let tpl = templates.get(&b.source.template);
-    let _ = writeln!(s, "文件：{}（{:?}，{} 个工作表）", b.source.path, b.source.format, b.source.sheets.len());
+    let _ = writeln!(
+        s,
+        "文件：{}（{:?}，{} 个工作表）",
+        b.source.path,
+        b.source.format,
+        b.source.sheets.len()
+    );
     let _ = writeln!(
         s,
         "模板：{}（{}）",
@@ -81,7 +91,11 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     );
     match b.year {
         Some(y) => {
-            let _ = writeln!(s, "年度：{y}（来自 {}）", b.year_from.as_deref().unwrap_or("?"));
+            let _ = writeln!(
+                s,
+                "年度：{y}（来自 {}）",
+                b.year_from.as_deref().unwrap_or("?")
+            );
         }
         None => {
             let _ = writeln!(s, "年度：未找到");
@@ -94,7 +108,11 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         b.department.name.as_deref().unwrap_or("（无名称）")
     );
     if !b.units.is_empty() {
-        let units: Vec<String> = b.units.iter().map(|u| format!("{} {}", u.code, u.name)).collect();
+        let units: Vec<String> = b
+            .units
+            .iter()
+            .map(|u| format!("{} {}", u.code, u.name))
+            .collect();
         let _ = writeln!(s, "单位：{}", units.join("；"));
     }
     let _ = writeln!(s, "表格：");
@@ -125,7 +143,13 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         .sheets
         .iter()
         .filter(|sh| sh.table.is_none())
-        .map(|sh| if sh.hidden { format!("{}（隐藏）", sh.name) } else { sh.name.clone() })
+        .map(|sh| {
+            if sh.hidden {
+                format!("{}（隐藏）", sh.name)
+            } else {
+                sh.name.clone()
+            }
+        })
         .collect();
     if !unused.is_empty() {
         let _ = writeln!(s, "未使用的工作表：{}", unused.join("、"));
@@ -136,17 +160,49 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         .filter(|d| d.rule == "S.missing_table")
         .filter_map(|d| d.table.as_deref())
         .collect();
-    let _ = writeln!(s, "未找到的表：{}", if missing.is_empty() { "无".to_string() } else { missing.join("、") });
-    let notes: Vec<_> = b.diagnostics.iter().filter(|d| d.rule != "S.missing_table").collect();
+    let _ = writeln!(
+        s,
+        "未找到的表：{}",
+        if missing.is_empty() {
+            "无".to_string()
+        } else {
+            missing.join("、")
+        }
+    );
+    let notes: Vec<_> = b
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule != "S.missing_table")
+        .collect();
     if !notes.is_empty() {
         let _ = writeln!(s, "导入提示（{} 条）：", notes.len());
         for d in notes {
             let cells: Vec<String> = d.cells.iter().map(ToString::to_string).collect();
-            let at = if cells.is_empty() { String::new() } else { format!(" [{}]", cells.join(", ")) };
-            let _ = writeln!(s, "  [{}] {} {}{}", d.severity.label(), d.rule, d.message, at);
+            let at = if cells.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", cells.join(", "))
+            };
+            let _ = writeln!(
+                s,
+                "  [{}] {} {}{}",
+                d.severity.label(),
+                d.rule,
+                d.message,
+                at
+            );
         }
     }
-    let errors = b.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let _ = writeln!(s, "结论：识别 {} 张表，{} 个导入错误", b.tables.metas().len(), errors);
+    let errors = b
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let _ = writeln!(
+        s,
+        "结论：识别 {} 张表，{} 个导入错误",
+        b.tables.metas().len(),
+        errors
+    );
     s
 }

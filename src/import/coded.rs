@@ -24,9 +24,9 @@ fn code_in_name(name: &str) -> Option<(String, String)> {
     if code.len() < 3 {
         return None;
     }
-    let rest = name
-        .trim_start()
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || "０１２３４５６７８９　".contains(c));
+    let rest = name.trim_start().trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || "０１２３４５６７８９　".contains(c)
+    });
     Some((code, clean(rest)))
 }
 
@@ -83,8 +83,12 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             last_used = r;
             continue;
         }
-        let mut code = code_col.map(|c| code_text(sheet.get(r, c))).unwrap_or_default();
-        let mut name = name_col.map(|c| clean(&sheet.get(r, c).as_text())).unwrap_or_default();
+        let mut code = code_col
+            .map(|c| code_text(sheet.get(r, c)))
+            .unwrap_or_default();
+        let mut name = name_col
+            .map(|c| clean(&sheet.get(r, c).as_text()))
+            .unwrap_or_default();
         if code.is_empty() && !parts.is_empty() {
             code = joined_parts(sheet, r, &parts, &mut last_parts);
         }
@@ -97,9 +101,15 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                 name = n;
             }
         }
-        let amounts_present = amount_cols.iter().any(|(_, c)| !sheet.get(r, *c).is_empty());
+        let amounts_present = amount_cols
+            .iter()
+            .any(|(_, c)| !sheet.get(r, *c).is_empty());
         let is_total = name == "合计" && code.is_empty()
-            || code.is_empty() && name.is_empty() && amounts_present && total.is_none() && rows.is_empty();
+            || code.is_empty()
+                && name.is_empty()
+                && amounts_present
+                && total.is_none()
+                && rows.is_empty();
         if code.is_empty() && !is_total {
             if name.is_empty() && !amounts_present {
                 continue;
@@ -107,7 +117,16 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             diags.push(ctx.diag(
                 "I.no_code",
                 Severity::Warning,
-                format!("{} 第 {} 行没有编码，未导入：{}", ctx.label(), r + 1, if name.is_empty() { "（无名称）" } else { &name }),
+                format!(
+                    "{} 第 {} 行没有编码，未导入：{}",
+                    ctx.label(),
+                    r + 1,
+                    if name.is_empty() {
+                        "（无名称）"
+                    } else {
+                        &name
+                    }
+                ),
                 vec![sheet.cell_ref(r, name_col.or(code_col).unwrap_or(0))],
             ));
             last_used = r;
@@ -127,7 +146,11 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         let label_col = if code_col.is_some_and(|c| !sheet.get(r, c).is_empty()) {
             code_col
         } else {
-            parts.first().copied().filter(|c| !sheet.get(r, *c).is_empty()).or(name_col)
+            parts
+                .first()
+                .copied()
+                .filter(|c| !sheet.get(r, *c).is_empty())
+                .or(name_col)
         };
         let cell = sheet.cell_ref(r, label_col.unwrap_or(0));
         last_used = r;
@@ -184,7 +207,12 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
 /// 类 | 款 | 项 in separate columns → one code. A blank leading part
 /// repeats the row above (`  | 13 | 08` under `201`); parts after the
 /// first are two digits (`8` stored as a number is `08`).
-fn joined_parts(sheet: &crate::workbook::Sheet, r: u32, parts: &[u32], last: &mut [String]) -> String {
+fn joined_parts(
+    sheet: &crate::workbook::Sheet,
+    r: u32,
+    parts: &[u32],
+    last: &mut [String],
+) -> String {
     let mut vals: Vec<String> = parts.iter().map(|&c| code_text(sheet.get(r, c))).collect();
     for (i, v) in vals.iter_mut().enumerate() {
         if i > 0 && v.len() == 1 {
@@ -200,7 +228,11 @@ fn joined_parts(sheet: &crate::workbook::Sheet, r: u32, parts: &[u32], last: &mu
         }
     }
     for (i, v) in vals.iter().enumerate() {
-        last[i] = if i <= deepest { v.clone() } else { String::new() };
+        last[i] = if i <= deepest {
+            v.clone()
+        } else {
+            String::new()
+        };
     }
     vals[..=deepest].concat()
 }
@@ -249,15 +281,27 @@ mod tests {
 
     #[test]
     fn codes_in_name_cells() {
-        assert_eq!(code_in_name("2011308 招商引资"), Some(("2011308".into(), "招商引资".into())));
-        assert_eq!(code_in_name("2011308招商引资"), Some(("2011308".into(), "招商引资".into())));
-        assert_eq!(code_in_name("　201　一般公共服务支出"), Some(("201".into(), "一般公共服务支出".into())));
+        assert_eq!(
+            code_in_name("2011308 招商引资"),
+            Some(("2011308".into(), "招商引资".into()))
+        );
+        assert_eq!(
+            code_in_name("2011308招商引资"),
+            Some(("2011308".into(), "招商引资".into()))
+        );
+        assert_eq!(
+            code_in_name("　201　一般公共服务支出"),
+            Some(("201".into(), "一般公共服务支出".into()))
+        );
         assert_eq!(code_in_name("招商引资"), None);
     }
 
     #[test]
     fn number_codes_keep_their_digits() {
         assert_eq!(code_text(&CellValue::Number(2011308.0)), "2011308");
-        assert_eq!(code_text(&CellValue::Text(" 42010424137T000000100 ".into())), "42010424137T000000100");
+        assert_eq!(
+            code_text(&CellValue::Text(" 42010424137T000000100 ".into())),
+            "42010424137T000000100"
+        );
     }
 }

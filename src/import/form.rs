@@ -28,7 +28,8 @@ fn find_bands(ctx: &Ctx) -> Vec<(usize, HeaderMatch)> {
             bands.push((bi, hm));
         }
     }
-    let overlaps = |a: &HeaderMatch, b: &HeaderMatch| a.first_row <= b.last_row && b.first_row <= a.last_row;
+    let overlaps =
+        |a: &HeaderMatch, b: &HeaderMatch| a.first_row <= b.last_row && b.first_row <= a.last_row;
     let mut kept: Vec<(usize, HeaderMatch)> = Vec::new();
     for (bi, hm) in bands {
         match kept.iter().position(|(_, k)| overlaps(k, &hm)) {
@@ -51,7 +52,9 @@ fn find_bands(ctx: &Ctx) -> Vec<(usize, HeaderMatch)> {
 pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
     let sheet = ctx.sheet;
     let bands = find_bands(ctx);
-    let unit_search = bands.first().map_or(super::locate::TITLE_ROWS, |(_, hm)| hm.last_row + 1);
+    let unit_search = bands
+        .first()
+        .map_or(super::locate::TITLE_ROWS, |(_, hm)| hm.last_row + 1);
     let (unit, unit_cell) = ctx.unit(unit_search, diags);
 
     let field_labels: Vec<String> = ctx
@@ -102,7 +105,9 @@ pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
     let mut blocks = Vec::new();
     for (i, (bi, hm)) in bands.iter().enumerate() {
         let spec = &ctx.spec.blocks[*bi];
-        let end = bands.get(i + 1).map_or(sheet.height(), |(_, n)| n.first_row);
+        let end = bands
+            .get(i + 1)
+            .map_or(sheet.height(), |(_, n)| n.first_row);
         let (block, used) = read_block(ctx, spec, hm, end, unit, &is_field_row, diags);
         last_used = last_used.max(used);
         blocks.push(block);
@@ -143,12 +148,22 @@ fn read_block(
         }
         // A section title spanning the block's columns ends it.
         if let Some(m) = sheet.merge_at(r, kc) {
-            if m.last_col > m.first_col && cols.iter().any(|(_, c)| *c != kc && (m.first_col..=m.last_col).contains(c)) {
+            if m.last_col > m.first_col
+                && cols
+                    .iter()
+                    .any(|(_, c)| *c != kc && (m.first_col..=m.last_col).contains(c))
+            {
                 break;
             }
         }
-        let filled = cols.iter().filter(|(_, c)| !sheet.down(r, *c).is_empty()).count();
-        if filled == 1 && cols.len() >= 3 && sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1 {
+        let filled = cols
+            .iter()
+            .filter(|(_, c)| !sheet.down(r, *c).is_empty())
+            .count();
+        if filled == 1
+            && cols.len() >= 3
+            && sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1
+        {
             break;
         }
         let mut row = BTreeMap::new();
@@ -167,22 +182,38 @@ fn read_block(
             let value = match col.role {
                 Role::Amount => ctx.amount(sr, sc, unit, diags).map(FormValue::Amount),
                 Role::Percent => match parse_percent(cell) {
-                    Ok(Some(p)) => Some(FormValue::Percent { percent: p, cell: at }),
+                    Ok(Some(p)) => Some(FormValue::Percent {
+                        percent: p,
+                        cell: at,
+                    }),
                     Ok(None) => None,
                     Err(e) => {
-                        diags.push(ctx.diag("I.not_amount", Severity::Error, format!("{at} 应为百分比，{e}"), vec![at.clone()]));
+                        diags.push(ctx.diag(
+                            "I.not_amount",
+                            Severity::Error,
+                            format!("{at} 应为百分比，{e}"),
+                            vec![at.clone()],
+                        ));
                         None
                     }
                 },
                 Role::Value => match parse_amount(cell) {
-                    Ok(p) if p.form != CellForm::Blank => Some(FormValue::Amount(crate::model::Amount {
-                        yuan: to_yuan(p.value, unit),
+                    Ok(p) if p.form != CellForm::Blank => {
+                        Some(FormValue::Amount(crate::model::Amount {
+                            yuan: to_yuan(p.value, unit),
+                            cell: at,
+                            form: p.form,
+                        }))
+                    }
+                    _ => Some(FormValue::Text(Text {
+                        text: clean(&cell.as_text()),
                         cell: at,
-                        form: p.form,
                     })),
-                    _ => Some(FormValue::Text(Text { text: clean(&cell.as_text()), cell: at })),
                 },
-                _ => Some(FormValue::Text(Text { text: clean(&cell.as_text()), cell: at })),
+                _ => Some(FormValue::Text(Text {
+                    text: clean(&cell.as_text()),
+                    cell: at,
+                })),
             };
             if let Some(v) = value {
                 row.insert(col.key.clone(), v);
@@ -191,7 +222,10 @@ fn read_block(
         rows.push(row);
         last = r;
     }
-    let title = spec.repeat.then(|| block_title(ctx, hm.first_row)).flatten();
+    let title = spec
+        .repeat
+        .then(|| block_title(ctx, hm.first_row))
+        .flatten();
     let columns = spec
         .columns
         .iter()
@@ -212,7 +246,9 @@ fn read_block(
 /// The line just above a block: the goal its indicators measure.
 fn block_title(ctx: &Ctx, first_row: u32) -> Option<Text> {
     let sheet = ctx.sheet;
-    let r = (first_row.saturating_sub(2)..first_row).rev().find(|&r| !sheet.is_blank_row(r))?;
+    let r = (first_row.saturating_sub(2)..first_row)
+        .rev()
+        .find(|&r| !sheet.is_blank_row(r))?;
     let cells: Vec<(u32, String)> = sheet
         .row(r)
         .iter()
@@ -222,7 +258,11 @@ fn block_title(ctx: &Ctx, first_row: u32) -> Option<Text> {
         .collect();
     let first = cells.first()?.0;
     Some(Text {
-        text: cells.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(" "),
+        text: cells
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+            .join(" "),
         cell: sheet.cell_ref(r, first),
     })
 }

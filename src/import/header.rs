@@ -169,7 +169,9 @@ pub fn match_band(sheet: &Sheet, specs: &[ColumnSpec], first: u32) -> HeaderMatc
         }
     }
     let width = sheet.width();
-    let paths: Vec<Vec<String>> = (0..width).map(|c| column_path(sheet, first, last, c)).collect();
+    let paths: Vec<Vec<String>> = (0..width)
+        .map(|c| column_path(sheet, first, last, c))
+        .collect();
     let mut taken = vec![false; width as usize];
     let mut cols = vec![None; specs.len()];
     let mut headers = vec![String::new(); specs.len()];
@@ -182,7 +184,8 @@ pub fn match_band(sheet: &Sheet, specs: &[ColumnSpec], first: u32) -> HeaderMatc
                 continue;
             };
             let leaf_ok = matches_any(&spec.words, leaf);
-            let group_ok = spec.group.is_empty() || groups.iter().any(|g| matches_any(&spec.group, g));
+            let group_ok =
+                spec.group.is_empty() || groups.iter().any(|g| matches_any(&spec.group, g));
             if leaf_ok && group_ok {
                 taken[c] = true;
                 cols[i] = Some(c as u32);
@@ -228,14 +231,41 @@ mod tests {
             vec![
                 vec![t("收入总表")],
                 vec![t("代码"), t("合计"), t("本年收入"), E, t("上年结转结余"), E],
-                vec![E, E, t("小计"), t("一般公共预算"), t("小计"), t("一般公共\n预算")],
+                vec![
+                    E,
+                    E,
+                    t("小计"),
+                    t("一般公共预算"),
+                    t("小计"),
+                    t("一般公共\n预算"),
+                ],
                 vec![t("137"), CellValue::Number(1.0), CellValue::Number(1.0)],
             ],
             vec![
-                Merge { first_row: 1, first_col: 0, last_row: 2, last_col: 0 },
-                Merge { first_row: 1, first_col: 1, last_row: 2, last_col: 1 },
-                Merge { first_row: 1, first_col: 2, last_row: 1, last_col: 3 },
-                Merge { first_row: 1, first_col: 4, last_row: 1, last_col: 5 },
+                Merge {
+                    first_row: 1,
+                    first_col: 0,
+                    last_row: 2,
+                    last_col: 0,
+                },
+                Merge {
+                    first_row: 1,
+                    first_col: 1,
+                    last_row: 2,
+                    last_col: 1,
+                },
+                Merge {
+                    first_row: 1,
+                    first_col: 2,
+                    last_row: 1,
+                    last_col: 3,
+                },
+                Merge {
+                    first_row: 1,
+                    first_col: 4,
+                    last_row: 1,
+                    last_col: 5,
+                },
             ],
         );
         let specs = vec![
@@ -249,7 +279,10 @@ mod tests {
         ];
         let m = find_header(&sheet, &specs, 0, 10).unwrap();
         assert_eq!((m.first_row, m.last_row), (1, 2));
-        assert_eq!(m.cols, vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), None]);
+        assert_eq!(
+            m.cols,
+            vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), None]
+        );
         assert_eq!(m.headers[5], "上年结转结余/一般公共预算");
     }
 
@@ -277,7 +310,17 @@ mod tests {
 
     #[test]
     fn no_header_is_none() {
-        let sheet = Sheet::new("x", vec![vec![t("封面")], vec![t("2024年部门预算")]], vec![]);
-        assert!(find_header(&sheet, &[spec("a", &["合计"], &[]), spec("b", &["小计"], &[])], 0, 10).is_none());
+        let sheet = Sheet::new(
+            "x",
+            vec![vec![t("封面")], vec![t("2024年部门预算")]],
+            vec![],
+        );
+        assert!(find_header(
+            &sheet,
+            &[spec("a", &["合计"], &[]), spec("b", &["小计"], &[])],
+            0,
+            10
+        )
+        .is_none());
     }
 }

@@ -54,8 +54,16 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
         (Side::Expense, col("expense_label"), col("expense_amount")),
     ];
     let mut placers = [
-        Placer { ctx, side: Side::Income, section: None },
-        Placer { ctx, side: Side::Expense, section: None },
+        Placer {
+            ctx,
+            side: Side::Income,
+            section: None,
+        },
+        Placer {
+            ctx,
+            side: Side::Expense,
+            section: None,
+        },
     ];
     let mut out = [Vec::new(), Vec::new()];
     let mut notes = Vec::new();
@@ -77,7 +85,9 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
         }
         last_used = r;
         for (i, (side, label_col, amount_col)) in sides.iter().enumerate() {
-            let (Some(lc), Some(ac)) = (label_col, amount_col) else { continue };
+            let (Some(lc), Some(ac)) = (label_col, amount_col) else {
+                continue;
+            };
             let label = clean(&sheet.get(r, *lc).as_text());
             if label.is_empty() {
                 if !sheet.get(r, *ac).is_empty() {
@@ -96,11 +106,17 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
                 diags.push(ctx.diag(
                     "I.unknown_line",
                     Severity::Warning,
-                    format!("{label_cell} 的项目“{label}”不在模板 {} 的{}项目中，按原文保留", ctx.template.id, side_word(*side)),
+                    format!(
+                        "{label_cell} 的项目“{label}”不在模板 {} 的{}项目中，按原文保留",
+                        ctx.template.id,
+                        side_word(*side)
+                    ),
                     vec![label_cell.clone()],
                 ));
             }
-            let Some(amount) = ctx.amount(r, *ac, unit, diags) else { continue };
+            let Some(amount) = ctx.amount(r, *ac, unit, diags) else {
+                continue;
+            };
             out[i].push(Line {
                 key,
                 class_code,
@@ -124,4 +140,3 @@ fn side_word(side: Side) -> &'static str {
         Side::Expense => "支出",
     }
 }
-

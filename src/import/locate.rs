@@ -20,7 +20,16 @@ pub struct Located {
 }
 
 const CN_DIGITS: [(char, u32); 10] = [
-    ('零', 0), ('一', 1), ('二', 2), ('三', 3), ('四', 4), ('五', 5), ('六', 6), ('七', 7), ('八', 8), ('九', 9),
+    ('零', 0),
+    ('一', 1),
+    ('二', 2),
+    ('三', 3),
+    ('四', 4),
+    ('五', 5),
+    ('六', 6),
+    ('七', 7),
+    ('八', 8),
+    ('九', 9),
 ];
 
 fn cn_number(s: &str) -> Option<u32> {
@@ -45,7 +54,10 @@ fn number_token(s: &str) -> Option<String> {
         let n = if !digits.is_empty() {
             digits.parse::<u32>().ok()
         } else {
-            let cn: String = part.chars().take_while(|c| CN_DIGITS.iter().any(|(d, _)| d == c) || *c == '十').collect();
+            let cn: String = part
+                .chars()
+                .take_while(|c| CN_DIGITS.iter().any(|(d, _)| d == c) || *c == '十')
+                .collect();
             cn_number(&cn)
         };
         match n {
@@ -53,7 +65,11 @@ fn number_token(s: &str) -> Option<String> {
             None if i == 0 => return None,
             None => break,
         }
-        let consumed = if digits.is_empty() { part.chars().take_while(|c| !c.is_ascii_digit()).count() } else { digits.len() };
+        let consumed = if digits.is_empty() {
+            part.chars().take_while(|c| !c.is_ascii_digit()).count()
+        } else {
+            digits.len()
+        };
         // Stop after a part that is followed by other text (`1.收支总表`).
         if consumed < part.chars().count() {
             break;
@@ -119,7 +135,10 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                     for a in &aliases[ti] {
                         if is_title_of(&text, a) && 1000 + a.len() > score {
                             score = 1000 + a.len();
-                            title = Some((cell.as_text().trim().to_string(), sheet.cell_ref(r, c as u32)));
+                            title = Some((
+                                cell.as_text().trim().to_string(),
+                                sheet.cell_ref(r, c as u32),
+                            ));
                         }
                     }
                 }
@@ -129,11 +148,19 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                     score = score.max(500 + a.len());
                 }
             }
-            if number.as_deref().is_some_and(|n| number_fits(&spec.number, spec.multiple, n)) {
+            if number
+                .as_deref()
+                .is_some_and(|n| number_fits(&spec.number, spec.multiple, n))
+            {
                 score = score.max(100);
             }
             if score > 0 && best.as_ref().is_none_or(|b| score > b.score) {
-                best = Some(Located { spec: ti, sheet: si, title, score });
+                best = Some(Located {
+                    spec: ti,
+                    sheet: si,
+                    title,
+                    score,
+                });
             }
         }
         found.extend(best);
@@ -161,8 +188,14 @@ mod tests {
 
     #[test]
     fn titles_are_short_sentences_are_not() {
-        assert!(is_title_of(&norm("2024年区直部门整体支出绩效目标申报表"), "部门整体支出绩效目标申报表"));
-        assert!(is_title_of(&norm("表 12-1.部门项目支出绩效目标表"), "项目支出绩效目标表"));
+        assert!(is_title_of(
+            &norm("2024年区直部门整体支出绩效目标申报表"),
+            "部门整体支出绩效目标申报表"
+        ));
+        assert!(is_title_of(
+            &norm("表 12-1.部门项目支出绩效目标表"),
+            "项目支出绩效目标表"
+        ));
         assert!(!is_title_of(
             &norm("1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。"),
             "项目支出绩效目标表"

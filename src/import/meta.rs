@@ -29,7 +29,11 @@ fn title_texts<'a>(wb: &'a Workbook, located: &[Located]) -> Vec<(String, CellRe
 }
 
 /// The department name after a `部门/单位：` label, in the same cell or the next.
-fn department_name(wb: &Workbook, t: &Template, texts: &[(String, CellRef, &CellValue)]) -> Option<(String, CellRef)> {
+fn department_name(
+    wb: &Workbook,
+    t: &Template,
+    texts: &[(String, CellRef, &CellValue)],
+) -> Option<(String, CellRef)> {
     let labels: Vec<String> = t.department_labels.iter().map(|l| norm(l)).collect();
     let mut votes: BTreeMap<String, (usize, CellRef)> = BTreeMap::new();
     for (text, cell, _) in texts {
@@ -51,7 +55,8 @@ fn department_name(wb: &Workbook, t: &Template, texts: &[(String, CellRef, &Cell
         let mut at = cell.clone();
         if name.is_empty() {
             let sheet = wb.sheets.iter().find(|s| s.name == cell.sheet)?;
-            let next = (cell.col + 1..sheet.row(cell.row).len() as u32).find(|&c| !sheet.get(cell.row, c).is_empty());
+            let next = (cell.col + 1..sheet.row(cell.row).len() as u32)
+                .find(|&c| !sheet.get(cell.row, c).is_empty());
             if let Some(c) = next {
                 name = clean(&sheet.get(cell.row, c).as_text());
                 at = sheet.cell_ref(cell.row, c);
@@ -68,7 +73,13 @@ fn department_name(wb: &Workbook, t: &Template, texts: &[(String, CellRef, &Cell
         .map(|(name, (_, cell))| (name, cell))
 }
 
-pub fn settle(budget: &mut Budget, wb: &Workbook, t: &Template, located: &[Located], opts: &ImportOptions) {
+pub fn settle(
+    budget: &mut Budget,
+    wb: &Workbook,
+    t: &Template,
+    located: &[Located],
+    opts: &ImportOptions,
+) {
     let texts = title_texts(wb, located);
 
     // Year: --year, else the most frequent year in titles and notes.
@@ -102,9 +113,12 @@ pub fn settle(budget: &mut Budget, wb: &Workbook, t: &Template, located: &[Locat
     }
 
     // Department and units: 表2, else 表5-2, else 表10 rows; the name line as printed.
-    let unit_table = ["t2", "t5_2", "t10"]
-        .iter()
-        .find_map(|id| budget.tables.coded(id).filter(|t| t.rows.iter().any(|r| r.depth == 1)));
+    let unit_table = ["t2", "t5_2", "t10"].iter().find_map(|id| {
+        budget
+            .tables
+            .coded(id)
+            .filter(|t| t.rows.iter().any(|r| r.depth == 1))
+    });
     if let Some(table) = unit_table {
         if let Some(dept) = table.rows.iter().find(|r| r.depth == 1) {
             budget.department.code = dept.code.clone();

@@ -15,7 +15,10 @@ pub mod meta;
 use std::path::Path;
 
 use crate::amount::{parse_amount, to_yuan, Unit};
-use crate::model::{Amount, Budget, ColumnInfo, Diagnostic, Note, Severity, SheetInfo, SourceInfo, TableMeta, Tables, Text};
+use crate::model::{
+    Amount, Budget, ColumnInfo, Diagnostic, Note, Severity, SheetInfo, SourceInfo, TableMeta,
+    Tables, Text,
+};
 use crate::template::{ColumnSpec, TableKind, TableSpec, Template, Templates};
 use crate::text::norm;
 use crate::workbook::{col_letters, CellRef, Sheet, Workbook};
@@ -48,7 +51,11 @@ pub struct ImportOptions {
 /// let t3 = budget.tables.t3.as_ref().unwrap();
 /// println!("{} {}", t3.row("201").unwrap().name, t3.row("201").unwrap().amounts["total"].yuan);
 /// ```
-pub fn import_file(path: impl AsRef<Path>, templates: &Templates, opts: &ImportOptions) -> Result<Budget, Error> {
+pub fn import_file(
+    path: impl AsRef<Path>,
+    templates: &Templates,
+    opts: &ImportOptions,
+) -> Result<Budget, Error> {
     let wb = Workbook::open(path.as_ref())?;
     import_workbook(&wb, templates, opts)
 }
@@ -57,7 +64,11 @@ pub fn import_file(path: impl AsRef<Path>, templates: &Templates, opts: &ImportO
 ///
 /// # Errors
 /// As [`import_file`], less the reading errors.
-pub fn import_workbook(wb: &Workbook, templates: &Templates, opts: &ImportOptions) -> Result<Budget, Error> {
+pub fn import_workbook(
+    wb: &Workbook,
+    templates: &Templates,
+    opts: &ImportOptions,
+) -> Result<Budget, Error> {
     let (template, located) = choose_template(wb, templates, opts)?;
     if located.is_empty() {
         return Err(Error::NoTables {
@@ -126,12 +137,10 @@ fn choose_template<'t>(
     opts: &ImportOptions,
 ) -> Result<(&'t Template, Vec<Located>), Error> {
     if let Some(id) = &opts.template {
-        let t = templates
-            .get(id)
-            .ok_or_else(|| Error::UnknownTemplate {
-                id: id.clone(),
-                available: templates.all.iter().map(|t| t.id.clone()).collect(),
-            })?;
+        let t = templates.get(id).ok_or_else(|| Error::UnknownTemplate {
+            id: id.clone(),
+            available: templates.all.iter().map(|t| t.id.clone()).collect(),
+        })?;
         return Ok((t, locate::locate(wb, t)));
     }
     let mut best: Option<(&Template, Vec<Located>)> = None;
@@ -167,17 +176,21 @@ fn read_table(
                 diags.push(ctx.diag(
                     "I.no_header",
                     Severity::Error,
-                    format!("工作表“{}”像是 表{}，但找不到它的表头（{}）", sheet.name, spec.number, header_words(&spec.columns)),
+                    format!(
+                        "工作表“{}”像是 表{}，但找不到它的表头（{}）",
+                        sheet.name,
+                        spec.number,
+                        header_words(&spec.columns)
+                    ),
                     vec![],
                 ));
                 return;
             };
             // Codes split over 类 | 款 | 项 columns stand for the code column.
-            let has_parts = spec
-                .columns
-                .iter()
-                .enumerate()
-                .any(|(i, c)| c.role == crate::template::Role::CodePart && hm.cols[i].is_some());
+            let has_parts =
+                spec.columns.iter().enumerate().any(|(i, c)| {
+                    c.role == crate::template::Role::CodePart && hm.cols[i].is_some()
+                });
             for (i, c) in spec.columns.iter().enumerate() {
                 let stood_for = c.role == crate::template::Role::Code && has_parts;
                 if c.required && hm.cols[i].is_none() && !stood_for {
@@ -230,7 +243,11 @@ fn set_coded(tables: &mut Tables, id: &str, t: crate::model::CodedTable) {
 }
 
 fn header_words(cols: &[ColumnSpec]) -> String {
-    cols.iter().take(3).map(|c| c.words[0].as_str()).collect::<Vec<_>>().join("、")
+    cols.iter()
+        .take(3)
+        .map(|c| c.words[0].as_str())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// What a table reader needs to know.
@@ -247,7 +264,13 @@ impl Ctx<'_> {
         format!("表{}（工作表“{}”）", self.spec.number, self.sheet.name)
     }
 
-    pub fn diag(&self, rule: &'static str, severity: Severity, message: String, cells: Vec<CellRef>) -> Diagnostic {
+    pub fn diag(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        message: String,
+        cells: Vec<CellRef>,
+    ) -> Diagnostic {
         Diagnostic {
             rule,
             severity,
@@ -283,14 +306,23 @@ impl Ctx<'_> {
         diags.push(self.diag(
             "S.unit",
             Severity::Warning,
-            format!("{} 没有注明金额单位（单位：元/万元），按模板默认的{default}读取", self.label()),
+            format!(
+                "{} 没有注明金额单位（单位：元/万元），按模板默认的{default}读取",
+                self.label()
+            ),
             vec![],
         ));
         (default, None)
     }
 
     /// Reads a cell as an amount in `unit`, noting text numbers, rounding and non-numbers.
-    pub fn amount(&self, r: u32, c: u32, unit: Unit, diags: &mut Vec<Diagnostic>) -> Option<Amount> {
+    pub fn amount(
+        &self,
+        r: u32,
+        c: u32,
+        unit: Unit,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Amount> {
         let cell = self.sheet.cell_ref(r, c);
         match parse_amount(self.sheet.get(r, c)) {
             Ok(p) => {
@@ -328,10 +360,17 @@ impl Ctx<'_> {
             .iter()
             .enumerate()
             .find(|(_, c)| !c.is_empty())?;
-        let CellValue::Text(s) = cell else { return None };
+        let CellValue::Text(s) = cell else {
+            return None;
+        };
         let t = norm(s);
         let says_empty = (t.starts_with("本单位") || t.starts_with("本部门")) && t.contains('无');
-        let is_note = says_empty || self.template.note_starts.iter().any(|n| t.starts_with(&norm(n)));
+        let is_note = says_empty
+            || self
+                .template
+                .note_starts
+                .iter()
+                .any(|n| t.starts_with(&norm(n)));
         is_note.then(|| Note {
             text: s.trim().to_string(),
             cell: self.sheet.cell_ref(r, c as u32),
@@ -345,7 +384,14 @@ impl Ctx<'_> {
     }
 
     /// Table metadata for a header match and the last row the table used.
-    pub fn meta(&self, hm: Option<&HeaderMatch>, last_row: u32, unit: Unit, unit_cell: Option<CellRef>, notes: Vec<Note>) -> TableMeta {
+    pub fn meta(
+        &self,
+        hm: Option<&HeaderMatch>,
+        last_row: u32,
+        unit: Unit,
+        unit_cell: Option<CellRef>,
+        notes: Vec<Note>,
+    ) -> TableMeta {
         let (first_row, first_col, last_col) = match hm {
             Some(h) => (h.first_row, h.first_col(), h.last_col()),
             None => (0, 0, self.sheet.width().saturating_sub(1)),
@@ -363,12 +409,9 @@ impl Ctx<'_> {
                     None if spec.role == crate::template::Role::CodePart => {}
                     // Split code columns stand for the code column.
                     None if spec.role == crate::template::Role::Code
-                        && self
-                            .spec
-                            .columns
-                            .iter()
-                            .zip(&h.cols)
-                            .any(|(s, c)| s.role == crate::template::Role::CodePart && c.is_some()) => {}
+                        && self.spec.columns.iter().zip(&h.cols).any(|(s, c)| {
+                            s.role == crate::template::Role::CodePart && c.is_some()
+                        }) => {}
                     None => missing.push(spec.key.clone()),
                 }
             }

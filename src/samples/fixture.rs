@@ -168,6 +168,12 @@ impl Fixture {
 
 /// The fixtures shipped with the crate.
 pub const FIXTURES: &[(&str, &str)] = &[
-    ("qiaokou-2024", include_str!("../../samples/data/qiaokou-2024.toml")),
-    ("wenlv-2024", include_str!("../../samples/data/wenlv-2024.toml")),
+    (
+        "qiaokou-2024",
+        include_str!("../../samples/data/qiaokou-2024.toml"),
+    ),
+    (
+        "wenlv-2024",
+        include_str!("../../samples/data/wenlv-2024.toml"),
+    ),
 ];

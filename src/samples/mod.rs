@@ -6,5 +6,27 @@
 mod fixture;
 mod writer;
 
-pub use fixture::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm, FIXTURES};
+pub use fixture::{
+    DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm, FIXTURES,
+};
 pub use writer::{write_workbook, Layout, SheetNames};
+
+/// The bundled sample workbooks: (file name in `samples/`, fixture, layout).
+/// The multi-unit department is also written with every quirk and with
+/// generic sheet names.
+pub fn bundled() -> Vec<(String, Fixture, Layout)> {
+    let mut out = Vec::new();
+    for (name, text) in FIXTURES {
+        let fx = Fixture::parse(text).expect("bundled fixture parses");
+        out.push((format!("{name}.xlsx"), fx.clone(), Layout::official()));
+        if *name == "wenlv-2024" {
+            out.push((format!("{name}-quirks.xlsx"), fx.clone(), Layout::quirks()));
+            out.push((
+                format!("{name}-sheetnames.xlsx"),
+                fx,
+                Layout::generic_names(),
+            ));
+        }
+    }
+    out
+}

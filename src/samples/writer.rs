@@ -11,7 +11,9 @@ use std::str::FromStr;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use super::fixture::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
 use crate::template::{Role, TableSpec, Template};
@@ -133,18 +135,31 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let border = Format::new().set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(10);
+        let border = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_font_name("宋体")
+            .set_font_size(10);
         Formats {
-            title: Format::new().set_bold().set_font_size(16).set_font_name("宋体").set_align(FormatAlign::Center),
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_font_name("宋体")
+                .set_align(FormatAlign::Center),
             plain: Format::new().set_font_name("宋体").set_font_size(10),
-            right: Format::new().set_font_name("宋体").set_font_size(10).set_align(FormatAlign::Right),
+            right: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(10)
+                .set_align(FormatAlign::Right),
             header: border
                 .clone()
                 .set_bold()
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
-            text: border.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter),
+            text: border
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
             code: border.clone().set_num_format("@"),
             number: border.clone().set_num_format("#,##0.00"),
             percent: border.clone().set_num_format("0.00%"),
@@ -166,9 +181,18 @@ impl Sw<'_> {
         Ok(())
     }
 
-    fn span(&mut self, r1: u32, c1: u16, r2: u32, c2: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+    fn span(
+        &mut self,
+        r1: u32,
+        c1: u16,
+        r2: u32,
+        c2: u16,
+        s: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
         if self.merges && (r1 != r2 || c1 != c2) {
-            self.ws.merge_range(r1, self.col0 + c1, r2, self.col0 + c2, s, f)?;
+            self.ws
+                .merge_range(r1, self.col0 + c1, r2, self.col0 + c2, s, f)?;
         } else {
             self.text(r1, c1, s, f)?;
         }
@@ -192,7 +216,10 @@ fn thousands(d: Decimal) -> String {
         }
         out.push(ch);
     }
-    format!("{}{out}.{frac}", if d.is_sign_negative() { "-" } else { "" })
+    format!(
+        "{}{out}.{frac}",
+        if d.is_sign_negative() { "-" } else { "" }
+    )
 }
 
 fn dec(s: &str) -> Decimal {
@@ -200,7 +227,15 @@ fn dec(s: &str) -> Decimal {
 }
 
 /// Writes one amount as the layout says.
-fn write_amount(sw: &mut Sw, f: &Formats, layout: &Layout, id: &str, r: u32, c: u16, text: &str) -> Result<(), XlsxError> {
+fn write_amount(
+    sw: &mut Sw,
+    f: &Formats,
+    layout: &Layout,
+    id: &str,
+    r: u32,
+    c: u16,
+    text: &str,
+) -> Result<(), XlsxError> {
     if text.is_empty() {
         return sw.text(r, c, "", &f.number);
     }
@@ -221,7 +256,11 @@ fn write_amount(sw: &mut Sw, f: &Formats, layout: &Layout, id: &str, r: u32, c: 
 fn plan(spec: &TableSpec, split: bool) -> (Vec<String>, Vec<Vec<String>>) {
     let mut keys: Vec<String> = spec.printed_columns().map(|c| c.key.clone()).collect();
     let mut header = spec.header_layout.clone();
-    let parts: Vec<&crate::template::ColumnSpec> = spec.columns.iter().filter(|c| c.role == Role::CodePart).collect();
+    let parts: Vec<&crate::template::ColumnSpec> = spec
+        .columns
+        .iter()
+        .filter(|c| c.role == Role::CodePart)
+        .collect();
     if split && !parts.is_empty() {
         if let Some(i) = keys.iter().position(|k| k == "code") {
             let n = parts.len();
@@ -235,7 +274,14 @@ fn plan(spec: &TableSpec, split: bool) -> (Vec<String>, Vec<Vec<String>>) {
                     repl.extend(parts.iter().map(|p| p.words[0].clone()));
                 } else {
                     repl.push(cell.clone());
-                    repl.extend(std::iter::repeat_n(if cell == "^" { "^".to_string() } else { "<".to_string() }, n - 1));
+                    repl.extend(std::iter::repeat_n(
+                        if cell == "^" {
+                            "^".to_string()
+                        } else {
+                            "<".to_string()
+                        },
+                        n - 1,
+                    ));
                 }
                 row.splice(i..=i, repl);
             }
@@ -246,7 +292,12 @@ fn plan(spec: &TableSpec, split: bool) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 /// Writes a header grid with its merges; returns its height.
-fn write_header(sw: &mut Sw, f: &Formats, top: u32, header: &[Vec<String>]) -> Result<u32, XlsxError> {
+fn write_header(
+    sw: &mut Sw,
+    f: &Formats,
+    top: u32,
+    header: &[Vec<String>],
+) -> Result<u32, XlsxError> {
     let h = header.len();
     for (r, row) in header.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
@@ -261,11 +312,21 @@ fn write_header(sw: &mut Sw, f: &Formats, top: u32, header: &[Vec<String>]) -> R
             while r2 + 1 < h && header[r2 + 1][c] == "^" {
                 r2 += 1;
             }
-            sw.span(top + r as u32, c as u16, top + r2 as u32, c2 as u16, cell, &f.header)?;
+            sw.span(
+                top + r as u32,
+                c as u16,
+                top + r2 as u32,
+                c2 as u16,
+                cell,
+                &f.header,
+            )?;
         }
     }
     Ok(h as u32)
 }
+
+/// A form line: label, value, and optionally a second label and value on the right.
+type FieldRow<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>);
 
 struct Ctx<'a> {
     fx: &'a Fixture,
@@ -294,12 +355,25 @@ impl Ctx<'_> {
     /// Title row and the 部门/单位 line over `width` columns; returns the next row.
     fn top(&self, sw: &mut Sw, spec: &TableSpec, width: u16) -> Result<u32, XlsxError> {
         sw.span(0, 0, 0, width - 1, &self.title(spec), &self.f.title)?;
-        sw.span(1, 0, 1, width.saturating_sub(2).max(1) - 1, &format!("部门/单位：{}", self.fx.department), &self.f.plain)?;
+        sw.span(
+            1,
+            0,
+            1,
+            width.saturating_sub(2).max(1) - 1,
+            &format!("部门/单位：{}", self.fx.department),
+            &self.f.plain,
+        )?;
         sw.text(1, width - 1, self.unit_label(&spec.id), &self.f.right)?;
         Ok(2)
     }
 
-    fn notes(&self, sw: &mut Sw, mut r: u32, width: u16, notes: &[String]) -> Result<(), XlsxError> {
+    fn notes(
+        &self,
+        sw: &mut Sw,
+        mut r: u32,
+        width: u16,
+        notes: &[String],
+    ) -> Result<(), XlsxError> {
         for n in notes {
             sw.span(r, 0, r, width - 1, n, &self.f.plain)?;
             r += 1;
@@ -323,7 +397,13 @@ impl Ctx<'_> {
         for (i, k) in keys.iter().enumerate() {
             let w = match k.as_str() {
                 "name" => 32.0,
-                "code" => if id == "t10" { 24.0 } else { 12.0 },
+                "code" => {
+                    if id == "t10" {
+                        24.0
+                    } else {
+                        12.0
+                    }
+                }
                 "unit_name" => 24.0,
                 k if k.starts_with("code_") => 6.0,
                 _ => 13.0,
@@ -347,7 +427,10 @@ impl Ctx<'_> {
                     "code" => {
                         if Layout::has(l.code_in_name, id) && is_code {
                             sw.text(r, c, "", &self.f.code)?;
-                        } else if Layout::has(l.numeric_codes, id) && is_code && code.bytes().all(|b| b.is_ascii_digit()) {
+                        } else if Layout::has(l.numeric_codes, id)
+                            && is_code
+                            && code.bytes().all(|b| b.is_ascii_digit())
+                        {
                             sw.number(r, c, dec(code), &self.f.code)?;
                         } else {
                             sw.text(r, c, code, &self.f.code)?;
@@ -378,7 +461,11 @@ impl Ctx<'_> {
                         let name = name_at.map_or("", |i| row[i].as_str());
                         let shown = if Layout::has(l.code_in_name, id) && is_code {
                             format!("{code} {name}")
-                        } else if code.len() > 3 && spec.levels.first().is_some_and(|lv| lv.len == Some(3)) && id != "t2" && id != "t5_2" {
+                        } else if code.len() > 3
+                            && spec.levels.first().is_some_and(|lv| lv.len == Some(3))
+                            && id != "t2"
+                            && id != "t5_2"
+                        {
                             // Names are indented by level, with full-width spaces.
                             format!("{}{name}", "\u{3000}".repeat((code.len() - 3) / 2))
                         } else {
@@ -401,9 +488,18 @@ impl Ctx<'_> {
         self.notes(&mut sw, r, width, &g.notes)
     }
 
-    fn lines(&self, ws: &mut Worksheet, spec: &TableSpec, lf: &LinesFixture) -> Result<(), XlsxError> {
+    fn lines(
+        &self,
+        ws: &mut Worksheet,
+        spec: &TableSpec,
+        lf: &LinesFixture,
+    ) -> Result<(), XlsxError> {
         let id = spec.id.as_str();
-        let mut sw = Sw { ws, merges: true, col0: 0 };
+        let mut sw = Sw {
+            ws,
+            merges: true,
+            col0: 0,
+        };
         let mut r = self.top(&mut sw, spec, 4)?;
         r += write_header(&mut sw, &self.f, r, &spec.header_layout)?;
         for (c, w) in [(0u16, 34.0), (1, 14.0), (2, 34.0), (3, 14.0)] {
@@ -422,7 +518,11 @@ impl Ctx<'_> {
 
     fn dept_form(&self, ws: &mut Worksheet, d: &DeptForm) -> Result<(), XlsxError> {
         let f = &self.f;
-        let mut sw = Sw { ws, merges: true, col0: 0 };
+        let mut sw = Sw {
+            ws,
+            merges: true,
+            col0: 0,
+        };
         for c in 0..8u16 {
             sw.ws.set_column_width(c, if c < 3 { 16.0 } else { 20.0 })?;
         }
@@ -448,7 +548,9 @@ impl Ctx<'_> {
             for row in &d.funds[i..i + n] {
                 sw.text(r, 1, &row[1], &f.text)?;
                 sw.number(r, 2, dec(&row[2]), &f.number)?;
-                let share = row[3].strip_suffix('%').map_or_else(|| dec(&row[3]), |p| dec(p) / Decimal::ONE_HUNDRED);
+                let share = row[3]
+                    .strip_suffix('%')
+                    .map_or_else(|| dec(&row[3]), |p| dec(p) / Decimal::ONE_HUNDRED);
                 sw.number(r, 3, share, &f.percent)?;
                 sw.number(r, 4, dec(&row[4]), &f.number)?;
                 sw.number(r, 5, dec(&row[5]), &f.number)?;
@@ -456,10 +558,14 @@ impl Ctx<'_> {
             }
             i += n;
         }
-        for (label, text) in [("部门职能概述", &d.functions), ("年度工作任务", &d.tasks)] {
+        for (label, text) in [("部门职能概述", &d.functions), ("年度工作任务", &d.tasks)]
+        {
             sw.text(r, 0, label, &f.section)?;
             sw.span(r, 1, r, 7, text, &f.text)?;
-            sw.ws.set_row_height(r, 15.0 * (1 + text.chars().count() / 80 + text.matches('\n').count()) as f64)?;
+            sw.ws.set_row_height(
+                r,
+                15.0 * (1 + text.chars().count() / 80 + text.matches('\n').count()) as f64,
+            )?;
             r += 1;
         }
         sw.span(r, 0, r, 3, "长期目标", &f.header)?;
@@ -474,7 +580,10 @@ impl Ctx<'_> {
             r += 1;
             sw.span(r, 0, r, 7, &b.title, &f.section)?;
             r += 1;
-            for (c, h) in ["一级指标", "二级指标", "指标名称", "指标值", "绩效标准"].iter().enumerate() {
+            for (c, h) in ["一级指标", "二级指标", "指标名称", "指标值", "绩效标准"]
+                .iter()
+                .enumerate()
+            {
                 sw.text(r, c as u16, h, &f.header)?;
             }
             r += 1;
@@ -500,7 +609,13 @@ impl Ctx<'_> {
     }
 
     /// Indicator rows from column `c0`, 一级指标 merged down over its rows.
-    fn indicator_rows(&self, sw: &mut Sw, mut r: u32, c0: u16, b: &IndicatorBlock) -> Result<u32, XlsxError> {
+    fn indicator_rows(
+        &self,
+        sw: &mut Sw,
+        mut r: u32,
+        c0: u16,
+        b: &IndicatorBlock,
+    ) -> Result<u32, XlsxError> {
         let mut i = 0;
         while i < b.rows.len() {
             let l1 = &b.rows[i][0];
@@ -520,27 +635,45 @@ impl Ctx<'_> {
     fn project_form(&self, ws: &mut Worksheet, p: &ProjectForm) -> Result<(), XlsxError> {
         let f = &self.f;
         let last: u16 = 8;
-        let mut sw = Sw { ws, merges: true, col0: 0 };
+        let mut sw = Sw {
+            ws,
+            merges: true,
+            col0: 0,
+        };
         for c in 0..=last {
             sw.ws.set_column_width(c, 14.0)?;
         }
         sw.span(0, 0, 0, last, "项目支出绩效目标表", &f.title)?;
-        sw.span(1, 0, 1, last - 1, &format!("（{}年度）", self.fx.year), &f.plain)?;
+        sw.span(
+            1,
+            0,
+            1,
+            last - 1,
+            &format!("（{}年度）", self.fx.year),
+            &f.plain,
+        )?;
         sw.text(1, last, "单位：元", &f.right)?;
         let mut r = 2;
-        let pairs: [(&str, &str, Option<(&str, &str)>); 10] = [
+        let pairs: Vec<FieldRow> = vec![
             ("项目名称", &p.project_name, None),
-            ("项目主管部门", &p.department, Some(("项目执行单位", &p.executor))),
+            (
+                "项目主管部门",
+                &p.department,
+                Some(("项目执行单位", &p.executor)),
+            ),
             ("项目负责人", &p.manager, Some(("联系电话", &p.phone))),
             ("单位地址", &p.address, None),
-            ("一级项目名称", &p.parent_project, Some(("项目安排频度", &p.frequency))),
+            (
+                "一级项目名称",
+                &p.parent_project,
+                Some(("项目安排频度", &p.frequency)),
+            ),
             ("起始年度", &p.start_year, Some(("终止年度", &p.end_year))),
             ("项目概述", &p.overview, None),
             ("项目立项依据", &p.basis, None),
             ("项目实施方案", &p.plan, None),
-            ("", "", None),
         ];
-        for (label, value, second) in pairs.iter().filter(|x| !x.0.is_empty()) {
+        for (label, value, second) in &pairs {
             sw.text(r, 0, label, &f.section)?;
             match second {
                 None => sw.span(r, 1, r, last, value, &f.text)?,
@@ -596,7 +729,12 @@ impl Ctx<'_> {
         section(&mut sw, r, "项目支出明细测算")?;
         r += 1;
         sw.span(r, 0, r, 1, "项目任务明细", &f.header)?;
-        for (c, h) in [(2u16, "支出标准"), (3, "单价"), (4, "计量数"), (5, "测算数")] {
+        for (c, h) in [
+            (2u16, "支出标准"),
+            (3, "单价"),
+            (4, "计量数"),
+            (5, "测算数"),
+        ] {
             sw.text(r, c, h, &f.header)?;
         }
         sw.span(r, 6, r, last, "测算依据及说明", &f.header)?;
@@ -654,7 +792,10 @@ impl Ctx<'_> {
         let n = p.long_term.len() as u32;
         sw.span(r, 0, r + n - 1, 1, &p.long_term_goal, &f.text)?;
         let start = r;
-        let block = IndicatorBlock { title: String::new(), rows: p.long_term.iter().map(|x| x[..4].to_vec()).collect() };
+        let block = IndicatorBlock {
+            title: String::new(),
+            rows: p.long_term.iter().map(|x| x[..4].to_vec()).collect(),
+        };
         r = self.indicator_rows(&mut sw, r, 2, &block)?;
         for (i, row) in p.long_term.iter().enumerate() {
             // 指标值 spans two columns; 确定依据 after it.
@@ -676,7 +817,10 @@ impl Ctx<'_> {
         r += 2;
         let n = p.annual.len() as u32;
         sw.span(r, 0, r + n - 1, 1, &p.annual_goal, &f.text)?;
-        let block = IndicatorBlock { title: String::new(), rows: p.annual.clone() };
+        let block = IndicatorBlock {
+            title: String::new(),
+            rows: p.annual.clone(),
+        };
         self.indicator_rows(&mut sw, r, 2, &block)?;
         Ok(())
     }
@@ -687,7 +831,9 @@ fn sheet_name(layout: &Layout, number: &str, index: usize) -> String {
     match layout.sheet_names {
         SheetNames::Official => format!("表{number}"),
         SheetNames::Public => {
-            let (main, sub) = number.split_once('-').map_or((number, None), |(a, b)| (a, Some(b)));
+            let (main, sub) = number
+                .split_once('-')
+                .map_or((number, None), |(a, b)| (a, Some(b)));
             let main: u32 = main.parse().unwrap_or(0);
             match sub {
                 Some(s) => format!("公开{main:02}-{s}表"),
@@ -702,12 +848,26 @@ fn sheet_name(layout: &Layout, number: &str, index: usize) -> String {
 ///
 /// # Errors
 /// [`XlsxError`] from rust_xlsxwriter (an unwritable path, an invalid sheet name).
-pub fn write_workbook(fx: &Fixture, template: &Template, layout: &Layout, path: &Path) -> Result<(), XlsxError> {
+pub fn write_workbook(
+    fx: &Fixture,
+    template: &Template,
+    layout: &Layout,
+    path: &Path,
+) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     // Fixed properties: the same fixture gives the same bytes.
     let when = ExcelDateTime::from_ymd(2024, 1, 15)?;
-    wb.set_properties(&DocProperties::new().set_author("yusuan samples").set_creation_datetime(&when));
-    let ctx = Ctx { fx, t: template, layout, f: Formats::new() };
+    wb.set_properties(
+        &DocProperties::new()
+            .set_author("yusuan samples")
+            .set_creation_datetime(&when),
+    );
+    let ctx = Ctx {
+        fx,
+        t: template,
+        layout,
+        f: Formats::new(),
+    };
 
     // (sheet name, what to write)
     enum Item<'a> {
@@ -740,13 +900,26 @@ pub fn write_workbook(fx: &Fixture, template: &Template, layout: &Layout, path: 
             Item::Cover => {
                 ws.set_name("封面")?;
                 ws.set_column_width(0, 60)?;
-                ws.write_string_with_format(2, 0, &format!("{}{}年部门预算公开表", fx.department, fx.year), &ctx.f.title)?;
+                ws.write_string_with_format(
+                    2,
+                    0,
+                    format!("{}{}年部门预算公开表", fx.department, fx.year),
+                    &ctx.f.title,
+                )?;
             }
             Item::Instructions => {
                 ws.set_name("填表说明")?;
                 // Mentions table names on purpose: it must not be taken for one.
-                ws.write_string(0, 0, "1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。")?;
-                ws.write_string(1, 0, "2. 表1 收支总表：收入总计应等于支出总计，请认真核对后报送。")?;
+                ws.write_string(
+                    0,
+                    0,
+                    "1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。",
+                )?;
+                ws.write_string(
+                    1,
+                    0,
+                    "2. 表1 收支总表：收入总计应等于支出总计，请认真核对后报送。",
+                )?;
                 if layout.instructions == Some(true) {
                     ws.set_hidden(true);
                 }
@@ -761,7 +934,11 @@ pub fn write_workbook(fx: &Fixture, template: &Template, layout: &Layout, path: 
                 }
             }
             Item::Project(spec, i) => {
-                ws.set_name(sheet_name(layout, &format!("{}-{}", spec.number, i + 1), index))?;
+                ws.set_name(sheet_name(
+                    layout,
+                    &format!("{}-{}", spec.number, i + 1),
+                    index,
+                ))?;
                 index += 1;
                 ctx.project_form(ws, &fx.t12[*i])?;
             }

@@ -95,7 +95,9 @@ pub enum ParentBy {
     Position,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Income,
@@ -293,13 +295,21 @@ impl Template {
                     }
                 }
                 TableKind::Lines => {
-                    for k in ["income_label", "income_amount", "expense_label", "expense_amount"] {
+                    for k in [
+                        "income_label",
+                        "income_amount",
+                        "expense_label",
+                        "expense_amount",
+                    ] {
                         if !keys.contains(k) {
                             return Err(format!("表 {id} 是收支对照表，缺少列 {k}"));
                         }
                     }
-                    let line_keys: BTreeSet<(Side, &str)> =
-                        table.lines.iter().map(|l| (l.side, l.key.as_str())).collect();
+                    let line_keys: BTreeSet<(Side, &str)> = table
+                        .lines
+                        .iter()
+                        .map(|l| (l.side, l.key.as_str()))
+                        .collect();
                     for l in &table.lines {
                         if let Some(w) = &l.within {
                             if !line_keys.contains(&(l.side, w.as_str())) {
@@ -309,7 +319,9 @@ impl Template {
                     }
                     for code in &table.class_lines {
                         if !self.functional_classes.iter().any(|c| &c.code == code) {
-                            return Err(format!("表 {id} 的 class_lines 中 {code} 不在 functional_classes 里"));
+                            return Err(format!(
+                                "表 {id} 的 class_lines 中 {code} 不在 functional_classes 里"
+                            ));
                         }
                     }
                 }
@@ -362,8 +374,9 @@ impl Templates {
         let all = BUILTIN
             .iter()
             .map(|(name, text)| {
-                Template::parse(text, &format!("builtin:{name}"))
-                    .unwrap_or_else(|e| panic!("built-in template is invalid (a build defect): {e}"))
+                Template::parse(text, &format!("builtin:{name}")).unwrap_or_else(|e| {
+                    panic!("built-in template is invalid (a build defect): {e}")
+                })
             })
             .collect();
         Templates { all }

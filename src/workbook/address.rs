@@ -84,6 +84,9 @@ mod tests {
     fn display() {
         assert_eq!(CellRef::new("表3".into(), 6, 2).to_string(), "表3!C7");
         assert_eq!(CellRef::new("表5-1".into(), 0, 0).to_string(), "表5-1!A1");
-        assert_eq!(CellRef::new("1. 收支总表".into(), 4, 1).to_string(), "'1. 收支总表'!B5");
+        assert_eq!(
+            CellRef::new("1. 收支总表".into(), 4, 1).to_string(),
+            "'1. 收支总表'!B5"
+        );
     }
 }

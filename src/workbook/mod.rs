@@ -430,14 +430,32 @@ mod tests {
                 vec![CellValue::Empty, CellValue::Empty, t("小计"), t("人员经费")],
             ],
             vec![
-                Merge { first_row: 0, first_col: 0, last_row: 1, last_col: 0 },
-                Merge { first_row: 0, first_col: 2, last_row: 0, last_col: 3 },
+                Merge {
+                    first_row: 0,
+                    first_col: 0,
+                    last_row: 1,
+                    last_col: 0,
+                },
+                Merge {
+                    first_row: 0,
+                    first_col: 2,
+                    last_row: 0,
+                    last_col: 3,
+                },
             ],
         );
         assert_eq!(sheet.shown(1, 0), &t("科目编码"));
         assert_eq!(sheet.shown(0, 3), &t("基本支出"));
-        assert_eq!(sheet.down(1, 0), &t("科目编码"), "vertical merge carries down");
-        assert_eq!(sheet.down(0, 3), &CellValue::Empty, "horizontal span is seen once");
+        assert_eq!(
+            sheet.down(1, 0),
+            &t("科目编码"),
+            "vertical merge carries down"
+        );
+        assert_eq!(
+            sheet.down(0, 3),
+            &CellValue::Empty,
+            "horizontal span is seen once"
+        );
         assert_eq!(sheet.get(5, 9), &CellValue::Empty);
     }
 
@@ -451,8 +469,18 @@ mod tests {
                 vec![t("项目"), t("预算数"), t("项目"), t("预算数")],
             ],
             vec![
-                Merge { first_row: 0, first_col: 0, last_row: 0, last_col: 1 },
-                Merge { first_row: 0, first_col: 2, last_row: 0, last_col: 3 },
+                Merge {
+                    first_row: 0,
+                    first_col: 0,
+                    last_row: 0,
+                    last_col: 1,
+                },
+                Merge {
+                    first_row: 0,
+                    first_col: 2,
+                    last_row: 0,
+                    last_col: 3,
+                },
             ],
         );
         assert_eq!(sheet.shown(0, 3), &t("支出"));
@@ -463,7 +491,12 @@ mod tests {
         let sheet = Sheet::new(
             "x",
             vec![vec![t("a")]],
-            vec![Merge { first_row: 0, first_col: 0, last_row: u32::MAX - 1, last_col: u32::MAX - 1 }],
+            vec![Merge {
+                first_row: 0,
+                first_col: 0,
+                last_row: u32::MAX - 1,
+                last_col: u32::MAX - 1,
+            }],
         );
         assert_eq!(sheet.shown(0, 0), &t("a"));
     }

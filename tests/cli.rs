@@ -1,0 +1,327 @@
+//! Black-box tests: the real `yusuan` binary in a temporary folder, asserting
+//! on exit status, stdout and stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yusuan"))
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run yusuan")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+#[test]
+fn inspect_reports_what_was_recognized() {
+    let o = run(&["inspect", sample("qiaokou-2024.xlsx").to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    assert!(out.contains("模板：2024（2024 年部门预算公开表）"), "{out}");
+    assert!(out.contains("年度：2024"), "{out}");
+    assert!(out.contains("部门：137 武汉市硚口区企业服务中心"), "{out}");
+    assert!(
+        out.contains("单位：137001 武汉市硚口区企业服务中心本级"),
+        "{out}"
+    );
+    assert!(out.contains("表3!A3:H20"), "{out}");
+    assert!(out.contains("t8    表8"), "{out}");
+    assert!(out.contains("本单位 2024 年无政府性基金预算。"), "{out}");
+    assert!(
+        out.contains("未使用的工作表：封面、填表说明（隐藏）"),
+        "{out}"
+    );
+    assert!(out.contains("未找到的表：无"), "{out}");
+    assert!(out.contains("结论：识别 14 张表，0 个导入错误"), "{out}");
+}
+
+#[test]
+fn inspect_several_files_keeps_going_past_a_bad_one() {
+    let dir = tmp();
+    let bad = dir.path().join("坏文件.xlsx");
+    std::fs::write(&bad, "这不是工作簿,只是文本").unwrap();
+    let o = run(&[
+        "inspect",
+        bad.to_str().unwrap(),
+        sample("wenlv-2024.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("部门：145 武汉市硚口区文化和旅游局"),
+        "the good file is still reported"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("坏文件.xlsx") && err.contains("不是 Excel 工作簿"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_writes_the_model_as_json() {
+    let dir = tmp();
+    let out = dir.path().join("sub/qiaokou.json");
+    let o = run(&[
+        "import",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "with -o nothing goes to stdout");
+    assert!(
+        stderr(&o).contains("已导入") && stderr(&o).contains("14 张表"),
+        "{}",
+        stderr(&o)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(json["year"], 2024);
+    assert_eq!(json["department"]["code"], "137");
+    assert_eq!(json["source"]["template"], "2024");
+    let rows = json["tables"]["t3"]["rows"].as_array().unwrap();
+    let r = rows.iter().find(|r| r["code"] == "2011308").unwrap();
+    assert_eq!(r["amounts"]["project"]["yuan"], "66700.00");
+    assert_eq!(r["amounts"]["project"]["cell"], "表3!E7");
+    assert_eq!(r["parent"], "20113");
+    assert_eq!(json["tables"]["t8"]["meta"]["notes"][0]["says_empty"], true);
+    // No temporary file is left beside the output.
+    let left: Vec<_> = std::fs::read_dir(out.parent().unwrap()).unwrap().collect();
+    assert_eq!(left.len(), 1);
+}
+
+#[test]
+fn import_to_stdout_is_json_and_year_can_be_given() {
+    let o = run(&[
+        "import",
+        sample("wenlv-2024.xlsx").to_str().unwrap(),
+        "--year",
+        "2023",
+        "--compact",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "compact is one line");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["year"], 2023);
+    assert_eq!(json["year_from"], "--year");
+    assert_eq!(json["units"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_a_clear_message() {
+    let dir = tmp();
+    let cases: Vec<(PathBuf, &str)> = {
+        let text = dir.path().join("notes.xlsx");
+        std::fs::write(&text, "a,b,c\n1,2,3\n").unwrap();
+        let html = dir.path().join("export.xls");
+        std::fs::write(&html, "<html><table><tr><td>表1</td></tr></table></html>").unwrap();
+        let empty = dir.path().join("empty.xlsx");
+        std::fs::write(&empty, "").unwrap();
+        let truncated = dir.path().join("truncated.xlsx");
+        let bytes = std::fs::read(sample("qiaokou-2024.xlsx")).unwrap();
+        std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+        let fake_xls = dir.path().join("fake.xls");
+        let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        cfb.extend(std::iter::repeat_n(0u8, 600));
+        std::fs::write(&fake_xls, cfb).unwrap();
+        vec![
+            (dir.path().join("missing.xlsx"), "无法打开文件"),
+            (text, "看起来是文本或 CSV 文件"),
+            (html, "网页（HTML）格式"),
+            (empty, "文件为空"),
+            (truncated, "已损坏或无法解析"),
+            (fake_xls, "已损坏或无法解析"),
+        ]
+    };
+    for (path, words) in cases {
+        let o = run(&["import", path.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{}: {err}", path.display());
+        assert_eq!(stdout(&o), "", "{}", path.display());
+        assert!(err.starts_with("错误："), "{err}");
+        assert!(
+            err.contains(path.file_name().unwrap().to_str().unwrap()),
+            "names the file: {err}"
+        );
+        assert!(
+            err.contains(words),
+            "{}: expected “{words}” in {err}",
+            path.display()
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn a_workbook_without_budget_tables_is_refused() {
+    let dir = tmp();
+    let path = dir.path().join("名单.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("人员名单").unwrap();
+    ws.write_string(0, 0, "姓名").unwrap();
+    ws.write_string(0, 1, "电话").unwrap();
+    wb.save(&path).unwrap();
+    let o = run(&["import", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("没有找到任何预算表") && err.contains("人员名单"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_partial_workbook_reports_the_missing_tables() {
+    let dir = tmp();
+    let path = dir.path().join("only-t3.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表3").unwrap();
+    ws.write_string(0, 0, "2024年支出总表").unwrap();
+    for (c, h) in ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_string(3, 0, "合计").unwrap();
+    ws.write_number(3, 2, 10.0).unwrap();
+    ws.write_number(3, 3, 10.0).unwrap();
+    ws.write_number(3, 4, 0.0).unwrap();
+    wb.save(&path).unwrap();
+    let o = run(&["inspect", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("未找到的表：t1、t2、t4、t5_1、t5_2、t6、t7、t8、t9、t10、t11、t12"),
+        "{out}"
+    );
+    assert!(
+        out.contains("S.unit") && out.contains("没有注明金额单位"),
+        "{out}"
+    );
+    assert!(out.contains("缺少列：operating、remit、subsidy"), "{out}");
+    assert!(out.contains("年度：2024（来自 表3!A1）"), "{out}");
+}
+
+#[test]
+fn templates_from_a_directory_and_template_errors() {
+    let dir = tmp();
+    let o = run(&[
+        "inspect",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "--template",
+        "1999",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("没有 ID 为“1999”的模板；可用的模板：2024"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(dir.path().join("bad.toml"), "id = \"x\"\nname = 3\n").unwrap();
+    let o = run(&[
+        "inspect",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "--templates",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("模板") && err.contains("bad.toml"), "{err}");
+
+    // A user's copy of the 2024 template under another ID is used when asked for.
+    let good = tmp();
+    let text = include_str!("../templates/2024.toml").replace("id = \"2024\"", "id = \"my-2024\"");
+    std::fs::write(good.path().join("mine.toml"), text).unwrap();
+    let o = run(&[
+        "inspect",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "--templates",
+        good.path().to_str().unwrap(),
+        "--template",
+        "my-2024",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("模板：my-2024"), "{}", stdout(&o));
+}
+
+#[test]
+fn output_that_cannot_be_written_exits_2() {
+    let dir = tmp();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let out = blocker.join("model.json");
+    let o = run(&[
+        "import",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法写入"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_has_worked_examples_and_exit_codes() {
+    for sub in [
+        &["--help"][..],
+        &["inspect", "--help"],
+        &["import", "--help"],
+    ] {
+        let o = run(sub);
+        assert_eq!(o.status.code(), Some(0));
+        let out = stdout(&o);
+        assert!(out.contains("示例 / Examples:"), "{sub:?}: {out}");
+        assert!(out.contains("退出码 / Exit status"), "{sub:?}: {out}");
+    }
+    let o = run(&["import"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "missing argument is a usage error"
+    );
+    let o = run(&["inspect", "x.xlsx", "--year", "20x4"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn format_is_read_from_the_content_not_the_extension() {
+    // Departments rename files: an .xlsx saved as .xls, an .xls saved as .xlsx.
+    let dir = tmp();
+    let a = dir.path().join("renamed.xls");
+    std::fs::copy(sample("qiaokou-2024.xlsx"), &a).unwrap();
+    let b = dir.path().join("renamed.xlsx");
+    std::fs::copy(sample("qiaokou-2024.xls"), &b).unwrap();
+    for p in [a, b] {
+        let o = run(&["import", p.to_str().unwrap(), "--compact"]);
+        assert_eq!(o.status.code(), Some(0), "{}: {}", p.display(), stderr(&o));
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            json["tables"]["t1"]["income"][0]["amount"]["yuan"],
+            "3248300.00"
+        );
+    }
+}
