@@ -325,3 +325,50 @@ fn format_is_read_from_the_content_not_the_extension() {
         );
     }
 }
+
+#[test]
+fn values_changed_by_rounding_and_words_in_amount_cells_are_reported_with_cells() {
+    let dir = tmp();
+    let path = dir.path().join("t3.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表3").unwrap();
+    ws.write_string(0, 0, "2024年支出总表").unwrap();
+    ws.write_string(1, 4, "单位：万元").unwrap();
+    for (c, h) in ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_string(3, 0, "201").unwrap();
+    ws.write_string(3, 1, "一般公共服务支出").unwrap();
+    ws.write_number(3, 2, 12.345).unwrap();
+    ws.write_string(3, 3, "无").unwrap();
+    ws.write_number(3, 4, 0.1 + 0.2).unwrap();
+    wb.save(&path).unwrap();
+    let o = run(&["inspect", path.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        out.contains("[警告] I.rounded 表3!C4 的值 12.345 超过两位小数，按 12.35 读取 [表3!C4]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[错误] I.not_amount 表3!D4 应为金额，不是金额：无 [表3!D4]"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("表3!E4"),
+        "0.30000000000000004 is float noise, not a change: {out}"
+    );
+    let o = run(&["import", path.to_str().unwrap(), "--compact"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = &json["tables"]["t3"]["rows"][0];
+    assert_eq!(row["amounts"]["total"]["yuan"], "123500.00");
+    assert_eq!(row["amounts"]["project"]["yuan"], "3000.00");
+    assert!(
+        row["amounts"].get("basic").is_none(),
+        "a word is not turned into zero"
+    );
+}

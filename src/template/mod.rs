@@ -284,6 +284,9 @@ impl Template {
                     return Err(format!("表 {id} 的列 {} 没有表头词（words）", c.key));
                 }
             }
+            if table.kind != TableKind::Form && table.columns.is_empty() {
+                return Err(format!("表 {id} 没有任何列（columns）"));
+            }
             let has = |r: Role| table.columns.iter().any(|c| c.role == r);
             match table.kind {
                 TableKind::Coded => {
