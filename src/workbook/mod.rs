@@ -344,46 +344,50 @@ fn visible(v: SheetVisible) -> bool {
     v == SheetVisible::Visible
 }
 
-fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
-    let file = File::open(path).map_err(|source| WorkbookError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| corrupt(path, "xlsx", e))?;
+fn open_file(path: &Path) -> Result<BufReader<File>, WorkbookError> {
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|source| WorkbookError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Every worksheet of an opened workbook, whatever its format; `merges`
+/// is the one format-specific step.
+fn read_sheets<R, RS, E>(
+    path: &Path,
+    wb: &mut R,
+    merges: impl Fn(&mut R, &str) -> Result<Vec<calamine::Dimensions>, E>,
+) -> Result<Vec<Sheet>, WorkbookError>
+where
+    R: Reader<RS>,
+    RS: std::io::Read + std::io::Seek,
+    R::Error: std::fmt::Display,
+    E: std::fmt::Display,
+{
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
     for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let range = wb
             .worksheet_range(&s.name)
             .map_err(|e| sheet_err(path, &s.name, e))?;
-        let merges = wb
-            .merge_cells_by_sheet_name(&s.name)
-            .map_err(|e| sheet_err(path, &s.name, e))?;
-        let mut sheet = Sheet::new(&s.name, to_grid(&range), to_merges(&merges));
+        let merged = merges(wb, &s.name).map_err(|e| sheet_err(path, &s.name, e))?;
+        let mut sheet = Sheet::new(&s.name, to_grid(&range), to_merges(&merged));
         sheet.hidden = !visible(s.visible);
         out.push(sheet);
     }
     Ok(out)
 }
 
+fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
+    let mut wb: Xlsx<_> = Xlsx::new(open_file(path)?).map_err(|e| corrupt(path, "xlsx", e))?;
+    read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
+}
+
 fn read_xls(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
-    let file = File::open(path).map_err(|source| WorkbookError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut wb: Xls<_> = Xls::new(BufReader::new(file)).map_err(|e| corrupt(path, "xls", e))?;
-    let meta = wb.sheets_metadata().to_vec();
-    let mut out = Vec::new();
-    for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
-        let range = wb
-            .worksheet_range(&s.name)
-            .map_err(|e| sheet_err(path, &s.name, e))?;
-        let merges = wb.merge_cells_by_sheet_name(&s.name).unwrap_or_default();
-        let mut sheet = Sheet::new(&s.name, to_grid(&range), to_merges(&merges));
-        sheet.hidden = !visible(s.visible);
-        out.push(sheet);
-    }
-    Ok(out)
+    let mut wb: Xls<_> = Xls::new(open_file(path)?).map_err(|e| corrupt(path, "xls", e))?;
+    read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
 }
 
 thread_local! {
