@@ -8,8 +8,10 @@
 
 pub mod amount;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod model;
+pub mod reconcile;
 pub mod samples;
 pub mod template;
 pub mod text;

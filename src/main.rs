@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
     after_help = "示例 / Examples:
   yusuan inspect samples/qiaokou-2024.xlsx
   yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou-2024.json
+  yusuan check samples/ --report out/核对结果.xlsx
 
 退出码 / Exit status: 0 成功；1 核对发现错误；2 输入无法读取或参数错误。"
 )]
@@ -29,6 +30,8 @@ enum Command {
     Inspect(cmd::inspect::InspectArgs),
     /// Read a workbook into the canonical model (JSON, amounts in 元 with source cells)
     Import(cmd::import::ImportArgs),
+    /// Reconcile workbooks (勾稽关系): every total against its parts, every table against the others
+    Check(cmd::check::CheckArgs),
 }
 
 fn main() {
@@ -36,6 +39,7 @@ fn main() {
     let result = match &cli.command {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Check(a) => cmd::check::run(a),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -1,5 +1,6 @@
 //! Subcommands: one file each, holding its arguments and its `run`.
 
+pub mod check;
 pub mod import;
 pub mod inspect;
 

@@ -1,0 +1,3 @@
+//! Outputs: the reviewer's highlighted workbook (`report`).
+
+pub mod report;

@@ -1,0 +1,193 @@
+//! The highlighted check workbook: a 核对结果 sheet listing every finding
+//! with a link to its cell, then every sheet of the source as imported, each
+//! cell of a finding filled in colour with a note (rule, expected figure).
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Note, Url, Workbook as XlsxWorkbook, XlsxError,
+};
+
+use crate::model::{Budget, Severity};
+use crate::reconcile::{table_name, Finding};
+use crate::workbook::{CellValue, Workbook};
+
+fn color(s: Severity) -> Color {
+    match s {
+        Severity::Error => Color::RGB(0xF4_B0_B0),
+        Severity::Warning => Color::RGB(0xFF_E6_99),
+        Severity::Info => Color::RGB(0xC9_DA_F8),
+    }
+}
+
+/// Quotes a sheet name for an internal link.
+fn link(sheet: &str, a1: &str) -> String {
+    format!("internal:'{}'!{a1}", sheet.replace('\'', "''"))
+}
+
+/// Builds the report workbook in memory.
+///
+/// # Errors
+/// [`XlsxError`] when a sheet name of the source cannot be used again (it
+/// can: the names come from a valid workbook) or the workbook cannot be assembled.
+pub fn write_report(
+    source: &Workbook,
+    budget: &Budget,
+    findings: &[Finding],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = XlsxWorkbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xD9_D9_D9));
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let summary = wb.add_worksheet();
+    summary.set_name("核对结果")?;
+    let (e, w, n) = crate::reconcile::counts(findings);
+    summary.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} {} 年 {} — {e} 个错误，{w} 个警告，{n} 条提示",
+            budget.source.path,
+            budget.year.map_or("?".into(), |y| y.to_string()),
+            budget.department.name.as_deref().unwrap_or("")
+        ),
+        &Format::new().set_bold().set_font_size(13),
+    )?;
+    let cols = [
+        "序号",
+        "规则",
+        "级别",
+        "表",
+        "说明",
+        "应为",
+        "实为",
+        "差额",
+        "单位",
+        "单元格",
+    ];
+    for (c, h) in cols.iter().enumerate() {
+        summary.write_string_with_format(2, c as u16, *h, &header)?;
+    }
+    for (c, width) in [6.0, 16.0, 6.0, 8.0, 80.0, 12.0, 12.0, 10.0, 6.0, 40.0]
+        .iter()
+        .enumerate()
+    {
+        summary.set_column_width(c as u16, *width)?;
+    }
+    summary.set_freeze_panes(3, 0)?;
+    for (i, f) in findings.iter().enumerate() {
+        let r = 3 + i as u32;
+        let fill = Format::new().set_background_color(color(f.severity));
+        summary.write_number(r, 0, (i + 1) as f64)?;
+        summary.write_string(r, 1, f.rule)?;
+        summary.write_string_with_format(r, 2, f.severity.label(), &fill)?;
+        summary.write_string(
+            r,
+            3,
+            if f.table.is_empty() {
+                "工作簿".to_string()
+            } else {
+                table_name(&f.table)
+            },
+        )?;
+        summary.write_string_with_format(r, 4, &f.message, &wrap)?;
+        for (c, v) in [(5u16, &f.expected), (6, &f.actual), (7, &f.difference)] {
+            if let Some(v) = v {
+                summary.write_string(r, c, v)?;
+            }
+        }
+        if let Some(u) = f.unit {
+            summary.write_string(r, 8, u.label())?;
+        }
+        // The first cell links to its place; all cells are listed.
+        if let Some(first) = f.cells.first() {
+            let all: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
+            summary.write_url_with_text(
+                r,
+                9,
+                Url::new(link(&first.sheet, &first.a1())),
+                all.join(", "),
+            )?;
+        }
+    }
+    if findings.is_empty() {
+        summary.write_string(3, 4, "没有发现问题。")?;
+    }
+
+    // Notes per cell: every finding that names it.
+    let mut by_cell: BTreeMap<(String, u32, u32), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        for c in &f.cells {
+            by_cell
+                .entry((c.sheet.to_string(), c.row, c.col))
+                .or_default()
+                .push(f);
+        }
+    }
+    for sheet in &source.sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet.name.as_ref())?;
+        if sheet.hidden {
+            ws.set_hidden(true);
+        }
+        for r in 0..sheet.height() {
+            for (c, v) in sheet.row(r).iter().enumerate() {
+                let key = (sheet.name.to_string(), r, c as u32);
+                let marks = by_cell.get(&key);
+                let fmt = match marks.and_then(|m| m.iter().map(|f| f.severity).max()) {
+                    Some(sev) => Format::new()
+                        .set_background_color(color(sev))
+                        .set_border(FormatBorder::Thin),
+                    None => Format::new(),
+                };
+                let col = c as u16;
+                match v {
+                    CellValue::Number(x) => {
+                        ws.write_number_with_format(
+                            r,
+                            col,
+                            *x,
+                            &fmt.clone().set_num_format("#,##0.00"),
+                        )?;
+                    }
+                    CellValue::Int(x) => {
+                        ws.write_number_with_format(r, col, *x as f64, &fmt)?;
+                    }
+                    CellValue::Empty => {
+                        if marks.is_some() {
+                            ws.write_blank(r, col, &fmt)?;
+                        }
+                    }
+                    other => {
+                        ws.write_string_with_format(r, col, other.as_text(), &fmt)?;
+                    }
+                }
+                if let Some(m) = marks {
+                    let text: Vec<String> = m
+                        .iter()
+                        .map(|f| {
+                            let exp = match (&f.expected, &f.actual) {
+                                (Some(e), Some(a)) => format!("（应为 {e}，实为 {a}）"),
+                                _ => String::new(),
+                            };
+                            format!("[{}] {}{exp}", f.rule, f.severity.label())
+                        })
+                        .collect();
+                    ws.insert_note(
+                        r,
+                        col,
+                        &Note::new(text.join("\n"))
+                            .set_author("yusuan")
+                            .add_author_prefix(false),
+                    )?;
+                }
+            }
+        }
+        for c in 0..sheet.width().min(60) {
+            ws.set_column_width(c as u16, 14)?;
+        }
+    }
+    wb.save_to_buffer()
+}

@@ -1,0 +1,480 @@
+//! Rules between tables (表间勾稽).
+
+use super::within::{header, row_label};
+use super::{Checker, Relation, Term};
+use crate::model::{Budget, CodedRow, CodedTable, Form, FormValue, LinesTable};
+use crate::template::Side;
+use crate::text::norm;
+
+fn line<'a>(t: &'a LinesTable, side: Side, key: &str) -> Option<Term<'a>> {
+    t.line(side, key).map(|l| {
+        Term::new(
+            format!(
+                "表{} {}",
+                if t.meta.id == "t1" { "1" } else { "4" },
+                l.label.trim()
+            ),
+            &l.amount,
+            t.meta.unit,
+        )
+    })
+}
+
+fn cell<'a>(name: &str, t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
+    r.amount(key).map(|a| {
+        Term::new(
+            format!("{name} {}（{}）", row_label(r), header(&t.meta, key)),
+            a,
+            t.meta.unit,
+        )
+    })
+}
+
+fn total<'a>(name: &str, t: &'a CodedTable, key: &str) -> Option<Term<'a>> {
+    t.total.as_ref().and_then(|r| cell(name, t, r, key))
+}
+
+/// One figure (or a sum) against another, skipped when either side is absent.
+fn eq(
+    c: &mut Checker,
+    rule: &'static str,
+    table: &str,
+    what: &str,
+    left: Vec<Option<Term>>,
+    right: Vec<Option<Term>>,
+) {
+    if left.iter().all(Option::is_none) || right.iter().all(Option::is_none) {
+        return;
+    }
+    let l: Vec<Term> = left.into_iter().flatten().collect();
+    let r: Vec<Term> = right.into_iter().flatten().collect();
+    c.compare(rule, table, what, &l, &r, Relation::Equal);
+}
+
+/// Class lines of a side-by-side table against the 类 rows of coded tables:
+/// each line = the sum of those rows (absent rows are zero), and a class
+/// present in a table but missing from the lines is reported too.
+fn class_lines(
+    c: &mut Checker,
+    rule: &'static str,
+    lines: &LinesTable,
+    tables: &[(&str, &CodedTable)],
+    what: &str,
+) {
+    let id = lines.meta.id.as_str();
+    for l in lines.expense.iter().filter(|l| l.class_code.is_some()) {
+        let code = l.class_code.as_deref().unwrap_or_default();
+        let right: Vec<Term> = tables
+            .iter()
+            .filter_map(|(name, t)| {
+                t.row(code)
+                    .filter(|r| r.depth == 1)
+                    .and_then(|r| cell(name, t, r, "total"))
+            })
+            .collect();
+        let left = Term::new(
+            format!("{} {}", super::table_name(id), l.label.trim()),
+            &l.amount,
+            lines.meta.unit,
+        );
+        c.compare(
+            rule,
+            id,
+            &format!("{what}（{code}）"),
+            &[left],
+            &right,
+            Relation::Equal,
+        );
+    }
+    for (name, t) in tables {
+        for r in t.rows.iter().filter(|r| r.depth == 1) {
+            let code = r.code.as_deref().unwrap_or_default();
+            let listed = lines
+                .expense
+                .iter()
+                .any(|l| l.class_code.as_deref() == Some(code));
+            if !listed {
+                if let Some(term) = cell(name, t, r, "total") {
+                    c.compare(
+                        rule,
+                        id,
+                        &format!(
+                            "{what}：{} 没有 {} 这一类",
+                            super::table_name(id),
+                            row_label(r)
+                        ),
+                        &[],
+                        &[term],
+                        Relation::Equal,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn funds_line<'a>(f: &'a Form, section: &str, label: &str) -> Option<Term<'a>> {
+    let b = f.blocks("funds").next()?;
+    let row = b.rows.iter().find(|r| {
+        r.get("section")
+            .and_then(FormValue::as_text)
+            .is_some_and(|s| norm(s).contains(section))
+            && r.get("label")
+                .and_then(FormValue::as_text)
+                .is_some_and(|l| norm(l) == label)
+    })?;
+    let a = row.get("current").and_then(FormValue::as_amount)?;
+    Some(Term::new(format!("表11 当年{label}"), a, f.meta.unit))
+}
+
+/// The 表10 project row of a 表12 form: by code when the form has one, else
+/// by name — the same name, else the one sharing the longest run of
+/// characters (at least four) with it; forms and 表10 often word a name
+/// differently (“硚口企业加油站”系列… / “企业加油站”系列…).
+fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> Option<&'a CodedRow> {
+    let projects: Vec<&CodedRow> = t10
+        .rows
+        .iter()
+        .filter(|r| r.level.as_deref() == Some("项目"))
+        .collect();
+    if let Some(code) = f.field_text("project_code") {
+        return projects
+            .into_iter()
+            .find(|r| r.code.as_deref() == Some(code.trim()));
+    }
+    let name = norm(f.field_text("project_name")?);
+    if let Some(r) = projects.iter().find(|r| norm(&r.name) == name) {
+        return Some(r);
+    }
+    let mut best: Option<(usize, &CodedRow)> = None;
+    let mut tie = false;
+    for r in projects {
+        let n = longest_common_run(&name, &norm(&r.name));
+        match best {
+            Some((b, _)) if n == b => tie = true,
+            Some((b, _)) if n < b => {}
+            _ => {
+                best = Some((n, r));
+                tie = false;
+            }
+        }
+    }
+    best.filter(|(n, _)| *n >= 4 && !tie).map(|(_, r)| r)
+}
+
+fn longest_common_run(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        let mut cur = vec![0usize; b.len() + 1];
+        for j in 1..=b.len() {
+            if a[i - 1] == b[j - 1] {
+                cur[j] = prev[j - 1] + 1;
+                best = best.max(cur[j]);
+            }
+        }
+        prev = cur;
+    }
+    best
+}
+
+pub fn check(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    if let (Some(t1), Some(t2)) = (&t.t1, &t.t2) {
+        for (k1, k2) in [
+            ("gp", "cur_gp"),
+            ("gf", "cur_gf"),
+            ("soe", "cur_soe"),
+            ("special", "cur_special"),
+            ("business", "cur_business"),
+            ("operating", "cur_operating"),
+            ("superior", "cur_superior"),
+            ("affiliated", "cur_affiliated"),
+            ("other", "cur_other"),
+            ("carryover", "carry_subtotal"),
+        ] {
+            eq(
+                c,
+                "X.t1_t2_income",
+                "t1",
+                "表1 收入 = 表2 合计行",
+                vec![line(t1, Side::Income, k1)],
+                vec![total("表2", t2, k2)],
+            );
+        }
+    }
+    if let (Some(t1), Some(t3)) = (&t.t1, &t.t3) {
+        class_lines(
+            c,
+            "X.t1_t3_class",
+            t1,
+            &[("表3", t3)],
+            "表1 该类支出 = 表3 该类合计",
+        );
+        eq(
+            c,
+            "X.t1_t3_total",
+            "t1",
+            "表1 本年支出合计 = 表3 合计",
+            vec![line(t1, Side::Expense, "total")],
+            vec![total("表3", t3, "total")],
+        );
+    }
+    if let (Some(t1), Some(t4)) = (&t.t1, &t.t4) {
+        for (k1, k4) in [("gp", "cur_gp"), ("gf", "cur_gf"), ("soe", "cur_soe")] {
+            eq(
+                c,
+                "X.t1_t4_fiscal",
+                "t1",
+                "表1 财政拨款收入 = 表4 本年收入",
+                vec![line(t1, Side::Income, k1)],
+                vec![line(t4, Side::Income, k4)],
+            );
+        }
+    }
+    if let (Some(t4), Some(t5)) = (&t.t4, &t.t5_1) {
+        eq(
+            c,
+            "X.t4_t5",
+            "t4",
+            "表4 一般公共预算拨款（本年 + 上年结转）= 表5-1 合计",
+            vec![
+                line(t4, Side::Income, "cur_gp"),
+                line(t4, Side::Income, "carry_gp"),
+            ],
+            vec![total("表5-1", t5, "total")],
+        );
+    }
+    if let Some(t4) = &t.t4 {
+        let mut tables: Vec<(&str, &CodedTable)> = Vec::new();
+        tables.extend(t.t5_1.as_ref().map(|x| ("表5-1", x)));
+        tables.extend(t.t8.as_ref().map(|x| ("表8", x)));
+        tables.extend(t.t9.as_ref().map(|x| ("表9", x)));
+        if !tables.is_empty() {
+            class_lines(
+                c,
+                "X.t4_class",
+                t4,
+                &tables,
+                "表4 该类支出 = 表5-1 + 表8 + 表9 该类合计",
+            );
+        }
+        for (name, kind, table) in [("表8", "gf", &t.t8), ("表9", "soe", &t.t9)] {
+            let Some(tb) = table else { continue };
+            let left = vec![
+                line(t4, Side::Income, &format!("cur_{kind}")),
+                line(t4, Side::Income, &format!("carry_{kind}")),
+            ];
+            let l: Vec<Term> = left.into_iter().flatten().collect();
+            let r: Vec<Term> = total(name, tb, "total").into_iter().collect();
+            let what = format!(
+                "表4 {}（本年 + 上年结转）= {name} 合计",
+                if kind == "gf" {
+                    "政府性基金预算拨款"
+                } else {
+                    "国有资本经营预算拨款"
+                }
+            );
+            c.compare("X.t4_t8", "t4", &what, &l, &r, Relation::Equal);
+        }
+    }
+    if let (Some(a), Some(b5)) = (&t.t5_1, &t.t5_2) {
+        for key in [
+            "total",
+            "basic_subtotal",
+            "basic_personnel",
+            "basic_public",
+            "project",
+        ] {
+            eq(
+                c,
+                "X.t5_1_t5_2",
+                "t5_1",
+                "表5-1 合计行 = 表5-2 合计行",
+                vec![total("表5-1", a, key)],
+                vec![total("表5-2", b5, key)],
+            );
+        }
+    }
+    if let (Some(t5), Some(t6)) = (&t.t5_1, &t.t6) {
+        for (k5, k6) in [
+            ("basic_subtotal", "total"),
+            ("basic_personnel", "personnel"),
+            ("basic_public", "public"),
+        ] {
+            eq(
+                c,
+                "X.t5_t6",
+                "t5_1",
+                "表5-1 基本支出 = 表6 合计行",
+                vec![total("表5-1", t5, k5)],
+                vec![total("表6", t6, k6)],
+            );
+        }
+    }
+    if let (Some(t3), Some(t5)) = (&t.t3, &t.t5_1) {
+        for r in t5.rows.iter().filter(|r| r.code.is_some()) {
+            let Some(left) = cell("表5-1", t5, r, "total") else {
+                continue;
+            };
+            let right: Vec<Term> = r
+                .code
+                .as_deref()
+                .and_then(|code| t3.row(code))
+                .and_then(|r3| cell("表3", t3, r3, "total"))
+                .into_iter()
+                .collect();
+            c.compare(
+                "X.t3_t5",
+                "t3",
+                "同一科目：表5-1 合计 ≤ 表3 合计",
+                &[left],
+                &right,
+                Relation::AtMost,
+            );
+        }
+    }
+    if let Some(t10) = &t.t10 {
+        let t10_total = |k: &str| total("表10", t10, k);
+        if let Some(t3) = &t.t3 {
+            eq(
+                c,
+                "X.t3_t10",
+                "t3",
+                "表3 项目支出 = 表10 合计",
+                vec![total("表3", t3, "project")],
+                vec![t10_total("total")],
+            );
+        }
+        if let Some(t5) = &t.t5_1 {
+            eq(
+                c,
+                "X.t5_t10",
+                "t5_1",
+                "表5-1 项目支出 = 表10 一般公共预算（本年拨款 + 结转结余）",
+                vec![total("表5-1", t5, "project")],
+                vec![t10_total("cur_gp"), t10_total("carry_gp")],
+            );
+        }
+        if let Some(t8) = &t.t8 {
+            let left: Vec<Term> = total("表8", t8, "project").into_iter().collect();
+            let right: Vec<Term> = [t10_total("cur_gf"), t10_total("carry_gf")]
+                .into_iter()
+                .flatten()
+                .collect();
+            c.compare(
+                "X.t8_t10",
+                "t8",
+                "表8 项目支出 = 表10 政府性基金预算（本年拨款 + 结转结余）",
+                &left,
+                &right,
+                Relation::Equal,
+            );
+        }
+        for f in &t.t12 {
+            let Some(year) = f.fields.get("year_budget").and_then(FormValue::as_amount) else {
+                continue;
+            };
+            let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
+            let left = Term::new(format!("表12「{name}」项目当年预算"), year, f.meta.unit);
+            match project_row(t10, f).and_then(|r| cell("表10", t10, r, "total")) {
+                Some(right) => c.compare("X.t12_t10", "t12", "表12 项目当年预算 = 表10 该项目合计", &[left], &[right], Relation::Equal),
+                None => c.note(
+                    "X.t12_t10",
+                    crate::model::Severity::Warning,
+                    "t12",
+                    format!("表12「{name}」在表10中找不到同一项目（按编码、名称），未能核对项目当年预算"),
+                    vec![year.cell.clone()],
+                ),
+            }
+        }
+    }
+    if let (Some(t7), Some(t6)) = (&t.t7, &t.t6) {
+        for (k7, code) in [
+            ("reception", "30217"),
+            ("abroad", "30212"),
+            ("car_running", "30231"),
+        ] {
+            let Some(a) = t7.amounts.get(k7) else {
+                continue;
+            };
+            let right: Vec<Term> = t6
+                .row(code)
+                .and_then(|r| cell("表6", t6, r, "total"))
+                .into_iter()
+                .collect();
+            if right.is_empty() {
+                continue;
+            }
+            let left = Term::new(format!("表7 {}", header(&t7.meta, k7)), a, t7.meta.unit);
+            c.compare(
+                "X.t7_t6",
+                "t7",
+                &format!(
+                    "表7 {} ≥ 表6 {code}（三公经费含项目支出）",
+                    header(&t7.meta, k7)
+                ),
+                &[left],
+                &right,
+                Relation::AtLeast,
+            );
+        }
+    }
+    if let Some(t11) = &t.t11 {
+        if let Some(t4) = &t.t4 {
+            eq(
+                c,
+                "X.t11_t1",
+                "t11",
+                "表11 当年财政拨款 = 表4 本年收入",
+                vec![funds_line(t11, "收入", "财政拨款")],
+                vec![line(t4, Side::Income, "cur_total")],
+            );
+        }
+        if let Some(t1) = &t.t1 {
+            eq(
+                c,
+                "X.t11_t1",
+                "t11",
+                "表11 当年收入合计 = 表1 本年收入合计",
+                vec![funds_line(t11, "收入", "合计")],
+                vec![line(t1, Side::Income, "total")],
+            );
+        }
+        if let Some(t3) = &t.t3 {
+            eq(
+                c,
+                "X.t11_t3",
+                "t11",
+                "表11 当年基本支出 = 表3 合计行基本支出",
+                vec![funds_line(t11, "支出", "基本支出")],
+                vec![total("表3", t3, "basic")],
+            );
+            eq(
+                c,
+                "X.t11_t3",
+                "t11",
+                "表11 当年项目支出 = 表3 合计行项目支出",
+                vec![funds_line(t11, "支出", "项目支出")],
+                vec![total("表3", t3, "project")],
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_runs() {
+        assert_eq!(
+            super::longest_common_run(
+                "硚口企业加油站系列政企、企企主题活动",
+                "企业加油站系列政企、企企主题活动"
+            ),
+            16
+        );
+        assert_eq!(super::longest_common_run("abc", "xyz"), 0);
+    }
+}

@@ -1,0 +1,350 @@
+//! Reconciliation (勾稽关系): every total against its parts and every table
+//! against the others, as a bureau reviewer checks a workbook, each finding
+//! naming the rule (`rules.md` IDs) and the cells it compared.
+//!
+//! Rules run on the canonical [`Budget`], so they serve every template.
+//!
+//! Rounding: published tables round each figure to 0.01 万元 on its own, so a
+//! total may differ from the sum of its `n` parts by less than
+//! `(n + 1) × 0.005` of the display unit. Such a difference is reported as
+//! `info` (四舍五入差异), never dropped. Each rounding error lies in
+//! (−0.005, +0.005], so rounding alone can never reach the bound: a difference
+//! equal to it or larger is an `error`. One figure against one figure allows
+//! 0.005 (any difference of a cent is an error); tables kept in 元 compare
+//! exactly.
+
+mod between;
+mod structure;
+mod within;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::amount::{from_yuan, Unit};
+use crate::model::{Amount, Budget, Severity};
+use crate::workbook::CellRef;
+
+/// One thing a reviewer must look at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Rule ID from `rules.md` (`T3.tree`, `X.t1_t3_class`, `S.orphan` …) or an importer note (`I.*`).
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Table ID (`t3`); the first table for a rule between tables; empty for the workbook.
+    pub table: String,
+    pub message: String,
+    /// The stated figure, in the display unit (`231.33`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What the other figures add up to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// `actual − expected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<String>,
+    /// Unit of `expected`, `actual`, `difference` (`万元` or `元`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    /// Every source cell the rule compared, as `sheet!A1`.
+    pub cells: Vec<CellRef>,
+}
+
+/// A rule and what it checks, for help texts and reports.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub what: &'static str,
+}
+
+/// Every rule `check` applies, in report order.
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo { id: "T1.income_total", what: "表1 本年收入合计 = 各项收入之和" },
+    RuleInfo { id: "T1.expense_total", what: "表1 本年支出合计 = 各类支出之和" },
+    RuleInfo { id: "T1.grand_income", what: "表1 收入总计 = 本年收入合计 + 上年结转结余" },
+    RuleInfo { id: "T1.grand_expense", what: "表1 支出总计 = 本年支出合计 + 年终结转结余" },
+    RuleInfo { id: "T1.balance", what: "表1 收入总计 = 支出总计" },
+    RuleInfo { id: "T2.row", what: "表2 每行：合计 = 本年收入小计 + 上年结转结余小计；小计 = 各来源之和" },
+    RuleInfo { id: "T2.rollup", what: "表2 合计行 = 各部门行之和；部门行 = 所属单位行之和" },
+    RuleInfo { id: "T3.row", what: "表3 每行：合计 = 基本支出 + 项目支出 + 事业单位经营支出 + 上缴上级支出 + 对附属单位补助支出" },
+    RuleInfo { id: "T3.tree", what: "表3 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和（每列）" },
+    RuleInfo { id: "T4.income_total", what: "表4 本年收入、上年结转 = 三项财政拨款之和；收入总计 = 本年收入 + 上年结转" },
+    RuleInfo { id: "T4.expense_total", what: "表4 本年支出 = 各类支出之和；支出总计 = 本年支出 + 年终结转结余" },
+    RuleInfo { id: "T4.balance", what: "表4 收入总计 = 支出总计" },
+    RuleInfo { id: "T5_1.row", what: "表5-1 每行：合计 = 基本支出小计 + 项目支出；小计 = 人员经费 + 公用经费" },
+    RuleInfo { id: "T5_1.tree", what: "表5-1 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和" },
+    RuleInfo { id: "T5_2.row", what: "表5-2 每行：合计 = 基本支出小计 + 项目支出；小计 = 人员经费 + 公用经费" },
+    RuleInfo { id: "T5_2.rollup", what: "表5-2 合计行 = 各部门行之和；部门行 = 所属单位行之和" },
+    RuleInfo { id: "T6.row", what: "表6 每行：合计 = 人员经费 + 公用经费" },
+    RuleInfo { id: "T6.tree", what: "表6 合计 = 各类之和；类 = 所属款之和" },
+    RuleInfo { id: "T7.row", what: "表7 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费；公务用车小计 = 购置费 + 运行费" },
+    RuleInfo { id: "T8.row", what: "表8 每行：合计 = 基本支出 + 项目支出" },
+    RuleInfo { id: "T8.tree", what: "表8 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和" },
+    RuleInfo { id: "T9.row", what: "表9 每行：合计 = 基本支出 + 项目支出" },
+    RuleInfo { id: "T9.tree", what: "表9 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和" },
+    RuleInfo { id: "T10.row", what: "表10 每行：合计 = 各资金来源之和" },
+    RuleInfo { id: "T10.rollup", what: "表10 合计 = 各部门之和 = 各单位之和；单位 = 所属类别之和；类别 = 所属项目之和" },
+    RuleInfo { id: "T11.funds", what: "表11 收入合计 = 财政拨款 + 其他资金；支出合计 = 基本支出 + 项目支出（当年及近两年）" },
+    RuleInfo { id: "T11.share", what: "表11 占比 = 金额 / 合计" },
+    RuleInfo { id: "T12.sources", what: "表12 项目资金来源合计 = 各来源之和" },
+    RuleInfo { id: "T12.detail", what: "表12 支出明细测算数之和 = 项目当年预算" },
+    RuleInfo { id: "T12.rate", what: "表12 执行率 = 执行数 / 预算数" },
+    RuleInfo { id: "X.t1_t2_income", what: "表1 各项收入、上年结转结余 = 表2 合计行对应列" },
+    RuleInfo { id: "X.t1_t3_class", what: "表1 各类支出 = 表3 该类合计" },
+    RuleInfo { id: "X.t1_t3_total", what: "表1 本年支出合计 = 表3 合计" },
+    RuleInfo { id: "X.t1_t4_fiscal", what: "表1 三项财政拨款收入 = 表4 本年收入对应行" },
+    RuleInfo { id: "X.t4_t5", what: "表4 一般公共预算拨款（本年 + 结转）= 表5-1 合计" },
+    RuleInfo { id: "X.t4_class", what: "表4 各类支出 = 表5-1 + 表8 + 表9 该类合计" },
+    RuleInfo { id: "X.t4_t8", what: "表4 政府性基金（本年 + 结转）= 表8 合计；国有资本经营 = 表9 合计" },
+    RuleInfo { id: "X.t5_1_t5_2", what: "表5-1 合计行 = 表5-2 合计行（每列）" },
+    RuleInfo { id: "X.t5_t6", what: "表5-1 基本支出小计、人员经费、公用经费 = 表6 合计行" },
+    RuleInfo { id: "X.t3_t5", what: "每个科目：表5-1 合计 ≤ 表3 合计" },
+    RuleInfo { id: "X.t3_t10", what: "表3 项目支出 = 表10 合计" },
+    RuleInfo { id: "X.t5_t10", what: "表5-1 项目支出 = 表10 一般公共预算（本年 + 结转）" },
+    RuleInfo { id: "X.t8_t10", what: "表8 项目支出 = 表10 政府性基金预算（本年 + 结转）" },
+    RuleInfo { id: "X.t7_t6", what: "表7 三公经费 ≥ 表6 对应经济科目（30217、30212、30231）" },
+    RuleInfo { id: "X.t11_t1", what: "表11 当年财政拨款 = 表4 本年收入；合计 = 表1 本年收入合计" },
+    RuleInfo { id: "X.t11_t3", what: "表11 当年基本支出、项目支出 = 表3 合计行" },
+    RuleInfo { id: "X.t12_t10", what: "表12 项目当年预算（元）= 表10 同一项目合计 × 10000" },
+    RuleInfo { id: "X.empty_note", what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明" },
+    RuleInfo { id: "S.missing_table", what: "模板中的表在工作簿中缺失" },
+    RuleInfo { id: "S.code_format", what: "功能分类编码 3/5/7 位，经济分类 3/5 位；下级编码以上级编码开头" },
+    RuleInfo { id: "S.orphan", what: "款、项没有上级行" },
+    RuleInfo { id: "S.duplicate", what: "同一表中编码重复" },
+    RuleInfo { id: "S.text_number", what: "数值以文本形式存放" },
+    RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元" },
+    RuleInfo { id: "S.year", what: "找不到预算年度" },
+];
+
+/// A figure in a comparison: its label for the message and its amount.
+#[derive(Debug, Clone)]
+pub struct Term<'a> {
+    pub label: String,
+    pub amount: &'a Amount,
+    /// The unit the figure was displayed in (its table's).
+    pub unit: Unit,
+}
+
+impl<'a> Term<'a> {
+    pub fn new(label: impl Into<String>, amount: &'a Amount, unit: Unit) -> Term<'a> {
+        Term {
+            label: label.into(),
+            amount,
+            unit,
+        }
+    }
+}
+
+/// How two sides are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// `left` = `right` within rounding.
+    Equal,
+    /// `left` ≤ `right` (a `warning` when it exceeds).
+    AtMost,
+    /// `left` ≥ `right` (a `warning` when it falls short).
+    AtLeast,
+}
+
+/// Collects findings.
+pub struct Checker {
+    pub findings: Vec<Finding>,
+}
+
+fn fmt(d: Decimal) -> String {
+    let mut d = d;
+    d.rescale(2);
+    d.to_string()
+}
+
+/// An allowance in the display unit, to the half cent (`0.055`).
+fn from_yuan_exact(yuan: Decimal, unit: Unit) -> String {
+    let mut d = yuan / unit.factor();
+    d.rescale(3);
+    d.to_string()
+}
+
+/// The coarser display unit of a comparison decides its tolerance.
+fn coarsest(terms: &[&Term]) -> Unit {
+    if terms.iter().any(|t| t.unit == Unit::Wan) {
+        Unit::Wan
+    } else {
+        Unit::Yuan
+    }
+}
+
+impl Checker {
+    pub fn new() -> Checker {
+        Checker {
+            findings: Vec::new(),
+        }
+    }
+
+    /// Compares stated figure(s) `left` with the figures `right` they should
+    /// equal (a total and its parts, or figures of two tables). `left` is the
+    /// expected side. With `k` figures in all (a total and `k − 1` parts) the
+    /// rounding allowance is `k × 0.005` of the display unit, exclusive; one
+    /// figure against one allows `0.005`; 元 tables compare exactly.
+    pub fn compare(
+        &mut self,
+        rule: &'static str,
+        table: &str,
+        what: &str,
+        left: &[Term],
+        right: &[Term],
+        relation: Relation,
+    ) {
+        if left.is_empty() && right.is_empty() {
+            return;
+        }
+        let all: Vec<&Term> = left.iter().chain(right).collect();
+        let unit = coarsest(&all);
+        let expected: Decimal = left.iter().map(|t| t.amount.yuan).sum();
+        let actual: Decimal = right.iter().map(|t| t.amount.yuan).sum();
+        let diff = actual - expected;
+        if diff.is_zero() {
+            return;
+        }
+        let cells: Vec<CellRef> = all.iter().map(|t| t.amount.cell.clone()).collect();
+        let show = |yuan: Decimal| fmt(from_yuan(yuan, unit));
+        let side = |terms: &[Term], sum: Decimal| match terms.len() {
+            0 => "（无）为 0.00".to_string(),
+            1 => format!("{} 为 {}", terms[0].label, show(sum)),
+            2..=4 => format!(
+                "{} = {}",
+                terms
+                    .iter()
+                    .map(|t| format!("{} {}", t.label, show(t.amount.yuan)))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                show(sum)
+            ),
+            n => format!("{} 等 {n} 项之和为 {}", terms[0].label, show(sum)),
+        };
+        let base = format!(
+            "{what}：{}，{}，相差 {} {}",
+            side(left, expected),
+            side(right, actual),
+            show(diff),
+            unit.label()
+        );
+        let (severity, message) = match relation {
+            Relation::AtMost if diff > Decimal::ZERO => return,
+            Relation::AtLeast if diff < Decimal::ZERO => return,
+            Relation::AtMost | Relation::AtLeast => (Severity::Warning, base),
+            Relation::Equal => {
+                // A total against n parts is n + 1 rounded figures; one
+                // figure against one allows half a cent of the display unit.
+                let figures = left.len() + right.len();
+                let half_cent = Decimal::new(5, 3) * unit.factor();
+                let (allowance, within) = if unit == Unit::Yuan {
+                    (Decimal::ZERO, false)
+                } else if figures <= 2 {
+                    (half_cent, diff.abs() <= half_cent)
+                } else {
+                    let a = Decimal::from(figures as u64) * half_cent;
+                    (a, diff.abs() < a)
+                };
+                if within {
+                    (
+                        Severity::Info,
+                        format!(
+                            "{base}，小于 {figures} 个数各自四舍五入的允许差额 {}：四舍五入差异",
+                            from_yuan_exact(allowance, unit)
+                        ),
+                    )
+                } else {
+                    (Severity::Error, base)
+                }
+            }
+        };
+        self.findings.push(Finding {
+            rule,
+            severity,
+            table: table.to_string(),
+            message,
+            expected: Some(show(expected)),
+            actual: Some(show(actual)),
+            difference: Some(show(diff)),
+            unit: Some(unit),
+            cells,
+        });
+    }
+
+    /// A finding without figures (structure rules).
+    pub fn note(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        table: &str,
+        message: String,
+        cells: Vec<CellRef>,
+    ) {
+        self.findings.push(Finding {
+            rule,
+            severity,
+            table: table.to_string(),
+            message,
+            expected: None,
+            actual: None,
+            difference: None,
+            unit: None,
+            cells,
+        });
+    }
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker::new()
+    }
+}
+
+/// Checks a budget against every rule.
+///
+/// # Examples
+/// ```no_run
+/// use yusuan::import::{import_file, ImportOptions};
+/// use yusuan::template::Templates;
+/// let b = import_file("samples/qiaokou-2024.xlsx", &Templates::builtin(), &ImportOptions::default()).unwrap();
+/// for f in yusuan::reconcile::check(&b) {
+///     println!("{} {:?} {}", f.rule, f.severity, f.message);
+/// }
+/// ```
+pub fn check(budget: &Budget) -> Vec<Finding> {
+    let mut c = Checker::new();
+    structure::from_import(budget, &mut c);
+    within::check(budget, &mut c);
+    between::check(budget, &mut c);
+    structure::check(budget, &mut c);
+    let order = |f: &Finding| {
+        RULES
+            .iter()
+            .position(|r| r.id == f.rule)
+            .unwrap_or(RULES.len())
+    };
+    c.findings
+        .sort_by_key(|f| (table_order(&f.table), order(f)));
+    c.findings
+}
+
+/// `表5-1` for `t5_1`.
+pub fn table_name(id: &str) -> String {
+    match id.strip_prefix('t') {
+        Some(n) => format!("表{}", n.replace('_', "-")),
+        None => "工作簿".to_string(),
+    }
+}
+
+/// Report order of tables (`t1` … `t12`, then workbook-level).
+pub fn table_order(id: &str) -> usize {
+    const IDS: [&str; 13] = [
+        "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
+    ];
+    IDS.iter().position(|t| *t == id).unwrap_or(IDS.len())
+}
+
+/// Counts of findings by severity: (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s| findings.iter().filter(|f| f.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}

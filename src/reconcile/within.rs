@@ -1,0 +1,733 @@
+//! Rules within one table (表内平衡).
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{table_name, Checker, Relation, Term};
+
+use crate::model::{
+    Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, Severity, TableMeta,
+};
+use crate::template::Side;
+use crate::text::norm;
+
+/// `201 一般公共服务支出` or `合计`.
+pub fn row_label(r: &CodedRow) -> String {
+    match &r.code {
+        Some(c) => format!("{c} {}", r.name),
+        None => "合计".to_string(),
+    }
+}
+
+/// The printed header of a column (its lowest level), or the key.
+pub fn header(meta: &TableMeta, key: &str) -> String {
+    meta.columns
+        .iter()
+        .find(|c| c.key == key)
+        .map(|c| c.header.rsplit('/').next().unwrap_or(&c.header).to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// Keys of the amount columns found in the table, in sheet order.
+fn amount_keys(t: &CodedTable) -> Vec<String> {
+    t.meta
+        .columns
+        .iter()
+        .map(|c| c.key.clone())
+        .filter(|k| {
+            t.total
+                .iter()
+                .chain(&t.rows)
+                .any(|r| r.amounts.contains_key(k))
+        })
+        .collect()
+}
+
+fn term<'a>(t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
+    r.amount(key).map(|a| {
+        Term::new(
+            format!("{}（{}）", row_label(r), header(&t.meta, key)),
+            a,
+            t.meta.unit,
+        )
+    })
+}
+
+/// Each row: `total_key` = sum of `parts`.
+fn row_sum(
+    c: &mut Checker,
+    rule: &'static str,
+    id: &str,
+    t: &CodedTable,
+    total_key: &str,
+    parts: &[&str],
+) {
+    let name = table_name(id);
+    for r in t.total.iter().chain(&t.rows) {
+        let Some(total) = term(t, r, total_key) else {
+            continue;
+        };
+        let right: Vec<Term> = parts.iter().filter_map(|k| term(t, r, k)).collect();
+        if right.is_empty() {
+            continue;
+        }
+        let what = format!(
+            "{name} {} 行：{} = {}",
+            row_label(r),
+            header(&t.meta, total_key),
+            parts
+                .iter()
+                .map(|k| header(&t.meta, k))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        );
+        c.compare(rule, id, &what, &[total], &right, Relation::Equal);
+    }
+}
+
+/// `parent` (or the total row) = sum of `children`, for every amount column.
+fn rollup(
+    c: &mut Checker,
+    rule: &'static str,
+    id: &str,
+    t: &CodedTable,
+    parent: &CodedRow,
+    children: &[&CodedRow],
+    what: &str,
+) {
+    if children.is_empty() {
+        return;
+    }
+    for key in amount_keys(t) {
+        let Some(left) = term(t, parent, &key) else {
+            continue;
+        };
+        let right: Vec<Term> = children.iter().filter_map(|ch| term(t, ch, &key)).collect();
+        let w = format!(
+            "{} {} 的{}：{what}",
+            table_name(id),
+            row_label(parent),
+            header(&t.meta, &key)
+        );
+        c.compare(rule, id, &w, &[left], &right, Relation::Equal);
+    }
+}
+
+fn children<'a>(t: &'a CodedTable, r: &CodedRow) -> Vec<&'a CodedRow> {
+    t.rows
+        .iter()
+        .filter(|ch| ch.depth == r.depth + 1 && ch.parent.is_some() && ch.parent == r.code)
+        .collect()
+}
+
+/// 合计 = sum of 类; each row = sum of its children (by code), every column.
+fn tree(
+    c: &mut Checker,
+    rule: &'static str,
+    id: &str,
+    t: &CodedTable,
+    top_words: &str,
+    level_words: &str,
+) {
+    let tops: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 1).collect();
+    if let Some(total) = &t.total {
+        rollup(c, rule, id, t, total, &tops, top_words);
+    }
+    for r in t.rows.iter().filter(|r| r.depth >= 1) {
+        let kids = children(t, r);
+        rollup(c, rule, id, t, r, &kids, level_words);
+    }
+}
+
+fn lines_sum(
+    c: &mut Checker,
+    rule: &'static str,
+    id: &str,
+    t: &LinesTable,
+    side: Side,
+    total: &str,
+    parts: &[&str],
+    what: &str,
+) {
+    let Some(tl) = t.line(side, total) else {
+        return;
+    };
+    let right: Vec<Term> = parts
+        .iter()
+        .filter_map(|k| t.line(side, k))
+        .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
+        .collect();
+    c.compare(
+        rule,
+        id,
+        what,
+        &[Term::new(tl.label.clone(), &tl.amount, t.meta.unit)],
+        &right,
+        Relation::Equal,
+    );
+}
+
+/// The lines of a side that are neither totals nor carry lines.
+fn body_lines<'a>(t: &'a LinesTable, side: Side, skip: &[&str]) -> Vec<Term<'a>> {
+    t.side(side)
+        .iter()
+        .filter(|l| l.key.as_deref().is_none_or(|k| !skip.contains(&k)))
+        .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
+        .collect()
+}
+
+fn check_t1(c: &mut Checker, t: &LinesTable) {
+    let id = "t1";
+    if let Some(total) = t.line(Side::Income, "total") {
+        let parts = body_lines(t, Side::Income, &["total", "carryover", "grand_total"]);
+        c.compare(
+            "T1.income_total",
+            id,
+            "表1 本年收入合计 = 各项收入之和",
+            &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
+            &parts,
+            Relation::Equal,
+        );
+    }
+    if let Some(total) = t.line(Side::Expense, "total") {
+        let parts: Vec<Term> = t
+            .expense
+            .iter()
+            .filter(|l| l.class_code.is_some())
+            .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
+            .collect();
+        c.compare(
+            "T1.expense_total",
+            id,
+            "表1 本年支出合计 = 各类支出之和",
+            &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
+            &parts,
+            Relation::Equal,
+        );
+    }
+    lines_sum(
+        c,
+        "T1.grand_income",
+        id,
+        t,
+        Side::Income,
+        "grand_total",
+        &["total", "carryover"],
+        "表1 收入总计 = 本年收入合计 + 上年结转结余",
+    );
+    lines_sum(
+        c,
+        "T1.grand_expense",
+        id,
+        t,
+        Side::Expense,
+        "grand_total",
+        &["total", "carry_forward"],
+        "表1 支出总计 = 本年支出合计 + 年终结转结余",
+    );
+    balance(c, "T1.balance", id, t, "表1 收入总计 = 支出总计");
+}
+
+fn balance(c: &mut Checker, rule: &'static str, id: &str, t: &LinesTable, what: &str) {
+    if let (Some(i), Some(e)) = (
+        t.line(Side::Income, "grand_total"),
+        t.line(Side::Expense, "grand_total"),
+    ) {
+        c.compare(
+            rule,
+            id,
+            what,
+            &[Term::new(i.label.clone(), &i.amount, t.meta.unit)],
+            &[Term::new(e.label.clone(), &e.amount, t.meta.unit)],
+            Relation::Equal,
+        );
+    }
+}
+
+fn check_t4(c: &mut Checker, t: &LinesTable) {
+    let id = "t4";
+    lines_sum(
+        c,
+        "T4.income_total",
+        id,
+        t,
+        Side::Income,
+        "cur_total",
+        &["cur_gp", "cur_gf", "cur_soe"],
+        "表4 本年收入 = 三项财政拨款之和",
+    );
+    lines_sum(
+        c,
+        "T4.income_total",
+        id,
+        t,
+        Side::Income,
+        "carry_total",
+        &["carry_gp", "carry_gf", "carry_soe"],
+        "表4 上年结转 = 三项财政拨款之和",
+    );
+    lines_sum(
+        c,
+        "T4.income_total",
+        id,
+        t,
+        Side::Income,
+        "grand_total",
+        &["cur_total", "carry_total"],
+        "表4 收入总计 = 本年收入 + 上年结转",
+    );
+    if let Some(total) = t.line(Side::Expense, "total") {
+        let parts: Vec<Term> = t
+            .expense
+            .iter()
+            .filter(|l| l.class_code.is_some())
+            .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
+            .collect();
+        c.compare(
+            "T4.expense_total",
+            id,
+            "表4 本年支出 = 各类支出之和",
+            &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
+            &parts,
+            Relation::Equal,
+        );
+    }
+    lines_sum(
+        c,
+        "T4.expense_total",
+        id,
+        t,
+        Side::Expense,
+        "grand_total",
+        &["total", "carry_forward"],
+        "表4 支出总计 = 本年支出 + 年终结转结余",
+    );
+    balance(c, "T4.balance", id, t, "表4 收入总计 = 支出总计");
+}
+
+fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
+    let id = "t10";
+    let depts: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 1).collect();
+    let units: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 2).collect();
+    if let Some(total) = &t.total {
+        rollup(c, "T10.rollup", id, t, total, &depts, "合计 = 各部门之和");
+        if units.len() > depts.len() {
+            rollup(c, "T10.rollup", id, t, total, &units, "合计 = 各单位之和");
+        }
+    }
+    for r in t.rows.iter().filter(|r| r.depth >= 1) {
+        let kids: Vec<&CodedRow> = t
+            .rows
+            .iter()
+            .filter(|ch| ch.depth == r.depth + 1 && ch.parent == r.code)
+            .collect();
+        let what = match r.depth {
+            1 => "部门 = 所属单位之和",
+            2 => "单位 = 所属类别之和",
+            _ => "类别 = 所属项目之和",
+        };
+        // A repeated category code (31 under each unit) is told apart by position.
+        let kids: Vec<&CodedRow> = kids.into_iter().filter(|ch| is_under(t, ch, r)).collect();
+        rollup(c, "T10.rollup", id, t, r, &kids, what);
+    }
+}
+
+/// Is `child` listed under this very `parent` row (not an earlier row with the same code)?
+fn is_under(t: &CodedTable, child: &CodedRow, parent: &CodedRow) -> bool {
+    let pos = |r: &CodedRow| t.rows.iter().position(|x| std::ptr::eq(x, r)).unwrap_or(0);
+    let (p, ch) = (pos(parent), pos(child));
+    ch > p && t.rows[p + 1..ch].iter().all(|x| x.depth > parent.depth)
+}
+
+fn block_value<'a>(
+    row: &'a std::collections::BTreeMap<String, FormValue>,
+    key: &str,
+) -> Option<&'a crate::model::Amount> {
+    row.get(key).and_then(FormValue::as_amount)
+}
+
+fn text_of(row: &std::collections::BTreeMap<String, FormValue>, key: &str) -> String {
+    row.get(key)
+        .and_then(FormValue::as_text)
+        .map(norm)
+        .unwrap_or_default()
+}
+
+/// Which column of the 表11 funds block a key is, for messages.
+fn funds_column(b: &FormBlock, key: &str) -> String {
+    match key {
+        "current" => "当年".to_string(),
+        k => b
+            .columns
+            .get(k)
+            .map(|h| h.rsplit('/').next().unwrap_or(h).to_string())
+            .unwrap_or_else(|| k.to_string()),
+    }
+}
+
+/// 表11 funds lines: (section word, total label, part labels).
+const FUNDS: [(&str, &str, [&str; 2]); 2] = [
+    ("收入", "合计", ["财政拨款", "其他资金"]),
+    ("支出", "合计", ["基本支出", "项目支出"]),
+];
+
+fn funds_rows<'a>(
+    b: &'a FormBlock,
+    section: &str,
+) -> Vec<&'a std::collections::BTreeMap<String, FormValue>> {
+    b.rows
+        .iter()
+        .filter(|r| text_of(r, "section").contains(section))
+        .collect()
+}
+
+fn check_t11(c: &mut Checker, f: &Form) {
+    let unit = f.meta.unit;
+    let Some(b) = f.blocks("funds").next() else {
+        return;
+    };
+    for (section, total_label, parts) in FUNDS {
+        let rows = funds_rows(b, section);
+        let find = |label: &str| rows.iter().find(|r| text_of(r, "label") == label).copied();
+        let Some(total) = find(total_label) else {
+            continue;
+        };
+        for key in ["current", "prev2", "prev1"] {
+            let Some(t) = block_value(total, key) else {
+                continue;
+            };
+            let right: Vec<Term> = parts
+                .iter()
+                .filter_map(|p| {
+                    find(p)
+                        .and_then(|r| block_value(r, key))
+                        .map(|a| Term::new(*p, a, unit))
+                })
+                .collect();
+            let what = format!(
+                "表11 {section} {}：合计 = {}",
+                funds_column(b, key),
+                parts.join(" + ")
+            );
+            c.compare(
+                "T11.funds",
+                "t11",
+                &what,
+                &[Term::new(format!("{section}合计"), t, unit)],
+                &right,
+                Relation::Equal,
+            );
+        }
+        // 占比 = amount / 合计, as printed to 0.01%.
+        let Some(t) = block_value(total, "current") else {
+            continue;
+        };
+        if t.yuan.is_zero() {
+            continue;
+        }
+        for r in &rows {
+            let (Some(a), Some(FormValue::Percent { percent, cell })) =
+                (block_value(r, "current"), r.get("share"))
+            else {
+                continue;
+            };
+            let computed = (a.yuan * Decimal::ONE_HUNDRED / t.yuan)
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            let label = text_of(r, "label");
+            percent_check(
+                c,
+                "T11.share",
+                "t11",
+                &format!("表11 {section} {label} 占比 = {label} / 合计"),
+                *percent,
+                computed,
+                vec![cell.clone(), a.cell.clone(), t.cell.clone()],
+            );
+        }
+    }
+}
+
+/// A printed percentage against the one computed: 0.01 point is rounding.
+fn percent_check(
+    c: &mut Checker,
+    rule: &'static str,
+    table: &str,
+    what: &str,
+    printed: Decimal,
+    computed: Decimal,
+    cells: Vec<crate::workbook::CellRef>,
+) {
+    let diff = computed - printed;
+    if diff.is_zero() {
+        return;
+    }
+    let severity = if diff.abs() <= Decimal::new(1, 2) {
+        Severity::Info
+    } else {
+        Severity::Error
+    };
+    let tail = if severity == Severity::Info {
+        "，四舍五入差异"
+    } else {
+        ""
+    };
+    c.findings.push(super::Finding {
+        rule,
+        severity,
+        table: table.to_string(),
+        message: format!(
+            "{what}：表上为 {printed}%，计算为 {computed}%，相差 {diff} 个百分点{tail}"
+        ),
+        expected: Some(printed.to_string()),
+        actual: Some(computed.to_string()),
+        difference: Some(diff.to_string()),
+        unit: None,
+        cells,
+    });
+}
+
+fn check_t12(c: &mut Checker, f: &Form) {
+    let unit = f.meta.unit;
+    let name = f
+        .field_text("project_name")
+        .unwrap_or(&f.meta.sheet)
+        .to_string();
+    if let Some(b) = f.blocks("sources").next() {
+        let total = b.rows.iter().find(|r| text_of(r, "label") == "合计");
+        if let Some(t) = total.and_then(|r| block_value(r, "amount")) {
+            let parts: Vec<Term> = b
+                .rows
+                .iter()
+                .filter(|r| {
+                    let l = text_of(r, "label");
+                    l != "合计" && !l.starts_with("其中")
+                })
+                .filter_map(|r| {
+                    block_value(r, "amount").map(|a| Term::new(text_of(r, "label"), a, unit))
+                })
+                .collect();
+            c.compare(
+                "T12.sources",
+                "t12",
+                &format!("表12「{name}」项目资金来源：合计 = 各来源之和"),
+                &[Term::new("合计", t, unit)],
+                &parts,
+                Relation::Equal,
+            );
+        }
+    }
+    if let (Some(year), Some(b)) = (
+        f.fields.get("year_budget").and_then(FormValue::as_amount),
+        f.blocks("details").next(),
+    ) {
+        let parts: Vec<Term> = b
+            .rows
+            .iter()
+            .filter_map(|r| {
+                block_value(r, "amount").map(|a| Term::new(text_of(r, "task"), a, unit))
+            })
+            .collect();
+        if !parts.is_empty() {
+            c.compare(
+                "T12.detail",
+                "t12",
+                &format!("表12「{name}」项目当年预算 = 支出明细测算数之和"),
+                &[Term::new("项目当年预算", year, unit)],
+                &parts,
+                Relation::Equal,
+            );
+        }
+    }
+    if let Some(b) = f.blocks("past_budgets").next() {
+        for r in &b.rows {
+            let (Some(budget), Some(spent), Some(FormValue::Percent { percent, cell })) = (
+                block_value(r, "budget"),
+                block_value(r, "spent"),
+                r.get("rate"),
+            ) else {
+                continue;
+            };
+            if budget.yuan.is_zero() {
+                continue;
+            }
+            let computed = (spent.yuan * Decimal::ONE_HUNDRED / budget.yuan)
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            let year = text_of(r, "year");
+            percent_check(
+                c,
+                "T12.rate",
+                "t12",
+                &format!("表12「{name}」{year} 执行率 = 执行数 / 预算数"),
+                *percent,
+                computed,
+                vec![cell.clone(), spent.cell.clone(), budget.cell.clone()],
+            );
+        }
+    }
+}
+
+pub fn check(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    if let Some(t1) = &t.t1 {
+        check_t1(c, t1);
+    }
+    if let Some(t2) = &t.t2 {
+        row_sum(
+            c,
+            "T2.row",
+            "t2",
+            t2,
+            "total",
+            &["cur_subtotal", "carry_subtotal"],
+        );
+        row_sum(
+            c,
+            "T2.row",
+            "t2",
+            t2,
+            "cur_subtotal",
+            &[
+                "cur_gp",
+                "cur_gf",
+                "cur_soe",
+                "cur_special",
+                "cur_business",
+                "cur_operating",
+                "cur_superior",
+                "cur_affiliated",
+                "cur_other",
+            ],
+        );
+        row_sum(
+            c,
+            "T2.row",
+            "t2",
+            t2,
+            "carry_subtotal",
+            &[
+                "carry_gp",
+                "carry_gf",
+                "carry_soe",
+                "carry_special",
+                "carry_unit",
+            ],
+        );
+        tree(
+            c,
+            "T2.rollup",
+            "t2",
+            t2,
+            "合计 = 各部门之和",
+            "部门 = 所属单位之和",
+        );
+    }
+    if let Some(t3) = &t.t3 {
+        row_sum(
+            c,
+            "T3.row",
+            "t3",
+            t3,
+            "total",
+            &["basic", "project", "operating", "remit", "subsidy"],
+        );
+        tree(c, "T3.tree", "t3", t3, "合计 = 各类之和", "= 下级科目之和");
+    }
+    if let Some(t4) = &t.t4 {
+        check_t4(c, t4);
+    }
+    for (id, row_rule, tree_rule, table) in [
+        ("t5_1", "T5_1.row", "T5_1.tree", &t.t5_1),
+        ("t5_2", "T5_2.row", "T5_2.rollup", &t.t5_2),
+    ] {
+        if let Some(tb) = table {
+            row_sum(c, row_rule, id, tb, "total", &["basic_subtotal", "project"]);
+            row_sum(
+                c,
+                row_rule,
+                id,
+                tb,
+                "basic_subtotal",
+                &["basic_personnel", "basic_public"],
+            );
+            let (top, words) = if id == "t5_1" {
+                ("合计 = 各类之和", "= 下级科目之和")
+            } else {
+                ("合计 = 各部门之和", "部门 = 所属单位之和")
+            };
+            tree(c, tree_rule, id, tb, top, words);
+        }
+    }
+    if let Some(t6) = &t.t6 {
+        row_sum(c, "T6.row", "t6", t6, "total", &["personnel", "public"]);
+        tree(c, "T6.tree", "t6", t6, "合计 = 各类之和", "类 = 所属款之和");
+    }
+    if let Some(t7) = &t.t7 {
+        let a = |k: &str| {
+            t7.amounts
+                .get(k)
+                .map(|x| Term::new(header(&t7.meta, k), x, t7.meta.unit))
+        };
+        if let Some(total) = a("total") {
+            let parts: Vec<Term> = ["abroad", "car_subtotal", "reception"]
+                .iter()
+                .filter_map(|k| a(k))
+                .collect();
+            c.compare(
+                "T7.row",
+                "t7",
+                "表7 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                &[total],
+                &parts,
+                Relation::Equal,
+            );
+        }
+        if let Some(sub) = a("car_subtotal") {
+            let parts: Vec<Term> = ["car_purchase", "car_running"]
+                .iter()
+                .filter_map(|k| a(k))
+                .collect();
+            c.compare(
+                "T7.row",
+                "t7",
+                "表7 公务用车小计 = 购置费 + 运行费",
+                &[sub],
+                &parts,
+                Relation::Equal,
+            );
+        }
+    }
+    for (id, row_rule, tree_rule, table) in [
+        ("t8", "T8.row", "T8.tree", &t.t8),
+        ("t9", "T9.row", "T9.tree", &t.t9),
+    ] {
+        if let Some(tb) = table {
+            row_sum(c, row_rule, id, tb, "total", &["basic", "project"]);
+            tree(c, tree_rule, id, tb, "合计 = 各类之和", "= 下级科目之和");
+        }
+    }
+    if let Some(t10) = &t.t10 {
+        row_sum(
+            c,
+            "T10.row",
+            "t10",
+            t10,
+            "total",
+            &[
+                "cur_gp",
+                "cur_gf",
+                "cur_soe",
+                "carry_gp",
+                "carry_gf",
+                "carry_soe",
+                "special",
+                "unit_funds",
+            ],
+        );
+        check_t10_rollup(c, t10);
+    }
+    if let Some(t11) = &t.t11 {
+        check_t11(c, t11);
+    }
+    for f in &t.t12 {
+        check_t12(c, f);
+    }
+}
