@@ -85,6 +85,11 @@ pub fn settle(
     // Year: --year, else the most frequent year in titles and notes.
     let mut years: BTreeMap<i32, (usize, String)> = BTreeMap::new();
     for (text, cell, _) in &texts {
+        // A cell that is only a year (`2022年`) is a column header or a field
+        // value (表11's past years, 表12's 起始年度), not a title.
+        if crate::text::year_label(&norm(text)).is_some() {
+            continue;
+        }
         for y in years_in(text) {
             years.entry(y).or_insert((0, cell.to_string())).0 += 1;
         }

@@ -60,6 +60,12 @@ pub struct Layout {
     pub blank_rows: &'static [&'static str],
     /// Tables written without any merged cell.
     pub no_merges: &'static [&'static str],
+    /// Tables written without the `单位：` cell.
+    pub no_unit: &'static [&'static str],
+    /// Tables left out of the workbook.
+    pub omit: &'static [&'static str],
+    /// 表12 forms carry a `（2024年度）` line under the title.
+    pub form_year_line: bool,
 }
 
 impl Layout {
@@ -81,6 +87,9 @@ impl Layout {
             leading_empty_col: &[],
             blank_rows: &[],
             no_merges: &[],
+            no_unit: &[],
+            omit: &[],
+            form_year_line: true,
         }
     }
 
@@ -102,6 +111,9 @@ impl Layout {
             leading_empty_col: &["t10"],
             blank_rows: &["t3"],
             no_merges: &["t5_1", "t6"],
+            no_unit: &[],
+            omit: &[],
+            form_year_line: true,
         }
     }
 
@@ -363,7 +375,9 @@ impl Ctx<'_> {
             &format!("部门/单位：{}", self.fx.department),
             &self.f.plain,
         )?;
-        sw.text(1, width - 1, self.unit_label(&spec.id), &self.f.right)?;
+        if !Layout::has(self.layout.no_unit, &spec.id) {
+            sw.text(1, width - 1, self.unit_label(&spec.id), &self.f.right)?;
+        }
         Ok(2)
     }
 
@@ -644,14 +658,10 @@ impl Ctx<'_> {
             sw.ws.set_column_width(c, 14.0)?;
         }
         sw.span(0, 0, 0, last, "项目支出绩效目标表", &f.title)?;
-        sw.span(
-            1,
-            0,
-            1,
-            last - 1,
-            &format!("（{}年度）", self.fx.year),
-            &f.plain,
-        )?;
+        if self.layout.form_year_line {
+            let line = format!("（{}年度）", self.fx.year);
+            sw.span(1, 0, 1, last - 1, &line, &f.plain)?;
+        }
         sw.text(1, last, "单位：元", &f.right)?;
         let mut r = 2;
         let pairs: Vec<FieldRow> = vec![
@@ -877,7 +887,12 @@ pub fn write_workbook(
         Project(&'a TableSpec, usize),
     }
     let mut items: Vec<Item> = Vec::new();
-    for spec in &ctx.t.tables {
+    for spec in ctx
+        .t
+        .tables
+        .iter()
+        .filter(|s| !Layout::has(layout.omit, &s.id))
+    {
         if spec.multiple {
             items.extend((0..fx.t12.len()).map(|i| Item::Project(spec, i)));
         } else {

@@ -136,6 +136,19 @@ impl Sheet {
             .unwrap_or(&EMPTY)
     }
 
+    /// Replaces one cell (tests and tools that alter a workbook in memory).
+    pub fn set(&mut self, r: u32, c: u32, value: CellValue) {
+        let (r, c) = (r as usize, c as usize);
+        if self.rows.len() <= r {
+            self.rows.resize(r + 1, Vec::new());
+        }
+        let row = &mut self.rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, CellValue::Empty);
+        }
+        row[c] = value;
+    }
+
     pub fn has_merges(&self) -> bool {
         !self.merges.is_empty()
     }

@@ -1,0 +1,1162 @@
+//! One test per rule: break that relation in a generated workbook (the
+//! consistent multi-unit department, one or two figures changed) and see the
+//! rule fire with the right severity and cells — and exactly the rules that
+//! change must touch. The consistent workbook itself passes with no finding.
+
+use std::collections::BTreeSet;
+
+use yusuan::import::{import_file, ImportOptions};
+use yusuan::model::{Budget, Severity};
+use yusuan::reconcile::{check, Finding, RULES};
+use yusuan::samples::{write_workbook, Fixture, GridFixture, Layout, LinesFixture, FIXTURES};
+use yusuan::template::{Side, Templates};
+
+struct Checked {
+    budget: Budget,
+    findings: Vec<Finding>,
+}
+
+fn base() -> Fixture {
+    Fixture::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap()
+}
+
+fn run_with(fx: &Fixture, layout: &Layout) -> Checked {
+    let templates = Templates::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.xlsx");
+    write_workbook(fx, templates.get("2024").unwrap(), layout, &path).unwrap();
+    let budget = import_file(&path, &templates, &ImportOptions::default()).unwrap();
+    let findings = check(&budget);
+    Checked { budget, findings }
+}
+
+fn run(fx: &Fixture) -> Checked {
+    run_with(fx, &Layout::official())
+}
+
+/// Sets a figure of a grid fixture: the row by code (`合计` for the total row).
+fn set(g: &mut GridFixture, code: &str, key: &str, value: &str) {
+    let ci = g.col("code").unwrap();
+    let ki = g.col(key).unwrap_or_else(|| panic!("no column {key}"));
+    let row = g
+        .rows
+        .iter_mut()
+        .find(|r| r[ci] == code || (code == "合计" && r[ci].is_empty()))
+        .unwrap_or_else(|| panic!("no row {code}"));
+    row[ki] = value.to_string();
+}
+
+/// Sets the amount beside a label of a side-by-side fixture.
+fn set_line(l: &mut LinesFixture, label: &str, value: &str) {
+    for row in &mut l.rows {
+        for side in [0, 2] {
+            if row[side].contains(label) {
+                row[side + 1] = value.to_string();
+                return;
+            }
+        }
+    }
+    panic!("no line {label}");
+}
+
+/// Rules that fired as warning or error.
+fn fired(c: &Checked) -> BTreeSet<&'static str> {
+    c.findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(|f| f.rule)
+        .collect()
+}
+
+fn coded_cell(c: &Checked, table: &str, code: &str, key: &str) -> String {
+    let t = c.budget.tables.coded(table).unwrap();
+    let row = if code == "合计" {
+        t.total.as_ref().unwrap()
+    } else {
+        t.row(code).unwrap()
+    };
+    row.amounts[key].cell.to_string()
+}
+
+fn line_cell(c: &Checked, table: &str, side: Side, key: &str) -> String {
+    c.budget
+        .tables
+        .lines(table)
+        .unwrap()
+        .line(side, key)
+        .unwrap()
+        .amount
+        .cell
+        .to_string()
+}
+
+/// Some finding of `rule` with `severity` names all `cells`.
+fn assert_fires(c: &Checked, rule: &str, severity: Severity, cells: &[String]) {
+    let hit = c.findings.iter().any(|f| {
+        f.rule == rule
+            && f.severity == severity
+            && cells
+                .iter()
+                .all(|x| f.cells.iter().any(|y| y.to_string() == *x))
+    });
+    assert!(
+        hit,
+        "{rule} {severity:?} with cells {cells:?} not among:\n{:#?}",
+        c.findings
+    );
+}
+
+fn assert_set(c: &Checked, want: &[&str]) {
+    let want: BTreeSet<&str> = want.iter().copied().collect();
+    assert_eq!(fired(c), want, "findings:\n{:#?}", c.findings);
+}
+
+#[test]
+fn the_consistent_workbook_passes_every_rule() {
+    let c = run(&base());
+    assert!(c.findings.is_empty(), "{:#?}", c.findings);
+}
+
+#[test]
+fn every_rule_has_a_test_here() {
+    let src = include_str!("rules.rs");
+    for r in RULES {
+        assert!(
+            src.contains(&format!("fn {}(", r.id.to_lowercase().replace('.', "_"))),
+            "no test for rule {}",
+            r.id
+        );
+    }
+}
+
+// ---------------------------------------------------------------- 表1
+#[test]
+fn t1_income_total() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "本年收入合计", "871.00");
+    set_line(&mut fx.t1, "收 入 总 计", "901.00");
+    set_line(&mut fx.t1, "支 出 总 计", "901.00");
+    set_line(&mut fx.t1, "年终结转结余", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T1.income_total",
+        Severity::Error,
+        &[line_cell(&c, "t1", Side::Income, "total")],
+    );
+    assert_set(&c, &["T1.income_total", "X.t11_t1"]);
+}
+
+#[test]
+fn t1_expense_total() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "本年支出合计", "901.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T1.expense_total",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Expense, "total"),
+            line_cell(&c, "t1", Side::Expense, "class_207"),
+        ],
+    );
+    assert_set(
+        &c,
+        &["T1.expense_total", "T1.grand_expense", "X.t1_t3_total"],
+    );
+}
+
+#[test]
+fn t1_grand_income() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "收 入 总 计", "901.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T1.grand_income",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Income, "grand_total"),
+            line_cell(&c, "t1", Side::Income, "carryover"),
+        ],
+    );
+    assert_set(&c, &["T1.grand_income", "T1.balance"]);
+}
+
+#[test]
+fn t1_grand_expense() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "年终结转结余", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T1.grand_expense",
+        Severity::Error,
+        &[line_cell(&c, "t1", Side::Expense, "carry_forward")],
+    );
+    assert_set(&c, &["T1.grand_expense"]);
+}
+
+#[test]
+fn t1_balance() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "年终结转结余", "1.00");
+    set_line(&mut fx.t1, "支 出 总 计", "901.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T1.balance",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Income, "grand_total"),
+            line_cell(&c, "t1", Side::Expense, "grand_total"),
+        ],
+    );
+    assert_set(&c, &["T1.balance"]);
+}
+
+// ---------------------------------------------------------------- 表2
+#[test]
+fn t2_row() {
+    let mut fx = base();
+    set(&mut fx.t2, "145002", "cur_subtotal", "321.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T2.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t2", "145002", "cur_subtotal"),
+            coded_cell(&c, "t2", "145002", "cur_business"),
+        ],
+    );
+    assert_set(&c, &["T2.row", "T2.rollup"]);
+}
+
+#[test]
+fn t2_rollup() {
+    let mut fx = base();
+    for key in ["total", "carry_subtotal", "carry_gp"] {
+        let v = if key == "total" { "901.00" } else { "31.00" };
+        set(&mut fx.t2, "145", key, v);
+    }
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T2.rollup",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t2", "145", "carry_gp"),
+            coded_cell(&c, "t2", "145001", "carry_gp"),
+        ],
+    );
+    assert_set(&c, &["T2.rollup"]);
+}
+
+// ---------------------------------------------------------------- 表3
+#[test]
+fn t3_row() {
+    let mut fx = base();
+    set(&mut fx.t3, "2070104", "subsidy", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T3.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t3", "2070104", "total"),
+            coded_cell(&c, "t3", "2070104", "subsidy"),
+        ],
+    );
+    assert_set(&c, &["T3.row", "T3.tree"]);
+}
+
+#[test]
+fn t3_tree() {
+    let mut fx = base();
+    set(&mut fx.t3, "20701", "total", "641.00");
+    set(&mut fx.t3, "20701", "basic", "501.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T3.tree",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t3", "20701", "total"),
+            coded_cell(&c, "t3", "2070101", "total"),
+        ],
+    );
+    assert_fires(
+        &c,
+        "T3.tree",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t3", "207", "basic"),
+            coded_cell(&c, "t3", "20701", "basic"),
+        ],
+    );
+    assert_set(&c, &["T3.tree"]);
+}
+
+// ---------------------------------------------------------------- 表4
+#[test]
+fn t4_income_total() {
+    let mut fx = base();
+    set_line(&mut fx.t4, "一、本年收入", "851.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T4.income_total",
+        Severity::Error,
+        &[
+            line_cell(&c, "t4", Side::Income, "cur_total"),
+            line_cell(&c, "t4", Side::Income, "cur_gp"),
+        ],
+    );
+    assert_set(&c, &["T4.income_total", "X.t11_t1"]);
+}
+
+#[test]
+fn t4_expense_total() {
+    let mut fx = base();
+    set_line(&mut fx.t4, "一、本年支出", "881.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T4.expense_total",
+        Severity::Error,
+        &[
+            line_cell(&c, "t4", Side::Expense, "total"),
+            line_cell(&c, "t4", Side::Expense, "class_221"),
+        ],
+    );
+    assert_set(&c, &["T4.expense_total"]);
+}
+
+#[test]
+fn t4_balance() {
+    let mut fx = base();
+    set_line(&mut fx.t4, "二、年终结转结余", "1.00");
+    set_line(&mut fx.t4, "支 出 总 计", "881.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T4.balance",
+        Severity::Error,
+        &[
+            line_cell(&c, "t4", Side::Income, "grand_total"),
+            line_cell(&c, "t4", Side::Expense, "grand_total"),
+        ],
+    );
+    assert_set(&c, &["T4.balance"]);
+}
+
+// ---------------------------------------------------------------- 表5
+#[test]
+fn t5_1_row() {
+    let mut fx = base();
+    set(&mut fx.t5_1, "2070101", "basic_public", "61.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T5_1.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_1", "2070101", "basic_subtotal"),
+            coded_cell(&c, "t5_1", "2070101", "basic_public"),
+        ],
+    );
+    assert_set(&c, &["T5_1.row", "T5_1.tree"]);
+}
+
+#[test]
+fn t5_1_tree() {
+    let mut fx = base();
+    for (k, v) in [
+        ("total", "621.00"),
+        ("basic_subtotal", "501.00"),
+        ("basic_personnel", "391.00"),
+    ] {
+        set(&mut fx.t5_1, "20701", k, v);
+    }
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T5_1.tree",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_1", "207", "total"),
+            coded_cell(&c, "t5_1", "20701", "total"),
+        ],
+    );
+    assert_set(&c, &["T5_1.tree"]);
+}
+
+#[test]
+fn t5_2_row() {
+    let mut fx = base();
+    set(&mut fx.t5_2, "145002", "total", "301.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T5_2.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_2", "145002", "total"),
+            coded_cell(&c, "t5_2", "145002", "project"),
+        ],
+    );
+    assert_set(&c, &["T5_2.row", "T5_2.rollup"]);
+}
+
+#[test]
+fn t5_2_rollup() {
+    let mut fx = base();
+    for (k, v) in [
+        ("total", "831.00"),
+        ("basic_subtotal", "711.00"),
+        ("basic_personnel", "601.00"),
+    ] {
+        set(&mut fx.t5_2, "145", k, v);
+    }
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T5_2.rollup",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_2", "145", "basic_personnel"),
+            coded_cell(&c, "t5_2", "145002", "basic_personnel"),
+        ],
+    );
+    assert_set(&c, &["T5_2.rollup"]);
+}
+
+// ---------------------------------------------------------------- 表6
+#[test]
+fn t6_row() {
+    let mut fx = base();
+    set(&mut fx.t6, "30201", "total", "31.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T6.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t6", "30201", "total"),
+            coded_cell(&c, "t6", "30201", "public"),
+        ],
+    );
+    assert_set(&c, &["T6.row", "T6.tree"]);
+}
+
+#[test]
+fn t6_tree() {
+    let mut fx = base();
+    set(&mut fx.t6, "30201", "total", "31.00");
+    set(&mut fx.t6, "30201", "public", "31.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T6.tree",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t6", "302", "public"),
+            coded_cell(&c, "t6", "30201", "public"),
+        ],
+    );
+    assert_set(&c, &["T6.tree"]);
+}
+
+// ---------------------------------------------------------------- 表7
+#[test]
+fn t7_row() {
+    let mut fx = base();
+    fx.t7.rows[0][5] = "5.00".into();
+    let c = run(&fx);
+    let t7 = c.budget.tables.t7.as_ref().unwrap();
+    assert_fires(
+        &c,
+        "T7.row",
+        Severity::Error,
+        &[
+            t7.amounts["total"].cell.to_string(),
+            t7.amounts["reception"].cell.to_string(),
+        ],
+    );
+    assert_set(&c, &["T7.row"]);
+}
+
+// ---------------------------------------------------------------- 表8, 表9
+#[test]
+fn t8_row() {
+    let mut fx = base();
+    set(&mut fx.t8, "2296003", "basic", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T8.row",
+        Severity::Error,
+        &[coded_cell(&c, "t8", "2296003", "basic")],
+    );
+    assert_set(&c, &["T8.row", "T8.tree"]);
+}
+
+#[test]
+fn t8_tree() {
+    let mut fx = base();
+    set(&mut fx.t8, "2296003", "total", "51.00");
+    set(&mut fx.t8, "2296003", "project", "51.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T8.tree",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t8", "22960", "project"),
+            coded_cell(&c, "t8", "2296003", "project"),
+        ],
+    );
+    assert_set(&c, &["T8.tree"]);
+}
+
+/// 表9 with rows whose totals are zero, so only 表9's own rules can fire.
+fn t9_rows(fx: &mut Fixture, item: [&str; 3]) {
+    let z = "0.00".to_string();
+    fx.t9.notes.clear();
+    fx.t9.rows = vec![
+        vec![
+            "合计".into(),
+            String::new(),
+            z.clone(),
+            z.clone(),
+            z.clone(),
+        ],
+        vec![
+            "223".into(),
+            "国有资本经营预算支出".into(),
+            z.clone(),
+            z.clone(),
+            z.clone(),
+        ],
+        vec![
+            "22301".into(),
+            "解决历史遗留问题及改革成本支出".into(),
+            z.clone(),
+            z.clone(),
+            z.clone(),
+        ],
+        vec![
+            "2230199".into(),
+            "其他解决历史遗留问题及改革成本支出".into(),
+            item[0].into(),
+            item[1].into(),
+            item[2].into(),
+        ],
+    ];
+}
+
+#[test]
+fn t9_row() {
+    let mut fx = base();
+    t9_rows(&mut fx, ["0.00", "1.00", "0.00"]);
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T9.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t9", "2230199", "total"),
+            coded_cell(&c, "t9", "2230199", "basic"),
+        ],
+    );
+    assert_set(&c, &["T9.row", "T9.tree"]);
+}
+
+#[test]
+fn t9_tree() {
+    let mut fx = base();
+    t9_rows(&mut fx, ["0.00", "1.00", "-1.00"]);
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T9.tree",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t9", "22301", "basic"),
+            coded_cell(&c, "t9", "2230199", "basic"),
+        ],
+    );
+    assert_set(&c, &["T9.tree"]);
+}
+
+// ---------------------------------------------------------------- 表10
+#[test]
+fn t10_row() {
+    let mut fx = base();
+    set(&mut fx.t10, "42010424145T000000202", "total", "51.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "T10.row",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t10", "42010424145T000000202", "total"),
+            coded_cell(&c, "t10", "42010424145T000000202", "cur_gf"),
+        ],
+    );
+    assert_set(&c, &["T10.row", "T10.rollup"]);
+}
+
+#[test]
+fn t10_rollup() {
+    let mut fx = base();
+    // The first category row (31 under 145001): row stays consistent.
+    let (ci, ti, gi) = (
+        fx.t10.col("code").unwrap(),
+        fx.t10.col("total").unwrap(),
+        fx.t10.col("cur_gp").unwrap(),
+    );
+    let row = fx.t10.rows.iter_mut().find(|r| r[ci] == "31").unwrap();
+    row[ti] = "151.00".into();
+    row[gi] = "71.00".into();
+    let c = run(&fx);
+    let t10 = c.budget.tables.t10.as_ref().unwrap();
+    let cat = t10
+        .rows
+        .iter()
+        .find(|r| r.code.as_deref() == Some("31"))
+        .unwrap();
+    assert_fires(
+        &c,
+        "T10.rollup",
+        Severity::Error,
+        &[
+            cat.amounts["cur_gp"].cell.to_string(),
+            coded_cell(&c, "t10", "42010424145T000000201", "cur_gp"),
+        ],
+    );
+    assert_fires(
+        &c,
+        "T10.rollup",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t10", "145001", "total"),
+            cat.amounts["total"].cell.to_string(),
+        ],
+    );
+    assert_set(&c, &["T10.rollup"]);
+}
+
+// ---------------------------------------------------------------- 表11, 表12
+#[test]
+fn t11_funds() {
+    let mut fx = base();
+    fx.t11.funds[2][4] = "796".into();
+    let c = run(&fx);
+    assert_set(&c, &["T11.funds"]);
+    let f = c.findings.iter().find(|f| f.rule == "T11.funds").unwrap();
+    assert_eq!(
+        (
+            f.expected.as_deref(),
+            f.actual.as_deref(),
+            f.difference.as_deref()
+        ),
+        (Some("796.00"), Some("795.00"), Some("-1.00"))
+    );
+    assert_eq!(f.cells.len(), 3);
+}
+
+#[test]
+fn t11_share() {
+    let mut fx = base();
+    fx.t11.funds[0][3] = "97.50%".into();
+    let c = run(&fx);
+    assert_set(&c, &["T11.share"]);
+    let f = c.findings.iter().find(|f| f.rule == "T11.share").unwrap();
+    assert_eq!(
+        (f.expected.as_deref(), f.actual.as_deref()),
+        (Some("97.50"), Some("97.70"))
+    );
+}
+
+#[test]
+fn t12_sources() {
+    let mut fx = base();
+    fx.t12[0].sources[5][1] = "1000".into();
+    let c = run(&fx);
+    assert_set(&c, &["T12.sources"]);
+    let f = c.findings.iter().find(|f| f.rule == "T12.sources").unwrap();
+    assert_eq!(
+        (f.difference.as_deref(), f.unit.map(|u| u.label())),
+        (Some("1000.00"), Some("元")),
+        "元 tables compare exactly"
+    );
+}
+
+#[test]
+fn t12_detail() {
+    let mut fx = base();
+    fx.t12[0].details[0][4] = "600001".into();
+    let c = run(&fx);
+    assert_set(&c, &["T12.detail"]);
+    let f = c.findings.iter().find(|f| f.rule == "T12.detail").unwrap();
+    assert_eq!(
+        f.difference.as_deref(),
+        Some("1.00"),
+        "one 元 is an error in a 元 form"
+    );
+}
+
+#[test]
+fn t12_rate() {
+    let mut fx = base();
+    fx.t12[0].past[0][3] = "97%".into();
+    let c = run(&fx);
+    assert_set(&c, &["T12.rate"]);
+}
+
+// ---------------------------------------------------------------- between tables
+#[test]
+fn x_t1_t2_income() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "五、事业收入", "19.00");
+    set_line(&mut fx.t1, "九、其他收入", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t1_t2_income",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Income, "business"),
+            coded_cell(&c, "t2", "合计", "cur_business"),
+        ],
+    );
+    assert_set(&c, &["X.t1_t2_income"]);
+}
+
+#[test]
+fn x_t1_t3_class() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "六、社会保障和就业支出", "81.00");
+    set_line(&mut fx.t1, "七、卫生健康支出", "49.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t1_t3_class",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Expense, "class_208"),
+            coded_cell(&c, "t3", "208", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t1_t3_class"]);
+}
+
+#[test]
+fn x_t1_t3_total() {
+    let mut fx = base();
+    set(&mut fx.t3, "合计", "total", "901.00");
+    set(&mut fx.t3, "合计", "operating", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t1_t3_total",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Expense, "total"),
+            coded_cell(&c, "t3", "合计", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t1_t3_total", "T3.tree"]);
+}
+
+#[test]
+fn x_t1_t4_fiscal() {
+    let mut fx = base();
+    set_line(&mut fx.t1, "一、一般公共预算拨款收入", "799.00");
+    set_line(&mut fx.t1, "九、其他收入", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t1_t4_fiscal",
+        Severity::Error,
+        &[
+            line_cell(&c, "t1", Side::Income, "gp"),
+            line_cell(&c, "t4", Side::Income, "cur_gp"),
+        ],
+    );
+    assert_set(&c, &["X.t1_t4_fiscal", "X.t1_t2_income"]);
+}
+
+#[test]
+fn x_t4_t5() {
+    let mut fx = base();
+    set(&mut fx.t5_1, "合计", "total", "831.00");
+    set(&mut fx.t5_1, "合计", "project", "121.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t4_t5",
+        Severity::Error,
+        &[
+            line_cell(&c, "t4", Side::Income, "cur_gp"),
+            line_cell(&c, "t4", Side::Income, "carry_gp"),
+            coded_cell(&c, "t5_1", "合计", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t4_t5", "T5_1.tree", "X.t5_1_t5_2", "X.t5_t10"]);
+}
+
+#[test]
+fn x_t4_class() {
+    let mut fx = base();
+    set_line(&mut fx.t4, "（六）社会保障和就业支出", "81.00");
+    set_line(&mut fx.t4, "（七）卫生健康支出", "49.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t4_class",
+        Severity::Error,
+        &[
+            line_cell(&c, "t4", Side::Expense, "class_208"),
+            coded_cell(&c, "t5_1", "208", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t4_class"]);
+}
+
+#[test]
+fn x_t4_t8() {
+    let mut fx = base();
+    set_line(&mut fx.t4, "（二）政府性基金预算拨款", "49.00");
+    set_line(&mut fx.t4, "（一）一般公共预算拨款", "801.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t4_t8",
+        Severity::Error,
+        &[
+            line_cell(&c, "t4", Side::Income, "cur_gf"),
+            coded_cell(&c, "t8", "合计", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t4_t8", "X.t1_t4_fiscal", "X.t4_t5"]);
+}
+
+#[test]
+fn x_t5_1_t5_2() {
+    let mut fx = base();
+    for (k, v) in [("total", "831.00"), ("project", "121.00")] {
+        set(&mut fx.t5_2, "合计", k, v);
+    }
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t5_1_t5_2",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_1", "合计", "project"),
+            coded_cell(&c, "t5_2", "合计", "project"),
+        ],
+    );
+    assert_set(&c, &["X.t5_1_t5_2", "T5_2.rollup"]);
+}
+
+#[test]
+fn x_t5_t6() {
+    let mut fx = base();
+    for (k, v) in [("total", "711.00"), ("public", "111.00")] {
+        set(&mut fx.t6, "合计", k, v);
+    }
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t5_t6",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_1", "合计", "basic_public"),
+            coded_cell(&c, "t6", "合计", "public"),
+        ],
+    );
+    assert_set(&c, &["X.t5_t6", "T6.tree"]);
+}
+
+#[test]
+fn x_t3_t5() {
+    let mut fx = base();
+    // 表5-1 moves 1.00 from 2070101 to 2070109: every 表5-1 sum still holds,
+    // but 2070109 now exceeds 表3's 100.00.
+    set(&mut fx.t5_1, "2070101", "total", "299.00");
+    set(&mut fx.t5_1, "2070101", "basic_subtotal", "299.00");
+    set(&mut fx.t5_1, "2070101", "basic_personnel", "239.00");
+    set(&mut fx.t5_1, "2070109", "total", "101.00");
+    set(&mut fx.t5_1, "2070109", "basic_subtotal", "1.00");
+    set(&mut fx.t5_1, "2070109", "basic_personnel", "1.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t3_t5",
+        Severity::Warning,
+        &[
+            coded_cell(&c, "t5_1", "2070109", "total"),
+            coded_cell(&c, "t3", "2070109", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t3_t5"]);
+}
+
+#[test]
+fn x_t3_t10() {
+    let mut fx = base();
+    set(&mut fx.t3, "合计", "project", "191.00");
+    set(&mut fx.t3, "合计", "basic", "709.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t3_t10",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t3", "合计", "project"),
+            coded_cell(&c, "t10", "合计", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t3_t10", "T3.tree", "X.t11_t3"]);
+}
+
+#[test]
+fn x_t5_t10() {
+    let mut fx = base();
+    set(&mut fx.t10, "合计", "cur_gp", "89.00");
+    set(&mut fx.t10, "合计", "unit_funds", "21.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t5_t10",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t5_1", "合计", "project"),
+            coded_cell(&c, "t10", "合计", "cur_gp"),
+        ],
+    );
+    assert_set(&c, &["X.t5_t10", "T10.rollup"]);
+}
+
+#[test]
+fn x_t8_t10() {
+    let mut fx = base();
+    set(&mut fx.t10, "合计", "cur_gf", "49.00");
+    set(&mut fx.t10, "合计", "unit_funds", "21.00");
+    let c = run(&fx);
+    assert_fires(
+        &c,
+        "X.t8_t10",
+        Severity::Error,
+        &[
+            coded_cell(&c, "t8", "合计", "project"),
+            coded_cell(&c, "t10", "合计", "cur_gf"),
+        ],
+    );
+    assert_set(&c, &["X.t8_t10", "T10.rollup"]);
+}
+
+#[test]
+fn x_t7_t6() {
+    let mut fx = base();
+    fx.t7.rows[0] = ["11.00", "0.00", "8.00", "0.00", "8.00", "3.00"]
+        .map(String::from)
+        .to_vec();
+    let c = run(&fx);
+    let t7 = c.budget.tables.t7.as_ref().unwrap();
+    assert_fires(
+        &c,
+        "X.t7_t6",
+        Severity::Warning,
+        &[
+            t7.amounts["reception"].cell.to_string(),
+            coded_cell(&c, "t6", "30217", "total"),
+        ],
+    );
+    assert_set(&c, &["X.t7_t6"]);
+}
+
+#[test]
+fn x_t11_t1() {
+    let mut fx = base();
+    fx.t11.funds[0][2] = "851.00".into();
+    fx.t11.funds[2][2] = "871.00".into();
+    let c = run(&fx);
+    assert_set(&c, &["X.t11_t1"]);
+    let n = c.findings.iter().filter(|f| f.rule == "X.t11_t1").count();
+    assert_eq!(n, 2, "财政拨款 against 表4 and 合计 against 表1");
+}
+
+#[test]
+fn x_t11_t3() {
+    let mut fx = base();
+    fx.t11.funds[3][2] = "709.00".into();
+    fx.t11.funds[3][3] = "78.78%".into();
+    fx.t11.funds[4][2] = "191.00".into();
+    fx.t11.funds[4][3] = "21.22%".into();
+    let c = run(&fx);
+    assert_set(&c, &["X.t11_t3"]);
+}
+
+#[test]
+fn x_t12_t10() {
+    let mut fx = base();
+    fx.t12[0].year_budget = "1000100.00".into();
+    fx.t12[0].details[0][4] = "600100".into();
+    let c = run(&fx);
+    assert_set(&c, &["X.t12_t10"]);
+    let f = c.findings.iter().find(|f| f.rule == "X.t12_t10").unwrap();
+    assert_eq!(
+        f.difference.as_deref(),
+        Some("-0.01"),
+        "in 万元: 100 元 against 表10"
+    );
+    assert_eq!(f.cells.len(), 2);
+}
+
+#[test]
+fn x_empty_note() {
+    let mut fx = base();
+    fx.t9.notes.clear();
+    let c = run(&fx);
+    assert_set(&c, &["X.empty_note"]);
+    let f = c
+        .findings
+        .iter()
+        .find(|f| f.rule == "X.empty_note")
+        .unwrap();
+    assert_eq!(f.table, "t9");
+}
+
+// ---------------------------------------------------------------- structure
+#[test]
+fn s_missing_table() {
+    let c = run_with(
+        &base(),
+        &Layout {
+            omit: &["t7"],
+            ..Layout::official()
+        },
+    );
+    assert_set(&c, &["S.missing_table"]);
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.rule == "S.missing_table" && f.table == "t7" && f.severity == Severity::Error));
+}
+
+#[test]
+fn s_code_format() {
+    let mut fx = base();
+    fx.t6.rows.push(vec![
+        "3029".into(),
+        "其他".into(),
+        "0.00".into(),
+        "0.00".into(),
+        "0.00".into(),
+    ]);
+    let c = run(&fx);
+    assert_set(&c, &["S.code_format"]);
+    let t6 = c.budget.tables.t6.as_ref().unwrap();
+    assert_fires(
+        &c,
+        "S.code_format",
+        Severity::Error,
+        &[t6.row("3029").unwrap().cell.to_string()],
+    );
+}
+
+#[test]
+fn s_orphan() {
+    let mut fx = base();
+    fx.t6.rows.push(vec![
+        "30399".into(),
+        "其他对个人和家庭的补助".into(),
+        "0.00".into(),
+        "0.00".into(),
+        "0.00".into(),
+    ]);
+    let c = run(&fx);
+    assert_set(&c, &["S.orphan"]);
+}
+
+#[test]
+fn s_duplicate() {
+    let mut fx = base();
+    let row = vec![
+        "30228".into(),
+        "工会经费".into(),
+        "0.00".into(),
+        "0.00".into(),
+        "0.00".into(),
+    ];
+    fx.t6.rows.insert(17, row);
+    let c = run(&fx);
+    assert_set(&c, &["S.duplicate"]);
+    let f = c.findings.iter().find(|f| f.rule == "S.duplicate").unwrap();
+    assert_eq!(f.cells.len(), 2, "both places");
+}
+
+#[test]
+fn s_text_number() {
+    let c = run_with(
+        &base(),
+        &Layout {
+            text_amounts: &["t3"],
+            ..Layout::official()
+        },
+    );
+    assert!(
+        fired(&c).is_empty(),
+        "text numbers are read as numbers: {:#?}",
+        c.findings
+    );
+    let f = c
+        .findings
+        .iter()
+        .find(|f| f.rule == "S.text_number")
+        .expect("S.text_number");
+    assert_eq!(f.severity, Severity::Info);
+    assert!(f
+        .cells
+        .iter()
+        .any(|x| x.to_string() == coded_cell(&c, "t3", "207", "total")));
+    assert_eq!(f.cells.len(), 20 * 6);
+}
+
+#[test]
+fn s_unit() {
+    let c = run_with(
+        &base(),
+        &Layout {
+            no_unit: &["t3"],
+            ..Layout::official()
+        },
+    );
+    assert_set(&c, &["S.unit"]);
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.rule == "S.unit" && f.table == "t3"));
+}
+
+#[test]
+fn s_year() {
+    let mut fx = base();
+    fx.t11.title = "区直部门整体支出绩效目标申报表".into();
+    fx.t9.notes = vec!["本单位无国有资本经营预算。".into()];
+    let c = run_with(
+        &fx,
+        &Layout {
+            form_year_line: false,
+            ..Layout::official()
+        },
+    );
+    assert_set(&c, &["S.year"]);
+    assert_eq!(c.budget.year, None);
+}
