@@ -5,13 +5,15 @@
 //! Rules run on the canonical [`Budget`], so they serve every template.
 //!
 //! Rounding: published tables round each figure to 0.01 万元 on its own, so a
-//! total may differ from the sum of its `n` parts by less than
-//! `(n + 1) × 0.005` of the display unit. Such a difference is reported as
-//! `info` (四舍五入差异), never dropped. Each rounding error lies in
-//! (−0.005, +0.005], so rounding alone can never reach the bound: a difference
-//! equal to it or larger is an `error`. One figure against one figure allows
-//! 0.005 (any difference of a cent is an error); tables kept in 元 compare
-//! exactly.
+//! total may differ from the sum of its `n` parts by rounding alone — by at
+//! most `(n + 1) × 0.005` of the display unit (rules.md). Such a difference is
+//! reported as `info` (四舍五入差异), never dropped; a larger one is an
+//! `error`. Two refinements follow from the same arithmetic: each rounding
+//! error lies in (−0.005, +0.005], so the bound itself can never be reached
+//! (equal to it is an error); and a figure shown as zero (blank, `-`, 0.00 —
+//! "all mean zero") carries no rounding error, so `n + 1` counts only the
+//! non-zero figures. One figure against one allows 0.005 (any cent is an
+//! error); tables kept in 元 compare exactly.
 
 mod between;
 mod structure;
@@ -181,9 +183,9 @@ impl Checker {
 
     /// Compares stated figure(s) `left` with the figures `right` they should
     /// equal (a total and its parts, or figures of two tables). `left` is the
-    /// expected side. With `k` figures in all (a total and `k − 1` parts) the
-    /// rounding allowance is `k × 0.005` of the display unit, exclusive; one
-    /// figure against one allows `0.005`; 元 tables compare exactly.
+    /// expected side. With `k` non-zero figures in all the rounding allowance
+    /// is `k × 0.005` of the display unit, exclusive; one figure against one
+    /// allows `0.005`; 元 tables compare exactly.
     pub fn compare(
         &mut self,
         rule: &'static str,
@@ -232,23 +234,27 @@ impl Checker {
             Relation::AtLeast if diff < Decimal::ZERO => return,
             Relation::AtMost | Relation::AtLeast => (Severity::Warning, base),
             Relation::Equal => {
-                // A total against n parts is n + 1 rounded figures; one
-                // figure against one allows half a cent of the display unit.
+                // Each figure rounded on its own errs by less than half a cent
+                // of the display unit, and only a figure that is not zero
+                // errs at all (rules.md: blank, `-` and 0.00 all mean zero).
+                // So rounding explains less than k × 0.005 with k non-zero
+                // figures; one figure against one allows 0.005.
                 let figures = left.len() + right.len();
+                let nonzero = left.iter().chain(right).filter(|t| !t.amount.yuan.is_zero()).count();
                 let half_cent = Decimal::new(5, 3) * unit.factor();
                 let (allowance, within) = if unit == Unit::Yuan {
                     (Decimal::ZERO, false)
                 } else if figures <= 2 {
                     (half_cent, diff.abs() <= half_cent)
                 } else {
-                    let a = Decimal::from(figures as u64) * half_cent;
+                    let a = Decimal::from(nonzero.max(1) as u64) * half_cent;
                     (a, diff.abs() < a)
                 };
                 if within {
                     (
                         Severity::Info,
                         format!(
-                            "{base}，小于 {figures} 个数各自四舍五入的允许差额 {}：四舍五入差异",
+                            "{base}，小于 {nonzero} 个非零数各自四舍五入的允许差额 {}：四舍五入差异",
                             from_yuan_exact(allowance, unit)
                         ),
                     )
