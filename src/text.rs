@@ -58,15 +58,15 @@ pub fn strip_ordinal(label: &str) -> &str {
     s.strip_prefix("其中:").unwrap_or(s)
 }
 
-/// A template word matched against a normalized cell text.
+/// A template word matched against a normalized cell text. The word is
+/// normalized already ([`crate::template::Template::parse`] does it once).
 ///
 /// `*` at either end makes it a suffix / prefix / substring match; the word
 /// `{year}` matches a four-digit year followed by 年 (`2022年`).
-pub fn word_matches(word: &str, text: &str) -> bool {
-    if word == "{year}" {
+pub fn word_matches(w: &str, text: &str) -> bool {
+    if w == "{year}" {
         return year_label(text).is_some();
     }
-    let w = norm(word);
     match (w.strip_prefix('*'), w.strip_suffix('*')) {
         (Some(_), Some(_)) if w.len() > 2 => text.contains(&w[1..w.len() - 1]),
         (Some(suffix), None) => text.ends_with(suffix),

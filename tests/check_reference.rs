@@ -14,7 +14,12 @@ use yusuan::template::Templates;
 use yusuan::workbook::{CellValue, Workbook};
 
 fn open(name: &str) -> Workbook {
-    Workbook::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)).unwrap()
+    Workbook::open(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(name),
+    )
+    .unwrap()
 }
 
 fn import(wb: &Workbook, t: &Templates) -> Budget {
@@ -26,18 +31,45 @@ fn qiaokou_has_only_the_published_error_and_the_rounding_of_table_6() {
     let t = Templates::builtin();
     for file in ["qiaokou-2024.xlsx", "qiaokou-2024.xls"] {
         let findings = check(&import(&open(file), &t));
-        let summary: Vec<(&str, Severity, &str, Option<&str>, Option<&str>)> = findings
+        type Line<'a> = (&'a str, Severity, &'a str, Option<&'a str>, Option<&'a str>);
+        let summary: Vec<Line> = findings
             .iter()
-            .map(|f| (f.rule, f.severity, f.table.as_str(), f.expected.as_deref(), f.actual.as_deref()))
+            .map(|f| {
+                (
+                    f.rule,
+                    f.severity,
+                    f.table.as_str(),
+                    f.expected.as_deref(),
+                    f.actual.as_deref(),
+                )
+            })
             .collect();
         assert_eq!(
             summary,
             vec![
                 // 301 工资福利支出: 297.77 stated, its 款 add to 297.76 — in 合计 and 人员经费.
-                ("T6.tree", Severity::Info, "t6", Some("297.77"), Some("297.76")),
-                ("T6.tree", Severity::Info, "t6", Some("297.77"), Some("297.76")),
+                (
+                    "T6.tree",
+                    Severity::Info,
+                    "t6",
+                    Some("297.77"),
+                    Some("297.76")
+                ),
+                (
+                    "T6.tree",
+                    Severity::Info,
+                    "t6",
+                    Some("297.77"),
+                    Some("297.76")
+                ),
                 // 表11 2022 支出合计 213.64, while 164.86 + 48.4 = 213.26.
-                ("T11.funds", Severity::Error, "t11", Some("213.64"), Some("213.26")),
+                (
+                    "T11.funds",
+                    Severity::Error,
+                    "t11",
+                    Some("213.64"),
+                    Some("213.26")
+                ),
             ],
             "{file}: {findings:#?}"
         );
@@ -54,14 +86,30 @@ fn qiaokou_has_only_the_published_error_and_the_rounding_of_table_6() {
 #[test]
 fn the_made_up_department_passes_in_every_layout() {
     let t = Templates::builtin();
-    for file in ["wenlv-2024.xlsx", "wenlv-2024-sheetnames.xlsx", "wenlv-2024-quirks.xlsx", "wenlv-2024-quirks.xls"] {
+    for file in [
+        "wenlv-2024.xlsx",
+        "wenlv-2024-sheetnames.xlsx",
+        "wenlv-2024-quirks.xlsx",
+        "wenlv-2024-quirks.xls",
+    ] {
         let findings = check(&import(&open(file), &t));
-        let serious: Vec<_> = findings.iter().filter(|f| f.severity > Severity::Info).collect();
+        let serious: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .collect();
         assert!(serious.is_empty(), "{file}: {serious:#?}");
         // The quirk layouts store 表2 and 表5-2 amounts as text: reported, as info only.
         let infos: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         let quirky = file.contains("quirks");
-        assert_eq!(infos, if quirky { vec!["S.text_number", "S.text_number"] } else { vec![] }, "{file}");
+        assert_eq!(
+            infos,
+            if quirky {
+                vec!["S.text_number", "S.text_number"]
+            } else {
+                vec![]
+            },
+            "{file}"
+        );
     }
 }
 
@@ -74,7 +122,12 @@ fn grid_amounts(b: &Budget) -> Vec<Amount> {
     }
     for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
         if let Some(c) = t.coded(id) {
-            out.extend(c.total.iter().chain(&c.rows).flat_map(|r| r.amounts.values().cloned()));
+            out.extend(
+                c.total
+                    .iter()
+                    .chain(&c.rows)
+                    .flat_map(|r| r.amounts.values().cloned()),
+            );
         }
     }
     out.extend(t.t7.iter().flat_map(|s| s.amounts.values().cloned()));
@@ -99,7 +152,11 @@ fn any_grid_cell_moved_by_two_cents_of_a_wan_is_an_error_naming_it() {
             _ => (-0.02, Decimal::from(-200)),
         };
         let mut changed = wb.clone();
-        let sheet = changed.sheets.iter_mut().find(|s| s.name == a.cell.sheet).unwrap();
+        let sheet = changed
+            .sheets
+            .iter_mut()
+            .find(|s| s.name == a.cell.sheet)
+            .unwrap();
         let old = match sheet.get(a.cell.row, a.cell.col) {
             CellValue::Number(x) => *x,
             CellValue::Empty => 0.0,
@@ -107,7 +164,10 @@ fn any_grid_cell_moved_by_two_cents_of_a_wan_is_an_error_naming_it() {
         };
         sheet.set(a.cell.row, a.cell.col, CellValue::Number(old + delta));
         let b = import(&changed, &t);
-        let moved = grid_amounts(&b).into_iter().find(|x| x.cell == a.cell).unwrap();
+        let moved = grid_amounts(&b)
+            .into_iter()
+            .find(|x| x.cell == a.cell)
+            .unwrap();
         assert_eq!(moved.yuan - a.yuan, yuan, "{}", a.cell);
         let hit = check(&b)
             .iter()
@@ -115,7 +175,18 @@ fn any_grid_cell_moved_by_two_cents_of_a_wan_is_an_error_naming_it() {
         if !hit {
             missed.push(a.cell.to_string());
         }
-        assert_eq!(moved.form, if a.form == CellForm::Blank { CellForm::Number } else { a.form });
+        assert_eq!(
+            moved.form,
+            if a.form == CellForm::Blank {
+                CellForm::Number
+            } else {
+                a.form
+            }
+        );
     }
-    assert!(missed.is_empty(), "{} cells changed without an error naming them: {missed:?}", missed.len());
+    assert!(
+        missed.is_empty(),
+        "{} cells changed without an error naming them: {missed:?}",
+        missed.len()
+    );
 }

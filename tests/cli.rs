@@ -372,3 +372,169 @@ fn values_changed_by_rounding_and_words_in_amount_cells_are_reported_with_cells(
         "a word is not turned into zero"
     );
 }
+
+// ---------------------------------------------------------------- check
+
+#[test]
+fn check_reports_the_published_error_grouped_by_table_and_exits_1() {
+    let o = run(&["check", sample("qiaokou-2024.xlsx").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "an error finding exits 1");
+    assert_eq!(stderr(&o), "");
+    let out = stdout(&o);
+    assert!(out.contains("结果：1 个错误，0 个警告，2 条提示"), "{out}");
+    let t6 = out.find("\n表6\n").expect("表6 group");
+    let t11 = out.find("\n表11\n").expect("表11 group");
+    assert!(t6 < t11, "tables in order");
+    assert!(
+        out.contains("[提示] T6.tree") && out.contains("四舍五入差异"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[错误] T11.funds 表11 支出 2022年：合计 = 基本支出 + 项目支出"),
+        "{out}"
+    );
+    assert!(out.contains("相差 -0.38 万元"), "{out}");
+    assert!(out.contains("单元格：表11!E10, 表11!E8, 表11!E9"), "{out}");
+}
+
+#[test]
+fn check_json_has_the_documented_shape() {
+    let o = run(&[
+        "check",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &json["files"][0];
+    assert_eq!(file["status"], "findings");
+    assert_eq!(file["template"], "2024");
+    assert_eq!(file["year"], 2024);
+    assert_eq!(file["dept_code"], "137");
+    assert_eq!(file["dept_name"], "武汉市硚口区企业服务中心");
+    let f = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "T11.funds")
+        .unwrap();
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["table"], "t11");
+    assert_eq!(f["expected"], "213.64");
+    assert_eq!(f["actual"], "213.26");
+    assert_eq!(f["difference"], "-0.38");
+    assert_eq!(
+        f["cells"],
+        serde_json::json!(["表11!E10", "表11!E8", "表11!E9"])
+    );
+    assert!(f["message"].as_str().unwrap().contains("基本支出"));
+}
+
+#[test]
+fn check_a_folder_with_an_unreadable_file_exits_2_and_reports_each_file() {
+    let dir = tmp();
+    std::fs::copy(sample("wenlv-2024.xlsx"), dir.path().join("a.xlsx")).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::copy(sample("qiaokou-2024.xls"), dir.path().join("sub/b.xls")).unwrap();
+    std::fs::write(dir.path().join("sub/c.xlsx"), "not a workbook").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    std::fs::write(dir.path().join("~$a.xlsx"), "excel lock file, ignored").unwrap();
+    let o = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "an unreadable input exits 2");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    let status: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().rsplit('/').next().unwrap(),
+                f["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("a.xlsx", "ok"),
+            ("b.xls", "findings"),
+            ("c.xlsx", "unreadable")
+        ]
+    );
+    assert!(files[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("不是 Excel 工作簿"));
+    assert!(stderr(&o).contains("c.xlsx"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_a_consistent_workbook_exits_0() {
+    let o = run(&["check", sample("wenlv-2024.xlsx").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("结果：0 个错误，0 个警告，0 条提示"));
+}
+
+#[test]
+fn check_writes_a_highlighted_report_workbook() {
+    let dir = tmp();
+    let report = dir.path().join("核对结果.xlsx");
+    let o = run(&[
+        "check",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("核对工作簿已写入"), "{}", stderr(&o));
+    let wb = yusuan::workbook::Workbook::open(&report).unwrap();
+    let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_ref()).collect();
+    assert_eq!(names[0], "核对结果");
+    assert!(names.contains(&"表11") && names.contains(&"表6") && names.contains(&"填表说明"));
+    let summary = &wb.sheets[0];
+    let header: Vec<String> = summary.row(2).iter().map(|c| c.as_text()).collect();
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "规则",
+            "级别",
+            "表",
+            "说明",
+            "应为",
+            "实为",
+            "差额",
+            "单位",
+            "单元格"
+        ]
+    );
+    let rows: Vec<Vec<String>> = (3..6)
+        .map(|r| summary.row(r).iter().map(|c| c.as_text()).collect())
+        .collect();
+    assert_eq!(rows[2][1], "T11.funds");
+    assert_eq!(rows[2][2], "错误");
+    assert_eq!(&rows[2][5..9], ["213.64", "213.26", "-0.38", "万元"]);
+    assert_eq!(rows[2][9], "表11!E10, 表11!E8, 表11!E9");
+    // The tables come as imported: the flagged cell still holds its figure.
+    let t11 = wb.sheets.iter().find(|s| &*s.name == "表11").unwrap();
+    assert_eq!(t11.get(9, 4), &yusuan::workbook::CellValue::Number(213.64));
+}
+
+#[test]
+fn check_report_needs_exactly_one_input() {
+    let dir = tmp();
+    let o = run(&[
+        "check",
+        sample("qiaokou-2024.xlsx").to_str().unwrap(),
+        sample("wenlv-2024.xlsx").to_str().unwrap(),
+        "--report",
+        dir.path().join("r.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--report 只能用于一个工作簿"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("r.xlsx").exists());
+}

@@ -112,14 +112,17 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn check_one(path: &Path, cfg: &ReadConfig) -> Result<(Budget, Vec<Finding>, Workbook), String> {
+/// One input read and checked, or why it could not be read.
+type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
+
+fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
     let wb = Workbook::open(path).map_err(|e| e.to_string())?;
     let budget = import_workbook(&wb, &cfg.templates, &cfg.options).map_err(|e| e.to_string())?;
     let findings = check(&budget);
     Ok((budget, findings, wb))
 }
 
-fn file_report(path: &Path, r: &Result<(Budget, Vec<Finding>, Workbook), String>) -> FileReport {
+fn file_report(path: &Path, r: &Checked) -> FileReport {
     match r {
         Ok((b, findings, _)) => FileReport {
             path: path.display().to_string(),
@@ -175,7 +178,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         ProgressBar::hidden()
     };
     let keep_workbook = args.report.is_some();
-    let results: Vec<(PathBuf, Result<(Budget, Vec<Finding>, Workbook), String>)> = files
+    let results: Vec<(PathBuf, Checked)> = files
         .par_iter()
         .map(|p| {
             let mut r = check_one(p, &cfg);

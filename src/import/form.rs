@@ -8,12 +8,11 @@ use super::Ctx;
 use crate::amount::{parse_amount, parse_percent, to_yuan, CellForm, Unit};
 use crate::model::{Diagnostic, Form, FormBlock, FormValue, Severity, Text};
 use crate::template::{BlockSpec, FieldKind, Role};
-use crate::text::{clean, norm};
-use crate::workbook::CellValue;
+use crate::text::clean;
 
-fn label_text(cell: &CellValue) -> String {
-    let t = norm(&cell.as_text());
-    t.trim_end_matches(':').to_string()
+/// A cell's text as a label: normalized, without a trailing colon.
+fn label_text(sheet: &crate::workbook::Sheet, r: u32, c: u32) -> &str {
+    sheet.norm_at(r, c).trim_end_matches(':')
 }
 
 /// Every header band of every block, each band given to the block that
@@ -57,29 +56,29 @@ pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
         .map_or(super::locate::TITLE_ROWS, |(_, hm)| hm.last_row + 1);
     let (unit, unit_cell) = ctx.unit(unit_search, diags);
 
-    let field_labels: Vec<String> = ctx
+    let field_labels: Vec<&str> = ctx
         .spec
         .fields
         .iter()
-        .flat_map(|f| f.labels.iter().map(|l| norm(l)))
+        .flat_map(|f| f.labels.iter().map(String::as_str))
         .collect();
     let is_field_row = |r: u32| {
-        sheet
-            .row(r)
-            .iter()
-            .any(|c| !c.is_empty() && field_labels.contains(&label_text(c)))
+        (0..sheet.row(r).len() as u32).any(|c| {
+            let t = label_text(sheet, r, c);
+            !t.is_empty() && field_labels.contains(&t)
+        })
     };
 
     let mut fields = BTreeMap::new();
     let mut last_used = 0;
     for f in &ctx.spec.fields {
-        let labels: Vec<String> = f.labels.iter().map(|l| norm(l)).collect();
         let found = (0..sheet.height()).find_map(|r| {
-            sheet
-                .row(r)
-                .iter()
-                .position(|c| !c.is_empty() && labels.contains(&label_text(c)))
-                .map(|c| (r, c as u32))
+            (0..sheet.row(r).len() as u32)
+                .find(|&c| {
+                    let t = label_text(sheet, r, c);
+                    !t.is_empty() && f.labels.iter().any(|l| l == t)
+                })
+                .map(|c| (r, c))
         });
         let Some((r, c)) = found else { continue };
         let right = (c + 1..sheet.row(r).len() as u32).find(|&x| !sheet.get(r, x).is_empty());

@@ -8,7 +8,7 @@
 
 use crate::amount::parse_text_amount;
 use crate::template::ColumnSpec;
-use crate::text::{norm, word_matches};
+use crate::text::word_matches;
 use crate::workbook::{CellValue, Sheet};
 
 /// Most header rows a table has (title rows excluded).
@@ -59,11 +59,9 @@ fn is_header_word(specs: &[ColumnSpec], text: &str) -> bool {
 
 /// How many specs have a word or group word in row `r`.
 fn specs_in_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> usize {
-    let texts: Vec<String> = sheet
-        .row(r)
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(|c| norm(&c.as_text()))
+    let texts: Vec<&str> = (0..sheet.row(r).len() as u32)
+        .map(|c| sheet.norm_at(r, c))
+        .filter(|t| !t.is_empty())
         .collect();
     specs
         .iter()
@@ -75,12 +73,13 @@ fn specs_in_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> usize {
         .count()
 }
 
-fn looks_like_data(cell: &CellValue) -> bool {
+fn looks_like_data(cell: &CellValue, normed: &str) -> bool {
     match cell {
         CellValue::Number(_) | CellValue::Int(_) => true,
         CellValue::Text(s) => {
-            let t = norm(s);
-            !t.is_empty() && t.chars().any(|c| c.is_ascii_digit()) && parse_text_amount(s).is_ok()
+            !normed.is_empty()
+                && normed.chars().any(|c| c.is_ascii_digit())
+                && parse_text_amount(s).is_ok()
         }
         _ => false,
     }
@@ -89,12 +88,18 @@ fn looks_like_data(cell: &CellValue) -> bool {
 /// A row below the first header row that still belongs to the header.
 fn is_header_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> bool {
     let row = sheet.row(r);
-    if row.iter().all(CellValue::is_empty) || row.iter().any(looks_like_data) {
+    if row.iter().all(CellValue::is_empty)
+        || row
+            .iter()
+            .enumerate()
+            .any(|(c, v)| looks_like_data(v, sheet.norm_at(r, c as u32)))
+    {
         return false;
     }
-    row.iter()
-        .filter(|c| !c.is_empty())
-        .any(|c| is_header_word(specs, &norm(&c.as_text())))
+    (0..row.len() as u32)
+        .map(|c| sheet.norm_at(r, c))
+        .filter(|t| !t.is_empty())
+        .any(|t| is_header_word(specs, t))
 }
 
 /// The header words of column `c` from top to bottom of the band, with
@@ -102,7 +107,7 @@ fn is_header_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> bool {
 fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<String> {
     let mut path: Vec<String> = Vec::new();
     for r in first..=last {
-        let mut t = norm(&sheet.shown(r, c).as_text());
+        let mut t = sheet.shown_norm(r, c).to_string();
         if t.is_empty() && !sheet.has_merges() && r < last {
             // No merge information (some .xls writers): a group header
             // written once over several sub-headed columns stands to the left.
@@ -125,7 +130,7 @@ fn fill_from_left(sheet: &Sheet, r: u32, c: u32) -> String {
             return if sheet.get(r + 1, left).is_empty() {
                 String::new()
             } else {
-                norm(&v.as_text())
+                sheet.norm_at(r, left).to_string()
             };
         }
     }

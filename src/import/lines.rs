@@ -23,7 +23,7 @@ impl<'a> Placer<'a> {
             .spec
             .lines
             .iter()
-            .filter(|l| l.side == self.side && l.labels.iter().any(|x| norm(x) == t))
+            .filter(|l| l.side == self.side && l.labels.iter().any(|x| x == t))
             .collect();
         let chosen = specs
             .iter()

@@ -110,11 +110,7 @@ fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
 /// Assigns sheets to the template's tables. Hidden sheets and sheets that
 /// name no table (covers, instructions) are left out.
 pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
-    let aliases: Vec<Vec<String>> = t
-        .tables
-        .iter()
-        .map(|s| s.names.iter().map(|n| norm(n)).collect())
-        .collect();
+    let aliases: Vec<&Vec<String>> = t.tables.iter().map(|s| &s.names).collect();
     let mut found: Vec<Located> = Vec::new();
     for (si, sheet) in wb.sheets.iter().enumerate() {
         if sheet.hidden {
@@ -131,9 +127,9 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                     if cell.is_empty() {
                         continue;
                     }
-                    let text = norm(&cell.as_text());
-                    for a in &aliases[ti] {
-                        if is_title_of(&text, a) && 1000 + a.len() > score {
+                    let text = sheet.norm_at(r, c as u32);
+                    for a in aliases[ti] {
+                        if is_title_of(text, a) && 1000 + a.len() > score {
                             score = 1000 + a.len();
                             title = Some((
                                 cell.as_text().trim().to_string(),
@@ -143,7 +139,7 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                     }
                 }
             }
-            for a in &aliases[ti] {
+            for a in aliases[ti] {
                 if sheet_name.contains(a.as_str()) {
                     score = score.max(500 + a.len());
                 }

@@ -34,7 +34,7 @@ fn department_name(
     t: &Template,
     texts: &[(String, CellRef, &CellValue)],
 ) -> Option<(String, CellRef)> {
-    let labels: Vec<String> = t.department_labels.iter().map(|l| norm(l)).collect();
+    let labels = &t.department_labels;
     let mut votes: BTreeMap<String, (usize, CellRef)> = BTreeMap::new();
     for (text, cell, _) in texts {
         let n = norm(text);

@@ -370,7 +370,7 @@ impl Ctx<'_> {
                 .template
                 .note_starts
                 .iter()
-                .any(|n| t.starts_with(&norm(n)));
+                .any(|n| t.starts_with(n.as_str()));
         is_note.then(|| Note {
             text: s.trim().to_string(),
             cell: self.sheet.cell_ref(r, c as u32),
@@ -380,7 +380,7 @@ impl Ctx<'_> {
 
     pub fn is_total_label(&self, text: &str) -> bool {
         let t = norm(text);
-        !t.is_empty() && self.template.total_labels.iter().any(|l| norm(l) == t)
+        !t.is_empty() && self.template.total_labels.contains(&t)
     }
 
     /// Table metadata for a header match and the last row the table used.

@@ -240,7 +240,11 @@ impl Checker {
                 // So rounding explains less than k × 0.005 with k non-zero
                 // figures; one figure against one allows 0.005.
                 let figures = left.len() + right.len();
-                let nonzero = left.iter().chain(right).filter(|t| !t.amount.yuan.is_zero()).count();
+                let nonzero = left
+                    .iter()
+                    .chain(right)
+                    .filter(|t| !t.amount.yuan.is_zero())
+                    .count();
                 let half_cent = Decimal::new(5, 3) * unit.factor();
                 let (allowance, within) = if unit == Unit::Yuan {
                     (Decimal::ZERO, false)

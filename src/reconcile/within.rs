@@ -52,6 +52,25 @@ fn term<'a>(t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
     })
 }
 
+/// Does `total` equal the sum of `parts` exactly? The fast path: labels and
+/// messages are only built for a relation that does not balance.
+fn balances(
+    total: &CodedRow,
+    key: &str,
+    parts: impl Iterator<Item = Option<rust_decimal::Decimal>>,
+) -> bool {
+    let Some(t) = total.amount(key) else {
+        return true;
+    };
+    let mut sum = rust_decimal::Decimal::ZERO;
+    let mut any = false;
+    for p in parts.flatten() {
+        sum += p;
+        any = true;
+    }
+    !any || sum == t.yuan
+}
+
 /// Each row: `total_key` = sum of `parts`.
 fn row_sum(
     c: &mut Checker,
@@ -63,13 +82,17 @@ fn row_sum(
 ) {
     let name = table_name(id);
     for r in t.total.iter().chain(&t.rows) {
+        if balances(
+            r,
+            total_key,
+            parts.iter().map(|k| r.amount(k).map(|a| a.yuan)),
+        ) {
+            continue;
+        }
         let Some(total) = term(t, r, total_key) else {
             continue;
         };
         let right: Vec<Term> = parts.iter().filter_map(|k| term(t, r, k)).collect();
-        if right.is_empty() {
-            continue;
-        }
         let what = format!(
             "{name} {} 行：{} = {}",
             row_label(r),
@@ -85,11 +108,13 @@ fn row_sum(
 }
 
 /// `parent` (or the total row) = sum of `children`, for every amount column.
+#[allow(clippy::too_many_arguments)]
 fn rollup(
     c: &mut Checker,
     rule: &'static str,
     id: &str,
     t: &CodedTable,
+    keys: &[String],
     parent: &CodedRow,
     children: &[&CodedRow],
     what: &str,
@@ -97,16 +122,23 @@ fn rollup(
     if children.is_empty() {
         return;
     }
-    for key in amount_keys(t) {
-        let Some(left) = term(t, parent, &key) else {
+    for key in keys {
+        if balances(
+            parent,
+            key,
+            children.iter().map(|ch| ch.amount(key).map(|a| a.yuan)),
+        ) {
+            continue;
+        }
+        let Some(left) = term(t, parent, key) else {
             continue;
         };
-        let right: Vec<Term> = children.iter().filter_map(|ch| term(t, ch, &key)).collect();
+        let right: Vec<Term> = children.iter().filter_map(|ch| term(t, ch, key)).collect();
         let w = format!(
             "{} {} 的{}：{what}",
             table_name(id),
             row_label(parent),
-            header(&t.meta, &key)
+            header(&t.meta, key)
         );
         c.compare(rule, id, &w, &[left], &right, Relation::Equal);
     }
@@ -128,20 +160,20 @@ fn tree(
     top_words: &str,
     level_words: &str,
 ) {
+    let keys = amount_keys(t);
     let tops: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 1).collect();
     if let Some(total) = &t.total {
-        rollup(c, rule, id, t, total, &tops, top_words);
+        rollup(c, rule, id, t, &keys, total, &tops, top_words);
     }
     for r in t.rows.iter().filter(|r| r.depth >= 1) {
         let kids = children(t, r);
-        rollup(c, rule, id, t, r, &kids, level_words);
+        rollup(c, rule, id, t, &keys, r, &kids, level_words);
     }
 }
 
 fn lines_sum(
     c: &mut Checker,
     rule: &'static str,
-    id: &str,
     t: &LinesTable,
     side: Side,
     total: &str,
@@ -158,7 +190,7 @@ fn lines_sum(
         .collect();
     c.compare(
         rule,
-        id,
+        &t.meta.id,
         what,
         &[Term::new(tl.label.clone(), &tl.amount, t.meta.unit)],
         &right,
@@ -207,7 +239,6 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
     lines_sum(
         c,
         "T1.grand_income",
-        id,
         t,
         Side::Income,
         "grand_total",
@@ -217,7 +248,6 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
     lines_sum(
         c,
         "T1.grand_expense",
-        id,
         t,
         Side::Expense,
         "grand_total",
@@ -248,7 +278,6 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
     lines_sum(
         c,
         "T4.income_total",
-        id,
         t,
         Side::Income,
         "cur_total",
@@ -258,7 +287,6 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
     lines_sum(
         c,
         "T4.income_total",
-        id,
         t,
         Side::Income,
         "carry_total",
@@ -268,7 +296,6 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
     lines_sum(
         c,
         "T4.income_total",
-        id,
         t,
         Side::Income,
         "grand_total",
@@ -294,7 +321,6 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
     lines_sum(
         c,
         "T4.expense_total",
-        id,
         t,
         Side::Expense,
         "grand_total",
@@ -306,12 +332,31 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
 
 fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
     let id = "t10";
+    let keys = amount_keys(t);
     let depts: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 1).collect();
     let units: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 2).collect();
     if let Some(total) = &t.total {
-        rollup(c, "T10.rollup", id, t, total, &depts, "合计 = 各部门之和");
+        rollup(
+            c,
+            "T10.rollup",
+            id,
+            t,
+            &keys,
+            total,
+            &depts,
+            "合计 = 各部门之和",
+        );
         if units.len() > depts.len() {
-            rollup(c, "T10.rollup", id, t, total, &units, "合计 = 各单位之和");
+            rollup(
+                c,
+                "T10.rollup",
+                id,
+                t,
+                &keys,
+                total,
+                &units,
+                "合计 = 各单位之和",
+            );
         }
     }
     for r in t.rows.iter().filter(|r| r.depth >= 1) {
@@ -327,7 +372,7 @@ fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
         };
         // A repeated category code (31 under each unit) is told apart by position.
         let kids: Vec<&CodedRow> = kids.into_iter().filter(|ch| is_under(t, ch, r)).collect();
-        rollup(c, "T10.rollup", id, t, r, &kids, what);
+        rollup(c, "T10.rollup", id, t, &keys, r, &kids, what);
     }
 }
 

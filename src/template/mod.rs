@@ -262,7 +262,37 @@ impl Template {
         let mut t: Template = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         t.origin = origin.to_string();
         t.validate().map_err(err)?;
+        t.normalize_words();
         Ok(t)
+    }
+
+    /// Normalizes once every word that is only matched, never printed, so
+    /// that matching compares plain strings.
+    fn normalize_words(&mut self) {
+        let n = |v: &mut Vec<String>| v.iter_mut().for_each(|w| *w = crate::text::norm(w));
+        n(&mut self.department_labels);
+        n(&mut self.total_labels);
+        n(&mut self.note_starts);
+        for c in &mut self.functional_classes {
+            n(&mut c.names);
+        }
+        for t in &mut self.tables {
+            n(&mut t.names);
+            for c in t
+                .columns
+                .iter_mut()
+                .chain(t.blocks.iter_mut().flat_map(|b| b.columns.iter_mut()))
+            {
+                n(&mut c.words);
+                n(&mut c.group);
+            }
+            for l in &mut t.lines {
+                n(&mut l.labels);
+            }
+            for f in &mut t.fields {
+                n(&mut f.labels);
+            }
+        }
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -360,7 +390,7 @@ impl Template {
     pub fn class_by_name(&self, label: &str) -> Option<&str> {
         self.functional_classes
             .iter()
-            .find(|c| c.names.iter().any(|n| crate::text::norm(n) == label))
+            .find(|c| c.names.iter().any(|n| n == label))
             .map(|c| c.code.as_str())
     }
 }

@@ -88,6 +88,9 @@ pub struct Sheet {
     merges: Vec<Merge>,
     /// Every cell covered by a merge → index into `merges`.
     merged: HashMap<(u32, u32), usize>,
+    /// Normalized text of every cell ([`crate::text::norm`]), built on first use:
+    /// the importer compares each cell with many template words.
+    normed: std::sync::OnceLock<Vec<Vec<String>>>,
 }
 
 static EMPTY: CellValue = CellValue::Empty;
@@ -114,6 +117,7 @@ impl Sheet {
             rows,
             merges,
             merged,
+            normed: std::sync::OnceLock::new(),
         }
     }
 
@@ -136,8 +140,38 @@ impl Sheet {
             .unwrap_or(&EMPTY)
     }
 
+    /// The normalized text of a cell (NFKC, no white space); "" when empty.
+    pub fn norm_at(&self, r: u32, c: u32) -> &str {
+        let grid = self.normed.get_or_init(|| {
+            self.rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|v| match v {
+                            CellValue::Empty => String::new(),
+                            CellValue::Text(s) => crate::text::norm(s),
+                            other => crate::text::norm(&other.as_text()),
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        grid.get(r as usize)
+            .and_then(|row| row.get(c as usize))
+            .map_or("", String::as_str)
+    }
+
+    /// [`Sheet::norm_at`] of the cell shown at (r, c) (merges resolved).
+    pub fn shown_norm(&self, r: u32, c: u32) -> &str {
+        match self.merge_at(r, c) {
+            Some(m) => self.norm_at(m.first_row, m.first_col),
+            None => self.norm_at(r, c),
+        }
+    }
+
     /// Replaces one cell (tests and tools that alter a workbook in memory).
     pub fn set(&mut self, r: u32, c: u32, value: CellValue) {
+        self.normed = std::sync::OnceLock::new();
         let (r, c) = (r as usize, c as usize);
         if self.rows.len() <= r {
             self.rows.resize(r + 1, Vec::new());

@@ -1,0 +1,124 @@
+//! Benchmark: import alone against import + check, over a corpus of N
+//! workbooks (copies of the bundled samples, .xlsx and .xls).
+//!
+//!     cargo run --release --example bench -- 1000
+//!
+//! Each phase runs three times on one thread; the best time is reported.
+//! Then the same with all cores (rayon), as `yusuan check DIR` runs.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use yusuan::import::{import_workbook, ImportOptions};
+use yusuan::reconcile::check;
+use yusuan::template::Templates;
+use yusuan::workbook::Workbook;
+
+const SOURCES: [&str; 6] = [
+    "qiaokou-2024.xlsx",
+    "wenlv-2024.xlsx",
+    "wenlv-2024-quirks.xlsx",
+    "wenlv-2024-sheetnames.xlsx",
+    "qiaokou-2024.xls",
+    "wenlv-2024-quirks.xls",
+];
+
+fn corpus(n: usize, dir: &Path) -> Vec<PathBuf> {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    (0..n)
+        .map(|i| {
+            let src = SOURCES[i % SOURCES.len()];
+            let ext = Path::new(src)
+                .extension()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let p = dir.join(format!("{i:05}.{ext}"));
+            std::fs::copy(samples.join(src), &p).unwrap();
+            p
+        })
+        .collect()
+}
+
+fn best(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
+    let mut out = (Duration::MAX, 0);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let n = f();
+        out = (out.0.min(t.elapsed()), n);
+    }
+    out
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let dir = std::env::temp_dir().join(format!("yusuan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = corpus(n, &dir);
+    let t = Templates::builtin();
+    let o = ImportOptions::default();
+    let import = |p: &PathBuf| import_workbook(&Workbook::open(p).unwrap(), &t, &o).unwrap();
+
+    let (imp, _) = best(3, || {
+        files.iter().map(|p| import(p).tables.metas().len()).sum()
+    });
+    // reading the files alone (calamine), to see what the importer itself costs
+    let (read, _) = best(3, || {
+        files
+            .iter()
+            .map(|p| Workbook::open(p).unwrap().sheets.len())
+            .sum()
+    });
+    let (chk, findings) = best(3, || files.iter().map(|p| check(&import(p)).len()).sum());
+    // check alone, on budgets already imported
+    let budgets: Vec<_> = files.iter().map(import).collect();
+    let (only, _) = best(3, || budgets.iter().map(|b| check(b).len()).sum());
+    let pool = rayon::current_num_threads();
+    let (par, _) = best(3, || {
+        files.par_iter().map(|p| check(&import(p)).len()).sum()
+    });
+
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{n} workbooks ({} sources round-robin), best of 3, one thread:",
+        SOURCES.len()
+    );
+    println!(
+        "  import                {:>9.1} ms  {:>6.2} ms/file",
+        ms(imp),
+        ms(imp) / n as f64
+    );
+    println!(
+        "  of which reading      {:>9.1} ms  {:>6.2} ms/file  (calamine: .xlsx/.xls → cells)",
+        ms(read),
+        ms(read) / n as f64
+    );
+    println!(
+        "  import + check        {:>9.1} ms  {:>6.2} ms/file  ({findings} findings)",
+        ms(chk),
+        ms(chk) / n as f64
+    );
+    println!(
+        "  check alone           {:>9.1} ms  {:>6.3} ms/file",
+        ms(only),
+        ms(only) / n as f64
+    );
+    println!(
+        "  ratio (import+check)/import = {:.3}  (two separate timings: machine noise shows here)",
+        chk.as_secs_f64() / imp.as_secs_f64()
+    );
+    println!(
+        "  ratio (import + check alone)/import = {:.3}  (the stable measure)",
+        (imp + only).as_secs_f64() / imp.as_secs_f64()
+    );
+    println!(
+        "  import + check, {pool} threads {:>9.1} ms  {:>6.0} files/s",
+        ms(par),
+        n as f64 / par.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
