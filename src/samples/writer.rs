@@ -211,6 +211,23 @@ impl Sw<'_> {
         Ok(())
     }
 
+    /// A printed figure: a number cell when it is one, blank when empty, else text.
+    fn figure(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        match parse_dec(s) {
+            Some(d) => self.number(r, c, d, f),
+            None => self.text(r, c, s, f),
+        }
+    }
+
+    /// `97.95%` as the fraction 0.9795 in a percent cell; other text as is.
+    fn percent(&mut self, r: u32, c: u16, s: &str, pct: &Format, plain: &Format) -> Result<(), XlsxError> {
+        let t = s.trim();
+        match parse_dec(t.strip_suffix('%').unwrap_or(t)) {
+            Some(p) => self.number(r, c, p / Decimal::ONE_HUNDRED, pct),
+            None => self.text(r, c, s, plain),
+        }
+    }
+
     fn number(&mut self, r: u32, c: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
         let v = d.to_f64().unwrap_or_default();
         self.ws.write_number_with_format(r, self.col0 + c, v, f)?;
@@ -234,8 +251,14 @@ fn thousands(d: Decimal) -> String {
     )
 }
 
+/// A printed figure as a decimal; `None` for blank or words.
+fn parse_dec(s: &str) -> Option<Decimal> {
+    Decimal::from_str(s.trim()).ok()
+}
+
+#[cfg(test)]
 fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s.trim()).unwrap_or_else(|_| panic!("fixture amount {s:?} is not a number"))
+    parse_dec(s).expect("a number")
 }
 
 /// Writes one amount as the layout says.
@@ -251,7 +274,9 @@ fn write_amount(
     if text.is_empty() {
         return sw.text(r, c, "", &f.number);
     }
-    let mut d = dec(text);
+    let Some(mut d) = parse_dec(text) else {
+        return sw.text(r, c, text, &f.text);
+    };
     if Layout::has(layout.yuan, id) {
         d *= Decimal::from(10_000);
     }
@@ -445,7 +470,7 @@ impl Ctx<'_> {
                             && is_code
                             && code.bytes().all(|b| b.is_ascii_digit())
                         {
-                            sw.number(r, c, dec(code), &self.f.code)?;
+                            sw.figure(r, c, code, &self.f.code)?;
                         } else {
                             sw.text(r, c, code, &self.f.code)?;
                         }
@@ -463,7 +488,7 @@ impl Ctx<'_> {
                             let part = &code[a..b];
                             // 项 as a number cell: `08` becomes 8, as Excel users type it.
                             if key == "code_xiang" {
-                                sw.number(r, c, dec(part), &self.f.code)?;
+                                sw.figure(r, c, part, &self.f.code)?;
                             } else {
                                 sw.text(r, c, part, &self.f.code)?;
                             }
@@ -561,13 +586,10 @@ impl Ctx<'_> {
             sw.span(r, 0, r + n as u32 - 1, 0, sec, &f.section)?;
             for row in &d.funds[i..i + n] {
                 sw.text(r, 1, &row[1], &f.text)?;
-                sw.number(r, 2, dec(&row[2]), &f.number)?;
-                let share = row[3]
-                    .strip_suffix('%')
-                    .map_or_else(|| dec(&row[3]), |p| dec(p) / Decimal::ONE_HUNDRED);
-                sw.number(r, 3, share, &f.percent)?;
-                sw.number(r, 4, dec(&row[4]), &f.number)?;
-                sw.number(r, 5, dec(&row[5]), &f.number)?;
+                sw.figure(r, 2, &row[2], &f.number)?;
+                sw.percent(r, 3, &row[3], &f.percent, &f.number)?;
+                sw.figure(r, 4, &row[4], &f.number)?;
+                sw.figure(r, 5, &row[5], &f.number)?;
                 r += 1;
             }
             i += n;
@@ -697,10 +719,10 @@ impl Ctx<'_> {
         }
         sw.text(r, 0, "项目总预算", &f.section)?;
         sw.ws.merge_range(r, 1, r, 3, "", &f.number)?;
-        sw.number(r, 1, dec(&p.total_budget), &f.number)?;
+        sw.figure(r, 1, &p.total_budget, &f.number)?;
         sw.text(r, 4, "项目当年预算", &f.section)?;
         sw.ws.merge_range(r, 5, r, last, "", &f.number)?;
-        sw.number(r, 5, dec(&p.year_budget), &f.number)?;
+        sw.figure(r, 5, &p.year_budget, &f.number)?;
         r += 1;
 
         let section = |sw: &mut Sw, r: u32, s: &str| sw.span(r, 0, r, last, s, &f.section);
@@ -713,16 +735,9 @@ impl Ctx<'_> {
         for row in &p.past {
             sw.text(r, 0, &row[0], &f.text)?;
             for (c, v) in [(1u16, &row[1]), (2, &row[2])] {
-                if v.is_empty() {
-                    sw.text(r, c, "", &f.number)?;
-                } else {
-                    sw.number(r, c, dec(v), &f.number)?;
-                }
+                sw.figure(r, c, v, &f.number)?;
             }
-            match row[3].strip_suffix('%') {
-                Some(p) => sw.number(r, 3, dec(p) / Decimal::ONE_HUNDRED, &f.percent)?,
-                None => sw.text(r, 3, &row[3], &f.text)?,
-            }
+            sw.percent(r, 3, &row[3], &f.percent, &f.text)?;
             r += 1;
         }
         section(&mut sw, r, "项目资金来源")?;
@@ -733,7 +748,7 @@ impl Ctx<'_> {
         for row in &p.sources {
             sw.span(r, 0, r, 3, &row[0], &f.text)?;
             sw.ws.merge_range(r, 4, r, last, "", &f.number)?;
-            sw.number(r, 4, dec(&row[1]), &f.number)?;
+            sw.figure(r, 4, &row[1], &f.number)?;
             r += 1;
         }
         section(&mut sw, r, "项目支出明细测算")?;
@@ -756,10 +771,10 @@ impl Ctx<'_> {
                 if v.is_empty() {
                     sw.text(r, c, "", &f.text)?;
                 } else {
-                    sw.number(r, c, dec(v), &f.number)?;
+                    sw.figure(r, c, v, &f.number)?;
                 }
             }
-            sw.number(r, 5, dec(&row[4]), &f.number)?;
+            sw.figure(r, 5, &row[4], &f.number)?;
             sw.span(r, 6, r, last, &row[5], &f.text)?;
             r += 1;
         }
@@ -777,7 +792,7 @@ impl Ctx<'_> {
             sw.span(r, 0, r, 3, &row[0], &f.text)?;
             sw.span(r, 4, r, 5, &row[1], &f.text)?;
             sw.ws.merge_range(r, 6, r, last, "", &f.number)?;
-            sw.number(r, 6, dec(&row[2]), &f.number)?;
+            sw.figure(r, 6, &row[2], &f.number)?;
             r += 1;
         }
         section(&mut sw, r, "项目绩效总目标")?;
@@ -800,11 +815,13 @@ impl Ctx<'_> {
         sw.span(r, 7, r, last, "指标值确定依据", &f.header)?;
         r += 1;
         let n = p.long_term.len() as u32;
-        sw.span(r, 0, r + n - 1, 1, &p.long_term_goal, &f.text)?;
+        if n > 0 {
+            sw.span(r, 0, r + n - 1, 1, &p.long_term_goal, &f.text)?;
+        }
         let start = r;
         let block = IndicatorBlock {
             title: String::new(),
-            rows: p.long_term.iter().map(|x| x[..4].to_vec()).collect(),
+            rows: p.long_term.iter().map(|x| x.iter().take(4).cloned().collect()).collect(),
         };
         r = self.indicator_rows(&mut sw, r, 2, &block)?;
         for (i, row) in p.long_term.iter().enumerate() {
@@ -826,7 +843,9 @@ impl Ctx<'_> {
         sw.span(r, last, r + 1, last, "指标值确定依据", &f.header)?;
         r += 2;
         let n = p.annual.len() as u32;
-        sw.span(r, 0, r + n - 1, 1, &p.annual_goal, &f.text)?;
+        if n > 0 {
+            sw.span(r, 0, r + n - 1, 1, &p.annual_goal, &f.text)?;
+        }
         let block = IndicatorBlock {
             title: String::new(),
             rows: p.annual.clone(),
