@@ -16,6 +16,7 @@ use clap::{Parser, Subcommand};
   yusuan inspect samples/qiaokou-2024.xlsx
   yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou-2024.json
   yusuan check samples/ --report out/核对结果.xlsx
+  yusuan convert samples/ -o out/csv
 
 退出码 / Exit status: 0 成功；1 核对发现错误；2 输入无法读取或参数错误。"
 )]
@@ -32,6 +33,8 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Reconcile workbooks (勾稽关系): every total against its parts, every table against the others
     Check(cmd::check::CheckArgs),
+    /// Convert workbooks to warehouse CSV, normalized 2024 workbooks or model JSON
+    Convert(cmd::convert::ConvertArgs),
 }
 
 fn main() {
@@ -40,6 +43,7 @@ fn main() {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Convert(a) => cmd::convert::run(a),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -113,9 +113,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// One input read and checked, or why it could not be read.
-type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
+pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
 
-fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
+/// Reads and checks one input; an error is the message to report.
+pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
     let wb = Workbook::open(path).map_err(|e| e.to_string())?;
     let budget = import_workbook(&wb, &cfg.templates, &cfg.options).map_err(|e| e.to_string())?;
     let findings = check(&budget);
@@ -167,16 +168,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if args.report.is_some() && files.len() != 1 {
         anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
     }
-    let bar = if files.len() > 1 && std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(files.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template("核对 {bar:40} {pos}/{len} {elapsed_precise} 剩余 {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress(files.len(), "核对");
     let keep_workbook = args.report.is_some();
     let results: Vec<(PathBuf, Checked)> = files
         .par_iter()
@@ -222,6 +214,21 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// A progress bar on stderr for a long run on a terminal; hidden otherwise.
+pub fn progress(n: usize, verb: &str) -> ProgressBar {
+    if n > 1 && std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(n as u64);
+        let style = ProgressStyle::with_template(&format!(
+            "{verb} {{bar:40}} {{pos}}/{{len}} {{elapsed_precise}} 剩余 {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        b.set_style(style);
+        b
+    } else {
+        ProgressBar::hidden()
+    }
 }
 
 /// The reviewer's report: per file, findings grouped by table.

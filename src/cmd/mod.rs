@@ -1,6 +1,7 @@
 //! Subcommands: one file each, holding its arguments and its `run`.
 
 pub mod check;
+pub mod convert;
 pub mod import;
 pub mod inspect;
 

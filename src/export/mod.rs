@@ -1,3 +1,5 @@
 //! Outputs: the reviewer's highlighted workbook (`report`).
 
+pub mod csv;
+pub mod normalize;
 pub mod report;

@@ -9,7 +9,7 @@ mod writer;
 pub use fixture::{
     DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm, FIXTURES,
 };
-pub use writer::{write_workbook, Layout, SheetNames};
+pub use writer::{render_workbook, write_workbook, Layout, SheetNames};
 
 /// The bundled sample workbooks: (file name in `samples/`, fixture, layout).
 /// The multi-unit department is also written with every quirk and with

@@ -66,6 +66,10 @@ pub struct Layout {
     pub omit: &'static [&'static str],
     /// 表12 forms carry a `（2024年度）` line under the title.
     pub form_year_line: bool,
+    /// More tables kept in 元, by ID (a normalized workbook keeps the source's unit).
+    pub yuan_ids: Vec<String>,
+    /// More tables left out, by ID (absent from the source).
+    pub omit_ids: Vec<String>,
 }
 
 impl Layout {
@@ -90,6 +94,8 @@ impl Layout {
             no_unit: &[],
             omit: &[],
             form_year_line: true,
+            yuan_ids: vec![],
+            omit_ids: vec![],
         }
     }
 
@@ -114,6 +120,8 @@ impl Layout {
             no_unit: &[],
             omit: &[],
             form_year_line: true,
+            yuan_ids: vec![],
+            omit_ids: vec![],
         }
     }
 
@@ -130,6 +138,14 @@ impl Layout {
 
     fn has(list: &[&str], id: &str) -> bool {
         list.contains(&id)
+    }
+
+    fn in_yuan(&self, id: &str) -> bool {
+        Layout::has(self.yuan, id) || self.yuan_ids.iter().any(|x| x == id)
+    }
+
+    fn omits(&self, id: &str) -> bool {
+        Layout::has(self.omit, id) || self.omit_ids.iter().any(|x| x == id)
     }
 }
 
@@ -220,7 +236,14 @@ impl Sw<'_> {
     }
 
     /// `97.95%` as the fraction 0.9795 in a percent cell; other text as is.
-    fn percent(&mut self, r: u32, c: u16, s: &str, pct: &Format, plain: &Format) -> Result<(), XlsxError> {
+    fn percent(
+        &mut self,
+        r: u32,
+        c: u16,
+        s: &str,
+        pct: &Format,
+        plain: &Format,
+    ) -> Result<(), XlsxError> {
         let t = s.trim();
         match parse_dec(t.strip_suffix('%').unwrap_or(t)) {
             Some(p) => self.number(r, c, p / Decimal::ONE_HUNDRED, pct),
@@ -382,7 +405,7 @@ impl Ctx<'_> {
     }
 
     fn unit_label(&self, id: &str) -> &'static str {
-        if Layout::has(self.layout.yuan, id) {
+        if self.layout.in_yuan(id) {
             "单位：元"
         } else {
             "单位：万元"
@@ -821,7 +844,11 @@ impl Ctx<'_> {
         let start = r;
         let block = IndicatorBlock {
             title: String::new(),
-            rows: p.long_term.iter().map(|x| x.iter().take(4).cloned().collect()).collect(),
+            rows: p
+                .long_term
+                .iter()
+                .map(|x| x.iter().take(4).cloned().collect())
+                .collect(),
         };
         r = self.indicator_rows(&mut sw, r, 2, &block)?;
         for (i, row) in p.long_term.iter().enumerate() {
@@ -873,7 +900,7 @@ fn sheet_name(layout: &Layout, number: &str, index: usize) -> String {
     }
 }
 
-/// Writes a fixture as a workbook.
+/// Writes a fixture as a workbook file.
 ///
 /// # Errors
 /// [`XlsxError`] from rust_xlsxwriter (an unwritable path, an invalid sheet name).
@@ -883,6 +910,19 @@ pub fn write_workbook(
     layout: &Layout,
     path: &Path,
 ) -> Result<(), XlsxError> {
+    let bytes = render_workbook(fx, template, layout)?;
+    std::fs::write(path, bytes).map_err(XlsxError::IoError)
+}
+
+/// Lays a fixture out as a workbook, in memory.
+///
+/// # Errors
+/// [`XlsxError`] from rust_xlsxwriter (an invalid sheet name).
+pub fn render_workbook(
+    fx: &Fixture,
+    template: &Template,
+    layout: &Layout,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // Fixed properties: the same fixture gives the same bytes.
     let when = ExcelDateTime::from_ymd(2024, 1, 15)?;
@@ -906,12 +946,7 @@ pub fn write_workbook(
         Project(&'a TableSpec, usize),
     }
     let mut items: Vec<Item> = Vec::new();
-    for spec in ctx
-        .t
-        .tables
-        .iter()
-        .filter(|s| !Layout::has(layout.omit, &s.id))
-    {
+    for spec in ctx.t.tables.iter().filter(|s| !layout.omits(&s.id)) {
         if spec.multiple {
             items.extend((0..fx.t12.len()).map(|i| Item::Project(spec, i)));
         } else {
@@ -978,7 +1013,7 @@ pub fn write_workbook(
             }
         }
     }
-    wb.save(path)
+    wb.save_to_buffer()
 }
 
 #[cfg(test)]

@@ -188,6 +188,10 @@ pub struct TableSpec {
     /// Print order of the class lines (codes), for writing.
     #[serde(default)]
     pub class_lines: Vec<String>,
+    /// Lines printed side by side on the last rows, as (income key, expense
+    /// key) pairs (表1: 本年收入合计 beside 本年支出合计 …), for writing.
+    #[serde(default)]
+    pub footer: Vec<[String; 2]>,
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
     #[serde(default)]

@@ -1,0 +1,931 @@
+//! Warehouse CSV: one file per table, every row keyed by `year`,
+//! `dept_code` and `source_file`; a long `facts.csv` (one amount a row); a
+//! `manifest.csv` (one input a row). The columns of every file are
+//! [`SCHEMAS`] — the single source of the headers and of
+//! `docs/csv-schema.md` — and stay stable whatever the input layout.
+//!
+//! Codes are text. So that engines which guess types from the data (DuckDB's
+//! CSV sniffer, Spark's `inferSchema`) keep them text, each coded table's 合计
+//! row is the root of its code tree: `code` = `合计`, and the first-level rows
+//! have `parent_code` = `合计`.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::amount::{from_yuan, Unit};
+use crate::model::{Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable};
+use crate::template::Side;
+
+/// (column, type, meaning) of a CSV file.
+pub type Column = (&'static str, &'static str, &'static str);
+
+const KEY: [Column; 3] = [
+    (
+        "year",
+        "integer",
+        "预算年度 budget year (empty when unknown)",
+    ),
+    ("dept_code", "text", "部门编码 department code (表2 部门行)"),
+    (
+        "source_file",
+        "text",
+        "输入工作簿的文件名 file name of the input workbook",
+    ),
+];
+
+const CODED_HEAD: [Column; 6] = [
+    (
+        "row_no",
+        "integer",
+        "表内行序（合计行为 1）row order in the table",
+    ),
+    (
+        "code",
+        "text",
+        "编码，保留前导零；合计行为 `合计` code as text; `合计` for the total row",
+    ),
+    ("name", "text", "名称 name as printed"),
+    (
+        "level",
+        "text",
+        "层级：合计/类/款/项, 合计/部门/单位, 合计/部门/单位/类别/项目",
+    ),
+    (
+        "parent_code",
+        "text",
+        "上级编码；一级行为 `合计` parent code; `合计` for first-level rows",
+    ),
+    (
+        "cell",
+        "text",
+        "行的来源单元格 source cell of the row label, `表3!A7`",
+    ),
+];
+
+macro_rules! amounts {
+    ($($k:literal => $m:literal),* $(,)?) => { &[$(($k, "decimal", $m)),*] };
+}
+
+/// Amount columns of each coded table, in print order (the template's canonical keys).
+pub const CODED_AMOUNTS: &[(&str, &[Column])] = &[
+    (
+        "t2",
+        amounts!(
+            "total" => "合计", "cur_subtotal" => "本年收入 小计", "cur_gp" => "本年收入 一般公共预算",
+            "cur_gf" => "本年收入 政府性基金预算", "cur_soe" => "本年收入 国有资本经营预算",
+            "cur_special" => "本年收入 财政专户管理资金", "cur_business" => "本年收入 事业收入",
+            "cur_operating" => "本年收入 事业单位经营收入", "cur_superior" => "本年收入 上级补助收入",
+            "cur_affiliated" => "本年收入 附属单位上缴收入", "cur_other" => "本年收入 其他收入",
+            "carry_subtotal" => "上年结转结余 小计", "carry_gp" => "上年结转结余 一般公共预算",
+            "carry_gf" => "上年结转结余 政府性基金预算", "carry_soe" => "上年结转结余 国有资本经营预算",
+            "carry_special" => "上年结转结余 财政专户管理资金", "carry_unit" => "上年结转结余 单位资金",
+        ),
+    ),
+    (
+        "t3",
+        amounts!(
+            "total" => "合计", "basic" => "基本支出", "project" => "项目支出", "operating" => "事业单位经营支出",
+            "remit" => "上缴上级支出", "subsidy" => "对附属单位补助支出",
+        ),
+    ),
+    (
+        "t5_1",
+        amounts!(
+            "total" => "合计", "basic_subtotal" => "基本支出 小计", "basic_personnel" => "基本支出 人员经费",
+            "basic_public" => "基本支出 公用经费", "project" => "项目支出",
+        ),
+    ),
+    (
+        "t5_2",
+        amounts!(
+            "total" => "合计", "basic_subtotal" => "基本支出 小计", "basic_personnel" => "基本支出 人员经费",
+            "basic_public" => "基本支出 公用经费", "project" => "项目支出",
+        ),
+    ),
+    (
+        "t6",
+        amounts!("total" => "合计", "personnel" => "人员经费", "public" => "公用经费"),
+    ),
+    (
+        "t8",
+        amounts!("total" => "合计", "basic" => "基本支出", "project" => "项目支出"),
+    ),
+    (
+        "t9",
+        amounts!("total" => "合计", "basic" => "基本支出", "project" => "项目支出"),
+    ),
+    (
+        "t10",
+        amounts!(
+            "total" => "合计", "cur_gp" => "本年拨款 一般公共预算", "cur_gf" => "本年拨款 政府性基金预算",
+            "cur_soe" => "本年拨款 国有资本经营预算", "carry_gp" => "财政拨款结转结余 一般公共预算",
+            "carry_gf" => "财政拨款结转结余 政府性基金预算", "carry_soe" => "财政拨款结转结余 国有资本经营预算",
+            "special" => "财政专户管理资金", "unit_funds" => "单位资金",
+        ),
+    ),
+];
+
+const T7_AMOUNTS: &[Column] = amounts!(
+    "total" => "“三公”经费合计", "abroad" => "因公出国（境）费", "car_subtotal" => "公务用车购置及运行费 小计",
+    "car_purchase" => "公务用车购置费", "car_running" => "公务用车运行费", "reception" => "公务接待费",
+);
+
+/// Every file and its columns after the key columns (`manifest` has none of them).
+pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
+    let key = |rest: Vec<Column>| -> Vec<Column> { KEY.iter().copied().chain(rest).collect() };
+    let mut out: Vec<(&'static str, Vec<Column>)> = Vec::new();
+    let lines = || {
+        key(vec![
+            ("side", "text", "`income` 收入 or `expense` 支出"),
+            ("line_no", "integer", "该侧的行序 order on its side"),
+            ("key", "text", "行键：`gp`, `total`, `carryover`, `grand_total`, `class_201` …（未知行为空）line key"),
+            ("label", "text", "项目名称 as printed"),
+            ("amount", "decimal", "预算数"),
+            ("cell", "text", "金额的来源单元格 source cell"),
+        ])
+    };
+    for (id, amounts) in CODED_AMOUNTS {
+        if *id == "t2" {
+            out.push(("t1", lines()));
+        }
+        if *id == "t5_1" {
+            out.push(("t4", lines()));
+        }
+        let mut cols: Vec<Column> = CODED_HEAD[..5].to_vec();
+        if *id == "t10" {
+            cols.push(("unit_name", "text", "项目单位 unit of the project"));
+        }
+        cols.extend(amounts.iter().copied());
+        cols.push(CODED_HEAD[5]);
+        out.push((id, key(cols)));
+        if *id == "t6" {
+            out.push(("t7", key(T7_AMOUNTS.to_vec())));
+        }
+    }
+    out.push((
+        "t11",
+        key(vec![
+            ("title", "text", "标题"),
+            ("dept_name", "text", "部门名称"),
+            ("filler", "text", "填报人"),
+            ("phone", "text", "联系电话"),
+            ("functions", "text", "部门职能概述"),
+            ("tasks", "text", "年度工作任务"),
+        ]),
+    ));
+    out.push((
+        "t11_funds",
+        key(vec![
+            ("row_no", "integer", "行序"),
+            ("section", "text", "收入构成 / 支出构成"),
+            (
+                "label",
+                "text",
+                "财政拨款、其他资金、合计、基本支出、项目支出",
+            ),
+            ("current", "decimal", "当年预算"),
+            ("share_percent", "decimal", "占比（百分点，97.95 = 97.95%）"),
+            ("prev2_year", "integer", "前年年度"),
+            ("prev2", "decimal", "前年收支"),
+            ("prev1_year", "integer", "上年年度"),
+            ("prev1", "decimal", "上年收支"),
+        ]),
+    ));
+    out.push((
+        "t11_goals",
+        key(vec![
+            ("row_no", "integer", "行序"),
+            ("long_term", "text", "长期目标"),
+            ("annual", "text", "年度目标"),
+        ]),
+    ));
+    let indicators = |form: bool| {
+        let mut v: Vec<Column> = Vec::new();
+        if form {
+            v.push(("form_no", "integer", "第几张表12（按工作表顺序）"));
+        }
+        v.extend([
+            ("block", "text", "`long_term` 长期 or `annual` 年度"),
+            ("block_no", "integer", "第几个指标表"),
+            ("block_title", "text", "指标表上方的目标"),
+            ("row_no", "integer", "行序"),
+            ("goal", "text", "目标名称（表12）"),
+            ("level1", "text", "一级指标"),
+            ("level2", "text", "二级指标"),
+            ("name", "text", "三级指标 / 指标名称"),
+            ("prev2", "text", "前年指标值"),
+            ("prev1", "text", "上年指标值"),
+            ("value", "text", "指标值 / 预计当年实现值"),
+            ("standard", "text", "绩效标准 / 指标值确定依据"),
+        ]);
+        key(v)
+    };
+    out.push(("t11_indicators", indicators(false)));
+    let form_no = ("form_no", "integer", "第几张表12（按工作表顺序）");
+    out.push((
+        "t12",
+        key(vec![
+            form_no,
+            ("sheet", "text", "工作表名"),
+            ("project_name", "text", "项目名称"),
+            ("department", "text", "项目主管部门"),
+            ("executor", "text", "项目执行单位"),
+            ("manager", "text", "项目负责人"),
+            ("phone", "text", "联系电话"),
+            ("address", "text", "单位地址"),
+            ("parent_project", "text", "一级项目名称"),
+            ("frequency", "text", "项目安排频度"),
+            ("start_year", "text", "起始年度 as printed"),
+            ("end_year", "text", "终止年度 as printed"),
+            ("overview", "text", "项目概述"),
+            ("basis", "text", "项目立项依据"),
+            ("plan", "text", "项目实施方案"),
+            ("total_budget", "decimal", "项目总预算"),
+            ("year_budget", "decimal", "项目当年预算"),
+        ]),
+    ));
+    out.push((
+        "t12_past",
+        key(vec![
+            form_no,
+            ("row_no", "integer", "行序"),
+            ("budget_year", "integer", "年度"),
+            ("budget", "decimal", "预算数"),
+            ("spent", "decimal", "执行数"),
+            ("rate_percent", "decimal", "执行率（百分点）"),
+        ]),
+    ));
+    out.push((
+        "t12_sources",
+        key(vec![
+            form_no,
+            ("row_no", "integer", "行序"),
+            ("label", "text", "来源项目"),
+            ("amount", "decimal", "金额"),
+        ]),
+    ));
+    out.push((
+        "t12_details",
+        key(vec![
+            form_no,
+            ("row_no", "integer", "行序"),
+            ("task", "text", "项目任务明细"),
+            ("standard", "text", "支出标准"),
+            ("unit_price", "text", "单价 as printed (元)"),
+            ("quantity", "text", "计量数 as printed"),
+            ("amount", "decimal", "测算数"),
+            ("note", "text", "测算依据及说明"),
+        ]),
+    ));
+    out.push((
+        "t12_procurement",
+        key(vec![
+            form_no,
+            ("row_no", "integer", "行序"),
+            ("item", "text", "品名"),
+            ("quantity", "text", "数量 as printed"),
+            ("amount", "decimal", "金额"),
+        ]),
+    ));
+    out.push((
+        "t12_goals",
+        key(vec![
+            form_no,
+            ("row_no", "integer", "行序"),
+            ("name", "text", "名称"),
+            ("text", "text", "目标说明"),
+        ]),
+    ));
+    out.push(("t12_indicators", indicators(true)));
+    out.push((
+        "notes",
+        key(vec![
+            ("table", "text", "表 ID (t1 … t12)"),
+            ("text", "text", "表下或表中的说明文字"),
+            ("says_empty", "boolean", "`true` for a 本单位…无…预算 note"),
+            ("cell", "text", "来源单元格"),
+        ]),
+    ));
+    out.push((
+        "facts",
+        key(vec![
+            ("table", "text", "表 ID (t1 … t12)"),
+            ("form_no", "integer", "第几张表12（其他表为空）"),
+            ("side", "text", "表1/表4: `income` or `expense`；其他表为空"),
+            ("row_no", "integer", "表内行序 (as in the table's own file)"),
+            (
+                "row_code",
+                "text",
+                "行编码、行键或块名：`201`, `合计`, `gp`, `funds` …",
+            ),
+            ("row_name", "text", "行名称 as printed"),
+            (
+                "column",
+                "text",
+                "金额列键：`total`, `basic`, `amount`, `current` …",
+            ),
+            ("amount", "decimal", "金额"),
+            ("cell", "text", "来源单元格"),
+        ]),
+    ));
+    out.push((
+        "manifest",
+        vec![
+            ("path", "text", "输入路径 as given"),
+            ("size_bytes", "integer", "文件大小"),
+            ("status", "text", "`ok`, `findings` or `unreadable`"),
+            ("template", "text", "所用模板 ID"),
+            ("year", "integer", "预算年度"),
+            ("dept_code", "text", "部门编码"),
+            ("dept_name", "text", "部门名称"),
+            ("errors", "integer", "核对错误数"),
+            ("warnings", "integer", "核对警告数"),
+            ("infos", "integer", "核对提示数"),
+            ("message", "text", "无法读取的原因，或空"),
+        ],
+    ));
+    out
+}
+
+/// The unit amounts are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvUnit(pub Unit);
+
+/// A CSV row and the year it belongs to (the hive layout partitions by it).
+pub type YearRow = (Option<i32>, Vec<String>);
+
+/// Rows of every file, in input order.
+#[derive(Debug, Default)]
+pub struct CsvTables {
+    pub files: BTreeMap<&'static str, Vec<YearRow>>,
+}
+
+fn money(a: Option<&Amount>, unit: Unit) -> String {
+    match a {
+        None => String::new(),
+        Some(a) => {
+            let mut d = from_yuan(a.yuan, unit);
+            d.rescale(2);
+            d.to_string()
+        }
+    }
+}
+
+fn pct(d: Decimal) -> String {
+    let mut d = d;
+    d.rescale(2);
+    d.to_string()
+}
+
+fn year_of(label: &str) -> String {
+    crate::text::year_label(&crate::text::norm(label))
+        .map(|y| y.to_string())
+        .unwrap_or_default()
+}
+
+struct Emit<'a> {
+    out: &'a mut CsvTables,
+    year: Option<i32>,
+    key: [String; 3],
+    unit: Unit,
+}
+
+impl Emit<'_> {
+    fn push(&mut self, file: &'static str, rest: Vec<String>) {
+        let mut row: Vec<String> = self.key.to_vec();
+        row.extend(rest);
+        self.out
+            .files
+            .entry(file)
+            .or_default()
+            .push((self.year, row));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fact(
+        &mut self,
+        table: &str,
+        form_no: &str,
+        side: &str,
+        row_no: usize,
+        code: &str,
+        name: &str,
+        column: &str,
+        a: &Amount,
+    ) {
+        let row = vec![
+            table.to_string(),
+            form_no.to_string(),
+            side.to_string(),
+            row_no.to_string(),
+            code.to_string(),
+            name.to_string(),
+            column.to_string(),
+            money(Some(a), self.unit),
+            a.cell.to_string(),
+        ];
+        self.push("facts", row);
+    }
+}
+
+fn value_text(v: Option<&FormValue>, form_unit: Unit) -> String {
+    match v {
+        Some(FormValue::Text(t)) => t.text.clone(),
+        Some(FormValue::Amount(a)) => money(Some(a), form_unit),
+        Some(FormValue::Percent { percent, .. }) => pct(*percent),
+        None => String::new(),
+    }
+}
+
+fn coded_rows(e: &mut Emit, id: &'static str, t: &CodedTable, amounts: &[Column]) {
+    let rows: Vec<(&CodedRow, String, String, String)> = t
+        .total
+        .iter()
+        .map(|r| (r, "合计".to_string(), "合计".to_string(), String::new()))
+        .chain(t.rows.iter().map(|r| {
+            let parent = match (&r.parent, r.depth) {
+                (Some(p), _) => p.clone(),
+                (None, 1) => "合计".to_string(),
+                _ => String::new(),
+            };
+            (
+                r,
+                r.code.clone().unwrap_or_default(),
+                r.level.clone().unwrap_or_default(),
+                parent,
+            )
+        }))
+        .collect();
+    for (i, (r, code, level, parent)) in rows.iter().enumerate() {
+        let name = if r.code.is_none() {
+            "合计".to_string()
+        } else {
+            r.name.clone()
+        };
+        let mut rest = vec![
+            (i + 1).to_string(),
+            code.clone(),
+            name.clone(),
+            level.clone(),
+            parent.clone(),
+        ];
+        if id == "t10" {
+            rest.push(r.texts.get("unit_name").cloned().unwrap_or_default());
+        }
+        for (k, _, _) in amounts {
+            rest.push(money(r.amounts.get(*k), e.unit));
+        }
+        rest.push(r.cell.to_string());
+        e.push(id, rest);
+        for (k, _, _) in amounts {
+            if let Some(a) = r.amounts.get(*k) {
+                e.fact(id, "", "", i + 1, code, &name, k, a);
+            }
+        }
+    }
+}
+
+fn lines_rows(e: &mut Emit, id: &'static str, t: &LinesTable) {
+    for (side, word) in [(Side::Income, "income"), (Side::Expense, "expense")] {
+        for (i, l) in t.side(side).iter().enumerate() {
+            let key = l.key.clone().unwrap_or_default();
+            e.push(
+                id,
+                vec![
+                    word.into(),
+                    (i + 1).to_string(),
+                    key.clone(),
+                    l.label.clone(),
+                    money(Some(&l.amount), e.unit),
+                    l.amount.cell.to_string(),
+                ],
+            );
+            e.fact(id, "", word, i + 1, &key, &l.label, "amount", &l.amount);
+        }
+    }
+}
+
+fn block_rows(b: Option<&FormBlock>) -> &[BTreeMap<String, FormValue>] {
+    b.map_or(&[], |b| b.rows.as_slice())
+}
+
+fn t11_rows(e: &mut Emit, f: &Form) {
+    let fu = f.meta.unit;
+    let t = |k: &str| value_text(f.fields.get(k), fu);
+    let title = f
+        .meta
+        .title
+        .as_ref()
+        .map(|x| x.text.clone())
+        .unwrap_or_default();
+    e.push(
+        "t11",
+        vec![
+            title,
+            t("dept_name"),
+            t("filler"),
+            t("phone"),
+            t("functions"),
+            t("tasks"),
+        ],
+    );
+    let funds = f.blocks("funds").next();
+    let col_year = |k: &str| {
+        funds
+            .and_then(|b| b.columns.get(k))
+            .map(|h| year_of(h.rsplit('/').next().unwrap_or(h)))
+            .unwrap_or_default()
+    };
+    let (y2, y1) = (col_year("prev2"), col_year("prev1"));
+    for (i, r) in block_rows(funds).iter().enumerate() {
+        let a = |k: &str| r.get(k).and_then(FormValue::as_amount);
+        let label = value_text(r.get("label"), fu);
+        let share = match r.get("share") {
+            Some(FormValue::Percent { percent, .. }) => pct(*percent),
+            _ => String::new(),
+        };
+        e.push(
+            "t11_funds",
+            vec![
+                (i + 1).to_string(),
+                value_text(r.get("section"), fu),
+                label.clone(),
+                money(a("current"), e.unit),
+                share,
+                y2.clone(),
+                money(a("prev2"), e.unit),
+                y1.clone(),
+                money(a("prev1"), e.unit),
+            ],
+        );
+        for k in ["current", "prev2", "prev1"] {
+            if let Some(x) = a(k) {
+                e.fact("t11", "", "", i + 1, "funds", &label, k, x);
+            }
+        }
+    }
+    for (i, r) in block_rows(f.blocks("goals").next()).iter().enumerate() {
+        e.push(
+            "t11_goals",
+            vec![
+                (i + 1).to_string(),
+                value_text(r.get("long_term"), fu),
+                value_text(r.get("annual"), fu),
+            ],
+        );
+    }
+    indicator_rows(e, f, None);
+}
+
+fn indicator_rows(e: &mut Emit, f: &Form, form_no: Option<usize>) {
+    let fu = f.meta.unit;
+    for (kind, key) in [
+        ("long_term", "long_term_indicators"),
+        ("annual", "annual_indicators"),
+    ] {
+        for (bi, b) in f.blocks(key).enumerate() {
+            let title = b.title.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+            for (i, r) in b.rows.iter().enumerate() {
+                let mut rest = Vec::new();
+                if let Some(n) = form_no {
+                    rest.push(n.to_string());
+                }
+                rest.extend([
+                    kind.to_string(),
+                    (bi + 1).to_string(),
+                    title.clone(),
+                    (i + 1).to_string(),
+                ]);
+                for k in [
+                    "goal", "level1", "level2", "name", "prev2", "prev1", "value", "standard",
+                ] {
+                    rest.push(value_text(r.get(k), fu));
+                }
+                e.push(
+                    if form_no.is_some() {
+                        "t12_indicators"
+                    } else {
+                        "t11_indicators"
+                    },
+                    rest,
+                );
+            }
+        }
+    }
+}
+
+fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
+    let fu = f.meta.unit;
+    let no = n.to_string();
+    let t = |k: &str| value_text(f.fields.get(k), fu);
+    let amount = |k: &str| f.fields.get(k).and_then(FormValue::as_amount);
+    let mut row = vec![no.clone(), f.meta.sheet.clone()];
+    for k in [
+        "project_name",
+        "department",
+        "executor",
+        "manager",
+        "phone",
+        "address",
+        "parent_project",
+        "frequency",
+        "start_year",
+        "end_year",
+        "overview",
+        "basis",
+        "plan",
+    ] {
+        row.push(t(k));
+    }
+    row.push(money(amount("total_budget"), e.unit));
+    row.push(money(amount("year_budget"), e.unit));
+    e.push("t12", row);
+    let name = t("project_name");
+    for k in ["total_budget", "year_budget"] {
+        if let Some(a) = amount(k) {
+            e.fact("t12", &no, "", 0, "field", &name, k, a);
+        }
+    }
+    let rows = |k: &str| block_rows(f.blocks(k).next()).to_vec();
+    for (i, r) in rows("past_budgets").iter().enumerate() {
+        let a = |k: &str| r.get(k).and_then(FormValue::as_amount);
+        let rate = match r.get("rate") {
+            Some(FormValue::Percent { percent, .. }) => pct(*percent),
+            _ => String::new(),
+        };
+        let year = value_text(r.get("year"), fu);
+        e.push(
+            "t12_past",
+            vec![
+                no.clone(),
+                (i + 1).to_string(),
+                year_of(&year),
+                money(a("budget"), e.unit),
+                money(a("spent"), e.unit),
+                rate,
+            ],
+        );
+        for k in ["budget", "spent"] {
+            if let Some(x) = a(k) {
+                e.fact("t12", &no, "", i + 1, "past_budgets", &year, k, x);
+            }
+        }
+    }
+    for (i, r) in rows("sources").iter().enumerate() {
+        let label = value_text(r.get("label"), fu);
+        let a = r.get("amount").and_then(FormValue::as_amount);
+        e.push(
+            "t12_sources",
+            vec![
+                no.clone(),
+                (i + 1).to_string(),
+                label.clone(),
+                money(a, e.unit),
+            ],
+        );
+        if let Some(x) = a {
+            e.fact("t12", &no, "", i + 1, "sources", &label, "amount", x);
+        }
+    }
+    for (i, r) in rows("details").iter().enumerate() {
+        let task = value_text(r.get("task"), fu);
+        let a = r.get("amount").and_then(FormValue::as_amount);
+        e.push(
+            "t12_details",
+            vec![
+                no.clone(),
+                (i + 1).to_string(),
+                task.clone(),
+                value_text(r.get("standard"), fu),
+                value_text(r.get("unit_price"), fu),
+                value_text(r.get("quantity"), fu),
+                money(a, e.unit),
+                value_text(r.get("note"), fu),
+            ],
+        );
+        if let Some(x) = a {
+            e.fact("t12", &no, "", i + 1, "details", &task, "amount", x);
+        }
+    }
+    for (i, r) in rows("procurement").iter().enumerate() {
+        let a = r.get("amount").and_then(FormValue::as_amount);
+        e.push(
+            "t12_procurement",
+            vec![
+                no.clone(),
+                (i + 1).to_string(),
+                value_text(r.get("item"), fu),
+                value_text(r.get("quantity"), fu),
+                money(a, e.unit),
+            ],
+        );
+    }
+    for (i, r) in rows("goals").iter().enumerate() {
+        e.push(
+            "t12_goals",
+            vec![
+                no.clone(),
+                (i + 1).to_string(),
+                value_text(r.get("name"), fu),
+                value_text(r.get("text"), fu),
+            ],
+        );
+    }
+    indicator_rows(e, f, Some(n));
+}
+
+impl CsvTables {
+    /// Appends one budget's rows to every file.
+    pub fn add(&mut self, b: &Budget, source_file: &str, unit: Unit) {
+        let mut e = Emit {
+            out: self,
+            year: b.year,
+            key: [
+                b.year.map(|y| y.to_string()).unwrap_or_default(),
+                b.department.code.clone().unwrap_or_default(),
+                source_file.to_string(),
+            ],
+            unit,
+        };
+        let t = &b.tables;
+        if let Some(x) = &t.t1 {
+            lines_rows(&mut e, "t1", x);
+        }
+        if let Some(x) = &t.t4 {
+            lines_rows(&mut e, "t4", x);
+        }
+        for (id, amounts) in CODED_AMOUNTS {
+            if let Some(x) = t.coded(id) {
+                coded_rows(&mut e, id, x, amounts);
+            }
+        }
+        if let Some(s) = &t.t7 {
+            if !s.amounts.is_empty() {
+                e.push(
+                    "t7",
+                    T7_AMOUNTS
+                        .iter()
+                        .map(|(k, _, _)| money(s.amounts.get(*k), e.unit))
+                        .collect(),
+                );
+                for (k, _, _) in T7_AMOUNTS {
+                    if let Some(a) = s.amounts.get(*k) {
+                        e.fact("t7", "", "", 1, "合计", "“三公”经费", k, a);
+                    }
+                }
+            }
+        }
+        if let Some(f) = &t.t11 {
+            t11_rows(&mut e, f);
+        }
+        for (i, f) in t.t12.iter().enumerate() {
+            t12_rows(&mut e, i + 1, f);
+        }
+        for m in t.metas() {
+            for n in &m.notes {
+                e.push(
+                    "notes",
+                    vec![
+                        m.id.clone(),
+                        n.text.clone(),
+                        n.says_empty.to_string(),
+                        n.cell.to_string(),
+                    ],
+                );
+            }
+        }
+    }
+}
+
+/// A manifest row.
+#[allow(clippy::too_many_arguments)]
+pub fn manifest_row(
+    path: &str,
+    size: u64,
+    status: &str,
+    template: &str,
+    year: Option<i32>,
+    dept_code: &str,
+    dept_name: &str,
+    counts: (usize, usize, usize),
+    message: &str,
+) -> Vec<String> {
+    vec![
+        path.to_string(),
+        size.to_string(),
+        status.to_string(),
+        template.to_string(),
+        year.map(|y| y.to_string()).unwrap_or_default(),
+        dept_code.to_string(),
+        dept_name.to_string(),
+        counts.0.to_string(),
+        counts.1.to_string(),
+        counts.2.to_string(),
+        message.to_string(),
+    ]
+}
+
+/// How the files are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gbk,
+}
+
+/// Why a file cannot be encoded.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: 字符“{ch}”（U+{code:04X}，第 {line} 行）无法用 GBK 表示；请改用 UTF-8（去掉 --encoding gbk）")]
+pub struct EncodeError {
+    pub file: String,
+    pub ch: char,
+    pub code: u32,
+    pub line: usize,
+}
+
+/// Renders rows with a header as CSV bytes in the encoding asked for.
+///
+/// # Errors
+/// [`EncodeError`] naming the first character GBK cannot hold.
+pub fn render(
+    file: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    encoding: Encoding,
+    bom: bool,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    match encoding {
+        Encoding::Utf8 => {
+            let mut out = if bom {
+                vec![0xEF, 0xBB, 0xBF]
+            } else {
+                Vec::new()
+            };
+            out.extend_from_slice(text.as_bytes());
+            Ok(out)
+        }
+        Encoding::Gbk => {
+            let (bytes, _, bad) = encoding_rs::GBK.encode(&text);
+            if bad {
+                for (i, line) in text.lines().enumerate() {
+                    for ch in line.chars() {
+                        let mut buf = [0u8; 4];
+                        if encoding_rs::GBK.encode(ch.encode_utf8(&mut buf)).2 {
+                            return Err(EncodeError {
+                                file: file.to_string(),
+                                ch,
+                                code: ch as u32,
+                                line: i + 1,
+                            });
+                        }
+                    }
+                }
+            }
+            Ok(bytes.into_owned())
+        }
+    }
+}
+
+/// The schema of every CSV file as Markdown (`docs/csv-schema.md`).
+pub fn schema_markdown() -> String {
+    let mut s = String::from(
+        "# CSV schema (`yusuan convert --to csv`)\n\n\
+         Generated from `yusuan::export::csv::schemas()`; a test keeps this file in step.\n\n\
+         Every file but `manifest.csv` starts with `year`, `dept_code`, `source_file`; rows of all\n\
+         inputs are appended in input order. `decimal` columns are plain decimal text with two\n\
+         decimals in the unit asked for (`--unit yuan`, the default: exact 元; `--unit wan`: 万元,\n\
+         rounded to 0.01); blank and `-` cells are `0.00`; a column the source did not have is\n\
+         empty. `text` columns keep leading zeros. Files are UTF-8 (`--bom` adds a byte-order\n\
+         mark, `--encoding gbk` writes GBK), comma-separated, CRLF line ends, quoted where needed.\n\n\
+         With `--layout hive` each file `X.csv` is written as `X/year=YYYY/part-0.csv` without its\n\
+         `year` column (the partition holds it); a workbook without a year goes to\n\
+         `year=__HIVE_DEFAULT_PARTITION__`. `manifest.csv` stays one file.\n",
+    );
+    for (file, cols) in schemas() {
+        s.push_str(&format!(
+            "\n## {file}.csv\n\n| column | type | meaning |\n| --- | --- | --- |\n"
+        ));
+        for (c, t, m) in cols {
+            s.push_str(&format!("| `{c}` | {t} | {m} |\n"));
+        }
+    }
+    s
+}
+
+/// Amount key lists of the coded tables, for checking the template against.
+pub fn coded_amount_keys(id: &str) -> Vec<&'static str> {
+    CODED_AMOUNTS
+        .iter()
+        .find(|(t, _)| *t == id)
+        .map(|(_, cols)| cols.iter().map(|c| c.0).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,419 @@
+//! `convert`: the normalized workbook gives back the same model, converting
+//! it again gives byte-identical CSV, and the CSV options do what they say.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use yusuan::amount::Unit;
+use yusuan::export::csv::{
+    coded_amount_keys, render, schema_markdown, schemas, CsvTables, Encoding,
+};
+use yusuan::export::normalize::to_fixture;
+use yusuan::import::{import_file, ImportOptions};
+use yusuan::model::Budget;
+use yusuan::samples::{render_workbook, write_workbook, Fixture, Layout, FIXTURES};
+use yusuan::template::{Role, Templates};
+
+const SAMPLES: [&str; 6] = [
+    "qiaokou-2024.xlsx",
+    "qiaokou-2024.xls",
+    "wenlv-2024.xlsx",
+    "wenlv-2024-quirks.xlsx",
+    "wenlv-2024-quirks.xls",
+    "wenlv-2024-sheetnames.xlsx",
+];
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn import(p: &Path) -> Budget {
+    import_file(p, &Templates::builtin(), &ImportOptions::default()).unwrap()
+}
+
+/// The model without where things stood: what must survive a round trip.
+fn content(b: &Budget) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        const WHERE: [&str; 14] = [
+            "cell",
+            "label_cell",
+            "name_cell",
+            "unit_cell",
+            "form",
+            "range",
+            "source",
+            "year_from",
+            "sheet",
+            "diagnostics",
+            "columns",
+            "title",
+            "missing_columns",
+            "unit",
+        ];
+        match v {
+            serde_json::Value::Object(m) => {
+                for k in WHERE {
+                    m.remove(k);
+                }
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(b).unwrap();
+    strip(&mut v);
+    v
+}
+
+/// Every CSV file of one budget, rendered.
+fn csv_of(b: &Budget, source: &str) -> Vec<(String, Vec<u8>)> {
+    let mut t = CsvTables::default();
+    t.add(b, source, Unit::Yuan);
+    schemas()
+        .into_iter()
+        .filter(|(n, _)| *n != "manifest")
+        .map(|(name, cols)| {
+            let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
+            let rows: Vec<Vec<String>> = t
+                .files
+                .remove(name)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect();
+            (
+                name.to_string(),
+                render(name, &header, &rows, Encoding::Utf8, false).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn normalized(b: &Budget, dir: &Path, name: &str) -> PathBuf {
+    let templates = Templates::builtin();
+    let t = templates.get("2024").unwrap();
+    let (fx, layout) = to_fixture(b, t);
+    let path = dir.join(name);
+    std::fs::write(&path, render_workbook(&fx, t, &layout).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn normalized_workbooks_give_back_the_same_model() {
+    let dir = tempfile::tempdir().unwrap();
+    for s in SAMPLES {
+        let a = import(&sample(s));
+        let n1 = normalized(&a, dir.path(), &format!("n1-{s}.xlsx"));
+        let b = import(&n1);
+        assert_eq!(
+            content(&a),
+            content(&b),
+            "{s}: every amount, code, name and form field"
+        );
+        // Titles of the forms (t11's is a field of the form) survive too.
+        assert_eq!(
+            a.tables
+                .t11
+                .as_ref()
+                .unwrap()
+                .meta
+                .title
+                .as_ref()
+                .map(|t| &t.text),
+            b.tables
+                .t11
+                .as_ref()
+                .unwrap()
+                .meta
+                .title
+                .as_ref()
+                .map(|t| &t.text)
+        );
+        // The normalized workbook is in the official layout: nothing left to normalize.
+        assert!(b.diagnostics.is_empty(), "{s}: {:#?}", b.diagnostics);
+        let unit =
+            |x: &Budget, id: &str| x.tables.metas().iter().find(|m| m.id == id).map(|m| m.unit);
+        assert_eq!(
+            unit(&a, "t8"),
+            unit(&b, "t8"),
+            "{s}: a table kept in 元 stays in 元"
+        );
+    }
+}
+
+#[test]
+fn converting_the_normalized_workbook_again_gives_byte_identical_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for s in SAMPLES {
+        let a = import(&sample(s));
+        let n1 = normalized(&a, dir.path(), "n.xlsx");
+        let b = import(&n1);
+        let n2 = normalized(&b, dir.path(), "n2.xlsx");
+        let c = import(&n2);
+        let (cb, cc) = (csv_of(&b, "n.xlsx"), csv_of(&c, "n.xlsx"));
+        for ((name, x), (_, y)) in cb.iter().zip(&cc) {
+            assert!(x == y, "{s}: {name}.csv differs after a second conversion");
+            compared += 1;
+        }
+        assert_eq!(
+            std::fs::read(&n1).unwrap(),
+            std::fs::read(&n2).unwrap(),
+            "{s}: the normalized workbook is a fixed point"
+        );
+    }
+    assert_eq!(compared, SAMPLES.len() * 24);
+}
+
+#[test]
+fn the_csv_schema_document_is_current() {
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/csv-schema.md");
+    let want = schema_markdown();
+    if std::env::var_os("YUSUAN_WRITE_DOCS").is_some() {
+        std::fs::write(&doc, &want).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&doc).unwrap_or_default(),
+        want,
+        "run with YUSUAN_WRITE_DOCS=1 to refresh docs/csv-schema.md"
+    );
+}
+
+#[test]
+fn csv_amount_columns_are_the_templates_canonical_keys() {
+    let templates = Templates::builtin();
+    let t = templates.get("2024").unwrap();
+    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+        let keys: Vec<&str> = t
+            .table(id)
+            .unwrap()
+            .columns
+            .iter()
+            .filter(|c| c.role == Role::Amount)
+            .map(|c| c.key.as_str())
+            .collect();
+        assert_eq!(keys, coded_amount_keys(id), "{id}");
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn read(p: &Path) -> String {
+    String::from_utf8(std::fs::read(p).unwrap()).unwrap()
+}
+
+#[test]
+fn units_bom_and_hive_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = sample("qiaokou-2024.xlsx");
+    let wan = dir.path().join("wan");
+    let o = run(&[
+        "convert",
+        q.to_str().unwrap(),
+        "-o",
+        wan.to_str().unwrap(),
+        "--unit",
+        "wan",
+        "--bom",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let bytes = std::fs::read(wan.join("t3.csv")).unwrap();
+    assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.contains("\r\n2024,137,qiaokou-2024.xlsx,2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n"), "{text}");
+
+    let hive = dir.path().join("hive");
+    let o = run(&[
+        "convert",
+        q.to_str().unwrap(),
+        sample("wenlv-2024.xlsx").to_str().unwrap(),
+        "-o",
+        hive.to_str().unwrap(),
+        "--layout",
+        "hive",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let part = read(&hive.join("t3/year=2024/part-0.csv"));
+    assert!(
+        part.starts_with("dept_code,source_file,row_no,code,"),
+        "no year column in a partition: {part}"
+    );
+    assert!(
+        part.contains("137,qiaokou-2024.xlsx,1,合计,合计,合计,,3248300.00"),
+        "{part}"
+    );
+    assert!(
+        part.contains("145,wenlv-2024.xlsx,"),
+        "both departments in the partition"
+    );
+    assert!(hive.join("manifest.csv").exists());
+}
+
+#[test]
+fn gbk_output_decodes_to_the_utf8_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = sample("qiaokou-2024.xlsx");
+    let (u, g) = (dir.path().join("u"), dir.path().join("g"));
+    assert_eq!(
+        run(&["convert", q.to_str().unwrap(), "-o", u.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&[
+            "convert",
+            q.to_str().unwrap(),
+            "-o",
+            g.to_str().unwrap(),
+            "--encoding",
+            "gbk"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    for f in [
+        "t1.csv",
+        "t3.csv",
+        "t11_indicators.csv",
+        "t12.csv",
+        "facts.csv",
+    ] {
+        let gbk = std::fs::read(g.join(f)).unwrap();
+        let (decoded, _, bad) = encoding_rs::GBK.decode(&gbk);
+        assert!(!bad, "{f}");
+        assert_eq!(decoded, read(&u.join(f)), "{f}");
+        assert_ne!(gbk, std::fs::read(u.join(f)).unwrap(), "{f} really is GBK");
+    }
+}
+
+#[test]
+fn a_character_gbk_cannot_hold_is_an_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fx =
+        Fixture::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap();
+    fx.t3.rows[1][1] = "文化旅游体育与传媒支出𠮷".into();
+    let input = dir.path().join("odd.xlsx");
+    write_workbook(
+        &fx,
+        Templates::builtin().get("2024").unwrap(),
+        &Layout::official(),
+        &input,
+    )
+    .unwrap();
+    let out = dir.path().join("gbk");
+    let o = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--encoding",
+        "gbk",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("t3.csv") && err.contains("U+20BB7") && err.contains("无法用 GBK 表示"),
+        "{err}"
+    );
+    assert!(
+        !out.exists(),
+        "no file is written when one cannot be encoded"
+    );
+}
+
+#[test]
+fn unreadable_inputs_are_listed_in_the_manifest_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.xlsx");
+    std::fs::write(&bad, "oops").unwrap();
+    let out = dir.path().join("o");
+    let o = run(&[
+        "convert",
+        bad.to_str().unwrap(),
+        sample("wenlv-2024.xlsx").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let m = read(&out.join("manifest.csv"));
+    let lines: Vec<&str> = m.lines().collect();
+    assert_eq!(
+        lines[0],
+        "path,size_bytes,status,template,year,dept_code,dept_name,errors,warnings,infos,message"
+    );
+    assert!(
+        lines[1].contains("bad.xlsx,4,unreadable,,,,,0,0,0,")
+            && lines[1].contains("不是 Excel 工作簿"),
+        "{m}"
+    );
+    assert!(
+        lines[2]
+            .ends_with("wenlv-2024.xlsx,28722,ok,2024,2024,145,武汉市硚口区文化和旅游局,0,0,0,"),
+        "{m}"
+    );
+    assert!(read(&out.join("t3.csv")).contains("145,wenlv-2024.xlsx"));
+    let stray: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(stray.is_empty(), "temporary files renamed away");
+}
+
+#[test]
+fn xlsx_and_json_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    let o = run(&[
+        "convert",
+        sample("wenlv-2024-quirks.xls").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--to",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let b = import(&out.join("wenlv-2024-quirks.xlsx"));
+    let names: Vec<String> = b.source.sheets.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(names[0], "表1");
+    assert_eq!(
+        names.len(),
+        14,
+        "13 tables, 表12 twice, no cover: {names:?}"
+    );
+    let out = dir.path().join("j");
+    assert_eq!(
+        run(&[
+            "convert",
+            sample("qiaokou-2024.xlsx").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--to",
+            "json"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out.join("qiaokou-2024.json"))).unwrap();
+    assert_eq!(
+        json["tables"]["t3"]["total"]["amounts"]["total"]["yuan"],
+        "3248300.00"
+    );
+}

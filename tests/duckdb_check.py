@@ -1,0 +1,116 @@
+"""Load yusuan's CSV output into DuckDB with its automatic CSV detection and
+check, in SQL, what a warehouse relies on. Run by tests/duckdb.rs:
+
+    python3 tests/duckdb_check.py FLAT_DIR HIVE_DIR
+
+Exit 0 when every check holds; otherwise prints what failed and exits 1.
+"""
+import glob
+import os
+import sys
+
+try:
+    import duckdb
+except ImportError:
+    sys.exit("DuckDB's Python package is missing: pip install duckdb")
+
+flat, hive = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def rows(sql):
+    return con.execute(sql).fetchall()
+
+
+def one(sql):
+    return rows(sql)[0]
+
+
+def types(source):
+    return {r[0]: str(r[1]) for r in rows(f"DESCRIBE SELECT * FROM {source}")}
+
+
+NUMERIC = ("DOUBLE", "BIGINT", "DECIMAL", "INTEGER", "FLOAT", "HUGEINT")
+CODE_COLUMNS = ("code", "parent_code", "row_code", "key", "level")
+AMOUNT_COLUMNS = {
+    "t1": ["amount"], "t4": ["amount"],
+    "t2": ["total", "cur_gp", "carry_subtotal"], "t3": ["total", "basic", "project", "operating"],
+    "t5_1": ["total", "basic_personnel"], "t5_2": ["total", "project"], "t6": ["total", "personnel", "public"],
+    "t7": ["total", "reception"], "t10": ["total", "cur_gp", "unit_funds"], "facts": ["amount"],
+    "t11_funds": ["current", "share_percent"], "t12": ["year_budget"], "t12_sources": ["amount"],
+}
+
+loaded = 0
+for path in sorted(glob.glob(os.path.join(flat, "*.csv"))):
+    name = os.path.basename(path)[:-4]
+    t = types(f"read_csv('{path}')")
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}')")
+    loaded += 1
+    count = one(f"SELECT count(*) FROM {name}")[0]
+    for col in CODE_COLUMNS:
+        if col in t and count > 0:
+            check(t[col] == "VARCHAR", f"{name}.{col} is {t[col]}, not text")
+    for col in AMOUNT_COLUMNS.get(name, []):
+        if count > 0:
+            check(t.get(col, "").startswith(NUMERIC), f"{name}.{col} is {t.get(col)}, not numeric")
+    if "year" in t and count > 0:
+        check(t["year"].startswith(NUMERIC), f"{name}.year is {t['year']}")
+
+check(loaded == 25, f"{loaded} CSV files loaded, expected 25")
+
+# Codes keep their text form: 2011308 招商引资 under 20113 under 201, and 表10's project codes.
+row = one("SELECT code, parent_code, level FROM t3 WHERE name = '招商引资'")
+check(row == ("2011308", "20113", "项"), f"t3 招商引资 row: {row}")
+n = one("SELECT count(*) FROM t10 WHERE code = '42010424137T000000100'")[0]
+check(n >= 1, "t10 project code kept as text")
+
+# Per department and file: 表3 类 rows add up to 表1 本年支出合计, and to 表3's 合计 row.
+mismatch = rows("""
+    WITH classes AS (
+        SELECT year, dept_code, source_file, sum(total) AS classes
+        FROM t3 WHERE level = '类' GROUP BY ALL),
+    t1_total AS (
+        SELECT year, dept_code, source_file, amount AS t1_total
+        FROM t1 WHERE side = 'expense' AND key = 'total')
+    SELECT c.*, t.t1_total
+    FROM classes c JOIN t1_total t USING (year, dept_code, source_file)
+    WHERE abs(c.classes - t.t1_total) > 0.005
+""")
+check(mismatch == [], f"表3 类 rows differ from 表1 本年支出合计: {mismatch}")
+pairs = one("""
+    SELECT count(*) FROM t3 c JOIN t1 t USING (year, dept_code, source_file)
+    WHERE c.level = '类' AND t.side = 'expense' AND t.key = 'total'
+""")[0]
+check(pairs > 0, "no 表3 类 rows joined to 表1")
+depts = one("SELECT count(DISTINCT dept_code) FROM t3")[0]
+check(depts == 2, f"{depts} departments in t3, expected 2")
+
+# facts.csv holds the same amounts as the wide table.
+diff = one("""
+    SELECT count(*) FROM t3 w JOIN facts f
+      ON f."table" = 't3' AND f.row_no = w.row_no AND f."column" = 'total'
+         AND f.source_file = w.source_file
+    WHERE f.amount <> w.total
+""")[0]
+check(diff == 0, f"{diff} facts differ from t3.total")
+
+# The hive layout reads as one partitioned table, with year from the path.
+ht = types(f"read_csv('{hive}/t3/*/*.csv', hive_partitioning = true)")
+check(ht.get("code") == "VARCHAR", f"hive t3.code is {ht.get('code')}")
+check(ht.get("year", "").startswith(NUMERIC), f"hive t3.year is {ht.get('year')}")
+same = one(f"""
+    SELECT (SELECT sum(total) FROM read_csv('{hive}/t3/*/*.csv', hive_partitioning = true) WHERE level = '类' AND year = 2024)
+         = (SELECT sum(total) FROM t3 WHERE level = '类' AND year = 2024)
+""")[0]
+check(same, "hive t3 sums differ from flat t3")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print(f"duckdb {duckdb.__version__}: {loaded} files loaded, all checks hold")
