@@ -152,30 +152,30 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
     }
 }
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let cfg = args.read.resolve()?;
-    let files = expand_inputs(&args.inputs);
+/// The workbooks of the inputs (folders expanded); an error when there are none.
+pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let files = expand_inputs(inputs);
     if files.is_empty() {
-        anyhow::bail!(
-            "在 {} 中没有找到 .xlsx 或 .xls 文件",
-            args.inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join("、")
-        );
+        let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!("在 {} 中没有找到 .xlsx 或 .xls 文件", given.join("、"));
     }
-    if args.report.is_some() && files.len() != 1 {
-        anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
-    }
-    let bar = progress(files.len(), "核对");
-    let keep_workbook = args.report.is_some();
-    let results: Vec<(PathBuf, Checked)> = files
+    Ok(files)
+}
+
+/// Reads and checks every file on all cores, in input order, with a
+/// progress bar; the cell grids are dropped unless a report needs them.
+pub fn check_all(
+    files: &[PathBuf],
+    cfg: &ReadConfig,
+    verb: &str,
+    keep_workbook: bool,
+) -> Vec<(PathBuf, Checked)> {
+    let bar = progress(files.len(), verb);
+    let results = files
         .par_iter()
         .map(|p| {
-            let mut r = check_one(p, &cfg);
+            let mut r = check_one(p, cfg);
             if !keep_workbook {
-                // Bulk runs keep only what the report needs.
                 if let Ok((_, _, wb)) = &mut r {
                     wb.sheets.clear();
                 }
@@ -185,6 +185,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         })
         .collect();
     bar.finish_and_clear();
+    results
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+    let cfg = args.read.resolve()?;
+    let files = workbooks(&args.inputs)?;
+    if args.report.is_some() && files.len() != 1 {
+        anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
+    }
+    let results = check_all(&files, &cfg, "核对", args.report.is_some());
 
     let reports: Vec<FileReport> = results.iter().map(|(p, r)| file_report(p, r)).collect();
     match args.format {

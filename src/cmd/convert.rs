@@ -4,9 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 
-use super::check::{check_one, expand_inputs, progress, Checked};
+use super::check::{check_all, workbooks};
 use super::{write_atomic, ReadArgs};
 use yusuan::amount::Unit;
 use yusuan::export::csv::{manifest_row, render, schemas, CsvTables, Encoding};
@@ -109,30 +108,8 @@ fn unique(stems: &mut BTreeSet<String>, p: &Path, ext: &str) -> String {
 
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
-    let files = expand_inputs(&args.inputs);
-    if files.is_empty() {
-        anyhow::bail!(
-            "在 {} 中没有找到 .xlsx 或 .xls 文件",
-            args.inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join("、")
-        );
-    }
-    let bar = progress(files.len(), "转换");
-    let results: Vec<(PathBuf, Checked)> = files
-        .par_iter()
-        .map(|p| {
-            let mut r = check_one(p, &cfg);
-            if let Ok((_, _, wb)) = &mut r {
-                wb.sheets.clear();
-            }
-            bar.inc(1);
-            (p.clone(), r)
-        })
-        .collect();
-    bar.finish_and_clear();
+    let files = workbooks(&args.inputs)?;
+    let results = check_all(&files, &cfg, "转换", false);
 
     let unit = match args.unit {
         UnitArg::Yuan => Unit::Yuan,

@@ -5,7 +5,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::{table_name, Checker, Relation, Term};
 
 use crate::model::{
-    Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, Severity, TableMeta,
+    Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, Severity,
+    TableMeta,
 };
 use crate::template::Side;
 use crate::text::norm;
@@ -42,33 +43,44 @@ fn amount_keys(t: &CodedTable) -> Vec<String> {
         .collect()
 }
 
-fn term<'a>(t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
-    r.amount(key).map(|a| {
-        Term::new(
-            format!("{}（{}）", row_label(r), header(&t.meta, key)),
-            a,
-            t.meta.unit,
-        )
-    })
+fn term<'a>(t: &'a CodedTable, r: &CodedRow, key: &str, a: &'a Amount) -> Term<'a> {
+    Term::new(
+        format!("{}（{}）", row_label(r), header(&t.meta, key)),
+        a,
+        t.meta.unit,
+    )
 }
 
-/// Does `total` equal the sum of `parts` exactly? The fast path: labels and
-/// messages are only built for a relation that does not balance.
-fn balances(
-    total: &CodedRow,
-    key: &str,
-    parts: impl Iterator<Item = Option<rust_decimal::Decimal>>,
-) -> bool {
-    let Some(t) = total.amount(key) else {
-        return true;
+/// One cell of a coded table: its row and column key.
+type At<'a> = (&'a CodedRow, &'a str);
+
+/// `total` = sum of `parts`, within rounding. The exact sum is tried first:
+/// labels and the message (`what`) are only built for a relation that does
+/// not balance.
+fn sum_rule(
+    c: &mut Checker,
+    rule: &'static str,
+    id: &str,
+    t: &CodedTable,
+    total: At,
+    parts: &[At],
+    what: impl FnOnce() -> String,
+) {
+    let Some(stated) = total.0.amount(total.1) else {
+        return;
     };
-    let mut sum = rust_decimal::Decimal::ZERO;
-    let mut any = false;
-    for p in parts.flatten() {
-        sum += p;
-        any = true;
+    let found: Vec<&Amount> = parts.iter().filter_map(|(r, k)| r.amount(k)).collect();
+    if found.is_empty()
+        || found.iter().map(|a| a.yuan).sum::<rust_decimal::Decimal>() == stated.yuan
+    {
+        return;
     }
-    !any || sum == t.yuan
+    let left = term(t, total.0, total.1, stated);
+    let right: Vec<Term> = parts
+        .iter()
+        .filter_map(|(r, k)| r.amount(k).map(|a| term(t, r, k, a)))
+        .collect();
+    c.compare(rule, id, &what(), &[left], &right, Relation::Equal);
 }
 
 /// Each row: `total_key` = sum of `parts`.
@@ -80,30 +92,18 @@ fn row_sum(
     total_key: &str,
     parts: &[&str],
 ) {
-    let name = table_name(id);
     for r in t.total.iter().chain(&t.rows) {
-        if balances(
-            r,
-            total_key,
-            parts.iter().map(|k| r.amount(k).map(|a| a.yuan)),
-        ) {
-            continue;
-        }
-        let Some(total) = term(t, r, total_key) else {
-            continue;
-        };
-        let right: Vec<Term> = parts.iter().filter_map(|k| term(t, r, k)).collect();
-        let what = format!(
-            "{name} {} 行：{} = {}",
-            row_label(r),
-            header(&t.meta, total_key),
-            parts
-                .iter()
-                .map(|k| header(&t.meta, k))
-                .collect::<Vec<_>>()
-                .join(" + ")
-        );
-        c.compare(rule, id, &what, &[total], &right, Relation::Equal);
+        let at: Vec<At> = parts.iter().map(|k| (r, *k)).collect();
+        sum_rule(c, rule, id, t, (r, total_key), &at, || {
+            let sum: Vec<String> = parts.iter().map(|k| header(&t.meta, k)).collect();
+            format!(
+                "{} {} 行：{} = {}",
+                table_name(id),
+                row_label(r),
+                header(&t.meta, total_key),
+                sum.join(" + ")
+            )
+        });
     }
 }
 
@@ -123,24 +123,15 @@ fn rollup(
         return;
     }
     for key in keys {
-        if balances(
-            parent,
-            key,
-            children.iter().map(|ch| ch.amount(key).map(|a| a.yuan)),
-        ) {
-            continue;
-        }
-        let Some(left) = term(t, parent, key) else {
-            continue;
-        };
-        let right: Vec<Term> = children.iter().filter_map(|ch| term(t, ch, key)).collect();
-        let w = format!(
-            "{} {} 的{}：{what}",
-            table_name(id),
-            row_label(parent),
-            header(&t.meta, key)
-        );
-        c.compare(rule, id, &w, &[left], &right, Relation::Equal);
+        let at: Vec<At> = children.iter().map(|ch| (*ch, key.as_str())).collect();
+        sum_rule(c, rule, id, t, (parent, key), &at, || {
+            format!(
+                "{} {} 的{}：{what}",
+                table_name(id),
+                row_label(parent),
+                header(&t.meta, key)
+            )
+        });
     }
 }
 
