@@ -77,6 +77,8 @@ pub fn write_report(
         summary.set_column_width(c as u16, *width)?;
     }
     summary.set_freeze_panes(3, 0)?;
+    // A reviewer prints it: landscape, one page wide.
+    summary.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     for (i, f) in findings.iter().enumerate() {
         let r = 3 + i as u32;
         let fill = Format::new().set_background_color(color(f.severity));
@@ -132,6 +134,7 @@ pub fn write_report(
         if sheet.hidden {
             ws.set_hidden(true);
         }
+        ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
         for r in 0..sheet.height() {
             for (c, v) in sheet.row(r).iter().enumerate() {
                 let key = (sheet.name.to_string(), r, c as u32);

@@ -965,6 +965,13 @@ pub fn render_workbook(
     let mut index = 0;
     for item in &items {
         let ws = wb.add_worksheet();
+        // Printed as the bureau prints: A4, one page wide, wide tables landscape.
+        ws.set_paper_size(9).set_print_fit_to_pages(1, 0).set_print_center_horizontally(true);
+        if let Item::Table(spec) = item {
+            if spec.printed_columns().count() > 8 || spec.kind == crate::template::TableKind::Lines {
+                ws.set_landscape();
+            }
+        }
         match item {
             Item::Cover => {
                 ws.set_name("封面")?;
