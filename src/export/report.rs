@@ -78,7 +78,10 @@ pub fn write_report(
     }
     summary.set_freeze_panes(3, 0)?;
     // A reviewer prints it: landscape, one page wide.
-    summary.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    summary
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
     for (i, f) in findings.iter().enumerate() {
         let r = 3 + i as u32;
         let fill = Format::new().set_background_color(color(f.severity));

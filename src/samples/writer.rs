@@ -966,9 +966,12 @@ pub fn render_workbook(
     for item in &items {
         let ws = wb.add_worksheet();
         // Printed as the bureau prints: A4, one page wide, wide tables landscape.
-        ws.set_paper_size(9).set_print_fit_to_pages(1, 0).set_print_center_horizontally(true);
+        ws.set_paper_size(9)
+            .set_print_fit_to_pages(1, 0)
+            .set_print_center_horizontally(true);
         if let Item::Table(spec) = item {
-            if spec.printed_columns().count() > 8 || spec.kind == crate::template::TableKind::Lines {
+            if spec.printed_columns().count() > 8 || spec.kind == crate::template::TableKind::Lines
+            {
                 ws.set_landscape();
             }
         }
