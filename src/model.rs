@@ -251,6 +251,23 @@ pub struct FormBlock {
     /// Column key → header as printed (`prev2` → `2022年`).
     pub columns: BTreeMap<String, String>,
     pub rows: Vec<BTreeMap<String, FormValue>>,
+    /// The template line key of each row (`income_fiscal`, `total`, `gp` …),
+    /// `None` for a row the template does not name; empty for blocks without lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub line_keys: Vec<Option<String>>,
+    /// Keys of `其中` lines (parts of the line above, not lines of their own).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sub_keys: Vec<String>,
+}
+
+impl FormBlock {
+    /// The row of a line key.
+    pub fn line(&self, key: &str) -> Option<&BTreeMap<String, FormValue>> {
+        self.line_keys
+            .iter()
+            .position(|k| k.as_deref() == Some(key))
+            .map(|i| &self.rows[i])
+    }
 }
 
 /// A form: 表11 部门整体支出绩效目标表 or one 表12 项目支出绩效目标表.

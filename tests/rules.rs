@@ -1160,3 +1160,20 @@ fn s_year() {
     assert_set(&c, &["S.year"]);
     assert_eq!(c.budget.year, None);
 }
+
+#[test]
+fn form_lines_are_found_by_the_templates_labels() {
+    // An alias of 一般公共预算财政拨款 is the same line: nothing to report.
+    let mut fx = base();
+    fx.t12[0].sources[1][0] = "一般公共预算拨款".into();
+    fx.t11.funds[0][1] = "财政拨款收入".into();
+    assert!(run(&fx).findings.is_empty());
+    // A line the template does not name is reported on import and still
+    // counts as a source, so the sum sees its money.
+    let mut fx = base();
+    fx.t12[0].sources[4] = ["其他来源".into(), "1000".into()];
+    let c = run(&fx);
+    assert_set(&c, &["I.unknown_line", "T12.sources"]);
+    let f = c.findings.iter().find(|f| f.rule == "T12.sources").unwrap();
+    assert_eq!(f.difference.as_deref(), Some("1000.00"));
+}

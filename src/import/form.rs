@@ -231,15 +231,62 @@ fn read_block(
         .enumerate()
         .filter_map(|(i, c)| hm.cols[i].map(|_| (c.key.clone(), hm.headers[i].clone())))
         .collect();
+    let line_keys = if spec.lines.is_empty() {
+        Vec::new()
+    } else {
+        rows.iter().map(|r| line_key(ctx, spec, r, diags)).collect()
+    };
+    let sub_keys = spec
+        .lines
+        .iter()
+        .filter(|l| l.sub)
+        .map(|l| l.key.clone())
+        .collect();
     (
         FormBlock {
             key: spec.key.clone(),
             title,
             columns,
             rows,
+            line_keys,
+            sub_keys,
         },
         last,
     )
+}
+
+/// The template line a block row is: by its label, under its section.
+fn line_key(
+    ctx: &Ctx,
+    spec: &BlockSpec,
+    row: &BTreeMap<String, FormValue>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let label_value = row.get(&spec.row_key)?;
+    let label = crate::text::norm(label_value.as_text().unwrap_or_default());
+    let label = crate::text::strip_ordinal(&label);
+    let section = row
+        .get("section")
+        .and_then(FormValue::as_text)
+        .map(crate::text::norm)
+        .unwrap_or_default();
+    let found = spec.lines.iter().find(|l| {
+        l.labels.iter().any(|x| x == label)
+            && (l.section.is_empty() || l.section.iter().any(|s| section.contains(s.as_str())))
+    });
+    if found.is_none() {
+        let cell = label_value.cell().clone();
+        diags.push(ctx.diag(
+            "I.unknown_line",
+            Severity::Warning,
+            format!(
+                "{cell} 的“{label}”不在模板 {} 的{}行中，按原文保留",
+                ctx.template.id, spec.key
+            ),
+            vec![cell],
+        ));
+    }
+    found.map(|l| l.key.clone())
 }
 
 /// The line just above a block: the goal its indicators measure.

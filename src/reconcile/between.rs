@@ -113,17 +113,11 @@ fn class_lines(
     }
 }
 
-fn funds_line<'a>(f: &'a Form, section: &str, label: &str) -> Option<Term<'a>> {
-    let b = f.blocks("funds").next()?;
-    let row = b.rows.iter().find(|r| {
-        r.get("section")
-            .and_then(FormValue::as_text)
-            .is_some_and(|s| norm(s).contains(section))
-            && r.get("label")
-                .and_then(FormValue::as_text)
-                .is_some_and(|l| norm(l) == label)
-    })?;
+/// A 表11 funds line's current-year amount, by its template key.
+fn funds_line<'a>(f: &'a Form, key: &str) -> Option<Term<'a>> {
+    let row = f.blocks("funds").next()?.line(key)?;
     let a = row.get("current").and_then(FormValue::as_amount)?;
+    let label = row.get("label").and_then(FormValue::as_text).unwrap_or(key);
     Some(Term::new(format!("表11 当年{label}"), a, f.meta.unit))
 }
 
@@ -429,7 +423,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 "X.t11_t1",
                 "t11",
                 "表11 当年财政拨款 = 表4 本年收入",
-                vec![funds_line(t11, "收入", "财政拨款")],
+                vec![funds_line(t11, "income_fiscal")],
                 vec![line(t4, Side::Income, "cur_total")],
             );
         }
@@ -439,7 +433,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 "X.t11_t1",
                 "t11",
                 "表11 当年收入合计 = 表1 本年收入合计",
-                vec![funds_line(t11, "收入", "合计")],
+                vec![funds_line(t11, "income_total")],
                 vec![line(t1, Side::Income, "total")],
             );
         }
@@ -449,7 +443,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 "X.t11_t3",
                 "t11",
                 "表11 当年基本支出 = 表3 合计行基本支出",
-                vec![funds_line(t11, "支出", "基本支出")],
+                vec![funds_line(t11, "expense_basic")],
                 vec![total("表3", t3, "basic")],
             );
             eq(
@@ -457,7 +451,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 "X.t11_t3",
                 "t11",
                 "表11 当年项目支出 = 表3 合计行项目支出",
-                vec![funds_line(t11, "支出", "项目支出")],
+                vec![funds_line(t11, "expense_project")],
                 vec![total("表3", t3, "project")],
             );
         }

@@ -400,49 +400,40 @@ fn funds_column(b: &FormBlock, key: &str) -> String {
     }
 }
 
-/// 表11 funds lines: (section word, total label, part labels).
+/// 表11 funds lines by template key: (section, total, parts).
 const FUNDS: [(&str, &str, [&str; 2]); 2] = [
-    ("收入", "合计", ["财政拨款", "其他资金"]),
-    ("支出", "合计", ["基本支出", "项目支出"]),
+    ("收入", "income_total", ["income_fiscal", "income_other"]),
+    (
+        "支出",
+        "expense_total",
+        ["expense_basic", "expense_project"],
+    ),
 ];
-
-fn funds_rows<'a>(
-    b: &'a FormBlock,
-    section: &str,
-) -> Vec<&'a std::collections::BTreeMap<String, FormValue>> {
-    b.rows
-        .iter()
-        .filter(|r| text_of(r, "section").contains(section))
-        .collect()
-}
 
 fn check_t11(c: &mut Checker, f: &Form) {
     let unit = f.meta.unit;
     let Some(b) = f.blocks("funds").next() else {
         return;
     };
-    for (section, total_label, parts) in FUNDS {
-        let rows = funds_rows(b, section);
-        let find = |label: &str| rows.iter().find(|r| text_of(r, "label") == label).copied();
-        let Some(total) = find(total_label) else {
+    for (section, total_key, parts) in FUNDS {
+        let Some(total) = b.line(total_key) else {
             continue;
         };
+        let label = |r: &std::collections::BTreeMap<String, FormValue>| text_of(r, "label");
         for key in ["current", "prev2", "prev1"] {
             let Some(t) = block_value(total, key) else {
                 continue;
             };
             let right: Vec<Term> = parts
                 .iter()
-                .filter_map(|p| {
-                    find(p)
-                        .and_then(|r| block_value(r, key))
-                        .map(|a| Term::new(*p, a, unit))
-                })
+                .filter_map(|p| b.line(p))
+                .filter_map(|r| block_value(r, key).map(|a| Term::new(label(r), a, unit)))
                 .collect();
+            let names: Vec<String> = parts.iter().filter_map(|p| b.line(p)).map(label).collect();
             let what = format!(
                 "表11 {section} {}：合计 = {}",
                 funds_column(b, key),
-                parts.join(" + ")
+                names.join(" + ")
             );
             c.compare(
                 "T11.funds",
@@ -453,6 +444,11 @@ fn check_t11(c: &mut Checker, f: &Form) {
                 Relation::Equal,
             );
         }
+        let rows: Vec<&std::collections::BTreeMap<String, FormValue>> = parts
+            .iter()
+            .chain([&total_key])
+            .filter_map(|k| b.line(k))
+            .collect();
         // 占比 = amount / 合计, as printed to 0.01%.
         let Some(t) = block_value(total, "current") else {
             continue;
@@ -528,16 +524,19 @@ fn check_t12(c: &mut Checker, f: &Form) {
         .unwrap_or(&f.meta.sheet)
         .to_string();
     if let Some(b) = f.blocks("sources").next() {
-        let total = b.rows.iter().find(|r| text_of(r, "label") == "合计");
+        let total = b.line("total");
         if let Some(t) = total.and_then(|r| block_value(r, "amount")) {
+            // Every line but the total and its 其中 parts; a line the template
+            // does not know counts as a source (and was reported on import).
             let parts: Vec<Term> = b
                 .rows
                 .iter()
-                .filter(|r| {
-                    let l = text_of(r, "label");
-                    l != "合计" && !l.starts_with("其中")
+                .zip(&b.line_keys)
+                .filter(|(_, k)| {
+                    k.as_deref()
+                        .is_none_or(|k| k != "total" && !b.sub_keys.iter().any(|s| s == k))
                 })
-                .filter_map(|r| {
+                .filter_map(|(r, _)| {
                     block_value(r, "amount").map(|a| Term::new(text_of(r, "label"), a, unit))
                 })
                 .collect();

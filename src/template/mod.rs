@@ -154,6 +154,25 @@ pub struct BlockSpec {
     pub repeat: bool,
     /// The column that must be filled for a row to belong to the block.
     pub row_key: String,
+    /// Named lines of the block, found by the label in the `row_key` column
+    /// (表11 财政拨款 / 合计 …, 表12 资金来源): rules read these keys, not words.
+    #[serde(default)]
+    pub lines: Vec<BlockLine>,
+}
+
+/// A named line of a form block.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockLine {
+    pub key: String,
+    /// Labels as printed (an ordinal or `其中：` before them is ignored).
+    pub labels: Vec<String>,
+    /// Words of the row's `section` column it must stand under (收入构成 / 支出构成).
+    #[serde(default)]
+    pub section: Vec<String>,
+    /// A `其中` line: a part of the line above, not a line of its own in sums.
+    #[serde(default)]
+    pub sub: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -296,6 +315,12 @@ impl Template {
             for f in &mut t.fields {
                 n(&mut f.labels);
             }
+            for b in &mut t.blocks {
+                for l in &mut b.lines {
+                    n(&mut l.labels);
+                    n(&mut l.section);
+                }
+            }
         }
     }
 
@@ -367,6 +392,15 @@ impl Template {
                     for b in &table.blocks {
                         if !b.columns.iter().any(|c| c.key == b.row_key) {
                             return Err(format!("表 {id} 的块 {} 的 row_key 不是它的列", b.key));
+                        }
+                        let mut seen = BTreeSet::new();
+                        for l in &b.lines {
+                            if !seen.insert((l.key.as_str(), l.section.join("|"))) {
+                                return Err(format!(
+                                    "表 {id} 的块 {} 的行 {} 定义了两次",
+                                    b.key, l.key
+                                ));
+                            }
                         }
                     }
                 }
