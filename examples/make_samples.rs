@@ -14,9 +14,9 @@ use yusuan::template::Templates;
 
 fn main() -> anyhow::Result<()> {
     let templates = Templates::builtin();
-    let template = templates.get("2024").expect("built-in 2024 template");
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    for (file, fx, layout) in bundled() {
+    for (file, fx, layout, template) in bundled() {
+        let template = templates.get(template).expect("built-in template");
         let path = out.join(&file);
         write_workbook(&fx, template, &layout, &path)?;
         println!("wrote {}", path.display());

@@ -10,14 +10,13 @@ use yusuan::template::Templates;
 #[test]
 fn committed_samples_match_their_fixtures() {
     let templates = Templates::builtin();
-    let t = templates.get("2024").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let set = bundled();
-    assert_eq!(set.len(), 4);
-    for (file, fx, layout) in set {
+    assert_eq!(set.len(), 5);
+    for (file, fx, layout, template) in set {
         let fresh = dir.path().join(&file);
-        write_workbook(&fx, t, &layout, &fresh).unwrap();
+        write_workbook(&fx, templates.get(template).unwrap(), &layout, &fresh).unwrap();
         let committed = std::fs::read(samples.join(&file)).unwrap();
         assert!(
             std::fs::read(&fresh).unwrap() == committed,

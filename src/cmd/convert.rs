@@ -216,9 +216,8 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                 let templates = &cfg.templates;
                 let mut stems = BTreeSet::new();
                 for (p, b) in ok() {
-                    let t = templates
-                        .get(&b.source.template)
-                        .unwrap_or(&templates.all[0]);
+                    // Whatever template read it, it is written in the current layout.
+                    let t = templates.current();
                     let (fx, layout) = to_fixture(b, t);
                     let bytes = render_workbook(&fx, t, &layout)
                         .map_err(|e| anyhow::anyhow!("{}: 无法生成工作簿：{e}", p.display()))?;

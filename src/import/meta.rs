@@ -73,6 +73,22 @@ fn department_name(
         .map(|(name, (_, cell))| (name, cell))
 }
 
+/// The year the title rows of the located sheets name most often.
+pub fn title_year(wb: &Workbook, located: &[Located]) -> Option<i32> {
+    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+    for (text, _, _) in title_texts(wb, located) {
+        if crate::text::year_label(&norm(&text)).is_none() {
+            for y in years_in(&text) {
+                *years.entry(y).or_default() += 1;
+            }
+        }
+    }
+    years
+        .into_iter()
+        .max_by_key(|(y, n)| (*n, *y))
+        .map(|(y, _)| y)
+}
+
 pub fn settle(
     budget: &mut Budget,
     wb: &Workbook,

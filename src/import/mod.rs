@@ -143,13 +143,28 @@ fn choose_template<'t>(
         })?;
         return Ok((t, locate::locate(wb, t)));
     }
-    let mut best: Option<(&Template, Vec<Located>)> = None;
+    // The template that finds the most tables; on a tie the one made for
+    // the workbook's year (from its titles, or --year), then the one that
+    // misses the fewest of its own tables; then the first.
+    let score = |t: &Template, l: &[Located]| {
+        let found: std::collections::BTreeSet<usize> = l.iter().map(|x| x.spec).collect();
+        let year = opts.year.or_else(|| meta::title_year(wb, l));
+        let fits = year.is_some_and(|y| t.fits_year(y));
+        (
+            found.len(),
+            fits,
+            std::cmp::Reverse(t.tables.len() - found.len()),
+        )
+    };
+    let mut best: Option<(&Template, Vec<Located>, _)> = None;
     for t in &templates.all {
         let l = locate::locate(wb, t);
-        if best.as_ref().is_none_or(|(_, b)| l.len() > b.len()) {
-            best = Some((t, l));
+        let s = score(t, &l);
+        if best.as_ref().is_none_or(|(_, _, b)| s > *b) {
+            best = Some((t, l, s));
         }
     }
+    let best = best.map(|(t, l, _)| (t, l));
     best.ok_or_else(|| Error::UnknownTemplate {
         id: String::new(),
         available: vec![],

@@ -11,22 +11,57 @@ pub use fixture::{
 };
 pub use writer::{render_workbook, write_workbook, Layout, SheetNames};
 
-/// The bundled sample workbooks: (file name in `samples/`, fixture, layout).
-/// The multi-unit department is also written with every quirk and with
-/// generic sheet names.
-pub fn bundled() -> Vec<(String, Fixture, Layout)> {
+/// A bundled sample: its file name in `samples/`, figures, layout, template ID.
+pub type Bundled = (String, Fixture, Layout, &'static str);
+
+/// The bundled sample workbooks. The multi-unit department is also written
+/// with every quirk, with generic sheet names, and — its figures as a 2022
+/// budget — in the 2022 template's ten-table layout.
+pub fn bundled() -> Vec<Bundled> {
     let mut out = Vec::new();
     for (name, text) in FIXTURES {
         let fx = Fixture::parse(text).expect("bundled fixture parses");
-        out.push((format!("{name}.xlsx"), fx.clone(), Layout::official()));
+        out.push((
+            format!("{name}.xlsx"),
+            fx.clone(),
+            Layout::official(),
+            "2024",
+        ));
         if *name == "wenlv-2024" {
-            out.push((format!("{name}-quirks.xlsx"), fx.clone(), Layout::quirks()));
+            out.push((
+                format!("{name}-quirks.xlsx"),
+                fx.clone(),
+                Layout::quirks(),
+                "2024",
+            ));
             out.push((
                 format!("{name}-sheetnames.xlsx"),
-                fx,
+                fx.clone(),
                 Layout::generic_names(),
+                "2024",
             ));
+            let older = Layout {
+                year_in_titles: true,
+                ..Layout::official()
+            };
+            out.push(("wenlv-2022.xlsx".to_string(), as_2022(fx), older, "2022"));
         }
     }
     out
+}
+
+/// The multi-unit department's figures as a 2022 budget.
+pub fn as_2022(mut fx: Fixture) -> Fixture {
+    fx.year = 2022;
+    fx.file = "wenlv-2022.xlsx".into();
+    for n in fx
+        .t9
+        .notes
+        .iter_mut()
+        .chain(fx.t8.notes.iter_mut())
+        .chain(fx.t7.notes.iter_mut())
+    {
+        *n = n.replace("2024", "2022");
+    }
+    fx
 }

@@ -13,7 +13,11 @@ use serde::Deserialize;
 use crate::amount::Unit;
 
 /// The templates built into the binary.
-pub const BUILTIN: &[(&str, &str)] = &[("2024.toml", include_str!("../../templates/2024.toml"))];
+/// The templates built into the binary; on a tie the first one wins.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("2024.toml", include_str!("../../templates/2024.toml")),
+    ("2022.toml", include_str!("../../templates/2022.toml")),
+];
 
 /// The shape of a table, which decides how its rows are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -241,6 +245,10 @@ pub struct Template {
     #[serde(default)]
     pub description: String,
     pub default_unit: Unit,
+    /// The budget years the template is for, first and last (`[2022, 2023]`;
+    /// one year means "from then on"). Breaks ties when two templates find as
+    /// many tables in a workbook.
+    pub years: Vec<i32>,
     /// Labels of the 部门/单位 line (`部门/单位：`, `单位名称：`).
     pub department_labels: Vec<String>,
     /// Labels of a total row (合计, 总计).
@@ -420,6 +428,15 @@ impl Template {
         Ok(())
     }
 
+    /// Is `year` one of the template's years?
+    pub fn fits_year(&self, year: i32) -> bool {
+        match self.years.as_slice() {
+            [from] => year >= *from,
+            [from, to] => (*from..=*to).contains(&year),
+            _ => false,
+        }
+    }
+
     pub fn table(&self, id: &str) -> Option<&TableSpec> {
         self.tables.iter().find(|t| t.id == id)
     }
@@ -485,6 +502,15 @@ impl Templates {
 
     pub fn get(&self, id: &str) -> Option<&Template> {
         self.all.iter().find(|t| t.id == id)
+    }
+
+    /// The current official layout, which normalized workbooks are written
+    /// in: the template whose years start latest.
+    pub fn current(&self) -> &Template {
+        self.all
+            .iter()
+            .max_by_key(|t| t.years.first().copied().unwrap_or(i32::MIN))
+            .unwrap_or(&self.all[0])
     }
 }
 

@@ -1,0 +1,167 @@
+//! An older (2022) workbook: ten tables, one 一般公共预算支出表, no forms, a
+//! 收入总表 without 财政专户管理资金 and 单位资金, saved as .xls. It is read by
+//! the 2022 template, checks clean, and comes out in the 2024 layout.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use yusuan::import::{import_file, ImportOptions};
+use yusuan::model::{Budget, Severity};
+use yusuan::reconcile::check;
+use yusuan::template::Templates;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn import(p: &Path, template: Option<&str>) -> Budget {
+    let opts = ImportOptions {
+        template: template.map(String::from),
+        ..Default::default()
+    };
+    import_file(p, &Templates::builtin(), &opts).unwrap()
+}
+
+/// The tables both sets have, with 表2's 2024-only columns left out.
+fn shared(b: &Budget) -> serde_json::Value {
+    let mut v = common::content(b);
+    let t = v["tables"].as_object_mut().unwrap();
+    for id in ["t5_2", "t11", "t12"] {
+        t.remove(id);
+    }
+    let t2 = &mut t["t2"];
+    let mut rows: Vec<serde_json::Value> = t2["rows"].as_array().unwrap().clone();
+    rows.push(t2["total"].clone());
+    for row in rows.iter_mut() {
+        let amounts = row["amounts"].as_object_mut().unwrap();
+        for k in ["cur_special", "carry_special", "carry_unit"] {
+            amounts.remove(k);
+        }
+    }
+    let total = rows.pop().unwrap();
+    t2["rows"] = serde_json::Value::Array(rows);
+    t2["total"] = total;
+    // Notes carry the year (本单位 2022 年无…), which differs by design.
+    for t in v["tables"].as_object_mut().unwrap().values_mut() {
+        if let Some(m) = t.get_mut("meta").and_then(|m| m.as_object_mut()) {
+            m.remove("notes");
+        }
+    }
+    v.as_object_mut().unwrap().remove("year");
+    v
+}
+
+#[test]
+fn a_2022_xls_is_read_by_the_2022_template_with_every_figure() {
+    for file in ["wenlv-2022.xls", "wenlv-2022.xlsx"] {
+        let b = import(&sample(file), None);
+        assert_eq!(b.source.template, "2022", "{file}");
+        assert_eq!(b.year, Some(2022));
+        let serious: Vec<_> = b
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= Severity::Warning)
+            .collect();
+        assert!(
+            serious.is_empty(),
+            "{file}: no table of the 2022 set is missing: {serious:#?}"
+        );
+        assert!(b.tables.t5_2.is_none() && b.tables.t11.is_none() && b.tables.t12.is_empty());
+        assert!(b
+            .tables
+            .t2
+            .as_ref()
+            .unwrap()
+            .meta
+            .columns
+            .iter()
+            .all(|c| c.key != "carry_unit"));
+        // The same department's figures as read from its 2024 workbook (checked
+        // figure by figure against the fixture in tests/reference.rs).
+        assert_eq!(
+            shared(&b),
+            shared(&import(&sample("wenlv-2024.xlsx"), None)),
+            "{file}"
+        );
+        assert!(check(&b).is_empty(), "{file}: {:#?}", check(&b));
+    }
+}
+
+#[test]
+fn a_2024_workbook_is_still_read_by_the_2024_template() {
+    for file in [
+        "qiaokou-2024.xlsx",
+        "wenlv-2024.xlsx",
+        "wenlv-2024-quirks.xls",
+        "wenlv-2024-sheetnames.xlsx",
+    ] {
+        assert_eq!(
+            import(&sample(file), None).source.template,
+            "2024",
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_2022_workbook_comes_out_in_the_2024_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args([
+            "convert",
+            sample("wenlv-2022.xls").to_str().unwrap(),
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--to",
+            "xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = dir.path().join("wenlv-2022.xlsx");
+    let wb = yusuan::workbook::Workbook::open(&out).unwrap();
+    let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_ref()).collect();
+    assert_eq!(
+        names,
+        ["表1", "表2", "表3", "表4", "表5-1", "表6", "表7", "表8", "表9", "表10"],
+        "2024 numbering"
+    );
+    let title = |i: usize| wb.sheets[i].get(0, 0).as_text();
+    assert_eq!(
+        (title(0), title(4)),
+        (
+            "收支总表".to_string(),
+            "一般公共预算支出表(分功能科目)".to_string()
+        ),
+        "2024 titles"
+    );
+    let t2_header: Vec<String> = (0..19).map(|c| wb.sheets[1].get(3, c).as_text()).collect();
+    assert_eq!(
+        t2_header[18], "单位资金",
+        "表2 in the 2024 columns: {t2_header:?}"
+    );
+    // Read as a 2024 workbook it holds the same figures; the columns 2022 did
+    // not have are there and empty, and the 2024-only tables are reported missing.
+    let b = import(&out, Some("2024"));
+    assert_eq!(shared(&b), shared(&import(&sample("wenlv-2022.xls"), None)));
+    let t2 = b.tables.t2.as_ref().unwrap();
+    assert!(t2
+        .rows
+        .iter()
+        .all(|r| r.amounts["carry_unit"].yuan.is_zero()));
+    let missing: Vec<&str> = b
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "S.missing_table")
+        .filter_map(|d| d.table.as_deref())
+        .collect();
+    assert_eq!(missing, ["t5_2", "t11", "t12"]);
+}
