@@ -198,6 +198,21 @@ fn body_lines<'a>(t: &'a LinesTable, side: Side, skip: &[&str]) -> Vec<Term<'a>>
         .collect()
 }
 
+/// The expenditure total of a side-by-side table = its 功能分类 class lines.
+fn class_sum(c: &mut Checker, rule: &'static str, t: &LinesTable, what: &str) {
+    let Some(total) = t.line(Side::Expense, "total") else {
+        return;
+    };
+    let parts: Vec<Term> = t
+        .expense
+        .iter()
+        .filter(|l| l.class_code.is_some())
+        .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
+        .collect();
+    let left = Term::new(total.label.clone(), &total.amount, t.meta.unit);
+    c.compare(rule, &t.meta.id, what, &[left], &parts, Relation::Equal);
+}
+
 fn check_t1(c: &mut Checker, t: &LinesTable) {
     let id = "t1";
     if let Some(total) = t.line(Side::Income, "total") {
@@ -211,22 +226,7 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
             Relation::Equal,
         );
     }
-    if let Some(total) = t.line(Side::Expense, "total") {
-        let parts: Vec<Term> = t
-            .expense
-            .iter()
-            .filter(|l| l.class_code.is_some())
-            .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
-            .collect();
-        c.compare(
-            "T1.expense_total",
-            id,
-            "表1 本年支出合计 = 各类支出之和",
-            &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
-            &parts,
-            Relation::Equal,
-        );
-    }
+    class_sum(c, "T1.expense_total", t, "表1 本年支出合计 = 各类支出之和");
     lines_sum(
         c,
         "T1.grand_income",
@@ -293,22 +293,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         &["cur_total", "carry_total"],
         "表4 收入总计 = 本年收入 + 上年结转",
     );
-    if let Some(total) = t.line(Side::Expense, "total") {
-        let parts: Vec<Term> = t
-            .expense
-            .iter()
-            .filter(|l| l.class_code.is_some())
-            .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
-            .collect();
-        c.compare(
-            "T4.expense_total",
-            id,
-            "表4 本年支出 = 各类支出之和",
-            &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
-            &parts,
-            Relation::Equal,
-        );
-    }
+    class_sum(c, "T4.expense_total", t, "表4 本年支出 = 各类支出之和");
     lines_sum(
         c,
         "T4.expense_total",
