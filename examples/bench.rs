@@ -15,13 +15,14 @@ use yusuan::reconcile::check;
 use yusuan::template::Templates;
 use yusuan::workbook::Workbook;
 
-const SOURCES: [&str; 6] = [
+const SOURCES: [&str; 7] = [
     "qiaokou-2024.xlsx",
     "wenlv-2024.xlsx",
     "wenlv-2024-quirks.xlsx",
     "wenlv-2024-sheetnames.xlsx",
     "qiaokou-2024.xls",
     "wenlv-2024-quirks.xls",
+    "wenlv-2022.xls",
 ];
 
 fn corpus(n: usize, dir: &Path) -> Vec<PathBuf> {

@@ -73,13 +73,20 @@ fn department_name(
         .map(|(name, (_, cell))| (name, cell))
 }
 
-/// The year the title rows of the located sheets name most often.
-pub fn title_year(wb: &Workbook, located: &[Located]) -> Option<i32> {
+/// The year the title rows of the visible sheets name most often (a cell
+/// that is only a year, a column header, does not count).
+pub fn title_year(wb: &Workbook) -> Option<i32> {
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
-    for (text, _, _) in title_texts(wb, located) {
-        if crate::text::year_label(&norm(&text)).is_none() {
-            for y in years_in(&text) {
-                *years.entry(y).or_default() += 1;
+    for sheet in wb.sheets.iter().filter(|s| !s.hidden) {
+        for r in 0..TITLE_ROWS.min(sheet.height()) {
+            for (c, cell) in sheet.row(r).iter().enumerate() {
+                if let CellValue::Text(s) = cell {
+                    if crate::text::year_label(sheet.norm_at(r, c as u32)).is_none() {
+                        for y in years_in(s) {
+                            *years.entry(y).or_default() += 1;
+                        }
+                    }
+                }
             }
         }
     }

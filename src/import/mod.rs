@@ -146,9 +146,9 @@ fn choose_template<'t>(
     // The template that finds the most tables; on a tie the one made for
     // the workbook's year (from its titles, or --year), then the one that
     // misses the fewest of its own tables; then the first.
+    let year = opts.year.or_else(|| meta::title_year(wb));
     let score = |t: &Template, l: &[Located]| {
         let found: std::collections::BTreeSet<usize> = l.iter().map(|x| x.spec).collect();
-        let year = opts.year.or_else(|| meta::title_year(wb, l));
         let fits = year.is_some_and(|y| t.fits_year(y));
         (
             found.len(),
