@@ -138,8 +138,32 @@ pub fn write_report(
             ws.set_hidden(true);
         }
         ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+        // Merged cells as in the source: merged first, the value written into
+        // the first cell after; cells a merge covers are not written.
+        for m in sheet.merges() {
+            let inside = m.last_row < sheet.height().max(1) + 1 && m.last_col < sheet.width() + 1;
+            if inside
+                && (m.first_row, m.first_col) != (m.last_row, m.last_col)
+                && m.last_col <= u16::MAX as u32
+            {
+                ws.merge_range(
+                    m.first_row,
+                    m.first_col as u16,
+                    m.last_row,
+                    m.last_col as u16,
+                    "",
+                    &Format::new(),
+                )?;
+            }
+        }
         for r in 0..sheet.height() {
             for (c, v) in sheet.row(r).iter().enumerate() {
+                if sheet
+                    .merge_at(r, c as u32)
+                    .is_some_and(|m| (m.first_row, m.first_col) != (r, c as u32))
+                {
+                    continue;
+                }
                 let key = (sheet.name.to_string(), r, c as u32);
                 let marks = by_cell.get(&key);
                 let fmt = match marks.and_then(|m| m.iter().map(|f| f.severity).max()) {

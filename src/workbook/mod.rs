@@ -183,6 +183,11 @@ impl Sheet {
         row[c] = value;
     }
 
+    /// The merged regions as the file declared them.
+    pub fn merges(&self) -> &[Merge] {
+        &self.merges
+    }
+
     pub fn has_merges(&self) -> bool {
         !self.merges.is_empty()
     }
