@@ -141,19 +141,13 @@ pub fn write_report(
         // Merged cells as in the source: merged first, the value written into
         // the first cell after; cells a merge covers are not written.
         for m in sheet.merges() {
-            let inside = m.last_row < sheet.height().max(1) + 1 && m.last_col < sheet.width() + 1;
-            if inside
-                && (m.first_row, m.first_col) != (m.last_row, m.last_col)
-                && m.last_col <= u16::MAX as u32
-            {
-                ws.merge_range(
-                    m.first_row,
-                    m.first_col as u16,
-                    m.last_row,
-                    m.last_col as u16,
-                    "",
-                    &Format::new(),
-                )?;
+            let (Ok(c1), Ok(c2)) = (u16::try_from(m.first_col), u16::try_from(m.last_col)) else {
+                continue;
+            };
+            if (m.first_row, c1) != (m.last_row, c2) {
+                // Cosmetic here: a merge Excel refuses (overlapping, beyond
+                // its limits — a damaged source) is left out, not fatal.
+                let _ = ws.merge_range(m.first_row, c1, m.last_row, c2, "", &Format::new());
             }
         }
         for r in 0..sheet.height() {
