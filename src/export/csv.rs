@@ -348,10 +348,6 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
     out
 }
 
-/// The unit amounts are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CsvUnit(pub Unit);
-
 /// A CSV row and the year it belongs to (the hive layout partitions by it).
 pub type YearRow = (Option<i32>, Vec<String>);
 

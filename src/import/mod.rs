@@ -25,7 +25,7 @@ use crate::workbook::{col_letters, CellRef, Sheet, Workbook};
 use crate::Error;
 
 use header::HeaderMatch;
-use locate::{Located, TITLE_ROWS};
+use locate::Located;
 
 /// Choices that override what the workbook says.
 #[derive(Debug, Clone, Default)]
@@ -378,7 +378,7 @@ impl Ctx<'_> {
         let CellValue::Text(s) = cell else {
             return None;
         };
-        let t = norm(s);
+        let t = self.sheet.norm_at(r, c as u32);
         let says_empty = (t.starts_with("本单位") || t.starts_with("本部门")) && t.contains('无');
         let is_note = says_empty
             || self
@@ -448,11 +448,6 @@ impl Ctx<'_> {
             missing_columns: missing,
             notes,
         }
-    }
-
-    /// Rows above the header where title, unit and department are written.
-    pub fn title_rows(&self, header_first: u32) -> u32 {
-        header_first.min(TITLE_ROWS)
     }
 }
 

@@ -438,41 +438,36 @@ fn check_t11(c: &mut Checker, f: &Form) {
         let Some(t) = block_value(total, "current") else {
             continue;
         };
-        if t.yuan.is_zero() {
-            continue;
-        }
         for r in &rows {
             let (Some(a), Some(FormValue::Percent { percent, cell })) =
                 (block_value(r, "current"), r.get("share"))
             else {
                 continue;
             };
-            let computed = (a.yuan * Decimal::ONE_HUNDRED / t.yuan)
-                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
             let label = text_of(r, "label");
-            percent_check(
-                c,
-                "T11.share",
-                "t11",
-                &format!("表11 {section} {label} 占比 = {label} / 合计"),
-                *percent,
-                computed,
-                vec![cell.clone(), a.cell.clone(), t.cell.clone()],
-            );
+            let what = format!("表11 {section} {label} 占比 = {label} / 合计");
+            percent_check(c, "T11.share", "t11", &what, (*percent, cell), a, t);
         }
     }
 }
 
-/// A printed percentage against the one computed: 0.01 point is rounding.
+/// A printed percentage against `part / whole` (as printed, to 0.01 point):
+/// 0.01 point is rounding. Skipped when `whole` is zero.
 fn percent_check(
     c: &mut Checker,
     rule: &'static str,
     table: &str,
     what: &str,
-    printed: Decimal,
-    computed: Decimal,
-    cells: Vec<crate::workbook::CellRef>,
+    (printed, at): (Decimal, &crate::workbook::CellRef),
+    part: &crate::model::Amount,
+    whole: &crate::model::Amount,
 ) {
+    if whole.yuan.is_zero() {
+        return;
+    }
+    let computed = (part.yuan * Decimal::ONE_HUNDRED / whole.yuan)
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let cells = vec![at.clone(), part.cell.clone(), whole.cell.clone()];
     let diff = computed - printed;
     if diff.is_zero() {
         return;
@@ -566,21 +561,9 @@ fn check_t12(c: &mut Checker, f: &Form) {
             ) else {
                 continue;
             };
-            if budget.yuan.is_zero() {
-                continue;
-            }
-            let computed = (spent.yuan * Decimal::ONE_HUNDRED / budget.yuan)
-                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
             let year = text_of(r, "year");
-            percent_check(
-                c,
-                "T12.rate",
-                "t12",
-                &format!("表12「{name}」{year} 执行率 = 执行数 / 预算数"),
-                *percent,
-                computed,
-                vec![cell.clone(), spent.cell.clone(), budget.cell.clone()],
-            );
+            let what = format!("表12「{name}」{year} 执行率 = 执行数 / 预算数");
+            percent_check(c, "T12.rate", "t12", &what, (*percent, cell), spent, budget);
         }
     }
 }
