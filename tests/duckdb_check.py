@@ -12,7 +12,7 @@ import sys
 try:
     import duckdb
 except ImportError:
-    sys.exit("DuckDB's Python package is missing: pip install duckdb")
+    sys.exit("DuckDB's Python package is missing: run this through `cargo test --test duckdb`")
 
 flat, hive = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
