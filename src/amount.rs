@@ -120,7 +120,15 @@ pub struct NotAnAmount(pub String);
 
 impl fmt::Display for NotAnAmount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "不是金额：{}", self.0)
+        match self.0.strip_prefix('=') {
+            // A formula whose result the saving tool never stored: reading
+            // it as 0 would lose the figure without a word.
+            Some(formula) => write!(
+                f,
+                "单元格是公式“={formula}”，但文件没有保存它的计算结果（保存文件的工具未计算公式）；请在 Excel/WPS 中打开并重新保存"
+            ),
+            None => write!(f, "不是金额：{}", self.0),
+        }
     }
 }
 
@@ -217,6 +225,7 @@ pub fn parse_amount(cell: &CellValue) -> Result<ParsedAmount, NotAnAmount> {
         CellValue::Text(s) => parse_text_amount(s),
         CellValue::Bool(b) => Err(NotAnAmount(b.to_string())),
         CellValue::Other(s) => Err(NotAnAmount(s.clone())),
+        CellValue::Formula(s) => Err(NotAnAmount(format!("={s}"))),
     }
 }
 

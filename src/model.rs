@@ -108,6 +108,17 @@ pub struct TableMeta {
     pub missing_columns: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// How much of the sheet was understood: every non-empty cell is either
+    /// read (into the model, or as title, header, unit line, note or a form's
+    /// printed label) or left (and then named in an `I.unread` finding).
+    pub coverage: Coverage,
+}
+
+/// Non-empty cells of a table's sheet, read and left unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Coverage {
+    pub cells_read: u32,
+    pub cells_left: u32,
 }
 
 impl TableMeta {

@@ -16,7 +16,8 @@ use yusuan::model::{Budget, Severity};
   yusuan inspect submitted.xls --templates my-templates/
 
 For each file: the template, year, department and units, each table with its
-sheet, cell range, unit and row count, the sheets not used, the tables not
+sheet, cell range, unit and row count, how many of its non-empty cells were
+read and how many were left unread, the sheets not used, the tables not
 found, and what the importer noticed (rule ID, cells).
 
 退出码 / Exit status: 0 全部可读；2 有文件无法读取或不是预算表（其余文件照常列出）。")]
@@ -129,6 +130,11 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
             m.range,
             m.unit.label(),
             rows_summary(b, &m.id, &m.sheet)
+        );
+        let _ = write!(
+            line,
+            "；单元格 读入 {} / 未读 {}",
+            m.coverage.cells_read, m.coverage.cells_left
         );
         if !m.missing_columns.is_empty() {
             let _ = write!(line, "；缺少列：{}", m.missing_columns.join("、"));

@@ -75,13 +75,18 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         if let Some(note) = ctx.note_at(r) {
             in_notes |= !note.says_empty;
             notes.push(note);
+            ctx.take_words(r);
             last_used = r;
             continue;
         }
         if in_notes {
             // Text under a 备注 belongs to the note.
+            ctx.take_words(r);
             last_used = r;
             continue;
+        }
+        for c in code_col.iter().chain(name_col.iter()).chain(parts.iter()) {
+            ctx.take(r, *c);
         }
         let mut code = code_col
             .map(|c| code_text(sheet.get(r, c)))
@@ -140,6 +145,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         }
         let texts = text_cols
             .iter()
+            .inspect(|(_, c)| ctx.take(r, *c))
             .map(|(k, c)| (k.to_string(), clean(&sheet.down(r, *c).as_text())))
             .filter(|(_, v)| !v.is_empty())
             .collect();
@@ -257,6 +263,7 @@ pub fn read_single(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> 
         }
         if let Some(n) = ctx.note_at(r) {
             notes.push(n);
+            ctx.take_words(r);
             last_used = r;
             continue;
         }

@@ -87,6 +87,8 @@ pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
             None if !sheet.get(r + 1, c).is_empty() && !is_field_row(r + 1) => (r + 1, c),
             None => continue,
         };
+        ctx.take(r, c);
+        ctx.take(vr, vc);
         last_used = last_used.max(vr);
         let value = match f.kind {
             FieldKind::Amount => match ctx.amount(vr, vc, unit, diags) {
@@ -128,6 +130,7 @@ fn read_block(
     diags: &mut Vec<Diagnostic>,
 ) -> (FormBlock, u32) {
     let sheet = ctx.sheet;
+    ctx.take_rows(hm.first_row, hm.last_row);
     let cols: Vec<(usize, u32)> = spec
         .columns
         .iter()
@@ -178,6 +181,7 @@ fn read_block(
                 None => (r, *c),
             };
             let at = sheet.cell_ref(sr, sc);
+            ctx.take(sr, sc);
             let value = match col.role {
                 Role::Amount => ctx.amount(sr, sc, unit, diags).map(FormValue::Amount),
                 Role::Percent => match parse_percent(cell) {

@@ -76,10 +76,12 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
         if let Some(n) = ctx.note_at(r) {
             in_notes = true;
             notes.push(n);
+            ctx.take_words(r);
             last_used = r;
             continue;
         }
         if in_notes {
+            ctx.take_words(r);
             last_used = r;
             continue;
         }
@@ -89,8 +91,11 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
                 continue;
             };
             let label = clean(&sheet.get(r, *lc).as_text());
+            ctx.take(r, *lc);
             if label.is_empty() {
                 if !sheet.get(r, *ac).is_empty() {
+                    // Reported here, so not again as unread.
+                    ctx.take(r, *ac);
                     diags.push(ctx.diag(
                         "I.unknown_line",
                         Severity::Warning,

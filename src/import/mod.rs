@@ -184,6 +184,7 @@ fn read_table(
         spec,
         sheet,
         title: located.title.clone(),
+        used: Default::default(),
     };
     match spec.kind {
         TableKind::Coded | TableKind::Single | TableKind::Lines => {
@@ -217,14 +218,21 @@ fn read_table(
                     ));
                 }
             }
+            ctx.take_rows(hm.first_row, hm.last_row);
             match spec.kind {
                 TableKind::Coded => {
-                    let t = coded::read(&ctx, &hm, diags);
+                    let mut t = coded::read(&ctx, &hm, diags);
+                    t.meta.coverage = ctx.coverage(hm.first_row, diags);
                     set_coded(tables, &spec.id, t);
                 }
-                TableKind::Single => tables.t7 = Some(coded::read_single(&ctx, &hm, diags)),
+                TableKind::Single => {
+                    let mut t = coded::read_single(&ctx, &hm, diags);
+                    t.meta.coverage = ctx.coverage(hm.first_row, diags);
+                    tables.t7 = Some(t);
+                }
                 _ => {
-                    let t = lines::read(&ctx, &hm, diags);
+                    let mut t = lines::read(&ctx, &hm, diags);
+                    t.meta.coverage = ctx.coverage(hm.first_row, diags);
                     match spec.id.as_str() {
                         "t1" => tables.t1 = Some(t),
                         _ => tables.t4 = Some(t),
@@ -233,7 +241,8 @@ fn read_table(
             }
         }
         TableKind::Form => {
-            let f = form::read(&ctx, diags);
+            let mut f = form::read(&ctx, diags);
+            f.meta.coverage = ctx.coverage(0, diags);
             if spec.multiple {
                 tables.t12.push(f);
             } else {
@@ -271,6 +280,8 @@ pub struct Ctx<'a> {
     pub spec: &'a TableSpec,
     pub sheet: &'a Sheet,
     pub title: Option<(String, CellRef)>,
+    /// Cells read so far (row, column), for [`Ctx::coverage`].
+    pub used: std::cell::RefCell<std::collections::HashSet<(u32, u32)>>,
 }
 
 impl Ctx<'_> {
@@ -339,6 +350,7 @@ impl Ctx<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Amount> {
         let cell = self.sheet.cell_ref(r, c);
+        self.take(r, c);
         match parse_amount(self.sheet.get(r, c)) {
             Ok(p) => {
                 if let Some(orig) = &p.rounded_from {
@@ -447,7 +459,106 @@ impl Ctx<'_> {
             columns,
             missing_columns: missing,
             notes,
+            coverage: Default::default(),
         }
+    }
+
+    /// Marks a cell as read (the origin of its merge, when merged).
+    pub fn take(&self, r: u32, c: u32) {
+        let at = match self.sheet.merge_at(r, c) {
+            Some(m) => (m.first_row, m.first_col),
+            None => (r, c),
+        };
+        self.used.borrow_mut().insert(at);
+    }
+
+    /// Marks every cell of rows `from..=to` as read (a header band).
+    pub fn take_rows(&self, from: u32, to: u32) {
+        for r in from..=to.min(self.sheet.height().saturating_sub(1)) {
+            for c in 0..self.sheet.row(r).len() as u32 {
+                self.take(r, c);
+            }
+        }
+    }
+
+    /// Marks the words of a row as read (a note and its continuation
+    /// lines); a figure in it is still reported if nothing else reads it.
+    pub fn take_words(&self, r: u32) {
+        for (c, v) in self.sheet.row(r).iter().enumerate() {
+            if !v.is_empty() && !holds_figure(v) {
+                self.take(r, c as u32);
+            }
+        }
+    }
+
+    /// Every non-empty cell nothing read: counted, and reported once per
+    /// table (`I.unread`). Words above `body_from` are the title, the
+    /// department and unit lines; in a form, words are its printed labels.
+    /// A figure is never taken as a word.
+    pub fn coverage(&self, body_from: u32, diags: &mut Vec<Diagnostic>) -> crate::model::Coverage {
+        let used = self.used.borrow();
+        let words_are_labels = self.spec.kind == TableKind::Form;
+        let (mut read, mut left, mut figures) = (0u32, Vec::new(), 0usize);
+        for r in 0..self.sheet.height() {
+            for (c, v) in self.sheet.row(r).iter().enumerate() {
+                if v.is_empty() {
+                    continue;
+                }
+                let c = c as u32;
+                let figure = holds_figure(v);
+                if used.contains(&(r, c)) || !figure && (r < body_from || words_are_labels) {
+                    read += 1;
+                } else {
+                    figures += usize::from(figure);
+                    left.push(self.sheet.cell_ref(r, c));
+                }
+            }
+        }
+        if !left.is_empty() {
+            let shown: Vec<String> = left.iter().take(12).map(|c| c.a1()).collect();
+            let more = if left.len() > shown.len() {
+                "……"
+            } else {
+                ""
+            };
+            let what = if figures > 0 {
+                format!("，其中 {figures} 个是数字")
+            } else {
+                String::new()
+            };
+            diags.push(self.diag(
+                "I.unread",
+                Severity::Warning,
+                format!(
+                    "{} 有 {} 个单元格未读入{what}：{}{more}。它们不在模板 {} 认识的行或列中，请核对是否漏读，或为此版式补充模板",
+                    self.label(),
+                    left.len(),
+                    shown.join("、"),
+                    self.template.id
+                ),
+                left.iter().take(MAX_LISTED_CELLS).cloned().collect(),
+            ));
+        }
+        crate::model::Coverage {
+            cells_read: read,
+            cells_left: left.len() as u32,
+        }
+    }
+}
+
+/// Most cells one finding lists.
+const MAX_LISTED_CELLS: usize = 200;
+
+/// A number, a formula, or text that reads as an amount (`3,248,300.00`).
+fn holds_figure(v: &CellValue) -> bool {
+    match v {
+        CellValue::Number(_) | CellValue::Int(_) | CellValue::Formula(_) => true,
+        CellValue::Text(s) => {
+            s.chars().any(|c| c.is_ascii_digit())
+                && crate::amount::parse_text_amount(s)
+                    .is_ok_and(|p| p.form == crate::amount::CellForm::Text)
+        }
+        _ => false,
     }
 }
 

@@ -30,6 +30,9 @@ pub enum CellValue {
     Bool(bool),
     /// Dates, durations, error values: kept as their text.
     Other(String),
+    /// A formula (its text, without `=`) whose result the file does not
+    /// hold: some tools write `=SUM(C7:C9)` and never compute it.
+    Formula(String),
 }
 
 impl CellValue {
@@ -48,6 +51,7 @@ impl CellValue {
             CellValue::Number(f) => format!("{f}"),
             CellValue::Int(i) => i.to_string(),
             CellValue::Text(s) | CellValue::Other(s) => s.clone(),
+            CellValue::Formula(f) => format!("={f}"),
             CellValue::Bool(b) => b.to_string(),
         }
     }
@@ -66,6 +70,21 @@ impl CellValue {
             Data::DateTime(dt) => CellValue::Other(dt.to_string()),
             Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Other(s.clone()),
             Data::Error(e) => CellValue::Other(format!("#{e:?}")),
+        }
+    }
+
+    fn from_data_ref(d: &calamine::DataRef) -> CellValue {
+        use calamine::DataRef;
+        match d {
+            DataRef::Empty => CellValue::Empty,
+            DataRef::Float(f) => CellValue::Number(*f),
+            DataRef::Int(i) => CellValue::Int(*i),
+            DataRef::String(s) => CellValue::Text(s.clone()),
+            DataRef::SharedString(s) => CellValue::Text(s.to_string()),
+            DataRef::Bool(b) => CellValue::Bool(*b),
+            DataRef::DateTime(dt) => CellValue::Other(dt.to_string()),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => CellValue::Other(s.clone()),
+            DataRef::Error(e) => CellValue::Other(format!("#{e:?}")),
         }
     }
 }
@@ -434,7 +453,49 @@ where
 
 fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
     let mut wb: Xlsx<_> = Xlsx::new(open_file(path)?).map_err(|e| corrupt(path, "xlsx", e))?;
-    read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
+    let meta = wb.sheets_metadata().to_vec();
+    let mut out = Vec::new();
+    for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let err = |e: calamine::XlsxError| sheet_err(path, &s.name, e);
+        // One pass gives each cell's stored value and its formula, so a
+        // formula saved without a result is seen (calamine's range would
+        // give an empty cell, read as 0).
+        let mut cells: Vec<((u32, u32), CellValue)> = Vec::new();
+        {
+            let mut reader = wb.worksheet_cells_reader(&s.name).map_err(err)?;
+            while let Some(cell) = reader.next_cell_with_formula().map_err(err)? {
+                let value = match (&cell.value, cell.formula) {
+                    (calamine::DataRef::Empty, Some(f)) if !f.trim().is_empty() => {
+                        CellValue::Formula(f)
+                    }
+                    (v, _) => CellValue::from_data_ref(v),
+                };
+                if !matches!(value, CellValue::Empty) {
+                    cells.push((cell.pos, value));
+                }
+            }
+        }
+        let merged = wb.merge_cells_by_sheet_name(&s.name).map_err(err)?;
+        let mut sheet = Sheet::new(&s.name, grid_of(cells), to_merges(&merged));
+        sheet.hidden = !visible(s.visible);
+        out.push(sheet);
+    }
+    Ok(out)
+}
+
+/// Rows of cells from positioned cells (in any order).
+fn grid_of(mut cells: Vec<((u32, u32), CellValue)>) -> Vec<Vec<CellValue>> {
+    cells.sort_by_key(|(pos, _)| *pos);
+    let height = cells.last().map_or(0, |((r, _), _)| *r as usize + 1);
+    let mut rows: Vec<Vec<CellValue>> = vec![Vec::new(); height];
+    for ((r, c), v) in cells {
+        let row = &mut rows[r as usize];
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, CellValue::Empty);
+        }
+        row[c as usize] = v;
+    }
+    rows
 }
 
 fn read_xls(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {

@@ -7,7 +7,8 @@ use yusuan::model::Budget;
 /// headers of the layout it was read from.
 pub fn content(b: &Budget) -> serde_json::Value {
     fn strip(v: &mut serde_json::Value) {
-        const WHERE: [&str; 14] = [
+        const WHERE: [&str; 15] = [
+            "coverage",
             "cell",
             "label_cell",
             "name_cell",
