@@ -49,24 +49,36 @@ impl Unit {
         }
     }
 
-    /// Finds `单位：X` in a cell text and reads X. `Some(Err(x))` when a unit
-    /// is declared but is neither 元 nor 万元.
+    /// Finds the unit a cell declares: `单位：万元`, `金额单位:元`, the unit
+    /// after the issuer in one cell (`编制单位：某某局    单位：元`), or a
+    /// unit in brackets in a header or label (`预算数（万元）`). `Some(Err(x))`
+    /// when a unit is declared but is neither 元 nor 万元.
     pub fn declared_in(text: &str) -> Option<Result<Unit, String>> {
         let t = norm(text);
         let mut rest = t.as_str();
         while let Some(i) = rest.find("单位:") {
             let before = &rest[..i];
             let after = &rest[i + "单位:".len()..];
-            // `部门/单位：` and `预算单位：` name an organization, not a unit.
-            if !(before.ends_with('/') || before.ends_with("部门") || before.ends_with("预算"))
-            {
-                let word: String = after
-                    .chars()
-                    .take_while(|c| !matches!(c, ')' | ',' | ';'))
-                    .collect();
-                return Some(Unit::from_label(&word).ok_or(word));
-            }
             rest = after;
+            // `部门/单位：`, `编制单位：`, `预算单位：` … name an organization.
+            if ORG_BEFORE_UNIT.iter().any(|w| before.ends_with(w)) {
+                continue;
+            }
+            let word: String = after
+                .chars()
+                .take_while(|c| !matches!(c, ')' | ',' | ';' | ':'))
+                .collect();
+            // A unit is a measure word; anything else (`单位：某某局`) is
+            // an organization written after a bare 单位.
+            if !word.starts_with(['元', '万', '千', '百', '亿']) {
+                continue;
+            }
+            return Some(Unit::from_label(&word).ok_or(word));
+        }
+        for (mark, unit) in [("(万元)", Unit::Wan), ("(元)", Unit::Yuan)] {
+            if t.contains(mark) {
+                return Some(Ok(unit));
+            }
         }
         None
     }
@@ -84,6 +96,9 @@ impl fmt::Display for Unit {
         f.write_str(self.label())
     }
 }
+
+/// Words before `单位：` that make it an organization's line, not a unit's.
+const ORG_BEFORE_UNIT: &[&str] = &["/", "部门", "预算", "编制", "填报", "申报", "主管", "执行", "项目", "实施", "报送"];
 
 /// How the cell held the amount. Reconciliation reports text numbers
 /// (S.text_number); blank and dash both mean zero.
@@ -366,6 +381,19 @@ mod tests {
             None
         );
         assert_eq!(Unit::declared_in("单位：千元"), Some(Err("千元".into())));
+        // The issuer and the unit in one cell, as some bureaus print them.
+        assert_eq!(
+            Unit::declared_in("编制单位：某某局        单位：元"),
+            Some(Ok(Unit::Yuan))
+        );
+        assert_eq!(
+            Unit::declared_in("编制单位：某某局　单位:万元"),
+            Some(Ok(Unit::Wan))
+        );
+        assert_eq!(Unit::declared_in("编制单位：某某局"), None);
+        assert_eq!(Unit::declared_in("单位：某某局"), None);
+        assert_eq!(Unit::declared_in("预算数（万元）"), Some(Ok(Unit::Wan)));
+        assert_eq!(Unit::declared_in("金额（元）"), Some(Ok(Unit::Yuan)));
     }
 
     #[test]

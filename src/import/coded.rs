@@ -37,6 +37,11 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
     let col = |key: &str| hm.col(&spec.columns, key);
     let code_col = col("code");
     let name_col = col("name");
+    let code_name_col = spec
+        .columns
+        .iter()
+        .position(|c| c.role == Role::CodeName)
+        .and_then(|i| hm.cols[i]);
     let parts: Vec<u32> = spec
         .columns
         .iter()
@@ -85,7 +90,12 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             last_used = r;
             continue;
         }
-        for c in code_col.iter().chain(name_col.iter()).chain(parts.iter()) {
+        for c in code_col
+            .iter()
+            .chain(name_col.iter())
+            .chain(parts.iter())
+            .chain(code_name_col.iter())
+        {
             ctx.take(r, *c);
         }
         let mut code = code_col
@@ -96,6 +106,12 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             .unwrap_or_default();
         if code.is_empty() && !parts.is_empty() {
             code = joined_parts(sheet, r, &parts, &mut last_parts);
+        }
+        if code.is_empty() && name.is_empty() {
+            // `2011308 招商引资` in one column; the split below finds the code.
+            if let Some(c) = code_name_col {
+                name = clean(&sheet.get(r, c).as_text());
+            }
         }
         if ctx.is_total_label(&code) || ctx.is_total_label(&name) {
             code.clear();
@@ -132,7 +148,10 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                         &name
                     }
                 ),
-                vec![sheet.cell_ref(r, name_col.or(code_col).unwrap_or(0))],
+                vec![sheet.cell_ref(
+                    r,
+                    name_col.or(code_col).or(code_name_col).unwrap_or(0),
+                )],
             ));
             last_used = r;
             continue;
@@ -157,6 +176,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                 .copied()
                 .filter(|c| !sheet.get(r, *c).is_empty())
                 .or(name_col)
+                .or(code_name_col)
         };
         let cell = sheet.cell_ref(r, label_col.unwrap_or(0));
         last_used = r;

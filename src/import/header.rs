@@ -47,7 +47,22 @@ impl HeaderMatch {
 }
 
 fn matches_any(words: &[String], text: &str) -> bool {
-    words.iter().any(|w| word_matches(w, text))
+    words.iter().any(|w| word_matches(w, text)) || {
+        // A header that also states the unit (`预算数（万元）`) is the same
+        // header; the unit itself is read by `Ctx::unit`.
+        let bare = without_unit(text);
+        bare.len() < text.len() && words.iter().any(|w| word_matches(w, bare))
+    }
+}
+
+/// A normalized header text without a trailing unit in brackets.
+fn without_unit(text: &str) -> &str {
+    for suffix in ["(万元)", "(元)", "(单位:万元)", "(单位:元)"] {
+        if let Some(bare) = text.strip_suffix(suffix) {
+            return bare;
+        }
+    }
+    text
 }
 
 /// Does this normalized text name any spec's column or group?

@@ -103,6 +103,17 @@ fn is_title_of(text: &str, alias: &str) -> bool {
     text.contains(alias) && text.chars().count() <= alias.chars().count() + TITLE_EXTRA_CHARS
 }
 
+/// A title with 预算 inserted or dropped (`一般公共预算支出预算表` for
+/// `一般公共预算支出表`, `项目支出预算表`, `部门收支总表`): both sides
+/// compared without the word, which older years add and drop freely.
+fn is_title_without_budget_word(text: &str, alias: &str) -> bool {
+    const WORD: &str = "预算";
+    if !text.contains(WORD) && !alias.contains(WORD) {
+        return false;
+    }
+    is_title_of(&text.replace(WORD, ""), &alias.replace(WORD, ""))
+}
+
 fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
     found == spec_number || (multiple && found.starts_with(&format!("{spec_number}-")))
 }
@@ -129,8 +140,16 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                     }
                     let text = sheet.norm_at(r, c as u32);
                     for a in aliases[ti] {
-                        if is_title_of(text, a) && 1000 + a.len() > score {
-                            score = 1000 + a.len();
+                        // An exact alias beats one matched without 预算.
+                        let s = if is_title_of(text, a) {
+                            1000 + a.len()
+                        } else if is_title_without_budget_word(text, a) {
+                            900 + a.len()
+                        } else {
+                            0
+                        };
+                        if s > score {
+                            score = s;
                             title = Some((
                                 cell.as_text().trim().to_string(),
                                 sheet.cell_ref(r, c as u32),
@@ -196,6 +215,17 @@ mod tests {
             &norm("1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。"),
             "项目支出绩效目标表"
         ));
+    }
+
+    #[test]
+    fn older_titles_with_budget_inserted() {
+        let t = |s: &str, a: &str| is_title_without_budget_word(&norm(s), &norm(a));
+        assert!(t("2023年一般公共预算支出预算表", "一般公共预算支出表"));
+        assert!(t("一般公共预算“三公”经费支出预算表", "一般公共预算三公经费支出表"));
+        assert!(t("项目支出预算表", "项目支出表"));
+        assert!(t("2023年部门支出预算总表", "部门支出总表"));
+        assert!(!t("一般公共预算基本支出预算表", "一般公共预算支出表"));
+        assert!(!t("项目支出绩效目标表", "项目支出表"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod header;
 pub mod lines;
 pub mod locate;
 pub mod meta;
+pub mod units;
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ use crate::model::{
     Amount, Budget, ColumnInfo, Diagnostic, Note, Severity, SheetInfo, SourceInfo, TableMeta,
     Tables, Text,
 };
-use crate::template::{ColumnSpec, TableKind, TableSpec, Template, Templates};
+use crate::template::{ColumnSpec, Role, TableKind, TableSpec, Template, Templates};
 use crate::text::norm;
 use crate::workbook::{col_letters, CellRef, Sheet, Workbook};
 use crate::Error;
@@ -127,6 +128,8 @@ pub fn import_workbook(
         diagnostics: diags,
     };
     meta::settle(&mut budget, wb, template, &located, opts);
+    let scale = units::check(&budget);
+    budget.diagnostics.extend(scale);
     Ok(budget)
 }
 
@@ -202,14 +205,8 @@ fn read_table(
                 ));
                 return;
             };
-            // Codes split over 类 | 款 | 项 columns stand for the code column.
-            let has_parts =
-                spec.columns.iter().enumerate().any(|(i, c)| {
-                    c.role == crate::template::Role::CodePart && hm.cols[i].is_some()
-                });
             for (i, c) in spec.columns.iter().enumerate() {
-                let stood_for = c.role == crate::template::Role::Code && has_parts;
-                if c.required && hm.cols[i].is_none() && !stood_for {
+                if c.required && hm.cols[i].is_none() && !stood_for(spec, &hm, c.role) {
                     diags.push(ctx.diag(
                         "I.missing_column",
                         Severity::Error,
@@ -249,6 +246,23 @@ fn read_table(
                 tables.t11 = Some(f);
             }
         }
+    }
+}
+
+/// Is an absent column of this role stood for by others that are present?
+/// Codes split over 类 | 款 | 项 columns stand for the code column; a
+/// code-and-name column stands for both.
+fn stood_for(spec: &TableSpec, hm: &HeaderMatch, role: Role) -> bool {
+    let present = |r: Role| {
+        spec.columns
+            .iter()
+            .zip(&hm.cols)
+            .any(|(c, col)| c.role == r && col.is_some())
+    };
+    match role {
+        Role::Code => present(Role::CodePart) || present(Role::CodeName),
+        Role::Name => present(Role::CodeName),
+        _ => false,
     }
 }
 
@@ -328,6 +342,10 @@ impl Ctx<'_> {
                     None => {}
                 }
             }
+        }
+        if self.spec.unit.is_some() {
+            // The table's own convention (表12 forms are in 元): no line needed.
+            return (default, None);
         }
         diags.push(self.diag(
             "S.unit",
@@ -433,12 +451,8 @@ impl Ctx<'_> {
                         header: h.headers[i].clone(),
                         column: col_letters(c),
                     }),
-                    None if spec.role == crate::template::Role::CodePart => {}
-                    // Split code columns stand for the code column.
-                    None if spec.role == crate::template::Role::Code
-                        && self.spec.columns.iter().zip(&h.cols).any(|(s, c)| {
-                            s.role == crate::template::Role::CodePart && c.is_some()
-                        }) => {}
+                    None if matches!(spec.role, Role::CodePart | Role::CodeName) => {}
+                    None if stood_for(self.spec, h, spec.role) => {}
                     None => missing.push(spec.key.clone()),
                 }
             }

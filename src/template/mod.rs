@@ -45,6 +45,10 @@ pub enum Role {
     CodePart,
     /// The row's name (科目名称).
     Name,
+    /// Code and name in one cell under one header (`功能分类科目`:
+    /// `2011308 招商引资`); stands for the code and name columns when they
+    /// are absent.
+    CodeName,
     /// Any other text (项目单位, 指标名称).
     Text,
     /// A share or rate (占比, 执行率), kept in percent points.
@@ -229,7 +233,9 @@ pub struct TableSpec {
 impl TableSpec {
     /// The columns the official layout prints, in order.
     pub fn printed_columns(&self) -> impl Iterator<Item = &ColumnSpec> {
-        self.columns.iter().filter(|c| c.role != Role::CodePart)
+        self.columns
+            .iter()
+            .filter(|c| !matches!(c.role, Role::CodePart | Role::CodeName))
     }
 
     pub fn unit(&self, template: &Template) -> Unit {
@@ -357,7 +363,7 @@ impl Template {
             let has = |r: Role| table.columns.iter().any(|c| c.role == r);
             match table.kind {
                 TableKind::Coded => {
-                    if !has(Role::Code) && !has(Role::CodePart) {
+                    if !has(Role::Code) && !has(Role::CodePart) && !has(Role::CodeName) {
                         return Err(format!("表 {id} 是编码表，但没有编码列"));
                     }
                     if table.levels.is_empty() {
