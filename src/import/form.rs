@@ -111,6 +111,27 @@ pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
             .map_or(sheet.height(), |(_, n)| n.first_row);
         let (block, used) = read_block(ctx, spec, hm, end, unit, &is_field_row, diags);
         last_used = last_used.max(used);
+        // Empty on purpose: nothing below the header (a new project has no
+        // past years), or one word (`无`), or the next section's title.
+        // Rows with content that yield nothing mean the block was misread.
+        let next = hm.last_row + 1;
+        let misread = next < end
+            && !is_field_row(next)
+            && (sheet.row(next).iter().filter(|c| !c.is_empty()).count() > 1
+                || sheet.row(next).iter().any(|c| c.is_numeric()));
+        if block.rows.is_empty() && misread {
+            let cell = sheet.cell_ref(hm.first_row, hm.first_col());
+            diags.push(ctx.diag(
+                "I.empty_block",
+                Severity::Warning,
+                format!(
+                    "{} 的“{}”块在 {cell} 找到了表头，但其下没有读到任何行：请核对该块的行是否在模板认识的列中",
+                    ctx.label(),
+                    hm.headers.iter().find(|h| !h.is_empty()).map_or("", String::as_str)
+                ),
+                vec![cell],
+            ));
+        }
         blocks.push(block);
     }
     Form {
@@ -137,7 +158,16 @@ fn read_block(
         .enumerate()
         .filter_map(|(i, _)| hm.cols[i].map(|c| (i, c)))
         .collect();
-    let key_col = hm.col(&spec.columns, &spec.row_key);
+    let mut cols = cols;
+    if !spec.lines.is_empty() {
+        place_by_content(ctx, spec, hm, end, &mut cols);
+    }
+    let key_col = spec
+        .columns
+        .iter()
+        .position(|c| c.key == spec.row_key)
+        .and_then(|i| cols.iter().find(|(j, _)| *j == i))
+        .map(|(_, c)| *c);
     let mut rows = Vec::new();
     let mut last = hm.last_row;
     for r in hm.last_row + 1..end {
@@ -162,10 +192,13 @@ fn read_block(
             .iter()
             .filter(|(_, c)| !sheet.down(r, *c).is_empty())
             .count();
-        if filled == 1
-            && cols.len() >= 3
-            && sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1
-        {
+        let alone = sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1;
+        if filled == 1 && cols.len() >= 3 && alone {
+            break;
+        }
+        // With no blank row before it, the next section's title
+        // (项目支出明细测算) stands alone where a line label would be.
+        if alone && !spec.lines.is_empty() && !is_line_label(spec, sheet.norm_at(r, kc)) {
             break;
         }
         let mut row = BTreeMap::new();
@@ -257,6 +290,70 @@ fn read_block(
         },
         last,
     )
+}
+
+/// Does a normalized cell text name one of the block's lines?
+fn is_line_label(spec: &BlockSpec, text: &str) -> bool {
+    let t = crate::text::strip_ordinal(text);
+    spec.lines.iter().any(|l| l.labels.iter().any(|x| x == t))
+}
+
+/// A block with named lines finds its label column where the labels
+/// stand, and its section column (收入构成 / 支出构成) left of it, whatever
+/// the header says: the header word (`总体资金情况`) may sit unmerged over
+/// the section column only, or merged over a vertical label column too.
+fn place_by_content(
+    ctx: &Ctx,
+    spec: &BlockSpec,
+    hm: &HeaderMatch,
+    end: u32,
+    cols: &mut Vec<(usize, u32)>,
+) {
+    let sheet = ctx.sheet;
+    let rows = hm.last_row + 1..end.min(hm.last_row + 1 + 40);
+    let width = sheet.width();
+    let count = |pred: &dyn Fn(&str) -> bool, c: u32| {
+        rows.clone()
+            .filter(|&r| {
+                let t = sheet.norm_at(r, c);
+                !t.is_empty() && pred(t)
+            })
+            .count()
+    };
+    let labels = |t: &str| is_line_label(spec, t);
+    let Some((best, n)) = (0..width)
+        .map(|c| (c, count(&labels, c)))
+        .max_by_key(|&(c, n)| (n, std::cmp::Reverse(c)))
+    else {
+        return;
+    };
+    if n == 0 {
+        return;
+    }
+    let set = |cols: &mut Vec<(usize, u32)>, key: &str, c: u32| {
+        if let Some(i) = spec.columns.iter().position(|x| x.key == key) {
+            cols.retain(|(j, col)| *j != i && *col != c);
+            cols.push((i, c));
+        }
+    };
+    set(cols, &spec.row_key, best);
+    let sections: Vec<&str> = spec
+        .lines
+        .iter()
+        .flat_map(|l| l.section.iter().map(String::as_str))
+        .collect();
+    if sections.is_empty() {
+        return;
+    }
+    let in_section = |t: &str| sections.iter().any(|s| t.contains(s));
+    if let Some((c, n)) = (0..best)
+        .map(|c| (c, count(&in_section, c)))
+        .max_by_key(|&(c, n)| (n, c))
+    {
+        if n > 0 {
+            set(cols, "section", c);
+        }
+    }
 }
 
 /// The template line a block row is: by its label, under its section.
