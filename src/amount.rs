@@ -98,7 +98,9 @@ impl fmt::Display for Unit {
 }
 
 /// Words before `单位：` that make it an organization's line, not a unit's.
-const ORG_BEFORE_UNIT: &[&str] = &["/", "部门", "预算", "编制", "填报", "申报", "主管", "执行", "项目", "实施", "报送"];
+const ORG_BEFORE_UNIT: &[&str] = &[
+    "/", "部门", "预算", "编制", "填报", "申报", "主管", "执行", "项目", "实施", "报送",
+];
 
 /// How the cell held the amount. Reconciliation reports text numbers
 /// (S.text_number); blank and dash both mean zero.

@@ -148,10 +148,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                         &name
                     }
                 ),
-                vec![sheet.cell_ref(
-                    r,
-                    name_col.or(code_col).or(code_name_col).unwrap_or(0),
-                )],
+                vec![sheet.cell_ref(r, name_col.or(code_col).or(code_name_col).unwrap_or(0))],
             ));
             last_used = r;
             continue;

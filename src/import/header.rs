@@ -160,7 +160,14 @@ pub fn find_header(sheet: &Sheet, specs: &[ColumnSpec], from: u32, to: u32) -> O
     let mut r = from;
     while r < to {
         if specs_in_row(sheet, specs, r) >= need {
-            let m = match_band(sheet, specs, r);
+            // A header word alone in the row above (a code-and-name column
+            // `功能分类科目` over two header rows) still starts the band.
+            let mut first = r;
+            while first > from && r - first < MAX_BAND - 1 && is_header_row(sheet, specs, first - 1)
+            {
+                first -= 1;
+            }
+            let m = match_band(sheet, specs, first);
             if m.found() >= need {
                 return Some(m);
             }

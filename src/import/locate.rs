@@ -221,7 +221,10 @@ mod tests {
     fn older_titles_with_budget_inserted() {
         let t = |s: &str, a: &str| is_title_without_budget_word(&norm(s), &norm(a));
         assert!(t("2023年一般公共预算支出预算表", "一般公共预算支出表"));
-        assert!(t("一般公共预算“三公”经费支出预算表", "一般公共预算三公经费支出表"));
+        assert!(t(
+            "一般公共预算“三公”经费支出预算表",
+            "一般公共预算三公经费支出表"
+        ));
         assert!(t("项目支出预算表", "项目支出表"));
         assert!(t("2023年部门支出预算总表", "部门支出总表"));
         assert!(!t("一般公共预算基本支出预算表", "一般公共预算支出表"));

@@ -22,7 +22,11 @@ fn totals(b: &Budget, id: &str) -> Vec<Decimal> {
     let t = &b.tables;
     let mut out = Vec::new();
     if let Some(c) = t.coded(id) {
-        out.extend(c.total.iter().flat_map(|r| r.amounts.values().map(|a| a.yuan)));
+        out.extend(
+            c.total
+                .iter()
+                .flat_map(|r| r.amounts.values().map(|a| a.yuan)),
+        );
     } else if let Some(l) = t.lines(id) {
         out.extend(l.income.iter().chain(&l.expense).map(|l| l.amount.yuan));
     } else if id == "t7" {
@@ -31,7 +35,11 @@ fn totals(b: &Budget, id: &str) -> Vec<Decimal> {
         if let Some(f) = &t.t11 {
             for b in f.blocks("funds") {
                 for row in &b.rows {
-                    out.extend(row.values().filter_map(FormValue::as_amount).map(|a| a.yuan));
+                    out.extend(
+                        row.values()
+                            .filter_map(FormValue::as_amount)
+                            .map(|a| a.yuan),
+                    );
                 }
             }
         }
@@ -55,7 +63,12 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
     let ten_k = Decimal::new(10_000, 0);
     let mut out = Vec::new();
     // 表12 forms are in 元 by convention and repeat 表10 per project only.
-    let metas: Vec<&TableMeta> = b.tables.metas().into_iter().filter(|m| m.id != "t12").collect();
+    let metas: Vec<&TableMeta> = b
+        .tables
+        .metas()
+        .into_iter()
+        .filter(|m| m.id != "t12")
+        .collect();
     for m in &metas {
         let Some(a) = anchor(b, &m.id) else { continue };
         let others: Vec<Decimal> = metas

@@ -4,6 +4,7 @@
 //! by the tests and by the benchmarks' corpus generator.
 
 mod fixture;
+pub mod variants;
 mod writer;
 
 pub use fixture::{

@@ -1,0 +1,232 @@
+//! Layouts nobody here hand-picked: a seeded random variator
+//! (`yusuan::samples::variants`) lays the bundled workbooks out anew — sheet
+//! names and order, covers and hidden sheets, title wording, header wording,
+//! dropped merges, swapped columns, leading columns, rows above the title,
+//! blank rows, notes, every code style, text numbers, dashes and blanks, 元
+//! and 万元 with the unit written wherever bureaus write it, 表11 with the
+//! published document's vertical labels, 表12 without its unit line — and
+//! every variant must give the same figures and the same findings.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use yusuan::import::{import_workbook, ImportOptions};
+use yusuan::model::{Budget, Severity};
+use yusuan::reconcile::{check, Finding};
+use yusuan::samples::variants::{vary_only, Variant, VARIATIONS};
+use yusuan::template::Templates;
+use yusuan::workbook::Workbook;
+
+/// Variants per sample; two samples.
+const VARIANTS: u64 = 150;
+
+/// Every figure and code of the model by where it sits in the model (not
+/// in the sheet): amounts in 元, zero as absent (blank, `-` and 0.00 all
+/// mean zero), percentages, codes.
+fn figures(b: &Budget) -> BTreeMap<String, String> {
+    fn walk(v: &serde_json::Value, path: &str, out: &mut BTreeMap<String, String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for key in ["yuan", "percent"] {
+                    if let Some(serde_json::Value::String(x)) = m.get(key) {
+                        if x.parse::<Decimal>().map_or(true, |d| !d.is_zero()) {
+                            out.insert(path.to_string(), x.clone());
+                        }
+                        return;
+                    }
+                }
+                for (k, v) in m {
+                    if matches!(k.as_str(), "meta" | "source" | "diagnostics" | "cell") {
+                        continue;
+                    }
+                    if k == "code" {
+                        if let serde_json::Value::String(c) = v {
+                            out.insert(format!("{path}/code"), c.clone());
+                        }
+                        continue;
+                    }
+                    walk(v, &format!("{path}/{k}"), out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(v, &format!("{path}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut v = serde_json::to_value(b).unwrap();
+    // 表12 forms follow the sheets' order, which layouts change: by project.
+    if let Some(serde_json::Value::Array(forms)) = v.pointer_mut("/tables/t12") {
+        forms.sort_by_key(|f| {
+            f.pointer("/fields/project_name/text")
+                .map(|t| t.to_string())
+        });
+    }
+    walk(&v, "", &mut out);
+    out.insert("department".into(), format!("{:?}", b.department.code));
+    out.insert("year".into(), format!("{:?}", b.year));
+    out
+}
+
+/// A finding by what it says, in 元 whatever the unit it was shown in.
+fn key(f: &Finding) -> String {
+    let yuan = |x: &Option<String>| {
+        x.as_ref().map(|s| match (s.parse::<Decimal>(), f.unit) {
+            (Ok(d), Some(yusuan::amount::Unit::Wan)) => {
+                (d * Decimal::new(10_000, 0)).normalize().to_string()
+            }
+            (Ok(d), _) => d.normalize().to_string(),
+            _ => s.clone(),
+        })
+    };
+    format!(
+        "{} {:?} {} {:?} {:?} {:?}",
+        f.rule,
+        f.severity,
+        f.table,
+        yuan(&f.expected),
+        yuan(&f.actual),
+        yuan(&f.difference)
+    )
+}
+
+/// The findings a variant must give: the original's, less what its layout
+/// honestly changes (text numbers are reported; a table rewritten in 元 is
+/// compared exactly, so a 四舍五入 info on it may become an error).
+fn comparable(findings: &[Finding], v: &Variant) -> Vec<String> {
+    let mut out: Vec<String> = findings
+        .iter()
+        .filter(|f| !(f.rule == "S.text_number" && v.text_numbers.contains(&f.table)))
+        .map(|f| {
+            let mut f = f.clone();
+            if f.severity == Severity::Error && v.in_yuan.contains(&f.table) {
+                f.severity = Severity::Info;
+            }
+            key(&f)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn check_variants(
+    sample: &str,
+    seeds: std::ops::Range<u64>,
+    allow: &dyn Fn(&str) -> bool,
+    failures: &mut Vec<String>,
+) -> usize {
+    let templates = Templates::builtin();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(sample);
+    let wb = Workbook::open(&path).unwrap();
+    let base = import_workbook(&wb, &templates, &ImportOptions::default()).unwrap();
+    let base_figures = figures(&base);
+    let base_findings = check(&base);
+    let mut n = 0;
+    for seed in seeds {
+        let v = vary_only(&wb, &base, seed, allow);
+        n += 1;
+        let why = |what: String| {
+            format!(
+                "{sample} seed {seed} [{}]:\n    {what}",
+                v.applied.join("; ")
+            )
+        };
+        let got = match import_workbook(&v.workbook, &templates, &ImportOptions::default()) {
+            Ok(b) => b,
+            Err(e) => {
+                failures.push(why(format!("not read: {e}")));
+                continue;
+            }
+        };
+        let got_figures = figures(&got);
+        if got_figures != base_figures {
+            let diff: Vec<String> = base_figures
+                .iter()
+                .filter(|(k, x)| got_figures.get(*k) != Some(x))
+                .map(|(k, x)| format!("{k}: {x} → {:?}", got_figures.get(k)))
+                .chain(
+                    got_figures
+                        .iter()
+                        .filter(|(k, _)| !base_figures.contains_key(*k))
+                        .map(|(k, x)| format!("{k}: (none) → {x}")),
+                )
+                .take(6)
+                .collect();
+            failures.push(why(format!("figures differ: {}", diff.join("; "))));
+            continue;
+        }
+        let want = comparable(&base_findings, &v);
+        let found = check(&got);
+        let have = comparable(&found, &v);
+        if have != want {
+            let extra: Vec<String> = found
+                .iter()
+                .filter(|f| {
+                    comparable(std::slice::from_ref(f), &v)
+                        .first()
+                        .is_some_and(|k| !want.contains(k))
+                })
+                .map(|f| format!("+ {} {}", f.rule, f.message))
+                .take(4)
+                .collect();
+            let missing: Vec<&String> = want.iter().filter(|k| !have.contains(k)).take(4).collect();
+            failures.push(why(format!(
+                "findings differ: {extra:?} missing {missing:?}"
+            )));
+        }
+    }
+    n
+}
+
+#[test]
+fn random_layouts_give_the_same_figures_and_findings() {
+    let mut failures = Vec::new();
+    let all = |_: &str| true;
+    let n = check_variants("qiaokou-2024.xlsx", 0..VARIANTS, &all, &mut failures)
+        + check_variants("wenlv-2024.xlsx", 0..VARIANTS, &all, &mut failures);
+    assert!(n >= 300, "{n} variants");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} variants failed:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(12)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Each variation alone, so a failure names its cause.
+#[test]
+fn each_variation_alone_gives_the_same_figures_and_findings() {
+    let mut failures = Vec::new();
+    for name in VARIATIONS {
+        let only = |n: &str| n == *name;
+        for sample in ["qiaokou-2024.xlsx", "wenlv-2024.xlsx"] {
+            let mut f = Vec::new();
+            check_variants(sample, 1000..1012, &only, &mut f);
+            let n = f.len();
+            // The first of each, with how many: one line per cause.
+            failures.extend(f.into_iter().take(1).map(|f| format!("{name} ({n}×): {f}")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
