@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, Finding};
-use yusuan::samples::variants::{vary_only, Variant, VARIATIONS};
+use yusuan::samples::variants::{as_published, vary_only, write_xlsx, Variant, VARIATIONS};
 use yusuan::template::Templates;
 use yusuan::workbook::Workbook;
 
@@ -229,4 +229,89 @@ fn each_variation_alone_gives_the_same_figures_and_findings() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Reads a workbook written to a real `.xlsx`, through the file reader.
+fn through_file(wb: &Workbook, name: &str) -> Workbook {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    write_xlsx(wb, &path).unwrap();
+    Workbook::open(&path).unwrap()
+}
+
+/// The real department's workbook laid out as its published document
+/// prints it — 表11 with vertical labels (the 总体资金情况 header merged over
+/// the section and label columns, or in one unmerged cell), 表12 without a
+/// 单位 line and with no blank row between blocks: exactly the document's one
+/// error (2022 支出合计 213.64 against 164.86 + 48.4) and 表6's rounding, and
+/// no warning.
+#[test]
+fn the_reference_as_published_gives_its_one_error_and_the_rounding_only() {
+    let templates = Templates::builtin();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qiaokou-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = import_workbook(&wb, &templates, &ImportOptions::default()).unwrap();
+    for unmerged in [false, true] {
+        let published = through_file(&as_published(&wb, &base, unmerged), "as-published.xlsx");
+        let b = import_workbook(&published, &templates, &ImportOptions::default()).unwrap();
+        let mut got: Vec<(String, Severity, String)> = check(&b)
+            .iter()
+            .map(|f| {
+                (
+                    f.rule.to_string(),
+                    f.severity,
+                    f.difference.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "T11.funds".to_string(),
+                    Severity::Error,
+                    "-0.38".to_string()
+                ),
+                ("T6.tree".into(), Severity::Info, "-0.01".into()),
+                ("T6.tree".into(), Severity::Info, "-0.01".into()),
+            ],
+            "unmerged header: {unmerged}"
+        );
+        assert_eq!(figures(&b), figures(&base), "unmerged header: {unmerged}");
+    }
+}
+
+/// Variants written to `.xlsx` and read back give what they gave in memory:
+/// merges, hidden sheets, text numbers and blanks survive the file.
+#[test]
+fn variants_read_back_from_files_as_in_memory() {
+    let templates = Templates::builtin();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = import_workbook(&wb, &templates, &ImportOptions::default()).unwrap();
+    for seed in 0..8 {
+        let v = vary_only(&wb, &base, seed, &|_| true);
+        let in_memory =
+            import_workbook(&v.workbook, &templates, &ImportOptions::default()).unwrap();
+        let file = through_file(&v.workbook, "variant.xlsx");
+        let read = import_workbook(&file, &templates, &ImportOptions::default()).unwrap();
+        assert_eq!(
+            figures(&read),
+            figures(&in_memory),
+            "seed {seed}: {:?}",
+            v.applied
+        );
+        let keys = |b: &Budget| {
+            let mut k: Vec<String> = check(b).iter().map(key).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(
+            keys(&read),
+            keys(&in_memory),
+            "seed {seed}: {:?}",
+            v.applied
+        );
+    }
 }

@@ -48,14 +48,20 @@ fn totals(b: &Budget, id: &str) -> Vec<Decimal> {
     out
 }
 
-/// The one figure that stands for the table: its largest total.
-fn anchor(b: &Budget, id: &str) -> Option<Decimal> {
-    totals(b, id).into_iter().map(|d| d.abs()).max()
-}
-
 fn near(a: Decimal, b: Decimal) -> bool {
     // Figures printed in 万元 are rounded to 0.01 万元: 50 元 either way.
     (a - b).abs() <= Decimal::new(50, 0)
+}
+
+/// How many other tables repeat one of `mine` × `scale`.
+fn agreeing(mine: &[Decimal], others: &[Vec<Decimal>], scale: Decimal) -> usize {
+    others
+        .iter()
+        .filter(|theirs| {
+            mine.iter()
+                .any(|a| theirs.iter().any(|b| near(*a * scale, *b)))
+        })
+        .count()
 }
 
 /// Findings for tables whose unit contradicts their figures.
@@ -69,15 +75,21 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|m| m.id != "t12")
         .collect();
-    for m in &metas {
-        let Some(a) = anchor(b, &m.id) else { continue };
-        let others: Vec<Decimal> = metas
+    let figures: Vec<Vec<Decimal>> = metas
+        .iter()
+        .map(|m| totals(b, &m.id).into_iter().map(|d| d.abs()).collect())
+        .collect();
+    for (i, m) in metas.iter().enumerate() {
+        let mine = &figures[i];
+        let Some(largest) = mine.iter().max().copied() else {
+            continue;
+        };
+        let others: Vec<Vec<Decimal>> = figures
             .iter()
-            .filter(|o| o.id != m.id)
-            .flat_map(|o| totals(b, &o.id))
-            .map(|d| d.abs())
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, f)| f.clone())
             .collect();
-        let agrees = |x: Decimal| others.iter().any(|o| near(x, *o));
         let label = format!("表{}（工作表“{}”）", number(&m.id), m.sheet);
         let stated = match &m.unit_cell {
             Some(c) => format!("{c} 写明单位为{}", m.unit),
@@ -91,29 +103,33 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
             message,
             cells: cells.clone(),
         };
-        if !agrees(a) {
-            if m.unit == Unit::Wan && agrees(a / ten_k) {
-                out.push(finding(format!(
-                    "{label} {stated}，但它的数字只有除以 10000 后才与其他表一致（合计读作 {} 元）：单位应为元",
-                    a
-                )));
-                continue;
-            }
-            if m.unit == Unit::Yuan && agrees(a * ten_k) {
-                out.push(finding(format!(
-                    "{label} {stated}，但它的数字只有乘以 10000 后才与其他表一致（合计读作 {} 元）：单位应为万元",
-                    a
-                )));
-                continue;
-            }
+        // The table is the odd one out when more tables repeat its figures
+        // rescaled than as they stand (a table that merely repeats the
+        // odd one, 表5-2 beside a misread 表5-1, still agrees with others).
+        let as_is = agreeing(mine, &others, Decimal::ONE);
+        let (scale, should_be) = match m.unit {
+            Unit::Wan => (Decimal::ONE / ten_k, "元"),
+            Unit::Yuan => (ten_k, "万元"),
+        };
+        let rescaled = agreeing(mine, &others, scale);
+        if rescaled > as_is {
+            let how = if m.unit == Unit::Wan {
+                "除以"
+            } else {
+                "乘以"
+            };
+            out.push(finding(format!(
+                "{label} {stated}，但它的数字要{how} 10000 才与其他 {rescaled} 张表一致（合计读作 {largest} 元）：单位应为{should_be}"
+            )));
+            continue;
         }
         if m.unit_cell.is_none()
             && m.unit == Unit::Wan
-            && a / ten_k >= Decimal::new(IMPLAUSIBLE_WAN, 0)
+            && largest / ten_k >= Decimal::new(IMPLAUSIBLE_WAN, 0)
         {
             out.push(finding(format!(
                 "{label} {stated}，合计达 {} 万元，不像一个部门的预算：数字更像以元为单位，请注明单位",
-                (a / ten_k).round_dp(2)
+                (largest / ten_k).round_dp(2)
             )));
         }
     }

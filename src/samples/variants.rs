@@ -677,6 +677,10 @@ fn vary_structure(g: &mut Grid, r: &Roles, rng: &mut Rng, v: &mut Variant) {
 /// funds block, `整体绩效目标` down the goals, and the 职能概述 / 工作任务
 /// labels moved into it, as the reference document prints 表11.
 fn vertical_labels(g: &mut Grid, rng: &mut Rng, v: &mut Variant) {
+    vertical_labels_as(g, rng, v, None);
+}
+
+fn vertical_labels_as(g: &mut Grid, rng: &mut Rng, v: &mut Variant, unmerged: Option<bool>) {
     let find = |g: &Grid, word: &str| {
         (0..g.rows.len() as u32).find(|&r| {
             (0..g.rows[r as usize].len() as u32).any(|c| crate::text::norm(&g.text(r, c)) == word)
@@ -720,7 +724,7 @@ fn vertical_labels(g: &mut Grid, rng: &mut Rng, v: &mut Variant) {
         vertical(g, goals, end.max(goals), "整体\n绩效\n目标");
     }
     // The header word in one unmerged cell, as some tools export it.
-    if rng.chance(0.5) {
+    if unmerged.unwrap_or_else(|| rng.chance(0.5)) {
         g.merges
             .retain(|m| !(m.first_row == funds && m.first_col == 1 && m.last_col > 1));
         note(v, "t11", "vertical labels, 总体资金情况 unmerged");
@@ -768,8 +772,13 @@ fn vary_workbook(
     // A cover and a hidden instruction sheet.
     if rng.apply("cover", 0.3) {
         let name = base.department.name.clone().unwrap_or_default();
+        let taken = |n: &str| grids.iter().any(|g| g.name == n);
+        let name_for_cover = ["封面", "目录", "首页"]
+            .into_iter()
+            .find(|n| !taken(n))
+            .unwrap_or("封面2");
         let mut cover = Grid {
-            name: "封面".into(),
+            name: name_for_cover.into(),
             hidden: false,
             rows: vec![],
             merges: vec![],
@@ -780,8 +789,13 @@ fn vary_workbook(
         v.applied.push("workbook: cover".into());
     }
     if rng.apply("instructions", 0.3) {
+        let help_name = if grids.iter().any(|g| g.name == "填表说明") {
+            "说明"
+        } else {
+            "填表说明"
+        };
         let mut help = Grid {
-            name: "填表说明".into(),
+            name: help_name.into(),
             hidden: true,
             rows: vec![],
             merges: vec![],
@@ -826,4 +840,94 @@ fn cn_number(n: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Writes grids as an `.xlsx` (values, formulas without results, merges,
+/// hidden sheets), so variants are also read back through the file reader.
+///
+/// # Errors
+/// [`rust_xlsxwriter::XlsxError`] for a sheet name Excel refuses or an I/O
+/// failure.
+pub fn write_xlsx(wb: &Workbook, path: &std::path::Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Formula, Workbook as Out};
+    let mut out = Out::new();
+    let plain = Format::new();
+    for s in &wb.sheets {
+        let ws = out.add_worksheet();
+        ws.set_name(s.name.as_ref())?;
+        if s.hidden {
+            ws.set_hidden(true);
+        }
+        // Merges first: rust_xlsxwriter writes a merge's first cell itself.
+        for m in s.merges() {
+            if (m.first_row, m.first_col) != (m.last_row, m.last_col) {
+                ws.merge_range(
+                    m.first_row,
+                    m.first_col as u16,
+                    m.last_row,
+                    m.last_col as u16,
+                    "",
+                    &plain,
+                )?;
+            }
+        }
+        for r in 0..s.height() {
+            for (c, v) in s.row(r).iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    CellValue::Empty => {}
+                    CellValue::Number(f) => {
+                        ws.write_number(r, c, *f)?;
+                    }
+                    CellValue::Int(i) => {
+                        ws.write_number(r, c, *i as f64)?;
+                    }
+                    CellValue::Text(t) | CellValue::Other(t) => {
+                        ws.write_string(r, c, t)?;
+                    }
+                    CellValue::Bool(b) => {
+                        ws.write_boolean(r, c, *b)?;
+                    }
+                    CellValue::Formula(f) => {
+                        ws.write_formula(r, c, Formula::new(format!("={f}")))?;
+                    }
+                }
+            }
+        }
+    }
+    out.save(path)
+}
+
+/// The workbook as the reference department's published document prints
+/// it: 表11 with its vertical label column (`部门总体资金情况（万元）`
+/// beside 收入构成 / 支出构成, `整体绩效目标` beside the goals), the
+/// `总体资金情况` header in one unmerged cell when `unmerged`, and the 表12
+/// forms without a `单位` line, one block straight after the other.
+pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
+    let roles = roles(base);
+    let mut rng = Rng::new(if unmerged { 0 } else { 1 });
+    let mut v = Variant {
+        seed: 0,
+        workbook: wb.clone(),
+        applied: Vec::new(),
+        text_numbers: BTreeSet::new(),
+        in_yuan: BTreeSet::new(),
+    };
+    let mut sheets = Vec::new();
+    for s in &wb.sheets {
+        let mut g = Grid::of(s);
+        if let Some(r) = roles.get(&g.name) {
+            if r.id == "t11" {
+                vertical_labels_as(&mut g, &mut rng, &mut v, Some(unmerged));
+            }
+            if r.id == "t12" {
+                if let Some((ur, uc)) = r.unit_cell {
+                    g.set(ur, uc, CellValue::Empty);
+                }
+            }
+        }
+        sheets.push(g.sheet());
+    }
+    v.workbook.sheets = sheets;
+    v.workbook
 }

@@ -464,11 +464,14 @@ fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
         {
             let mut reader = wb.worksheet_cells_reader(&s.name).map_err(err)?;
             while let Some(cell) = reader.next_cell_with_formula().map_err(err)? {
-                let value = match (&cell.value, cell.formula) {
-                    (calamine::DataRef::Empty, Some(f)) if !f.trim().is_empty() => {
-                        CellValue::Formula(f)
-                    }
-                    (v, _) => CellValue::from_data_ref(v),
+                let no_value = match &cell.value {
+                    calamine::DataRef::Empty => true,
+                    calamine::DataRef::String(s) => s.is_empty(),
+                    _ => false,
+                };
+                let value = match cell.formula {
+                    Some(f) if no_value && !f.trim().is_empty() => CellValue::Formula(f),
+                    _ => CellValue::from_data_ref(&cell.value),
                 };
                 if !matches!(value, CellValue::Empty) {
                     cells.push((cell.pos, value));
