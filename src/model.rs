@@ -106,6 +106,9 @@ pub struct TableMeta {
     /// Template columns not present in this sheet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing_columns: Vec<String>,
+    /// Columns of figures the template does not name; `key` is the header.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_columns: Vec<ColumnInfo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
     /// How much of the sheet was understood: every non-empty cell is either
@@ -148,6 +151,10 @@ pub struct CodedRow {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub texts: BTreeMap<String, String>,
     pub amounts: BTreeMap<String, Amount>,
+    /// Figures of columns the template does not name, by their header as
+    /// printed (`单位预留机动经费`): still the department's data.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extras: BTreeMap<String, Amount>,
 }
 
 impl CodedRow {

@@ -101,6 +101,7 @@ fn comparable(findings: &[Finding], v: &Variant) -> Vec<String> {
     let mut out: Vec<String> = findings
         .iter()
         .filter(|f| !(f.rule == "S.text_number" && v.text_numbers.contains(&f.table)))
+        .filter(|f| !(f.rule == "I.extra_column" && v.extra_columns.contains(&f.table)))
         .map(|f| {
             let mut f = f.clone();
             if f.severity == Severity::Error && v.in_yuan.contains(&f.table) {

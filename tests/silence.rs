@@ -304,3 +304,84 @@ fn a_code_and_name_column_reads_every_row() {
     assert!(findings(&b, "I.missing_column").is_empty());
     assert!(findings(&b, "I.unread").is_empty());
 }
+
+/// A province's 支出总表 with two more amount columns that are part of each
+/// row's 合计: kept as extra figures, reported once, exported to
+/// facts.csv, and the row rule says what explains the difference instead
+/// of raising an error.
+#[test]
+fn extra_amount_columns_are_kept_exported_and_explain_the_row_total() {
+    let mut wb = sample("wenlv-2024.xlsx");
+    let s = sheet(&mut wb, "表3");
+    s.set(2, 8, CellValue::Text("单位预留机动经费".into()));
+    s.set(2, 9, CellValue::Text("结转下年资金".into()));
+    // The 合计 row and the chain 207 / 20701 / 2070101 each get 1.5 + 0.5
+    // 万元 more, in the new columns and in their 合计.
+    for r in 3..7 {
+        let total = s.get(r, 2).as_text().parse::<f64>().unwrap();
+        s.set(r, 2, CellValue::Number(total + 2.0));
+        s.set(r, 8, CellValue::Number(1.5));
+        s.set(r, 9, CellValue::Number(0.5));
+    }
+    let b = read(&wb);
+    let t3 = b.tables.t3.as_ref().unwrap();
+    let headers: Vec<(&str, &str)> = t3
+        .meta
+        .extra_columns
+        .iter()
+        .map(|c| (c.header.as_str(), c.column.as_str()))
+        .collect();
+    assert_eq!(headers, [("单位预留机动经费", "I"), ("结转下年资金", "J")]);
+    let total = t3.total.as_ref().unwrap();
+    assert_eq!(
+        total.extras["单位预留机动经费"].yuan.to_string(),
+        "15000.00"
+    );
+    assert_eq!(total.extras["结转下年资金"].cell.to_string(), "表3!J4");
+    let all = check(&b);
+    let extra = findings(&b, "I.extra_column");
+    assert_eq!(extra.len(), 1);
+    assert!(
+        extra[0].message.contains("单位预留机动经费"),
+        "{}",
+        extra[0].message
+    );
+    let rows: Vec<&Finding> = all.iter().filter(|f| f.rule == "T3.row").collect();
+    assert_eq!(rows.len(), 4, "{rows:#?}");
+    for f in &rows {
+        assert_eq!(f.severity, Severity::Info, "{}", f.message);
+        assert!(
+            f.message.contains("差额正是模板未定义的列"),
+            "{}",
+            f.message
+        );
+    }
+    assert!(findings(&b, "I.unread").is_empty());
+    // In facts.csv, by header.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("province.xlsx");
+    write_xlsx(&wb, &path).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args([
+            "convert",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let facts = std::fs::read_to_string(out.join("facts.csv")).unwrap();
+    let extra_facts: Vec<&str> = facts.lines().filter(|l| l.contains("extra:")).collect();
+    assert_eq!(extra_facts.len(), 8, "{extra_facts:#?}");
+    assert!(extra_facts
+        .iter()
+        .any(|l| l.contains("extra:单位预留机动经费")
+            && l.contains("15000.00")
+            && l.contains("表3!I4")));
+}

@@ -323,7 +323,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             (
                 "column",
                 "text",
-                "金额列键：`total`, `basic`, `amount`, `current` …",
+                "金额列键：`total`, `basic`, `amount`, `current` …；模板未定义的列为 `extra:<表头>`（`extra:单位预留机动经费`），只出现在 facts.csv",
             ),
             ("amount", "decimal", "金额"),
             ("cell", "text", "来源单元格"),
@@ -478,6 +478,19 @@ fn coded_rows(e: &mut Emit, id: &'static str, t: &CodedTable, amounts: &[Column]
             if let Some(a) = r.amounts.get(*k) {
                 e.fact(id, "", "", i + 1, code, &name, k, a);
             }
+        }
+        // Columns the template does not name: only here, keyed by header.
+        for (header, a) in &r.extras {
+            e.fact(
+                id,
+                "",
+                "",
+                i + 1,
+                code,
+                &name,
+                &format!("extra:{header}"),
+                a,
+            );
         }
     }
 }

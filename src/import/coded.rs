@@ -64,6 +64,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         .filter_map(|(i, c)| hm.cols[i].map(|col| (c.key.as_str(), col)))
         .collect();
 
+    let extra_cols = extra_columns(ctx, hm);
     let mut total = None;
     let mut rows: Vec<CodedRow> = Vec::new();
     let mut notes = Vec::new();
@@ -159,6 +160,14 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                 amounts.insert(key.to_string(), a);
             }
         }
+        let mut extras = BTreeMap::new();
+        for (c, header) in &extra_cols {
+            if !sheet.get(r, *c).is_empty() {
+                if let Some(a) = ctx.amount(r, *c, unit, diags) {
+                    extras.insert(header.clone(), a);
+                }
+            }
+        }
         let texts = text_cols
             .iter()
             .inspect(|(_, c)| ctx.take(r, *c))
@@ -187,6 +196,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                 cell,
                 texts,
                 amounts,
+                extras,
             });
             continue;
         }
@@ -218,13 +228,61 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             cell,
             texts,
             amounts,
+            extras,
         });
     }
-    CodedTable {
-        meta: ctx.meta(Some(hm), last_used, unit, unit_cell, notes),
-        total,
-        rows,
+    let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);
+    if !extra_cols.is_empty() {
+        meta.extra_columns = extra_cols
+            .iter()
+            .map(|(c, header)| crate::model::ColumnInfo {
+                key: header.clone(),
+                header: header.clone(),
+                column: crate::workbook::col_letters(*c),
+            })
+            .collect();
+        let named: Vec<String> = extra_cols
+            .iter()
+            .map(|(c, h)| format!("“{h}”（{} 列）", crate::workbook::col_letters(*c)))
+            .collect();
+        diags.push(ctx.diag(
+            "I.extra_column",
+            Severity::Info,
+            format!(
+                "{} 有模板 {} 未定义的金额列 {}：其数字已按原样读入并随导出保留（facts.csv），核对规则不使用它们；若某行合计因它们不符，会在该行说明",
+                ctx.label(),
+                ctx.template.id,
+                named.join("、")
+            ),
+            extra_cols
+                .iter()
+                .map(|(c, _)| sheet.cell_ref(hm.first_row, *c))
+                .collect(),
+        ));
     }
+    CodedTable { meta, total, rows }
+}
+
+/// Columns under the header band that no template column took and whose
+/// cells below are all figures (numbers, text numbers, `-`, formulas): the
+/// department's data in a column the template does not know. A column of
+/// words (a 备注 column) is left to the coverage report.
+fn extra_columns(ctx: &Ctx, hm: &HeaderMatch) -> Vec<(u32, String)> {
+    let sheet = ctx.sheet;
+    hm.unmatched
+        .iter()
+        .filter(|(c, _)| {
+            let cells: Vec<&CellValue> = (hm.last_row + 1..sheet.height())
+                .map(|r| sheet.get(r, *c))
+                .filter(|v| !v.is_empty())
+                .collect();
+            cells.iter().any(|v| super::holds_figure(v))
+                && cells
+                    .iter()
+                    .all(|v| super::holds_figure(v) || crate::amount::parse_amount(v).is_ok())
+        })
+        .cloned()
+        .collect()
 }
 
 /// 类 | 款 | 项 in separate columns → one code. A blank leading part

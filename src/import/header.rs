@@ -23,6 +23,9 @@ pub struct HeaderMatch {
     pub cols: Vec<Option<u32>>,
     /// Header words of each found column, levels joined by `/`.
     pub headers: Vec<String>,
+    /// Columns with header words that no spec took (a province's extra
+    /// `单位预留机动经费`), with their header path.
+    pub unmatched: Vec<(u32, String)>,
 }
 
 impl HeaderMatch {
@@ -221,11 +224,18 @@ pub fn match_band(sheet: &Sheet, specs: &[ColumnSpec], first: u32) -> HeaderMatc
             }
         }
     }
+    let unmatched = paths
+        .iter()
+        .enumerate()
+        .filter(|(c, p)| !taken[*c] && !p.is_empty())
+        .map(|(c, p)| (c as u32, p.join("/")))
+        .collect();
     HeaderMatch {
         first_row: first,
         last_row: last,
         cols,
         headers,
+        unmatched,
     }
 }
 

@@ -472,6 +472,7 @@ impl Ctx<'_> {
             unit_cell,
             columns,
             missing_columns: missing,
+            extra_columns: Vec::new(),
             notes,
             coverage: Default::default(),
         }
@@ -564,7 +565,7 @@ impl Ctx<'_> {
 const MAX_LISTED_CELLS: usize = 200;
 
 /// A number, a formula, or text that reads as an amount (`3,248,300.00`).
-fn holds_figure(v: &CellValue) -> bool {
+pub fn holds_figure(v: &CellValue) -> bool {
     match v {
         CellValue::Number(_) | CellValue::Int(_) | CellValue::Formula(_) => true,
         CellValue::Text(s) => {

@@ -309,6 +309,71 @@ impl Default for Checker {
     }
 }
 
+/// A row rule that fails by exactly the figures of columns the template
+/// does not name (a province's 支出总表 adds 单位预留机动经费 to the row's
+/// 合计) is not an error of the workbook: the finding becomes an `info`
+/// that says which column explains the difference, with its cells.
+fn explained_by_extras(budget: &Budget, c: &mut Checker) {
+    for f in &mut c.findings {
+        if f.severity != Severity::Error || !f.rule.ends_with(".row") {
+            continue;
+        }
+        let Some(table) = budget.tables.coded(&f.table) else {
+            continue;
+        };
+        if table.meta.extra_columns.is_empty() {
+            continue;
+        }
+        let Some(row) = table
+            .total
+            .iter()
+            .chain(&table.rows)
+            .find(|r| r.amounts.values().any(|a| f.cells.first() == Some(&a.cell)))
+        else {
+            continue;
+        };
+        let diff: Decimal = match (&f.expected, &f.actual, f.unit) {
+            (Some(e), Some(a), Some(unit)) => match (e.parse::<Decimal>(), a.parse::<Decimal>()) {
+                (Ok(e), Ok(a)) => (e - a) * unit.factor(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        // The stated total exceeds its named parts by the extra figures:
+        // all of them together, or one of them.
+        let all: Decimal = row.extras.values().map(|a| a.yuan).sum();
+        let tolerance = f
+            .unit
+            .map_or(Decimal::ZERO, |u| Decimal::new(5, 3) * u.factor());
+        let within =
+            |x: Decimal| (diff - x).abs() <= tolerance * Decimal::from(row.extras.len() as u64 + 1);
+        let explaining: Vec<(&String, &Amount)> = if !row.extras.is_empty() && within(all) {
+            row.extras.iter().collect()
+        } else {
+            row.extras
+                .iter()
+                .filter(|(_, a)| within(a.yuan))
+                .take(1)
+                .collect()
+        };
+        if explaining.is_empty() || diff.is_zero() {
+            continue;
+        }
+        let names: Vec<String> = explaining
+            .iter()
+            .map(|(h, a)| format!("“{h}”（{}）", a.cell))
+            .collect();
+        f.severity = Severity::Info;
+        f.message = format!(
+            "{}。差额正是模板未定义的列 {} 的金额：本表把它计入合计，不是错误",
+            f.message,
+            names.join("、")
+        );
+        f.cells
+            .extend(explaining.iter().map(|(_, a)| a.cell.clone()));
+    }
+}
+
 /// Checks a budget against every rule.
 ///
 /// # Examples
@@ -324,6 +389,7 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
     let mut c = Checker::new();
     structure::from_import(budget, &mut c);
     within::check(budget, &mut c);
+    explained_by_extras(budget, &mut c);
     between::check(budget, &mut c);
     structure::check(budget, &mut c);
     let order = |f: &Finding| {

@@ -30,6 +30,9 @@ pub struct Variant {
     pub text_numbers: BTreeSet<String>,
     /// Tables rewritten in 元 from 万元 (compared exactly from then on).
     pub in_yuan: BTreeSet<String>,
+    /// Tables given a column of figures the template does not name
+    /// (I.extra_column follows).
+    pub extra_columns: BTreeSet<String>,
 }
 
 /// SplitMix64: small, seeded, and the same on every machine.
@@ -314,6 +317,7 @@ pub fn vary_only(wb: &Workbook, base: &Budget, seed: u64, allow: &dyn Fn(&str) -
         applied: Vec::new(),
         text_numbers: BTreeSet::new(),
         in_yuan: BTreeSet::new(),
+        extra_columns: BTreeSet::new(),
     };
     let dept = base.department.name.clone().unwrap_or_default();
     let mut grids: Vec<Grid> = wb.sheets.iter().map(Grid::of).collect();
@@ -566,6 +570,22 @@ fn vary_values(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, dept
             g.set(tr, tc, CellValue::Text(format!("{year}{title}")));
             note(v, &r.id, &format!("title {year}{title}"));
         }
+    }
+    // A column of figures the template does not name, right of the table.
+    let coded = r.columns.contains_key("code") || r.columns.contains_key("name");
+    if r.kind_grid && coded && rng.apply("extra_column", 0.2) {
+        let at = r.columns.values().map(|(c, _)| *c).max().unwrap_or(0) + 1;
+        g.set(
+            r.header_first,
+            at,
+            CellValue::Text("单位预留机动经费".into()),
+        );
+        let rows: BTreeSet<u32> = r.amounts.iter().map(|((row, _), _)| *row).collect();
+        for row in rows {
+            g.set(row, at, CellValue::Number(0.0));
+        }
+        v.extra_columns.insert(r.id.clone());
+        note(v, &r.id, "an extra column of figures");
     }
     // Two amount columns of the same group swapped.
     if r.kind_grid && r.id != "t1" && r.id != "t4" && rng.apply("swap_columns", 0.3) {
@@ -912,6 +932,7 @@ pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
         applied: Vec::new(),
         text_numbers: BTreeSet::new(),
         in_yuan: BTreeSet::new(),
+        extra_columns: BTreeSet::new(),
     };
     let mut sheets = Vec::new();
     for s in &wb.sheets {
