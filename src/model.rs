@@ -393,6 +393,9 @@ pub struct SourceInfo {
     pub format: Format,
     /// Template ID used (`2024`).
     pub template: String,
+    /// Why that template: asked for, or how many of its tables it found
+    /// against the others, and the year it is for.
+    pub template_reason: String,
     pub sheets: Vec<SheetInfo>,
 }
 

@@ -165,3 +165,85 @@ fn a_2022_workbook_comes_out_in_the_2024_layout() {
         .collect();
     assert_eq!(missing, ["t5_2", "t11", "t12"]);
 }
+
+/// The 2023-and-earlier set with the performance forms: the 2024 tables but
+/// one 一般公共预算支出表 (表5, not split by unit). Read by the 2023 template
+/// (made from the 2024 one by `extends` and `omit`), with every figure of
+/// 表5 as 5-1 and no missing-table error; `inspect`'s reason says why.
+#[test]
+fn the_2023_set_with_one_general_budget_table_reads_as_5_1_without_a_missing_table() {
+    use yusuan::import::import_workbook;
+    use yusuan::workbook::{CellValue, Workbook};
+    let templates = Templates::builtin();
+    let base = import(&sample("wenlv-2024.xlsx"), None);
+    let mut wb = Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
+    wb.sheets.retain(|s| &*s.name != "表5-2");
+    let t5 = wb.sheets.iter_mut().find(|s| &*s.name == "表5-1").unwrap();
+    t5.set(0, 0, CellValue::Text("2023年一般公共预算支出表".into()));
+    // As its own year says it throughout (titles, notes), or by --year.
+    let mut said = wb.clone();
+    for s in &mut said.sheets {
+        for r in 0..s.height() {
+            for c in 0..s.row(r).len() as u32 {
+                if let CellValue::Text(t) = s.get(r, c).clone() {
+                    s.set(r, c, CellValue::Text(t.replace("2024", "2023")));
+                }
+            }
+        }
+    }
+    for (wb, year) in [(&wb, Some(2023)), (&said, None)] {
+        let opts = ImportOptions {
+            year,
+            ..Default::default()
+        };
+        let why = "找到其 12 张表中的 12 张，适用于 2023 年";
+        let b = import_workbook(wb, &templates, &opts).unwrap();
+        assert_eq!(b.source.template, "2023", "{}", b.source.template_reason);
+        assert!(
+            b.source.template_reason.contains(why),
+            "{}",
+            b.source.template_reason
+        );
+        let findings = check(&b);
+        assert!(
+            findings.iter().all(|f| f.rule != "S.missing_table"),
+            "{findings:#?}"
+        );
+        assert_eq!(
+            serde_json::to_value(&b.tables.t5_1.as_ref().unwrap().rows).unwrap(),
+            serde_json::to_value(&base.tables.t5_1.as_ref().unwrap().rows).unwrap()
+        );
+        assert!(b.tables.t5_2.is_none());
+        assert!(
+            findings.iter().all(|f| f.severity != Severity::Error),
+            "{findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_template_made_from_another_changes_only_what_it_says() {
+    let t = Templates::builtin();
+    let (t2023, t2024) = (t.get("2023").unwrap(), t.get("2024").unwrap());
+    let ids =
+        |t: &yusuan::template::Template| t.tables.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+    let mut want = ids(t2024);
+    want.retain(|id| id != "t5_2");
+    assert_eq!(ids(t2023), want);
+    let (a, b) = (t2023.table("t5_1").unwrap(), t2024.table("t5_1").unwrap());
+    assert_eq!((a.number.as_str(), b.number.as_str()), ("5", "5-1"));
+    assert_eq!(
+        a.columns.len(),
+        b.columns.len(),
+        "columns come from the base"
+    );
+    assert_eq!(t2023.default_unit, t2024.default_unit);
+    let bad = yusuan::template::Template::parse_with(
+        "id = \"x\"\nextends = \"1999\"\n",
+        "x.toml",
+        &t.all,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(bad.contains("extends = \"1999\""), "{bad}");
+}

@@ -86,9 +86,10 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     );
     let _ = writeln!(
         s,
-        "模板：{}（{}）",
+        "模板：{}（{}）：{}",
         b.source.template,
-        tpl.map_or("", |t| t.name.as_str())
+        tpl.map_or("", |t| t.name.as_str()),
+        b.source.template_reason
     );
     match b.year {
         Some(y) => {

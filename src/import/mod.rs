@@ -70,7 +70,7 @@ pub fn import_workbook(
     templates: &Templates,
     opts: &ImportOptions,
 ) -> Result<Budget, Error> {
-    let (template, located) = choose_template(wb, templates, opts)?;
+    let (template, located, template_reason) = choose_template(wb, templates, opts)?;
     if located.is_empty() {
         return Err(Error::NoTables {
             path: wb.path.clone(),
@@ -118,6 +118,7 @@ pub fn import_workbook(
             path: wb.path.display().to_string(),
             format: wb.format,
             template: template.id.clone(),
+            template_reason,
             sheets,
         },
         year: None,
@@ -133,18 +134,19 @@ pub fn import_workbook(
     Ok(budget)
 }
 
-/// The template that recognizes the most tables (or the one asked for).
+/// The template that recognizes the most tables (or the one asked for),
+/// its tables, and why it was chosen.
 fn choose_template<'t>(
     wb: &Workbook,
     templates: &'t Templates,
     opts: &ImportOptions,
-) -> Result<(&'t Template, Vec<Located>), Error> {
+) -> Result<(&'t Template, Vec<Located>, String), Error> {
     if let Some(id) = &opts.template {
         let t = templates.get(id).ok_or_else(|| Error::UnknownTemplate {
             id: id.clone(),
             available: templates.all.iter().map(|t| t.id.clone()).collect(),
         })?;
-        return Ok((t, locate::locate(wb, t)));
+        return Ok((t, locate::locate(wb, t), "由 --template 指定".into()));
     }
     // The template that finds the most tables; on a tie the one made for
     // the workbook's year (from its titles, or --year), then the one that
@@ -160,18 +162,31 @@ fn choose_template<'t>(
         )
     };
     let mut best: Option<(&Template, Vec<Located>, _)> = None;
+    let mut tried = Vec::new();
     for t in &templates.all {
         let l = locate::locate(wb, t);
         let s = score(t, &l);
+        tried.push(format!("{} {}/{}", t.id, s.0, t.tables.len()));
         if best.as_ref().is_none_or(|(_, _, b)| s > *b) {
             best = Some((t, l, s));
         }
     }
-    let best = best.map(|(t, l, _)| (t, l));
-    best.ok_or_else(|| Error::UnknownTemplate {
+    let (t, l, s) = best.ok_or_else(|| Error::UnknownTemplate {
         id: String::new(),
         available: vec![],
-    })
+    })?;
+    let year_word = match (year, s.1) {
+        (Some(y), true) => format!("，适用于 {y} 年"),
+        (Some(y), false) => format!("，但不是为 {y} 年制定的"),
+        (None, _) => String::new(),
+    };
+    let reason = format!(
+        "找到其 {} 张表中的 {} 张{year_word}（各模板找到的表：{}）",
+        t.tables.len(),
+        s.0,
+        tried.join("，")
+    );
+    Ok((t, l, reason))
 }
 
 fn read_table(

@@ -17,6 +17,7 @@ use crate::amount::Unit;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("2024.toml", include_str!("../../templates/2024.toml")),
     ("2022.toml", include_str!("../../templates/2022.toml")),
+    ("2023.toml", include_str!("../../templates/2023.toml")),
 ];
 
 /// The shape of a table, which decides how its rows are read.
@@ -264,9 +265,21 @@ pub struct Template {
     #[serde(default)]
     pub functional_classes: Vec<ClassName>,
     pub tables: Vec<TableSpec>,
+    /// The ID of a template this one is made from: every key not given here
+    /// is the base's; a table with a base table's `id` changes only the
+    /// keys it gives; other tables are added.
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// IDs of the base's tables this layout does not have (`["t5_2"]`).
+    #[serde(default)]
+    pub omit: Vec<String>,
     /// Where the template came from (file path or `builtin:2024.toml`).
     #[serde(skip)]
     pub origin: String,
+    /// The template as data after `extends` is resolved, for templates
+    /// made from this one.
+    #[serde(skip)]
+    raw: toml::Table,
 }
 
 /// A template that cannot be used.
@@ -292,11 +305,40 @@ impl Template {
     /// assert_eq!(t.id, "2024");
     /// ```
     pub fn parse(text: &str, origin: &str) -> Result<Template, TemplateError> {
+        Template::parse_with(text, origin, &[])
+    }
+
+    /// Parses a template that may `extends` one of `known`.
+    ///
+    /// # Errors
+    /// As [`Template::parse`], and when the base is not among `known`.
+    pub fn parse_with(
+        text: &str,
+        origin: &str,
+        known: &[Template],
+    ) -> Result<Template, TemplateError> {
         let err = |message: String| TemplateError {
             origin: origin.to_string(),
             message,
         };
-        let mut t: Template = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let mut raw: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        if let Some(base_id) = raw.get("extends").and_then(toml::Value::as_str) {
+            let base = known.iter().find(|t| t.id == base_id).ok_or_else(|| {
+                err(format!(
+                    "extends = \"{base_id}\"，但没有这个模板（已有：{}）",
+                    known
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ))
+            })?;
+            raw = extend(&base.raw, raw).map_err(err)?;
+        }
+        let mut t: Template = toml::Value::Table(raw.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| err(e.to_string()))?;
+        t.raw = raw;
         t.origin = origin.to_string();
         t.validate().map_err(err)?;
         t.normalize_words();
@@ -456,6 +498,64 @@ impl Template {
     }
 }
 
+/// A template made from `base`: the child's keys replace the base's; a
+/// child table with a base table's `id` replaces only the keys it gives;
+/// `omit` drops base tables.
+fn extend(base: &toml::Table, child: toml::Table) -> Result<toml::Table, String> {
+    let mut out = base.clone();
+    let omit: Vec<String> = child
+        .get("omit")
+        .and_then(toml::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, v) in child {
+        if k != "tables" {
+            out.insert(k, v);
+            continue;
+        }
+        let toml::Value::Array(children) = v else {
+            return Err("tables 应是表的数组（[[tables]]）".into());
+        };
+        let tables = out
+            .entry("tables")
+            .or_insert_with(|| toml::Value::Array(vec![]));
+        let toml::Value::Array(tables) = tables else {
+            return Err("基础模板的 tables 不是数组".into());
+        };
+        for t in children {
+            let toml::Value::Table(t) = t else {
+                return Err("tables 中每一项都应是表".into());
+            };
+            let id = t
+                .get("id")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string);
+            let same = tables.iter_mut().find(|b| {
+                id.is_some() && b.get("id").and_then(toml::Value::as_str) == id.as_deref()
+            });
+            match same {
+                Some(toml::Value::Table(b)) => b.extend(t),
+                _ => tables.push(toml::Value::Table(t)),
+            }
+        }
+    }
+    if let Some(toml::Value::Array(tables)) = out.get_mut("tables") {
+        tables.retain(|t| {
+            let id = t.get("id").and_then(toml::Value::as_str).unwrap_or("");
+            !omit.iter().any(|o| o == id)
+        });
+    }
+    // What the base omitted does not carry over as this template's word.
+    if !out.contains_key("omit") {
+        out.insert("omit".into(), toml::Value::Array(vec![]));
+    }
+    Ok(out)
+}
+
 /// The set of templates the importer chooses from.
 #[derive(Debug, Clone)]
 pub struct Templates {
@@ -465,14 +565,12 @@ pub struct Templates {
 impl Templates {
     /// The templates built into the binary.
     pub fn builtin() -> Templates {
-        let all = BUILTIN
-            .iter()
-            .map(|(name, text)| {
-                Template::parse(text, &format!("builtin:{name}")).unwrap_or_else(|e| {
-                    panic!("built-in template is invalid (a build defect): {e}")
-                })
-            })
-            .collect();
+        let mut all: Vec<Template> = Vec::new();
+        for (name, text) in BUILTIN {
+            let t = Template::parse_with(text, &format!("builtin:{name}"), &all)
+                .unwrap_or_else(|e| panic!("built-in template is invalid (a build defect): {e}"));
+            all.push(t);
+        }
         Templates { all }
     }
 
@@ -499,7 +597,7 @@ impl Templates {
                 origin: o.clone(),
                 message: e.to_string(),
             })?;
-            let t = Template::parse(&text, &o)?;
+            let t = Template::parse_with(&text, &o, &self.all)?;
             self.all.retain(|x| x.id != t.id);
             self.all.push(t);
         }
