@@ -316,3 +316,48 @@ fn variants_read_back_from_files_as_in_memory() {
         );
     }
 }
+
+/// Variants that once failed, kept whatever `VARIANTS` becomes: each names
+/// what it found.
+const REGRESSIONS: &[(&str, u64, Option<&str>, &str)] = &[
+    // 表8 with code and name in one column (功能分类科目) and no merges:
+    // the header word stood alone in the upper header row, below the band.
+    (
+        "qiaokou-2024.xlsx",
+        20,
+        None,
+        "code-and-name header above the band",
+    ),
+    // 科目编码 drifted to 科目代码, a word only 表3's template knew.
+    (
+        "qiaokou-2024.xlsx",
+        1001,
+        Some("header_drift"),
+        "科目代码 in 表5-1",
+    ),
+    (
+        "wenlv-2024.xlsx",
+        1002,
+        Some("header_drift"),
+        "科目代码 in 表6",
+    ),
+    // Sheets shuffled: 表12 forms come in sheet order.
+    (
+        "wenlv-2024.xlsx",
+        1001,
+        Some("shuffle"),
+        "表12 forms in another order",
+    ),
+];
+
+#[test]
+fn variants_that_once_failed_still_pass() {
+    let mut failures = Vec::new();
+    for (sample, seed, only, what) in REGRESSIONS {
+        let allow = |n: &str| only.is_none_or(|o| o == n);
+        let mut f = Vec::new();
+        check_variants(sample, *seed..*seed + 1, &allow, &mut f);
+        failures.extend(f.into_iter().map(|f| format!("{what}: {f}")));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

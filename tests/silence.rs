@@ -385,3 +385,32 @@ fn extra_amount_columns_are_kept_exported_and_explain_the_row_total() {
             && l.contains("15000.00")
             && l.contains("表3!I4")));
 }
+
+/// Each unit runs a project of the same name: each 表12 form is matched to
+/// the 表10 row of its own 项目执行单位, not to the first of that name; a
+/// form whose unit names neither is said to be ambiguous, not guessed.
+#[test]
+fn projects_of_the_same_name_are_told_apart_by_unit() {
+    let mut wb = sample("wenlv-2024.xlsx");
+    // 表10 row 13 (the library's project, 40 万元) and form 12-2 (400000 元)
+    // take the name of the 本级 project (row 9, 100 万元; form 12-1).
+    let name = "群众文化活动项目";
+    sheet(&mut wb, "表10").set(12, 1, CellValue::Text(format!("　　{name}")));
+    sheet(&mut wb, "表12-2").set(2, 1, CellValue::Text(name.into()));
+    let b = read(&wb);
+    let t12_t10 = findings(&b, "X.t12_t10");
+    assert!(t12_t10.is_empty(), "{t12_t10:#?}");
+
+    sheet(&mut wb, "表12-2").set(3, 5, CellValue::Text("某某单位".into()));
+    let b = read(&wb);
+    let t12_t10 = findings(&b, "X.t12_t10");
+    assert_eq!(t12_t10.len(), 1, "{t12_t10:#?}");
+    assert_eq!(t12_t10[0].severity, Severity::Warning);
+    assert!(
+        t12_t10[0].message.contains("2 个同名项目")
+            && t12_t10[0].message.contains("武汉市硚口区图书馆"),
+        "{}",
+        t12_t10[0].message
+    );
+    assert_eq!(cells(&t12_t10[0]), ["表12-2!F12"]);
+}

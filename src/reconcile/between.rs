@@ -125,7 +125,38 @@ fn funds_line<'a>(f: &'a Form, key: &str) -> Option<Term<'a>> {
 /// by name — the same name, else the one sharing the longest run of
 /// characters (at least four) with it; forms and 表10 often word a name
 /// differently (“硚口企业加油站”系列… / “企业加油站”系列…).
-fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> Option<&'a CodedRow> {
+/// How a 表12 form found its 表10 row.
+enum ProjectMatch<'a> {
+    Found(&'a CodedRow),
+    /// Several projects of that name, and the form's 项目执行单位 does not
+    /// tell them apart: their units.
+    Ambiguous(Vec<String>),
+    None,
+}
+
+/// The unit that runs a 表10 project: its 项目单位 column, else the 单位
+/// row above it.
+fn unit_of(t10: &CodedTable, row: &CodedRow) -> String {
+    if let Some(u) = row.texts.get("unit_name") {
+        return u.clone();
+    }
+    let mut parent = row.parent.as_deref();
+    while let Some(code) = parent {
+        let Some(p) = t10.rows.iter().find(|r| r.code.as_deref() == Some(code)) else {
+            break;
+        };
+        if p.level.as_deref() == Some("单位") {
+            return p.name.clone();
+        }
+        parent = p.parent.as_deref();
+    }
+    String::new()
+}
+
+/// The 表10 row of a 表12 form: by code; else by name, and among projects
+/// of the same name (each school its own 学生资助项目) by the form's
+/// 项目执行单位 against the row's unit; else the one name most alike.
+fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> ProjectMatch<'a> {
     let projects: Vec<&CodedRow> = t10
         .rows
         .iter()
@@ -134,11 +165,37 @@ fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> Option<&'a CodedRow> {
     if let Some(code) = f.field_text("project_code") {
         return projects
             .into_iter()
-            .find(|r| r.code.as_deref() == Some(code.trim()));
+            .find(|r| r.code.as_deref() == Some(code.trim()))
+            .map_or(ProjectMatch::None, ProjectMatch::Found);
     }
-    let name = norm(f.field_text("project_name")?);
-    if let Some(r) = projects.iter().find(|r| norm(&r.name) == name) {
-        return Some(r);
+    let Some(name) = f.field_text("project_name").map(norm) else {
+        return ProjectMatch::None;
+    };
+    let same: Vec<&CodedRow> = projects
+        .iter()
+        .copied()
+        .filter(|r| norm(&r.name) == name)
+        .collect();
+    match same.len() {
+        1 => return ProjectMatch::Found(same[0]),
+        0 => {}
+        _ => {
+            let executor = f.field_text("executor").map(norm).unwrap_or_default();
+            let scored: Vec<(usize, &CodedRow)> = same
+                .iter()
+                .map(|r| (longest_common_run(&executor, &norm(&unit_of(t10, r))), *r))
+                .collect();
+            let top = scored.iter().map(|(n, _)| *n).max().unwrap_or(0);
+            let best: Vec<&CodedRow> = scored
+                .iter()
+                .filter(|(n, _)| *n == top && top >= 2)
+                .map(|(_, r)| *r)
+                .collect();
+            return match best.as_slice() {
+                [one] => ProjectMatch::Found(one),
+                _ => ProjectMatch::Ambiguous(same.iter().map(|r| unit_of(t10, r)).collect()),
+            };
+        }
     }
     let mut best: Option<(usize, &CodedRow)> = None;
     let mut tie = false;
@@ -153,7 +210,8 @@ fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> Option<&'a CodedRow> {
             }
         }
     }
-    best.filter(|(n, _)| *n >= 4 && !tie).map(|(_, r)| r)
+    best.filter(|(n, _)| *n >= 4 && !tie)
+        .map_or(ProjectMatch::None, |(_, r)| ProjectMatch::Found(r))
 }
 
 fn longest_common_run(a: &str, b: &str) -> usize {
@@ -373,13 +431,26 @@ pub fn check(b: &Budget, c: &mut Checker) {
             };
             let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
             let left = Term::new(format!("表12「{name}」项目当年预算"), year, f.meta.unit);
-            match project_row(t10, f).and_then(|r| cell("表10", t10, r, "total")) {
-                Some(right) => c.compare("X.t12_t10", "t12", "表12 项目当年预算 = 表10 该项目合计", &[left], &[right], Relation::Equal),
-                None => c.note(
+            let found = match project_row(t10, f) {
+                ProjectMatch::Found(r) => cell("表10", t10, r, "total").ok_or_else(String::new),
+                ProjectMatch::Ambiguous(units) => Err(format!(
+                    "表12「{name}」在表10中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
+                    units.len(),
+                    units.join("、")
+                )),
+                ProjectMatch::None => Err(String::new()),
+            };
+            match found {
+                Ok(right) => c.compare("X.t12_t10", "t12", "表12 项目当年预算 = 表10 该项目合计", &[left], &[right], Relation::Equal),
+                Err(why) => c.note(
                     "X.t12_t10",
                     crate::model::Severity::Warning,
                     "t12",
-                    format!("表12「{name}」在表10中找不到同一项目（按编码、名称），未能核对项目当年预算"),
+                    if why.is_empty() {
+                        format!("表12「{name}」在表10中找不到同一项目（按编码、名称），未能核对项目当年预算")
+                    } else {
+                        why
+                    },
                     vec![year.cell.clone()],
                 ),
             }

@@ -58,6 +58,47 @@ pub struct RuleInfo {
     pub what: &'static str,
 }
 
+/// What the importer reports about the workbook itself (reported with the
+/// rules' findings).
+pub const IMPORTER_NOTES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "I.unread",
+        what: "表内有单元格未读入模型（列出单元格；数字从不被悄悄丢弃）",
+    },
+    RuleInfo {
+        id: "I.extra_column",
+        what: "模板未定义的金额列：数字已保留并导出，不参与核对",
+    },
+    RuleInfo {
+        id: "I.empty_block",
+        what: "表单中的块找到了表头，但其下的行一行也没读到",
+    },
+    RuleInfo {
+        id: "I.not_amount",
+        what: "应为金额的单元格不是金额（含没有保存计算结果的公式）",
+    },
+    RuleInfo {
+        id: "I.rounded",
+        what: "数值超过两位小数，已四舍五入",
+    },
+    RuleInfo {
+        id: "I.unknown_line",
+        what: "表1/表4 或表单块中的行名不在模板中",
+    },
+    RuleInfo {
+        id: "I.no_code",
+        what: "行没有编码，未导入",
+    },
+    RuleInfo {
+        id: "I.no_header",
+        what: "找不到表头",
+    },
+    RuleInfo {
+        id: "I.missing_column",
+        what: "缺少必需的列",
+    },
+];
+
 /// Every rule `check` applies, in report order.
 pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "T1.income_total", what: "表1 本年收入合计 = 各项收入之和" },
@@ -113,7 +154,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "S.orphan", what: "款、项没有上级行" },
     RuleInfo { id: "S.duplicate", what: "同一表中编码重复" },
     RuleInfo { id: "S.text_number", what: "数值以文本形式存放" },
-    RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元" },
+    RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）" },
     RuleInfo { id: "S.year", what: "找不到预算年度" },
 ];
 
