@@ -4,7 +4,8 @@
 //!
 //! Each fixture is written in the official 2024 layout (`<name>.xlsx`); the
 //! multi-unit department also with every real-world quirk
-//! (`<name>-quirks.xlsx`) and with generic sheet names (`<name>-sheetnames.xlsx`).
+//! (`<name>-quirks.xlsx`) and with generic sheet names (`<name>-sheetnames.xlsx`);
+//! `putuo-2026.xlsx` is another bureau's layout (`yusuan::samples::putuo`).
 //! The `.xls` copies come from `samples/xlsx_to_xls.py`.
 
 use std::path::Path;
@@ -21,5 +22,9 @@ fn main() -> anyhow::Result<()> {
         write_workbook(&fx, template, &layout, &path)?;
         println!("wrote {}", path.display());
     }
+    // Another bureau's layout (上海市普陀区 2026), laid out in code.
+    let path = out.join("putuo-2026.xlsx");
+    yusuan::samples::variants::write_xlsx(&yusuan::samples::putuo::workbook(), &path)?;
+    println!("wrote {}", path.display());
     Ok(())
 }

@@ -189,6 +189,16 @@ pub struct Line {
     pub label: String,
     pub label_cell: CellRef,
     pub amount: Amount,
+    /// The key of the line this one is a part of (一般公共预算 under
+    /// 财政拨款收入, or under 本年收入): sums of a side count it once, in
+    /// its parent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    /// Figures of further amount columns on this line's side that the
+    /// canonical model does not have (表4's expenditure by fund), by the
+    /// template's column key.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extras: BTreeMap<String, Amount>,
 }
 
 /// A side-by-side table: income lines on the left, expenditure on the right.
@@ -220,6 +230,10 @@ pub struct SingleTable {
     pub meta: TableMeta,
     /// Empty when the sheet has only the 本单位…无… note.
     pub amounts: BTreeMap<String, Amount>,
+    /// Figures of columns outside the canonical model (机关运行经费), by the
+    /// template's column key.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extras: BTreeMap<String, Amount>,
 }
 
 /// A value of a form: text, an amount, or a percentage.
@@ -420,4 +434,8 @@ pub struct Budget {
     pub units: Vec<OrgUnit>,
     pub tables: Tables,
     pub diagnostics: Vec<Diagnostic>,
+    /// Relations the template declares (a bureau's own 勾稽关系), checked with
+    /// the built-in rules; not part of the JSON model.
+    #[serde(skip)]
+    pub declared_checks: Vec<crate::template::DeclaredCheck>,
 }

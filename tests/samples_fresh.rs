@@ -23,4 +23,10 @@ fn committed_samples_match_their_fixtures() {
             "samples/{file} is stale: run `cargo run --example make_samples`"
         );
     }
+    let fresh = dir.path().join("putuo-2026.xlsx");
+    yusuan::samples::variants::write_xlsx(&yusuan::samples::putuo::workbook(), &fresh).unwrap();
+    assert!(
+        std::fs::read(&fresh).unwrap() == std::fs::read(samples.join("putuo-2026.xlsx")).unwrap(),
+        "samples/putuo-2026.xlsx is stale: run `cargo run --example make_samples`"
+    );
 }

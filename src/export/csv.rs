@@ -511,6 +511,18 @@ fn lines_rows(e: &mut Emit, id: &'static str, t: &LinesTable) {
                 ],
             );
             e.fact(id, "", word, i + 1, &key, &l.label, "amount", &l.amount);
+            for (k, a) in &l.extras {
+                e.fact(
+                    id,
+                    "",
+                    word,
+                    i + 1,
+                    &key,
+                    &l.label,
+                    &format!("extra:{k}"),
+                    a,
+                );
+            }
         }
     }
 }
@@ -783,6 +795,18 @@ impl CsvTables {
                         e.fact("t7", "", "", 1, "合计", "“三公”经费", k, a);
                     }
                 }
+            }
+            for (k, a) in &s.extras {
+                e.fact(
+                    "t7",
+                    "",
+                    "",
+                    1,
+                    "合计",
+                    "“三公”经费",
+                    &format!("extra:{k}"),
+                    a,
+                );
             }
         }
         if let Some(f) = &t.t11 {

@@ -49,13 +49,16 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         .filter(|(_, c)| c.role == Role::CodePart)
         .filter_map(|(i, _)| hm.cols[i])
         .collect();
-    let amount_cols: Vec<(&str, u32)> = spec
+    // Columns with a key outside the canonical model are the bureau's
+    // extras: read into `extras` by that key.
+    type Cols<'k> = Vec<(&'k str, u32)>;
+    let (amount_cols, declared_extras): (Cols, Cols) = spec
         .columns
         .iter()
         .enumerate()
         .filter(|(_, c)| c.role == Role::Amount)
         .filter_map(|(i, c)| hm.cols[i].map(|col| (c.key.as_str(), col)))
-        .collect();
+        .partition(|(k, _)| crate::template::Template::is_canonical_column(&spec.id, k));
     let text_cols: Vec<(&str, u32)> = spec
         .columns
         .iter()
@@ -114,7 +117,15 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
                 name = clean(&sheet.get(r, c).as_text());
             }
         }
-        if ctx.is_total_label(&code) || ctx.is_total_label(&name) {
+        // The 合计 label may stand in any label cell, merged across the
+        // code and name columns or not.
+        let total_label = code_col
+            .iter()
+            .chain(name_col.iter())
+            .chain(parts.iter())
+            .chain(code_name_col.iter())
+            .any(|&c| ctx.is_total_label(&sheet.shown(r, c).as_text()));
+        if total_label || ctx.is_total_label(&code) || ctx.is_total_label(&name) {
             code.clear();
             name = "合计".into();
         } else if code.is_empty() {
@@ -161,6 +172,13 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             }
         }
         let mut extras = BTreeMap::new();
+        for (key, c) in &declared_extras {
+            if !sheet.get(r, *c).is_empty() {
+                if let Some(a) = ctx.amount(r, *c, unit, diags) {
+                    extras.insert(key.to_string(), a);
+                }
+            }
+        }
         for (c, header) in &extra_cols {
             if !sheet.get(r, *c).is_empty() {
                 if let Some(a) = ctx.amount(r, *c, unit, diags) {
@@ -232,6 +250,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         });
     }
     let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);
+    declared_extras_note(ctx, hm, &declared_extras, diags);
     if !extra_cols.is_empty() {
         meta.extra_columns = extra_cols
             .iter()
@@ -261,6 +280,43 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         ));
     }
     CodedTable { meta, total, rows }
+}
+
+/// One note per table for the template's own columns outside the
+/// canonical model: read, exported to facts.csv, checked only by the
+/// template's declared checks.
+pub(super) fn declared_extras_note(
+    ctx: &Ctx,
+    hm: &HeaderMatch,
+    extras: &[(&str, u32)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    if extras.is_empty() {
+        return;
+    }
+    let named: Vec<String> = extras
+        .iter()
+        .map(|(k, c)| {
+            let header = ctx
+                .spec
+                .columns
+                .iter()
+                .position(|x| x.key == *k)
+                .map_or(String::new(), |i| hm.headers[i].clone());
+            format!("{k}（{header}，{} 列）", crate::workbook::col_letters(*c))
+        })
+        .collect();
+    diags.push(ctx.diag(
+        "I.extra_column",
+        Severity::Info,
+        format!(
+            "{} 的列 {} 是模板 {} 自有的、规范模型之外的列：数字已读入模型并导出到 facts.csv（extra:列名），只由模板声明的核对使用",
+            ctx.label(),
+            named.join("、"),
+            ctx.template.id
+        ),
+        extras.iter().map(|(_, c)| ctx.sheet.cell_ref(hm.first_row, *c)).collect(),
+    ));
 }
 
 /// Columns under the header band that no template column took and whose
@@ -330,6 +386,7 @@ pub fn read_single(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> 
         .filter_map(|(i, c)| hm.cols[i].map(|col| (c.key.as_str(), col)))
         .collect();
     let mut amounts = BTreeMap::new();
+    let mut extras = BTreeMap::new();
     let mut notes = Vec::new();
     let mut last_used = hm.last_row;
     for r in hm.last_row + 1..sheet.height() {
@@ -342,18 +399,32 @@ pub fn read_single(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> 
             last_used = r;
             continue;
         }
-        if amounts.is_empty() && cols.iter().any(|(_, c)| !sheet.get(r, *c).is_empty()) {
+        if amounts.is_empty()
+            && extras.is_empty()
+            && cols.iter().any(|(_, c)| !sheet.get(r, *c).is_empty())
+        {
             for (key, c) in &cols {
                 if let Some(a) = ctx.amount(r, *c, unit, diags) {
-                    amounts.insert(key.to_string(), a);
+                    if crate::template::Template::is_canonical_column(&ctx.spec.id, key) {
+                        amounts.insert(key.to_string(), a);
+                    } else {
+                        extras.insert(key.to_string(), a);
+                    }
                 }
             }
             last_used = r;
         }
     }
+    let declared: Vec<(&str, u32)> = cols
+        .iter()
+        .filter(|(k, _)| !crate::template::Template::is_canonical_column(&ctx.spec.id, k))
+        .copied()
+        .collect();
+    declared_extras_note(ctx, hm, &declared, diags);
     SingleTable {
         meta: ctx.meta(Some(hm), last_used, unit, unit_cell, notes),
         amounts,
+        extras,
     }
 }
 

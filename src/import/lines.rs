@@ -1,6 +1,8 @@
 //! Side-by-side tables (表1 收支总表, 表4 财政拨款收支总表): income lines on
 //! the left, expenditure on the right, each line placed by its label.
 
+use std::collections::BTreeMap;
+
 use super::header::HeaderMatch;
 use super::Ctx;
 use crate::model::{Diagnostic, Line, LinesTable, Severity};
@@ -15,7 +17,9 @@ struct Placer<'a> {
 }
 
 impl<'a> Placer<'a> {
-    fn place(&mut self, label: &str) -> (Option<String>, Option<String>) {
+    /// The line's key, its 功能分类 code if a class line, and the line it is
+    /// part of.
+    fn place(&mut self, label: &str) -> (Option<String>, Option<String>, Option<String>) {
         let t = norm(label);
         let t = strip_ordinal(&t);
         let specs: Vec<&'a LineSpec> = self
@@ -34,14 +38,14 @@ impl<'a> Placer<'a> {
             if l.within.is_none() {
                 self.section = Some(l.key.as_str());
             }
-            return (Some(l.key.clone()), None);
+            return (Some(l.key.clone()), None, l.within.clone());
         }
         if self.ctx.spec.class_side == Some(self.side) {
             if let Some(code) = self.ctx.template.class_by_name(t) {
-                return (Some(format!("class_{code}")), Some(code.to_string()));
+                return (Some(format!("class_{code}")), Some(code.to_string()), None);
             }
         }
-        (None, None)
+        (None, None, None)
     }
 }
 
@@ -65,6 +69,30 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
             section: None,
         },
     ];
+    // Further amount columns the template declares (keys outside the
+    // canonical four): each belongs to the side whose label column is the
+    // nearest to its left.
+    let extra_cols: Vec<(&str, u32)> = ctx
+        .spec
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.role == crate::template::Role::Amount
+                && !matches!(c.key.as_str(), "income_amount" | "expense_amount")
+        })
+        .filter_map(|(i, c)| hm.cols[i].map(|col| (c.key.as_str(), col)))
+        .collect();
+    let mut side_extras: [Vec<(&str, u32)>; 2] = [Vec::new(), Vec::new()];
+    for (k, c) in extra_cols {
+        let side = sides
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, lc, _))| lc.filter(|lc| *lc < c).map(|lc| (i, lc)))
+            .max_by_key(|(_, lc)| *lc)
+            .map_or(0, |(i, _)| i);
+        side_extras[side].push((k, c));
+    }
     let mut out = [Vec::new(), Vec::new()];
     let mut notes = Vec::new();
     let mut last_used = hm.last_row;
@@ -105,7 +133,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
                 }
                 continue;
             }
-            let (key, class_code) = placers[i].place(&label);
+            let (key, class_code, within) = placers[i].place(&label);
             let label_cell = sheet.cell_ref(r, *lc);
             if key.is_none() {
                 diags.push(ctx.diag(
@@ -122,14 +150,59 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
             let Some(amount) = ctx.amount(r, *ac, unit, diags) else {
                 continue;
             };
+            let mut extras = BTreeMap::new();
+            for (k, c) in &side_extras[i] {
+                if !sheet.get(r, *c).is_empty() {
+                    if let Some(a) = ctx.amount(r, *c, unit, diags) {
+                        extras.insert(k.to_string(), a);
+                    }
+                }
+            }
             out[i].push(Line {
                 key,
                 class_code,
                 label,
                 label_cell,
                 amount,
+                within,
+                extras,
             });
         }
+    }
+    let declared: Vec<(&str, u32)> = side_extras.iter().flatten().copied().collect();
+    super::coded::declared_extras_note(ctx, hm, &declared, diags);
+    // Lines whose keys the canonical model does not have: kept (t1.csv's
+    // `key`, facts.csv's `row_code`) and said once.
+    let extra_lines: Vec<String> = out
+        .iter()
+        .flatten()
+        .filter_map(|l| {
+            l.key
+                .as_deref()
+                .filter(|k| !crate::template::Template::is_canonical_line(&ctx.spec.id, k))
+                .map(|k| format!("{k}（{}）", l.label))
+        })
+        .collect();
+    if !extra_lines.is_empty() {
+        diags.push(ctx.diag(
+            "I.extra_line",
+            Severity::Info,
+            format!(
+                "{} 的行 {} 是模板 {} 自有的、规范模型之外的行：已按其键保留并导出（CSV 的 key 列、facts.csv 的 row_code）",
+                ctx.label(),
+                extra_lines.join("、"),
+                ctx.template.id
+            ),
+            out.iter()
+                .flatten()
+                .filter(|l| {
+                    l.key
+                        .as_deref()
+                        .is_some_and(|k| !crate::template::Template::is_canonical_line(&ctx.spec.id, k))
+                })
+                .map(|l| l.label_cell.clone())
+                .collect(),
+        ));
     }
     let [income, expense] = out;
     LinesTable {

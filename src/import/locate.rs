@@ -130,6 +130,22 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
         let sheet_name = norm(&sheet.name);
         let number = sheet_number(&sheet.name);
         let mut best: Option<Located> = None;
+        // A contents sheet (目录) names many tables' titles: none of them.
+        let titled = t
+            .tables
+            .iter()
+            .filter(|spec| {
+                (0..TITLE_ROWS.min(sheet.height())).any(|r| {
+                    (0..sheet.row(r).len() as u32).any(|c| {
+                        let text = sheet.norm_at(r, c);
+                        !text.is_empty() && spec.names.iter().any(|a| is_title_of(text, a))
+                    })
+                })
+            })
+            .count();
+        if titled >= 3 {
+            continue;
+        }
         for (ti, spec) in t.tables.iter().enumerate() {
             let mut score = 0;
             let mut title = None;

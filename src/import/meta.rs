@@ -57,6 +57,11 @@ fn department_name(
             let sheet = wb.sheets.iter().find(|s| s.name == cell.sheet)?;
             let next = (cell.col + 1..sheet.row(cell.row).len() as u32)
                 .find(|&c| !sheet.get(cell.row, c).is_empty());
+            // The next filled cell, unless it is the unit line (`单位：元`
+            // beside an empty `编制部门：` on a blank template).
+            let next = next.filter(|&c| {
+                crate::amount::Unit::declared_in(&sheet.get(cell.row, c).as_text()).is_none()
+            });
             if let Some(c) = next {
                 name = clean(&sheet.get(cell.row, c).as_text());
                 at = sheet.cell_ref(cell.row, c);
@@ -141,11 +146,15 @@ pub fn settle(
     }
 
     // Department and units: 表2, else 表5-2, else 表10 rows; the name line as printed.
-    let unit_table = ["t2", "t5_2", "t10"].iter().find_map(|id| {
+    let unit_table = t.identity_tables.iter().find_map(|id| {
+        let by_unit = t
+            .table(id)
+            .and_then(|spec| spec.levels.first())
+            .is_some_and(|l| l.name == "部门");
         budget
             .tables
             .coded(id)
-            .filter(|t| t.rows.iter().any(|r| r.depth == 1))
+            .filter(|table| by_unit && table.rows.iter().any(|r| r.depth == 1))
     });
     if let Some(table) = unit_table {
         if let Some(dept) = table.rows.iter().find(|r| r.depth == 1) {

@@ -127,6 +127,16 @@ pub fn import_workbook(
         units: vec![],
         tables,
         diagnostics: diags,
+        declared_checks: template
+            .tables
+            .iter()
+            .flat_map(|t| {
+                t.checks.iter().map(|c| crate::template::DeclaredCheck {
+                    table: t.id.clone(),
+                    check: c.clone(),
+                })
+            })
+            .collect(),
     };
     meta::settle(&mut budget, wb, template, &located, opts);
     let scale = units::check(&budget);
@@ -424,7 +434,11 @@ impl Ctx<'_> {
             return None;
         };
         let t = self.sheet.norm_at(r, c as u32);
-        let says_empty = (t.starts_with("本单位") || t.starts_with("本部门")) && t.contains('无');
+        let empty = &self.template.empty_note;
+        let only_cell = self.sheet.row(r).iter().filter(|v| !v.is_empty()).count() == 1;
+        let says_empty = empty.starts.iter().any(|s| t.starts_with(s.as_str()))
+            && t.contains(empty.word.as_str())
+            || only_cell && empty.marks.iter().any(|m| m == t);
         let is_note = says_empty
             || self
                 .template

@@ -22,6 +22,8 @@ mod within;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::amount::{from_yuan, Unit};
 use crate::model::{Amount, Budget, Severity};
 use crate::workbook::CellRef;
@@ -273,6 +275,16 @@ impl Checker {
         let (severity, message) = match relation {
             Relation::AtMost if diff > Decimal::ZERO => return,
             Relation::AtLeast if diff < Decimal::ZERO => return,
+            // A figure shown in 万元 hides up to half a cent of it: 0.73 万元
+            // may be 7,315 元. Within that it is rounding, not a shortfall.
+            Relation::AtMost | Relation::AtLeast
+                if unit == Unit::Wan && diff.abs() <= Decimal::new(5, 3) * unit.factor() =>
+            {
+                (
+                    Severity::Info,
+                    format!("{base}，在以万元显示的数四舍五入范围（0.005 万元）之内：四舍五入差异"),
+                )
+            }
             Relation::AtMost | Relation::AtLeast => (Severity::Warning, base),
             Relation::Equal => {
                 // Each figure rounded on its own errs by less than half a cent
@@ -415,6 +427,117 @@ fn explained_by_extras(budget: &Budget, c: &mut Checker) {
     }
 }
 
+/// A rule ID that lives as long as the process: template-declared IDs are
+/// few and fixed, so each is leaked once and shared.
+fn intern(id: &str) -> &'static str {
+    static IDS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut ids = IDS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = ids.iter().find(|s| **s == id) {
+        return s;
+    }
+    let s: &'static str = Box::leak(id.to_string().into_boxed_str());
+    ids.push(s);
+    s
+}
+
+/// The template's own relations (`[[tables.checks]]`), by their IDs.
+fn declared(budget: &Budget, c: &mut Checker) {
+    use crate::template::Side;
+    let t = &budget.tables;
+    for d in &budget.declared_checks {
+        let ch = &d.check;
+        let rule = intern(&ch.id);
+        let what = |row: &str| {
+            let base = if ch.what.is_empty() {
+                format!("{} = {}", ch.total, ch.parts.join(" + "))
+            } else {
+                ch.what.clone()
+            };
+            format!("{} {row}：{base}", table_name(&d.table))
+        };
+        let get = |amounts: &BTreeMap<String, Amount>,
+                   extras: &BTreeMap<String, Amount>,
+                   k: &str|
+         -> Option<Amount> { amounts.get(k).or_else(|| extras.get(k)).cloned() };
+        // (row label, its figures by key, its unit)
+        type Row = (String, Vec<(String, Amount)>, Unit);
+        let mut rows: Vec<Row> = Vec::new();
+        if let Some(x) = t.coded(&d.table) {
+            for r in x.total.iter().chain(&x.rows) {
+                let label = within::row_label(r);
+                let vals = std::iter::once(&ch.total)
+                    .chain(&ch.parts)
+                    .filter_map(|k| get(&r.amounts, &r.extras, k).map(|a| (k.clone(), a)))
+                    .collect();
+                rows.push((label, vals, x.meta.unit));
+            }
+        } else if let (Some(x), "t7") = (&t.t7, d.table.as_str()) {
+            let vals = std::iter::once(&ch.total)
+                .chain(&ch.parts)
+                .filter_map(|k| get(&x.amounts, &x.extras, k).map(|a| (k.clone(), a)))
+                .collect();
+            rows.push(("合计".into(), vals, x.meta.unit));
+        } else if let Some(x) = t.lines(&d.table) {
+            match ch.side {
+                Some(side) => {
+                    let vals = std::iter::once(&ch.total)
+                        .chain(&ch.parts)
+                        .filter_map(|k| x.line(side, k).map(|l| (k.clone(), l.amount.clone())))
+                        .collect();
+                    rows.push((String::new(), vals, x.meta.unit));
+                }
+                None => {
+                    // Columns of one side: `income_amount` / `expense_amount`
+                    // and that side's extras.
+                    for side in [Side::Income, Side::Expense] {
+                        let own = match side {
+                            Side::Income => "income_amount",
+                            Side::Expense => "expense_amount",
+                        };
+                        for l in x.side(side) {
+                            let mut vals = Vec::new();
+                            for k in std::iter::once(&ch.total).chain(&ch.parts) {
+                                let a = if k == own {
+                                    Some(l.amount.clone())
+                                } else {
+                                    l.extras.get(k).cloned()
+                                };
+                                if let Some(a) = a {
+                                    vals.push((k.clone(), a));
+                                }
+                            }
+                            if vals.len() > 1 {
+                                rows.push((l.label.clone(), vals, x.meta.unit));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (label, vals, unit) in rows {
+            let Some((_, total)) = vals.iter().find(|(k, _)| *k == ch.total) else {
+                continue;
+            };
+            let parts: Vec<Term> = vals
+                .iter()
+                .filter(|(k, _)| *k != ch.total)
+                .map(|(k, a)| Term::new(k.clone(), a, unit))
+                .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            c.compare(
+                rule,
+                &d.table,
+                &what(&label),
+                &[Term::new(ch.total.clone(), total, unit)],
+                &parts,
+                Relation::Equal,
+            );
+        }
+    }
+}
+
 /// Checks a budget against every rule.
 ///
 /// # Examples
@@ -431,6 +554,7 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
     structure::from_import(budget, &mut c);
     within::check(budget, &mut c);
     explained_by_extras(budget, &mut c);
+    declared(budget, &mut c);
     between::check(budget, &mut c);
     structure::check(budget, &mut c);
     let order = |f: &Finding| {

@@ -4,6 +4,7 @@
 //! by the tests and by the benchmarks' corpus generator.
 
 mod fixture;
+pub mod putuo;
 pub mod variants;
 mod writer;
 

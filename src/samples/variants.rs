@@ -869,8 +869,14 @@ fn cn_number(n: &str) -> String {
 /// [`rust_xlsxwriter::XlsxError`] for a sheet name Excel refuses or an I/O
 /// failure.
 pub fn write_xlsx(wb: &Workbook, path: &std::path::Path) -> Result<(), rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Formula, Workbook as Out};
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook as Out};
     let mut out = Out::new();
+    // Fixed properties: the same grids give the same bytes.
+    out.set_properties(
+        &DocProperties::new()
+            .set_author("yusuan samples")
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 15)?),
+    );
     let plain = Format::new();
     for s in &wb.sheets {
         let ws = out.add_worksheet();

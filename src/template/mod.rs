@@ -18,6 +18,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("2024.toml", include_str!("../../templates/2024.toml")),
     ("2022.toml", include_str!("../../templates/2022.toml")),
     ("2023.toml", include_str!("../../templates/2023.toml")),
+    (
+        "shanghai-putuo-2026.toml",
+        include_str!("../../templates/shanghai-putuo-2026.toml"),
+    ),
 ];
 
 /// The shape of a table, which decides how its rows are read.
@@ -123,6 +127,10 @@ pub struct LineSpec {
     /// Key of the line this one sits under (表4: 一般公共预算拨款 under 本年收入 or 上年结转).
     #[serde(default)]
     pub within: Option<String>,
+    /// A `其中` / numbered sub-line of the nearest line above it on its side
+    /// that is not itself a sub-line: the same as `within` naming that line.
+    #[serde(default)]
+    pub sub: bool,
 }
 
 /// A 支出功能分类 类 that a side-by-side table lists by name.
@@ -184,6 +192,34 @@ pub struct BlockLine {
     pub sub: bool,
 }
 
+/// A relation a template declares for one of its tables, checked like the
+/// built-in rules under its own `id`.
+///
+/// Without `side`: in every row (every line of the columns' side, in a
+/// lines table), column `total` = the sum of columns `parts`. With `side`
+/// (lines tables): line `total` = the sum of lines `parts` on that side.
+/// Keys are the template's column or line keys, canonical or not.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    /// The rule's ID in findings (`PT.t2_row`); not a built-in rule's ID.
+    pub id: String,
+    /// What it checks, in the reviewer's words.
+    #[serde(default)]
+    pub what: String,
+    pub total: String,
+    pub parts: Vec<String>,
+    #[serde(default)]
+    pub side: Option<Side>,
+}
+
+/// A [`CheckSpec`] with its table, as the budget carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredCheck {
+    pub table: String,
+    pub check: CheckSpec,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
@@ -229,6 +265,9 @@ pub struct TableSpec {
     /// `^` with the cell above.
     #[serde(default)]
     pub header_layout: Vec<Vec<String>>,
+    /// The bureau's own relations within this table.
+    #[serde(default)]
+    pub checks: Vec<CheckSpec>,
 }
 
 impl TableSpec {
@@ -262,6 +301,17 @@ pub struct Template {
     pub total_labels: Vec<String>,
     /// Starts of a note row below a table (备注, 注：).
     pub note_starts: Vec<String>,
+    /// How a table says it is empty on purpose: a note that starts with one
+    /// of `starts` and contains `word` (本单位2024年无政府性基金预算), or a cell
+    /// that is only one of `marks` (a bare `无`).
+    #[serde(default)]
+    pub empty_note: EmptyNote,
+    /// Tables whose 部门/单位 rows give the department's code and its units,
+    /// the first that has them; a table whose first level is not named
+    /// 部门 (a 收入总表 by 功能科目) is never used. Empty: the department is
+    /// named by its 编制部门/部门/单位 line only, without a code.
+    #[serde(default = "default_identity_tables")]
+    pub identity_tables: Vec<String>,
     #[serde(default)]
     pub functional_classes: Vec<ClassName>,
     pub tables: Vec<TableSpec>,
@@ -280,6 +330,53 @@ pub struct Template {
     /// made from this one.
     #[serde(skip)]
     raw: toml::Table,
+}
+
+/// The canonical model's vocabulary: the built-in 2024 template.
+fn canonical() -> &'static Template {
+    static CANONICAL: std::sync::OnceLock<Template> = std::sync::OnceLock::new();
+    CANONICAL.get_or_init(|| {
+        Template::parse(BUILTIN[0].1, "builtin:2024.toml")
+            .unwrap_or_else(|e| panic!("built-in template is invalid (a build defect): {e}"))
+    })
+}
+
+/// How a table says it has nothing (`Template::empty_note`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyNote {
+    #[serde(default = "default_empty_starts")]
+    pub starts: Vec<String>,
+    #[serde(default = "default_empty_word")]
+    pub word: String,
+    #[serde(default = "default_empty_marks")]
+    pub marks: Vec<String>,
+}
+
+impl Default for EmptyNote {
+    fn default() -> Self {
+        EmptyNote {
+            starts: default_empty_starts(),
+            word: default_empty_word(),
+            marks: default_empty_marks(),
+        }
+    }
+}
+
+fn default_empty_starts() -> Vec<String> {
+    vec!["本单位".into(), "本部门".into()]
+}
+
+fn default_empty_word() -> String {
+    "无".into()
+}
+
+fn default_empty_marks() -> Vec<String> {
+    vec!["无".into()]
+}
+
+fn default_identity_tables() -> Vec<String> {
+    vec!["t2".into(), "t5_2".into(), "t10".into()]
 }
 
 /// A template that cannot be used.
@@ -340,6 +437,23 @@ impl Template {
             .map_err(|e: toml::de::Error| err(e.to_string()))?;
         t.raw = raw;
         t.origin = origin.to_string();
+        for table in &mut t.tables {
+            let mut above: [Option<String>; 2] = [None, None];
+            for l in &mut table.lines {
+                let side = l.side as usize;
+                if l.sub && l.within.is_none() {
+                    l.within = above[side].clone();
+                    if l.within.is_none() {
+                        return Err(err(format!(
+                            "表 {} 的行 {} 是 sub = true，但它上面没有可从属的行",
+                            table.id, l.key
+                        )));
+                    }
+                } else if l.within.is_none() {
+                    above[side] = Some(l.key.clone());
+                }
+            }
+        }
         t.validate().map_err(err)?;
         t.normalize_words();
         Ok(t)
@@ -352,6 +466,9 @@ impl Template {
         n(&mut self.department_labels);
         n(&mut self.total_labels);
         n(&mut self.note_starts);
+        n(&mut self.empty_note.starts);
+        n(&mut self.empty_note.marks);
+        self.empty_note.word = crate::text::norm(&self.empty_note.word);
         for c in &mut self.functional_classes {
             n(&mut c.names);
         }
@@ -382,10 +499,48 @@ impl Template {
 
     fn validate(&self) -> Result<(), String> {
         let mut ids = BTreeSet::new();
+        const TABLES: [&str; 13] = [
+            "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
+        ];
         for table in &self.tables {
             let id = &table.id;
             if !ids.insert(id.as_str()) {
                 return Err(format!("表 {id} 定义了两次"));
+            }
+            if !TABLES.contains(&id.as_str()) {
+                return Err(format!(
+                    "表 id “{id}” 不是规范模型中的表（{}）：规范模型之外的数字请作为某张表的列（其 key 不在规范列中即为附加列，会读入、导出并报告）",
+                    TABLES.join("、")
+                ));
+            }
+            for ch in &table.checks {
+                let keys: BTreeSet<&str> = if ch.side.is_some() {
+                    table.lines.iter().map(|l| l.key.as_str()).collect()
+                } else {
+                    table.columns.iter().map(|c| c.key.as_str()).collect()
+                };
+                for k in std::iter::once(&ch.total).chain(&ch.parts) {
+                    if !(keys.contains(k.as_str()) || ch.side.is_some() && k.starts_with("class_"))
+                    {
+                        return Err(format!(
+                            "表 {id} 的核对 {} 用到了 {k}，但它不是该表的{}",
+                            ch.id,
+                            if ch.side.is_some() { "行" } else { "列" }
+                        ));
+                    }
+                }
+                // The built-in families are T1…T12, X, S and I.
+                let prefix = ch.id.split('.').next().unwrap_or("");
+                let builtin = matches!(prefix, "X" | "S" | "I")
+                    || prefix.strip_prefix('T').is_some_and(|n| {
+                        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '_')
+                    });
+                if !ch.id.contains('.') || prefix.is_empty() || builtin {
+                    return Err(format!(
+                        "表 {id} 的核对 id “{}” 应形如 “PT.t2_row”（自己的前缀.名称；T1…T12、X、S、I 是内置规则的前缀）",
+                        ch.id
+                    ));
+                }
             }
             if table.names.is_empty() {
                 return Err(format!("表 {id} 没有任何名称（names）"));
@@ -461,19 +616,50 @@ impl Template {
                     }
                 }
             }
-            let printed = table.printed_columns().count();
-            for (i, row) in table.header_layout.iter().enumerate() {
-                if row.len() != printed {
-                    return Err(format!(
-                        "表 {id} 的 header_layout 第 {} 行有 {} 格，应与打印列数 {} 相同",
-                        i + 1,
-                        row.len(),
-                        printed
-                    ));
+            // The header as printed may have more cells than the declared
+            // columns (类 | 款 | 项 under one 编码): only its rows must agree.
+            if let Some(first) = table.header_layout.first() {
+                for (i, row) in table.header_layout.iter().enumerate() {
+                    if row.len() != first.len() {
+                        return Err(format!(
+                            "表 {id} 的 header_layout 第 {} 行有 {} 格，第 1 行有 {} 格：各行格数应相同",
+                            i + 1,
+                            row.len(),
+                            first.len()
+                        ));
+                    }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Is `key` a column key of the canonical model for table `id` (the
+    /// 2024 template's vocabulary)? Other keys are a bureau's extras.
+    pub fn is_canonical_column(id: &str, key: &str) -> bool {
+        canonical()
+            .table(id)
+            .is_some_and(|t| t.columns.iter().any(|c| c.key == key))
+    }
+
+    /// Is `key` a line key of the canonical model (or a class line)?
+    pub fn is_canonical_line(id: &str, key: &str) -> bool {
+        key.starts_with("class_")
+            || canonical()
+                .table(id)
+                .is_some_and(|t| t.lines.iter().any(|l| l.key == key))
+    }
+
+    /// Does the template define every canonical table, each header printed
+    /// column for column (what writing the official layout needs)?
+    pub fn writes_canonical(&self) -> bool {
+        canonical().tables.iter().all(|c| {
+            self.table(&c.id).is_some_and(|t| {
+                t.header_layout
+                    .iter()
+                    .all(|row| row.len() == t.printed_columns().count())
+            })
+        })
     }
 
     /// Is `year` one of the template's years?
@@ -609,10 +795,13 @@ impl Templates {
     }
 
     /// The current official layout, which normalized workbooks are written
-    /// in: the template whose years start latest.
+    /// in: of the templates that define every table of the canonical model
+    /// with a header printed column for column, the one whose years start
+    /// latest (another bureau's nine-table template is read, not written).
     pub fn current(&self) -> &Template {
         self.all
             .iter()
+            .filter(|t| t.writes_canonical())
             .max_by_key(|t| t.years.first().copied().unwrap_or(i32::MIN))
             .unwrap_or(&self.all[0])
     }

@@ -1,0 +1,303 @@
+//! Another bureau read by a template alone: 上海市普陀区's 2026 layout
+//! (`samples/putuo-2026.xlsx`, figures of our own) with
+//! `templates/shanghai-putuo-2026.toml`. All nine tables, every figure in the
+//! model and the CSV, totals whose label is merged across code and name
+//! found, 其中 sub-lines counted once and checked, the bureau's own columns
+//! kept and checked by the template's declared rules, no false finding on the
+//! consistent sample, and each relation broken found with its cells.
+
+use std::path::Path;
+use std::process::Command;
+
+use rust_decimal::Decimal;
+use yusuan::import::{import_workbook, ImportOptions};
+use yusuan::model::{Budget, Severity};
+use yusuan::reconcile::{check, Finding};
+use yusuan::template::{Template, Templates};
+use yusuan::workbook::{CellValue, Workbook};
+
+fn sample() -> Workbook {
+    Workbook::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx")).unwrap()
+}
+
+fn read(wb: &Workbook) -> Budget {
+    import_workbook(wb, &Templates::builtin(), &ImportOptions::default()).unwrap()
+}
+
+fn yuan(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn set(wb: &mut Workbook, sheet: &str, a1: (u32, u32), v: f64) {
+    let s = wb.sheets.iter_mut().find(|s| &*s.name == sheet).unwrap();
+    s.set(a1.0, a1.1, CellValue::Number(v));
+}
+
+/// Findings other than the notes on the bureau's own columns and lines.
+fn findings(b: &Budget) -> Vec<Finding> {
+    check(b)
+        .into_iter()
+        .filter(|f| !matches!(f.rule, "I.extra_column" | "I.extra_line"))
+        .collect()
+}
+
+#[test]
+fn nine_tables_read_by_the_template_alone_with_every_figure() {
+    let wb = sample();
+    let b = read(&wb);
+    assert_eq!(
+        b.source.template, "shanghai-putuo-2026",
+        "{}",
+        b.source.template_reason
+    );
+    let ids: Vec<&str> = b.tables.metas().iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["t1", "t2", "t3", "t4", "t5_1", "t6", "t7", "t8", "t9"]
+    );
+    for m in b.tables.metas() {
+        assert_eq!(m.coverage.cells_left, 0, "{} left cells unread", m.id);
+    }
+    // Identity from the 编制部门 line; 表2 is by 功能科目, so no code.
+    assert_eq!(
+        b.department.name.as_deref(),
+        Some("上海市普陀区文化和旅游局")
+    );
+    assert_eq!(b.department.code, None);
+    assert!(b.units.is_empty());
+    assert_eq!(b.year, Some(2026));
+
+    // Every number cell of every table sheet is an amount of the model.
+    let json = serde_json::to_string(&b).unwrap();
+    let amounts = json.matches("\"yuan\":").count();
+    let numbers: usize = wb
+        .sheets
+        .iter()
+        .filter(|s| {
+            b.source
+                .sheets
+                .iter()
+                .any(|x| x.name == *s.name && x.table.is_some())
+        })
+        .map(|s| {
+            (0..s.height())
+                .map(|r| s.row(r).iter().filter(|v| v.is_numeric()).count())
+                .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(amounts, numbers);
+
+    // 合计 rows whose label is merged across the code and name columns.
+    let t3 = b.tables.t3.as_ref().unwrap();
+    assert_eq!(
+        t3.total.as_ref().unwrap().amounts["total"].yuan,
+        yuan("6000000")
+    );
+    assert_eq!(
+        t3.row("2070109").unwrap().amounts["project"].yuan,
+        yuan("1400000")
+    );
+    let t6 = b.tables.t6.as_ref().unwrap();
+    assert_eq!(
+        t6.total.as_ref().unwrap().amounts["public"].yuan,
+        yuan("600000")
+    );
+    // The bureau's own columns, typed, with their cells.
+    let t2 = b.tables.t2.as_ref().unwrap();
+    assert_eq!(
+        t2.total.as_ref().unwrap().extras["cur_fiscal"].yuan,
+        yuan("5800000")
+    );
+    let t4 = b.tables.t4.as_ref().unwrap();
+    let culture = t4
+        .expense
+        .iter()
+        .find(|l| l.class_code.as_deref() == Some("207"))
+        .unwrap();
+    assert_eq!(culture.extras["expense_gp"].yuan, yuan("4700000"));
+    assert_eq!(
+        culture.extras["expense_gp"].cell.to_string(),
+        "部门财政拨款收支总表!E8"
+    );
+    let t7 = b.tables.t7.as_ref().unwrap();
+    assert_eq!(t7.meta.unit, yusuan::amount::Unit::Wan);
+    assert_eq!(t7.extras["office_running"].yuan, yuan("600000"));
+    // 其中 lines: kept as parts of 财政拨款收入.
+    let t1 = b.tables.t1.as_ref().unwrap();
+    let gp = t1.line(yusuan::template::Side::Income, "gp").unwrap();
+    assert_eq!(gp.within.as_deref(), Some("fiscal"));
+    // An empty table marked by a bare 无.
+    let t9 = b.tables.t9.as_ref().unwrap();
+    assert!(t9.rows.is_empty());
+    assert!(t9.meta.empty_note().is_some_and(|n| n.text == "无"));
+}
+
+#[test]
+fn the_consistent_sample_gives_no_finding_and_its_own_columns_are_noted() {
+    let b = read(&sample());
+    assert_eq!(findings(&b), [], "no false finding");
+    let notes: Vec<String> = check(&b)
+        .iter()
+        .map(|f| format!("{} {}", f.rule, f.table))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "I.extra_line t1",
+            "I.extra_column t2",
+            "I.extra_column t4",
+            "I.extra_column t7"
+        ]
+    );
+}
+
+/// Breaks one relation and returns the findings of `rule`.
+fn broken(sheet: &str, at: (u32, u32), v: f64, rule: &str) -> Vec<Finding> {
+    let mut wb = sample();
+    set(&mut wb, sheet, at, v);
+    findings(&read(&wb))
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect()
+}
+
+#[test]
+fn each_relation_broken_is_found_with_its_cells() {
+    // 表3 合计 row (row 29, merged 合计 label), 合计 column: 100 元 more.
+    let f = broken("部门支出总表", (28, 4), 6_000_100.0, "T3.row");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Error);
+    assert_eq!(f[0].difference.as_deref(), Some("-100.00"));
+    assert!(f[0]
+        .cells
+        .iter()
+        .any(|c| c.to_string() == "部门支出总表!E29"));
+    // 表1 一般公共预算 (a 其中 line of 财政拨款收入): 财政拨款收入 ≠ its lines.
+    let f = broken("部门收支总表", (8, 1), 5_400_000.0, "T1.income_total");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("其中各项之和"), "{}", f[0].message);
+    assert_eq!(f[0].cells[0].to_string(), "部门收支总表!B8");
+    // 表1 事业收入: 收入总计 ≠ its top-level lines (sub-lines counted once).
+    let f = broken("部门收支总表", (11, 1), 300_000.0, "T1.income_total");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].difference.as_deref(), Some("100000.00"));
+    // 表4 expenditure by fund: the template's own check.
+    let f = broken("部门财政拨款收支总表", (7, 4), 4_600_000.0, "PT.t4_by_fund");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        f[0].cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        [
+            "部门财政拨款收支总表!D8",
+            "部门财政拨款收支总表!E8",
+            "部门财政拨款收支总表!F8",
+            "部门财政拨款收支总表!G8"
+        ]
+    );
+    // 表2 row: 合计 = 财政拨款收入 + 事业收入 + … (declared).
+    let f = broken("部门收入总表", (8, 6), 250_000.0, "PT.t2_row");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    // 表7 公务接待费 below 表6 30217 (万元 against 元).
+    let f = broken("部门“三公”经费和机关运行费预算表", (6, 2), 1.0, "X.t7_t6");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Warning);
+}
+
+#[test]
+fn rounding_between_wan_and_yuan_tables_is_not_a_shortfall() {
+    // 0.73 万元 (表7, 万元) against 7,315 元 (表6 30217): shown in 万元 the two
+    // are the same; the difference is rounding, not a warning.
+    let mut wb = sample();
+    set(&mut wb, "部门“三公”经费和机关运行费预算表", (6, 2), 0.73);
+    let s = wb
+        .sheets
+        .iter_mut()
+        .find(|s| &*s.name == "部门一般公共预算拨款基本支出明细表")
+        .unwrap();
+    let r = (0..s.height())
+        .find(|&r| s.get(r, 1).as_text() == "17")
+        .unwrap();
+    s.set(r, 3, CellValue::Number(7315.0));
+    s.set(r, 5, CellValue::Number(7315.0));
+    let f: Vec<Finding> = findings(&read(&wb))
+        .into_iter()
+        .filter(|f| f.rule == "X.t7_t6")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Info);
+    assert!(f[0].message.contains("四舍五入"), "{}", f[0].message);
+}
+
+#[test]
+fn every_figure_and_the_extras_reach_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("convert")
+        .arg(&input)
+        .args(["-o", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let facts = std::fs::read_to_string(dir.path().join("facts.csv")).unwrap();
+    let b = read(&sample());
+    let amounts = serde_json::to_string(&b)
+        .unwrap()
+        .matches("\"yuan\":")
+        .count();
+    assert_eq!(facts.lines().count() - 1, amounts, "one fact per amount");
+    for (needle, what) in [
+        ("extra:office_running", "600000.00"),
+        ("extra:cur_fiscal", "5800000.00"),
+        ("extra:expense_gp", "4700000.00"),
+    ] {
+        assert!(
+            facts
+                .lines()
+                .any(|l| l.contains(needle) && l.contains(what)),
+            "{needle} {what} not in facts.csv"
+        );
+    }
+    let t1 = std::fs::read_to_string(dir.path().join("t1.csv")).unwrap();
+    assert!(
+        t1.lines()
+            .any(|l| l.contains(",fiscal,") && l.contains("5800000.00")),
+        "{t1}"
+    );
+}
+
+#[test]
+fn templates_that_would_lose_data_are_refused_when_they_load() {
+    let known = Templates::builtin().all;
+    let base = "id = \"x\"\nextends = \"shanghai-putuo-2026\"\n";
+    let e = Template::parse_with(
+        &format!("{base}[[tables]]\nid = \"t13\"\nkind = \"single\"\nnumber = \"13\"\ntitle = \"x\"\nnames = [\"x\"]\ncolumns = [{{ key = \"a\", words = [\"a\"] }}]\n"),
+        "x.toml",
+        &known,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("“t13” 不是规范模型中的表"), "{e}");
+    let e = Template::parse_with(
+        &format!("{base}[[tables]]\nid = \"t2\"\nchecks = [{{ id = \"PT.x\", total = \"total\", parts = [\"nope\"] }}]\n"),
+        "x.toml",
+        &known,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("用到了 nope"), "{e}");
+    let e = Template::parse_with(
+        &format!("{base}[[tables]]\nid = \"t2\"\nchecks = [{{ id = \"T2.row\", total = \"total\", parts = [\"cur_fiscal\"] }}]\n"),
+        "x.toml",
+        &known,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("内置规则的前缀"), "{e}");
+    // The official layout normalized workbooks are written in stays 2024.
+    assert_eq!(Templates::builtin().current().id, "2024");
+}
