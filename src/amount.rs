@@ -54,6 +54,12 @@ impl Unit {
     /// unit in brackets in a header or label (`预算数（万元）`). `Some(Err(x))`
     /// when a unit is declared but is neither 元 nor 万元.
     pub fn declared_in(text: &str) -> Option<Result<Unit, String>> {
+        Unit::declared_in_with(text, &[])
+    }
+
+    /// As [`Unit::declared_in`], also skipping `单位：` where it ends one of
+    /// `org_labels` (a template's `department_labels`, `编制单位` …).
+    pub fn declared_in_with(text: &str, org_labels: &[String]) -> Option<Result<Unit, String>> {
         let t = norm(text);
         let mut rest = t.as_str();
         while let Some(i) = rest.find("单位:") {
@@ -61,7 +67,12 @@ impl Unit {
             let after = &rest[i + "单位:".len()..];
             rest = after;
             // `部门/单位：`, `编制单位：`, `预算单位：` … name an organization.
-            if ORG_BEFORE_UNIT.iter().any(|w| before.ends_with(w)) {
+            let org = |label: &String| {
+                label
+                    .strip_suffix("单位")
+                    .is_some_and(|head| !head.is_empty() && before.ends_with(head))
+            };
+            if ORG_BEFORE_UNIT.iter().any(|w| before.ends_with(w)) || org_labels.iter().any(org) {
                 continue;
             }
             let word: String = after

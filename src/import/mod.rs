@@ -352,7 +352,7 @@ impl Ctx<'_> {
         for r in 0..search_to.min(self.sheet.height()) {
             for (c, cell) in self.sheet.row(r).iter().enumerate() {
                 let CellValue::Text(s) = cell else { continue };
-                match Unit::declared_in(s) {
+                match Unit::declared_in_with(s, &self.template.department_labels) {
                     Some(Ok(u)) => return (u, Some(self.sheet.cell_ref(r, c as u32))),
                     Some(Err(word)) => {
                         let cell = self.sheet.cell_ref(r, c as u32);

@@ -5,6 +5,8 @@
 //! The importer reads tables only through a [`Template`]; a new layout is a
 //! new file in `templates/`, or a user's own with `--templates DIR`.
 
+pub mod docs;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

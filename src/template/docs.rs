@@ -1,0 +1,267 @@
+//! The template field reference (`docs/templates.md`), generated from this
+//! table; a test checks that every field the template structs accept is
+//! documented here (serde's own list of expected fields) and that the file
+//! is current.
+
+/// One field of a template struct.
+pub struct FieldDoc {
+    pub field: &'static str,
+    pub ty: &'static str,
+    /// `required`, or the default when absent.
+    pub default: &'static str,
+    pub meaning: &'static str,
+    pub example: &'static str,
+}
+
+/// A struct of the template file: where it stands in the TOML, a TOML
+/// snippet whose unknown key makes serde list the struct's fields, what it
+/// is, and its fields.
+pub struct StructDoc {
+    pub path: &'static str,
+    pub probe: &'static str,
+    pub about: &'static str,
+    pub fields: &'static [FieldDoc],
+}
+
+macro_rules! f {
+    ($field:literal, $ty:literal, $default:literal, $meaning:literal, $example:literal) => {
+        FieldDoc {
+            field: $field,
+            ty: $ty,
+            default: $default,
+            meaning: $meaning,
+            example: $example,
+        }
+    };
+}
+
+pub const STRUCTS: &[StructDoc] = &[
+    StructDoc {
+        path: "(top level)",
+        probe: "__probe = 1\n",
+        about: "One template: a layout of the budget workbook (a year's official set, or a bureau's).",
+        fields: &[
+            f!("id", "text", "required", "The template's ID, in `inspect`, the model's `source.template` and `--template ID`. A file with the ID of a built-in template replaces it.", "`\"2024\"`"),
+            f!("extends", "text", "none", "Make this template from another (a built-in one or one loaded before it): every key not written here is the base's; a `[[tables]]` entry with a base table's `id` changes only the keys it gives; other entries add tables.", "`\"2024\"`"),
+            f!("omit", "list of table IDs", "`[]`", "With `extends`: the base's tables this layout does not have.", "`[\"t5_2\"]`"),
+            f!("name", "text", "required", "The template's name as `inspect` prints it.", "`\"2024 年部门预算公开表\"`"),
+            f!("description", "text", "`\"\"`", "What sets the layout apart, for people.", ""),
+            f!("default_unit", "`\"元\"` or `\"万元\"`", "required", "The unit of a table whose sheet declares none (reported as `S.unit`), unless the table has its own `unit`.", "`\"万元\"`"),
+            f!("years", "list of 1 or 2 years", "required", "The budget years the template is for: `[from]` means from then on, `[from, to]` a range. Breaks ties between templates that find as many tables.", "`[2022, 2023]`"),
+            f!("department_labels", "list of words", "required", "Labels of the line that names the department (`编制部门：XX局`); `单位：` after one of them that ends in 单位 is not a unit.", "`[\"部门/单位\", \"编制部门\"]`"),
+            f!("total_labels", "list of words", "required", "Labels of a total row; found in any label cell of the row (code, name, split code or code-and-name column), merged or not.", "`[\"合计\", \"总计\"]`"),
+            f!("note_starts", "list of words", "required", "How a note row below a table starts; its following lines belong to it.", "`[\"备注\", \"注：\"]`"),
+            f!("empty_note", "table", "see `[empty_note]`", "How a table says it is empty on purpose.", ""),
+            f!("identity_tables", "list of table IDs", "`[\"t2\", \"t5_2\", \"t10\"]`", "Tables whose 部门/单位 rows give the department's code and its units, the first that has them; only a table whose first level is named 部门 is used. `[]`: the department is named by its `department_labels` line, without a code.", "`[]`"),
+            f!("functional_classes", "list of `{code, names}`", "`[]`", "The 支出功能分类 类 by name, for the class lines of 表1 and 表4.", "`{ code = \"201\", names = [\"一般公共服务支出\"] }`"),
+            f!("tables", "list of `[[tables]]`", "required", "The tables of the layout.", ""),
+        ],
+    },
+    StructDoc {
+        path: "[empty_note]",
+        probe: "[empty_note]\n__probe = 1\n",
+        about: "How a table says it has nothing (`X.empty_note` reads it).",
+        fields: &[
+            f!("starts", "list of words", "`[\"本单位\", \"本部门\"]`", "A note that starts with one of these…", ""),
+            f!("word", "word", "`\"无\"`", "…and contains this word says the table is empty (本单位2024年无政府性基金预算).", ""),
+            f!("marks", "list of words", "`[\"无\"]`", "A row whose only cell is one of these says the same.", ""),
+        ],
+    },
+    StructDoc {
+        path: "[[functional_classes]]",
+        probe: "functional_classes = [{ __probe = 1 }]\n",
+        about: "A 支出功能分类 类 that 表1 and 表4 list by name.",
+        fields: &[
+            f!("code", "text", "required", "The 类 code.", "`\"201\"`"),
+            f!("names", "list of words", "required", "Its names as printed (ordinals like `一、` are ignored).", "`[\"一般公共服务支出\"]`"),
+        ],
+    },
+    StructDoc {
+        path: "[[tables]]",
+        probe: "[[tables]]\n__probe = 1\n",
+        about: "One table of the layout, under a canonical table ID.",
+        fields: &[
+            f!("id", "`t1` … `t12`", "required", "The canonical table this sheet is read into; other IDs are refused (put a bureau's extra figures in columns of a canonical table instead).", "`\"t3\"`"),
+            f!("kind", "`lines`, `coded`, `single`, `form`", "required", "How rows are read (below).", "`\"coded\"`"),
+            f!("number", "text", "required", "The number as printed; also matched in sheet names (`表1`, `表一`, `公开01表`, `1.收支总表`).", "`\"5-1\"`"),
+            f!("title", "text", "required", "The official title, used when writing.", "`\"支出总表\"`"),
+            f!("names", "list of words", "required", "Title and sheet-name words; the longest contained in a short title cell wins; 预算 inserted or dropped and a year in front still match.", "`[\"支出预算总表\", \"支出总表\"]`"),
+            f!("multiple", "bool", "`false`", "One sheet per item (表12: one per project).", "`true`"),
+            f!("unit", "`\"元\"` or `\"万元\"`", "the template's `default_unit`", "The table's own unit when its sheet declares none; no `S.unit` finding then (表12 forms are 元 by convention).", "`\"元\"`"),
+            f!("columns", "list of columns", "`[]` (required but for forms)", "The table's columns, found by header words (below).", ""),
+            f!("levels", "list of `{name, len, min_len}`", "`[]`", "Code levels of a coded table, top first: a code's length decides its level.", "`[{ name = \"类\", len = 3 }, { name = \"款\", len = 5 }]`"),
+            f!("parent_by", "`prefix` or `position`", "`prefix`", "How a coded row finds its parent: the code prefix, or the nearest row above of a higher level (表10).", "`\"position\"`"),
+            f!("lines", "list of lines", "`[]`", "Named lines of a lines table (below).", ""),
+            f!("class_side", "`income` or `expense`", "none", "The side of a lines table that lists 功能分类 类 lines by name (keys `class_201` …).", "`\"expense\"`"),
+            f!("class_lines", "list of codes", "`[]`", "Print order of the class lines, for writing.", ""),
+            f!("footer", "list of `[income key, expense key]`", "`[]`", "Lines printed side by side on the last rows, for writing.", "`[[\"grand_total\", \"grand_total\"]]`"),
+            f!("fields", "list of fields", "`[]`", "Labelled fields of a form (below).", ""),
+            f!("blocks", "list of blocks", "`[]`", "Small tables inside a form (below).", ""),
+            f!("header_layout", "rows of cells", "`[]`", "The header as printed, for writing: `<` merges with the cell to the left, `^` with the cell above. All rows as wide; only the layout normalized workbooks are written in needs one cell per printed column.", "`[[\"科目编码\", \"科目名称\"]]`"),
+            f!("checks", "list of checks", "`[]`", "The bureau's own relations within this table (below).", ""),
+        ],
+    },
+    StructDoc {
+        path: "[[tables]] columns, [[tables.blocks]] columns",
+        probe: "[[tables]]\ncolumns = [{ __probe = 1 }]\n",
+        about: "A column, found in the header band by its words. A key of the canonical model (the table below) is read into `amounts`; any other key of a column with figures is the bureau's own: read into `extras` by that key, exported to facts.csv as `extra:<key>`, reported once (`I.extra_column`), checked only by `checks`.",
+        fields: &[
+            f!("key", "text", "required", "The canonical key (`total`, `basic`, `cur_gp` …) or the bureau's own key.", "`\"basic\"`"),
+            f!("words", "list of words", "required", "Words of the column's lowest header cell, any one matches; compared after NFKC without white space; `*` at an end globs; `{year}` is a year like `2023年`; a unit in brackets after the word still matches (`预算数（万元）`).", "`[\"基本支出\"]`"),
+            f!("group", "list of words", "`[]` (any)", "Words of a header cell above it (merged, or written once over its columns without merges), where two columns share a leaf word.", "`[\"本年收入\"]`"),
+            f!("role", "see below", "`amount`", "What the column holds.", "`\"code\"`"),
+            f!("required", "bool", "`false`", "Reported as `I.missing_column` (error) when absent, unless other columns stand for it (split code parts or a code-and-name column for the code; a code-and-name column for the name).", "`true`"),
+        ],
+    },
+    StructDoc {
+        path: "[[tables]] lines",
+        probe: "[[tables]]\nlines = [{ __probe = 1 }]\n",
+        about: "A named line of a lines table (表1, 表4), placed by its label (an ordinal `一、`, `（一）`, `1.` or `其中：` before it is ignored). A key outside the canonical model is kept as it is (`key` column of the CSV, `row_code` of facts.csv) and reported once (`I.extra_line`).",
+        fields: &[
+            f!("side", "`income` or `expense`", "required", "Which side of the table.", "`\"income\"`"),
+            f!("key", "text", "required", "The line's key.", "`\"gp\"`"),
+            f!("labels", "list of words", "required", "Labels as printed.", "`[\"一般公共预算拨款收入\"]`"),
+            f!("within", "line key", "none", "The line this one is a part of: sums of the side count it once, in that line, and that line is checked against the sum of its parts.", "`\"cur_total\"`"),
+            f!("sub", "bool", "`false`", "A sub-line (`其中`, `1.` …) of the nearest line above it on its side that is not itself a sub-line: `within` that line.", "`true`"),
+        ],
+    },
+    StructDoc {
+        path: "[[tables]] levels",
+        probe: "[[tables]]\nlevels = [{ __probe = 1 }]\n",
+        about: "One level of a coded table's codes.",
+        fields: &[
+            f!("name", "text", "required", "The level's name (`类`, `款`, `项`, `部门`, `单位`, `项目` …); a table whose first level is `部门` can give the department's identity.", "`\"类\"`"),
+            f!("len", "number", "any", "A code of exactly this many characters.", "`3`"),
+            f!("min_len", "number", "any", "A code of at least this many characters.", "`8`"),
+        ],
+    },
+    StructDoc {
+        path: "[[tables]] fields",
+        probe: "[[tables]]\nfields = [{ __probe = 1 }]\n",
+        about: "A labelled field of a form: the value is the next filled cell to the right of the label, or the cell below.",
+        fields: &[
+            f!("key", "text", "required", "The field's key.", "`\"project_name\"`"),
+            f!("labels", "list of words", "required", "Labels as printed (a trailing colon is ignored).", "`[\"项目名称\"]`"),
+            f!("kind", "`text` or `amount`", "`text`", "What the value is.", "`\"amount\"`"),
+        ],
+    },
+    StructDoc {
+        path: "[[tables.blocks]]",
+        probe: "[[tables]]\n[[tables.blocks]]\n__probe = 1\n",
+        about: "A small table inside a form, found by its own header words anywhere on the sheet. A block with `lines` finds its label column where its line labels stand (beside a vertical label column, with or without merges); the next section's title ends it without a blank row.",
+        fields: &[
+            f!("key", "text", "required", "The block's key.", "`\"sources\"`"),
+            f!("columns", "list of columns", "required", "Its columns (as above; roles `text`, `percent`, `value`, amount).", ""),
+            f!("repeat", "bool", "`false`", "The block occurs more than once (one indicator table per goal).", "`true`"),
+            f!("row_key", "column key", "required", "The column that must be filled for a row to belong to the block.", "`\"label\"`"),
+            f!("lines", "list of block lines", "`[]`", "Named rows, found by the label in the `row_key` column (below).", ""),
+        ],
+    },
+    StructDoc {
+        path: "[[tables.blocks]] lines",
+        probe: "[[tables]]\n[[tables.blocks]]\nlines = [{ __probe = 1 }]\n",
+        about: "A named row of a form block; rules read these keys, not words.",
+        fields: &[
+            f!("key", "text", "required", "The row's key.", "`\"income_fiscal\"`"),
+            f!("labels", "list of words", "required", "Labels as printed.", "`[\"财政拨款\"]`"),
+            f!("section", "list of words", "`[]`", "Words the row's `section` column must contain (收入构成 / 支出构成).", "`[\"收入\"]`"),
+            f!("sub", "bool", "`false`", "A `其中` row: a part of the row above, not a row of its own in sums.", "`true`"),
+        ],
+    },
+    StructDoc {
+        path: "[[tables]] checks",
+        probe: "[[tables]]\nchecks = [{ __probe = 1 }]\n",
+        about: "A relation of the bureau's own, checked like the built-in rules under its own ID, with the same rounding allowance and cells. Without `side`: in every row (every line of the columns' side in a lines table), column `total` = the sum of columns `parts`. With `side` (lines tables): line `total` = the sum of lines `parts`. Keys are validated when the template loads.",
+        fields: &[
+            f!("id", "`PREFIX.name`", "required", "The rule ID in findings; not one of the built-in prefixes T1…T12, X, S, I.", "`\"PT.t4_by_fund\"`"),
+            f!("what", "text", "`total = parts…`", "What it checks, in the reviewer's words.", "`\"合计 = 一般公共预算 + 政府性基金预算 + 国有资本经营预算\"`"),
+            f!("total", "key", "required", "The stated figure.", "`\"expense_amount\"`"),
+            f!("parts", "list of keys", "required", "What it must equal the sum of.", "`[\"expense_gp\", \"expense_gf\"]`"),
+            f!("side", "`income` or `expense`", "none", "Lines instead of columns (lines tables).", "`\"income\"`"),
+        ],
+    },
+];
+
+/// Values of the enumerated fields.
+const ENUMS: &[(&str, &[(&str, &str)])] = &[
+    ("kind", &[
+        ("lines", "two side-by-side lists of labelled amounts (表1, 表4); needs columns `income_label`, `income_amount`, `expense_label`, `expense_amount`; further amount columns belong to the side whose label column is nearest to their left"),
+        ("coded", "rows keyed by a code with `levels` (classification, unit, project tables); needs a `code`, `code_part` or `code_name` column"),
+        ("single", "one row of amounts (表7)"),
+        ("form", "labelled `fields` and `blocks` (表11, 表12)"),
+    ]),
+    ("role", &[
+        ("amount", "a figure (the default)"),
+        ("code", "the row's code"),
+        ("code_part", "one part of a code split over columns (类 | 款 | 项), in order; a blank leading part repeats the row above"),
+        ("code_name", "code and name in one cell under one header (`功能分类科目`: `2011308 招商引资`)"),
+        ("name", "the row's name"),
+        ("text", "any other text (项目单位, 指标名称)"),
+        ("percent", "a share or rate, kept in percent points"),
+        ("value", "an amount when it parses, text otherwise (`无`, `1 场`)"),
+    ]),
+];
+
+/// Renders the reference. `readers` lists, per canonical table and key,
+/// the rules that read it (measured by the test that keeps this current).
+pub fn markdown(
+    canonical: &[(String, Vec<String>)],
+    readers: &[(String, String, Vec<String>)],
+) -> String {
+    let mut s = String::new();
+    s.push_str("# Template fields\n\n");
+    s.push_str(
+        "Generated from `src/template/docs.rs` by `cargo test --test template_docs` \
+(run with `YUSUAN_WRITE_DOCS=1` to refresh); the test fails when a field the template \
+structs accept is not described here. How to add a bureau's layout: README, \
+\"Writing a template for a new layout\"; examples: `templates/2023.toml` (made from \
+2024 by `extends` and `omit`), `templates/shanghai-putuo-2026.toml` (another bureau).\n\n",
+    );
+    for st in STRUCTS {
+        s.push_str(&format!("## `{}`\n\n{}\n\n", st.path, st.about));
+        s.push_str(
+            "| field | type | default | meaning | example |\n| --- | --- | --- | --- | --- |\n",
+        );
+        for f in st.fields {
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                f.field, f.ty, f.default, f.meaning, f.example
+            ));
+        }
+        s.push('\n');
+    }
+    for (name, values) in ENUMS {
+        s.push_str(&format!(
+            "## Values of `{name}`\n\n| value | meaning |\n| --- | --- |\n"
+        ));
+        for (v, m) in *values {
+            s.push_str(&format!("| `{v}` | {m} |\n"));
+        }
+        s.push('\n');
+    }
+    s.push_str("## Canonical keys and the rules that read them\n\n");
+    s.push_str(
+        "The canonical model's keys are the 2024 template's. A key's rules were found by \
+moving every figure of that key in the bundled multi-unit sample and recording which rules \
+then fire (`cargo test --test template_docs`), so the list is what the code does, not what \
+it was meant to do. A template that maps its columns onto these keys gets these checks; \
+its own keys get only its own `checks`.\n\n",
+    );
+    s.push_str("| table | key | rules that read it |\n| --- | --- | --- |\n");
+    for (table, keys) in canonical {
+        for key in keys {
+            let rules = readers
+                .iter()
+                .find(|(t, k, _)| t == table && k == key)
+                .map(|(_, _, r)| r.join(", "))
+                .unwrap_or_default();
+            let rules = if rules.is_empty() {
+                "—".to_string()
+            } else {
+                rules
+            };
+            s.push_str(&format!("| {table} | `{key}` | {rules} |\n"));
+        }
+    }
+    s
+}
