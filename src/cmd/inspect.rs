@@ -140,6 +140,30 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         if !m.missing_columns.is_empty() {
             let _ = write!(line, "；缺少列：{}", m.missing_columns.join("、"));
         }
+        if !m.extra_columns.is_empty() {
+            let cols: Vec<String> = m
+                .extra_columns
+                .iter()
+                .map(|c| format!("{}（{} 列）", c.key, c.column))
+                .collect();
+            let _ = write!(line, "；规范模型之外的列：{}", cols.join("、"));
+        }
+        if let Some(l) = b.tables.lines(&m.id) {
+            let own: Vec<String> = l
+                .income
+                .iter()
+                .chain(&l.expense)
+                .filter_map(|x| {
+                    x.key
+                        .as_deref()
+                        .filter(|k| !yusuan::template::Template::is_canonical_line(&m.id, k))
+                        .map(|k| format!("{k}（{}）", x.label))
+                })
+                .collect();
+            if !own.is_empty() {
+                let _ = write!(line, "；规范模型之外的行：{}", own.join("、"));
+            }
+        }
         if let Some(n) = m.empty_note() {
             let _ = write!(line, "；{}", n.text);
         }

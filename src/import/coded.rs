@@ -250,16 +250,17 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
         });
     }
     let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);
-    declared_extras_note(ctx, hm, &declared_extras, diags);
+    meta.extra_columns = declared_extra_columns(hm, ctx, &declared_extras);
     if !extra_cols.is_empty() {
-        meta.extra_columns = extra_cols
-            .iter()
-            .map(|(c, header)| crate::model::ColumnInfo {
-                key: header.clone(),
-                header: header.clone(),
-                column: crate::workbook::col_letters(*c),
-            })
-            .collect();
+        meta.extra_columns.extend(
+            extra_cols
+                .iter()
+                .map(|(c, header)| crate::model::ColumnInfo {
+                    key: header.clone(),
+                    header: header.clone(),
+                    column: crate::workbook::col_letters(*c),
+                }),
+        );
         let named: Vec<String> = extra_cols
             .iter()
             .map(|(c, h)| format!("“{h}”（{} 列）", crate::workbook::col_letters(*c)))
@@ -282,41 +283,27 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
     CodedTable { meta, total, rows }
 }
 
-/// One note per table for the template's own columns outside the
-/// canonical model: read, exported to facts.csv, checked only by the
-/// template's declared checks.
-pub(super) fn declared_extras_note(
-    ctx: &Ctx,
+/// The template's own columns outside the canonical model, as the table's
+/// `extra_columns` (key = the template's key): shown by `inspect`, not a
+/// finding — the template declared them.
+pub(super) fn declared_extra_columns(
     hm: &HeaderMatch,
+    ctx: &Ctx,
     extras: &[(&str, u32)],
-    diags: &mut Vec<Diagnostic>,
-) {
-    if extras.is_empty() {
-        return;
-    }
-    let named: Vec<String> = extras
+) -> Vec<crate::model::ColumnInfo> {
+    extras
         .iter()
-        .map(|(k, c)| {
-            let header = ctx
+        .map(|(k, c)| crate::model::ColumnInfo {
+            key: k.to_string(),
+            header: ctx
                 .spec
                 .columns
                 .iter()
                 .position(|x| x.key == *k)
-                .map_or(String::new(), |i| hm.headers[i].clone());
-            format!("{k}（{header}，{} 列）", crate::workbook::col_letters(*c))
+                .map_or(String::new(), |i| hm.headers[i].clone()),
+            column: crate::workbook::col_letters(*c),
         })
-        .collect();
-    diags.push(ctx.diag(
-        "I.extra_column",
-        Severity::Info,
-        format!(
-            "{} 的列 {} 是模板 {} 自有的、规范模型之外的列：数字已读入模型并导出到 facts.csv（extra:列名），只由模板声明的核对使用",
-            ctx.label(),
-            named.join("、"),
-            ctx.template.id
-        ),
-        extras.iter().map(|(_, c)| ctx.sheet.cell_ref(hm.first_row, *c)).collect(),
-    ));
+        .collect()
 }
 
 /// Columns under the header band that no template column took and whose
@@ -420,9 +407,10 @@ pub fn read_single(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> 
         .filter(|(k, _)| !crate::template::Template::is_canonical_column(&ctx.spec.id, k))
         .copied()
         .collect();
-    declared_extras_note(ctx, hm, &declared, diags);
+    let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);
+    meta.extra_columns = declared_extra_columns(hm, ctx, &declared);
     SingleTable {
-        meta: ctx.meta(Some(hm), last_used, unit, unit_cell, notes),
+        meta,
         amounts,
         extras,
     }

@@ -170,43 +170,11 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
         }
     }
     let declared: Vec<(&str, u32)> = side_extras.iter().flatten().copied().collect();
-    super::coded::declared_extras_note(ctx, hm, &declared, diags);
-    // Lines whose keys the canonical model does not have: kept (t1.csv's
-    // `key`, facts.csv's `row_code`) and said once.
-    let extra_lines: Vec<String> = out
-        .iter()
-        .flatten()
-        .filter_map(|l| {
-            l.key
-                .as_deref()
-                .filter(|k| !crate::template::Template::is_canonical_line(&ctx.spec.id, k))
-                .map(|k| format!("{k}（{}）", l.label))
-        })
-        .collect();
-    if !extra_lines.is_empty() {
-        diags.push(ctx.diag(
-            "I.extra_line",
-            Severity::Info,
-            format!(
-                "{} 的行 {} 是模板 {} 自有的、规范模型之外的行：已按其键保留并导出（CSV 的 key 列、facts.csv 的 row_code）",
-                ctx.label(),
-                extra_lines.join("、"),
-                ctx.template.id
-            ),
-            out.iter()
-                .flatten()
-                .filter(|l| {
-                    l.key
-                        .as_deref()
-                        .is_some_and(|k| !crate::template::Template::is_canonical_line(&ctx.spec.id, k))
-                })
-                .map(|l| l.label_cell.clone())
-                .collect(),
-        ));
-    }
     let [income, expense] = out;
+    let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);
+    meta.extra_columns = super::coded::declared_extra_columns(hm, ctx, &declared);
     LinesTable {
-        meta: ctx.meta(Some(hm), last_used, unit, unit_cell, notes),
+        meta,
         income,
         expense,
     }

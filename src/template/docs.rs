@@ -104,7 +104,7 @@ pub const STRUCTS: &[StructDoc] = &[
     StructDoc {
         path: "[[tables]] columns, [[tables.blocks]] columns",
         probe: "[[tables]]\ncolumns = [{ __probe = 1 }]\n",
-        about: "A column, found in the header band by its words. A key of the canonical model (the table below) is read into `amounts`; any other key of a column with figures is the bureau's own: read into `extras` by that key, exported to facts.csv as `extra:<key>`, reported once (`I.extra_column`), checked only by `checks`.",
+        about: "A column, found in the header band by its words. A key of the canonical model (the table below) is read into `amounts`; any other key of a column with figures is the bureau's own: read into `extras` by that key, exported to facts.csv as `extra:<key>`, listed in the table's `meta.extra_columns` and by `inspect` (not a finding: the template declared it), checked only by `checks`. A header column no template column takes, with figures, is read the same way by its header and reported once (`I.extra_column`).",
         fields: &[
             f!("key", "text", "required", "The canonical key (`total`, `basic`, `cur_gp` …) or the bureau's own key.", "`\"basic\"`"),
             f!("words", "list of words", "required", "Words of the column's lowest header cell, any one matches; compared after NFKC without white space; `*` at an end globs; `{year}` is a year like `2023年`; a unit in brackets after the word still matches (`预算数（万元）`).", "`[\"基本支出\"]`"),
@@ -116,7 +116,7 @@ pub const STRUCTS: &[StructDoc] = &[
     StructDoc {
         path: "[[tables]] lines",
         probe: "[[tables]]\nlines = [{ __probe = 1 }]\n",
-        about: "A named line of a lines table (表1, 表4), placed by its label (an ordinal `一、`, `（一）`, `1.` or `其中：` before it is ignored). A key outside the canonical model is kept as it is (`key` column of the CSV, `row_code` of facts.csv) and reported once (`I.extra_line`).",
+        about: "A named line of a lines table (表1, 表4), placed by its label (an ordinal `一、`, `（一）`, `1.` or `其中：` before it is ignored). A key outside the canonical model is kept as it is (`key` column of the CSV, `row_code` of facts.csv) and listed by `inspect`.",
         fields: &[
             f!("side", "`income` or `expense`", "required", "Which side of the table.", "`\"income\"`"),
             f!("key", "text", "required", "The line's key.", "`\"gp\"`"),
