@@ -36,10 +36,17 @@ fn import(p: &Path) -> Budget {
     import_file(p, &Templates::builtin(), &ImportOptions::default()).unwrap()
 }
 
+/// The content hash convert gives a file (SHA-256, first 16 hex digits).
+fn source_hash(p: &Path) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(std::fs::read(p).unwrap());
+    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 /// Every CSV file of one budget, rendered.
 fn csv_of(b: &Budget, source: &str) -> Vec<(String, Vec<u8>)> {
     let mut t = CsvTables::default();
-    t.add(b, source, Unit::Yuan);
+    t.add(b, source, "", Unit::Yuan);
     schemas()
         .into_iter()
         .filter(|(n, _)| *n != "manifest")
@@ -191,7 +198,8 @@ fn units_bom_and_hive_layout() {
     let bytes = std::fs::read(wan.join("t3.csv")).unwrap();
     assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(text.contains("\r\n2024,137,qiaokou-2024.xlsx,2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n"), "{text}");
+    let hash = source_hash(&q);
+    assert!(text.contains(&format!("\r\n2024,137,qiaokou-2024.xlsx,{hash},2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n")), "{text}");
 
     let hive = dir.path().join("hive");
     let o = run(&[
@@ -204,18 +212,22 @@ fn units_bom_and_hive_layout() {
         "hive",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let part = read(&hive.join("t3/year=2024/part-0.csv"));
+    // One part per input, named by its content hash.
+    let part = read(&hive.join(format!("t3/year=2024/part-{hash}.csv")));
     assert!(
-        part.starts_with("dept_code,source_file,row_no,code,"),
+        part.starts_with("dept_code,source_file,source_hash,row_no,code,"),
         "no year column in a partition: {part}"
     );
     assert!(
-        part.contains("137,qiaokou-2024.xlsx,1,合计,合计,合计,,3248300.00"),
+        part.contains(&format!(
+            "137,qiaokou-2024.xlsx,{hash},1,合计,合计,合计,,3248300.00"
+        )),
         "{part}"
     );
+    let other = source_hash(&sample("wenlv-2024.xlsx"));
     assert!(
-        part.contains("145,wenlv-2024.xlsx,"),
-        "both departments in the partition"
+        read(&hive.join(format!("t3/year=2024/part-{other}.csv"))).contains("145,wenlv-2024.xlsx,"),
+        "the other department in its own part of the partition"
     );
     assert!(hive.join("manifest.csv").exists());
 }
@@ -260,7 +272,7 @@ fn gbk_output_decodes_to_the_utf8_output() {
 }
 
 #[test]
-fn a_character_gbk_cannot_hold_is_an_error_and_nothing_is_written() {
+fn a_character_gbk_cannot_hold_fails_that_input_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut fx =
         Fixture::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap();
@@ -288,10 +300,12 @@ fn a_character_gbk_cannot_hold_is_an_error_and_nothing_is_written() {
         err.contains("t3.csv") && err.contains("U+20BB7") && err.contains("无法用 GBK 表示"),
         "{err}"
     );
-    assert!(
-        !out.exists(),
-        "no file is written when one cannot be encoded"
-    );
+    // That input fails alone: listed with its reason, none of its rows written.
+    let bytes = std::fs::read(out.join("manifest.csv")).unwrap();
+    let (m, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(!bad);
+    assert!(m.contains(",failed,") && m.contains("<U+20BB7>"), "{m}");
+    assert_eq!(read(&out.join("t3.csv")).lines().count(), 1, "header only");
 }
 
 #[test]
@@ -312,16 +326,22 @@ fn unreadable_inputs_are_listed_in_the_manifest_and_exit_2() {
     let lines: Vec<&str> = m.lines().collect();
     assert_eq!(
         lines[0],
-        "path,size_bytes,status,template,year,dept_code,dept_name,errors,warnings,infos,message"
+        "path,source_file,source_hash,size_bytes,status,template,year,dept_code,dept_name,errors,warnings,infos,message,duplicate_of,outputs"
     );
     assert!(
-        lines[1].contains("bad.xlsx,4,unreadable,,,,,0,0,0,")
-            && lines[1].contains("不是 Excel 工作簿"),
+        lines[1].contains(&format!(
+            "bad.xlsx,bad.xlsx,{},4,unreadable,,,,,0,0,0,",
+            source_hash(&bad)
+        )) && lines[1].contains("不是 Excel 工作簿"),
         "{m}"
     );
     // The size is the file's own (it changes when the samples are rebuilt).
-    let size = std::fs::metadata(sample("wenlv-2024.xlsx")).unwrap().len();
-    let want = format!("wenlv-2024.xlsx,{size},ok,2024,2024,145,武汉市硚口区文化和旅游局,0,0,0,");
+    let wenlv = sample("wenlv-2024.xlsx");
+    let size = std::fs::metadata(&wenlv).unwrap().len();
+    let want = format!(
+        "wenlv-2024.xlsx,{},{size},ok,2024,2024,145,武汉市硚口区文化和旅游局,0,0,0,,,",
+        source_hash(&wenlv)
+    );
     assert!(lines[2].ends_with(&want), "{m}");
     assert!(read(&out.join("t3.csv")).contains("145,wenlv-2024.xlsx"));
     let stray: Vec<_> = std::fs::read_dir(&out)

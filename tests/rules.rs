@@ -1177,3 +1177,40 @@ fn form_lines_are_found_by_the_templates_labels() {
     let f = c.findings.iter().find(|f| f.rule == "T12.sources").unwrap();
     assert_eq!(f.difference.as_deref(), Some("1000.00"));
 }
+
+/// A batch rule: the same department and year in two inputs (here the
+/// reference department's `.xls` and `.xlsx`), each flagged with the other.
+#[test]
+fn s_duplicate_input() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("check")
+        .args([
+            root.join("qiaokou-2024.xls"),
+            root.join("qiaokou-2024.xlsx"),
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for (f, other) in v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["qiaokou-2024.xlsx", "qiaokou-2024.xls"])
+    {
+        let dup: Vec<&serde_json::Value> = f["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == "S.duplicate_input")
+            .collect();
+        assert_eq!(dup.len(), 1, "{f}");
+        assert_eq!(dup[0]["severity"], "warning");
+        assert!(
+            dup[0]["message"].as_str().unwrap().contains(other),
+            "{}",
+            dup[0]["message"]
+        );
+    }
+}

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
+use super::batch::{self, Input};
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::import::import_workbook;
 use yusuan::model::{Budget, Severity};
@@ -74,44 +76,6 @@ struct JsonOut<'a> {
     files: &'a [FileReport],
 }
 
-/// Expands folders into the workbooks they hold (sorted; Excel lock files `~$…` skipped).
-pub fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            out.push(dir.to_path_buf());
-            return;
-        };
-        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if name.starts_with('.') || name.starts_with("~$") {
-                continue;
-            }
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
-            {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for i in inputs {
-        if i.is_dir() {
-            walk(i, &mut out);
-        } else {
-            out.push(i.clone());
-        }
-    }
-    out
-}
-
 /// One input read and checked, or why it could not be read.
 pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
 
@@ -152,40 +116,51 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
     }
 }
 
-/// The workbooks of the inputs (folders expanded); an error when there are none.
-pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let files = expand_inputs(inputs);
-    if files.is_empty() {
+/// The workbooks of the inputs (folders expanded, each once); an error when
+/// there are none. Links not followed are said on stderr.
+pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
+    let expanded = batch::expand(inputs);
+    for link in &expanded.skipped_links {
+        eprintln!(
+            "提示：跳过符号链接 {}：它指向已经处理过的文件夹（循环或重复），其中的工作簿只取一次",
+            link.display()
+        );
+    }
+    if expanded.inputs.is_empty() {
         let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!("在 {} 中没有找到 .xlsx 或 .xls 文件", given.join("、"));
     }
-    Ok(files)
+    Ok(expanded.inputs)
 }
 
-/// Reads and checks every file on all cores, in input order, with a
-/// progress bar; the cell grids are dropped unless a report needs them.
-pub fn check_all(
-    files: &[PathBuf],
-    cfg: &ReadConfig,
-    verb: &str,
-    keep_workbook: bool,
-) -> Vec<(PathBuf, Checked)> {
-    let bar = progress(files.len(), verb);
-    let results = files
-        .par_iter()
-        .map(|p| {
-            let mut r = check_one(p, cfg);
-            if !keep_workbook {
-                if let Ok((_, _, wb)) = &mut r {
-                    wb.sheets.clear();
-                }
-            }
-            bar.inc(1);
-            (p.clone(), r)
-        })
-        .collect();
-    bar.finish_and_clear();
-    results
+/// The same department and year in more than one input (an `.xls` and its
+/// `.xlsx`, a corrected copy): for each input, the others, so they are never
+/// counted twice without a word.
+pub fn duplicates<'a>(
+    keys: impl Iterator<Item = (usize, Option<i32>, Option<&'a str>, Option<&'a str>)>,
+    sources: &[String],
+) -> BTreeMap<usize, Vec<String>> {
+    let mut groups: BTreeMap<(i32, String), Vec<usize>> = BTreeMap::new();
+    for (i, year, code, name) in keys {
+        let (Some(year), Some(dept)) = (year, code.or(name)) else {
+            continue;
+        };
+        groups.entry((year, dept.to_string())).or_default().push(i);
+    }
+    let mut out = BTreeMap::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        for &i in members {
+            out.insert(
+                i,
+                members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| sources[j].clone())
+                    .collect(),
+            );
+        }
+    }
+    out
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
@@ -194,9 +169,57 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if args.report.is_some() && files.len() != 1 {
         anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
     }
-    let results = check_all(&files, &cfg, "核对", args.report.is_some());
-
-    let reports: Vec<FileReport> = results.iter().map(|(p, r)| file_report(p, r)).collect();
+    // One input at a time: each result becomes its small report as soon as
+    // it is in; only the report's workbook (one input) is kept.
+    let bar = progress(files.len(), "核对");
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut kept: Option<Checked> = None;
+    batch::run_ordered(
+        &files,
+        batch::threads(),
+        &bar,
+        |input| check_one(&input.path, &cfg),
+        |input, r| {
+            reports.push(file_report(&input.path, &r));
+            if args.report.is_some() {
+                kept = Some(r);
+            }
+        },
+    );
+    bar.finish_and_clear();
+    let sources: Vec<String> = reports.iter().map(|r| r.path.clone()).collect();
+    let dups = duplicates(
+        reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, r.year, r.dept_code.as_deref(), r.dept_name.as_deref())),
+        &sources,
+    );
+    for (i, others) in dups {
+        let r = &mut reports[i];
+        r.findings.push(Finding {
+            rule: "S.duplicate_input",
+            severity: Severity::Warning,
+            table: String::new(),
+            message: format!(
+                "同一部门（{}）同一年度（{}）的预算还出现在：{}；入库时只应保留一份",
+                r.dept_code
+                    .clone()
+                    .or(r.dept_name.clone())
+                    .unwrap_or_default(),
+                r.year.map(|y| y.to_string()).unwrap_or_default(),
+                others.join("、")
+            ),
+            expected: None,
+            actual: None,
+            difference: None,
+            unit: None,
+            cells: vec![],
+        });
+        if r.status == "ok" {
+            r.status = "findings";
+        }
+    }
     match args.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(&JsonOut { files: &reports })?;
@@ -205,7 +228,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         }
         OutputFormat::Text => print!("{}", text_report(&reports, args.info)),
     }
-    if let (Some(out), Some((_, Ok((budget, findings, wb))))) = (&args.report, results.first()) {
+    if let (Some(out), Some(Ok((budget, findings, wb)))) = (&args.report, &kept) {
         let bytes = yusuan::export::report::write_report(wb, budget, findings)?;
         write_atomic(out, &bytes)?;
         eprintln!("核对工作簿已写入 {}", out.display());

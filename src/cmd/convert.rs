@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::check::{check_all, workbooks};
+use super::batch::{self, Input};
+use super::check::{progress, workbooks};
 use super::{write_atomic, ReadArgs};
 use yusuan::amount::Unit;
-use yusuan::export::csv::{manifest_row, render, schemas, CsvTables, Encoding};
+use yusuan::export::csv::{
+    manifest_row, render, render_rows, schemas, Column, CsvTables, Encoding, ManifestEntry,
+};
 use yusuan::export::normalize::to_fixture;
 use yusuan::reconcile::counts;
 use yusuan::samples::render_workbook;
@@ -81,14 +84,11 @@ pub struct ConvertArgs {
     /// Encoding of the CSV output
     #[arg(long, value_enum, default_value = "utf8")]
     pub encoding: EncodingArg,
+    /// Convert every input again, even those an earlier run into OUTDIR converted (--layout hive)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub read: ReadArgs,
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// `stem.ext`, or `stem-2.ext` … when an earlier input had the same stem.
@@ -106,11 +106,339 @@ fn unique(stems: &mut BTreeSet<String>, p: &Path, ext: &str) -> String {
     format!("{name}.{ext}")
 }
 
+/// Largest input read (bytes): a budget workbook is well under a megabyte.
+const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The first 16 hex digits of the file's SHA-256.
+fn content_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a worker made of one input.
+enum Job {
+    /// An earlier run converted this very content; its outputs are there.
+    Skipped(ManifestEntry),
+    /// Read, checked and rendered; to be written.
+    Done(Box<Rendered>),
+    /// Not readable, over a limit, or not writable in a format asked for.
+    Failed(ManifestEntry),
+}
+
+struct Rendered {
+    entry: ManifestEntry,
+    /// (file path relative to OUTDIR, or the table name in the flat layout; bytes)
+    csv: Vec<(String, Vec<u8>)>,
+    xlsx: Option<Vec<u8>>,
+    json: Option<Vec<u8>>,
+}
+
+/// Everything a worker needs, resolved once.
+struct Plan<'a> {
+    cfg: &'a super::ReadConfig,
+    formats: Vec<To>,
+    unit: Unit,
+    encoding: Encoding,
+    bom: bool,
+    hive: bool,
+    out: &'a Path,
+    previous: &'a BTreeMap<String, ManifestEntry>,
+    schemas: &'a [(&'static str, Vec<Column>)],
+}
+
+impl Plan<'_> {
+    fn work(&self, input: &Input) -> Job {
+        let mut entry = ManifestEntry {
+            path: input.path.display().to_string(),
+            source_file: input.source.clone(),
+            ..Default::default()
+        };
+        let failed = |mut e: ManifestEntry, status: &str, message: String| {
+            e.status = status.into();
+            e.message = message;
+            Job::Failed(e)
+        };
+        let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
+        entry.size = size;
+        if size > MAX_INPUT_BYTES {
+            return failed(
+                entry,
+                "unreadable",
+                format!(
+                    "{}: 文件有 {} MB，超过上限 {} MB，未读取",
+                    input.path.display(),
+                    size >> 20,
+                    MAX_INPUT_BYTES >> 20
+                ),
+            );
+        }
+        let bytes = match std::fs::read(&input.path) {
+            Ok(b) => b,
+            Err(e) => {
+                return failed(
+                    entry,
+                    "unreadable",
+                    format!("{}: 无法打开文件：{e}", input.path.display()),
+                )
+            }
+        };
+        entry.source_hash = content_hash(&bytes);
+        drop(bytes);
+        if let Some(prev) = self.previous.get(&entry.source_hash) {
+            let complete = matches!(prev.status.as_str(), "ok" | "findings")
+                && prev.outputs.iter().all(|o| self.out.join(o).is_file());
+            if complete {
+                let mut prev = prev.clone();
+                prev.path = entry.path;
+                prev.source_file = entry.source_file;
+                return Job::Skipped(prev);
+            }
+        }
+        let (budget, findings, wb) = match super::check::check_one(&input.path, self.cfg) {
+            Ok(r) => r,
+            Err(e) => return failed(entry, "unreadable", e),
+        };
+        drop(wb);
+        entry.status = if findings.is_empty() {
+            "ok"
+        } else {
+            "findings"
+        }
+        .into();
+        entry.template = budget.source.template.clone();
+        entry.year = budget.year;
+        entry.dept_code = budget.department.code.clone().unwrap_or_default();
+        entry.dept_name = budget.department.name.clone().unwrap_or_default();
+        entry.counts = counts(&findings);
+        let mut r = Rendered {
+            entry,
+            csv: Vec::new(),
+            xlsx: None,
+            json: None,
+        };
+        for format in &self.formats {
+            let done = match format {
+                To::Csv => self.csv(&budget, &mut r),
+                To::Xlsx => {
+                    // Whatever template read it, it is written in the current layout.
+                    let t = self.cfg.templates.current();
+                    let (fx, layout) = to_fixture(&budget, t);
+                    render_workbook(&fx, t, &layout)
+                        .map(|b| r.xlsx = Some(b))
+                        .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
+                }
+                To::Json => serde_json::to_vec_pretty(&budget)
+                    .map(|mut j| {
+                        j.push(b'\n');
+                        r.json = Some(j);
+                    })
+                    .map_err(|e| e.to_string()),
+            };
+            if let Err(message) = done {
+                return failed(r.entry, "failed", message);
+            }
+        }
+        Job::Done(Box::new(r))
+    }
+
+    /// This input's rows of every CSV file: a chunk per table (flat) or a
+    /// part per table and year (hive).
+    fn csv(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
+        let mut tables = CsvTables::default();
+        tables.add(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
+        for (name, cols) in self.schemas {
+            if *name == "manifest" {
+                continue;
+            }
+            let rows = tables.files.remove(name).unwrap_or_default();
+            if !self.hive {
+                let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+                let bytes = render_rows(&format!("{name}.csv"), &rows, self.encoding)
+                    .map_err(|e| format!("{}：{e}", r.entry.path))?;
+                r.csv.push((name.to_string(), bytes));
+                continue;
+            }
+            // The partition holds the year; the files leave the column out.
+            let header: Vec<&str> = cols.iter().skip(1).map(|c| c.0).collect();
+            let mut by_year: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+            for (y, mut row) in rows {
+                row.remove(0);
+                let part = y.map_or_else(
+                    || "__HIVE_DEFAULT_PARTITION__".to_string(),
+                    |y| y.to_string(),
+                );
+                by_year.entry(part).or_default().push(row);
+            }
+            for (year, rows) in by_year {
+                let file = format!("{name}/year={year}/part-{}.csv", r.entry.source_hash);
+                let bytes = render(&file, &header, &rows, self.encoding, self.bom)
+                    .map_err(|e| format!("{}：{e}", r.entry.path))?;
+                r.csv.push((file, bytes));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The flat layout's files, appended to as inputs come in and renamed into
+/// place at the end: a run that stops leaves the previous files whole.
+struct FlatFiles {
+    out: PathBuf,
+    files: BTreeMap<String, (PathBuf, std::io::BufWriter<std::fs::File>)>,
+    encoding: Encoding,
+    bom: bool,
+}
+
+impl FlatFiles {
+    fn append(&mut self, name: &str, header: &[&str], bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        if !self.files.contains_key(name) {
+            let tmp = self
+                .out
+                .join(format!(".{name}.csv.tmp-{}", std::process::id()));
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let head = render(&format!("{name}.csv"), header, &[], self.encoding, self.bom)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            w.write_all(&head)?;
+            self.files.insert(name.to_string(), (tmp, w));
+        }
+        let (_, w) = self
+            .files
+            .get_mut(name)
+            .ok_or_else(|| std::io::Error::other("file"))?;
+        w.write_all(bytes)
+    }
+
+    fn finish(mut self, schemas: &[(&'static str, Vec<Column>)]) -> std::io::Result<usize> {
+        use std::io::Write;
+        for (name, cols) in schemas {
+            if *name != "manifest" {
+                let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
+                self.append(name, &header, &[])?;
+            }
+        }
+        let n = self.files.len();
+        for (name, (tmp, mut w)) in std::mem::take(&mut self.files) {
+            w.flush()?;
+            w.get_ref().sync_all()?;
+            drop(w);
+            std::fs::rename(&tmp, self.out.join(format!("{name}.csv")))?;
+        }
+        Ok(n)
+    }
+}
+
+/// The output folder is this run's: a second run into it is refused while
+/// this one lives; the lock goes when the run ends (or is found stale).
+struct OutputLock(PathBuf);
+
+impl OutputLock {
+    fn take(out: &Path) -> anyhow::Result<OutputLock> {
+        let path = out.join(".yusuan.lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(OutputLock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = std::fs::read_to_string(&path).unwrap_or_default();
+                    let pid = pid.trim();
+                    let alive = !pid.is_empty()
+                        && (Path::new(&format!("/proc/{pid}")).exists()
+                            || !Path::new("/proc").exists());
+                    if alive {
+                        anyhow::bail!(
+                            "输出目录 {} 正被另一个 yusuan 进程（{pid}）写入：等它结束，或换一个输出目录（锁文件 {}）",
+                            out.display(),
+                            path.display()
+                        );
+                    }
+                    eprintln!("提示：上次中断的运行（进程 {pid}）留下了锁，已清除");
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => anyhow::bail!("{}: 无法创建锁文件：{e}", path.display()),
+            }
+        }
+        anyhow::bail!("{}: 无法取得输出目录的锁", path.display())
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Removes temporary files a killed run left (`.<name>.tmp-<pid>`).
+fn clean_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for e in entries.filter_map(Result::ok) {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() && !p.is_symlink() {
+            n += clean_stale(&p);
+        } else if name.starts_with('.')
+            && name.contains(".tmp-")
+            && std::fs::remove_file(&p).is_ok()
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+const JOURNAL: &str = ".yusuan-journal.csv";
+
+/// What earlier runs committed, by content hash: `manifest.csv`, then the
+/// journal of a run that did not finish.
+fn load_previous(out: &Path) -> BTreeMap<String, ManifestEntry> {
+    let mut map = BTreeMap::new();
+    for (file, header) in [("manifest.csv", true), (JOURNAL, false)] {
+        let Ok(mut r) = csv::ReaderBuilder::new()
+            .has_headers(header)
+            .flexible(true)
+            .from_path(out.join(file))
+        else {
+            continue;
+        };
+        for rec in r.records().filter_map(Result::ok) {
+            if let Some(e) = ManifestEntry::from_row(&rec) {
+                if !e.source_hash.is_empty() {
+                    map.insert(e.source_hash.clone(), e);
+                }
+            }
+        }
+    }
+    map
+}
+
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
-    let files = workbooks(&args.inputs)?;
-    let results = check_all(&files, &cfg, "转换", false);
-
+    let inputs = workbooks(&args.inputs)?;
+    let out = &args.output;
+    if out.exists() && !out.is_dir() {
+        anyhow::bail!(
+            "输出路径 {} 是一个文件，不是文件夹：-o 应给出输出文件夹",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out)
+        .map_err(|e| anyhow::anyhow!("{}: 无法创建输出文件夹：{e}", out.display()))?;
+    let _lock = OutputLock::take(out)?;
+    let stale = clean_stale(out);
+    if stale > 0 {
+        eprintln!("提示：清除了上次中断留下的 {stale} 个临时文件");
+    }
     let unit = match args.unit {
         UnitArg::Yuan => Unit::Yuan,
         UnitArg::Wan => Unit::Wan,
@@ -119,149 +447,211 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         EncodingArg::Utf8 => Encoding::Utf8,
         EncodingArg::Gbk => Encoding::Gbk,
     };
-    // Everything is rendered first, then written: an encoding error writes nothing.
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut manifest = Vec::new();
-    let mut unreadable = 0;
-    for (p, r) in &results {
-        let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        let path = p.display().to_string();
-        match r {
-            Ok((b, findings, _)) => manifest.push(manifest_row(
-                &path,
-                size,
-                if findings.is_empty() {
-                    "ok"
-                } else {
-                    "findings"
-                },
-                &b.source.template,
-                b.year,
-                b.department.code.as_deref().unwrap_or(""),
-                b.department.name.as_deref().unwrap_or(""),
-                counts(findings),
-                "",
-            )),
-            Err(e) => {
-                unreadable += 1;
-                manifest.push(manifest_row(
-                    &path,
-                    size,
-                    "unreadable",
-                    "",
-                    None,
-                    "",
-                    "",
-                    (0, 0, 0),
-                    e,
-                ));
-                eprintln!("错误：{e}");
-            }
-        }
-    }
-    let ok = || {
-        results
-            .iter()
-            .filter_map(|(p, r)| r.as_ref().ok().map(|(b, _, _)| (p, b)))
-    };
-    let out = &args.output;
-    let schemas = schemas();
     let mut formats = args.to.clone();
+    formats.sort_by_key(|f| *f as u8);
     formats.dedup();
-    for format in formats {
-        match format {
-            To::Csv => {
-                let mut tables = CsvTables::default();
-                for (p, b) in ok() {
-                    tables.add(b, &file_name(p), unit);
-                }
-                for (name, cols) in &schemas {
-                    if *name == "manifest" {
-                        continue;
+    let hive = args.layout == LayoutArg::Hive;
+    let previous = if hive && !args.force {
+        load_previous(out)
+    } else {
+        BTreeMap::new()
+    };
+    let schemas = schemas();
+    let plan = Plan {
+        cfg: &cfg,
+        formats: formats.clone(),
+        unit,
+        encoding,
+        bom: args.bom,
+        hive,
+        out,
+        previous: &previous,
+        schemas: &schemas,
+    };
+    let headers: BTreeMap<&str, Vec<&str>> = schemas
+        .iter()
+        .map(|(n, c)| (*n, c.iter().map(|x| x.0).collect()))
+        .collect();
+    let mut flat = (formats.contains(&To::Csv) && !hive).then(|| FlatFiles {
+        out: out.to_path_buf(),
+        files: BTreeMap::new(),
+        encoding,
+        bom: args.bom,
+    });
+    let mut journal = if hive {
+        Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(out.join(JOURNAL))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", out.join(JOURNAL).display()))?,
+        )
+    } else {
+        None
+    };
+    let mut entries: Vec<ManifestEntry> = Vec::new();
+    let mut stems = BTreeSet::new();
+    let (mut skipped, mut failed, mut written) = (0usize, 0usize, 0usize);
+    let mut io_error: Option<anyhow::Error> = None;
+    let bar = progress(inputs.len(), "转换");
+    batch::run_ordered(
+        &inputs,
+        batch::threads(),
+        &bar,
+        |input| plan.work(input),
+        |input, job| match job {
+            Job::Skipped(e) => {
+                skipped += 1;
+                entries.push(e);
+            }
+            Job::Failed(e) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("错误：{}", e.message));
+                entries.push(e);
+            }
+            Job::Done(r) => {
+                let Rendered {
+                    mut entry,
+                    csv,
+                    xlsx,
+                    json,
+                } = *r;
+                let mut write = || -> anyhow::Result<Vec<String>> {
+                    let mut outputs = Vec::new();
+                    for (name, bytes) in &csv {
+                        match &mut flat {
+                            Some(flat) => flat.append(name, &headers[name.as_str()], bytes)?,
+                            None => {
+                                write_atomic(&out.join(name), bytes)?;
+                                outputs.push(name.clone());
+                            }
+                        }
                     }
-                    let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
-                    let rows = tables.files.remove(name).unwrap_or_default();
-                    match args.layout {
-                        LayoutArg::Flat => {
-                            let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
-                            let file = format!("{name}.csv");
-                            outputs.push((
-                                out.join(&file),
-                                render(&file, &header, &rows, encoding, args.bom)?,
-                            ));
+                    for (ext, bytes) in [("xlsx", &xlsx), ("json", &json)] {
+                        if let Some(bytes) = bytes {
+                            let name = unique(&mut stems, &input.path, ext);
+                            write_atomic(&out.join(&name), bytes)?;
+                            outputs.push(name);
                         }
-                        LayoutArg::Hive => {
-                            // The partition holds the year; the files leave the column out.
-                            let mut by_year: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
-                            for (y, mut r) in rows {
-                                r.remove(0);
-                                let part = y.map_or_else(
-                                    || "__HIVE_DEFAULT_PARTITION__".to_string(),
-                                    |y| y.to_string(),
-                                );
-                                by_year.entry(part).or_default().push(r);
-                            }
-                            for (year, rows) in by_year {
-                                let file = format!("{name}/year={year}/part-0.csv");
-                                outputs.push((
-                                    out.join(&file),
-                                    render(&file, &header[1..], &rows, encoding, args.bom)?,
-                                ));
-                            }
+                    }
+                    Ok(outputs)
+                };
+                match write() {
+                    Ok(outputs) => {
+                        entry.outputs = outputs;
+                        if let Some(j) = &mut journal {
+                            use std::io::Write;
+                            let line =
+                                render_rows(JOURNAL, &[manifest_row(&entry)], Encoding::Utf8)
+                                    .unwrap_or_default();
+                            let _ = j.write_all(&line).and_then(|_| j.sync_data());
                         }
+                        written += 1;
+                        entries.push(entry);
+                    }
+                    Err(e) => {
+                        io_error.get_or_insert(e);
                     }
                 }
             }
-            To::Xlsx => {
-                let templates = &cfg.templates;
-                let mut stems = BTreeSet::new();
-                for (p, b) in ok() {
-                    // Whatever template read it, it is written in the current layout.
-                    let t = templates.current();
-                    let (fx, layout) = to_fixture(b, t);
-                    let bytes = render_workbook(&fx, t, &layout)
-                        .map_err(|e| anyhow::anyhow!("{}: 无法生成工作簿：{e}", p.display()))?;
-                    outputs.push((out.join(unique(&mut stems, p, "xlsx")), bytes));
-                }
+        },
+    );
+    bar.finish_and_clear();
+    if let Some(e) = io_error {
+        return Err(e);
+    }
+    let mut files = match flat {
+        Some(flat) => flat.finish(&schemas)?,
+        None => 0,
+    };
+    // An input converted before and not in this run keeps its line; one
+    // whose file changed (same source_file, new content) has its old parts
+    // removed and its old line dropped.
+    if hive {
+        let now: BTreeSet<&str> = entries.iter().map(|e| e.source_hash.as_str()).collect();
+        let sources: BTreeSet<&str> = entries.iter().map(|e| e.source_file.as_str()).collect();
+        let mut kept = Vec::new();
+        for (hash, e) in &previous {
+            if now.contains(hash.as_str()) {
+                continue;
             }
-            To::Json => {
-                let mut stems = BTreeSet::new();
-                for (p, b) in ok() {
-                    let mut json = serde_json::to_vec_pretty(b)?;
-                    json.push(b'\n');
-                    outputs.push((out.join(unique(&mut stems, p, "json")), json));
+            if sources.contains(e.source_file.as_str()) {
+                for o in &e.outputs {
+                    let _ = std::fs::remove_file(out.join(o));
                 }
+                continue;
+            }
+            kept.push(e.clone());
+        }
+        entries.extend(kept);
+    }
+    // The same department and year from two inputs: said in the manifest.
+    let sources: Vec<String> = entries.iter().map(|e| e.source_file.clone()).collect();
+    let dups = super::check::duplicates(
+        entries.iter().enumerate().map(|(i, e)| {
+            fn present(s: &str) -> Option<&str> {
+                (!s.is_empty()).then_some(s)
+            }
+            (i, e.year, present(&e.dept_code), present(&e.dept_name))
+        }),
+        &sources,
+    );
+    for (i, others) in &dups {
+        entries[*i].duplicate_of = others.clone();
+    }
+    if !dups.is_empty() {
+        eprintln!(
+            "警告：{} 个输入与其他输入是同一部门同一年度（见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份",
+            dups.len()
+        );
+    }
+    let mut manifest: Vec<Vec<String>> = entries.iter().map(manifest_row).collect();
+    if encoding == Encoding::Gbk {
+        // The manifest must always be written: a character GBK cannot hold
+        // (quoted in a failed input's message) is written as `<U+20BB7>`.
+        for field in manifest.iter_mut().flatten() {
+            if encoding_rs::GBK.encode(field).2 {
+                *field = field
+                    .chars()
+                    .map(|c| {
+                        let mut b = [0u8; 4];
+                        if encoding_rs::GBK.encode(c.encode_utf8(&mut b)).2 {
+                            format!("<U+{:04X}>", c as u32)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
             }
         }
     }
-    let manifest_cols: Vec<&str> = schemas
-        .iter()
-        .find(|(n, _)| *n == "manifest")
-        .map(|(_, c)| c.iter().map(|x| x.0).collect())
-        .unwrap_or_default();
-    outputs.push((
-        out.join("manifest.csv"),
-        render(
+    write_atomic(
+        &out.join("manifest.csv"),
+        &render(
             "manifest.csv",
-            &manifest_cols,
+            &headers["manifest"],
             &manifest,
             encoding,
             args.bom,
         )?,
-    ));
-    for (path, bytes) in &outputs {
-        write_atomic(path, bytes)?;
+    )?;
+    if journal.take().is_some() {
+        let _ = std::fs::remove_file(out.join(JOURNAL));
     }
+    files += 1 + entries.iter().map(|e| e.outputs.len()).sum::<usize>();
     eprintln!(
-        "已转换 {} 个工作簿{} → {}（{} 个文件）",
-        results.len() - unreadable,
-        if unreadable > 0 {
-            format!("，{unreadable} 个无法读取")
+        "已转换 {written} 个工作簿{}{} → {}（{files} 个文件）",
+        if skipped > 0 {
+            format!("，跳过 {skipped} 个已转换过的（内容未变；--force 重做）")
+        } else {
+            String::new()
+        },
+        if failed > 0 {
+            format!("，{failed} 个失败（见 manifest.csv）")
         } else {
             String::new()
         },
         out.display(),
-        outputs.len()
     );
-    Ok(if unreadable > 0 { 2 } else { 0 })
+    Ok(if failed > 0 { 2 } else { 0 })
 }

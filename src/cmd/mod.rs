@@ -1,5 +1,6 @@
 //! Subcommands: one file each, holding its arguments and its `run`.
 
+pub mod batch;
 pub mod check;
 pub mod convert;
 pub mod import;

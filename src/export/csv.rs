@@ -20,7 +20,7 @@ use crate::template::Side;
 /// (column, type, meaning) of a CSV file.
 pub type Column = (&'static str, &'static str, &'static str);
 
-const KEY: [Column; 3] = [
+const KEY: [Column; 4] = [
     (
         "year",
         "integer",
@@ -30,7 +30,12 @@ const KEY: [Column; 3] = [
     (
         "source_file",
         "text",
-        "输入工作簿的文件名 file name of the input workbook",
+        "输入工作簿相对其输入根目录的路径（直接给出的文件：文件名）path of the input workbook relative to the folder it was found in",
+    ),
+    (
+        "source_hash",
+        "text",
+        "输入工作簿内容的 SHA-256（前 16 位十六进制）content hash of the input: with `source_file`, unique across folders and runs",
     ),
 ];
 
@@ -333,8 +338,14 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         "manifest",
         vec![
             ("path", "text", "输入路径 as given"),
+            ("source_file", "text", "输入相对其根目录的路径，与各表的 source_file 相同"),
+            ("source_hash", "text", "内容 SHA-256（前 16 位），与各表的 source_hash 相同；分区布局按它续跑"),
             ("size_bytes", "integer", "文件大小"),
-            ("status", "text", "`ok`, `findings` or `unreadable`"),
+            (
+                "status",
+                "text",
+                "`ok`, `findings`, `unreadable`（无法读取或超出限制）or `failed`（读入了但无法写出）",
+            ),
             ("template", "text", "所用模板 ID"),
             ("year", "integer", "预算年度"),
             ("dept_code", "text", "部门编码"),
@@ -342,7 +353,9 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("errors", "integer", "核对错误数"),
             ("warnings", "integer", "核对警告数"),
             ("infos", "integer", "核对提示数"),
-            ("message", "text", "无法读取的原因，或空"),
+            ("message", "text", "无法读取或写出的原因，或空"),
+            ("duplicate_of", "text", "同一部门同一年度的其他输入（source_file，以 `;` 分隔），或空"),
+            ("outputs", "text", "此输入写出的文件（相对输出目录，以 `;` 分隔）"),
         ],
     ));
     out
@@ -383,7 +396,7 @@ fn year_of(label: &str) -> String {
 struct Emit<'a> {
     out: &'a mut CsvTables,
     year: Option<i32>,
-    key: [String; 3],
+    key: [String; 4],
     unit: Unit,
 }
 
@@ -758,7 +771,7 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
 
 impl CsvTables {
     /// Appends one budget's rows to every file.
-    pub fn add(&mut self, b: &Budget, source_file: &str, unit: Unit) {
+    pub fn add(&mut self, b: &Budget, source_file: &str, source_hash: &str, unit: Unit) {
         let mut e = Emit {
             out: self,
             year: b.year,
@@ -766,6 +779,7 @@ impl CsvTables {
                 b.year.map(|y| y.to_string()).unwrap_or_default(),
                 b.department.code.clone().unwrap_or_default(),
                 source_file.to_string(),
+                source_hash.to_string(),
             ],
             unit,
         };
@@ -833,30 +847,95 @@ impl CsvTables {
 
 /// A manifest row.
 #[allow(clippy::too_many_arguments)]
-pub fn manifest_row(
-    path: &str,
-    size: u64,
-    status: &str,
-    template: &str,
-    year: Option<i32>,
-    dept_code: &str,
-    dept_name: &str,
-    counts: (usize, usize, usize),
-    message: &str,
-) -> Vec<String> {
+pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
     vec![
-        path.to_string(),
-        size.to_string(),
-        status.to_string(),
-        template.to_string(),
-        year.map(|y| y.to_string()).unwrap_or_default(),
-        dept_code.to_string(),
-        dept_name.to_string(),
-        counts.0.to_string(),
-        counts.1.to_string(),
-        counts.2.to_string(),
-        message.to_string(),
+        m.path.clone(),
+        m.source_file.clone(),
+        m.source_hash.clone(),
+        m.size.to_string(),
+        m.status.clone(),
+        m.template.clone(),
+        m.year.map(|y| y.to_string()).unwrap_or_default(),
+        m.dept_code.clone(),
+        m.dept_name.clone(),
+        m.counts.0.to_string(),
+        m.counts.1.to_string(),
+        m.counts.2.to_string(),
+        m.message.clone(),
+        m.duplicate_of.join(";"),
+        m.outputs.join(";"),
     ]
+}
+
+/// One input's line of `manifest.csv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManifestEntry {
+    pub path: String,
+    pub source_file: String,
+    pub source_hash: String,
+    pub size: u64,
+    pub status: String,
+    pub template: String,
+    pub year: Option<i32>,
+    pub dept_code: String,
+    pub dept_name: String,
+    pub counts: (usize, usize, usize),
+    pub message: String,
+    pub duplicate_of: Vec<String>,
+    pub outputs: Vec<String>,
+}
+
+impl ManifestEntry {
+    /// Reads a line written by [`manifest_row`] (a later run resumes from it).
+    pub fn from_row(r: &csv::StringRecord) -> Option<ManifestEntry> {
+        let f = |i: usize| r.get(i).unwrap_or("").to_string();
+        let list = |i: usize| -> Vec<String> {
+            r.get(i)
+                .unwrap_or("")
+                .split(';')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let n = |i: usize| r.get(i).and_then(|x| x.parse::<usize>().ok()).unwrap_or(0);
+        (r.len() == 15).then(|| ManifestEntry {
+            path: f(0),
+            source_file: f(1),
+            source_hash: f(2),
+            size: r.get(3).and_then(|x| x.parse().ok()).unwrap_or(0),
+            status: f(4),
+            template: f(5),
+            year: r.get(6).and_then(|x| x.parse().ok()),
+            dept_code: f(7),
+            dept_name: f(8),
+            counts: (n(9), n(10), n(11)),
+            message: f(12),
+            duplicate_of: list(13),
+            outputs: list(14),
+        })
+    }
+}
+
+/// A text that Excel or WPS would run as a formula when the CSV is opened
+/// (`=HYPERLINK(…)`, `+…`, `@…`, `-…` that is not a number, a leading tab or
+/// carriage return; OWASP "CSV injection") gets a leading `'`, which the
+/// spreadsheet shows as text. Numbers (`-100.00`) are left alone. To get
+/// the exact text back, drop a leading `'` when the next character is one
+/// of `= + - @ \t \r` (docs/csv-schema.md).
+pub fn formula_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = match field.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => true,
+        Some('-') => field.parse::<f64>().is_err(),
+        // Already escaped text that starts with `'` then a risky character
+        // keeps its own `'` too, so unescaping is unambiguous.
+        Some('\'') => field[1..].starts_with(['=', '+', '-', '@', '\t', '\r']),
+        _ => false,
+    };
+    if risky {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
 }
 
 /// How the files are encoded.
@@ -887,25 +966,44 @@ pub fn render(
     encoding: Encoding,
     bom: bool,
 ) -> Result<Vec<u8>, EncodeError> {
+    let mut out = if bom && encoding == Encoding::Utf8 {
+        vec![0xEF, 0xBB, 0xBF]
+    } else {
+        Vec::new()
+    };
+    out.extend(render_rows(
+        file,
+        &[header.iter().map(|h| h.to_string()).collect()],
+        encoding,
+    )?);
+    out.extend(render_rows(file, rows, encoding)?);
+    Ok(out)
+}
+
+/// Renders rows without a header (a chunk appended to a file that has
+/// one), text that a spreadsheet would run escaped ([`formula_safe`]).
+///
+/// # Errors
+/// [`EncodeError`] naming the first character GBK cannot hold; `line` is
+/// the line within these rows.
+pub fn render_rows(
+    file: &str,
+    rows: &[Vec<String>],
+    encoding: Encoding,
+) -> Result<Vec<u8>, EncodeError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     // Writing to memory cannot fail.
-    let _ = w.write_record(header);
     for r in rows {
-        let _ = w.write_record(r);
+        for f in r {
+            let _ = w.write_field(formula_safe(f).as_bytes());
+        }
+        let _ = w.write_record(None::<&[u8]>);
     }
     let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
     match encoding {
-        Encoding::Utf8 => {
-            let mut out = if bom {
-                vec![0xEF, 0xBB, 0xBF]
-            } else {
-                Vec::new()
-            };
-            out.extend_from_slice(text.as_bytes());
-            Ok(out)
-        }
+        Encoding::Utf8 => Ok(text.into_bytes()),
         Encoding::Gbk => {
             let (bytes, _, bad) = encoding_rs::GBK.encode(&text);
             if bad {
@@ -933,15 +1031,28 @@ pub fn schema_markdown() -> String {
     let mut s = String::from(
         "# CSV schema (`yusuan convert --to csv`)\n\n\
          Generated from `yusuan::export::csv::schemas()`; a test keeps this file in step.\n\n\
-         Every file but `manifest.csv` starts with `year`, `dept_code`, `source_file`; rows of all\n\
-         inputs are appended in input order. `decimal` columns are plain decimal text with two\n\
+         Every file but `manifest.csv` starts with `year`, `dept_code`, `source_file`, `source_hash`;\n\
+         rows of all inputs are appended in input order. `decimal` columns are plain decimal text with two\n\
          decimals in the unit asked for (`--unit yuan`, the default: exact 元; `--unit wan`: 万元,\n\
          rounded to 0.01); blank and `-` cells are `0.00`; a column the source did not have is\n\
          empty. `text` columns keep leading zeros. Files are UTF-8 (`--bom` adds a byte-order\n\
          mark, `--encoding gbk` writes GBK), comma-separated, CRLF line ends, quoted where needed.\n\n\
-         With `--layout hive` each file `X.csv` is written as `X/year=YYYY/part-0.csv` without its\n\
-         `year` column (the partition holds it); a workbook without a year goes to\n\
-         `year=__HIVE_DEFAULT_PARTITION__`. `manifest.csv` stays one file.\n",
+         With `--layout hive` each input's rows of file `X.csv` are written as their own part,\n\
+         `X/year=YYYY/part-<source_hash>.csv`, without the `year` column (the partition holds it);\n\
+         a workbook without a year goes to `year=__HIVE_DEFAULT_PARTITION__`. Spark, Trino and\n\
+         DuckDB read each folder as one table. This layout resumes: a rerun skips the inputs whose\n\
+         content hash `manifest.csv` already lists with all their outputs present, a changed\n\
+         input replaces its own parts, `--force` redoes all; a killed run leaves no partial part\n\
+         (each is written to a temporary file and renamed) and no manifest line for an input not\n\
+         fully written. The flat layout (the default, for small jobs) rewrites every file on each\n\
+         run. `manifest.csv` stays one file.\n\n\
+         **Text that would run as a formula.** A text field that starts with `=`, `+`, `@`, a tab,\n\
+         a carriage return, or `-` not followed by a number (`=HYPERLINK(…)`, `@SUM(…)`) is written\n\
+         with a leading `'`, so Excel and WPS show it as text instead of running it (OWASP CSV\n\
+         injection); numbers such as `-100.00` are written as they are. A text that itself starts\n\
+         with `'` followed by one of those characters gets a second `'`. To get the exact text\n\
+         back: if a field starts with `'` and its next character is one of `= + - @` tab or\n\
+         carriage return, drop the first `'`.\n",
     );
     for (file, cols) in schemas() {
         s.push_str(&format!(

@@ -282,6 +282,65 @@ pub enum WorkbookError {
         sheet: String,
         message: String,
     },
+    /// A size no budget workbook has, refused before it is allocated.
+    #[error("{path}: {what}，超出读取上限（{limit}）；这不像预算表，未读取")]
+    Limit {
+        path: PathBuf,
+        what: String,
+        limit: String,
+    },
+}
+
+/// What a budget workbook never exceeds; checked before allocating.
+pub mod limits {
+    /// Rows of a sheet that hold a value (a table has a few hundred).
+    pub const ROWS: u32 = 100_000;
+    /// Columns of a sheet that hold a value.
+    pub const COLUMNS: u32 = 1_000;
+    /// Characters of one cell: Excel's own limit.
+    pub const CELL_CHARS: usize = 32_767;
+    /// Uncompressed bytes of one part of an `.xlsx` package.
+    pub const PART_BYTES: u64 = 64 << 20;
+    /// Uncompressed bytes of the whole package.
+    pub const PACKAGE_BYTES: u64 = 256 << 20;
+}
+
+/// Refuses a package whose parts would inflate past [`limits`], from the
+/// zip directory alone.
+fn check_package(path: &Path) -> Result<(), WorkbookError> {
+    let limit = |what: String, limit: String| WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what,
+        limit,
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(open_file(path)?) else {
+        // Not a readable zip: calamine says what is wrong.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else { continue };
+        let size = f.size();
+        total = total.saturating_add(size);
+        if size > limits::PART_BYTES {
+            return Err(limit(
+                format!(
+                    "包内部件“{}”解压后有 {} MB（压缩后 {} KB）",
+                    f.name().unwrap_or_default(),
+                    size >> 20,
+                    f.compressed_size() >> 10
+                ),
+                format!("每个部件 {} MB", limits::PART_BYTES >> 20),
+            ));
+        }
+    }
+    if total > limits::PACKAGE_BYTES {
+        return Err(limit(
+            format!("解压后共 {} MB", total >> 20),
+            format!("{} MB", limits::PACKAGE_BYTES >> 20),
+        ));
+    }
+    Ok(())
 }
 
 fn sniff(path: &Path) -> Result<Format, WorkbookError> {
@@ -343,6 +402,9 @@ impl Workbook {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
         };
+        if format == Format::Xlsx {
+            check_package(path)?;
+        }
         let result = quiet_catch(|| match format {
             Format::Xlsx => read_xlsx(path),
             Format::Xls => read_xls(path),
@@ -464,6 +526,40 @@ fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
         {
             let mut reader = wb.worksheet_cells_reader(&s.name).map_err(err)?;
             while let Some(cell) = reader.next_cell_with_formula().map_err(err)? {
+                let (r, c) = cell.pos;
+                let at = || CellRef::new(Arc::from(s.name.as_str()), r, c).a1();
+                if r >= limits::ROWS || c >= limits::COLUMNS {
+                    if matches!(cell.value, calamine::DataRef::Empty) && cell.formula.is_none() {
+                        continue;
+                    }
+                    return Err(WorkbookError::Limit {
+                        path: path.to_path_buf(),
+                        what: format!("工作表“{}”的单元格 {} 有内容", s.name, at()),
+                        limit: format!(
+                            "每表最多 {} 行、{} 列；多半是误填的单元格，删除后重试",
+                            limits::ROWS,
+                            limits::COLUMNS
+                        ),
+                    });
+                }
+                let text: Option<&str> = match &cell.value {
+                    calamine::DataRef::String(t) => Some(t),
+                    calamine::DataRef::SharedString(t) => Some(t),
+                    _ => None,
+                };
+                if let Some(t) = text.filter(|t| t.len() > limits::CELL_CHARS) {
+                    let n = t.chars().count();
+                    if n > limits::CELL_CHARS {
+                        return Err(WorkbookError::Limit {
+                            path: path.to_path_buf(),
+                            what: format!("工作表“{}”的单元格 {} 有 {n} 个字符", s.name, at()),
+                            limit: format!(
+                                "每格最多 {} 个字符，Excel 自己的上限",
+                                limits::CELL_CHARS
+                            ),
+                        });
+                    }
+                }
                 let no_value = match &cell.value {
                     calamine::DataRef::Empty => true,
                     calamine::DataRef::String(s) => s.is_empty(),

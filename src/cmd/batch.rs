@@ -1,0 +1,205 @@
+//! The batch both `check` and `convert` run: expand the inputs, read and
+//! check each on its own thread, and hand each result to the caller in
+//! input order as soon as it and those before it are done — so a run over
+//! tens of thousands of workbooks holds only the few in flight, never all
+//! of them, and one bad file fails alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+
+use indicatif::ProgressBar;
+
+/// One workbook of the batch.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The path relative to the input root it was found under (a file
+    /// given directly: its file name), `/`-separated: what `source_file`
+    /// says in every output.
+    pub source: String,
+}
+
+/// The workbooks of the inputs, and the links that were not followed.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub inputs: Vec<Input>,
+    /// Symbolic links to folders already walked (a loop, or a second way
+    /// into the same folder): each workbook is taken once.
+    pub skipped_links: Vec<PathBuf>,
+}
+
+fn is_workbook(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
+        && !p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}
+
+fn relative(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Files given and folders searched recursively for `.xlsx` / `.xls`, in
+/// sorted order; a folder reached twice (through a symbolic link) is walked
+/// once, and a file reached twice is taken once.
+pub fn expand(inputs: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
+    let mut seen_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut seen_files: BTreeSet<PathBuf> = BTreeSet::new();
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        out: &mut Expanded,
+        seen_dirs: &mut BTreeSet<PathBuf>,
+        seen_files: &mut BTreeSet<PathBuf>,
+    ) {
+        let Ok(real) = std::fs::canonicalize(dir) else {
+            return;
+        };
+        if !seen_dirs.insert(real) {
+            out.skipped_links.push(dir.to_path_buf());
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            // Hidden entries (an output folder's `.yusuan` state, editors'
+            // files) are not inputs.
+            if p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                continue;
+            }
+            if p.is_dir() {
+                walk(root, &p, out, seen_dirs, seen_files);
+            } else if is_workbook(&p) {
+                let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                if seen_files.insert(real) {
+                    let source = relative(root, &p);
+                    out.inputs.push(Input { path: p, source });
+                }
+            }
+        }
+    }
+    for p in inputs {
+        if p.is_dir() {
+            walk(p, p, &mut out, &mut seen_dirs, &mut seen_files);
+        } else {
+            let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            if seen_files.insert(real) {
+                let source = p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                out.inputs.push(Input {
+                    path: p.clone(),
+                    source,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Runs `work` on every input on `threads` threads and gives each result to
+/// `sink` in input order. A worker does not start an input more than a
+/// small window ahead of the last one handed over, so memory holds a few
+/// results whatever the number of inputs. `sink` runs on the calling
+/// thread, one result at a time.
+pub fn run_ordered<T: Send>(
+    inputs: &[Input],
+    threads: usize,
+    bar: &ProgressBar,
+    work: impl Fn(&Input) -> T + Sync,
+    mut sink: impl FnMut(&Input, T),
+) {
+    let threads = threads.max(1);
+    let window = threads * 4;
+    let next = AtomicUsize::new(0);
+    // How many results the sink has taken; workers wait on it.
+    let handed = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, T)>(window);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, handed, work) = (&next, &handed, &work);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= inputs.len() {
+                    break;
+                }
+                {
+                    let (lock, cv) = handed;
+                    let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *done + window {
+                        done = cv.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                }
+                let r = work(&inputs[i]);
+                if tx.send((i, r)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, T> = BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&want) {
+                sink(&inputs[want], r);
+                bar.inc(1);
+                want += 1;
+                let (lock, cv) = &handed;
+                *lock.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                cv.notify_all();
+            }
+        }
+    });
+}
+
+/// Threads for a batch: `RAYON_NUM_THREADS` or every core.
+pub fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_input_order_whatever_the_finishing_order() {
+        let inputs: Vec<Input> = (0..50)
+            .map(|i| Input {
+                path: PathBuf::from(format!("{i}")),
+                source: i.to_string(),
+            })
+            .collect();
+        let mut got = Vec::new();
+        run_ordered(
+            &inputs,
+            4,
+            &ProgressBar::hidden(),
+            |inp| {
+                let n: u64 = inp.source.parse().unwrap();
+                // Later inputs finish first.
+                std::thread::sleep(std::time::Duration::from_micros((50 - n) * 50));
+                n
+            },
+            |_, n| got.push(n),
+        );
+        assert_eq!(got, (0..50).collect::<Vec<u64>>());
+    }
+}

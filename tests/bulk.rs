@@ -1,0 +1,509 @@
+//! Bulk migration: the resumable part layout survives a killed run, reruns
+//! skip what is done, a changed input replaces its own parts, hostile files
+//! fail alone, symlink loops are not followed, no CSV text runs as a
+//! formula, the same department twice is flagged, a folder in use is
+//! refused. Black-box, on the real binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use yusuan::import::{import_workbook, ImportOptions};
+use yusuan::samples::variants::{vary, write_xlsx};
+use yusuan::template::Templates;
+use yusuan::workbook::{CellValue, Workbook};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yusuan"))
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `n` distinct workbooks (the multi-unit sample laid out by `n` seeds).
+fn corpus(dir: &Path, n: u64) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    let wb = Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
+    let base = import_workbook(&wb, &Templates::builtin(), &ImportOptions::default()).unwrap();
+    (0..n)
+        .map(|seed| {
+            let p = dir.join(format!("dept-{seed:03}.xlsx"));
+            write_xlsx(&vary(&wb, &base, seed).workbook, &p).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// `manifest.csv` as maps by column name.
+fn manifest(out: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(out.join("manifest.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            header
+                .iter()
+                .map(String::from)
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every part of a table: (file, source_hash of each row).
+fn parts(out: &Path, table: &str) -> Vec<(PathBuf, Vec<String>)> {
+    let mut files = Vec::new();
+    let Ok(years) = std::fs::read_dir(out.join(table)) else {
+        return files;
+    };
+    for y in years.filter_map(Result::ok) {
+        for f in std::fs::read_dir(y.path()).unwrap().filter_map(Result::ok) {
+            let p = f.path();
+            if p.extension().is_some_and(|e| e == "csv") {
+                let mut r = csv::Reader::from_path(&p).unwrap();
+                let col = r
+                    .headers()
+                    .unwrap()
+                    .iter()
+                    .position(|h| h == "source_hash")
+                    .unwrap();
+                let hashes = r.records().map(|x| x.unwrap()[col].to_string()).collect();
+                files.push((p, hashes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_killed_run_resumes_and_every_input_lands_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    let n = 48;
+    corpus(&inputs, n);
+    let out = dir.path().join("out");
+    let mut child = bin()
+        .args([
+            "convert",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--layout",
+            "hive",
+        ])
+        .env("RAYON_NUM_THREADS", "1")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill -9 once a few inputs are committed (their journal lines written).
+    let journal = out.join(".yusuan-journal.csv");
+    let start = std::time::Instant::now();
+    loop {
+        let lines = std::fs::read_to_string(&journal).map_or(0, |s| s.lines().count());
+        if lines >= 3 || start.elapsed().as_secs() > 60 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let committed = std::fs::read_to_string(&journal).map_or(0, |s| s.lines().count());
+    assert!(
+        committed >= 3 && committed < n as usize,
+        "killed after {committed} of {n}"
+    );
+    // Nothing partial is visible: every part is a whole CSV.
+    for (p, hashes) in parts(&out, "t3") {
+        assert!(!hashes.is_empty(), "{} is empty", p.display());
+    }
+    // The next run completes the set, skipping what was committed.
+    let o = bin()
+        .args([
+            "convert",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--layout",
+            "hive",
+        ])
+        .output()
+        .unwrap();
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains(&format!("跳过 {committed} 个")), "{err}");
+    let m = manifest(&out);
+    assert_eq!(m.len(), n as usize);
+    let hashes: BTreeSet<&str> = m.iter().map(|e| e["source_hash"].as_str()).collect();
+    assert_eq!(hashes.len(), n as usize, "each input once in the manifest");
+    // Each input's rows exactly once: one t3 part per input, its rows all its own.
+    let t3 = parts(&out, "t3");
+    assert_eq!(t3.len(), n as usize);
+    for (p, rows) in &t3 {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            rows.iter().all(|h| name == format!("part-{h}.csv")),
+            "{name}"
+        );
+    }
+    assert!(!out.join(".yusuan-journal.csv").exists());
+    assert!(!out.join(".yusuan.lock").exists());
+    // Again: all skipped; with --force all redone.
+    let o = bin()
+        .args([
+            "convert",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--layout",
+            "hive",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        text(&o)
+            .1
+            .contains(&format!("已转换 0 个工作簿，跳过 {n} 个")),
+        "{}",
+        text(&o).1
+    );
+    let o = bin()
+        .args([
+            "convert",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--layout",
+            "hive",
+            "--force",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        text(&o).1.contains(&format!("已转换 {n} 个工作簿 →")),
+        "{}",
+        text(&o).1
+    );
+    assert_eq!(parts(&out, "t3").len(), n as usize);
+}
+
+#[test]
+fn a_changed_input_replaces_its_own_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    let files = corpus(&inputs, 3);
+    let out = dir.path().join("out");
+    let run = || {
+        bin()
+            .args([
+                "convert",
+                inputs.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--layout",
+                "hive",
+            ])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run().status.code(), Some(0));
+    let before = manifest(&out);
+    // dept-001.xlsx is corrected: new content under the same name.
+    std::fs::copy(sample("wenlv-2024.xlsx"), &files[1]).unwrap();
+    let o = run();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    assert!(
+        text(&o).1.contains("已转换 1 个工作簿，跳过 2 个"),
+        "{}",
+        text(&o).1
+    );
+    let after = manifest(&out);
+    assert_eq!(after.len(), 3);
+    let entry = |m: &[BTreeMap<String, String>], f: &str| {
+        m.iter().find(|e| e["source_file"] == f).unwrap()["source_hash"].clone()
+    };
+    let (old, new) = (
+        entry(&before, "dept-001.xlsx"),
+        entry(&after, "dept-001.xlsx"),
+    );
+    assert_ne!(old, new);
+    let t3: Vec<String> = parts(&out, "t3")
+        .iter()
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(t3.contains(&format!("part-{new}.csv")));
+    assert!(
+        !t3.contains(&format!("part-{old}.csv")),
+        "the old part is gone"
+    );
+    assert_eq!(t3.len(), 3);
+}
+
+#[test]
+fn hostile_files_fail_alone_with_their_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    corpus(&inputs, 2);
+    let wb = Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
+    // One stray value at XFD1048576.
+    let mut far = wb.clone();
+    far.sheets[0].set(1_048_575, 16_383, CellValue::Number(1.0));
+    write_xlsx(&far, &inputs.join("far-cell.xlsx")).unwrap();
+    use std::io::{Read, Write};
+    // A name of 40,000 characters (more than Excel or rust_xlsxwriter
+    // write: the placeholder is replaced in the package).
+    let mut long = wb.clone();
+    let t3 = long.sheets.iter_mut().find(|s| &*s.name == "表3").unwrap();
+    t3.set(4, 1, CellValue::Text("LONG_NAME_PLACEHOLDER".into()));
+    let plain = dir.path().join("long.xlsx");
+    write_xlsx(&long, &plain).unwrap();
+    {
+        let mut zin = zip::ZipArchive::new(std::fs::File::open(&plain).unwrap()).unwrap();
+        let mut zout =
+            zip::ZipWriter::new(std::fs::File::create(inputs.join("long-name.xlsx")).unwrap());
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            let text = String::from_utf8_lossy(&bytes)
+                .replace("LONG_NAME_PLACEHOLDER", &"长".repeat(40_000));
+            zout.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zout.write_all(text.as_bytes()).unwrap();
+        }
+        zout.finish().unwrap();
+    }
+    // A package whose shared strings would inflate past the limit.
+    {
+        let good = inputs.join("dept-000.xlsx");
+        let mut zin = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+        let mut zout =
+            zip::ZipWriter::new(std::fs::File::create(inputs.join("bomb.xlsx")).unwrap());
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            zout.start_file(name.clone(), stored).unwrap();
+            zout.write_all(&bytes).unwrap();
+            if name == "xl/workbook.xml" {
+                zout.start_file("xl/sharedStrings2.xml", stored).unwrap();
+                zout.write_all(&vec![b' '; 65 << 20]).unwrap();
+            }
+        }
+        zout.finish().unwrap();
+    }
+    let out = dir.path().join("out");
+    let o = bin()
+        .args([
+            "convert",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--to",
+            "csv,xlsx",
+        ])
+        .output()
+        .unwrap();
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let m = manifest(&out);
+    let status: BTreeMap<&str, (&str, &str)> = m
+        .iter()
+        .map(|e| {
+            (
+                e["source_file"].as_str(),
+                (e["status"].as_str(), e["message"].as_str()),
+            )
+        })
+        .collect();
+    for good in ["dept-000.xlsx", "dept-001.xlsx"] {
+        assert!(
+            matches!(status[good].0, "ok" | "findings"),
+            "{good}: {:?}",
+            status[good]
+        );
+        assert!(
+            out.join(good).is_file(),
+            "{good}'s normalized workbook is written"
+        );
+    }
+    for (bad, why) in [
+        ("far-cell.xlsx", "XFD1048576"),
+        ("long-name.xlsx", "40000 个字符"),
+        ("bomb.xlsx", "解压后有 65 MB"),
+    ] {
+        assert_eq!(status[bad].0, "unreadable", "{bad}");
+        assert!(
+            status[bad].1.contains(why) && status[bad].1.contains("超出读取上限"),
+            "{bad}: {}",
+            status[bad].1
+        );
+        assert!(err.contains(why), "{err}");
+    }
+    let t3 = std::fs::read_to_string(out.join("t3.csv")).unwrap();
+    assert!(t3.contains("dept-000.xlsx") && t3.contains("dept-001.xlsx"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_takes_each_workbook_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    corpus(&inputs.join("a"), 2);
+    std::os::unix::fs::symlink(&inputs, inputs.join("a").join("loop")).unwrap();
+    std::os::unix::fs::symlink(inputs.join("a"), inputs.join("again")).unwrap();
+    let o = bin()
+        .args(["check", inputs.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 2, "{out}");
+    assert!(err.contains("跳过符号链接"), "{err}");
+}
+
+#[test]
+fn no_csv_text_runs_as_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
+    let t10 = wb.sheets.iter_mut().find(|s| &*s.name == "表10").unwrap();
+    let names = [
+        "=HYPERLINK(\"http://x.example\",\"点此\")",
+        "=1+1",
+        "+1+2",
+        "@SUM(A1:A2)",
+        "-项目",
+    ];
+    // The projects' names (rows 9, 10 and 13) and a unit name.
+    for (r, n) in [(8, names[0]), (9, names[1]), (12, names[2])] {
+        t10.set(r, 1, CellValue::Text(n.into()));
+    }
+    t10.set(8, 2, CellValue::Text(names[3].into()));
+    t10.set(9, 2, CellValue::Text(names[4].into()));
+    let input = dir.path().join("formulas.xlsx");
+    write_xlsx(&wb, &input).unwrap();
+    let out = dir.path().join("out");
+    let o = bin()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o).1);
+    let mut escaped = 0;
+    for f in std::fs::read_dir(&out).unwrap().filter_map(Result::ok) {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(f.path())
+            .unwrap();
+        for rec in r.records() {
+            for field in rec.unwrap().iter() {
+                assert!(
+                    !(field.starts_with(['=', '+', '@', '\t', '\r'])
+                        || field.starts_with('-') && field.parse::<f64>().is_err()),
+                    "{}: {field}",
+                    f.path().display()
+                );
+                escaped += usize::from(field.starts_with('\'') && names.contains(&&field[1..]));
+            }
+        }
+    }
+    assert!(escaped >= names.len(), "{escaped} escaped fields");
+    let t10 = std::fs::read_to_string(out.join("t10.csv")).unwrap();
+    assert!(t10.contains("'=1+1"), "{t10}");
+}
+
+#[test]
+fn the_same_department_and_year_twice_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (xls, xlsx) = (sample("qiaokou-2024.xls"), sample("qiaokou-2024.xlsx"));
+    let o = bin()
+        .arg("convert")
+        .args([&xls, &xlsx])
+        .args(["-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(text(&o).1.contains("同一部门同一年度"), "{}", text(&o).1);
+    let m = manifest(&out);
+    assert_eq!(m[0]["duplicate_of"], "qiaokou-2024.xlsx");
+    assert_eq!(m[1]["duplicate_of"], "qiaokou-2024.xls");
+    let o = bin()
+        .arg("check")
+        .args([&xls, &xlsx])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text(&o).0).unwrap();
+    for f in v["files"].as_array().unwrap() {
+        let dup: Vec<&serde_json::Value> = f["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == "S.duplicate_input")
+            .collect();
+        assert_eq!(dup.len(), 1, "{f}");
+        assert_eq!(dup[0]["severity"], "warning");
+    }
+}
+
+#[test]
+fn a_folder_in_use_is_refused_and_a_stale_lock_is_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // A live process holds it (this test's own).
+    std::fs::write(
+        out.join(".yusuan.lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
+    let input = sample("wenlv-2024.xlsx");
+    let o = bin()
+        .arg("convert")
+        .arg(&input)
+        .args(["-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).1.contains("正被另一个 yusuan 进程"),
+        "{}",
+        text(&o).1
+    );
+    assert!(!out.join("manifest.csv").exists());
+    // A lock left by a process that is gone, and its temporary files.
+    std::fs::write(out.join(".yusuan.lock"), "999999999\n").unwrap();
+    std::fs::write(out.join(".t3.csv.tmp-999999999"), "half").unwrap();
+    let o = bin()
+        .arg("convert")
+        .arg(&input)
+        .args(["-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("留下了锁，已清除") && err.contains("清除了上次中断留下的 1 个临时文件"),
+        "{err}"
+    );
+    assert!(!out.join(".t3.csv.tmp-999999999").exists());
+    assert!(!out.join(".yusuan.lock").exists());
+}
