@@ -45,6 +45,13 @@ fn main() {
         Command::Check(a) => cmd::check::run(a),
         Command::Convert(a) => cmd::convert::run(a),
     };
+    // For the memory benchmark: the process's own peak resident memory.
+    if std::env::var_os("YUSUAN_REPORT_PEAK_RSS").is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+            eprintln!("peak_rss {}", line.trim_start_matches("VmHWM:").trim());
+        }
+    }
     match result {
         Ok(code) => std::process::exit(code),
         Err(e) => {

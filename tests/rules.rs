@@ -1179,38 +1179,42 @@ fn form_lines_are_found_by_the_templates_labels() {
 }
 
 /// A batch rule: the same department and year in two inputs (here the
-/// reference department's `.xls` and `.xlsx`), each flagged with the other.
+/// reference department's `.xls` and `.xlsx`), said once in the report's
+/// batch section with both files.
 #[test]
 fn s_duplicate_input() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let (xls, xlsx) = (
+        root.join("qiaokou-2024.xls"),
+        root.join("qiaokou-2024.xlsx"),
+    );
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
         .arg("check")
-        .args([
-            root.join("qiaokou-2024.xls"),
-            root.join("qiaokou-2024.xlsx"),
-        ])
+        .args([&xls, &xlsx])
         .args(["--format", "json"])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for (f, other) in v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(["qiaokou-2024.xlsx", "qiaokou-2024.xls"])
-    {
-        let dup: Vec<&serde_json::Value> = f["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|x| x["rule"] == "S.duplicate_input")
-            .collect();
-        assert_eq!(dup.len(), 1, "{f}");
-        assert_eq!(dup[0]["severity"], "warning");
-        assert!(
-            dup[0]["message"].as_str().unwrap().contains(other),
-            "{}",
-            dup[0]["message"]
-        );
-    }
+    let batch = v["batch"].as_array().unwrap();
+    assert_eq!(batch.len(), 1, "{v}");
+    assert_eq!(batch[0]["rule"], "S.duplicate_input");
+    assert_eq!(batch[0]["severity"], "warning");
+    assert_eq!(
+        batch[0]["files"],
+        serde_json::json!([xls.display().to_string(), xlsx.display().to_string()])
+    );
+    assert!(
+        batch[0]["message"].as_str().unwrap().contains("137"),
+        "{}",
+        batch[0]["message"]
+    );
+    // A single input has none.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("check")
+        .arg(&xlsx)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["batch"], serde_json::json!([]));
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -71,11 +72,6 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Serialize)]
-struct JsonOut<'a> {
-    files: &'a [FileReport],
-}
-
 /// One input read and checked, or why it could not be read.
 pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
 
@@ -133,13 +129,12 @@ pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
     Ok(expanded.inputs)
 }
 
-/// The same department and year in more than one input (an `.xls` and its
-/// `.xlsx`, a corrected copy): for each input, the others, so they are never
-/// counted twice without a word.
-pub fn duplicates<'a>(
+/// Inputs that are the same department and year (an `.xls` and its
+/// `.xlsx`, a corrected copy), as groups of indices; never counted twice
+/// without a word.
+pub fn duplicate_groups<'a>(
     keys: impl Iterator<Item = (usize, Option<i32>, Option<&'a str>, Option<&'a str>)>,
-    sources: &[String],
-) -> BTreeMap<usize, Vec<String>> {
+) -> Vec<Vec<usize>> {
     let mut groups: BTreeMap<(i32, String), Vec<usize>> = BTreeMap::new();
     for (i, year, code, name) in keys {
         let (Some(year), Some(dept)) = (year, code.or(name)) else {
@@ -147,20 +142,39 @@ pub fn duplicates<'a>(
         };
         groups.entry((year, dept.to_string())).or_default().push(i);
     }
+    groups.into_values().filter(|m| m.len() > 1).collect()
+}
+
+/// For each duplicated input, a few of the others and how many more: a
+/// batch of thousands of copies must not grow as its square.
+pub fn others_of(groups: &[Vec<usize>], sources: &[String]) -> BTreeMap<usize, Vec<String>> {
+    const NAMED: usize = 3;
     let mut out = BTreeMap::new();
-    for members in groups.values().filter(|m| m.len() > 1) {
+    for members in groups {
         for &i in members {
-            out.insert(
-                i,
-                members
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| sources[j].clone())
-                    .collect(),
-            );
+            let others = members.iter().filter(|&&j| j != i);
+            let mut list: Vec<String> = others
+                .clone()
+                .take(NAMED)
+                .map(|&j| sources[j].clone())
+                .collect();
+            let more = others.count().saturating_sub(NAMED);
+            if more > 0 {
+                list.push(format!("另 {more} 个"));
+            }
+            out.insert(i, list);
         }
     }
     out
+}
+
+/// A finding about the batch, not one workbook.
+#[derive(Serialize)]
+struct BatchFinding {
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+    files: Vec<String>,
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
@@ -169,77 +183,115 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if args.report.is_some() && files.len() != 1 {
         anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
     }
-    // One input at a time: each result becomes its small report as soon as
-    // it is in; only the report's workbook (one input) is kept.
+    // One input at a time: each report is printed as soon as it and those
+    // before it are in, then dropped; what is kept per input is its
+    // department and year (for duplicates) and the exit status.
     let bar = progress(files.len(), "核对");
-    let mut reports: Vec<FileReport> = Vec::new();
     let mut kept: Option<Checked> = None;
+    let mut keys: Vec<(Option<i32>, Option<String>, String)> = Vec::new();
+    let (mut unreadable, mut errors) = (false, false);
+    let json = args.format == OutputFormat::Json;
+    let mut stdout = std::io::stdout().lock();
+    let mut write_err: Option<std::io::Error> = None;
+    if json {
+        let _ = writeln!(stdout, "{{\n\"files\": [");
+    }
     batch::run_ordered(
         &files,
         batch::threads(),
         &bar,
         |input| check_one(&input.path, &cfg),
         |input, r| {
-            reports.push(file_report(&input.path, &r));
+            let report = file_report(&input.path, &r);
             if args.report.is_some() {
                 kept = Some(r);
             }
+            unreadable |= report.status == "unreadable";
+            errors |= report
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Error);
+            if let Some(m) = report
+                .message
+                .as_deref()
+                .filter(|_| report.status == "unreadable")
+            {
+                bar.suspend(|| eprintln!("错误：{m}"));
+            }
+            let text = if json {
+                let sep = if keys.is_empty() { "" } else { ",\n" };
+                format!(
+                    "{sep}{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                )
+            } else {
+                let sep = if keys.is_empty() { "" } else { "\n" };
+                format!(
+                    "{sep}{}",
+                    text_report(std::slice::from_ref(&report), args.info)
+                )
+            };
+            if let Err(e) = bar.suspend(|| stdout.write_all(text.as_bytes())) {
+                write_err.get_or_insert(e);
+            }
+            keys.push((
+                report.year,
+                report.dept_code.or(report.dept_name),
+                report.path,
+            ));
         },
     );
     bar.finish_and_clear();
-    let sources: Vec<String> = reports.iter().map(|r| r.path.clone()).collect();
-    let dups = duplicates(
-        reports
-            .iter()
+    if let Some(e) = write_err {
+        return Err(e.into());
+    }
+    let groups = duplicate_groups(
+        keys.iter()
             .enumerate()
-            .map(|(i, r)| (i, r.year, r.dept_code.as_deref(), r.dept_name.as_deref())),
-        &sources,
+            .map(|(i, (y, d, _))| (i, *y, d.as_deref(), None)),
     );
-    for (i, others) in dups {
-        let r = &mut reports[i];
-        r.findings.push(Finding {
-            rule: "S.duplicate_input",
-            severity: Severity::Warning,
-            table: String::new(),
-            message: format!(
-                "同一部门（{}）同一年度（{}）的预算还出现在：{}；入库时只应保留一份",
-                r.dept_code
-                    .clone()
-                    .or(r.dept_name.clone())
-                    .unwrap_or_default(),
-                r.year.map(|y| y.to_string()).unwrap_or_default(),
-                others.join("、")
-            ),
-            expected: None,
-            actual: None,
-            difference: None,
-            unit: None,
-            cells: vec![],
-        });
-        if r.status == "ok" {
-            r.status = "findings";
+    let batch_findings: Vec<BatchFinding> = groups
+        .iter()
+        .map(|g| {
+            let (year, dept, _) = &keys[g[0]];
+            BatchFinding {
+                rule: "S.duplicate_input",
+                severity: Severity::Warning,
+                message: format!(
+                    "同一部门（{}）同一年度（{}）的预算出现在 {} 个输入中；入库时只应保留一份",
+                    dept.as_deref().unwrap_or(""),
+                    year.map(|y| y.to_string()).unwrap_or_default(),
+                    g.len()
+                ),
+                files: g.iter().map(|&i| keys[i].2.clone()).collect(),
+            }
+        })
+        .collect();
+    if json {
+        writeln!(
+            stdout,
+            "\n],\n\"batch\": {}\n}}",
+            serde_json::to_string_pretty(&batch_findings)?
+        )?;
+    } else if !batch_findings.is_empty() {
+        writeln!(stdout, "\n批量核对：")?;
+        for f in &batch_findings {
+            writeln!(
+                stdout,
+                "  [{}] {} {}\n      文件：{}",
+                f.severity.label(),
+                f.rule,
+                f.message,
+                f.files.join("、")
+            )?;
         }
     }
-    match args.format {
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&JsonOut { files: &reports })?;
-            s.push('\n');
-            print!("{s}");
-        }
-        OutputFormat::Text => print!("{}", text_report(&reports, args.info)),
-    }
+    drop(stdout);
     if let (Some(out), Some(Ok((budget, findings, wb)))) = (&args.report, &kept) {
         let bytes = yusuan::export::report::write_report(wb, budget, findings)?;
         write_atomic(out, &bytes)?;
         eprintln!("核对工作簿已写入 {}", out.display());
     }
-    for r in reports.iter().filter(|r| r.status == "unreadable") {
-        eprintln!("错误：{}", r.message.as_deref().unwrap_or(""));
-    }
-    let unreadable = reports.iter().any(|r| r.status == "unreadable");
-    let errors = reports
-        .iter()
-        .any(|r| r.findings.iter().any(|f| f.severity == Severity::Error));
     Ok(if unreadable {
         2
     } else if errors {

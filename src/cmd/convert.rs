@@ -478,20 +478,36 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         encoding,
         bom: args.bom,
     });
-    let mut journal = if hive {
-        Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(out.join(JOURNAL))
-                .map_err(|e| anyhow::anyhow!("{}: {e}", out.join(JOURNAL).display()))?,
-        )
-    } else {
-        None
+    // Every input's manifest line goes to the journal as it is decided, not
+    // into memory. In the part layout the journal is also what a killed run
+    // leaves for the next to resume from: this run's lines start at `from`.
+    if !hive {
+        let _ = std::fs::remove_file(out.join(JOURNAL));
+    }
+    let journal_path = out.join(JOURNAL);
+    let mut journal = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&journal_path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", journal_path.display()))?;
+    let from = journal.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut journal_err: Option<std::io::Error> = None;
+    let mut record = |entry: &ManifestEntry| {
+        use std::io::Write;
+        let line = render_rows(JOURNAL, &[manifest_row(entry)], Encoding::Utf8).unwrap_or_default();
+        let r =
+            journal
+                .write_all(&line)
+                .and_then(|_| if hive { journal.sync_data() } else { Ok(()) });
+        if let Err(e) = r {
+            journal_err.get_or_insert(e);
+        }
     };
-    let mut entries: Vec<ManifestEntry> = Vec::new();
+    // What is kept per input: names and hashes, for superseded parts.
+    let mut run_hashes: BTreeSet<String> = BTreeSet::new();
+    let mut run_sources: BTreeSet<String> = BTreeSet::new();
     let mut stems = BTreeSet::new();
-    let (mut skipped, mut failed, mut written) = (0usize, 0usize, 0usize);
+    let (mut skipped, mut failed, mut written, mut outputs_n) = (0usize, 0usize, 0usize, 0usize);
     let mut io_error: Option<anyhow::Error> = None;
     let bar = progress(inputs.len(), "转换");
     batch::run_ordered(
@@ -499,83 +515,87 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         batch::threads(),
         &bar,
         |input| plan.work(input),
-        |input, job| match job {
-            Job::Skipped(e) => {
-                skipped += 1;
-                entries.push(e);
-            }
-            Job::Failed(e) => {
-                failed += 1;
-                bar.suspend(|| eprintln!("错误：{}", e.message));
-                entries.push(e);
-            }
-            Job::Done(r) => {
-                let Rendered {
-                    mut entry,
-                    csv,
-                    xlsx,
-                    json,
-                } = *r;
-                let mut write = || -> anyhow::Result<Vec<String>> {
-                    let mut outputs = Vec::new();
-                    for (name, bytes) in &csv {
-                        match &mut flat {
-                            Some(flat) => flat.append(name, &headers[name.as_str()], bytes)?,
-                            None => {
-                                write_atomic(&out.join(name), bytes)?;
-                                outputs.push(name.clone());
+        |input, job| {
+            let entry = match job {
+                Job::Skipped(e) => {
+                    skipped += 1;
+                    e
+                }
+                Job::Failed(e) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("错误：{}", e.message));
+                    e
+                }
+                Job::Done(r) => {
+                    let Rendered {
+                        mut entry,
+                        csv,
+                        xlsx,
+                        json,
+                    } = *r;
+                    let mut write = || -> anyhow::Result<Vec<String>> {
+                        let mut outputs = Vec::new();
+                        for (name, bytes) in &csv {
+                            match &mut flat {
+                                Some(flat) => flat.append(name, &headers[name.as_str()], bytes)?,
+                                None => {
+                                    write_atomic(&out.join(name), bytes)?;
+                                    outputs.push(name.clone());
+                                }
                             }
                         }
-                    }
-                    for (ext, bytes) in [("xlsx", &xlsx), ("json", &json)] {
-                        if let Some(bytes) = bytes {
-                            let name = unique(&mut stems, &input.path, ext);
-                            write_atomic(&out.join(&name), bytes)?;
-                            outputs.push(name);
+                        for (ext, bytes) in [("xlsx", &xlsx), ("json", &json)] {
+                            if let Some(bytes) = bytes {
+                                let name = unique(&mut stems, &input.path, ext);
+                                write_atomic(&out.join(&name), bytes)?;
+                                outputs.push(name);
+                            }
                         }
-                    }
-                    Ok(outputs)
-                };
-                match write() {
-                    Ok(outputs) => {
-                        entry.outputs = outputs;
-                        if let Some(j) = &mut journal {
-                            use std::io::Write;
-                            let line =
-                                render_rows(JOURNAL, &[manifest_row(&entry)], Encoding::Utf8)
-                                    .unwrap_or_default();
-                            let _ = j.write_all(&line).and_then(|_| j.sync_data());
+                        Ok(outputs)
+                    };
+                    match write() {
+                        Ok(outputs) => {
+                            entry.outputs = outputs;
+                            written += 1;
+                            entry
                         }
-                        written += 1;
-                        entries.push(entry);
-                    }
-                    Err(e) => {
-                        io_error.get_or_insert(e);
+                        Err(e) => {
+                            io_error.get_or_insert(e);
+                            return;
+                        }
                     }
                 }
-            }
+            };
+            outputs_n += entry.outputs.len();
+            run_hashes.insert(entry.source_hash.clone());
+            run_sources.insert(entry.source_file.clone());
+            record(&entry);
         },
     );
     bar.finish_and_clear();
+    drop(record);
+    drop(journal);
     if let Some(e) = io_error {
         return Err(e);
     }
-    let mut files = match flat {
+    if let Some(e) = journal_err {
+        anyhow::bail!("{}: 无法写入：{e}", journal_path.display());
+    }
+    let files = match flat {
         Some(flat) => flat.finish(&schemas)?,
         None => 0,
-    };
-    // An input converted before and not in this run keeps its line; one
-    // whose file changed (same source_file, new content) has its old parts
-    // removed and its old line dropped.
+    } + outputs_n
+        + 1;
+    // The manifest: this run's lines (read back from the journal), then the
+    // inputs converted before and not in this run. An input whose file
+    // changed (same source_file, new content) has its old parts removed.
+    let mut kept: Vec<ManifestEntry> = Vec::new();
     if hive {
-        let now: BTreeSet<&str> = entries.iter().map(|e| e.source_hash.as_str()).collect();
-        let sources: BTreeSet<&str> = entries.iter().map(|e| e.source_file.as_str()).collect();
-        let mut kept = Vec::new();
         for (hash, e) in &previous {
-            if now.contains(hash.as_str()) {
+            if run_hashes.contains(hash) {
                 continue;
             }
-            if sources.contains(e.source_file.as_str()) {
+            if run_sources.contains(&e.source_file) {
                 for o in &e.outputs {
                     let _ = std::fs::remove_file(out.join(o));
                 }
@@ -583,62 +603,87 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
             }
             kept.push(e.clone());
         }
-        entries.extend(kept);
     }
+    let this_run = || -> anyhow::Result<Box<dyn Iterator<Item = ManifestEntry>>> {
+        use std::io::{Read, Seek};
+        let mut f = std::fs::File::open(&journal_path)?;
+        f.seek(std::io::SeekFrom::Start(from))?;
+        let r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(std::io::BufReader::new(f.take(u64::MAX)));
+        Ok(Box::new(
+            r.into_records()
+                .filter_map(Result::ok)
+                .filter_map(|rec| ManifestEntry::from_row(&rec)),
+        ))
+    };
     // The same department and year from two inputs: said in the manifest.
-    let sources: Vec<String> = entries.iter().map(|e| e.source_file.clone()).collect();
-    let dups = super::check::duplicates(
-        entries.iter().enumerate().map(|(i, e)| {
-            fn present(s: &str) -> Option<&str> {
-                (!s.is_empty()).then_some(s)
-            }
-            (i, e.year, present(&e.dept_code), present(&e.dept_name))
-        }),
-        &sources,
-    );
-    for (i, others) in &dups {
-        entries[*i].duplicate_of = others.clone();
+    let mut keys: Vec<(Option<i32>, String, String)> = Vec::new();
+    for e in this_run()?.chain(kept.iter().cloned()) {
+        let dept = if e.dept_code.is_empty() {
+            e.dept_name
+        } else {
+            e.dept_code
+        };
+        keys.push((e.year, dept, e.source_file));
     }
+    let groups = super::check::duplicate_groups(
+        keys.iter()
+            .enumerate()
+            .map(|(i, (y, d, _))| (i, *y, (!d.is_empty()).then_some(d.as_str()), None)),
+    );
+    let sources: Vec<String> = keys.into_iter().map(|(_, _, s)| s).collect();
+    let dups = super::check::others_of(&groups, &sources);
+    drop(sources);
     if !dups.is_empty() {
         eprintln!(
             "警告：{} 个输入与其他输入是同一部门同一年度（见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份",
             dups.len()
         );
     }
-    let mut manifest: Vec<Vec<String>> = entries.iter().map(manifest_row).collect();
-    if encoding == Encoding::Gbk {
-        // The manifest must always be written: a character GBK cannot hold
-        // (quoted in a failed input's message) is written as `<U+20BB7>`.
-        for field in manifest.iter_mut().flatten() {
-            if encoding_rs::GBK.encode(field).2 {
-                *field = field
-                    .chars()
-                    .map(|c| {
-                        let mut b = [0u8; 4];
-                        if encoding_rs::GBK.encode(c.encode_utf8(&mut b)).2 {
-                            format!("<U+{:04X}>", c as u32)
-                        } else {
-                            c.to_string()
-                        }
-                    })
-                    .collect();
-            }
-        }
-    }
-    write_atomic(
-        &out.join("manifest.csv"),
-        &render(
+    let tmp = out.join(format!(".manifest.csv.tmp-{}", std::process::id()));
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        w.write_all(&render(
             "manifest.csv",
             &headers["manifest"],
-            &manifest,
+            &[],
             encoding,
             args.bom,
-        )?,
-    )?;
-    if journal.take().is_some() {
-        let _ = std::fs::remove_file(out.join(JOURNAL));
+        )?)?;
+        for (i, mut e) in this_run()?.chain(kept).enumerate() {
+            if let Some(others) = dups.get(&i) {
+                e.duplicate_of = others.clone();
+            }
+            let mut row = manifest_row(&e);
+            if encoding == Encoding::Gbk {
+                // The manifest must always be written: a character GBK cannot
+                // hold (quoted in a failed input's message) is `<U+20BB7>`.
+                for field in &mut row {
+                    if encoding_rs::GBK.encode(field).2 {
+                        *field = field
+                            .chars()
+                            .map(|c| {
+                                let mut b = [0u8; 4];
+                                if encoding_rs::GBK.encode(c.encode_utf8(&mut b)).2 {
+                                    format!("<U+{:04X}>", c as u32)
+                                } else {
+                                    c.to_string()
+                                }
+                            })
+                            .collect();
+                    }
+                }
+            }
+            w.write_all(&render_rows("manifest.csv", &[row], encoding)?)?;
+        }
+        w.flush()?;
+        w.get_ref().sync_all()?;
     }
-    files += 1 + entries.iter().map(|e| e.outputs.len()).sum::<usize>();
+    std::fs::rename(&tmp, out.join("manifest.csv"))?;
+    let _ = std::fs::remove_file(&journal_path);
     eprintln!(
         "已转换 {written} 个工作簿{}{} → {}（{files} 个文件）",
         if skipped > 0 {
