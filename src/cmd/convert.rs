@@ -573,7 +573,6 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         },
     );
     bar.finish_and_clear();
-    drop(record);
     drop(journal);
     if let Some(e) = io_error {
         return Err(e);
