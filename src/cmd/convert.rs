@@ -495,10 +495,9 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let mut record = |entry: &ManifestEntry| {
         use std::io::Write;
         let line = render_rows(JOURNAL, &[manifest_row(entry)], Encoding::Utf8).unwrap_or_default();
-        let r =
-            journal
-                .write_all(&line)
-                .and_then(|_| if hive { journal.sync_data() } else { Ok(()) });
+        let r = journal
+            .write_all(&line)
+            .and_then(|_| if hive { journal.sync_data() } else { Ok(()) });
         if let Err(e) = r {
             journal_err.get_or_insert(e);
         }

@@ -105,13 +105,17 @@ fn is_title_of(text: &str, alias: &str) -> bool {
 
 /// A title with 预算 inserted or dropped (`一般公共预算支出预算表` for
 /// `一般公共预算支出表`, `项目支出预算表`, `部门收支总表`): both sides
-/// compared without the word, which older years add and drop freely.
-fn is_title_without_budget_word(text: &str, alias: &str) -> bool {
-    const WORD: &str = "预算";
-    if !text.contains(WORD) && !alias.contains(WORD) {
-        return false;
-    }
-    is_title_of(&text.replace(WORD, ""), &alias.replace(WORD, ""))
+/// compared without the word, which older years add and drop freely. The
+/// forms without 预算 are computed once by the caller (`None`: the text
+/// has no 预算).
+fn is_title_without_budget_word(
+    text: &str,
+    text_bare: Option<&str>,
+    alias: &str,
+    alias_bare: &str,
+) -> bool {
+    (text_bare.is_some() || alias_bare.len() < alias.len())
+        && is_title_of(text_bare.unwrap_or(text), alias_bare)
 }
 
 fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
@@ -121,7 +125,18 @@ fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
 /// Assigns sheets to the template's tables. Hidden sheets and sheets that
 /// name no table (covers, instructions) are left out.
 pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
-    let aliases: Vec<&Vec<String>> = t.tables.iter().map(|s| &s.names).collect();
+    const BUDGET: &str = "预算";
+    // Each alias as written and without 预算, computed once.
+    let aliases: Vec<Vec<(&str, String)>> = t
+        .tables
+        .iter()
+        .map(|s| {
+            s.names
+                .iter()
+                .map(|a| (a.as_str(), a.replace(BUDGET, "")))
+                .collect()
+        })
+        .collect();
     let mut found: Vec<Located> = Vec::new();
     for (si, sheet) in wb.sheets.iter().enumerate() {
         if sheet.hidden {
@@ -129,53 +144,41 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
         }
         let sheet_name = norm(&sheet.name);
         let number = sheet_number(&sheet.name);
-        let mut best: Option<Located> = None;
-        // A contents sheet (目录) names many tables' titles: none of them.
-        let titled = t
-            .tables
-            .iter()
-            .filter(|spec| {
-                (0..TITLE_ROWS.min(sheet.height())).any(|r| {
-                    (0..sheet.row(r).len() as u32).any(|c| {
-                        let text = sheet.norm_at(r, c);
-                        !text.is_empty() && spec.names.iter().any(|a| is_title_of(text, a))
-                    })
-                })
-            })
-            .count();
-        if titled >= 3 {
-            continue;
+        // The title rows' texts, each also without 预算, computed once.
+        let mut cells: Vec<(u32, u32, &str, Option<String>)> = Vec::new();
+        for r in 0..TITLE_ROWS.min(sheet.height()) {
+            for c in 0..sheet.row(r).len() as u32 {
+                let text = sheet.norm_at(r, c);
+                if !text.is_empty() {
+                    let bare = text.contains(BUDGET).then(|| text.replace(BUDGET, ""));
+                    cells.push((r, c, text, bare));
+                }
+            }
         }
+        let mut claims: Vec<Located> = Vec::new();
+        let mut titled = 0;
         for (ti, spec) in t.tables.iter().enumerate() {
             let mut score = 0;
-            let mut title = None;
-            for r in 0..TITLE_ROWS.min(sheet.height()) {
-                for (c, cell) in sheet.row(r).iter().enumerate() {
-                    if cell.is_empty() {
-                        continue;
-                    }
-                    let text = sheet.norm_at(r, c as u32);
-                    for a in aliases[ti] {
-                        // An exact alias beats one matched without 预算.
-                        let s = if is_title_of(text, a) {
-                            1000 + a.len()
-                        } else if is_title_without_budget_word(text, a) {
-                            900 + a.len()
-                        } else {
-                            0
-                        };
-                        if s > score {
-                            score = s;
-                            title = Some((
-                                cell.as_text().trim().to_string(),
-                                sheet.cell_ref(r, c as u32),
-                            ));
-                        }
+            let mut at = None;
+            for (r, c, text, bare) in &cells {
+                for (a, a_bare) in &aliases[ti] {
+                    // An exact alias beats one matched without 预算.
+                    let s = if is_title_of(text, a) {
+                        1000 + a.len()
+                    } else if is_title_without_budget_word(text, bare.as_deref(), a, a_bare) {
+                        900 + a.len()
+                    } else {
+                        0
+                    };
+                    if s > score {
+                        score = s;
+                        at = Some((*r, *c));
                     }
                 }
             }
-            for a in aliases[ti] {
-                if sheet_name.contains(a.as_str()) {
+            titled += usize::from(score >= 900);
+            for (a, _) in &aliases[ti] {
+                if sheet_name.contains(a) {
                     score = score.max(500 + a.len());
                 }
             }
@@ -185,8 +188,14 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
             {
                 score = score.max(100);
             }
-            if score > 0 && best.as_ref().is_none_or(|b| score > b.score) {
-                best = Some(Located {
+            if score > 0 {
+                let title = at.map(|(r, c)| {
+                    (
+                        sheet.get(r, c).as_text().trim().to_string(),
+                        sheet.cell_ref(r, c),
+                    )
+                });
+                claims.push(Located {
                     spec: ti,
                     sheet: si,
                     title,
@@ -194,6 +203,14 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                 });
             }
         }
+        // A contents sheet (目录) names many tables' titles: none of them.
+        if titled >= 3 {
+            continue;
+        }
+        let best = claims.into_iter().fold(None::<Located>, |b, l| match b {
+            Some(b) if b.score >= l.score => Some(b),
+            _ => Some(l),
+        });
         found.extend(best);
     }
     // A single table claimed by several sheets keeps its best claim.
@@ -235,7 +252,11 @@ mod tests {
 
     #[test]
     fn older_titles_with_budget_inserted() {
-        let t = |s: &str, a: &str| is_title_without_budget_word(&norm(s), &norm(a));
+        let t = |s: &str, a: &str| {
+            let (s, a) = (norm(s), norm(a));
+            let bare = s.contains("预算").then(|| s.replace("预算", ""));
+            is_title_without_budget_word(&s, bare.as_deref(), &a, &a.replace("预算", ""))
+        };
         assert!(t("2023年一般公共预算支出预算表", "一般公共预算支出表"));
         assert!(t(
             "一般公共预算“三公”经费支出预算表",

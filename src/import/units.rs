@@ -53,13 +53,18 @@ fn near(a: Decimal, b: Decimal) -> bool {
     (a - b).abs() <= Decimal::new(50, 0)
 }
 
-/// How many other tables repeat one of `mine` × `scale`.
-fn agreeing(mine: &[Decimal], others: &[Vec<Decimal>], scale: Decimal) -> usize {
+/// How many other tables repeat one of `mine` × `scale`; each table's
+/// figures are sorted, so a figure is looked up, not compared with all.
+fn agreeing(mine: &[Decimal], others: &[&Vec<Decimal>], scale: Decimal) -> usize {
+    let tolerance = Decimal::new(50, 0);
+    let scaled: Vec<Decimal> = mine.iter().map(|a| *a * scale).collect();
     others
         .iter()
         .filter(|theirs| {
-            mine.iter()
-                .any(|a| theirs.iter().any(|b| near(*a * scale, *b)))
+            scaled.iter().any(|x| {
+                let i = theirs.partition_point(|b| *b < *x - tolerance);
+                theirs.get(i).is_some_and(|b| near(*x, *b))
+            })
         })
         .count()
 }
@@ -77,18 +82,23 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
         .collect();
     let figures: Vec<Vec<Decimal>> = metas
         .iter()
-        .map(|m| totals(b, &m.id).into_iter().map(|d| d.abs()).collect())
+        .map(|m| {
+            let mut f: Vec<Decimal> = totals(b, &m.id).into_iter().map(|d| d.abs()).collect();
+            f.sort();
+            f.dedup();
+            f
+        })
         .collect();
     for (i, m) in metas.iter().enumerate() {
         let mine = &figures[i];
         let Some(largest) = mine.iter().max().copied() else {
             continue;
         };
-        let others: Vec<Vec<Decimal>> = figures
+        let others: Vec<&Vec<Decimal>> = figures
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != i)
-            .map(|(_, f)| f.clone())
+            .map(|(_, f)| f)
             .collect();
         let label = format!("表{}（工作表“{}”）", number(&m.id), m.sheet);
         let stated = match &m.unit_cell {
