@@ -44,6 +44,32 @@ fn corpus(dir: &Path, n: u64) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Copies an `.xlsx` package part by part (stored, uncompressed), letting
+/// `edit` change a part or add parts after it: (new name or the same, bytes).
+fn rewrite_package(
+    from: &Path,
+    to: &Path,
+    edit: impl Fn(&str, Vec<u8>) -> Vec<(Option<String>, Vec<u8>)>,
+) {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        for (new_name, bytes) in edit(&name, bytes) {
+            zout.start_file(new_name.unwrap_or_else(|| name.clone()), stored)
+                .unwrap();
+            zout.write_all(&bytes).unwrap();
+        }
+    }
+    zout.finish().unwrap();
+}
+
 /// `manifest.csv` as maps by column name.
 fn manifest(out: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(out.join("manifest.csv")).unwrap();
@@ -259,7 +285,6 @@ fn hostile_files_fail_alone_with_their_reasons() {
     let mut far = wb.clone();
     far.sheets[0].set(1_048_575, 16_383, CellValue::Number(1.0));
     write_xlsx(&far, &inputs.join("far-cell.xlsx")).unwrap();
-    use std::io::{Read, Write};
     // A name of 40,000 characters (more than Excel or rust_xlsxwriter
     // write: the placeholder is replaced in the package).
     let mut long = wb.clone();
@@ -267,45 +292,26 @@ fn hostile_files_fail_alone_with_their_reasons() {
     t3.set(4, 1, CellValue::Text("LONG_NAME_PLACEHOLDER".into()));
     let plain = dir.path().join("long.xlsx");
     write_xlsx(&long, &plain).unwrap();
-    {
-        let mut zin = zip::ZipArchive::new(std::fs::File::open(&plain).unwrap()).unwrap();
-        let mut zout =
-            zip::ZipWriter::new(std::fs::File::create(inputs.join("long-name.xlsx")).unwrap());
-        for i in 0..zin.len() {
-            let mut f = zin.by_index(i).unwrap();
-            let name = f.name().unwrap().to_string();
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).unwrap();
-            let text = String::from_utf8_lossy(&bytes)
-                .replace("LONG_NAME_PLACEHOLDER", &"长".repeat(40_000));
-            zout.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zout.write_all(text.as_bytes()).unwrap();
-        }
-        zout.finish().unwrap();
-    }
+    rewrite_package(&plain, &inputs.join("long-name.xlsx"), |_, bytes| {
+        let text =
+            String::from_utf8_lossy(&bytes).replace("LONG_NAME_PLACEHOLDER", &"长".repeat(40_000));
+        vec![(None, text.into_bytes())]
+    });
     // A package whose shared strings would inflate past the limit.
-    {
-        let good = inputs.join("dept-000.xlsx");
-        let mut zin = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
-        let mut zout =
-            zip::ZipWriter::new(std::fs::File::create(inputs.join("bomb.xlsx")).unwrap());
-        for i in 0..zin.len() {
-            let mut f = zin.by_index(i).unwrap();
-            let name = f.name().unwrap().to_string();
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).unwrap();
-            let stored = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Stored);
-            zout.start_file(name.clone(), stored).unwrap();
-            zout.write_all(&bytes).unwrap();
+    rewrite_package(
+        &inputs.join("dept-000.xlsx"),
+        &inputs.join("bomb.xlsx"),
+        |name, bytes| {
+            let mut parts = vec![(None, bytes)];
             if name == "xl/workbook.xml" {
-                zout.start_file("xl/sharedStrings2.xml", stored).unwrap();
-                zout.write_all(&vec![b' '; 65 << 20]).unwrap();
+                parts.push((
+                    Some("xl/sharedStrings2.xml".to_string()),
+                    vec![b' '; 65 << 20],
+                ));
             }
-        }
-        zout.finish().unwrap();
-    }
+            parts
+        },
+    );
     let out = dir.path().join("out");
     let o = bin()
         .args([

@@ -4,6 +4,7 @@
 //! by the tests and by the benchmarks' corpus generator.
 
 mod fixture;
+mod grid;
 pub mod putuo;
 pub mod variants;
 mod writer;

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use super::grid::Grid;
 use crate::workbook::{CellValue, Merge, Sheet, Workbook};
 
 const DEPT: &str = "上海市普陀区文化和旅游局";
@@ -97,30 +98,15 @@ const ECONOMIC: &[(&str, &str, &str, i64, i64)] = &[
 ];
 
 /// One sheet being laid out.
-struct Page {
-    name: String,
-    rows: Vec<Vec<CellValue>>,
-    merges: Vec<Merge>,
-}
+struct Page(Grid);
 
 impl Page {
     fn new(name: &str) -> Page {
-        Page {
-            name: name.into(),
-            rows: Vec::new(),
-            merges: Vec::new(),
-        }
+        Page(Grid::new(name))
     }
 
     fn set(&mut self, r: u32, c: u32, v: CellValue) {
-        let (r, c) = (r as usize, c as usize);
-        if self.rows.len() <= r {
-            self.rows.resize(r + 1, Vec::new());
-        }
-        if self.rows[r].len() <= c {
-            self.rows[r].resize(c + 1, CellValue::Empty);
-        }
-        self.rows[r][c] = v;
+        self.0.set(r, c, v);
     }
 
     fn text(&mut self, r: u32, c: u32, t: &str) {
@@ -132,7 +118,7 @@ impl Page {
     }
 
     fn merge(&mut self, first_row: u32, first_col: u32, last_row: u32, last_col: u32) {
-        self.merges.push(Merge {
+        self.0.merges.push(Merge {
             first_row,
             first_col,
             last_row,
@@ -150,7 +136,7 @@ impl Page {
     }
 
     fn sheet(self) -> Sheet {
-        Sheet::new(&self.name, self.rows, self.merges)
+        self.0.sheet()
     }
 }
 

@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::grid::Grid;
 use crate::model::{Amount, Budget, FormValue, TableMeta};
-use crate::workbook::{CellRef, CellValue, Merge, Sheet, Workbook};
+use crate::workbook::{CellRef, CellValue, Merge, Workbook};
 
 /// A workbook laid out anew, what was done to it, and what that changes.
 #[derive(Debug, Clone)]
@@ -75,92 +76,6 @@ impl<'a> Rng<'a> {
 
     pub fn pick<'i, T>(&mut self, items: &'i [T]) -> &'i T {
         &items[self.below(items.len())]
-    }
-}
-
-/// One sheet as an editable grid.
-#[derive(Debug, Clone)]
-struct Grid {
-    name: String,
-    hidden: bool,
-    rows: Vec<Vec<CellValue>>,
-    merges: Vec<Merge>,
-}
-
-impl Grid {
-    fn of(s: &Sheet) -> Grid {
-        Grid {
-            name: s.name.to_string(),
-            hidden: s.hidden,
-            rows: (0..s.height()).map(|r| s.row(r).to_vec()).collect(),
-            merges: s.merges().to_vec(),
-        }
-    }
-
-    fn sheet(self) -> Sheet {
-        let mut s = Sheet::new(&self.name, self.rows, self.merges);
-        s.hidden = self.hidden;
-        s
-    }
-
-    fn get(&self, r: u32, c: u32) -> &CellValue {
-        static EMPTY: CellValue = CellValue::Empty;
-        self.rows
-            .get(r as usize)
-            .and_then(|row| row.get(c as usize))
-            .unwrap_or(&EMPTY)
-    }
-
-    fn set(&mut self, r: u32, c: u32, v: CellValue) {
-        let (r, c) = (r as usize, c as usize);
-        if self.rows.len() <= r {
-            self.rows.resize(r + 1, Vec::new());
-        }
-        if self.rows[r].len() <= c {
-            self.rows[r].resize(c + 1, CellValue::Empty);
-        }
-        self.rows[r][c] = v;
-    }
-
-    fn text(&self, r: u32, c: u32) -> String {
-        self.get(r, c).as_text()
-    }
-
-    fn insert_rows(&mut self, at: u32, n: u32) {
-        let at_i = (at as usize).min(self.rows.len());
-        for _ in 0..n {
-            self.rows.insert(at_i, Vec::new());
-        }
-        for m in &mut self.merges {
-            if m.first_row >= at {
-                m.first_row += n;
-                m.last_row += n;
-            } else if m.last_row >= at {
-                m.last_row += n;
-            }
-        }
-    }
-
-    fn insert_col(&mut self, at: u32) {
-        for row in &mut self.rows {
-            if row.len() > at as usize {
-                row.insert(at as usize, CellValue::Empty);
-            }
-        }
-        for m in &mut self.merges {
-            if m.first_col >= at {
-                m.first_col += 1;
-                m.last_col += 1;
-            } else if m.last_col >= at {
-                m.last_col += 1;
-            }
-        }
-    }
-
-    fn merge_at(&self, r: u32, c: u32) -> Option<usize> {
-        self.merges.iter().position(|m| {
-            (m.first_row..=m.last_row).contains(&r) && (m.first_col..=m.last_col).contains(&c)
-        })
     }
 }
 
@@ -337,25 +252,6 @@ fn note(v: &mut Variant, id: &str, what: &str) {
     v.applied.push(format!("{id}: {what}"));
 }
 
-/// `3,248,300.00`, as text.
-fn grouped(d: Decimal) -> String {
-    let s = format!("{:.2}", d.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    let sign = if d.is_sign_negative() && !d.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{out}.{frac}")
-}
-
 /// The value a cell shows, in its table's unit, as a decimal.
 fn shown(g: &Grid, r: u32, c: u32) -> Option<Decimal> {
     crate::amount::parse_amount(g.get(r, c))
@@ -404,7 +300,7 @@ fn vary_values(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, dept
             if g.get(row, col).is_numeric() {
                 if let Some(x) = shown(g, row, col) {
                     let t = if with_commas {
-                        grouped(x)
+                        super::writer::thousands(x)
                     } else {
                         format!("{x:.2}")
                     };

@@ -258,7 +258,8 @@ impl Sw<'_> {
     }
 }
 
-fn thousands(d: Decimal) -> String {
+/// `3,248,300.00`: a figure as text, as some departments type it.
+pub(crate) fn thousands(d: Decimal) -> String {
     let s = format!("{:.2}", d.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
     let mut out = String::new();
