@@ -199,7 +199,7 @@ fn units_bom_and_hive_layout() {
     assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let hash = source_hash(&q);
-    assert!(text.contains(&format!("\r\n2024,137,qiaokou-2024.xlsx,{hash},2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n")), "{text}");
+    assert!(text.contains(&format!("\r\n2024,137,qiaokou-2024.xlsx,{hash},万元,2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n")), "{text}");
 
     let hive = dir.path().join("hive");
     let o = run(&[
@@ -215,12 +215,12 @@ fn units_bom_and_hive_layout() {
     // One part per input, named by its content hash.
     let part = read(&hive.join(format!("t3/year=2024/part-{hash}.csv")));
     assert!(
-        part.starts_with("dept_code,source_file,source_hash,row_no,code,"),
+        part.starts_with("dept_code,source_file,source_hash,unit,row_no,code,"),
         "no year column in a partition: {part}"
     );
     assert!(
         part.contains(&format!(
-            "137,qiaokou-2024.xlsx,{hash},1,合计,合计,合计,,3248300.00"
+            "137,qiaokou-2024.xlsx,{hash},元,1,合计,合计,合计,,3248300.00"
         )),
         "{part}"
     );

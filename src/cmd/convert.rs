@@ -640,6 +640,12 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
             dups.len()
         );
     }
+    if formats.contains(&To::Csv) {
+        write_atomic(
+            &out.join("schema.sql"),
+            yusuan::export::csv::schema_sql().as_bytes(),
+        )?;
+    }
     let tmp = out.join(format!(".manifest.csv.tmp-{}", std::process::id()));
     {
         use std::io::Write;

@@ -20,7 +20,7 @@ use crate::template::Side;
 /// (column, type, meaning) of a CSV file.
 pub type Column = (&'static str, &'static str, &'static str);
 
-const KEY: [Column; 4] = [
+const KEY: [Column; 5] = [
     (
         "year",
         "integer",
@@ -36,6 +36,11 @@ const KEY: [Column; 4] = [
         "source_hash",
         "text",
         "输入工作簿内容的 SHA-256（前 16 位十六进制）content hash of the input: with `source_file`, unique across folders and runs",
+    ),
+    (
+        "unit",
+        "text",
+        "本文件金额列的单位：`元`（默认，精确）或 `万元`（--unit wan）unit of the file's decimal columns",
     ),
 ];
 
@@ -306,7 +311,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
     out.push((
         "notes",
         key(vec![
-            ("table", "text", "表 ID (t1 … t12)"),
+            ("table_id", "text", "表 ID (t1 … t12)"),
             ("text", "text", "表下或表中的说明文字"),
             ("says_empty", "boolean", "`true` for a 本单位…无…预算 note"),
             ("cell", "text", "来源单元格"),
@@ -315,7 +320,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
     out.push((
         "facts",
         key(vec![
-            ("table", "text", "表 ID (t1 … t12)"),
+            ("table_id", "text", "表 ID (t1 … t12)"),
             ("form_no", "integer", "第几张表12（其他表为空）"),
             ("side", "text", "表1/表4: `income` or `expense`；其他表为空"),
             ("row_no", "integer", "表内行序 (as in the table's own file)"),
@@ -326,7 +331,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ),
             ("row_name", "text", "行名称 as printed"),
             (
-                "column",
+                "column_key",
                 "text",
                 "金额列键：`total`, `basic`, `amount`, `current` …；模板未定义的列为 `extra:<表头>`（`extra:单位预留机动经费`），只出现在 facts.csv",
             ),
@@ -396,7 +401,7 @@ fn year_of(label: &str) -> String {
 struct Emit<'a> {
     out: &'a mut CsvTables,
     year: Option<i32>,
-    key: [String; 4],
+    key: [String; 5],
     unit: Unit,
 }
 
@@ -780,6 +785,7 @@ impl CsvTables {
                 b.department.code.clone().unwrap_or_default(),
                 source_file.to_string(),
                 source_hash.to_string(),
+                unit.label().to_string(),
             ],
             unit,
         };
@@ -1026,13 +1032,47 @@ pub fn render_rows(
     }
 }
 
+/// `CREATE TABLE` for every CSV file, with every column's type: amounts
+/// `DECIMAL(18,2)` (exact), codes, keys, `dept_code` and phone numbers
+/// `VARCHAR`, years and row numbers `INTEGER` — what DuckDB, Spark and
+/// Trino accept, so no engine guesses (an empty file included).
+pub fn schema_sql() -> String {
+    let mut s = String::from(
+        "-- yusuan convert: the CSV files' columns and types (docs/csv-schema.md).\n\
+         -- Load a file with its declared types, e.g. in DuckDB:\n\
+         --   CREATE TABLE t3 (...);  COPY t3 FROM 't3.csv' (HEADER);\n\
+         -- With --layout hive, `year` comes from the folder (year=2024), not the file.\n",
+    );
+    for (file, cols) in schemas() {
+        s.push_str(&format!("\nCREATE TABLE IF NOT EXISTS {file} (\n"));
+        let lines: Vec<String> = cols
+            .iter()
+            .map(|(c, t, _)| {
+                let ty = match *t {
+                    "decimal" => "DECIMAL(18,2)",
+                    "integer" => "INTEGER",
+                    "boolean" => "BOOLEAN",
+                    _ => "VARCHAR",
+                };
+                format!("    {c} {ty}")
+            })
+            .collect();
+        s.push_str(&lines.join(",\n"));
+        s.push_str("\n);\n");
+    }
+    s
+}
+
 /// The schema of every CSV file as Markdown (`docs/csv-schema.md`).
 pub fn schema_markdown() -> String {
     let mut s = String::from(
         "# CSV schema (`yusuan convert --to csv`)\n\n\
          Generated from `yusuan::export::csv::schemas()`; a test keeps this file in step.\n\n\
-         Every file but `manifest.csv` starts with `year`, `dept_code`, `source_file`, `source_hash`;\n\
-         rows of all inputs are appended in input order. `decimal` columns are plain decimal text with two\n\
+         Every file but `manifest.csv` starts with `year`, `dept_code`, `source_file`, `source_hash`,\n\
+         `unit`; rows of all inputs are appended in input order. `schema.sql`, written beside the\n\
+         CSVs, declares every file as a table with these types (`decimal` is `DECIMAL(18,2)`, `text`\n\
+         `VARCHAR`), so an engine loads amounts exactly and codes, `dept_code` and phone numbers as\n\
+         text instead of guessing; no column is named after an SQL keyword. `decimal` columns are plain decimal text with two\n\
          decimals in the unit asked for (`--unit yuan`, the default: exact 元; `--unit wan`: 万元,\n\
          rounded to 0.01); blank and `-` cells are `0.00`; a column the source did not have is\n\
          empty. `text` columns keep leading zeros. Files are UTF-8 (`--bom` adds a byte-order\n\
