@@ -35,6 +35,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Convert workbooks to warehouse CSV, normalized 2024 workbooks or model JSON
     Convert(cmd::convert::ConvertArgs),
+    /// List the templates (layouts) there are and the tables each expects
+    Templates(cmd::templates::TemplatesArgs),
 }
 
 fn main() {
@@ -44,6 +46,7 @@ fn main() {
         Command::Import(a) => cmd::import::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Convert(a) => cmd::convert::run(a),
+        Command::Templates(a) => cmd::templates::run(a),
     };
     // For the memory benchmark: the process's own peak resident memory.
     if std::env::var_os("YUSUAN_REPORT_PEAK_RSS").is_some() {

@@ -538,3 +538,128 @@ fn check_report_needs_exactly_one_input() {
     );
     assert!(!dir.path().join("r.xlsx").exists());
 }
+
+#[test]
+fn inspect_takes_folders_like_check() {
+    let dir = sample("");
+    let o = run(&["inspect", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let files = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "xlsx" || x == "xls")
+        })
+        .count();
+    assert_eq!(out.matches("文件：").count(), files, "{out}");
+}
+
+#[test]
+fn a_report_that_is_not_an_xlsx_is_refused_with_a_message() {
+    let o = run(&[
+        "check",
+        sample("wenlv-2024.xlsx").to_str().unwrap(),
+        "--report",
+        "结果.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).contains("--report 结果.csv 应是一个 .xlsx 文件"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_unreadable_file_is_reported_once() {
+    let dir = tmp();
+    let bad = dir.path().join("坏.xlsx");
+    std::fs::write(&bad, "not a workbook").unwrap();
+    let o = run(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stdout(&o).matches("不是 Excel 工作簿").count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stderr(&o), "", "not again on stderr");
+}
+
+#[test]
+fn no_info_leaves_rounding_notes_out_of_the_text_report() {
+    let q = sample("qiaokou-2024.xlsx");
+    let with = stdout(&run(&["check", q.to_str().unwrap()]));
+    let without = stdout(&run(&["check", q.to_str().unwrap(), "--no-info"]));
+    assert!(
+        with.contains("T6.tree") && with.contains("四舍五入差异"),
+        "{with}"
+    );
+    assert!(
+        !without.contains("T6.tree") && without.contains("T11.funds"),
+        "{without}"
+    );
+}
+
+#[test]
+fn a_year_that_contradicts_the_workbook_is_a_warning() {
+    let q = sample("qiaokou-2024.xlsx");
+    let o = run(&[
+        "check",
+        q.to_str().unwrap(),
+        "--year",
+        "2023",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["year"], 2023);
+    let year: Vec<&serde_json::Value> = f["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "S.year")
+        .collect();
+    assert_eq!(year.len(), 1, "{f}");
+    assert_eq!(year[0]["severity"], "warning");
+    assert!(year[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("写的是 2024 年"));
+    // The workbook's own year given again: no warning.
+    let o = run(&[
+        "check",
+        q.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--format",
+        "json",
+    ]);
+    assert!(!stdout(&o).contains("S.year"));
+}
+
+#[test]
+fn templates_lists_every_template_and_its_tables() {
+    let o = run(&["templates"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for id in ["2024", "2022", "2023", "shanghai-putuo-2026"] {
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{id}  "))),
+            "{id}: {out}"
+        );
+    }
+    assert!(
+        out.contains("2024 年部门预算公开表（2024 年起，默认单位 万元）：规范工作簿按此格式写出"),
+        "{out}"
+    );
+    assert!(
+        out.contains("t7    表9     “三公”经费和机关运行经费预算表"),
+        "{out}"
+    );
+}

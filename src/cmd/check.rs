@@ -46,9 +46,9 @@ pub struct CheckArgs {
     /// Also write a highlighted workbook: the tables as imported, each cell of a finding filled and annotated, and a 核对结果 sheet (one input only)
     #[arg(long, value_name = "REPORT.xlsx")]
     pub report: Option<PathBuf>,
-    /// Show findings of severity info (四舍五入差异, text numbers) in the text report
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub info: bool,
+    /// Leave findings of severity info (四舍五入差异, text numbers) out of the text report
+    #[arg(long)]
+    pub no_info: bool,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -180,6 +180,16 @@ struct BatchFinding {
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let files = workbooks(&args.inputs)?;
+    if let Some(r) = &args.report {
+        if r.extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
+        {
+            anyhow::bail!("--report {} 应是一个 .xlsx 文件（核对工作簿）", r.display());
+        }
+        if r.is_dir() {
+            anyhow::bail!("--report {} 是一个文件夹，应给出 .xlsx 文件名", r.display());
+        }
+    }
     if args.report.is_some() && files.len() != 1 {
         anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
     }
@@ -214,7 +224,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             if let Some(m) = report
                 .message
                 .as_deref()
-                .filter(|_| report.status == "unreadable")
+                // Said once: in the text report, or on stderr beside JSON.
+                .filter(|_| report.status == "unreadable" && json)
             {
                 bar.suspend(|| eprintln!("错误：{m}"));
             }
@@ -228,7 +239,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
                 let sep = if keys.is_empty() { "" } else { "\n" };
                 format!(
                     "{sep}{}",
-                    text_report(std::slice::from_ref(&report), args.info)
+                    text_report(std::slice::from_ref(&report), !args.no_info)
                 )
             };
             if let Err(e) = bar.suspend(|| stdout.write_all(text.as_bytes())) {

@@ -22,8 +22,8 @@ found, and what the importer noticed (rule ID, cells).
 
 退出码 / Exit status: 0 全部可读；2 有文件无法读取或不是预算表（其余文件照常列出）。")]
 pub struct InspectArgs {
-    /// Workbooks (.xlsx or .xls)
-    #[arg(required = true)]
+    /// Workbooks (.xlsx or .xls), or folders searched recursively for them
+    #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
@@ -32,11 +32,12 @@ pub struct InspectArgs {
 pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let mut status = 0;
-    for (i, file) in args.files.iter().enumerate() {
+    let files = super::check::workbooks(&args.files)?;
+    for (i, input) in files.iter().enumerate() {
         if i > 0 {
             println!();
         }
-        match import_file(file, &cfg.templates, &cfg.options) {
+        match import_file(&input.path, &cfg.templates, &cfg.options) {
             Ok(b) => print!("{}", report(&b, &cfg.templates)),
             Err(e) => {
                 eprintln!("错误：{e}");

@@ -132,6 +132,20 @@ pub fn settle(
     if let Some(y) = opts.year {
         budget.year = Some(y);
         budget.year_from = Some("--year".into());
+        // Said, not silently overridden: the workbook names another year.
+        if let Some((said, (_, from))) = years.iter().max_by_key(|(y, (n, _))| (*n, **y)) {
+            if *said != y {
+                budget.diagnostics.push(Diagnostic {
+                    rule: "S.year",
+                    severity: Severity::Warning,
+                    table: None,
+                    message: format!(
+                        "--year 指定为 {y} 年，但工作簿的标题和备注写的是 {said} 年（{from}）；按 {y} 年处理，请核对"
+                    ),
+                    cells: vec![],
+                });
+            }
+        }
     } else if let Some((y, (_, from))) = years.into_iter().max_by_key(|(y, (n, _))| (*n, *y)) {
         budget.year = Some(y);
         budget.year_from = Some(from);
