@@ -1,10 +1,13 @@
-//! Benchmark: import alone against import + check, over a corpus of N
-//! workbooks (copies of the bundled samples, .xlsx and .xls).
+//! Benchmark: each phase of a conversion against the floor — a program that
+//! only opens each workbook with calamine and reads every cell of every
+//! sheet — over a corpus of N workbooks (copies of the bundled samples,
+//! .xlsx and .xls).
 //!
 //!     cargo run --release --example bench -- 1000
 //!
-//! Each phase runs three times on one thread; the best time is reported.
-//! Then the same with all cores (rayon), as `yusuan check DIR` runs.
+//! Each phase runs three times on one thread; the best time is reported,
+//! and its ratio to the floor measured in the same run. Then import + check
+//! with all cores, and the process's peak memory.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -78,31 +81,97 @@ fn main() {
     // check alone, on budgets already imported
     let budgets: Vec<_> = files.iter().map(import).collect();
     let (only, _) = best(3, || budgets.iter().map(|b| check(b).len()).sum());
+    // The floor: calamine alone, every cell of every sheet.
+    let (floor, _) = best(3, || {
+        use calamine::Reader;
+        files
+            .iter()
+            .map(|p| {
+                let mut wb = calamine::open_workbook_auto(p).unwrap();
+                let names = wb.sheet_names().to_vec();
+                names
+                    .iter()
+                    .map(|n| wb.worksheet_range(n).map_or(0, |r| r.cells().count()))
+                    .sum::<usize>()
+            })
+            .sum()
+    });
+    // What convert adds: the CSV rows rendered, the normalized workbook.
+    let csv = |b: &yusuan::model::Budget| {
+        let mut t = yusuan::export::csv::CsvTables::default();
+        t.add(
+            b,
+            "bench.xlsx",
+            "0000000000000000",
+            yusuan::amount::Unit::Yuan,
+        );
+        t.files
+            .into_iter()
+            .map(|(name, rows)| {
+                let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+                yusuan::export::csv::render_rows(name, &rows, yusuan::export::csv::Encoding::Utf8)
+                    .unwrap()
+                    .len()
+            })
+            .sum::<usize>()
+    };
+    let xlsx = |b: &yusuan::model::Budget| {
+        let cur = t.current();
+        let (fx, layout) = yusuan::export::normalize::to_fixture(b, cur);
+        yusuan::samples::render_workbook(&fx, cur, &layout)
+            .unwrap()
+            .len()
+    };
+    let (with_csv, _) = best(3, || {
+        files
+            .iter()
+            .map(|p| {
+                let b = import(p);
+                check(&b).len() + csv(&b)
+            })
+            .sum()
+    });
+    let (with_both, _) = best(3, || {
+        files
+            .iter()
+            .map(|p| {
+                let b = import(p);
+                check(&b).len() + csv(&b) + xlsx(&b)
+            })
+            .sum()
+    });
     let pool = rayon::current_num_threads();
     let (par, _) = best(3, || {
         files.par_iter().map(|p| check(&import(p)).len()).sum()
     });
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let x = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
     println!(
         "{n} workbooks ({} sources round-robin), best of 3, one thread:",
         SOURCES.len()
     );
     println!(
-        "  import                {:>9.1} ms  {:>6.2} ms/file",
-        ms(imp),
-        ms(imp) / n as f64
+        "  {:<38} {:>9.1} ms  {:>6.2} ms/file   1.00x",
+        "floor (calamine reads every cell)",
+        ms(floor),
+        ms(floor) / n as f64
     );
-    println!(
-        "  of which reading      {:>9.1} ms  {:>6.2} ms/file  (calamine: .xlsx/.xls → cells)",
-        ms(read),
-        ms(read) / n as f64
-    );
-    println!(
-        "  import + check        {:>9.1} ms  {:>6.2} ms/file  ({findings} findings)",
-        ms(chk),
-        ms(chk) / n as f64
-    );
+    let checked = format!("import + check ({findings} findings)");
+    for (what, d) in [
+        ("our reader (cells, merges, formulas)", read),
+        ("import", imp),
+        (checked.as_str(), chk),
+        ("  + CSV rendered (convert --to csv)", with_csv),
+        ("  + normalized xlsx (--to csv,xlsx)", with_both),
+    ] {
+        println!(
+            "  {what:<38} {:>9.1} ms  {:>6.2} ms/file  {:>5.2}x",
+            ms(d),
+            ms(d) / n as f64,
+            x(d)
+        );
+    }
     println!(
         "  check alone           {:>9.1} ms  {:>6.3} ms/file",
         ms(only),
@@ -121,5 +190,12 @@ fn main() {
         ms(par),
         n as f64 / par.as_secs_f64()
     );
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(peak) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+        println!(
+            "  peak memory {} (the {n} imported budgets are held for \"check alone\")",
+            peak.trim_start_matches("VmHWM:").trim()
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
