@@ -663,3 +663,75 @@ fn templates_lists_every_template_and_its_tables() {
         "{out}"
     );
 }
+
+/// A batch reviewed at once: a report per input, one findings file, and a
+/// summary with errors first, each row linked to its report.
+#[test]
+fn a_batch_is_reviewed_into_one_folder() {
+    let dir = tmp();
+    let out = dir.path().join("review");
+    let (q, w) = (sample("qiaokou-2024.xlsx"), sample("wenlv-2024.xlsx"));
+    let o = bin()
+        .arg("check")
+        .args([&w, &q])
+        .arg("--report-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 个核对工作簿"), "{}", stderr(&o));
+    for f in [
+        "qiaokou-2024-核对.xlsx",
+        "wenlv-2024-核对.xlsx",
+        "核对汇总.xlsx",
+        "findings.csv",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // findings.csv: one finding a row, in Excel-friendly UTF-8.
+    let bytes = std::fs::read(out.join("findings.csv")).unwrap();
+    assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF]);
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("source_file,department,dept_code,year,rule,severity,table,cells"));
+    assert_eq!(
+        lines.len(),
+        1 + 3,
+        "qiaokou's error and two rounding notes: {text}"
+    );
+    assert!(lines.iter().any(|l| l
+        .starts_with("qiaokou-2024.xlsx,武汉市硚口区企业服务中心,137,2024,T11.funds,error,表11,")));
+    // The summary: errors first, numbers as numbers, linked to the report.
+    let summary = yusuan::workbook::Workbook::open(out.join("核对汇总.xlsx")).unwrap();
+    let s = &summary.sheets[0];
+    assert_eq!(&*s.name, "核对汇总");
+    assert_eq!(s.get(1, 0).as_text(), "武汉市硚口区企业服务中心");
+    assert_eq!(s.get(1, 3), &yusuan::workbook::CellValue::Number(1.0));
+    assert_eq!(s.get(2, 0).as_text(), "武汉市硚口区文化和旅游局");
+    assert_eq!(s.get(1, 7).as_text(), "qiaokou-2024-核对.xlsx");
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("核对汇总.xlsx")).unwrap()).unwrap();
+    let mut rels = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/_rels/sheet1.xml.rels").unwrap(),
+        &mut rels,
+    )
+    .unwrap();
+    assert!(
+        rels.contains("Target=\"qiaokou-2024-核对.xlsx\"")
+            && rels.contains("TargetMode=\"External\""),
+        "{rels}"
+    );
+    // A report per input opens and holds its findings sheet.
+    let report = yusuan::workbook::Workbook::open(out.join("qiaokou-2024-核对.xlsx")).unwrap();
+    assert_eq!(&*report.sheets[0].name, "核对结果");
+    // --report-dir beside --report is refused.
+    let o = bin()
+        .arg("check")
+        .arg(&q)
+        .args(["--report", "a.xlsx", "--report-dir"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -49,6 +49,9 @@ pub struct CheckArgs {
     /// Leave findings of severity info (四舍五入差异, text numbers) out of the text report
     #[arg(long)]
     pub no_info: bool,
+    /// Review a batch: write DIR/<input>-核对.xlsx per input, DIR/findings.csv (one finding a row) and DIR/核对汇总.xlsx (one row per input, errors first, linked to its report)
+    #[arg(long, value_name = "DIR", conflicts_with = "report")]
+    pub report_dir: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -168,6 +171,139 @@ pub fn others_of(groups: &[Vec<usize>], sources: &[String]) -> BTreeMap<usize, V
     out
 }
 
+/// The reviewer's folder (`--report-dir`), filled as inputs come in.
+struct Review {
+    dir: PathBuf,
+    findings_tmp: PathBuf,
+    findings: std::io::BufWriter<std::fs::File>,
+    stems: std::collections::BTreeSet<String>,
+    rows: Vec<yusuan::export::review::Reviewed>,
+}
+
+impl Review {
+    fn open(dir: &Path) -> anyhow::Result<Review> {
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!("--report-dir {} 是一个文件，应给出文件夹", dir.display());
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("{}: 无法创建文件夹：{e}", dir.display()))?;
+        let findings_tmp = dir.join(format!(".findings.csv.tmp-{}", std::process::id()));
+        let mut findings = std::io::BufWriter::new(std::fs::File::create(&findings_tmp)?);
+        // UTF-8 with a byte-order mark: Excel on Windows opens it as such.
+        let header = yusuan::export::csv::render(
+            "findings.csv",
+            &yusuan::export::review::FINDINGS_COLUMNS,
+            &[],
+            yusuan::export::csv::Encoding::Utf8,
+            true,
+        )?;
+        findings.write_all(&header)?;
+        Ok(Review {
+            dir: dir.to_path_buf(),
+            findings_tmp,
+            findings,
+            stems: Default::default(),
+            rows: Vec::new(),
+        })
+    }
+
+    fn add(&mut self, input: &Input, r: &Checked) -> anyhow::Result<()> {
+        use yusuan::export::review::{finding_rows, Reviewed};
+        let who = Reviewed {
+            source_file: input.source.clone(),
+            ..Default::default()
+        };
+        let row = match r {
+            Ok((b, findings, wb)) => {
+                let stem = input
+                    .path
+                    .file_stem()
+                    .map_or_else(|| "workbook".into(), |s| s.to_string_lossy().into_owned());
+                let mut name = format!("{stem}-核对");
+                let mut k = 1;
+                while !self.stems.insert(name.clone()) {
+                    k += 1;
+                    name = format!("{stem}-{k}-核对");
+                }
+                let file = format!("{name}.xlsx");
+                let bytes = yusuan::export::report::write_report(wb, b, findings)?;
+                write_atomic(&self.dir.join(&file), &bytes)?;
+                let who = Reviewed {
+                    department: b.department.name.clone().unwrap_or_default(),
+                    dept_code: b.department.code.clone().unwrap_or_default(),
+                    year: b.year,
+                    report: Some(file),
+                    ..who
+                }
+                .with_findings(findings);
+                let rows = finding_rows(&who, findings);
+                self.findings.write_all(&yusuan::export::csv::render_rows(
+                    "findings.csv",
+                    &rows,
+                    yusuan::export::csv::Encoding::Utf8,
+                )?)?;
+                who
+            }
+            Err(e) => Reviewed {
+                status: "unreadable".into(),
+                message: e.clone(),
+                ..who
+            },
+        };
+        self.rows.push(row);
+        Ok(())
+    }
+
+    /// Adds the batch's own findings, writes the summary, puts
+    /// findings.csv in place; the number of reports written.
+    fn finish(mut self, batch: &[BatchFinding]) -> anyhow::Result<usize> {
+        use yusuan::export::review::summary_workbook;
+        for f in batch {
+            for file in &f.files {
+                let Some(row) = self
+                    .rows
+                    .iter_mut()
+                    .find(|r| Path::new(file).ends_with(&r.source_file) || *file == r.source_file)
+                else {
+                    continue;
+                };
+                row.counts.1 += 1;
+                if row.status == "ok" {
+                    row.status = "findings".into();
+                }
+                let line = vec![
+                    row.source_file.clone(),
+                    row.department.clone(),
+                    row.dept_code.clone(),
+                    row.year.map(|y| y.to_string()).unwrap_or_default(),
+                    f.rule.to_string(),
+                    "warning".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{}：{}", f.message, f.files.join("、")),
+                ];
+                self.findings.write_all(&yusuan::export::csv::render_rows(
+                    "findings.csv",
+                    &[line],
+                    yusuan::export::csv::Encoding::Utf8,
+                )?)?;
+            }
+        }
+        self.findings.flush()?;
+        drop(self.findings);
+        std::fs::rename(&self.findings_tmp, self.dir.join("findings.csv"))?;
+        write_atomic(
+            &self.dir.join("核对汇总.xlsx"),
+            &summary_workbook(&self.rows)?,
+        )?;
+        Ok(self.rows.iter().filter(|r| r.report.is_some()).count())
+    }
+}
+
 /// A finding about the batch, not one workbook.
 #[derive(Serialize)]
 struct BatchFinding {
@@ -193,6 +329,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if args.report.is_some() && files.len() != 1 {
         anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
     }
+    let mut review = match &args.report_dir {
+        Some(dir) => Some(Review::open(dir)?),
+        None => None,
+    };
     // One input at a time: each report is printed as soon as it and those
     // before it are in, then dropped; what is kept per input is its
     // department and year (for duplicates) and the exit status.
@@ -213,6 +353,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         |input| check_one(&input.path, &cfg),
         |input, r| {
             let report = file_report(&input.path, &r);
+            if let Some(review) = &mut review {
+                if let Err(e) = review.add(input, &r) {
+                    write_err.get_or_insert(std::io::Error::other(e.to_string()));
+                }
+            }
             if args.report.is_some() {
                 kept = Some(r);
             }
@@ -298,6 +443,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         }
     }
     drop(stdout);
+    if let Some(review) = review {
+        let dir = review.dir.clone();
+        let n = review.finish(&batch_findings)?;
+        eprintln!(
+            "核对结果已写入 {}：{n} 个核对工作簿、findings.csv、核对汇总.xlsx",
+            dir.display()
+        );
+    }
     if let (Some(out), Some(Ok((budget, findings, wb)))) = (&args.report, &kept) {
         let bytes = yusuan::export::report::write_report(wb, budget, findings)?;
         write_atomic(out, &bytes)?;

@@ -3,3 +3,4 @@
 pub mod csv;
 pub mod normalize;
 pub mod report;
+pub mod review;

@@ -1,0 +1,166 @@
+//! A batch reviewed at once (`yusuan check INPUT... --report-dir DIR`): one
+//! finding a row for the whole batch (`findings.csv`), and a summary
+//! workbook, one row per input, errors first, each linked to its report —
+//! what a bureau reviewer sends out and files.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, XlsxError};
+
+use crate::reconcile::{counts, table_name, Finding};
+
+/// Columns of `findings.csv`.
+pub const FINDINGS_COLUMNS: [&str; 13] = [
+    "source_file",
+    "department",
+    "dept_code",
+    "year",
+    "rule",
+    "severity",
+    "table",
+    "cells",
+    "expected",
+    "actual",
+    "difference",
+    "unit",
+    "message",
+];
+
+/// Who a row of the review is about.
+#[derive(Debug, Clone, Default)]
+pub struct Reviewed {
+    pub source_file: String,
+    pub department: String,
+    pub dept_code: String,
+    pub year: Option<i32>,
+    /// `ok`, `findings` or `unreadable`.
+    pub status: String,
+    /// Why it could not be read.
+    pub message: String,
+    pub counts: (usize, usize, usize),
+    /// Its report workbook, relative to the review folder.
+    pub report: Option<String>,
+}
+
+/// The findings of one input as `findings.csv` rows.
+pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
+    findings
+        .iter()
+        .map(|f| {
+            let severity = match f.severity {
+                crate::model::Severity::Error => "error",
+                crate::model::Severity::Warning => "warning",
+                crate::model::Severity::Info => "info",
+            };
+            vec![
+                who.source_file.clone(),
+                who.department.clone(),
+                who.dept_code.clone(),
+                who.year.map(|y| y.to_string()).unwrap_or_default(),
+                f.rule.to_string(),
+                severity.to_string(),
+                if f.table.is_empty() {
+                    String::new()
+                } else {
+                    table_name(&f.table)
+                },
+                f.cells
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                f.expected.clone().unwrap_or_default(),
+                f.actual.clone().unwrap_or_default(),
+                f.difference.clone().unwrap_or_default(),
+                f.unit.map(|u| u.label().to_string()).unwrap_or_default(),
+                f.message.clone(),
+            ]
+        })
+        .collect()
+}
+
+impl Reviewed {
+    /// Counts from the findings, status from the counts.
+    pub fn with_findings(mut self, findings: &[Finding]) -> Reviewed {
+        self.counts = counts(findings);
+        if self.status.is_empty() {
+            self.status = if findings.is_empty() {
+                "ok"
+            } else {
+                "findings"
+            }
+            .into();
+        }
+        self
+    }
+}
+
+/// The summary workbook: one row per input, errors first, then warnings,
+/// each linked to its report; a filter and a frozen header.
+///
+/// # Errors
+/// [`XlsxError`] when the workbook cannot be assembled.
+pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
+    let mut rows: Vec<&Reviewed> = rows.iter().collect();
+    rows.sort_by_key(|r| {
+        (
+            r.status != "unreadable",
+            std::cmp::Reverse(r.counts.0),
+            std::cmp::Reverse(r.counts.1),
+            r.source_file.clone(),
+        )
+    });
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("核对汇总")?;
+    let head = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_align(FormatAlign::Center);
+    let error = Format::new().set_background_color(Color::RGB(0xF8CBAD));
+    let headers = [
+        ("部门", 34.0),
+        ("部门编码", 10.0),
+        ("年度", 8.0),
+        ("错误", 8.0),
+        ("警告", 8.0),
+        ("提示", 8.0),
+        ("状态", 12.0),
+        ("核对工作簿", 30.0),
+        ("文件", 36.0),
+        ("说明", 50.0),
+    ];
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let status = match r.status.as_str() {
+            "ok" => "通过",
+            "findings" if r.counts.0 > 0 => "有错误",
+            "findings" => "有提示或警告",
+            _ => "无法读取",
+        };
+        ws.write_string(row, 0, &r.department)?;
+        ws.write_string(row, 1, &r.dept_code)?;
+        if let Some(y) = r.year {
+            ws.write_number(row, 2, y)?;
+        }
+        let (e, w, n) = r.counts;
+        if e > 0 {
+            ws.write_number_with_format(row, 3, e as f64, &error)?;
+        } else {
+            ws.write_number(row, 3, e as f64)?;
+        }
+        ws.write_number(row, 4, w as f64)?;
+        ws.write_number(row, 5, n as f64)?;
+        ws.write_string(row, 6, status)?;
+        if let Some(rep) = &r.report {
+            ws.write_url_with_text(row, 7, Url::new(format!("file:///{rep}")), rep)?;
+        }
+        ws.write_string(row, 8, &r.source_file)?;
+        ws.write_string(row, 9, &r.message)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
+    wb.save_to_buffer()
+}
