@@ -315,3 +315,26 @@ fn templates_that_would_lose_data_are_refused_when_they_load() {
     // The official layout normalized workbooks are written in stays 2024.
     assert_eq!(Templates::builtin().current().id, "2024");
 }
+
+/// Normalized into the 2024 layout, the workbook keeps its year (it came
+/// from this bureau's titles; the 2024 layout has no note that says it).
+#[test]
+fn the_year_survives_normalization() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("convert")
+        .arg(&input)
+        .args(["-o", dir.path().to_str().unwrap(), "--to", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let again = read(&Workbook::open(dir.path().join("putuo-2026.xlsx")).unwrap());
+    assert_eq!(again.year, Some(2026));
+    assert!(again.diagnostics.iter().all(|d| d.rule != "S.year"));
+}

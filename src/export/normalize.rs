@@ -356,6 +356,9 @@ pub fn to_fixture(b: &Budget, t: &Template) -> (Fixture, Layout) {
     layout.cover = false;
     layout.instructions = None;
     layout.form_year_line = b.year.is_some();
+    // The year in every title (`2026年收支总表`), so it survives the round
+    // trip whatever note or title of the source carried it.
+    layout.year_in_titles = b.year.is_some();
     for spec in &t.tables {
         match present.get(spec.id.as_str()) {
             None => layout.omit_ids.push(spec.id.clone()),
