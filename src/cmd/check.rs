@@ -31,6 +31,8 @@ pub enum OutputFormat {
   yusuan check samples/qiaokou-2024.xlsx
   yusuan check submissions/2024/ --format json > findings.json     # 目录递归查找 .xlsx/.xls
   yusuan check 表.xlsx --report 核对结果.xlsx                       # 标色的核对工作簿
+  yusuan check 送审/2024/ --report-dir 核对/2024/                   # 每个输入一个核对工作簿，findings.csv，核对汇总.xlsx
+  yusuan check 送审/ --no-info                                      # 报告中略去四舍五入等提示
 
 规则 ID 见 README（T3.tree、X.t1_t3_class、S.orphan …）。每条结果给出所比较的单元格（表3!C7）。
 四舍五入：合计与 n 项之和相差小于 (n+1)×0.005（显示单位）时为提示“四舍五入差异”，否则为错误。
