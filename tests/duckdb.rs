@@ -26,7 +26,7 @@ fn warehouse_csv_loads_into_duckdb_with_codes_as_text_and_sums_that_hold() {
         root.join("samples/qiaokou-2024.xlsx"),
         root.join("samples/wenlv-2024-quirks.xls"),
     ];
-    for (out, layout) in [("flat", "flat"), ("hive", "hive")] {
+    for (out, layout, to) in [("flat", "flat", "csv"), ("hive", "hive", "csv,parquet")] {
         let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
             .arg("convert")
             .args(&inputs)
@@ -35,6 +35,8 @@ fn warehouse_csv_loads_into_duckdb_with_codes_as_text_and_sums_that_hold() {
                 dir.path().join(out).to_str().unwrap(),
                 "--layout",
                 layout,
+                "--to",
+                to,
             ])
             .output()
             .unwrap();

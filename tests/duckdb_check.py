@@ -140,7 +140,24 @@ guessed = con.execute(
 ).fetchall()
 check(exact == guessed and len(exact) == 2, f"typed sums {exact} against {guessed}")
 
+# The Parquet parts (one per input and table, beside the CSV parts): typed
+# by the file itself, and the same exact sums as the CSVs through schema.sql.
+pq = f"read_parquet('{hive}/t3/*/*.parquet', hive_partitioning = true)"
+pt = types(pq)
+check(pt.get("total") == "DECIMAL(18,2)", f"parquet t3.total is {pt.get('total')}")
+check(pt.get("code") == "VARCHAR" and pt.get("dept_code") == "VARCHAR", f"parquet t3 codes {pt}")
+check(pt.get("row_no") == "INTEGER", f"parquet t3.row_no is {pt.get('row_no')}")
+from_parquet = rows(
+    f"SELECT dept_code, CAST(sum(total) AS VARCHAR) FROM {pq} WHERE level = '类' GROUP BY ALL ORDER BY 1"
+)
+check(from_parquet == exact, f"parquet sums {from_parquet} against {exact}")
+facts_pq = one(f"SELECT count(*), CAST(sum(amount) AS VARCHAR) FROM read_parquet('{hive}/facts/*/*.parquet')")
+facts_csv = typed.execute("SELECT count(*), CAST(sum(amount) AS VARCHAR) FROM facts").fetchone()
+check(facts_pq == facts_csv, f"parquet facts {facts_pq} against csv {facts_csv}")
+parts = len(glob.glob(os.path.join(hive, "*", "*", "*.parquet")))
+check(parts > 0, "no parquet part")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
-print(f"duckdb {duckdb.__version__}: {loaded} files loaded, all checks hold")
+print(f"duckdb {duckdb.__version__}: {loaded} files loaded, all checks hold (and {parts} Parquet parts)")

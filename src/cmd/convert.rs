@@ -24,6 +24,8 @@ pub enum To {
     Xlsx,
     /// OUTDIR/<input stem>.json, the canonical model
     Json,
+    /// OUTDIR/<table>/year=<year>/part-<hash>.parquet, one per input and table: amounts DECIMAL(18,2)
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -57,6 +59,7 @@ pub enum EncodingArg {
   yusuan convert 2022/ -o out/warehouse --layout hive --force  # 全部重做
   yusuan convert 旧表.xls -o out/xlsx --to xlsx               # 2024 年格式的规范工作簿
   yusuan convert samples/ -o out --to csv,xlsx,json           # 三种输出放在同一目录
+  yusuan convert 2023/ -o out/warehouse --to parquet          # <表>/year=<年度>/part-<内容哈希>.parquet，金额 DECIMAL(18,2)
   yusuan convert samples/ -o out/excel --bom                  # Windows 上的 Excel 直接打开
   yusuan convert samples/ -o out/gbk --encoding gbk --unit wan
 
@@ -135,6 +138,8 @@ struct Rendered {
     entry: ManifestEntry,
     /// (file path relative to OUTDIR, or the table name in the flat layout; bytes)
     csv: Vec<(String, Vec<u8>)>,
+    /// Files of their own (Parquet parts), relative to OUTDIR.
+    files: Vec<(String, Vec<u8>)>,
     xlsx: Option<Vec<u8>>,
     json: Option<Vec<u8>>,
 }
@@ -219,6 +224,7 @@ impl Plan<'_> {
         let mut r = Rendered {
             entry,
             csv: Vec::new(),
+            files: Vec::new(),
             xlsx: None,
             json: None,
         };
@@ -233,6 +239,7 @@ impl Plan<'_> {
                         .map(|b| r.xlsx = Some(b))
                         .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
                 }
+                To::Parquet => self.parquet(&budget, &mut r),
                 To::Json => serde_json::to_vec_pretty(&budget)
                     .map(|mut j| {
                         j.push(b'\n');
@@ -245,6 +252,33 @@ impl Plan<'_> {
             }
         }
         Job::Done(Box::new(r))
+    }
+
+    /// This input's rows as Parquet: a file per table and year.
+    fn parquet(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
+        let mut tables = CsvTables::default();
+        tables.add(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
+        for (name, cols) in self.schemas {
+            if *name == "manifest" {
+                continue;
+            }
+            let mut by_year: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+            for (y, mut row) in tables.files.remove(name).unwrap_or_default() {
+                row.remove(0);
+                let part = y.map_or_else(
+                    || "__HIVE_DEFAULT_PARTITION__".to_string(),
+                    |y| y.to_string(),
+                );
+                by_year.entry(part).or_default().push(row);
+            }
+            for (year, rows) in by_year {
+                let file = format!("{name}/year={year}/part-{}.parquet", r.entry.source_hash);
+                let bytes = yusuan::export::parquet::render(name, &cols[1..], &rows)
+                    .map_err(|e| format!("{}：{e}", r.entry.path))?;
+                r.files.push((file, bytes));
+            }
+        }
+        Ok(())
     }
 
     /// This input's rows of every CSV file: a chunk per table (flat) or a
@@ -534,6 +568,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                     let Rendered {
                         mut entry,
                         csv,
+                        files,
                         xlsx,
                         json,
                     } = *r;
@@ -547,6 +582,10 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                                     outputs.push(name.clone());
                                 }
                             }
+                        }
+                        for (name, bytes) in &files {
+                            write_atomic(&out.join(name), bytes)?;
+                            outputs.push(name.clone());
                         }
                         for (ext, bytes) in [("xlsx", &xlsx), ("json", &json)] {
                             if let Some(bytes) = bytes {
@@ -645,7 +684,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
             dups.len()
         );
     }
-    if formats.contains(&To::Csv) {
+    if formats.contains(&To::Csv) || formats.contains(&To::Parquet) {
         write_atomic(
             &out.join("schema.sql"),
             yusuan::export::csv::schema_sql().as_bytes(),

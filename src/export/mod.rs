@@ -2,5 +2,6 @@
 
 pub mod csv;
 pub mod normalize;
+pub mod parquet;
 pub mod report;
 pub mod review;
