@@ -38,9 +38,9 @@ pub enum UnitArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LayoutArg {
-    /// OUTDIR/<table>.csv
+    /// OUTDIR/<table>.csv, rewritten on each run (small jobs)
     Flat,
-    /// OUTDIR/<table>/year=<year>/part-0.csv (Spark, Trino, DuckDB read it as partitioned tables)
+    /// OUTDIR/<table>/year=<year>/part-<content hash>.csv, one part per input: resumable (Spark, Trino, DuckDB read each folder as a partitioned table)
     Hive,
 }
 
