@@ -394,3 +394,18 @@ fn xlsx_and_json_outputs() {
         "3248300.00"
     );
 }
+
+#[test]
+fn manifest_lines_have_the_schema_columns() {
+    use yusuan::export::csv::{manifest_row, ManifestEntry, MANIFEST_COLUMNS};
+    let schema = schemas()
+        .into_iter()
+        .find(|(n, _)| *n == "manifest")
+        .unwrap()
+        .1;
+    assert_eq!(schema.len(), MANIFEST_COLUMNS);
+    assert_eq!(
+        manifest_row(&ManifestEntry::default()).len(),
+        MANIFEST_COLUMNS
+    );
+}

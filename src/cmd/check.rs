@@ -82,7 +82,11 @@ pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
 
 /// Reads and checks one input; an error is the message to report.
 pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
-    let wb = Workbook::open(path).map_err(|e| e.to_string())?;
+    check_workbook(Workbook::open(path).map_err(|e| e.to_string())?, cfg)
+}
+
+/// Imports and checks a workbook already read.
+pub fn check_workbook(wb: Workbook, cfg: &ReadConfig) -> Checked {
     let budget = import_workbook(&wb, &cfg.templates, &cfg.options).map_err(|e| e.to_string())?;
     let findings = check(&budget);
     Ok((budget, findings, wb))
@@ -259,38 +263,31 @@ impl Review {
     /// Adds the batch's own findings, writes the summary, puts
     /// findings.csv in place; the number of reports written.
     fn finish(mut self, batch: &[BatchFinding]) -> anyhow::Result<usize> {
-        use yusuan::export::review::summary_workbook;
+        use yusuan::export::review::{finding_rows, summary_workbook};
         for f in batch {
-            for file in &f.files {
-                let Some(row) = self
-                    .rows
-                    .iter_mut()
-                    .find(|r| Path::new(file).ends_with(&r.source_file) || *file == r.source_file)
-                else {
+            let finding = Finding {
+                rule: f.rule,
+                severity: f.severity,
+                table: String::new(),
+                message: format!("{}：{}", f.message, f.files.join("、")),
+                expected: None,
+                actual: None,
+                difference: None,
+                unit: None,
+                cells: vec![],
+            };
+            // Rows are in input order, as the batch's indices are.
+            for &i in &f.members {
+                let Some(row) = self.rows.get_mut(i) else {
                     continue;
                 };
                 row.counts.1 += 1;
                 if row.status == "ok" {
                     row.status = "findings".into();
                 }
-                let line = vec![
-                    row.source_file.clone(),
-                    row.department.clone(),
-                    row.dept_code.clone(),
-                    row.year.map(|y| y.to_string()).unwrap_or_default(),
-                    f.rule.to_string(),
-                    "warning".into(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    format!("{}：{}", f.message, f.files.join("、")),
-                ];
                 self.findings.write_all(&yusuan::export::csv::render_rows(
                     "findings.csv",
-                    &[line],
+                    &finding_rows(row, std::slice::from_ref(&finding)),
                     yusuan::export::csv::Encoding::Utf8,
                 )?)?;
             }
@@ -313,6 +310,9 @@ struct BatchFinding {
     severity: Severity,
     message: String,
     files: Vec<String>,
+    /// The inputs concerned, by their place in the batch.
+    #[serde(skip)]
+    members: Vec<usize>,
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
@@ -422,6 +422,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
                     g.len()
                 ),
                 files: g.iter().map(|&i| keys[i].2.clone()).collect(),
+                members: g.clone(),
             }
         })
         .collect();

@@ -15,6 +15,7 @@ use yusuan::export::csv::{
 use yusuan::export::normalize::to_fixture;
 use yusuan::reconcile::counts;
 use yusuan::samples::render_workbook;
+use yusuan::workbook::Workbook;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum To {
@@ -114,9 +115,6 @@ fn unique(stems: &mut BTreeSet<String>, p: &Path, ext: &str) -> String {
     format!("{name}.{ext}")
 }
 
-/// Largest input read (bytes): a budget workbook is well under a megabyte.
-const MAX_INPUT_BYTES: u64 = 256 << 20;
-
 /// The first 16 hex digits of the file's SHA-256.
 fn content_hash(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -171,7 +169,7 @@ impl Plan<'_> {
         };
         let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
         entry.size = size;
-        if size > MAX_INPUT_BYTES {
+        if size > yusuan::workbook::limits::FILE_BYTES {
             return failed(
                 entry,
                 "unreadable",
@@ -179,7 +177,7 @@ impl Plan<'_> {
                     "{}: 文件有 {} MB，超过上限 {} MB，未读取",
                     input.path.display(),
                     size >> 20,
-                    MAX_INPUT_BYTES >> 20
+                    yusuan::workbook::limits::FILE_BYTES >> 20
                 ),
             );
         }
@@ -194,7 +192,6 @@ impl Plan<'_> {
             }
         };
         entry.source_hash = content_hash(&bytes);
-        drop(bytes);
         if let Some(prev) = self.previous.get(&entry.source_hash) {
             let complete = matches!(prev.status.as_str(), "ok" | "findings")
                 && prev.outputs.iter().all(|o| self.out.join(o).is_file());
@@ -205,10 +202,13 @@ impl Plan<'_> {
                 return Job::Skipped(prev);
             }
         }
-        let (budget, findings, wb) = match super::check::check_one(&input.path, self.cfg) {
-            Ok(r) => r,
-            Err(e) => return failed(entry, "unreadable", e),
-        };
+        // The bytes just hashed are the ones read: the file is read once.
+        let wb = Workbook::from_bytes(&input.path, bytes).map_err(|e| e.to_string());
+        let (budget, findings, wb) =
+            match wb.and_then(|wb| super::check::check_workbook(wb, self.cfg)) {
+                Ok(r) => r,
+                Err(e) => return failed(entry, "unreadable", e),
+            };
         drop(wb);
         entry.status = if findings.is_empty() {
             "ok"
@@ -228,9 +228,12 @@ impl Plan<'_> {
             xlsx: None,
             json: None,
         };
+        if let Err(message) = self.tables(&budget, &mut r) {
+            return failed(r.entry, "failed", message);
+        }
         for format in &self.formats {
             let done = match format {
-                To::Csv => self.csv(&budget, &mut r),
+                To::Csv | To::Parquet => Ok(()),
                 To::Xlsx => {
                     // Whatever template read it, it is written in the current layout.
                     let t = self.cfg.templates.current();
@@ -239,7 +242,6 @@ impl Plan<'_> {
                         .map(|b| r.xlsx = Some(b))
                         .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
                 }
-                To::Parquet => self.parquet(&budget, &mut r),
                 To::Json => serde_json::to_vec_pretty(&budget)
                     .map(|mut j| {
                         j.push(b'\n');
@@ -254,70 +256,66 @@ impl Plan<'_> {
         Job::Done(Box::new(r))
     }
 
-    /// This input's rows as Parquet: a file per table and year.
-    fn parquet(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
+    /// This input's rows of every file: as CSV, a chunk per table (flat) or
+    /// a part per table and year (hive); as Parquet, a file per table and
+    /// year. The rows are built once for both.
+    fn tables(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
+        let (csv, parquet) = (
+            self.formats.contains(&To::Csv),
+            self.formats.contains(&To::Parquet),
+        );
         let mut tables = CsvTables::default();
         tables.add(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
-        for (name, cols) in self.schemas {
-            if *name == "manifest" {
-                continue;
-            }
-            let mut by_year: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
-            for (y, mut row) in tables.files.remove(name).unwrap_or_default() {
-                row.remove(0);
-                let part = y.map_or_else(
-                    || "__HIVE_DEFAULT_PARTITION__".to_string(),
-                    |y| y.to_string(),
-                );
-                by_year.entry(part).or_default().push(row);
-            }
-            for (year, rows) in by_year {
-                let file = format!("{name}/year={year}/part-{}.parquet", r.entry.source_hash);
-                let bytes = yusuan::export::parquet::render(name, &cols[1..], &rows)
-                    .map_err(|e| format!("{}：{e}", r.entry.path))?;
-                r.files.push((file, bytes));
-            }
-        }
-        Ok(())
-    }
-
-    /// This input's rows of every CSV file: a chunk per table (flat) or a
-    /// part per table and year (hive).
-    fn csv(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
-        let mut tables = CsvTables::default();
-        tables.add(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
+        let fail = |e: String| format!("{}：{e}", r.entry.path);
         for (name, cols) in self.schemas {
             if *name == "manifest" {
                 continue;
             }
             let rows = tables.files.remove(name).unwrap_or_default();
-            if !self.hive {
-                let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
-                let bytes = render_rows(&format!("{name}.csv"), &rows, self.encoding)
-                    .map_err(|e| format!("{}：{e}", r.entry.path))?;
+            if csv && !self.hive {
+                let flat: Vec<Vec<String>> = rows.iter().map(|(_, r)| r.clone()).collect();
+                let bytes = render_rows(&format!("{name}.csv"), &flat, self.encoding)
+                    .map_err(|e| fail(e.to_string()))?;
                 r.csv.push((name.to_string(), bytes));
+            }
+            let parts = csv && self.hive;
+            if !(parts || parquet) {
                 continue;
             }
             // The partition holds the year; the files leave the column out.
             let header: Vec<&str> = cols.iter().skip(1).map(|c| c.0).collect();
-            let mut by_year: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
-            for (y, mut row) in rows {
-                row.remove(0);
-                let part = y.map_or_else(
-                    || "__HIVE_DEFAULT_PARTITION__".to_string(),
-                    |y| y.to_string(),
-                );
-                by_year.entry(part).or_default().push(row);
-            }
-            for (year, rows) in by_year {
-                let file = format!("{name}/year={year}/part-{}.csv", r.entry.source_hash);
-                let bytes = render(&file, &header, &rows, self.encoding, self.bom)
-                    .map_err(|e| format!("{}：{e}", r.entry.path))?;
-                r.csv.push((file, bytes));
+            for (year, rows) in by_year(rows) {
+                let part = format!("{name}/year={year}/part-{}", r.entry.source_hash);
+                if parts {
+                    let file = format!("{part}.csv");
+                    let bytes = render(&file, &header, &rows, self.encoding, self.bom)
+                        .map_err(|e| fail(e.to_string()))?;
+                    r.csv.push((file, bytes));
+                }
+                if parquet {
+                    let bytes =
+                        yusuan::export::parquet::render(name, &cols[1..], &rows).map_err(fail)?;
+                    r.files.push((format!("{part}.parquet"), bytes));
+                }
             }
         }
         Ok(())
     }
+}
+
+/// Rows by their year partition (`2024`, or `__HIVE_DEFAULT_PARTITION__`),
+/// without the year column.
+fn by_year(rows: Vec<yusuan::export::csv::YearRow>) -> BTreeMap<String, Vec<Vec<String>>> {
+    let mut out: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    for (y, mut row) in rows {
+        row.remove(0);
+        let part = y.map_or_else(
+            || "__HIVE_DEFAULT_PARTITION__".to_string(),
+            |y| y.to_string(),
+        );
+        out.entry(part).or_default().push(row);
+    }
+    out
 }
 
 /// The flat layout's files, appended to as inputs come in and renamed into

@@ -873,6 +873,9 @@ pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
     ]
 }
 
+/// Columns of `manifest.csv` (its schema; a test keeps the two in step).
+pub const MANIFEST_COLUMNS: usize = 15;
+
 /// One input's line of `manifest.csv`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManifestEntry {
@@ -904,7 +907,7 @@ impl ManifestEntry {
                 .collect()
         };
         let n = |i: usize| r.get(i).and_then(|x| x.parse::<usize>().ok()).unwrap_or(0);
-        (r.len() == 15).then(|| ManifestEntry {
+        (r.len() == MANIFEST_COLUMNS).then(|| ManifestEntry {
             path: f(0),
             source_file: f(1),
             source_hash: f(2),

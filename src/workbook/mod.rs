@@ -12,7 +12,7 @@ pub use address::{col_letters, CellRef, Provenance};
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -303,17 +303,19 @@ pub mod limits {
     pub const PART_BYTES: u64 = 64 << 20;
     /// Uncompressed bytes of the whole package.
     pub const PACKAGE_BYTES: u64 = 256 << 20;
+    /// Bytes of a workbook file (a budget workbook is well under a megabyte).
+    pub const FILE_BYTES: u64 = 256 << 20;
 }
 
 /// Refuses a package whose parts would inflate past [`limits`], from the
 /// zip directory alone.
-fn check_package(path: &Path) -> Result<(), WorkbookError> {
+fn check_package(path: &Path, bytes: &[u8]) -> Result<(), WorkbookError> {
     let limit = |what: String, limit: String| WorkbookError::Limit {
         path: path.to_path_buf(),
         what,
         limit,
     };
-    let Ok(mut zip) = zip::ZipArchive::new(open_file(path)?) else {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         // Not a readable zip: calamine says what is wrong.
         return Ok(());
     };
@@ -343,21 +345,9 @@ fn check_package(path: &Path) -> Result<(), WorkbookError> {
     Ok(())
 }
 
-fn sniff(path: &Path) -> Result<Format, WorkbookError> {
-    let io = |source| WorkbookError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut head = [0u8; 512];
-    let mut f = File::open(path).map_err(io)?;
-    let mut n = 0;
-    while n < head.len() {
-        match f.read(&mut head[n..]).map_err(io)? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    let head = &head[..n];
+fn sniff(path: &Path, bytes: &[u8]) -> Result<Format, WorkbookError> {
+    let n = bytes.len().min(512);
+    let head = &bytes[..n];
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Format::Xlsx);
     }
@@ -397,17 +387,42 @@ impl Workbook {
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Workbook, WorkbookError> {
         let path = path.as_ref();
-        let format = sniff(path)?;
+        let io = |source| WorkbookError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > limits::FILE_BYTES {
+            return Err(WorkbookError::Limit {
+                path: path.to_path_buf(),
+                what: format!("文件有 {} MB", size >> 20),
+                limit: format!("{} MB", limits::FILE_BYTES >> 20),
+            });
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(io)?;
+        Workbook::from_bytes(path, bytes)
+    }
+
+    /// Reads a workbook already in memory (its file read once, e.g. to hash
+    /// it); `path` is for messages and provenance.
+    ///
+    /// # Errors
+    /// As [`Workbook::open`], less the file's own I/O.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, WorkbookError> {
+        let format = sniff(path, &bytes)?;
         let label = match format {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
         };
         if format == Format::Xlsx {
-            check_package(path)?;
+            check_package(path, &bytes)?;
         }
         let result = quiet_catch(|| match format {
-            Format::Xlsx => read_xlsx(path),
-            Format::Xls => read_xls(path),
+            Format::Xlsx => read_xlsx(path, Cursor::new(bytes)),
+            Format::Xls => read_xls(path, Cursor::new(bytes)),
         });
         let sheets = match result {
             Ok(r) => r?,
@@ -477,15 +492,6 @@ fn visible(v: SheetVisible) -> bool {
     v == SheetVisible::Visible
 }
 
-fn open_file(path: &Path) -> Result<BufReader<File>, WorkbookError> {
-    File::open(path)
-        .map(BufReader::new)
-        .map_err(|source| WorkbookError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
 /// Every worksheet of an opened workbook, whatever its format; `merges`
 /// is the one format-specific step.
 fn read_sheets<R, RS, E>(
@@ -513,8 +519,8 @@ where
     Ok(out)
 }
 
-fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
-    let mut wb: Xlsx<_> = Xlsx::new(open_file(path)?).map_err(|e| corrupt(path, "xlsx", e))?;
+fn read_xlsx(path: &Path, source: Cursor<Vec<u8>>) -> Result<Vec<Sheet>, WorkbookError> {
+    let mut wb: Xlsx<_> = Xlsx::new(source).map_err(|e| corrupt(path, "xlsx", e))?;
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
     for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
@@ -597,8 +603,8 @@ fn grid_of(mut cells: Vec<((u32, u32), CellValue)>) -> Vec<Vec<CellValue>> {
     rows
 }
 
-fn read_xls(path: &Path) -> Result<Vec<Sheet>, WorkbookError> {
-    let mut wb: Xls<_> = Xls::new(open_file(path)?).map_err(|e| corrupt(path, "xls", e))?;
+fn read_xls(path: &Path, source: Cursor<Vec<u8>>) -> Result<Vec<Sheet>, WorkbookError> {
+    let mut wb: Xls<_> = Xls::new(source).map_err(|e| corrupt(path, "xls", e))?;
     read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
 }
 
