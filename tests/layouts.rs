@@ -190,7 +190,8 @@ fn random_layouts_give_the_same_figures_and_findings() {
     let mut failures = Vec::new();
     let all = |_: &str| true;
     let n = check_variants("qiaokou-2024.xlsx", 0..VARIANTS, &all, &mut failures)
-        + check_variants("wenlv-2024.xlsx", 0..VARIANTS, &all, &mut failures);
+        + check_variants("wenlv-2024.xlsx", 0..VARIANTS, &all, &mut failures)
+        + check_variants("putuo-2026.xlsx", 0..60, &all, &mut failures);
     assert!(n >= 300, "{n} variants");
     assert!(
         failures.is_empty(),
@@ -211,7 +212,7 @@ fn each_variation_alone_gives_the_same_figures_and_findings() {
     let mut failures = Vec::new();
     for name in VARIATIONS {
         let only = |n: &str| n == *name;
-        for sample in ["qiaokou-2024.xlsx", "wenlv-2024.xlsx"] {
+        for sample in ["qiaokou-2024.xlsx", "wenlv-2024.xlsx", "putuo-2026.xlsx"] {
             let mut f = Vec::new();
             check_variants(sample, 1000..1012, &only, &mut f);
             let n = f.len();

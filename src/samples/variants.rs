@@ -158,7 +158,7 @@ fn roles(b: &Budget) -> BTreeMap<String, Roles> {
                 .total
                 .iter()
                 .chain(&c.rows)
-                .flat_map(|r| r.amounts.values())
+                .flat_map(|r| r.amounts.values().chain(r.extras.values()))
                 .collect();
             add(&c.meta, amounts, true);
         }
@@ -170,14 +170,18 @@ fn roles(b: &Budget) -> BTreeMap<String, Roles> {
                 l.income
                     .iter()
                     .chain(&l.expense)
-                    .map(|l| &l.amount)
+                    .flat_map(|l| std::iter::once(&l.amount).chain(l.extras.values()))
                     .collect(),
                 true,
             );
         }
     }
     if let Some(s) = &t.t7 {
-        add(&s.meta, s.amounts.values().collect(), true);
+        add(
+            &s.meta,
+            s.amounts.values().chain(s.extras.values()).collect(),
+            true,
+        );
     }
     for f in t.t11.iter().chain(&t.t12) {
         let mut amounts: Vec<&Amount> =
@@ -240,7 +244,7 @@ pub fn vary_only(wb: &Workbook, base: &Budget, seed: u64, allow: &dyn Fn(&str) -
         let Some(r) = roles.get(&g.name) else {
             continue;
         };
-        vary_values(g, r, &mut rng, &mut v, &dept);
+        vary_values(g, r, &mut rng, &mut v, &dept, base.year);
         vary_structure(g, r, &mut rng, &mut v);
     }
     vary_workbook(&mut grids, &roles, &mut rng, &mut v, base);
@@ -259,7 +263,14 @@ fn shown(g: &Grid, r: u32, c: u32) -> Option<Decimal> {
         .map(|p| p.value)
 }
 
-fn vary_values(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, dept: &str) {
+fn vary_values(
+    g: &mut Grid,
+    r: &Roles,
+    rng: &mut Rng<'_>,
+    v: &mut Variant,
+    dept: &str,
+    year: Option<i32>,
+) {
     // 万元 → 元: every amount × 10000, the unit line says 元.
     if r.kind_grid && r.unit_wan && r.unit_cell.is_some() && rng.apply("yuan", 0.25) {
         for &((row, col), _) in &r.amounts {
@@ -462,7 +473,10 @@ fn vary_values(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, dept
                 "t11" => "部门整体支出绩效目标表",
                 _ => "项目支出绩效目标申报表",
             };
-            let year = if rng.chance(0.5) { "2024年" } else { "" };
+            let year = match (rng.chance(0.5), year) {
+                (true, Some(y)) => format!("{y}年"),
+                _ => String::new(),
+            };
             g.set(tr, tc, CellValue::Text(format!("{year}{title}")));
             note(v, &r.id, &format!("title {year}{title}"));
         }
@@ -700,7 +714,8 @@ fn vary_workbook(
             merges: vec![],
         };
         cover.set(2, 0, CellValue::Text(name));
-        cover.set(4, 0, CellValue::Text("2024年部门预算公开".into()));
+        let year = base.year.map(|y| format!("{y}年")).unwrap_or_default();
+        cover.set(4, 0, CellValue::Text(format!("{year}部门预算公开")));
         grids.insert(0, cover);
         v.applied.push("workbook: cover".into());
     }
