@@ -182,3 +182,74 @@ mod tests {
         assert!(years_in("12024年").is_empty());
     }
 }
+
+/// Columns a text takes on paper in Excel's width unit (the width of `0`):
+/// CJK and full-width characters take two, others one.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// Lines a text needs when wrapped in a column `width` units wide: each
+/// paragraph at least one, a wide character never split across lines.
+pub fn wrapped_lines(s: &str, width: f64) -> usize {
+    // A cell loses about one unit to its margins.
+    let room = ((width - 1.0).floor() as usize).max(2);
+    s.split('\n')
+        .map(|para| {
+            let (mut lines, mut used) = (1, 0);
+            for c in para.chars() {
+                let w = if is_wide(c) { 2 } else { 1 };
+                if used + w > room {
+                    lines += 1;
+                    used = 0;
+                }
+                used += w;
+            }
+            lines
+        })
+        .sum()
+}
+
+/// Row height in points for `lines` lines of an 11-point CJK font (宋体
+/// needs 14.25 points a line; a little room above and below).
+pub fn row_height(lines: usize) -> f64 {
+    (lines.max(1) as f64) * 14.25 + 3.0
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_count_double() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("项目支出"), 8);
+        assert_eq!(display_width("（万元）"), 8);
+    }
+
+    #[test]
+    fn lines_follow_width_and_paragraphs() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        // 9 units of room: four CJK characters a line.
+        assert_eq!(wrapped_lines("一二三四五六七八九", 10.0), 3);
+        assert_eq!(wrapped_lines("一二\n三四", 10.0), 2);
+        assert_eq!(wrapped_lines("abcdefghi", 10.0), 1);
+        assert_eq!(wrapped_lines("abcdefghij", 10.0), 2);
+    }
+}

@@ -486,38 +486,79 @@ fn check_writes_a_highlighted_report_workbook() {
         report.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("核对工作簿已写入"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("核对工作簿已写入") && stderr(&o).contains("在报送的工作簿上标注"),
+        "{}",
+        stderr(&o)
+    );
     let wb = yusuan::workbook::Workbook::open(&report).unwrap();
     let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_ref()).collect();
     assert_eq!(names[0], "核对结果");
-    assert!(names.contains(&"表11") && names.contains(&"表6") && names.contains(&"填表说明"));
+    let source = yusuan::workbook::Workbook::open(sample("qiaokou-2024.xlsx")).unwrap();
+    let source_names: Vec<&str> = source.sheets.iter().map(|s| s.name.as_ref()).collect();
+    assert_eq!(names[1..], source_names);
     let summary = &wb.sheets[0];
     let header: Vec<String> = summary.row(2).iter().map(|c| c.as_text()).collect();
     assert_eq!(
         header,
         [
             "序号",
-            "规则",
             "级别",
+            "规则",
             "表",
+            "单元格",
             "说明",
             "应为",
             "实为",
             "差额",
-            "单位",
-            "单元格"
+            "单位"
         ]
     );
-    let rows: Vec<Vec<String>> = (3..6)
-        .map(|r| summary.row(r).iter().map(|c| c.as_text()).collect())
-        .collect();
-    assert_eq!(rows[2][1], "T11.funds");
-    assert_eq!(rows[2][2], "错误");
-    assert_eq!(&rows[2][5..9], ["213.64", "213.26", "-0.38", "万元"]);
-    assert_eq!(rows[2][9], "表11!E10, 表11!E8, 表11!E9");
-    // The tables come as imported: the flagged cell still holds its figure.
+    // Errors first; figures are numbers.
+    let first = summary.row(3);
+    assert_eq!(first[1].as_text(), "错误");
+    assert_eq!(first[2].as_text(), "T11.funds");
+    assert_eq!(first[4].as_text(), "表11!E10, 表11!E8, 表11!E9");
+    assert_eq!(
+        &first[6..9],
+        [
+            yusuan::workbook::CellValue::Number(213.64),
+            yusuan::workbook::CellValue::Number(213.26),
+            yusuan::workbook::CellValue::Number(-0.38)
+        ]
+    );
+    assert_eq!(first[9].as_text(), "万元");
+    // The department's own sheets, as submitted.
     let t11 = wb.sheets.iter().find(|s| &*s.name == "表11").unwrap();
+    let src11 = source.sheets.iter().find(|s| &*s.name == "表11").unwrap();
     assert_eq!(t11.get(9, 4), &yusuan::workbook::CellValue::Number(213.64));
+    assert_eq!(t11.merges(), src11.merges());
+}
+
+/// An `.xls` cannot be marked up in place: its report redraws the sheets
+/// from the values read, and says so where it is written and on its first sheet.
+#[test]
+fn check_report_on_xls_redraws_and_says_so() {
+    let dir = tmp();
+    let report = dir.path().join("r.xlsx");
+    let o = run(&[
+        "check",
+        sample("wenlv-2024-quirks.xls").to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("源文件为 .xls，各表按读入的数值重绘后标注"),
+        "{}",
+        stderr(&o)
+    );
+    let wb = yusuan::workbook::Workbook::open(&report).unwrap();
+    assert_eq!(&*wb.sheets[0].name, "核对结果");
+    assert!(wb.sheets[0]
+        .get(1, 0)
+        .as_text()
+        .starts_with("源文件为 .xls，以下各表按读入的数值重绘"));
 }
 
 #[test]

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use super::batch::{self, Input};
 use super::{write_atomic, ReadArgs, ReadConfig};
+use yusuan::export::report::ReportKind;
 use yusuan::import::import_workbook;
 use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, counts, table_name, table_order, Finding};
@@ -83,6 +84,40 @@ pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
 /// Reads and checks one input; an error is the message to report.
 pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
     check_workbook(Workbook::open(path).map_err(|e| e.to_string())?, cfg)
+}
+
+/// The reviewer's workbook of one input, made in the worker that checked
+/// it, or why it could not be made.
+pub type Rendered = Option<Result<(Vec<u8>, ReportKind), String>>;
+
+/// Reads and checks one input and, when asked, makes its report from the
+/// same bytes (the submitted package is marked up, not read twice).
+fn check_input(path: &Path, cfg: &ReadConfig, want_report: bool) -> (Checked, Rendered) {
+    if !want_report {
+        return (check_one(path, cfg), None);
+    }
+    let bytes = match Workbook::read_file(path) {
+        Ok(b) => b,
+        Err(e) => return (Err(e.to_string()), None),
+    };
+    let checked = Workbook::from_bytes(path, bytes.clone())
+        .map_err(|e| e.to_string())
+        .and_then(|wb| check_workbook(wb, cfg));
+    let report = checked.as_ref().ok().map(|(b, findings, wb)| {
+        yusuan::export::report::write_report(&bytes, wb, b, findings).map_err(|e| e.to_string())
+    });
+    (checked, report)
+}
+
+/// What a report is, said where it is written.
+fn report_kind(kind: &ReportKind) -> String {
+    match kind {
+        ReportKind::MarkedUp => "在报送的工作簿上标注".into(),
+        ReportKind::Redrawn(None) => "源文件为 .xls，各表按读入的数值重绘后标注".into(),
+        ReportKind::Redrawn(Some(why)) => {
+            format!("源工作簿无法原样标注（{why}），各表按读入的数值重绘后标注")
+        }
+    }
 }
 
 /// Imports and checks a workbook already read.
@@ -213,14 +248,14 @@ impl Review {
         })
     }
 
-    fn add(&mut self, input: &Input, r: &Checked) -> anyhow::Result<()> {
+    fn add(&mut self, input: &Input, r: &Checked, rendered: Rendered) -> anyhow::Result<()> {
         use yusuan::export::review::{finding_rows, Reviewed};
         let who = Reviewed {
             source_file: input.source.clone(),
             ..Default::default()
         };
         let row = match r {
-            Ok((b, findings, wb)) => {
+            Ok((b, findings, _)) => {
                 let stem = input
                     .path
                     .file_stem()
@@ -232,7 +267,12 @@ impl Review {
                     name = format!("{stem}-{k}-核对");
                 }
                 let file = format!("{name}.xlsx");
-                let bytes = yusuan::export::report::write_report(wb, b, findings)?;
+                let (bytes, kind) = rendered
+                    .ok_or_else(|| anyhow::anyhow!("{}: 核对工作簿未生成", input.source))?
+                    .map_err(|e| anyhow::anyhow!("{}: 核对工作簿无法生成：{e}", input.source))?;
+                if let ReportKind::Redrawn(Some(_)) = kind {
+                    eprintln!("注意：{}：{}", input.source, report_kind(&kind));
+                }
                 write_atomic(&self.dir.join(&file), &bytes)?;
                 let who = Reviewed {
                     department: b.department.name.clone().unwrap_or_default(),
@@ -339,7 +379,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     // before it are in, then dropped; what is kept per input is its
     // department and year (for duplicates) and the exit status.
     let bar = progress(files.len(), "核对");
-    let mut kept: Option<Checked> = None;
+    let mut kept: Rendered = None;
+    let want_report = args.report.is_some() || args.report_dir.is_some();
     let mut keys: Vec<(Option<i32>, Option<String>, String)> = Vec::new();
     let (mut unreadable, mut errors) = (false, false);
     let json = args.format == OutputFormat::Json;
@@ -352,16 +393,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         &files,
         batch::threads(),
         &bar,
-        |input| check_one(&input.path, &cfg),
-        |input, r| {
+        |input| check_input(&input.path, &cfg, want_report),
+        |input, (r, mut rendered)| {
             let report = file_report(&input.path, &r);
             if let Some(review) = &mut review {
-                if let Err(e) = review.add(input, &r) {
+                if let Err(e) = review.add(input, &r, rendered.take()) {
                     write_err.get_or_insert(std::io::Error::other(e.to_string()));
                 }
             }
             if args.report.is_some() {
-                kept = Some(r);
+                kept = rendered;
             }
             unreadable |= report.status == "unreadable";
             errors |= report
@@ -454,10 +495,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             dir.display()
         );
     }
-    if let (Some(out), Some(Ok((budget, findings, wb)))) = (&args.report, &kept) {
-        let bytes = yusuan::export::report::write_report(wb, budget, findings)?;
+    if let (Some(out), Some(rendered)) = (&args.report, kept) {
+        let (bytes, kind) = rendered.map_err(|e| anyhow::anyhow!("核对工作簿无法生成：{e}"))?;
         write_atomic(out, &bytes)?;
-        eprintln!("核对工作簿已写入 {}", out.display());
+        eprintln!(
+            "核对工作簿已写入 {}（{}）",
+            out.display(),
+            report_kind(&kind)
+        );
     }
     Ok(if unreadable {
         2

@@ -25,22 +25,61 @@ fn link(sheet: &str, a1: &str) -> String {
     format!("internal:'{}'!{a1}", sheet.replace('\'', "''"))
 }
 
-/// Builds the report workbook in memory.
+/// What the report of an input is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportKind {
+    /// The submitted `.xlsx` itself, marked up ([`super::markup`]).
+    MarkedUp,
+    /// The sheets redrawn from the values read, marked up: for `.xls`
+    /// inputs, or an `.xlsx` whose package could not be marked up (why).
+    Redrawn(Option<String>),
+}
+
+/// The reviewer's report of one input: for an `.xlsx`, the department's
+/// own workbook marked up; otherwise its sheets redrawn and marked up.
+/// `bytes` are the input file as read for the check.
+///
+/// # Errors
+/// [`XlsxError`] when the redrawn workbook cannot be assembled.
+pub fn write_report(
+    bytes: &[u8],
+    source: &Workbook,
+    budget: &Budget,
+    findings: &[Finding],
+) -> Result<(Vec<u8>, ReportKind), XlsxError> {
+    let why = match source.format {
+        crate::workbook::Format::Xlsx => {
+            match super::markup::mark_up(bytes, source, budget, findings) {
+                Ok(b) => return Ok((b, ReportKind::MarkedUp)),
+                Err(e) => Some(e.to_string()),
+            }
+        }
+        crate::workbook::Format::Xls => None,
+    };
+    let b = redraw(source, budget, findings, why.as_deref())?;
+    Ok((b, ReportKind::Redrawn(why)))
+}
+
+/// The redrawn report: a 核对结果 sheet, then every sheet of the source as
+/// read (values and merges; the source's formats are not kept).
 ///
 /// # Errors
 /// [`XlsxError`] when a sheet name of the source cannot be used again (it
 /// can: the names come from a valid workbook) or the workbook cannot be assembled.
-pub fn write_report(
+pub fn redraw(
     source: &Workbook,
     budget: &Budget,
     findings: &[Finding],
+    why: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = XlsxWorkbook::new();
     let header = Format::new()
         .set_bold()
-        .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xD9_D9_D9));
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let number = Format::new()
+        .set_num_format("#,##0.00")
+        .set_align(FormatAlign::Top);
     let summary = wb.add_worksheet();
     summary.set_name("核对结果")?;
     let (e, w, n) = crate::reconcile::counts(findings);
@@ -55,22 +94,33 @@ pub fn write_report(
         ),
         &Format::new().set_bold().set_font_size(13),
     )?;
-    let cols = [
+    let what = match why {
+        Some(why) => {
+            format!("源工作簿无法原样标注（{why}），以下各表按读入的数值重绘，原格式未保留。")
+        }
+        None => "源文件为 .xls，以下各表按读入的数值重绘，原格式未保留。".to_string(),
+    };
+    summary.write_string(
+        1,
+        0,
+        format!("{what}底色：红 = 错误，黄 = 警告，蓝 = 提示；单元格的批注写明规则和应为/实为。"),
+    )?;
+    const HEAD: [&str; 10] = [
         "序号",
-        "规则",
         "级别",
+        "规则",
         "表",
+        "单元格",
         "说明",
         "应为",
         "实为",
         "差额",
         "单位",
-        "单元格",
     ];
-    for (c, h) in cols.iter().enumerate() {
+    for (c, h) in HEAD.iter().enumerate() {
         summary.write_string_with_format(2, c as u16, *h, &header)?;
     }
-    for (c, width) in [6.0, 16.0, 6.0, 8.0, 80.0, 12.0, 12.0, 10.0, 6.0, 40.0]
+    for (c, width) in [6.0, 6.0, 16.0, 8.0, 18.0, 70.0, 14.0, 14.0, 12.0, 6.0]
         .iter()
         .enumerate()
     {
@@ -82,13 +132,16 @@ pub fn write_report(
         .set_landscape()
         .set_paper_size(9)
         .set_print_fit_to_pages(1, 0);
-    for (i, f) in findings.iter().enumerate() {
+    let ordered = super::markup::review_order(findings);
+    for (i, f) in ordered.iter().enumerate() {
         let r = 3 + i as u32;
-        let fill = Format::new().set_background_color(color(f.severity));
+        let fill = Format::new()
+            .set_background_color(color(f.severity))
+            .set_align(FormatAlign::Top);
         summary.write_number(r, 0, (i + 1) as f64)?;
-        summary.write_string(r, 1, f.rule)?;
-        summary.write_string_with_format(r, 2, f.severity.label(), &fill)?;
-        summary.write_string(
+        summary.write_string_with_format(r, 1, f.severity.label(), &fill)?;
+        summary.write_string_with_format(r, 2, f.rule, &wrap)?;
+        summary.write_string_with_format(
             r,
             3,
             if f.table.is_empty() {
@@ -96,31 +149,43 @@ pub fn write_report(
             } else {
                 table_name(&f.table)
             },
+            &wrap,
         )?;
-        summary.write_string_with_format(r, 4, &f.message, &wrap)?;
-        for (c, v) in [(5u16, &f.expected), (6, &f.actual), (7, &f.difference)] {
-            if let Some(v) = v {
-                summary.write_string(r, c, v)?;
-            }
-        }
-        if let Some(u) = f.unit {
-            summary.write_string(r, 8, u.label())?;
-        }
         // The first cell links to its place; all cells are listed.
         if let Some(first) = f.cells.first() {
             let all: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
             summary.write_url_with_text(
                 r,
-                9,
+                4,
                 Url::new(link(&first.sheet, &first.a1())),
                 all.join(", "),
             )?;
         }
+        summary.write_string_with_format(r, 5, &f.message, &wrap)?;
+        for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
+            if let Some(v) = v {
+                // Figures as numbers a reviewer can sum and filter; the
+                // finding's text keeps the exact decimal.
+                match v.trim().parse::<rust_decimal::Decimal>() {
+                    Ok(d) => summary.write_number_with_format(
+                        r,
+                        c,
+                        rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default(),
+                        &number,
+                    )?,
+                    Err(_) => summary.write_string_with_format(r, c, v, &wrap)?,
+                };
+            }
+        }
+        if let Some(u) = f.unit {
+            summary.write_string_with_format(r, 9, u.label(), &wrap)?;
+        }
     }
+    let last = 3 + ordered.len().max(1) as u32;
+    summary.autofilter(2, 0, last - 1, 9)?;
     if findings.is_empty() {
-        summary.write_string(3, 4, "没有发现问题。")?;
+        summary.write_string(3, 5, "没有发现问题。")?;
     }
-
     // Notes per cell: every finding that names it.
     let mut by_cell: BTreeMap<(String, u32, u32), Vec<&Finding>> = BTreeMap::new();
     for f in findings {

@@ -387,6 +387,15 @@ impl Workbook {
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Workbook, WorkbookError> {
         let path = path.as_ref();
+        Workbook::from_bytes(path, Workbook::read_file(path)?)
+    }
+
+    /// The bytes of a workbook file, its size checked before reading.
+    ///
+    /// # Errors
+    /// [`WorkbookError::Io`] when the file cannot be read,
+    /// [`WorkbookError::Limit`] when it is larger than [`limits::FILE_BYTES`].
+    pub fn read_file(path: &Path) -> Result<Vec<u8>, WorkbookError> {
         let io = |source| WorkbookError::Io {
             path: path.to_path_buf(),
             source,
@@ -403,7 +412,7 @@ impl Workbook {
         File::open(path)
             .and_then(|mut f| f.read_to_end(&mut bytes))
             .map_err(io)?;
-        Workbook::from_bytes(path, bytes)
+        Ok(bytes)
     }
 
     /// Reads a workbook already in memory (its file read once, e.g. to hash

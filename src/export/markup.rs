@@ -1,0 +1,1606 @@
+//! The submitted workbook, marked up (`check --report` on an `.xlsx` input):
+//! the department's own package with every part it had kept byte for byte,
+//! plus each finding's cells filled by severity with a comment, and a first
+//! sheet 核对结果 listing the findings, errors first, each linked to its cell.
+//!
+//! Why edit the package rather than load it into a spreadsheet model and
+//! save it again: a model keeps only what it models (umya-spreadsheet, the
+//! Rust crate that reads and writes styled xlsx, has had a read-and-save
+//! change fonts and corrupt files with charts: its issues #101, #102), while
+//! a department's workbook is theirs down to the print set-up. Here only the
+//! parts that must change are rewritten, and those by splicing: the styles
+//! gain fills and formats, a marked sheet gains style indices on its marked
+//! cells and a comments drawing, the workbook gains one sheet. Every other
+//! byte is copied as it was.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::str::FromStr;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use rust_decimal::Decimal;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::model::{Budget, Severity};
+use crate::reconcile::{table_name, Finding};
+use crate::workbook::col_letters;
+use crate::workbook::{limits, Workbook};
+
+/// Why a package could not be marked up (the report then redraws it).
+#[derive(Debug, thiserror::Error)]
+pub enum MarkupError {
+    #[error("压缩包无法读取：{0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("部件 {part} 无法解析：{message}")]
+    Xml { part: String, message: String },
+    #[error("缺少部件 {0}")]
+    Missing(String),
+    #[error("部件 {0} 超出读取上限")]
+    Limit(String),
+    #[error("写入失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+const NS_MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const NS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const REL_WORKSHEET: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet";
+const REL_COMMENTS: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
+const REL_VML: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing";
+const CT_WORKSHEET: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const CT_COMMENTS: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+
+/// The fill of a finding's cell (ARGB), by severity.
+pub fn fill_argb(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "FFF4B0B0",
+        Severity::Warning => "FFFFE699",
+        Severity::Info => "FFC9DAF8",
+    }
+}
+
+/// Findings in the order a reviewer reads them: errors, warnings, infos,
+/// each in the order the rules reported them (table by table).
+pub fn review_order(findings: &[Finding]) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = findings.iter().collect();
+    v.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    v
+}
+
+/// What a finding's comment says: rule, severity, message, the figures.
+pub fn comment_text(f: &Finding) -> String {
+    let mut s = format!("[{}] {}：{}", f.rule, f.severity.label(), f.message);
+    if let (Some(e), Some(a)) = (&f.expected, &f.actual) {
+        let unit = f.unit.map_or("", |u| u.label());
+        s.push_str(&format!("\n应为 {e}，实为 {a}"));
+        if let Some(d) = &f.difference {
+            s.push_str(&format!("，差额 {d}"));
+        }
+        if !unit.is_empty() {
+            s.push_str(&format!("（{unit}）"));
+        }
+    }
+    s
+}
+
+// ---------------------------------------------------------------- XML tags
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Open,
+    Empty,
+    Close,
+}
+
+/// One tag of a part, where it lies, and its attributes as written.
+#[derive(Debug, Clone)]
+struct Tag {
+    kind: Kind,
+    prefix: String,
+    local: String,
+    start: usize,
+    end: usize,
+    /// The root is at depth 0.
+    depth: usize,
+    attrs: Vec<(String, String)>,
+}
+
+impl Tag {
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// An attribute by local name whatever its prefix (`r:id`).
+    fn attr_local(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k.rsplit(':').next() == Some(local) && k.contains(':'))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn qname(&self) -> String {
+        qualify(&self.prefix, &self.local)
+    }
+
+    /// The tag written again with `set` attributes replaced or added and
+    /// `remove` left out; `kind` chooses `<a>` or `<a/>`.
+    fn rewrite(&self, kind: Kind, set: &[(&str, String)], remove: &[&str]) -> String {
+        let mut s = format!("<{}", self.qname());
+        for (k, v) in &self.attrs {
+            if remove.contains(&k.as_str()) || set.iter().any(|(sk, _)| sk == k) {
+                continue;
+            }
+            s.push_str(&format!(" {k}=\"{}\"", v.replace('"', "&quot;")));
+        }
+        for (k, v) in set {
+            s.push_str(&format!(" {k}=\"{v}\""));
+        }
+        s.push_str(if kind == Kind::Empty { "/>" } else { ">" });
+        s
+    }
+}
+
+fn qualify(prefix: &str, local: &str) -> String {
+    if prefix.is_empty() {
+        local.to_string()
+    } else {
+        format!("{prefix}:{local}")
+    }
+}
+
+/// Every tag of a part, in order.
+fn tags(part: &str, xml: &str) -> Result<Vec<Tag>, MarkupError> {
+    let bad = |message: String| MarkupError::Xml {
+        part: part.to_string(),
+        message,
+    };
+    let mut reader = Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        let start = reader.buffer_position() as usize;
+        let event = reader
+            .read_event()
+            .map_err(|e| bad(format!("{e}（第 {} 字节）", reader.error_position())))?;
+        let end = reader.buffer_position() as usize;
+        let (kind, e) = match &event {
+            Event::Start(e) => (Kind::Open, e),
+            Event::Empty(e) => (Kind::Empty, e),
+            Event::End(e) => {
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| bad("多余的结束标记".into()))?;
+                let name = e.name().as_ref().to_string();
+                let (prefix, local) = split_name(&name);
+                out.push(Tag {
+                    kind: Kind::Close,
+                    prefix,
+                    local,
+                    start,
+                    end,
+                    depth,
+                    attrs: Vec::new(),
+                });
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let name = e.name().as_ref().to_string();
+        let (prefix, local) = split_name(&name);
+        let mut attrs = Vec::new();
+        for a in e.attributes() {
+            let a = a.map_err(|e| bad(e.to_string()))?;
+            attrs.push((a.key.as_ref().to_string(), a.value.to_string()));
+        }
+        out.push(Tag {
+            kind,
+            prefix,
+            local,
+            start,
+            end,
+            depth,
+            attrs,
+        });
+        if kind == Kind::Open {
+            depth += 1;
+        }
+    }
+    if depth != 0 {
+        return Err(bad("标记未闭合".into()));
+    }
+    Ok(out)
+}
+
+fn split_name(name: &str) -> (String, String) {
+    match name.split_once(':') {
+        Some((p, l)) => (p.to_string(), l.to_string()),
+        None => (String::new(), name.to_string()),
+    }
+}
+
+/// Text edits of a part, applied at the end in order of position.
+#[derive(Default)]
+struct Edits(Vec<(usize, usize, String)>);
+
+impl Edits {
+    fn insert(&mut self, at: usize, text: String) {
+        self.0.push((at, at, text));
+    }
+    fn replace(&mut self, t: &Tag, text: String) {
+        self.0.push((t.start, t.end, text));
+    }
+    fn apply(mut self, xml: &str) -> String {
+        // Stable: inserts at one place keep the order they were made in.
+        self.0.sort_by_key(|(s, e, _)| (*s, *e));
+        let mut out = String::with_capacity(xml.len() + 4096);
+        let mut at = 0;
+        for (s, e, text) in self.0 {
+            out.push_str(&xml[at..s]);
+            out.push_str(&text);
+            at = e;
+        }
+        out.push_str(&xml[at..]);
+        out
+    }
+}
+
+/// The matching close tag of an open tag at index `i`.
+fn close_of(tags: &[Tag], i: usize) -> Option<usize> {
+    let t = &tags[i];
+    if t.kind == Kind::Empty {
+        return Some(i);
+    }
+    tags[i + 1..]
+        .iter()
+        .position(|c| c.kind == Kind::Close && c.depth == t.depth && c.local == t.local)
+        .map(|k| i + 1 + k)
+}
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            // Characters XML 1.0 cannot carry.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// `C7` → (6, 2), 0-based.
+fn parse_a1(s: &str) -> Option<(u32, u32)> {
+    let split = s.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = s.split_at(split);
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in letters.bytes() {
+        if !b.is_ascii_alphabetic() {
+            return None;
+        }
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
+    }
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", col_letters(col), row + 1)
+}
+
+// ---------------------------------------------------------------- package
+
+/// The source package, read part by part; what changes is kept aside.
+struct Package<'a> {
+    archive: ZipArchive<Cursor<&'a [u8]>>,
+    replaced: BTreeMap<String, Vec<u8>>,
+    added: Vec<(String, Vec<u8>)>,
+}
+
+impl<'a> Package<'a> {
+    fn open(bytes: &'a [u8]) -> Result<Package<'a>, MarkupError> {
+        Ok(Package {
+            archive: ZipArchive::new(Cursor::new(bytes))?,
+            replaced: BTreeMap::new(),
+            added: Vec::new(),
+        })
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        self.archive.index_for_name(name).is_some() || self.added.iter().any(|(n, _)| n == name)
+    }
+
+    /// A part as text; `None` when the package has no such part.
+    fn read(&mut self, name: &str) -> Result<Option<String>, MarkupError> {
+        if let Some(b) = self
+            .replaced
+            .get(name)
+            .or_else(|| self.added.iter().find(|(n, _)| n == name).map(|(_, b)| b))
+        {
+            return Ok(Some(String::from_utf8_lossy(b).into_owned()));
+        }
+        let Some(i) = self.archive.index_for_name(name) else {
+            return Ok(None);
+        };
+        let file = self.archive.by_index(i)?;
+        if file.size() > limits::PART_BYTES {
+            return Err(MarkupError::Limit(name.to_string()));
+        }
+        let mut s = String::new();
+        file.take(limits::PART_BYTES)
+            .read_to_string(&mut s)
+            .map_err(|e| MarkupError::Xml {
+                part: name.to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(Some(s))
+    }
+
+    fn need(&mut self, name: &str) -> Result<String, MarkupError> {
+        self.read(name)?
+            .ok_or_else(|| MarkupError::Missing(name.to_string()))
+    }
+
+    fn put(&mut self, name: &str, text: String) {
+        if self.archive.index_for_name(name).is_some() {
+            self.replaced.insert(name.to_string(), text.into_bytes());
+        } else if let Some(slot) = self.added.iter_mut().find(|(n, _)| n == name) {
+            slot.1 = text.into_bytes();
+        } else {
+            self.added.push((name.to_string(), text.into_bytes()));
+        }
+    }
+
+    /// A part name not yet in the package, from a pattern with `{}`.
+    fn free_name(&self, pattern: &str) -> String {
+        (1..)
+            .map(|k| pattern.replace("{}", &k.to_string()))
+            .find(|n| !self.exists(n))
+            .expect("an unused name")
+    }
+
+    fn finish(mut self) -> Result<Vec<u8>, MarkupError> {
+        let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        for i in 0..self.archive.len() {
+            let name = self.archive.by_index_raw(i)?.name()?.into_owned();
+            match self.replaced.remove(&name) {
+                Some(bytes) => {
+                    out.start_file(name, opts)?;
+                    out.write_all(&bytes)?;
+                }
+                None => out.raw_copy_file(self.archive.by_index_raw(i)?)?,
+            }
+        }
+        for (name, bytes) in self.added {
+            out.start_file(name, opts)?;
+            out.write_all(&bytes)?;
+        }
+        Ok(out.finish()?.into_inner())
+    }
+}
+
+/// A relationship of a `.rels` part.
+struct Rel {
+    id: String,
+    kind: String,
+    target: String,
+    external: bool,
+}
+
+fn rels(part: &str, xml: &str) -> Result<Vec<Rel>, MarkupError> {
+    Ok(tags(part, xml)?
+        .into_iter()
+        .filter(|t| t.local == "Relationship" && t.kind != Kind::Close)
+        .map(|t| Rel {
+            id: t.attr("Id").unwrap_or_default().to_string(),
+            kind: t.attr("Type").unwrap_or_default().to_string(),
+            target: t.attr("Target").unwrap_or_default().to_string(),
+            external: t.attr("TargetMode") == Some("External"),
+        })
+        .collect())
+}
+
+/// The `.rels` part of a part: `xl/worksheets/sheet1.xml` →
+/// `xl/worksheets/_rels/sheet1.xml.rels`.
+fn rels_name(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+fn dir_of(part: &str) -> &str {
+    part.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// A relationship target resolved against the folder of its source part.
+fn resolve(dir: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = if let Some(abs) = target.strip_prefix('/') {
+        return normalize_path(abs.split('/').collect());
+    } else if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    parts.extend(target.split('/'));
+    normalize_path(parts)
+}
+
+fn normalize_path(parts: Vec<&str>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for p in parts {
+        match p {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            p => out.push(p),
+        }
+    }
+    out.join("/")
+}
+
+/// A target written relative to `from_dir` (`../comments1.xml`).
+fn relative(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+/// Adds a relationship to a `.rels` part (made if absent); its new id.
+fn add_rel(
+    pkg: &mut Package,
+    rels_part: &str,
+    kind: &str,
+    target: &str,
+) -> Result<String, MarkupError> {
+    let xml = pkg.read(rels_part)?.unwrap_or_else(|| {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>".to_string()
+    });
+    let ts = tags(rels_part, &xml)?;
+    let used: Vec<&str> = ts.iter().filter_map(|t| t.attr("Id")).collect();
+    let id = (1..)
+        .map(|k| format!("rIdYusuan{k}"))
+        .find(|id| !used.contains(&id.as_str()))
+        .expect("an unused id");
+    let root = ts
+        .iter()
+        .find(|t| t.depth == 0 && t.kind != Kind::Close)
+        .ok_or_else(|| MarkupError::Missing(rels_part.to_string()))?;
+    let rel = format!(
+        "<{} Id=\"{id}\" Type=\"{kind}\" Target=\"{}\"/>",
+        qualify(&root.prefix, "Relationship"),
+        esc(target)
+    );
+    let mut ed = Edits::default();
+    if root.kind == Kind::Empty {
+        ed.replace(
+            root,
+            format!(
+                "{}{rel}</{}>",
+                root.rewrite(Kind::Open, &[], &[]),
+                root.qname()
+            ),
+        );
+    } else {
+        let close = ts
+            .iter()
+            .rfind(|t| t.depth == 0 && t.kind == Kind::Close)
+            .ok_or_else(|| MarkupError::Missing(rels_part.to_string()))?;
+        ed.insert(close.start, rel);
+    }
+    pkg.put(rels_part, ed.apply(&xml));
+    Ok(id)
+}
+
+// ---------------------------------------------------------------- styles
+
+/// The package's styles, gaining the fills, fonts and formats the marks and
+/// the 核对结果 sheet need; existing indices never move.
+struct Styles {
+    part: String,
+    xml: String,
+    tags: Vec<Tag>,
+    prefix: String,
+    fills: Section,
+    fonts: Section,
+    xfs: Section,
+    /// Raw text of each existing cell format.
+    xf_raw: Vec<(Tag, String)>,
+    cache: BTreeMap<(u32, Severity), u32>,
+    fill_ids: BTreeMap<Severity, u32>,
+    plain: BTreeMap<(Option<Severity>, u8), u32>,
+}
+
+/// A list in styles (`<fills count=…>`): where it closes, what it adds.
+struct Section {
+    open: usize,
+    close: usize,
+    count: u32,
+    added: Vec<String>,
+}
+
+/// What a 核对结果 cell looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Look {
+    Title,
+    Header,
+    Wrap,
+    Number,
+    Link,
+}
+
+impl Styles {
+    fn load(pkg: &mut Package, part: &str) -> Result<Styles, MarkupError> {
+        let xml = pkg.need(part)?;
+        let tags = tags(part, &xml)?;
+        let root = tags
+            .first()
+            .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
+        let prefix = root.prefix.clone();
+        let section = |name: &str| -> Result<Section, MarkupError> {
+            let open = tags
+                .iter()
+                .position(|t| t.depth == 1 && t.local == name && t.kind == Kind::Open)
+                .ok_or_else(|| MarkupError::Xml {
+                    part: part.to_string(),
+                    message: format!("没有 <{name}> 列表"),
+                })?;
+            let close = close_of(&tags, open).ok_or_else(|| MarkupError::Xml {
+                part: part.to_string(),
+                message: format!("<{name}> 未闭合"),
+            })?;
+            let count = tags[open..close]
+                .iter()
+                .filter(|t| t.depth == 2 && t.kind != Kind::Close)
+                .count() as u32;
+            Ok(Section {
+                open,
+                close,
+                count,
+                added: Vec::new(),
+            })
+        };
+        let fills = section("fills")?;
+        let fonts = section("fonts")?;
+        let xfs = section("cellXfs")?;
+        let mut xf_raw = Vec::new();
+        let mut i = xfs.open + 1;
+        while i < xfs.close {
+            let t = &tags[i];
+            if t.depth == 2 && t.kind != Kind::Close {
+                let c = close_of(&tags, i).unwrap_or(i);
+                let inner = if c > i {
+                    xml[t.end..tags[c].start].to_string()
+                } else {
+                    String::new()
+                };
+                xf_raw.push((t.clone(), inner));
+                i = c + 1;
+            } else {
+                i += 1;
+            }
+        }
+        Ok(Styles {
+            part: part.to_string(),
+            xml,
+            tags,
+            prefix,
+            fills,
+            fonts,
+            xfs,
+            xf_raw,
+            cache: BTreeMap::new(),
+            fill_ids: BTreeMap::new(),
+            plain: BTreeMap::new(),
+        })
+    }
+
+    fn q(&self, local: &str) -> String {
+        qualify(&self.prefix, local)
+    }
+
+    fn fill(&mut self, sev: Severity) -> u32 {
+        if let Some(id) = self.fill_ids.get(&sev) {
+            return *id;
+        }
+        let id = self.fills.count + self.fills.added.len() as u32;
+        let (fill, pattern, fg, bg) = (
+            self.q("fill"),
+            self.q("patternFill"),
+            self.q("fgColor"),
+            self.q("bgColor"),
+        );
+        self.fills.added.push(format!(
+            "<{fill}><{pattern} patternType=\"solid\"><{fg} rgb=\"{}\"/><{bg} indexed=\"64\"/></{pattern}></{fill}>",
+            fill_argb(sev)
+        ));
+        self.fill_ids.insert(sev, id);
+        id
+    }
+
+    fn push_xf(&mut self, xf: String) -> u32 {
+        let id = self.xfs.count + self.xfs.added.len() as u32;
+        self.xfs.added.push(xf);
+        id
+    }
+
+    /// The format of cell format `s` with the fill of `sev`: the cell keeps
+    /// its font, border, number format and alignment.
+    fn marked(&mut self, s: u32, sev: Severity) -> u32 {
+        if let Some(id) = self.cache.get(&(s, sev)) {
+            return *id;
+        }
+        let fill = self.fill(sev).to_string();
+        let base = self
+            .xf_raw
+            .get(s as usize)
+            .or_else(|| self.xf_raw.first())
+            .cloned();
+        let xf = match base {
+            Some((tag, inner)) => {
+                let set = [("fillId", fill), ("applyFill", "1".to_string())];
+                if tag.kind == Kind::Empty {
+                    tag.rewrite(Kind::Empty, &set, &[])
+                } else {
+                    format!(
+                        "{}{inner}</{}>",
+                        tag.rewrite(Kind::Open, &set, &[]),
+                        tag.qname()
+                    )
+                }
+            }
+            None => format!(
+                "<{} numFmtId=\"0\" fontId=\"0\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\" applyFill=\"1\"/>",
+                self.q("xf")
+            ),
+        };
+        let id = self.push_xf(xf);
+        self.cache.insert((s, sev), id);
+        id
+    }
+
+    fn font(&mut self, bold: bool, link: bool) -> u32 {
+        let id = self.fonts.count + self.fonts.added.len() as u32;
+        let q = |l: &str| qualify(&self.prefix, l);
+        let mut f = format!("<{}>", q("font"));
+        if bold {
+            f.push_str(&format!("<{}/>", q("b")));
+        }
+        if link {
+            f.push_str(&format!("<{} val=\"single\"/>", q("u")));
+        }
+        f.push_str(&format!("<{} val=\"11\"/>", q("sz")));
+        if link {
+            f.push_str(&format!("<{} rgb=\"FF0563C1\"/>", q("color")));
+        }
+        f.push_str(&format!(
+            "<{} val=\"宋体\"/><{} val=\"3\"/><{} val=\"134\"/></{}>",
+            q("name"),
+            q("family"),
+            q("charset"),
+            q("font")
+        ));
+        self.fonts.added.push(f);
+        id
+    }
+
+    /// A format of the 核对结果 sheet.
+    fn look(&mut self, look: Look, sev: Option<Severity>) -> u32 {
+        let key = (sev, look as u8);
+        if let Some(id) = self.plain.get(&key) {
+            return *id;
+        }
+        let font = match look {
+            Look::Title | Look::Header => self.font(true, false),
+            Look::Link => self.font(false, true),
+            _ => 0,
+        };
+        let fill = match (look, sev) {
+            (_, Some(s)) => self.fill(s),
+            (Look::Header, None) => {
+                let id = self.fills.count + self.fills.added.len() as u32;
+                self.fills.added.push(format!(
+                    "<{0}><{1} patternType=\"solid\"><{2} rgb=\"FFD9D9D9\"/><{3} indexed=\"64\"/></{1}></{0}>",
+                    self.q("fill"),
+                    self.q("patternFill"),
+                    self.q("fgColor"),
+                    self.q("bgColor")
+                ));
+                id
+            }
+            _ => 0,
+        };
+        // Built-in format 4 is #,##0.00.
+        let numfmt = if look == Look::Number { 4 } else { 0 };
+        let xf = format!(
+            "<{} numFmtId=\"{numfmt}\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\" applyFont=\"1\" applyFill=\"1\" applyAlignment=\"1\"><{} vertical=\"top\"{}/></{}>",
+            self.q("xf"),
+            self.q("alignment"),
+            if matches!(look, Look::Wrap | Look::Link) {
+                " wrapText=\"1\""
+            } else {
+                ""
+            },
+            self.q("xf")
+        );
+        let id = self.push_xf(xf);
+        self.plain.insert(key, id);
+        id
+    }
+
+    fn write(self, pkg: &mut Package) {
+        let mut ed = Edits::default();
+        for sec in [&self.fills, &self.fonts, &self.xfs] {
+            if sec.added.is_empty() {
+                continue;
+            }
+            let open = &self.tags[sec.open];
+            let total = sec.count + sec.added.len() as u32;
+            ed.replace(
+                open,
+                open.rewrite(Kind::Open, &[("count", total.to_string())], &[]),
+            );
+            ed.insert(self.tags[sec.close].start, sec.added.concat());
+        }
+        pkg.put(&self.part, ed.apply(&self.xml));
+    }
+}
+
+// ---------------------------------------------------------------- sheets
+
+/// Elements a worksheet may hold after `<legacyDrawing>` (ECMA-376 order).
+const AFTER_LEGACY_DRAWING: [&str; 7] = [
+    "legacyDrawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+];
+
+/// A marked sheet: its part rewritten with marked cells' formats (cells a
+/// finding names but the sheet never wrote are added, empty), the selected
+/// tab unselected, and a comments drawing referenced when `legacy` is given.
+fn mark_sheet(
+    part: &str,
+    xml: &str,
+    marks: &BTreeMap<(u32, u32), Severity>,
+    styles: &mut Styles,
+    legacy: Option<&str>,
+) -> Result<String, MarkupError> {
+    let ts = tags(part, xml)?;
+    let root = ts
+        .first()
+        .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
+    let p = root.prefix.clone();
+    let rel_id = |id: &str| rel_attr(root, id);
+    let mut ed = Edits::default();
+    let mut pending = Pending {
+        marks: marks.iter().map(|(k, v)| (*k, *v)).collect(),
+        next: 0,
+        prefix: p.clone(),
+    };
+    let sheet_data = ts
+        .iter()
+        .position(|t| t.depth == 1 && t.local == "sheetData" && t.kind != Kind::Close)
+        .ok_or_else(|| MarkupError::Xml {
+            part: part.to_string(),
+            message: "没有 <sheetData>".into(),
+        })?;
+    if ts[sheet_data].kind == Kind::Empty {
+        let sd = &ts[sheet_data];
+        let rows = pending.rows(styles, None);
+        ed.replace(
+            sd,
+            format!(
+                "{}{rows}</{}>",
+                sd.rewrite(Kind::Open, &[], &[]),
+                sd.qname()
+            ),
+        );
+    } else {
+        let end = close_of(&ts, sheet_data).ok_or_else(|| MarkupError::Xml {
+            part: part.to_string(),
+            message: "<sheetData> 未闭合".into(),
+        })?;
+        let (mut cur_row, mut last_row, mut last_col): (Option<u32>, i64, i64) = (None, -1, -1);
+        for t in &ts[sheet_data + 1..end] {
+            match (t.local.as_str(), t.kind, t.depth) {
+                ("row", Kind::Open | Kind::Empty, 2) => {
+                    let r = t
+                        .attr("r")
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .and_then(|v| v.checked_sub(1))
+                        .unwrap_or((last_row + 1) as u32);
+                    last_row = i64::from(r);
+                    last_col = -1;
+                    let before = pending.rows(styles, Some(r));
+                    if !before.is_empty() {
+                        ed.insert(t.start, before);
+                    }
+                    let with_r = [("r", (r + 1).to_string())];
+                    if t.kind == Kind::Empty {
+                        let cells = pending.cells(styles, r, None);
+                        if !cells.is_empty() {
+                            ed.replace(
+                                t,
+                                format!(
+                                    "{}{cells}</{}>",
+                                    t.rewrite(Kind::Open, &with_r, &[]),
+                                    t.qname()
+                                ),
+                            );
+                        } else if t.attr("r").is_none() {
+                            ed.replace(t, t.rewrite(Kind::Empty, &with_r, &[]));
+                        }
+                    } else {
+                        cur_row = Some(r);
+                        if t.attr("r").is_none() {
+                            ed.replace(t, t.rewrite(Kind::Open, &with_r, &[]));
+                        }
+                    }
+                }
+                ("c", Kind::Open | Kind::Empty, 3) => {
+                    let Some(r) = cur_row else { continue };
+                    let c = t
+                        .attr("r")
+                        .and_then(parse_a1)
+                        .map_or((last_col + 1) as u32, |(_, c)| c);
+                    last_col = i64::from(c);
+                    let before = pending.cells(styles, r, Some(c));
+                    if !before.is_empty() {
+                        ed.insert(t.start, before);
+                    }
+                    let mut set = vec![("r", a1(r, c))];
+                    if let Some(sev) = pending.take(r, c) {
+                        let s = t.attr("s").and_then(|v| v.parse().ok()).unwrap_or(0);
+                        set.push(("s", styles.marked(s, sev).to_string()));
+                        ed.replace(t, t.rewrite(t.kind, &set, &[]));
+                    } else if t.attr("r").is_none() {
+                        ed.replace(t, t.rewrite(t.kind, &set, &[]));
+                    }
+                }
+                ("row", Kind::Close, 2) => {
+                    if let Some(r) = cur_row.take() {
+                        let rest = pending.cells(styles, r, None);
+                        if !rest.is_empty() {
+                            ed.insert(t.start, rest);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let rest = pending.rows(styles, None);
+        if !rest.is_empty() {
+            ed.insert(ts[end].start, rest);
+        }
+    }
+    unselect(&ts, &mut ed);
+    if let Some(id) = legacy {
+        let at = ts
+            .iter()
+            .find(|t| t.depth == 1 && AFTER_LEGACY_DRAWING.contains(&t.local.as_str()))
+            .or_else(|| ts.iter().rfind(|t| t.depth == 0 && t.kind == Kind::Close))
+            .map(|t| t.start)
+            .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
+        ed.insert(
+            at,
+            format!("<{} {}/>", qualify(&p, "legacyDrawing"), rel_id(id)),
+        );
+    }
+    Ok(ed.apply(xml))
+}
+
+/// Marked cells not yet met in a sheet's rows, in row-major order.
+struct Pending {
+    marks: Vec<((u32, u32), Severity)>,
+    next: usize,
+    prefix: String,
+}
+
+impl Pending {
+    fn peek(&self) -> Option<((u32, u32), Severity)> {
+        self.marks.get(self.next).copied()
+    }
+
+    fn cell(&self, styles: &mut Styles, r: u32, c: u32, sev: Severity) -> String {
+        format!(
+            "<{} r=\"{}\" s=\"{}\"/>",
+            qualify(&self.prefix, "c"),
+            a1(r, c),
+            styles.marked(0, sev)
+        )
+    }
+
+    /// The marked cell at (r, c), if it is the next one.
+    fn take(&mut self, r: u32, c: u32) -> Option<Severity> {
+        match self.peek() {
+            Some((at, sev)) if at == (r, c) => {
+                self.next += 1;
+                Some(sev)
+            }
+            _ => None,
+        }
+    }
+
+    /// New empty cells for the marks of row `r` before column `until`.
+    fn cells(&mut self, styles: &mut Styles, r: u32, until: Option<u32>) -> String {
+        let mut s = String::new();
+        while let Some(((r2, c), sev)) = self.peek() {
+            if r2 != r || until.is_some_and(|u| c >= u) {
+                break;
+            }
+            s.push_str(&self.cell(styles, r, c, sev));
+            self.next += 1;
+        }
+        s
+    }
+
+    /// New rows for the marks of rows before `until`.
+    fn rows(&mut self, styles: &mut Styles, until: Option<u32>) -> String {
+        let mut s = String::new();
+        while let Some(((r, _), _)) = self.peek() {
+            if until.is_some_and(|u| r >= u) {
+                break;
+            }
+            let row = qualify(&self.prefix, "row");
+            let cells = self.cells(styles, r, None);
+            s.push_str(&format!("<{row} r=\"{}\">{cells}</{row}>", r + 1));
+        }
+        s
+    }
+}
+
+/// How a part's root names the relationships namespace: `r:id`, or an
+/// attribute that declares it where used.
+fn rel_attr(root: &Tag, id: &str) -> String {
+    match root
+        .attrs
+        .iter()
+        .find(|(k, v)| k.starts_with("xmlns:") && v == NS_REL)
+    {
+        Some((k, _)) => format!("{}:id=\"{id}\"", &k["xmlns:".len()..]),
+        None => format!("xmlns:yr=\"{NS_REL}\" yr:id=\"{id}\""),
+    }
+}
+
+/// A sheet that was the selected tab is no longer: 核对结果 opens first.
+fn unselect(ts: &[Tag], ed: &mut Edits) {
+    for t in ts.iter().filter(|t| t.local == "sheetView") {
+        if t.attr("tabSelected")
+            .is_some_and(|v| v == "1" || v == "true")
+        {
+            ed.replace(t, t.rewrite(t.kind, &[], &["tabSelected"]));
+        }
+    }
+}
+
+fn vml(shapes: &[(u32, u32)], idmap: u32) -> String {
+    let mut s = format!(
+        "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"{idmap}\"/></o:shapelayout><v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/><v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>"
+    );
+    for (k, (r, c)) in shapes.iter().enumerate() {
+        s.push_str(&format!(
+            "<v:shape id=\"_x0000_s{}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:80pt;margin-top:10pt;width:180pt;height:80pt;z-index:{};visibility:hidden\" fillcolor=\"#ffffe1\" o:insetmode=\"auto\"><v:fill color2=\"#ffffe1\"/><v:shadow on=\"t\" color=\"black\" obscured=\"t\"/><v:path o:connecttype=\"none\"/><v:textbox style=\"mso-direction-alt:auto\"><div style=\"text-align:left\"></div></v:textbox><x:ClientData ObjectType=\"Note\"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{}, 15, {}, 10, {}, 15, {}, 4</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{r}</x:Row><x:Column>{c}</x:Column></x:ClientData></v:shape>",
+            idmap * 1024 + 1 + k as u32,
+            k + 1,
+            c + 1,
+            r,
+            c + 4,
+            r + 5
+        ));
+    }
+    s.push_str("</xml>");
+    s
+}
+
+fn comments_part(notes: &BTreeMap<(u32, u32), String>) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<comments xmlns=\"{NS_MAIN}\"><authors><author>yusuan</author></authors><commentList>"
+    );
+    for ((r, c), text) in notes {
+        s.push_str(&format!(
+            "<comment ref=\"{}\" authorId=\"0\"><text><r><rPr><sz val=\"9\"/><rFont val=\"宋体\"/><charset val=\"134\"/></rPr><t xml:space=\"preserve\">{}</t></r></text></comment>",
+            a1(*r, *c),
+            esc(text)
+        ));
+    }
+    s.push_str("</commentList></comments>");
+    s
+}
+
+// ---------------------------------------------------------------- 核对结果
+
+/// A row of 核对结果: its cells and, when it wraps, its height.
+struct Row(Vec<String>, Option<f64>);
+
+fn text_cell(r: u32, c: u32, text: &str, s: u32) -> String {
+    format!(
+        "<c r=\"{}\" s=\"{s}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+        a1(r, c),
+        esc(text)
+    )
+}
+
+fn number_cell(r: u32, c: u32, v: &str, s: u32) -> String {
+    match Decimal::from_str(v.trim()) {
+        // The exact decimal, written as Excel reads a number.
+        Ok(d) => format!(
+            "<c r=\"{}\" s=\"{s}\"><v>{}</v></c>",
+            a1(r, c),
+            d.normalize()
+        ),
+        Err(_) => text_cell(r, c, v, s),
+    }
+}
+
+/// The 核对结果 sheet: title, legend, header, one row per finding.
+fn review_sheet(
+    name: &str,
+    budget: &Budget,
+    findings: &[&Finding],
+    notes: &[String],
+    styles: &mut Styles,
+) -> (String, u32) {
+    const HEAD: [&str; 10] = [
+        "序号",
+        "级别",
+        "规则",
+        "表",
+        "单元格",
+        "说明",
+        "应为",
+        "实为",
+        "差额",
+        "单位",
+    ];
+    const WIDTH: [f64; 10] = [6.0, 6.0, 16.0, 8.0, 18.0, 70.0, 14.0, 14.0, 12.0, 6.0];
+    let title = styles.look(Look::Title, None);
+    let header = styles.look(Look::Header, None);
+    let wrap = styles.look(Look::Wrap, None);
+    let number = styles.look(Look::Number, None);
+    let link = styles.look(Look::Link, None);
+    let mut rows: Vec<Row> = Vec::new();
+    let (e, w, n) =
+        crate::reconcile::counts(&findings.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+    rows.push(Row(
+        vec![text_cell(
+            0,
+            0,
+            &format!(
+                "{} {} 年 {} — {e} 个错误，{w} 个警告，{n} 条提示",
+                budget.source.path,
+                budget.year.map_or("?".into(), |y| y.to_string()),
+                budget.department.name.as_deref().unwrap_or("")
+            ),
+            title,
+        )],
+        None,
+    ));
+    let mut legend =
+        "底色：红 = 错误，黄 = 警告，蓝 = 提示；单元格的批注写明规则和应为/实为。".to_string();
+    for n in notes {
+        legend.push_str(n);
+    }
+    rows.push(Row(vec![text_cell(1, 0, &legend, 0)], None));
+    rows.push(Row(
+        HEAD.iter()
+            .enumerate()
+            .map(|(c, h)| text_cell(2, c as u32, h, header))
+            .collect(),
+        None,
+    ));
+    let mut links = String::new();
+    for (i, f) in findings.iter().enumerate() {
+        let r = 3 + i as u32;
+        let sev = styles.look(Look::Wrap, Some(f.severity));
+        let mut cells = vec![
+            format!("<c r=\"{}\"><v>{}</v></c>", a1(r, 0), i + 1),
+            text_cell(r, 1, f.severity.label(), sev),
+            text_cell(r, 2, f.rule, wrap),
+            text_cell(
+                r,
+                3,
+                &if f.table.is_empty() {
+                    "工作簿".to_string()
+                } else {
+                    table_name(&f.table)
+                },
+                wrap,
+            ),
+        ];
+        let all: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
+        let all = all.join(", ");
+        // Row height from the text it wraps: LibreOffice and Excel print
+        // the height saved, not one fitted to the text.
+        let lines = crate::text::wrapped_lines(&f.message, WIDTH[5])
+            .max(crate::text::wrapped_lines(&all, WIDTH[4]));
+        if let Some(first) = f.cells.first() {
+            cells.push(text_cell(r, 4, &all, link));
+            links.push_str(&format!(
+                "<hyperlink ref=\"{}\" location=\"{}\" display=\"{}\"/>",
+                a1(r, 4),
+                esc(&format!(
+                    "'{}'!{}",
+                    first.sheet.replace('\'', "''"),
+                    first.a1()
+                )),
+                esc(&first.to_string())
+            ));
+        }
+        cells.push(text_cell(r, 5, &f.message, wrap));
+        for (c, v) in [(6u32, &f.expected), (7, &f.actual), (8, &f.difference)] {
+            if let Some(v) = v {
+                cells.push(number_cell(r, c, v, number));
+            }
+        }
+        if let Some(u) = f.unit {
+            cells.push(text_cell(r, 9, u.label(), wrap));
+        }
+        rows.push(Row(cells, Some(crate::text::row_height(lines))));
+    }
+    if findings.is_empty() {
+        rows.push(Row(vec![text_cell(3, 5, "没有发现问题。", wrap)], None));
+    }
+    let last = 3 + findings.len().max(1) as u32;
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:J{last}\"/><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A4\" sqref=\"A4\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>"
+    );
+    for (c, w) in WIDTH.iter().enumerate() {
+        s.push_str(&format!(
+            "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
+            c + 1
+        ));
+    }
+    s.push_str("</cols><sheetData>");
+    for (r, row) in rows.iter().enumerate() {
+        let height = row
+            .1
+            .map(|h| format!(" ht=\"{h}\" customHeight=\"1\""))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "<row r=\"{}\"{height}>{}</row>",
+            r + 1,
+            row.0.concat()
+        ));
+    }
+    s.push_str(&format!(
+        "</sheetData><autoFilter ref=\"A3:J{last}\"/><mergeCells count=\"2\"><mergeCell ref=\"A1:J1\"/><mergeCell ref=\"A2:J2\"/></mergeCells>"
+    ));
+    if !links.is_empty() {
+        s.push_str(&format!("<hyperlinks>{links}</hyperlinks>"));
+    }
+    s.push_str("<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>");
+    let _ = name;
+    (s, last)
+}
+
+// ---------------------------------------------------------------- workbook
+
+/// Elements of a workbook that follow `<definedNames>` (ECMA-376 order).
+const AFTER_DEFINED_NAMES: [&str; 10] = [
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+];
+
+/// Marks up a submitted `.xlsx` package with the findings of its check.
+///
+/// `source` is the same package as read for the check (its sheet names and
+/// merges place the marks: a finding on a merged area marks its first cell).
+///
+/// # Errors
+/// [`MarkupError`] when the package lacks a part every workbook has (its
+/// workbook, relationships or styles), a part is not well-formed XML, or a
+/// part is over the read limits. The caller then redraws the report.
+pub fn mark_up(
+    bytes: &[u8],
+    source: &Workbook,
+    budget: &Budget,
+    findings: &[Finding],
+) -> Result<Vec<u8>, MarkupError> {
+    let mut pkg = Package::open(bytes)?;
+    // The workbook part, from the package relationships.
+    let root_rels = pkg.need("_rels/.rels")?;
+    let wb_part = rels("_rels/.rels", &root_rels)?
+        .into_iter()
+        .find(|r| r.kind.ends_with("/officeDocument"))
+        .map(|r| resolve("", &r.target))
+        .ok_or_else(|| MarkupError::Missing("officeDocument".into()))?;
+    let wb_dir = dir_of(&wb_part).to_string();
+    let wb_rels_part = rels_name(&wb_part);
+    let wb_rels = rels(&wb_rels_part, &pkg.need(&wb_rels_part)?)?;
+    let styles_part = wb_rels
+        .iter()
+        .find(|r| r.kind.ends_with("/styles"))
+        .map(|r| resolve(&wb_dir, &r.target))
+        .ok_or_else(|| MarkupError::Missing("styles".into()))?;
+    let wb_xml = pkg.need(&wb_part)?;
+    let wb_tags = tags(&wb_part, &wb_xml)?;
+    let sheet_tags: Vec<&Tag> = wb_tags
+        .iter()
+        .filter(|t| t.local == "sheet" && t.depth == 2 && t.kind != Kind::Close)
+        .collect();
+    let mut sheet_parts: Vec<(String, String)> = Vec::new();
+    for t in &sheet_tags {
+        let name = unescape(t.attr("name").unwrap_or_default());
+        let id = t.attr_local("id").unwrap_or_default();
+        if let Some(r) = wb_rels.iter().find(|r| r.id == id && !r.external) {
+            sheet_parts.push((name, resolve(&wb_dir, &r.target)));
+        }
+    }
+    let mut styles = Styles::load(&mut pkg, &styles_part)?;
+
+    // Each finding's cells, moved to the first cell of a merged area.
+    let mut marks: BTreeMap<String, BTreeMap<(u32, u32), Severity>> = BTreeMap::new();
+    let mut texts: BTreeMap<String, BTreeMap<(u32, u32), Vec<String>>> = BTreeMap::new();
+    for f in findings {
+        for c in &f.cells {
+            let (mut r, mut col) = (c.row, c.col);
+            if let Some(m) = source
+                .sheets
+                .iter()
+                .find(|s| *s.name == *c.sheet)
+                .and_then(|s| s.merge_at(c.row, c.col))
+            {
+                (r, col) = (m.first_row, m.first_col);
+            }
+            let sev = marks
+                .entry(c.sheet.to_string())
+                .or_default()
+                .entry((r, col))
+                .or_insert(f.severity);
+            *sev = (*sev).max(f.severity);
+            let t = texts
+                .entry(c.sheet.to_string())
+                .or_default()
+                .entry((r, col))
+                .or_default();
+            let text = comment_text(f);
+            if !t.contains(&text) {
+                t.push(text);
+            }
+        }
+    }
+
+    let mut notes: Vec<String> = Vec::new();
+    let mut ct_additions: Vec<String> = Vec::new();
+    let mut vml_needed = false;
+    let mut drawing_no = 0u32;
+    for (name, part) in &sheet_parts {
+        let Some(xml) = pkg.read(part)? else {
+            continue;
+        };
+        let Some(sheet_marks) = marks.get(name) else {
+            // Unmarked: only its selected tab, if any, is unselected.
+            let ts = tags(part, &xml)?;
+            let mut ed = Edits::default();
+            unselect(&ts, &mut ed);
+            if !ed.0.is_empty() {
+                pkg.put(part, ed.apply(&xml));
+            }
+            continue;
+        };
+        let sheet_rels_part = rels_name(part);
+        let has_comments = match pkg.read(&sheet_rels_part)? {
+            Some(x) => rels(&sheet_rels_part, &x)?
+                .iter()
+                .any(|r| r.kind == REL_COMMENTS || r.kind == REL_VML),
+            None => false,
+        } || xml.contains("legacyDrawing ")
+            || xml.contains("legacyDrawing>");
+        let legacy = if has_comments {
+            notes.push(format!("“{name}”已有批注，未再加批注（见本表各行）。"));
+            None
+        } else {
+            drawing_no += 1;
+            let comments = pkg.free_name(&format!("{wb_dir}/comments-yusuan{{}}.xml"));
+            let drawing = pkg.free_name(&format!("{wb_dir}/drawings/vmlDrawing-yusuan{{}}.vml"));
+            let cells: BTreeMap<(u32, u32), String> = texts
+                .get(name)
+                .map(|m| m.iter().map(|(k, v)| (*k, v.join("\n"))).collect())
+                .unwrap_or_default();
+            let shapes: Vec<(u32, u32)> = cells.keys().copied().collect();
+            pkg.put(&comments, comments_part(&cells));
+            pkg.put(&drawing, vml(&shapes, 100 + drawing_no));
+            let from = dir_of(part).to_string();
+            add_rel(
+                &mut pkg,
+                &sheet_rels_part,
+                REL_COMMENTS,
+                &relative(&from, &comments),
+            )?;
+            let vml_id = add_rel(
+                &mut pkg,
+                &sheet_rels_part,
+                REL_VML,
+                &relative(&from, &drawing),
+            )?;
+            ct_additions.push(format!(
+                "<Override PartName=\"/{comments}\" ContentType=\"{CT_COMMENTS}\"/>"
+            ));
+            vml_needed = true;
+            Some(vml_id)
+        };
+        let marked = mark_sheet(part, &xml, sheet_marks, &mut styles, legacy.as_deref())?;
+        pkg.put(part, marked);
+    }
+    for sheet in marks.keys() {
+        if !sheet_parts.iter().any(|(n, _)| n == sheet) {
+            notes.push(format!("工作表“{sheet}”不在工作簿中，其单元格未能标色。"));
+        }
+    }
+
+    // The 核对结果 sheet, first.
+    let ordered = review_order(findings);
+    let name = (1..)
+        .map(|k| {
+            if k == 1 {
+                "核对结果".to_string()
+            } else {
+                format!("核对结果{k}")
+            }
+        })
+        .find(|n| !sheet_parts.iter().any(|(s, _)| s == n))
+        .expect("a free sheet name");
+    let (review_xml, last) = review_sheet(&name, budget, &ordered, &notes, &mut styles);
+    let review_part = pkg.free_name(&format!("{wb_dir}/worksheets/yusuan-review{{}}.xml"));
+    pkg.put(&review_part, review_xml);
+    let rid = add_rel(
+        &mut pkg,
+        &wb_rels_part,
+        REL_WORKSHEET,
+        &relative(&wb_dir, &review_part),
+    )?;
+    ct_additions.push(format!(
+        "<Override PartName=\"/{review_part}\" ContentType=\"{CT_WORKSHEET}\"/>"
+    ));
+    styles.write(&mut pkg);
+
+    // The workbook: the new sheet first, sheet-scoped names moved by one,
+    // the first tab active.
+    let mut ed = Edits::default();
+    let wp = wb_tags
+        .first()
+        .map(|t| t.prefix.clone())
+        .unwrap_or_default();
+    let sheets_open = wb_tags
+        .iter()
+        .find(|t| t.local == "sheets" && t.depth == 1 && t.kind == Kind::Open)
+        .ok_or_else(|| MarkupError::Xml {
+            part: wb_part.clone(),
+            message: "没有 <sheets>".into(),
+        })?;
+    let next_id = sheet_tags
+        .iter()
+        .filter_map(|t| t.attr("sheetId").and_then(|v| v.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    ed.insert(
+        sheets_open.end,
+        format!(
+            "<{} name=\"{}\" sheetId=\"{next_id}\" {}/>",
+            qualify(&wp, "sheet"),
+            esc(&name),
+            rel_attr(&wb_tags[0], &rid)
+        ),
+    );
+    for t in &wb_tags {
+        if t.local == "definedName" && t.kind == Kind::Open {
+            if let Some(k) = t.attr("localSheetId").and_then(|v| v.parse::<u32>().ok()) {
+                ed.replace(
+                    t,
+                    t.rewrite(Kind::Open, &[("localSheetId", (k + 1).to_string())], &[]),
+                );
+            }
+        }
+        if t.local == "workbookView" && t.kind != Kind::Close {
+            ed.replace(
+                t,
+                t.rewrite(
+                    t.kind,
+                    &[("activeTab", "0".into()), ("firstSheet", "0".into())],
+                    &[],
+                ),
+            );
+        }
+    }
+    let filter = format!(
+        "<{0} name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">{1}!$A$3:$J${last}</{0}>",
+        qualify(&wp, "definedName"),
+        esc(&format!("'{}'", name.replace('\'', "''")))
+    );
+    match wb_tags
+        .iter()
+        .position(|t| t.local == "definedNames" && t.depth == 1 && t.kind != Kind::Close)
+    {
+        Some(i) if wb_tags[i].kind == Kind::Open => ed.insert(wb_tags[i].end, filter),
+        Some(i) => {
+            let t = &wb_tags[i];
+            ed.replace(
+                t,
+                format!(
+                    "{}{filter}</{}>",
+                    t.rewrite(Kind::Open, &[], &[]),
+                    t.qname()
+                ),
+            );
+        }
+        None => {
+            let at = wb_tags
+                .iter()
+                .find(|t| t.depth == 1 && AFTER_DEFINED_NAMES.contains(&t.local.as_str()))
+                .or_else(|| {
+                    wb_tags
+                        .iter()
+                        .rfind(|t| t.depth == 0 && t.kind == Kind::Close)
+                })
+                .map(|t| t.start)
+                .ok_or_else(|| MarkupError::Missing(wb_part.clone()))?;
+            ed.insert(
+                at,
+                format!("<{0}>{filter}</{0}>", qualify(&wp, "definedNames")),
+            );
+        }
+    }
+    pkg.put(&wb_part, ed.apply(&wb_xml));
+
+    // Content types of the new parts.
+    let ct_part = "[Content_Types].xml";
+    let ct = pkg.need(ct_part)?;
+    let ct_tags = tags(ct_part, &ct)?;
+    if vml_needed
+        && !ct_tags.iter().any(|t| {
+            t.local == "Default"
+                && t.attr("Extension")
+                    .is_some_and(|e| e.eq_ignore_ascii_case("vml"))
+        })
+    {
+        ct_additions.push(format!(
+            "<Default Extension=\"vml\" ContentType=\"{CT_VML}\"/>"
+        ));
+    }
+    let (open, close) = (
+        ct_tags
+            .iter()
+            .find(|t| t.depth == 0 && t.kind == Kind::Open),
+        ct_tags
+            .iter()
+            .rfind(|t| t.depth == 0 && t.kind == Kind::Close),
+    );
+    let (Some(open), Some(close)) = (open, close) else {
+        return Err(MarkupError::Missing(ct_part.into()));
+    };
+    let mut ed = Edits::default();
+    // Defaults first, as Excel writes them.
+    let (defaults, overrides): (Vec<String>, Vec<String>) = ct_additions
+        .into_iter()
+        .partition(|x| x.starts_with("<Default"));
+    ed.insert(open.end, defaults.concat());
+    ed.insert(close.start, overrides.concat());
+    pkg.put(ct_part, ed.apply(&ct));
+    pkg.finish()
+}
+
+/// The five XML escapes undone, for sheet names read from attributes.
+fn unescape(s: &str) -> String {
+    quick_xml::escape::unescape(s).map_or_else(|_| s.to_string(), |c| c.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_round_trip() {
+        for (r, c) in [(0, 0), (6, 2), (99, 26), (0, 701), (1_048_575, 16_383)] {
+            assert_eq!(parse_a1(&a1(r, c)), Some((r, c)));
+        }
+        assert_eq!(parse_a1("C"), None);
+        assert_eq!(parse_a1("7"), None);
+    }
+
+    #[test]
+    fn targets_resolve_and_relate() {
+        assert_eq!(
+            resolve("xl", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl/worksheets", "../comments1.xml"),
+            "xl/comments1.xml"
+        );
+        assert_eq!(resolve("xl", "/xl/styles.xml"), "xl/styles.xml");
+        assert_eq!(
+            relative("xl/worksheets", "xl/comments1.xml"),
+            "../comments1.xml"
+        );
+        assert_eq!(
+            relative("xl/worksheets", "xl/drawings/v.vml"),
+            "../drawings/v.vml"
+        );
+        assert_eq!(relative("xl", "xl/worksheets/s.xml"), "worksheets/s.xml");
+    }
+
+    #[test]
+    fn edits_keep_everything_else() {
+        let xml = "<a><b x=\"1\"/><c/></a>";
+        let ts = tags("t", xml).unwrap();
+        let mut ed = Edits::default();
+        ed.replace(
+            &ts[1],
+            ts[1].rewrite(Kind::Empty, &[("x", "2".into())], &[]),
+        );
+        ed.insert(ts[2].start, "<n/>".into());
+        assert_eq!(ed.apply(xml), "<a><b x=\"2\"/><n/><c/></a>");
+    }
+
+    #[test]
+    fn marked_cells_are_restyled_or_added_in_order() {
+        let xml = "<worksheet><sheetData><row r=\"2\"><c r=\"B2\" s=\"3\"><v>1</v></c><c r=\"D2\"/></row><row r=\"5\"/></sheetData></worksheet>";
+        let styles_xml = "<styleSheet><fonts count=\"1\"><font/></fonts><fills count=\"2\"><fill/><fill/></fills><cellXfs count=\"4\"><xf fillId=\"0\"/><xf/><xf/><xf numFmtId=\"4\" fillId=\"0\"><alignment wrapText=\"1\"/></xf></cellXfs></styleSheet>";
+        let bytes = {
+            let mut z = ZipWriter::new(Cursor::new(Vec::new()));
+            z.start_file("s.xml", SimpleFileOptions::default()).unwrap();
+            z.write_all(styles_xml.as_bytes()).unwrap();
+            z.finish().unwrap().into_inner()
+        };
+        let mut pkg = Package::open(&bytes).unwrap();
+        let mut styles = Styles::load(&mut pkg, "s.xml").unwrap();
+        let marks: BTreeMap<(u32, u32), Severity> = [
+            ((0, 0), Severity::Info),
+            ((1, 1), Severity::Error),
+            ((1, 2), Severity::Warning),
+            ((4, 0), Severity::Error),
+            ((6, 3), Severity::Info),
+        ]
+        .into_iter()
+        .collect();
+        let out = mark_sheet("x", xml, &marks, &mut styles, Some("rId9")).unwrap();
+        assert_eq!(
+            out,
+            "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"4\"/></row><row r=\"2\"><c r=\"B2\" s=\"5\"><v>1</v></c><c r=\"C2\" s=\"6\"/><c r=\"D2\"/></row><row r=\"5\"><c r=\"A5\" s=\"7\"/></row><row r=\"7\"><c r=\"D7\" s=\"4\"/></row></sheetData><legacyDrawing xmlns:yr=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" yr:id=\"rId9\"/></worksheet>"
+        );
+        // The marked format keeps the cell's number format and alignment.
+        assert_eq!(
+            styles.xfs.added[1],
+            "<xf numFmtId=\"4\" fillId=\"3\" applyFill=\"1\"><alignment wrapText=\"1\"/></xf>"
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! The test Python: a virtual environment under cargo's target folder
+//! (`target/tmp/py-<pins>`) holding the pinned packages the tests check our
+//! outputs with — DuckDB (the warehouse files) and openpyxl (the reviewer's
+//! workbooks, styles and all). Made on first use from PyPI, reused later;
+//! nothing goes into the system Python. `YUSUAN_TEST_PYTHON` points at a
+//! Python that already has them (an offline machine). Without one the test
+//! fails with one line saying what to install: it is never skipped.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The packages and releases the checks are written against.
+pub const PINS: [(&str, &str); 2] = [("duckdb", "2.0.1"), ("openpyxl", "3.1.5")];
+
+/// `duckdb==2.0.1 openpyxl==3.1.5`.
+fn pins() -> Vec<String> {
+    PINS.iter().map(|(p, v)| format!("{p}=={v}")).collect()
+}
+
+/// A Python that imports the pinned packages.
+pub fn test_python() -> PathBuf {
+    if let Some(p) = std::env::var_os("YUSUAN_TEST_PYTHON") {
+        let p = PathBuf::from(p);
+        if let Err(why) = has_pins(&p) {
+            fail(&format!("YUSUAN_TEST_PYTHON={}: {why}", p.display()));
+        }
+        return p;
+    }
+    let name: Vec<String> = PINS.iter().map(|(p, v)| format!("{p}-{v}")).collect();
+    let env = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("py-{}", name.join("-")));
+    let python = env.join("bin").join("python");
+    if has_pins(&python).is_ok() {
+        return python;
+    }
+    // Built beside and renamed into place when complete, so a run killed
+    // half-way never leaves an environment that looks ready.
+    let building = env.with_extension(format!("building-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&building);
+    let _ = writeln!(
+        std::io::stderr(),
+        "test Python: installing {} into {} (once)",
+        pins().join(" "),
+        env.display()
+    );
+    if let Err(why) = install(&building) {
+        let _ = std::fs::remove_dir_all(&building);
+        fail(&why);
+    }
+    let _ = std::fs::remove_dir_all(&env);
+    if std::fs::rename(&building, &env).is_err() {
+        // Another test process finished first; use its environment.
+        let _ = std::fs::remove_dir_all(&building);
+    }
+    if let Err(why) = has_pins(&python) {
+        fail(&format!("{}: {why}", env.display()));
+    }
+    python
+}
+
+/// Creates a virtual environment at `dir` holding the pinned packages.
+fn install(dir: &Path) -> Result<(), String> {
+    let venv = run(Command::new("python3").args(["-m", "venv"]).arg(dir))
+        .map_err(|e| format!("python3 -m venv: {e}"))?;
+    if !venv.status.success() {
+        return Err(format!(
+            "python3 -m venv failed ({}); on Debian: apt-get install python3-venv",
+            last_line(&venv)
+        ));
+    }
+    let pip = run(Command::new(dir.join("bin").join("python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+        ])
+        .args(pins()))
+    .map_err(|e| format!("pip: {e}"))?;
+    if !pip.status.success() {
+        return Err(format!(
+            "pip could not install {} from the package index ({})",
+            pins().join(" "),
+            last_line(&pip)
+        ));
+    }
+    Ok(())
+}
+
+/// `Ok` when `python` imports every pinned package at its version.
+fn has_pins(python: &Path) -> Result<(), String> {
+    if !python.exists() {
+        return Err("no such Python".into());
+    }
+    let script: Vec<String> = PINS
+        .iter()
+        .map(|(p, _)| format!("import {p}; print({p}.__version__)"))
+        .collect();
+    let o =
+        run(Command::new(python).args(["-c", &script.join("; ")])).map_err(|e| e.to_string())?;
+    if !o.status.success() {
+        return Err(format!(
+            "cannot import the test packages ({})",
+            last_line(&o)
+        ));
+    }
+    let got = String::from_utf8_lossy(&o.stdout);
+    for ((p, want), have) in PINS.iter().zip(got.lines()) {
+        if have.trim() != *want {
+            return Err(format!("has {p} {}, not {want}", have.trim()));
+        }
+    }
+    Ok(())
+}
+
+fn run(cmd: &mut Command) -> std::io::Result<Output> {
+    cmd.stdin(std::process::Stdio::null()).output()
+}
+
+fn last_line(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr);
+    let out = String::from_utf8_lossy(&o.stdout);
+    err.lines()
+        .chain(out.lines())
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("no output")
+        .trim()
+        .to_string()
+}
+
+/// One line saying what is missing and what to do; the test fails.
+fn fail(why: &str) -> ! {
+    panic!(
+        "test Python not available: {why}. Needs python3 with venv and access to PyPI, \
+         or YUSUAN_TEST_PYTHON set to a python with `pip install {}`.",
+        pins().join(" ")
+    )
+}
+
+/// Runs a check script of `tests/` with the test Python; its output.
+pub fn run_check(script: &str, args: &[&std::ffi::OsStr]) -> (bool, String, String) {
+    let python = test_python();
+    let o = Command::new(&python)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests")
+                .join(script),
+        )
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the test Python runs");
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}

@@ -1,0 +1,465 @@
+//! The reviewer's report on an `.xlsx` input is the submitted workbook
+//! itself, marked up (`export::markup`): every part it had, byte for byte,
+//! but the few that must change; every value, merge, width and print
+//! setting as it was; each finding's cells filled and commented; a first
+//! sheet 核对结果. Checked here on the samples with their real findings, on
+//! random layouts with random findings (empty cells, cells inside merges,
+//! cells past the data), and on a hand-made package with the quirks other
+//! writers have; then the same files are opened with openpyxl, a reader
+//! that sees styles (`tests/markup_check.py`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use yusuan::export::markup::{fill_argb, mark_up};
+use yusuan::import::{import_workbook, ImportOptions};
+use yusuan::model::{Budget, Severity};
+use yusuan::reconcile::{check, Finding};
+use yusuan::samples::variants::{vary, write_xlsx};
+use yusuan::template::Templates;
+use yusuan::workbook::{CellRef, CellValue, Workbook};
+
+#[path = "common/python.rs"]
+mod python;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().into_owned(), b)
+        })
+        .collect()
+}
+
+/// The text of an element of a part (`<cols>…</cols>`), if it has one.
+fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}");
+    let mut from = 0;
+    let start = loop {
+        let i = from + xml[from..].find(&open)?;
+        // `<col` must not find `<cols`.
+        match xml[i + open.len()..].chars().next() {
+            Some(' ' | '>' | '/') => break i,
+            _ => from = i + 1,
+        }
+    };
+    let rest = &xml[start..];
+    let end = if let Some(e) = rest.find(&format!("</{name}>")) {
+        e + name.len() + 3
+    } else {
+        rest.find("/>")? + 2
+    };
+    Some(&rest[..end])
+}
+
+/// A small random source, for findings nobody chose.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Findings on random cells of random sheets: figures, labels, empty cells
+/// inside the data, cells inside merged areas, cells past the data.
+fn random_findings(wb: &Workbook, seed: u64) -> Vec<Finding> {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let severities = [Severity::Error, Severity::Warning, Severity::Info];
+    (0..12)
+        .map(|k| {
+            let sheet = &wb.sheets[rng.below(wb.sheets.len() as u64) as usize];
+            let cells: Vec<CellRef> = (0..1 + rng.below(3))
+                .map(|_| {
+                    let (h, w) = (sheet.height().max(1), sheet.width().max(1));
+                    let (r, c) = match rng.below(4) {
+                        0 => (h + rng.below(3) as u32, rng.below(u64::from(w) + 2) as u32),
+                        1 => match sheet.merges().first() {
+                            Some(m) => (m.last_row, m.last_col),
+                            None => (0, 0),
+                        },
+                        _ => (
+                            rng.below(u64::from(h)) as u32,
+                            rng.below(u64::from(w)) as u32,
+                        ),
+                    };
+                    CellRef::new(sheet.name.clone(), r, c)
+                })
+                .collect();
+            let figures = rng.below(2) == 0;
+            Finding {
+                rule: ["T1.total", "X.t1_t3_class", "I.unread"][k % 3],
+                severity: severities[rng.below(3) as usize],
+                table: "t1".into(),
+                message: format!("随机核对 {k}：<&\"'> 文字需要转义"),
+                expected: figures.then(|| "1234.56".into()),
+                actual: figures.then(|| "1234.5".into()),
+                difference: figures.then(|| "-0.06".into()),
+                unit: None,
+                cells,
+            }
+        })
+        .collect()
+}
+
+/// The cell a mark lands on: the first cell of a merged area.
+fn landing(wb: &Workbook, c: &CellRef) -> (String, u32, u32) {
+    let sheet = wb.sheets.iter().find(|s| s.name == c.sheet).unwrap();
+    match sheet.merge_at(c.row, c.col) {
+        Some(m) => (c.sheet.to_string(), m.first_row, m.first_col),
+        None => (c.sheet.to_string(), c.row, c.col),
+    }
+}
+
+/// Everything a marked-up package must keep, checked without openpyxl.
+fn assert_kept(what: &str, original: &[u8], marked: &[u8], findings: &[Finding]) {
+    let (before, after) = (unzip(original), unzip(marked));
+    for (name, bytes) in &before {
+        let Some(now) = after.get(name) else {
+            panic!("{what}: part {name} lost");
+        };
+        if now == bytes {
+            continue;
+        }
+        let may_change = name == "[Content_Types].xml"
+            || name.ends_with("styles.xml")
+            || name.ends_with("workbook.xml")
+            || name.ends_with(".rels")
+            || name.contains("worksheets/");
+        assert!(may_change, "{what}: part {name} changed");
+        if name.contains("worksheets/") && name.ends_with(".xml") {
+            let (b, a) = (String::from_utf8_lossy(bytes), String::from_utf8_lossy(now));
+            for el in [
+                "cols",
+                "mergeCells",
+                "pageMargins",
+                "pageSetup",
+                "printOptions",
+                "headerFooter",
+                "sheetFormatPr",
+                "dataValidations",
+                "conditionalFormatting",
+            ] {
+                assert_eq!(element(&b, el), element(&a, el), "{what}: {name} <{el}>");
+            }
+        }
+    }
+    let src = Workbook::from_bytes(Path::new("o.xlsx"), original.to_vec()).unwrap();
+    let out = Workbook::from_bytes(Path::new("m.xlsx"), marked.to_vec())
+        .unwrap_or_else(|e| panic!("{what}: the marked-up workbook does not read: {e}"));
+    let names: Vec<&str> = out.sheets.iter().map(|s| &*s.name).collect();
+    assert_eq!(names[0], "核对结果", "{what}");
+    assert_eq!(out.sheets.len(), src.sheets.len() + 1, "{what}");
+    for (s, o) in src.sheets.iter().zip(&out.sheets[1..]) {
+        assert_eq!(s.name, o.name, "{what}");
+        assert_eq!(s.merges(), o.merges(), "{what}: merges of {}", s.name);
+        for r in 0..s.height().max(o.height()) {
+            assert_eq!(s.row(r), o.row(r), "{what}: {} row {}", s.name, r + 1);
+        }
+    }
+    let review = &out.sheets[0];
+    let rows: Vec<&[CellValue]> = (3..review.height())
+        .map(|r| review.row(r))
+        .filter(|r| !r.is_empty() && !r[0].is_empty())
+        .collect();
+    assert_eq!(rows.len(), findings.len(), "{what}: one row per finding");
+    let rank = |s: &str| {
+        ["错误", "警告", "提示"]
+            .iter()
+            .position(|x| *x == s)
+            .unwrap()
+    };
+    let order: Vec<usize> = rows.iter().map(|r| rank(&r[1].as_text())).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{what}: {order:?}");
+    for r in &rows {
+        if let Some(v) = r.get(6).filter(|v| !v.is_empty()) {
+            assert!(
+                matches!(v, CellValue::Number(_) | CellValue::Int(_)),
+                "{what}: 应为 {v:?} is not a number"
+            );
+        }
+    }
+}
+
+/// A case for `markup_check.py`: the files and the marks openpyxl must see.
+fn case(
+    dir: &Path,
+    name: &str,
+    original: &[u8],
+    source: &Workbook,
+    findings: &[Finding],
+    marked: &[u8],
+    commented: &BTreeSet<String>,
+) -> serde_json::Value {
+    let (o, m) = (
+        dir.join(format!("{name}.xlsx")),
+        dir.join(format!("{name}-核对.xlsx")),
+    );
+    std::fs::write(&o, original).unwrap();
+    std::fs::write(&m, marked).unwrap();
+    let mut marks: BTreeMap<(String, u32, u32), (Severity, &str)> = BTreeMap::new();
+    for f in findings {
+        for c in &f.cells {
+            let e = marks
+                .entry(landing(source, c))
+                .or_insert((f.severity, f.rule));
+            if f.severity > e.0 {
+                *e = (f.severity, f.rule);
+            }
+        }
+    }
+    let marks: Vec<serde_json::Value> = marks
+        .into_iter()
+        .map(|((sheet, r, c), (sev, rule))| {
+            serde_json::json!({
+                "comment": commented.contains(&sheet),
+                "sheet": sheet,
+                "cell": CellRef::new(Arc::from(""), r, c).a1(),
+                "rgb": fill_argb(sev),
+                "rule": rule,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "original": o,
+        "marked": m,
+        "marks": marks,
+        "findings": findings.len(),
+        "figures": findings.iter().any(|f| f.expected.is_some()),
+    })
+}
+
+fn budget_of(wb: &Workbook) -> Budget {
+    import_workbook(wb, &Templates::builtin(), &ImportOptions::default()).unwrap()
+}
+
+fn all_sheets(wb: &Workbook) -> BTreeSet<String> {
+    wb.sheets.iter().map(|s| s.name.to_string()).collect()
+}
+
+#[test]
+fn samples_marked_up_keep_every_part_and_mark_their_findings() {
+    for name in [
+        "qiaokou-2024.xlsx",
+        "wenlv-2024.xlsx",
+        "wenlv-2022.xlsx",
+        "putuo-2026.xlsx",
+    ] {
+        let bytes = std::fs::read(sample(name)).unwrap();
+        let wb = Workbook::from_bytes(&sample(name), bytes.clone()).unwrap();
+        let budget = budget_of(&wb);
+        for (k, findings) in [check(&budget), random_findings(&wb, 7)].iter().enumerate() {
+            let marked = mark_up(&bytes, &wb, &budget, findings).unwrap();
+            assert_kept(&format!("{name} #{k}"), &bytes, &marked, findings);
+        }
+    }
+}
+
+#[test]
+fn random_layouts_marked_up_with_random_findings_keep_their_layout() {
+    let path = sample("qiaokou-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = budget_of(&wb);
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 0..16 {
+        let v = vary(&wb, &base, seed);
+        let file = dir.path().join(format!("v{seed}.xlsx"));
+        write_xlsx(&v.workbook, &file).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let src = Workbook::from_bytes(&file, bytes.clone()).unwrap();
+        let findings = random_findings(&src, seed);
+        let marked = mark_up(&bytes, &src, &base, &findings).unwrap();
+        assert_kept(&format!("seed {seed}"), &bytes, &marked, &findings);
+    }
+}
+
+/// A package as other writers make them: a namespace prefix on every
+/// element, rows and cells without addresses, inline strings, a selected
+/// second tab, print titles scoped to a sheet, and comments already on one
+/// sheet.
+fn unusual_package() -> Vec<u8> {
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"vml\" ContentType=\"application/vnd.openxmlformats-officedocument.vmlDrawing\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/a.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/worksheets/b.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/><Override PartName=\"/xl/comments1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml\"/></Types>".into()),
+        ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"R1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"/xl/workbook.xml\"/></Relationships>".into()),
+        ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"S1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"/xl/worksheets/a.xml\"/><Relationship Id=\"S2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/b.xml\"/><Relationship Id=\"ST\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>".into()),
+        ("xl/workbook.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><x:workbook xmlns:x=\"{MAIN}\" xmlns:rel=\"{REL}\"><x:bookViews><x:workbookView activeTab=\"1\"/></x:bookViews><x:sheets><x:sheet name=\"表1\" sheetId=\"1\" rel:id=\"S1\"/><x:sheet name=\"A &amp; B\" sheetId=\"2\" rel:id=\"S2\"/></x:sheets><x:definedNames><x:definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'A &amp; B'!$1:$2</x:definedName></x:definedNames></x:workbook>")),
+        ("xl/styles.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><x:styleSheet xmlns:x=\"{MAIN}\"><x:fonts count=\"1\"><x:font><x:sz val=\"11\"/><x:name val=\"Calibri\"/></x:font></x:fonts><x:fills count=\"2\"><x:fill><x:patternFill patternType=\"none\"/></x:fill><x:fill><x:patternFill patternType=\"gray125\"/></x:fill></x:fills><x:borders count=\"1\"><x:border/></x:borders><x:cellStyleXfs count=\"1\"><x:xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></x:cellStyleXfs><x:cellXfs count=\"2\"><x:xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/><x:xf numFmtId=\"4\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></x:cellXfs></x:styleSheet>")),
+        ("xl/worksheets/a.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><x:worksheet xmlns:x=\"{MAIN}\"><x:sheetData><x:row><x:c t=\"inlineStr\"><x:is><x:t>收支总表</x:t></x:is></x:c></x:row><x:row><x:c t=\"inlineStr\"><x:is><x:t>项目</x:t></x:is></x:c><x:c s=\"1\"><x:v>12.5</x:v></x:c></x:row><x:row r=\"5\"><x:c r=\"C5\"><x:v>3</x:v></x:c></x:row></x:sheetData><x:mergeCells count=\"1\"><x:mergeCell ref=\"A1:C1\"/></x:mergeCells><x:pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><x:pageSetup paperSize=\"9\" orientation=\"landscape\"/></x:worksheet>")),
+        ("xl/worksheets/b.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><x:worksheet xmlns:x=\"{MAIN}\" xmlns:r=\"{REL}\"><x:sheetViews><x:sheetView tabSelected=\"1\" workbookViewId=\"0\"/></x:sheetViews><x:sheetData><x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>说明</x:t></x:is></x:c></x:row></x:sheetData><x:legacyDrawing r:id=\"C2\"/></x:worksheet>")),
+        ("xl/worksheets/_rels/b.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"C1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments\" Target=\"../comments1.xml\"/><Relationship Id=\"C2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing\" Target=\"../drawings/v1.vml\"/></Relationships>".into()),
+        ("xl/comments1.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><comments xmlns=\"{MAIN}\"><authors><author>科室</author></authors><commentList><comment ref=\"A1\" authorId=\"0\"><text><t>原有批注</t></text></comment></commentList></comments>")),
+        ("xl/drawings/v1.vml", "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"1\"/></o:shapelayout><v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\"/><v:shape id=\"_x0000_s1025\" type=\"#_x0000_t202\" style=\"position:absolute;visibility:hidden\"><x:ClientData ObjectType=\"Note\"><x:Row>0</x:Row><x:Column>0</x:Column></x:ClientData></v:shape></xml>".into()),
+    ];
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        z.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+fn unusual_findings() -> Vec<Finding> {
+    let at = |sheet: &str, r, c| CellRef::new(Arc::from(sheet), r, c);
+    let f = |rule, severity, cells| Finding {
+        rule,
+        severity,
+        table: "t1".into(),
+        message: "核对".into(),
+        expected: Some("12.5".into()),
+        actual: Some("12".into()),
+        difference: Some("-0.5".into()),
+        unit: None,
+        cells,
+    };
+    vec![
+        f(
+            "T1.total",
+            Severity::Info,
+            vec![at("表1", 1, 1), at("表1", 0, 2)],
+        ),
+        f(
+            "X.t1_t3_class",
+            Severity::Error,
+            vec![at("表1", 3, 1), at("表1", 4, 2)],
+        ),
+        f(
+            "T1.income",
+            Severity::Warning,
+            vec![at("A & B", 0, 0), at("A & B", 2, 3)],
+        ),
+    ]
+}
+
+#[test]
+fn a_package_other_writers_make_is_marked_up_too() {
+    let bytes = unusual_package();
+    let path = Path::new("unusual.xlsx");
+    let wb = Workbook::from_bytes(path, bytes.clone()).unwrap();
+    let budget =
+        yusuan::import::import_workbook(&wb, &Templates::builtin(), &ImportOptions::default());
+    let budget = match budget {
+        Ok(b) => b,
+        Err(e) => panic!("{e}"),
+    };
+    let findings = unusual_findings();
+    let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
+    assert_kept("unusual", &bytes, &marked, &findings);
+    let parts = unzip(&marked);
+    let text = |n: &str| String::from_utf8_lossy(&parts[n]).into_owned();
+    let workbook = text("xl/workbook.xml");
+    // Print titles still name their sheet, now the third.
+    assert!(
+        workbook.contains("<x:definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">"),
+        "{workbook}"
+    );
+    assert!(workbook.contains("<x:sheet name=\"核对结果\" sheetId=\"3\" rel:id=\"rIdYusuan1\"/>"));
+    assert!(workbook.contains("activeTab=\"0\""));
+    // The second sheet is no longer selected, and kept its own comments.
+    let b = text("xl/worksheets/b.xml");
+    assert!(!b.contains("tabSelected"), "{b}");
+    assert_eq!(parts["xl/comments1.xml"], unzip(&bytes)["xl/comments1.xml"]);
+    let review = Workbook::from_bytes(path, marked.clone()).unwrap();
+    let note = review.sheets[0].get(1, 0).as_text();
+    assert!(note.contains("“A & B”已有批注"), "{note}");
+    // Cells without addresses are addressed, the marked one restyled keeping
+    // its number format; the cells the sheet never wrote are added.
+    let a = text("xl/worksheets/a.xml");
+    assert!(
+        a.contains("<x:row r=\"1\"><x:c t=\"inlineStr\" r=\"A1\" s=\""),
+        "{a}"
+    );
+    assert!(a.contains("<x:c t=\"inlineStr\" r=\"A2\">"), "{a}");
+    assert!(a.contains("<x:c r=\"B2\" s=\""), "{a}");
+    assert!(a.contains("<x:row r=\"4\"><x:c r=\"B4\" s=\""), "{a}");
+    assert!(a.contains("<x:c r=\"C5\" s=\""), "{a}");
+    let styles = text("xl/styles.xml");
+    assert!(styles.contains("<x:xf numFmtId=\"4\" fontId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\" fillId=\"2\" applyFill=\"1\"/>"), "{styles}");
+    assert!(styles.contains("<x:cellXfs count=\""));
+}
+
+/// The same marked-up workbooks, opened by openpyxl: the source unchanged
+/// down to widths, heights and print set-up; marks filled and commented;
+/// 核对结果 numeric, errors first, links resolving.
+#[test]
+fn openpyxl_sees_the_source_unchanged_and_the_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = Vec::new();
+    let path = sample("qiaokou-2024.xlsx");
+    let bytes = std::fs::read(&path).unwrap();
+    let wb = Workbook::from_bytes(&path, bytes.clone()).unwrap();
+    let budget = budget_of(&wb);
+    for (k, findings) in [check(&budget), random_findings(&wb, 3)].iter().enumerate() {
+        let marked = mark_up(&bytes, &wb, &budget, findings).unwrap();
+        cases.push(case(
+            dir.path(),
+            &format!("qiaokou-{k}"),
+            &bytes,
+            &wb,
+            findings,
+            &marked,
+            &all_sheets(&wb),
+        ));
+    }
+    for seed in [4, 11] {
+        let v = vary(&wb, &budget, seed);
+        let file = dir.path().join(format!("v{seed}.xlsx"));
+        write_xlsx(&v.workbook, &file).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let src = Workbook::from_bytes(&file, bytes.clone()).unwrap();
+        let findings = random_findings(&src, seed);
+        let marked = mark_up(&bytes, &src, &budget, &findings).unwrap();
+        cases.push(case(
+            dir.path(),
+            &format!("variant-{seed}"),
+            &bytes,
+            &src,
+            &findings,
+            &marked,
+            &all_sheets(&src),
+        ));
+    }
+    let bytes = unusual_package();
+    let wb = Workbook::from_bytes(Path::new("unusual.xlsx"), bytes.clone()).unwrap();
+    let findings = unusual_findings();
+    let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
+    let commented: BTreeSet<String> = ["表1".to_string()].into();
+    cases.push(case(
+        dir.path(),
+        "unusual",
+        &bytes,
+        &wb,
+        &findings,
+        &marked,
+        &commented,
+    ));
+    let list = dir.path().join("cases.json");
+    std::fs::write(&list, serde_json::to_vec_pretty(&cases).unwrap()).unwrap();
+    let (ok, out, err) = python::run_check("markup_check.py", &[list.as_os_str()]);
+    assert!(ok, "openpyxl checks failed:\n{out}{err}");
+    assert!(out.contains("5 marked-up workbooks hold"), "{out}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "markup check: {}",
+        out.lines().last().unwrap_or("")
+    );
+}
