@@ -226,10 +226,11 @@ pub fn wrapped_lines(s: &str, width: f64) -> usize {
         .sum()
 }
 
-/// Row height in points for `lines` lines of an 11-point CJK font (宋体
+/// Row height in points (at most Excel's 409) for `lines` lines of an 11-point CJK font (宋体
 /// needs 14.25 points a line; a little room above and below).
 pub fn row_height(lines: usize) -> f64 {
-    (lines.max(1) as f64) * 14.25 + 3.0
+    // Excel's highest row is 409 points.
+    ((lines.max(1) as f64) * 14.25 + 3.0).min(409.0)
 }
 
 #[cfg(test)]

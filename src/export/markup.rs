@@ -74,6 +74,17 @@ pub fn review_order(findings: &[Finding]) -> Vec<&Finding> {
     v
 }
 
+/// A finding's cells as 核对结果 lists them: all of them up to four, else
+/// the first three and how many in all (the text report says the same).
+pub fn cells_label(f: &Finding) -> String {
+    let all: Vec<String> = f.cells.iter().take(4).map(ToString::to_string).collect();
+    if f.cells.len() <= 4 {
+        all.join(", ")
+    } else {
+        format!("{} 等 {} 个", all[..3].join(", "), f.cells.len())
+    }
+}
+
 /// What a finding's comment says: rule, severity, message, the figures.
 pub fn comment_text(f: &Finding) -> String {
     let mut s = format!("[{}] {}：{}", f.rule, f.severity.label(), f.message);
@@ -1064,7 +1075,6 @@ fn number_cell(r: u32, c: u32, v: &str, s: u32) -> String {
 
 /// The 核对结果 sheet: title, legend, header, one row per finding.
 fn review_sheet(
-    name: &str,
     budget: &Budget,
     findings: &[&Finding],
     notes: &[String],
@@ -1123,7 +1133,7 @@ fn review_sheet(
         let r = 3 + i as u32;
         let sev = styles.look(Look::Wrap, Some(f.severity));
         let mut cells = vec![
-            format!("<c r=\"{}\"><v>{}</v></c>", a1(r, 0), i + 1),
+            format!("<c r=\"{}\" s=\"{wrap}\"><v>{}</v></c>", a1(r, 0), i + 1),
             text_cell(r, 1, f.severity.label(), sev),
             text_cell(r, 2, f.rule, wrap),
             text_cell(
@@ -1137,8 +1147,7 @@ fn review_sheet(
                 wrap,
             ),
         ];
-        let all: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
-        let all = all.join(", ");
+        let all = cells_label(f);
         // Row height from the text it wraps: LibreOffice and Excel print
         // the height saved, not one fitted to the text.
         let lines = crate::text::wrapped_lines(&f.message, WIDTH[5])
@@ -1199,7 +1208,6 @@ fn review_sheet(
         s.push_str(&format!("<hyperlinks>{links}</hyperlinks>"));
     }
     s.push_str("<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>");
-    let _ = name;
     (s, last)
 }
 
@@ -1378,7 +1386,7 @@ pub fn mark_up(
         })
         .find(|n| !sheet_parts.iter().any(|(s, _)| s == n))
         .expect("a free sheet name");
-    let (review_xml, last) = review_sheet(&name, budget, &ordered, &notes, &mut styles);
+    let (review_xml, last) = review_sheet(budget, &ordered, &notes, &mut styles);
     let review_part = pkg.free_name(&format!("{wb_dir}/worksheets/yusuan-review{{}}.xml"));
     pkg.put(&review_part, review_xml);
     let rid = add_rel(

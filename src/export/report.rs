@@ -153,15 +153,26 @@ pub fn redraw(
         )?;
         // The first cell links to its place; all cells are listed.
         if let Some(first) = f.cells.first() {
-            let all: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
-            summary.write_url_with_text(
+            summary.write_url_with_options(
                 r,
                 4,
                 Url::new(link(&first.sheet, &first.a1())),
-                all.join(", "),
+                super::markup::cells_label(f),
+                "",
+                Some(
+                    &Format::new()
+                        .set_font_color(Color::RGB(0x05_63_C1))
+                        .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                        .set_text_wrap()
+                        .set_align(FormatAlign::Top),
+                ),
             )?;
         }
         summary.write_string_with_format(r, 5, &f.message, &wrap)?;
+        let lines = crate::text::wrapped_lines(&f.message, 70.0).max(
+            crate::text::wrapped_lines(&super::markup::cells_label(f), 18.0),
+        );
+        summary.set_row_height(r, crate::text::row_height(lines))?;
         for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
             if let Some(v) = v {
                 // Figures as numbers a reviewer can sum and filter; the
