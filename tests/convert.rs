@@ -367,12 +367,9 @@ fn xlsx_and_json_outputs() {
     assert_eq!(o.status.code(), Some(0));
     let b = import(&out.join("wenlv-2024-quirks.xlsx"));
     let names: Vec<String> = b.source.sheets.iter().map(|s| s.name.clone()).collect();
-    assert_eq!(names[0], "表1");
-    assert_eq!(
-        names.len(),
-        14,
-        "13 tables, 表12 twice, no cover: {names:?}"
-    );
+    assert_eq!(names[0], "封面");
+    assert_eq!(names[1], "表1");
+    assert_eq!(names.len(), 15, "a cover, 13 tables, 表12 twice: {names:?}");
     let out = dir.path().join("j");
     assert_eq!(
         run(&[

@@ -131,10 +131,38 @@ fn a_2022_workbook_comes_out_in_the_2024_layout() {
     let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_ref()).collect();
     assert_eq!(
         names,
-        ["表1", "表2", "表3", "表4", "表5-1", "表6", "表7", "表8", "表9", "表10"],
-        "2024 numbering"
+        [
+            "封面", "表1", "表2", "表3", "表4", "表5-1", "表5-2", "表6", "表7", "表8", "表9",
+            "表10", "表11", "表12"
+        ],
+        "a cover, then the 2024 numbering, the tables 2022 lacks present"
     );
-    let title = |i: usize| wb.sheets[i].get(0, 0).as_text();
+    // Those say on paper that the source had none; the cover says it too.
+    for (i, title) in [
+        (6, "一般公共预算支出表(分单位)"),
+        (12, "部门整体支出绩效目标表"),
+        (13, "项目支出绩效目标表"),
+    ] {
+        let note = wb.sheets[i].get(2, 0).as_text();
+        assert!(
+            note.starts_with("源工作簿无此表：本部门 2022 年的源工作簿（按 2022 模板编制）没有")
+                && note.contains(title),
+            "{}: {note}",
+            wb.sheets[i].name
+        );
+    }
+    let cover: Vec<String> = (0..wb.sheets[0].height())
+        .map(|r| wb.sheets[0].get(r, 1).as_text())
+        .collect();
+    assert!(
+        cover.contains(&"一般公共预算支出表(分单位)（源工作簿无此表）".to_string()),
+        "{cover:?}"
+    );
+    assert_eq!(
+        wb.sheets[0].get(0, 0).as_text(),
+        "武汉市硚口区文化和旅游局2022年部门预算公开表"
+    );
+    let title = |i: usize| wb.sheets[i + 1].get(0, 0).as_text();
     assert_eq!(
         (title(0), title(4)),
         (
@@ -143,13 +171,14 @@ fn a_2022_workbook_comes_out_in_the_2024_layout() {
         ),
         "2024 titles, with the year so it survives the round trip"
     );
-    let t2_header: Vec<String> = (0..19).map(|c| wb.sheets[1].get(3, c).as_text()).collect();
+    let t2_header: Vec<String> = (0..19).map(|c| wb.sheets[2].get(3, c).as_text()).collect();
     assert_eq!(
         t2_header[18], "单位资金",
         "表2 in the 2024 columns: {t2_header:?}"
     );
     // Read as a 2024 workbook it holds the same figures; the columns 2022 did
-    // not have are there and empty, and the 2024-only tables are reported missing.
+    // not have are there and empty, and the 2024-only tables are reported
+    // missing: a placeholder is never taken for its table.
     let b = import(&out, Some("2024"));
     assert_eq!(shared(&b), shared(&import(&sample("wenlv-2022.xls"), None)));
     let t2 = b.tables.t2.as_ref().unwrap();

@@ -353,7 +353,11 @@ pub fn to_fixture(b: &Budget, t: &Template) -> (Fixture, Layout) {
     let present: BTreeMap<&str, crate::amount::Unit> =
         tb.metas().iter().map(|m| (m.id.as_str(), m.unit)).collect();
     let mut layout = Layout::official();
-    layout.cover = false;
+    // For paper and for reading back: a cover with the year and the list of
+    // tables, placeholders for the tables the source lacks.
+    layout.print_ready = true;
+    layout.cover = true;
+    layout.source_template = b.source.template.clone();
     layout.instructions = None;
     layout.form_year_line = b.year.is_some();
     // The year in every title (`2026年收支总表`), so it survives the round

@@ -169,9 +169,10 @@ pub fn redraw(
             )?;
         }
         summary.write_string_with_format(r, 5, &f.message, &wrap)?;
-        let lines = crate::text::wrapped_lines(&f.message, 70.0).max(
-            crate::text::wrapped_lines(&super::markup::cells_label(f), 18.0),
-        );
+        let lines = crate::text::wrapped_lines(&f.message, 70.0).max(crate::text::wrapped_lines(
+            &super::markup::cells_label(f),
+            18.0,
+        ));
         summary.set_row_height(r, crate::text::row_height(lines))?;
         for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
             if let Some(v) = v {

@@ -155,6 +155,14 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
                 }
             }
         }
+        // A placeholder says the table is not there.
+        if cells.iter().any(|(_, _, text, _)| {
+            t.placeholder_marks
+                .iter()
+                .any(|m| text.contains(m.as_str()))
+        }) {
+            continue;
+        }
         let mut claims: Vec<Located> = Vec::new();
         let mut titled = 0;
         for (ti, spec) in t.tables.iter().enumerate() {

@@ -70,6 +70,13 @@ pub struct Layout {
     pub yuan_ids: Vec<String>,
     /// More tables left out, by ID (absent from the source).
     pub omit_ids: Vec<String>,
+    /// Laid out for paper, as a normalized workbook is: texts wrapped with
+    /// rows as high and columns as wide as their texts need, header rows
+    /// repeated on every page, a cover listing the tables, and the tables
+    /// the source lacks ([`Layout::omit_ids`]) present with a note saying so.
+    pub print_ready: bool,
+    /// The source's template, named in the placeholder of a table it lacks.
+    pub source_template: String,
 }
 
 impl Layout {
@@ -96,6 +103,8 @@ impl Layout {
             form_year_line: true,
             yuan_ids: vec![],
             omit_ids: vec![],
+            print_ready: false,
+            source_template: String::new(),
         }
     }
 
@@ -122,6 +131,8 @@ impl Layout {
             form_year_line: true,
             yuan_ids: vec![],
             omit_ids: vec![],
+            print_ready: false,
+            source_template: String::new(),
         }
     }
 
@@ -159,9 +170,21 @@ struct Formats {
     number: Format,
     percent: Format,
     section: Format,
+    /// Notes under a table.
+    note: Format,
 }
 
 impl Formats {
+    /// On paper, section labels and notes wrap too.
+    fn for_layout(layout: &Layout) -> Formats {
+        let mut f = Formats::new();
+        if layout.print_ready {
+            f.section = f.section.set_text_wrap();
+            f.note = f.note.set_text_wrap().set_align(FormatAlign::Top);
+        }
+        f
+    }
+
     fn new() -> Formats {
         let border = Format::new()
             .set_border(FormatBorder::Thin)
@@ -174,6 +197,7 @@ impl Formats {
                 .set_font_name("宋体")
                 .set_align(FormatAlign::Center),
             plain: Format::new().set_font_name("宋体").set_font_size(10),
+            note: Format::new().set_font_name("宋体").set_font_size(10),
             right: Format::new()
                 .set_font_name("宋体")
                 .set_font_size(10)
@@ -196,16 +220,109 @@ impl Formats {
     }
 }
 
-/// A sheet being written, with merges on or off and a column offset.
+/// A sheet being written, with merges on or off and a column offset; what
+/// it wrote is remembered so rows and columns can be sized to it after.
 struct Sw<'a> {
     ws: &'a mut Worksheet,
     merges: bool,
     col0: u16,
+    /// Texts written below the title: first and last row, first and last
+    /// column (sheet columns), text, and whether it is a figure.
+    texts: Vec<(u32, u32, u16, u16, String, bool)>,
+    /// Column widths set.
+    widths: std::collections::BTreeMap<u16, f64>,
 }
 
-impl Sw<'_> {
+/// Excel's default column width.
+const DEFAULT_WIDTH: f64 = 8.43;
+/// Excel's default row height, in points.
+const DEFAULT_HEIGHT: f64 = 15.0;
+
+impl<'a> Sw<'a> {
+    fn new(ws: &'a mut Worksheet, merges: bool, col0: u16) -> Sw<'a> {
+        Sw {
+            ws,
+            merges,
+            col0,
+            texts: Vec::new(),
+            widths: Default::default(),
+        }
+    }
+
+    /// Sets the width of column `c` (before the offset).
+    fn width(&mut self, c: u16, w: f64) -> Result<(), XlsxError> {
+        self.widths.insert(self.col0 + c, w);
+        self.ws.set_column_width(self.col0 + c, w)?;
+        Ok(())
+    }
+
+    fn remember(&mut self, r1: u32, r2: u32, c1: u16, c2: u16, s: &str, figure: bool) {
+        if r1 > 0 && !s.trim().is_empty() {
+            let (c1, c2) = (self.col0 + c1, self.col0 + c2);
+            self.texts.push((r1, r2, c1, c2, s.to_string(), figure));
+        }
+    }
+
     fn text(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
         self.ws.write_string_with_format(r, self.col0 + c, s, f)?;
+        self.remember(r, r, c, c, s, false);
+        Ok(())
+    }
+
+    fn col_width(&self, c: u16) -> f64 {
+        self.widths.get(&c).copied().unwrap_or(DEFAULT_WIDTH)
+    }
+
+    /// Sizes the sheet to what was written, for paper: columns named in
+    /// `fit_columns` as wide as their widest one-column text (within
+    /// bounds), then every row as high as its texts need wrapped at their
+    /// columns' width (CJK characters count double); a text merged down
+    /// over several rows shares its height among them.
+    fn fit(&mut self, fit_columns: &[(u16, f64, f64)]) -> Result<(), XlsxError> {
+        use crate::text::{display_width, row_height, wrapped_lines};
+        for &(c, min, max) in fit_columns {
+            let c = self.col0 + c;
+            let widest = self
+                .texts
+                .iter()
+                .filter(|t| t.2 == c && t.3 == c)
+                .map(|t| display_width(&t.4))
+                .max()
+                .unwrap_or(0);
+            let w = ((widest + 2) as f64).clamp(min, max);
+            self.widths.insert(c, w);
+            self.ws.set_column_width(c, w)?;
+        }
+        let span_width =
+            |sw: &Sw, c1: u16, c2: u16| (c1..=c2).map(|c| sw.col_width(c)).sum::<f64>();
+        let mut heights: std::collections::BTreeMap<u32, f64> = Default::default();
+        for (r1, r2, c1, c2, text, _) in &self.texts {
+            if r1 == r2 {
+                let need = row_height(wrapped_lines(text, span_width(self, *c1, *c2)));
+                let h = heights.entry(*r1).or_insert(DEFAULT_HEIGHT);
+                *h = h.max(need);
+            }
+        }
+        for (r1, r2, c1, c2, text, _) in &self.texts {
+            if r1 != r2 {
+                let need = row_height(wrapped_lines(text, span_width(self, *c1, *c2)));
+                let have: f64 = (*r1..=*r2)
+                    .map(|r| heights.get(&r).copied().unwrap_or(DEFAULT_HEIGHT))
+                    .sum();
+                if have < need {
+                    let more = (need - have) / f64::from(r2 - r1 + 1);
+                    for r in *r1..=*r2 {
+                        *heights.entry(r).or_insert(DEFAULT_HEIGHT) += more;
+                    }
+                }
+            }
+        }
+        for (r, h) in heights {
+            if h > DEFAULT_HEIGHT {
+                // Excel's highest row is 409 points.
+                self.ws.set_row_height(r, h.min(409.0))?;
+            }
+        }
         Ok(())
     }
 
@@ -221,6 +338,7 @@ impl Sw<'_> {
         if self.merges && (r1 != r2 || c1 != c2) {
             self.ws
                 .merge_range(r1, self.col0 + c1, r2, self.col0 + c2, s, f)?;
+            self.remember(r1, r2, c1, c2, s, false);
         } else {
             self.text(r1, c1, s, f)?;
         }
@@ -254,6 +372,8 @@ impl Sw<'_> {
     fn number(&mut self, r: u32, c: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
         let v = d.to_f64().unwrap_or_default();
         self.ws.write_number_with_format(r, self.col0 + c, v, f)?;
+        // As `#,##0.00` shows it.
+        self.remember(r, r, c, c, &thousands(d), true);
         Ok(())
     }
 }
@@ -397,6 +517,68 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The cover, as the published document opens: the department, the
+    /// year, and the tables in order, each absent one said to be absent.
+    fn cover(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        ws.set_name("封面")?;
+        let mut sw = Sw::new(ws, true, 0);
+        sw.width(0, 12.0)?;
+        sw.width(1, 60.0)?;
+        let title = if self.fx.year > 0 {
+            format!("{}{}年部门预算公开表", self.fx.department, self.fx.year)
+        } else {
+            format!("{}部门预算公开表", self.fx.department)
+        };
+        sw.span(0, 0, 0, 1, &title, &self.f.title)?;
+        sw.ws.set_row_height(0, 42.0)?;
+        sw.text(2, 0, "目录", &self.f.section)?;
+        for (r, spec) in (3..).zip(&self.t.tables) {
+            let mut name = spec.title.clone();
+            if self.layout.omits(&spec.id) {
+                name.push_str(&format!("（{}）", self.absent_words()));
+            } else if spec.multiple {
+                name.push_str(&format!("（共 {} 张）", self.fx.t12.len()));
+            }
+            sw.text(r, 0, &format!("表{}", spec.number), &self.f.plain)?;
+            sw.text(r, 1, &name, &self.f.note)?;
+        }
+        sw.fit(&[])
+    }
+
+    /// `源工作簿无此表`, the words a reader knows a placeholder by.
+    fn absent_words(&self) -> &str {
+        self.t
+            .placeholder_marks
+            .first()
+            .map_or("源工作簿无此表", String::as_str)
+    }
+
+    /// A table the source lacks: its title and a note saying so.
+    fn placeholder(&self, ws: &mut Worksheet, spec: &TableSpec) -> Result<(), XlsxError> {
+        let mut sw = Sw::new(ws, true, 0);
+        for c in 0..6 {
+            sw.width(c, 14.0)?;
+        }
+        sw.span(0, 0, 0, 5, &self.title(spec), &self.f.title)?;
+        let source = if self.layout.source_template.is_empty() {
+            String::new()
+        } else {
+            format!("（按 {} 模板编制）", self.layout.source_template)
+        };
+        let note = format!(
+            "{}：本部门{}的源工作簿{source}没有“{}”，此处不列数字。",
+            self.absent_words(),
+            if self.fx.year > 0 {
+                format!(" {} 年", self.fx.year)
+            } else {
+                String::new()
+            },
+            spec.title
+        );
+        sw.span(2, 0, 2, 5, &note, &self.f.note)?;
+        sw.fit(&[])
+    }
+
     fn title(&self, spec: &TableSpec) -> String {
         if self.layout.year_in_titles {
             format!("{}年{}", self.fx.year, spec.title)
@@ -438,7 +620,7 @@ impl Ctx<'_> {
         notes: &[String],
     ) -> Result<(), XlsxError> {
         for n in notes {
-            sw.span(r, 0, r, width - 1, n, &self.f.plain)?;
+            sw.span(r, 0, r, width - 1, n, &self.f.note)?;
             r += 1;
         }
         Ok(())
@@ -447,16 +629,20 @@ impl Ctx<'_> {
     fn grid(&self, ws: &mut Worksheet, spec: &TableSpec, g: &GridFixture) -> Result<(), XlsxError> {
         let id = spec.id.as_str();
         let l = self.layout;
-        let mut sw = Sw {
+        let mut sw = Sw::new(
             ws,
-            merges: !Layout::has(l.no_merges, id),
-            col0: u16::from(Layout::has(l.leading_empty_col, id)),
-        };
+            !Layout::has(l.no_merges, id),
+            u16::from(Layout::has(l.leading_empty_col, id)),
+        );
         let split = Layout::has(l.split_codes, id);
         let (keys, header) = plan(spec, split);
         let width = keys.len() as u16;
         let mut r = self.top(&mut sw, spec, width)?;
+        let header_top = r;
         r += write_header(&mut sw, &self.f, r, &header)?;
+        if l.print_ready {
+            sw.ws.set_repeat_rows(header_top, r - 1)?;
+        }
         for (i, k) in keys.iter().enumerate() {
             let w = match k.as_str() {
                 "name" => 32.0,
@@ -471,7 +657,7 @@ impl Ctx<'_> {
                 k if k.starts_with("code_") => 6.0,
                 _ => 13.0,
             };
-            sw.ws.set_column_width(sw.col0 + i as u16, w)?;
+            sw.width(i as u16, w)?;
         }
         sw.ws.set_freeze_panes(r, sw.col0)?;
         let code_at = g.col("code");
@@ -548,7 +734,27 @@ impl Ctx<'_> {
             }
             r += 1;
         }
-        self.notes(&mut sw, r, width, &g.notes)
+        self.notes(&mut sw, r, width, &g.notes)?;
+        if l.print_ready {
+            // Names and texts as wide as they are (within a page), figures
+            // as wide as their largest.
+            let fit: Vec<(u16, f64, f64)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let role = spec.columns.iter().find(|s| &s.key == k).map(|s| s.role);
+                    let (min, max) = match (k.as_str(), role) {
+                        ("name" | "unit_name", _) | (_, Some(Role::Text)) => (16.0, 40.0),
+                        ("code", _) => (8.0, 24.0),
+                        (k, _) if k.starts_with("code_") => (4.0, 8.0),
+                        _ => (10.0, 18.0),
+                    };
+                    (i as u16, min, max)
+                })
+                .collect();
+            sw.fit(&fit)?;
+        }
+        Ok(())
     }
 
     fn lines(
@@ -558,15 +764,15 @@ impl Ctx<'_> {
         lf: &LinesFixture,
     ) -> Result<(), XlsxError> {
         let id = spec.id.as_str();
-        let mut sw = Sw {
-            ws,
-            merges: true,
-            col0: 0,
-        };
+        let mut sw = Sw::new(ws, true, 0);
         let mut r = self.top(&mut sw, spec, 4)?;
+        let header_top = r;
         r += write_header(&mut sw, &self.f, r, &spec.header_layout)?;
+        if self.layout.print_ready {
+            sw.ws.set_repeat_rows(header_top, r - 1)?;
+        }
         for (c, w) in [(0u16, 34.0), (1, 14.0), (2, 34.0), (3, 14.0)] {
-            sw.ws.set_column_width(c, w)?;
+            sw.width(c, w)?;
         }
         sw.ws.set_freeze_panes(r, 0)?;
         for row in &lf.rows {
@@ -576,18 +782,18 @@ impl Ctx<'_> {
             write_amount(&mut sw, &self.f, self.layout, id, r, 3, &row[3])?;
             r += 1;
         }
-        self.notes(&mut sw, r, 4, &lf.notes)
+        self.notes(&mut sw, r, 4, &lf.notes)?;
+        if self.layout.print_ready {
+            sw.fit(&[])?;
+        }
+        Ok(())
     }
 
     fn dept_form(&self, ws: &mut Worksheet, d: &DeptForm) -> Result<(), XlsxError> {
         let f = &self.f;
-        let mut sw = Sw {
-            ws,
-            merges: true,
-            col0: 0,
-        };
+        let mut sw = Sw::new(ws, true, 0);
         for c in 0..8u16 {
-            sw.ws.set_column_width(c, if c < 3 { 16.0 } else { 20.0 })?;
+            sw.width(c, if c < 3 { 16.0 } else { 20.0 })?;
         }
         sw.span(0, 0, 0, 7, &d.title, &f.title)?;
         sw.text(1, 0, "部门名称", &f.section)?;
@@ -665,6 +871,9 @@ impl Ctx<'_> {
             r += 3;
             r = self.indicator_rows(&mut sw, r, 0, b)?;
         }
+        if self.layout.print_ready {
+            sw.fit(&[])?;
+        }
         Ok(())
     }
 
@@ -695,13 +904,9 @@ impl Ctx<'_> {
     fn project_form(&self, ws: &mut Worksheet, p: &ProjectForm) -> Result<(), XlsxError> {
         let f = &self.f;
         let last: u16 = 8;
-        let mut sw = Sw {
-            ws,
-            merges: true,
-            col0: 0,
-        };
+        let mut sw = Sw::new(ws, true, 0);
         for c in 0..=last {
-            sw.ws.set_column_width(c, 14.0)?;
+            sw.width(c, 14.0)?;
         }
         sw.span(0, 0, 0, last, "项目支出绩效目标表", &f.title)?;
         if self.layout.form_year_line {
@@ -879,6 +1084,9 @@ impl Ctx<'_> {
             rows: p.annual.clone(),
         };
         self.indicator_rows(&mut sw, r, 2, &block)?;
+        if self.layout.print_ready {
+            sw.fit(&[])?;
+        }
         Ok(())
     }
 }
@@ -936,7 +1144,7 @@ pub fn render_workbook(
         fx,
         t: template,
         layout,
-        f: Formats::new(),
+        f: Formats::for_layout(layout),
     };
 
     // (sheet name, what to write)
@@ -945,9 +1153,17 @@ pub fn render_workbook(
         Instructions,
         Table(&'a TableSpec),
         Project(&'a TableSpec, usize),
+        /// A table the source lacks, said on paper.
+        Placeholder(&'a TableSpec),
     }
     let mut items: Vec<Item> = Vec::new();
-    for spec in ctx.t.tables.iter().filter(|s| !layout.omits(&s.id)) {
+    for spec in &ctx.t.tables {
+        if layout.omits(&spec.id) {
+            if layout.print_ready && !Layout::has(layout.omit, &spec.id) {
+                items.push(Item::Placeholder(spec));
+            }
+            continue;
+        }
         if spec.multiple {
             items.extend((0..fx.t12.len()).map(|i| Item::Project(spec, i)));
         } else {
@@ -977,6 +1193,12 @@ pub fn render_workbook(
             }
         }
         match item {
+            Item::Cover if layout.print_ready => ctx.cover(ws)?,
+            Item::Placeholder(spec) => {
+                ws.set_name(sheet_name(layout, &spec.number, index))?;
+                index += 1;
+                ctx.placeholder(ws, spec)?;
+            }
             Item::Cover => {
                 ws.set_name("封面")?;
                 ws.set_column_width(0, 60)?;

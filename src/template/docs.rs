@@ -52,6 +52,7 @@ pub const STRUCTS: &[StructDoc] = &[
             f!("total_labels", "list of words", "required", "Labels of a total row; found in any label cell of the row (code, name, split code or code-and-name column), merged or not.", "`[\"合计\", \"总计\"]`"),
             f!("note_starts", "list of words", "required", "How a note row below a table starts; its following lines belong to it.", "`[\"备注\", \"注：\"]`"),
             f!("empty_note", "table", "see `[empty_note]`", "How a table says it is empty on purpose.", ""),
+            f!("placeholder_marks", "list of words", "`[\"源工作簿无此表\"]`", "Words of a placeholder sheet in the title rows: a table a normalized workbook prints only to say its source had none. Such a sheet is never taken for the table.", ""),
             f!("identity_tables", "list of table IDs", "`[\"t2\", \"t5_2\", \"t10\"]`", "Tables whose 部门/单位 rows give the department's code and its units, the first that has them; only a table whose first level is named 部门 is used. `[]`: the department is named by its `department_labels` line, without a code.", "`[]`"),
             f!("functional_classes", "list of `{code, names}`", "`[]`", "The 支出功能分类 类 by name, for the class lines of 表1 and 表4.", "`{ code = \"201\", names = [\"一般公共服务支出\"] }`"),
             f!("tables", "list of `[[tables]]`", "required", "The tables of the layout.", ""),

@@ -308,6 +308,11 @@ pub struct Template {
     /// that is only one of `marks` (a bare `无`).
     #[serde(default)]
     pub empty_note: EmptyNote,
+    /// Words of a placeholder sheet: a table a normalized workbook prints
+    /// only to say its source had none (`源工作簿无此表`). Such a sheet is
+    /// never taken for the table.
+    #[serde(default = "default_placeholder_marks")]
+    pub placeholder_marks: Vec<String>,
     /// Tables whose 部门/单位 rows give the department's code and its units,
     /// the first that has them; a table whose first level is not named
     /// 部门 (a 收入总表 by 功能科目) is never used. Empty: the department is
@@ -363,6 +368,10 @@ impl Default for EmptyNote {
             marks: default_empty_marks(),
         }
     }
+}
+
+fn default_placeholder_marks() -> Vec<String> {
+    vec!["源工作簿无此表".into()]
 }
 
 fn default_empty_starts() -> Vec<String> {
@@ -468,6 +477,7 @@ impl Template {
         n(&mut self.department_labels);
         n(&mut self.total_labels);
         n(&mut self.note_starts);
+        n(&mut self.placeholder_marks);
         n(&mut self.empty_note.starts);
         n(&mut self.empty_note.marks);
         self.empty_note.word = crate::text::norm(&self.empty_note.word);

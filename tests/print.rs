@@ -1,0 +1,53 @@
+//! The normalized workbook on paper (`convert --to xlsx`): every text wrapped
+//! in rows high enough for it at its columns' width, A4 one page wide, header
+//! rows repeated on each page — checked by openpyxl (`tests/print_check.py`)
+//! with its own count of the lines each text needs. Over every sample,
+//! including a 2022 one whose missing tables are placeholders and the second
+//! bureau's layout written in the 2024 one.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+#[path = "common/python.rs"]
+mod python;
+
+#[test]
+fn normalized_forms_give_every_text_its_room_on_a4() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [
+        "qiaokou-2024.xlsx",
+        "wenlv-2024.xlsx",
+        "wenlv-2022.xls",
+        "putuo-2026.xlsx",
+    ];
+    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("convert")
+        .args(inputs.iter().map(|i| root.join("samples").join(i)))
+        .args(["-o", dir.path().to_str().unwrap(), "--to", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let outputs: Vec<std::ffi::OsString> = inputs
+        .iter()
+        .map(|i| {
+            let stem = Path::new(i).file_stem().unwrap().to_string_lossy();
+            dir.path().join(format!("{stem}.xlsx")).into_os_string()
+        })
+        .collect();
+    let args: Vec<&std::ffi::OsStr> = outputs.iter().map(|o| o.as_os_str()).collect();
+    let (ok, out, err) = python::run_check("print_check.py", &args);
+    assert!(ok, "print checks failed:\n{out}{err}");
+    assert!(out.contains("4 normalized workbooks print"), "{out}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "print check: {}",
+        out.lines().last().unwrap_or("")
+    );
+}
