@@ -66,6 +66,23 @@ pub fn fill_argb(s: Severity) -> &'static str {
     }
 }
 
+/// Columns of 核对结果 (both reports): 序号 级别 规则 表 单元格 说明 应为
+/// 实为 差额 单位.
+pub const REVIEW_HEAD: [&str; 10] = [
+    "序号",
+    "级别",
+    "规则",
+    "表",
+    "单元格",
+    "说明",
+    "应为",
+    "实为",
+    "差额",
+    "单位",
+];
+/// Their widths: the cells and the message wrap within theirs.
+pub const REVIEW_WIDTHS: [f64; 10] = [6.0, 6.0, 14.0, 7.0, 28.0, 60.0, 14.0, 14.0, 12.0, 6.0];
+
 /// Findings in the order a reviewer reads them: errors, warnings, infos,
 /// each in the order the rules reported them (table by table).
 pub fn review_order(findings: &[Finding]) -> Vec<&Finding> {
@@ -1080,19 +1097,6 @@ fn review_sheet(
     notes: &[String],
     styles: &mut Styles,
 ) -> (String, u32) {
-    const HEAD: [&str; 10] = [
-        "序号",
-        "级别",
-        "规则",
-        "表",
-        "单元格",
-        "说明",
-        "应为",
-        "实为",
-        "差额",
-        "单位",
-    ];
-    const WIDTH: [f64; 10] = [6.0, 6.0, 16.0, 8.0, 18.0, 70.0, 14.0, 14.0, 12.0, 6.0];
     let title = styles.look(Look::Title, None);
     let header = styles.look(Look::Header, None);
     let wrap = styles.look(Look::Wrap, None);
@@ -1122,7 +1126,8 @@ fn review_sheet(
     }
     rows.push(Row(vec![text_cell(1, 0, &legend, 0)], None));
     rows.push(Row(
-        HEAD.iter()
+        REVIEW_HEAD
+            .iter()
             .enumerate()
             .map(|(c, h)| text_cell(2, c as u32, h, header))
             .collect(),
@@ -1150,8 +1155,8 @@ fn review_sheet(
         let all = cells_label(f);
         // Row height from the text it wraps: LibreOffice and Excel print
         // the height saved, not one fitted to the text.
-        let lines = crate::text::wrapped_lines(&f.message, WIDTH[5])
-            .max(crate::text::wrapped_lines(&all, WIDTH[4]));
+        let lines = crate::text::wrapped_lines(&f.message, REVIEW_WIDTHS[5])
+            .max(crate::text::wrapped_lines(&all, REVIEW_WIDTHS[4]));
         if let Some(first) = f.cells.first() {
             cells.push(text_cell(r, 4, &all, link));
             links.push_str(&format!(
@@ -1183,7 +1188,7 @@ fn review_sheet(
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:J{last}\"/><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A4\" sqref=\"A4\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>"
     );
-    for (c, w) in WIDTH.iter().enumerate() {
+    for (c, w) in REVIEW_WIDTHS.iter().enumerate() {
         s.push_str(&format!(
             "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
             c + 1

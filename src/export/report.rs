@@ -105,25 +105,10 @@ pub fn redraw(
         0,
         format!("{what}底色：红 = 错误，黄 = 警告，蓝 = 提示；单元格的批注写明规则和应为/实为。"),
     )?;
-    const HEAD: [&str; 10] = [
-        "序号",
-        "级别",
-        "规则",
-        "表",
-        "单元格",
-        "说明",
-        "应为",
-        "实为",
-        "差额",
-        "单位",
-    ];
-    for (c, h) in HEAD.iter().enumerate() {
+    for (c, h) in super::markup::REVIEW_HEAD.iter().enumerate() {
         summary.write_string_with_format(2, c as u16, *h, &header)?;
     }
-    for (c, width) in [6.0, 6.0, 16.0, 8.0, 18.0, 70.0, 14.0, 14.0, 12.0, 6.0]
-        .iter()
-        .enumerate()
-    {
+    for (c, width) in super::markup::REVIEW_WIDTHS.iter().enumerate() {
         summary.set_column_width(c as u16, *width)?;
     }
     summary.set_freeze_panes(3, 0)?;
@@ -169,10 +154,12 @@ pub fn redraw(
             )?;
         }
         summary.write_string_with_format(r, 5, &f.message, &wrap)?;
-        let lines = crate::text::wrapped_lines(&f.message, 70.0).max(crate::text::wrapped_lines(
-            &super::markup::cells_label(f),
-            18.0,
-        ));
+        let lines = crate::text::wrapped_lines(&f.message, super::markup::REVIEW_WIDTHS[5]).max(
+            crate::text::wrapped_lines(
+                &super::markup::cells_label(f),
+                super::markup::REVIEW_WIDTHS[4],
+            ),
+        );
         summary.set_row_height(r, crate::text::row_height(lines))?;
         for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
             if let Some(v) = v {
