@@ -3,6 +3,7 @@
 //! Exit status: 0 success; 1 the check found errors (for `check`); 2 bad
 //! input (unreadable file, not a budget workbook, invalid template) or bad arguments.
 
+mod cli;
 mod cmd;
 
 use clap::{Parser, Subcommand};
@@ -11,14 +12,14 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "yusuan",
     version,
-    about = "预算：读取、核对、转换部门预算公开表 (departmental budget workbooks)",
-    after_help = "示例 / Examples:
+    about = "预算：读取、核对、转换部门预算公开表",
+    after_help = "示例：
   yusuan inspect samples/qiaokou-2024.xlsx
   yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou-2024.json
   yusuan check samples/ --report out/核对结果.xlsx
   yusuan convert samples/ -o out/csv
 
-退出码 / Exit status: 0 成功；1 核对发现错误；2 输入无法读取或参数错误。"
+退出码：0 成功；1 核对发现错误；2 输入无法读取或参数错误。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,20 +28,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Show what was recognized in workbooks: template, year, department, tables, cells
+    /// 看工作簿中识别出了什么：模板、年度、部门、各表、单元格
+    #[command(override_usage = "yusuan inspect [选项] <文件|文件夹>...")]
     Inspect(cmd::inspect::InspectArgs),
-    /// Read a workbook into the canonical model (JSON, amounts in 元 with source cells)
+    /// 把工作簿读成标准模型（JSON，金额以元计，带来源单元格）
+    #[command(override_usage = "yusuan import [选项] <文件>")]
     Import(cmd::import::ImportArgs),
-    /// Reconcile workbooks (勾稽关系): every total against its parts, every table against the others
+    /// 核对勾稽关系：每个合计对其各项，每张表对其他各表
+    #[command(override_usage = "yusuan check [选项] <文件|文件夹>...")]
     Check(cmd::check::CheckArgs),
-    /// Convert workbooks to warehouse CSV, normalized 2024 workbooks or model JSON
+    /// 转换为入库 CSV、Parquet、2024 年格式的工作簿或模型 JSON
+    #[command(override_usage = "yusuan convert [选项] -o <输出文件夹> <输入>...")]
     Convert(cmd::convert::ConvertArgs),
-    /// List the templates (layouts) there are and the tables each expects
+    /// 列出各模板（版式）及其所含的表
+    #[command(override_usage = "yusuan templates [选项]")]
     Templates(cmd::templates::TemplatesArgs),
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli: Cli = cli::parse();
     let result = match &cli.command {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Import(a) => cmd::import::run(a),

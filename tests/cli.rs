@@ -290,12 +290,15 @@ fn help_has_worked_examples_and_exit_codes() {
         &["--help"][..],
         &["inspect", "--help"],
         &["import", "--help"],
+        &["check", "--help"],
+        &["convert", "--help"],
+        &["templates", "--help"],
     ] {
         let o = run(sub);
         assert_eq!(o.status.code(), Some(0));
         let out = stdout(&o);
-        assert!(out.contains("示例 / Examples:"), "{sub:?}: {out}");
-        assert!(out.contains("退出码 / Exit status"), "{sub:?}: {out}");
+        assert!(out.contains("示例："), "{sub:?}: {out}");
+        assert!(out.contains("退出码："), "{sub:?}: {out}");
     }
     let o = run(&["import"]);
     assert_eq!(
@@ -305,6 +308,82 @@ fn help_has_worked_examples_and_exit_codes() {
     );
     let o = run(&["inspect", "x.xlsx", "--year", "20x4"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Help and argument errors in Chinese like every other message: clap's
+/// English headings, flag texts and errors are not seen.
+#[test]
+fn help_and_argument_errors_are_in_chinese() {
+    const ENGLISH: [&str; 8] = [
+        "Usage:",
+        "Options:",
+        "Arguments:",
+        "Commands:",
+        "Print help",
+        "Print version",
+        "error:",
+        "[default:",
+    ];
+    for args in [
+        &["--help"][..],
+        &["help", "check"],
+        &["inspect", "--help"],
+        &["import", "--help"],
+        &["check", "--help"],
+        &["convert", "--help"],
+        &["templates", "--help"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let out = stdout(&o);
+        assert!(
+            out.contains("用法：yusuan") && out.contains("选项："),
+            "{args:?}: {out}"
+        );
+        for word in ENGLISH {
+            assert!(!out.contains(word), "{args:?} says {word}: {out}");
+        }
+    }
+    assert_eq!(
+        stdout(&run(&["help", "check"])),
+        stdout(&run(&["check", "--help"]))
+    );
+    for (args, says) in [
+        (&["check", "--bogus"][..], "错误：不认识的参数 --bogus"),
+        (
+            &["chek"],
+            "错误：没有命令 chek（有：inspect、import、check、convert、templates）",
+        ),
+        (
+            &["check", "x.xlsx", "--format", "xml"],
+            "错误：--format <格式> 不能取“xml”，可取：text、json",
+        ),
+        (
+            &["check", "x.xlsx", "--year", "1800"],
+            "错误：--year <年度> 不能取“1800”：应为 1990 到 2100 之间的年份",
+        ),
+        (
+            &["convert", "x.xlsx"],
+            "错误：缺少必需的参数：--output <输出文件夹>",
+        ),
+        (
+            &["check", "x.xlsx", "--report", "r.xlsx", "--report-dir", "d"],
+            "错误：--report <核对.xlsx> 不能与 --report-dir <文件夹> 同时使用",
+        ),
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&o).is_empty(), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(
+            err.contains("用法：yusuan") && err.contains("更多信息：yusuan"),
+            "{args:?}: {err}"
+        );
+        for word in ENGLISH {
+            assert!(!err.contains(word), "{args:?} says {word}: {err}");
+        }
+    }
 }
 
 #[test]

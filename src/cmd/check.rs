@@ -23,12 +23,12 @@ use yusuan::workbook::Workbook;
 pub enum OutputFormat {
     /// 按表分组的中文报告
     Text,
-    /// {"files":[{path, status, template, year, dept_code, dept_name, findings}]}
+    /// JSON：{"files":[{path, status, template, year, dept_code, dept_name, findings}], "batch":[…]}
     Json,
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例 / Examples:
+#[command(after_help = "示例：
   yusuan check samples/qiaokou-2024.xlsx
   yusuan check submissions/2024/ --format json > findings.json     # 目录递归查找 .xlsx/.xls
   yusuan check 表.xlsx --report 核对结果.xlsx                       # 标色的核对工作簿
@@ -38,22 +38,29 @@ pub enum OutputFormat {
 规则 ID 见 README（T3.tree、X.t1_t3_class、S.orphan …）。每条结果给出所比较的单元格（表3!C7）。
 四舍五入：合计与 n 项之和相差小于 (n+1)×0.005（显示单位）时为提示“四舍五入差异”，否则为错误。
 
-退出码 / Exit status: 0 没有错误；1 至少一个错误；2 有文件无法读取或参数错误。")]
+退出码：0 没有错误；1 至少一个错误；2 有文件无法读取或参数错误。")]
 pub struct CheckArgs {
-    /// Workbooks, or folders searched recursively for .xlsx / .xls
-    #[arg(required = true, value_name = "FILE|DIR")]
+    /// 工作簿，或文件夹（其中的 .xlsx / .xls 逐层查找）
+    #[arg(required = true, value_name = "文件|文件夹")]
     pub inputs: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
+    /// 报告格式：text（按表分组的中文报告，默认）或 json
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        value_name = "格式",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub format: OutputFormat,
-    /// Also write a highlighted workbook: the tables as imported, each cell of a finding filled and annotated, and a 核对结果 sheet (one input only)
-    #[arg(long, value_name = "REPORT.xlsx")]
+    /// 另写核对工作簿：.xlsx 输入即报送的工作簿本身，问题单元格按级别标色并加批注，首页为“核对结果”；.xls 输入按读入的数值重绘后标注（只用于一个输入）
+    #[arg(long, value_name = "核对.xlsx")]
     pub report: Option<PathBuf>,
-    /// Leave findings of severity info (四舍五入差异, text numbers) out of the text report
+    /// 文字报告中不列“提示”级别的结果（四舍五入差异、文本数字等）
     #[arg(long)]
     pub no_info: bool,
-    /// Review a batch: write DIR/<input>-核对.xlsx per input, DIR/findings.csv (one finding a row) and DIR/核对汇总.xlsx (one row per input, errors first, linked to its report)
-    #[arg(long, value_name = "DIR", conflicts_with = "report")]
+    /// 批量核对：每个输入写 文件夹/<输入>-核对.xlsx，另写 findings.csv（每条结果一行）和 核对汇总.xlsx（每个输入一行，错误在前，链接到其核对工作簿）
+    #[arg(long, value_name = "文件夹", conflicts_with = "report")]
     pub report_dir: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,

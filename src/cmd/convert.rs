@@ -19,41 +19,41 @@ use yusuan::workbook::Workbook;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum To {
-    /// One CSV per table + facts.csv + manifest.csv (docs/csv-schema.md)
+    /// 每张表一个 CSV，另有 facts.csv、manifest.csv（docs/csv-schema.md）
     Csv,
-    /// OUTDIR/<input stem>.xlsx in the 2024 official layout
+    /// 输出文件夹/<输入名>.xlsx，2024 年公开表格式
     Xlsx,
-    /// OUTDIR/<input stem>.json, the canonical model
+    /// 输出文件夹/<输入名>.json，标准模型
     Json,
-    /// OUTDIR/<table>/year=<year>/part-<hash>.parquet, one per input and table: amounts DECIMAL(18,2)
+    /// 输出文件夹/<表>/year=<年度>/part-<哈希>.parquet，每个输入每张表一个；金额 DECIMAL(18,2)
     Parquet,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum UnitArg {
-    /// 元, exact (default)
+    /// 元，精确（默认）
     Yuan,
-    /// 万元, rounded to 0.01
+    /// 万元，保留两位小数
     Wan,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LayoutArg {
-    /// OUTDIR/<table>.csv, rewritten on each run (small jobs)
+    /// 输出文件夹/<表>.csv，每次重写（小批量）
     Flat,
-    /// OUTDIR/<table>/year=<year>/part-<content hash>.csv, one part per input: resumable (Spark, Trino, DuckDB read each folder as a partitioned table)
+    /// 输出文件夹/<表>/year=<年度>/part-<内容哈希>.csv，每个输入一份，可续跑（Spark、Trino、DuckDB 把每个文件夹读作分区表）
     Hive,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum EncodingArg {
     Utf8,
-    /// GBK; a character GBK cannot hold is an error, never replaced
+    /// GBK；GBK 无法表示的字符报错，绝不替换
     Gbk,
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例 / Examples:
+#[command(after_help = "示例：
   yusuan convert samples/ -o out/csv                          # 每张表一个 CSV（元），含 facts.csv、manifest.csv
   yusuan convert 2022/ 2023/ -o out/warehouse --layout hive   # <表>/year=<年度>/part-<内容哈希>.csv，可续跑
   yusuan convert 2022/ 2023/ -o out/warehouse --layout hive   # 再次运行：跳过内容未变的输入，只转换新的和改过的
@@ -70,30 +70,59 @@ manifest.csv 每个输入一行（相对路径、内容哈希、状态与原因�
 所有输出先写临时文件再改名：中断的运行不会留下半截文件；--layout hive 的运行可在中断后续跑。
 同一输出目录同时只能有一个运行（.yusuan.lock）。
 
-退出码 / Exit status: 0 全部转换；2 有输入失败（其余照常输出，见 manifest.csv 的 status、message），或参数错误、输出目录被占用。")]
+退出码：0 全部转换；2 有输入失败（其余照常输出，见 manifest.csv 的 status、message），或参数错误、输出目录被占用。")]
 pub struct ConvertArgs {
-    /// Workbooks, or folders searched recursively for .xlsx / .xls
-    #[arg(required = true, value_name = "INPUT")]
+    /// 工作簿，或文件夹（其中的 .xlsx / .xls 逐层查找）
+    #[arg(required = true, value_name = "输入")]
     pub inputs: Vec<PathBuf>,
-    /// Output folder
-    #[arg(short, long, value_name = "OUTDIR")]
+    /// 输出文件夹
+    #[arg(short, long, value_name = "输出文件夹")]
     pub output: PathBuf,
-    /// What to write; several at once, comma-separated (`--to csv,xlsx`), share OUTDIR and its manifest.csv
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "csv")]
+    /// 输出什么：csv（默认）、xlsx、json、parquet；可用逗号同时给几种（--to csv,xlsx），共用输出文件夹和 manifest.csv
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "csv",
+        value_name = "种类",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub to: Vec<To>,
-    /// Unit of CSV amounts
-    #[arg(long, value_enum, default_value = "yuan")]
+    /// CSV 金额的单位：yuan（元，精确，默认）或 wan（万元，保留两位小数）
+    #[arg(
+        long,
+        value_enum,
+        default_value = "yuan",
+        value_name = "单位",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub unit: UnitArg,
-    /// File layout of the CSV output
-    #[arg(long, value_enum, default_value = "flat")]
+    /// CSV 的文件布局：flat（每张表一个文件，每次重写，默认）或 hive（每个输入一份，可续跑）
+    #[arg(
+        long,
+        value_enum,
+        default_value = "flat",
+        value_name = "布局",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub layout: LayoutArg,
-    /// Start every CSV with a UTF-8 byte-order mark (for Excel on Windows)
+    /// 每个 CSV 以 UTF-8 字节序标记开头（供 Windows 上的 Excel 打开）
     #[arg(long)]
     pub bom: bool,
-    /// Encoding of the CSV output
-    #[arg(long, value_enum, default_value = "utf8")]
+    /// CSV 的编码：utf8（默认）或 gbk（GBK 无法表示的字符报错）
+    #[arg(
+        long,
+        value_enum,
+        default_value = "utf8",
+        value_name = "编码",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub encoding: EncodingArg,
-    /// Convert every input again, even those an earlier run into OUTDIR converted (--layout hive)
+    /// 全部重新转换，包括此前已转换到该输出文件夹的输入（--layout hive）
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]

@@ -9,7 +9,7 @@ use super::{write_atomic, ReadArgs};
 use yusuan::import::import_file;
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例 / Examples:
+#[command(after_help = "示例：
   yusuan import samples/qiaokou-2024.xlsx                 # JSON 输出到标准输出
   yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou.json
   yusuan import old.xls --year 2023 -o out/old.json       # 工作簿中没有年度时指定
@@ -17,14 +17,15 @@ use yusuan::import::import_file;
 JSON: {source, year, department, units, tables: {t1 … t12}, diagnostics}; every
 amount is {\"yuan\": \"3248300.00\", \"cell\": \"表1!B5\"} — exact 元, source cell.
 
-退出码 / Exit status: 0 成功；2 文件无法读取、不是预算表或参数错误。")]
+退出码：0 成功；2 文件无法读取、不是预算表或参数错误。")]
 pub struct ImportArgs {
-    /// The workbook (.xlsx or .xls)
+    /// 工作簿（.xlsx 或 .xls）
+    #[arg(value_name = "文件")]
     pub file: PathBuf,
-    /// Write the JSON here instead of standard output
-    #[arg(short, long, value_name = "FILE")]
+    /// JSON 写入此文件，不写到标准输出
+    #[arg(short, long, value_name = "文件")]
     pub output: Option<PathBuf>,
-    /// One line of JSON instead of indented
+    /// JSON 写成一行，不缩进
     #[arg(long)]
     pub compact: bool,
     #[command(flatten)]

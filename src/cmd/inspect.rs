@@ -10,7 +10,7 @@ use yusuan::import::import_file;
 use yusuan::model::{Budget, Severity};
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例 / Examples:
+#[command(after_help = "示例：
   yusuan inspect samples/qiaokou-2024.xlsx
   yusuan inspect samples/*.xlsx
   yusuan inspect submitted.xls --templates my-templates/
@@ -20,10 +20,10 @@ sheet, cell range, unit and row count, how many of its non-empty cells were
 read and how many were left unread, the sheets not used, the tables not
 found, and what the importer noticed (rule ID, cells).
 
-退出码 / Exit status: 0 全部可读；2 有文件无法读取或不是预算表（其余文件照常列出）。")]
+退出码：0 全部可读；2 有文件无法读取或不是预算表（其余文件照常列出）。")]
 pub struct InspectArgs {
-    /// Workbooks (.xlsx or .xls), or folders searched recursively for them
-    #[arg(required = true, value_name = "FILE|DIR")]
+    /// 工作簿（.xlsx 或 .xls），或文件夹（其中的工作簿逐层查找）
+    #[arg(required = true, value_name = "文件|文件夹")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,

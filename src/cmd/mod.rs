@@ -19,15 +19,23 @@ use yusuan::Error;
 /// Options every reading subcommand takes.
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
-    /// Budget year, when the workbook does not say it (or says it wrong)
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    /// 预算年度，工作簿未写明（或写错）时给出；与工作簿所写不符时报 S.year 警告
+    #[arg(long, value_name = "年度", value_parser = parse_year)]
     pub year: Option<i32>,
-    /// Use this template ID instead of the best-fitting one (see `yusuan inspect`)
-    #[arg(long, value_name = "ID")]
+    /// 指定模板 ID，不自动选择（见 yusuan templates）
+    #[arg(long, value_name = "模板")]
     pub template: Option<String>,
-    /// Also load every *.toml template in DIR (same ID replaces a built-in one)
-    #[arg(long, value_name = "DIR")]
+    /// 另加载文件夹中的每个 *.toml 模板（ID 相同则替换内置模板）
+    #[arg(long, value_name = "文件夹")]
     pub templates: Option<PathBuf>,
+}
+
+/// `--year`: a budget year, said in Chinese when it is not one.
+fn parse_year(s: &str) -> Result<i32, String> {
+    match s.trim().parse::<i32>() {
+        Ok(y) if (1990..=2100).contains(&y) => Ok(y),
+        _ => Err("应为 1990 到 2100 之间的年份，如 2024".to_string()),
+    }
 }
 
 /// What the reading subcommands need, resolved once from the arguments.
