@@ -262,7 +262,7 @@ pub struct Workbook {
 /// Why a file could not be read as a workbook.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbookError {
-    #[error("{path}: 无法打开文件：{source}")]
+    #[error("{path}: 无法打开文件：{}", io_reason(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -289,6 +289,18 @@ pub enum WorkbookError {
         what: String,
         limit: String,
     },
+}
+
+/// Why a file could not be read, in the words of the rest of the messages
+/// (the system's own words for anything else).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件不存在".into(),
+        ErrorKind::PermissionDenied => "没有读取权限".into(),
+        ErrorKind::IsADirectory => "这是一个文件夹，应给出工作簿文件".into(),
+        _ => e.to_string(),
+    }
 }
 
 /// What a budget workbook never exceeds; checked before allocating.
