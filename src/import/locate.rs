@@ -100,7 +100,10 @@ pub fn sheet_number(name: &str) -> Option<String> {
 const TITLE_EXTRA_CHARS: usize = 14;
 
 fn is_title_of(text: &str, alias: &str) -> bool {
-    text.contains(alias) && text.chars().count() <= alias.chars().count() + TITLE_EXTRA_CHARS
+    // Lengths first: most cells of a title row are shorter than any title.
+    text.len() >= alias.len()
+        && text.chars().count() <= alias.chars().count() + TITLE_EXTRA_CHARS
+        && text.contains(alias)
 }
 
 /// A title with 预算 inserted or dropped (`一般公共预算支出预算表` for

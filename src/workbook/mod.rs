@@ -169,6 +169,8 @@ impl Sheet {
                         .map(|v| match v {
                             CellValue::Empty => String::new(),
                             CellValue::Text(s) => crate::text::norm(s),
+                            // Digits, a point, a sign: nothing to normalize.
+                            CellValue::Number(_) | CellValue::Int(_) => v.as_text(),
                             other => crate::text::norm(&other.as_text()),
                         })
                         .collect()
