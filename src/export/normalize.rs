@@ -7,11 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use super::official::Layout;
+use super::printed::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
 use crate::amount::{from_yuan, CellForm, Unit};
 use crate::model::{Amount, Budget, CodedTable, Form, FormBlock, FormValue, LinesTable};
-use crate::samples::{
-    DeptForm, Fixture, GridFixture, IndicatorBlock, Layout, LinesFixture, ProjectForm,
-};
 use crate::template::{Side, Template};
 
 fn show(a: Option<&Amount>, unit: Unit) -> String {

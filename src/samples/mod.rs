@@ -3,16 +3,28 @@
 //! with the quirks real submissions have. Used by `examples/make_samples.rs`,
 //! by the tests and by the benchmarks' corpus generator.
 
-mod fixture;
 mod grid;
 pub mod putuo;
 pub mod variants;
-mod writer;
 
-pub use fixture::{
-    DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm, FIXTURES,
+// The writer and the printed tables live with the outputs; the samples
+// write through them like normalized workbooks do.
+pub use crate::export::official::{render_workbook, write_workbook, Layout, SheetNames};
+pub use crate::export::printed::{
+    DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm,
 };
-pub use writer::{render_workbook, write_workbook, Layout, SheetNames};
+
+/// The fixtures shipped with the crate.
+pub const FIXTURES: &[(&str, &str)] = &[
+    (
+        "qiaokou-2024",
+        include_str!("../../samples/data/qiaokou-2024.toml"),
+    ),
+    (
+        "wenlv-2024",
+        include_str!("../../samples/data/wenlv-2024.toml"),
+    ),
+];
 
 /// A bundled sample: its file name in `samples/`, figures, layout, template ID.
 pub type Bundled = (String, Fixture, Layout, &'static str);

@@ -1,4 +1,8 @@
-//! The sample fixtures: a department's tables as printed (`samples/data/*.toml`).
+//! A department's tables as printed — the strings of each cell, in the
+//! table's unit — which the official-layout writer ([`super::official`])
+//! lays out. Normalized workbooks get them from the model
+//! ([`super::normalize::to_fixture`]); the samples read them from
+//! `samples/data/*.toml`.
 
 use serde::Deserialize;
 
@@ -165,15 +169,3 @@ impl Fixture {
         }
     }
 }
-
-/// The fixtures shipped with the crate.
-pub const FIXTURES: &[(&str, &str)] = &[
-    (
-        "qiaokou-2024",
-        include_str!("../../samples/data/qiaokou-2024.toml"),
-    ),
-    (
-        "wenlv-2024",
-        include_str!("../../samples/data/wenlv-2024.toml"),
-    ),
-];

@@ -1,4 +1,7 @@
-//! Lays a [`Fixture`] out as the finance bureau's workbook: title row, the
+//! The bureau's official layout, for every workbook yusuan writes in it:
+//! normalized workbooks (`convert --to xlsx`, through
+//! [`super::normalize::to_fixture`]) and the sample workbooks. Lays the
+//! tables as printed ([`Fixture`]) out as the finance bureau's workbook: title row, the
 //! `部门/单位：` and `单位：` line, merged multi-row headers taken from the
 //! template's `header_layout`, data rows, notes; 表11 and 表12 as forms.
 //!
@@ -15,7 +18,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::fixture::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
+use super::printed::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
 use crate::template::{Role, TableSpec, Template};
 
 /// How the sheets are named.
