@@ -1,5 +1,6 @@
-//! The batch both `check` and `convert` run: expand the inputs, read and
-//! check each on its own thread, and hand each result to the caller in
+//! The batch both `check` and `convert` run (and `inspect` expands its
+//! inputs with): expand the inputs, read and check each on its own thread
+//! with a progress bar on a terminal, and hand each result to the caller in
 //! input order as soon as it and those before it are done — so a run over
 //! tens of thousands of workbooks holds only the few in flight, never all
 //! of them, and one bad file fails alone.
@@ -9,7 +10,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
-use indicatif::ProgressBar;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+use yusuan::import::import_workbook;
+use yusuan::model::Budget;
+use yusuan::reconcile::{check, Finding};
+use yusuan::workbook::Workbook;
+
+use super::ReadConfig;
 
 /// One workbook of the batch.
 #[derive(Debug, Clone)]
@@ -173,6 +182,92 @@ pub fn run_ordered<T: Send>(
 /// Threads for a batch: `RAYON_NUM_THREADS` or every core.
 pub fn threads() -> usize {
     rayon::current_num_threads()
+}
+
+/// One input read and checked, or why it could not be read.
+pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
+
+/// Reads and checks one input; an error is the message to report.
+pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
+    check_workbook(Workbook::open(path).map_err(|e| e.to_string())?, cfg)
+}
+
+/// Imports and checks a workbook already read.
+pub fn check_workbook(wb: Workbook, cfg: &ReadConfig) -> Checked {
+    let budget = import_workbook(&wb, &cfg.templates, &cfg.options).map_err(|e| e.to_string())?;
+    let findings = check(&budget);
+    Ok((budget, findings, wb))
+}
+
+/// The workbooks of the inputs (folders expanded, each once); an error when
+/// there are none. Links not followed are said on stderr.
+pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
+    let expanded = expand(inputs);
+    for link in &expanded.skipped_links {
+        eprintln!(
+            "提示：跳过符号链接 {}：它指向已经处理过的文件夹（循环或重复），其中的工作簿只取一次",
+            link.display()
+        );
+    }
+    if expanded.inputs.is_empty() {
+        let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!("在 {} 中没有找到 .xlsx 或 .xls 文件", given.join("、"));
+    }
+    Ok(expanded.inputs)
+}
+
+/// Inputs that are the same department and year (an `.xls` and its
+/// `.xlsx`, a corrected copy), as groups of indices; never counted twice
+/// without a word.
+pub fn duplicate_groups<'a>(
+    keys: impl Iterator<Item = (usize, Option<i32>, Option<&'a str>, Option<&'a str>)>,
+) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<(i32, String), Vec<usize>> = BTreeMap::new();
+    for (i, year, code, name) in keys {
+        let (Some(year), Some(dept)) = (year, code.or(name)) else {
+            continue;
+        };
+        groups.entry((year, dept.to_string())).or_default().push(i);
+    }
+    groups.into_values().filter(|m| m.len() > 1).collect()
+}
+
+/// For each duplicated input, a few of the others and how many more: a
+/// batch of thousands of copies must not grow as its square.
+pub fn others_of(groups: &[Vec<usize>], sources: &[String]) -> BTreeMap<usize, Vec<String>> {
+    const NAMED: usize = 3;
+    let mut out = BTreeMap::new();
+    for members in groups {
+        for &i in members {
+            let others = members.iter().filter(|&&j| j != i);
+            let mut list: Vec<String> = others
+                .clone()
+                .take(NAMED)
+                .map(|&j| sources[j].clone())
+                .collect();
+            let more = others.count().saturating_sub(NAMED);
+            if more > 0 {
+                list.push(format!("另 {more} 个"));
+            }
+            out.insert(i, list);
+        }
+    }
+    out
+}
+
+/// A progress bar on stderr for a long run on a terminal; hidden otherwise.
+pub fn progress(n: usize, verb: &str) -> ProgressBar {
+    if n > 1 && std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(n as u64);
+        let style = ProgressStyle::with_template(&format!(
+            "{verb} {{bar:40}} {{pos}}/{{len}} {{elapsed_precise}} 剩余 {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        b.set_style(style);
+        b
+    } else {
+        ProgressBar::hidden()
+    }
 }
 
 #[cfg(test)]

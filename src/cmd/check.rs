@@ -1,22 +1,19 @@
 //! `yusuan check`: reconcile workbooks against every rule of the spec.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use std::collections::BTreeMap;
-
-use super::batch::{self, Input};
+use super::batch::{
+    self, check_one, check_workbook, duplicate_groups, progress, workbooks, Checked, Input,
+};
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
-use yusuan::import::import_workbook;
-use yusuan::model::{Budget, Severity};
-use yusuan::reconcile::{check, counts, table_name, table_order, Finding};
+use yusuan::model::Severity;
+use yusuan::reconcile::{counts, table_name, table_order, Finding};
 use yusuan::workbook::Workbook;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -85,14 +82,6 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-/// One input read and checked, or why it could not be read.
-pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
-
-/// Reads and checks one input; an error is the message to report.
-pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
-    check_workbook(Workbook::open(path).map_err(|e| e.to_string())?, cfg)
-}
-
 /// The reviewer's workbook of one input, made in the worker that checked
 /// it, or why it could not be made.
 pub type Rendered = Option<Result<(Vec<u8>, ReportKind), String>>;
@@ -127,13 +116,6 @@ fn report_kind(kind: &ReportKind) -> String {
     }
 }
 
-/// Imports and checks a workbook already read.
-pub fn check_workbook(wb: Workbook, cfg: &ReadConfig) -> Checked {
-    let budget = import_workbook(&wb, &cfg.templates, &cfg.options).map_err(|e| e.to_string())?;
-    let findings = check(&budget);
-    Ok((budget, findings, wb))
-}
-
 fn file_report(path: &Path, r: &Checked) -> FileReport {
     match r {
         Ok((b, findings, _)) => FileReport {
@@ -161,62 +143,6 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             findings: vec![],
         },
     }
-}
-
-/// The workbooks of the inputs (folders expanded, each once); an error when
-/// there are none. Links not followed are said on stderr.
-pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
-    let expanded = batch::expand(inputs);
-    for link in &expanded.skipped_links {
-        eprintln!(
-            "提示：跳过符号链接 {}：它指向已经处理过的文件夹（循环或重复），其中的工作簿只取一次",
-            link.display()
-        );
-    }
-    if expanded.inputs.is_empty() {
-        let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-        anyhow::bail!("在 {} 中没有找到 .xlsx 或 .xls 文件", given.join("、"));
-    }
-    Ok(expanded.inputs)
-}
-
-/// Inputs that are the same department and year (an `.xls` and its
-/// `.xlsx`, a corrected copy), as groups of indices; never counted twice
-/// without a word.
-pub fn duplicate_groups<'a>(
-    keys: impl Iterator<Item = (usize, Option<i32>, Option<&'a str>, Option<&'a str>)>,
-) -> Vec<Vec<usize>> {
-    let mut groups: BTreeMap<(i32, String), Vec<usize>> = BTreeMap::new();
-    for (i, year, code, name) in keys {
-        let (Some(year), Some(dept)) = (year, code.or(name)) else {
-            continue;
-        };
-        groups.entry((year, dept.to_string())).or_default().push(i);
-    }
-    groups.into_values().filter(|m| m.len() > 1).collect()
-}
-
-/// For each duplicated input, a few of the others and how many more: a
-/// batch of thousands of copies must not grow as its square.
-pub fn others_of(groups: &[Vec<usize>], sources: &[String]) -> BTreeMap<usize, Vec<String>> {
-    const NAMED: usize = 3;
-    let mut out = BTreeMap::new();
-    for members in groups {
-        for &i in members {
-            let others = members.iter().filter(|&&j| j != i);
-            let mut list: Vec<String> = others
-                .clone()
-                .take(NAMED)
-                .map(|&j| sources[j].clone())
-                .collect();
-            let more = others.count().saturating_sub(NAMED);
-            if more > 0 {
-                list.push(format!("另 {more} 个"));
-            }
-            out.insert(i, list);
-        }
-    }
-    out
 }
 
 /// The reviewer's folder (`--report-dir`), filled as inputs come in.
@@ -518,21 +444,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
-}
-
-/// A progress bar on stderr for a long run on a terminal; hidden otherwise.
-pub fn progress(n: usize, verb: &str) -> ProgressBar {
-    if n > 1 && std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(n as u64);
-        let style = ProgressStyle::with_template(&format!(
-            "{verb} {{bar:40}} {{pos}}/{{len}} {{elapsed_precise}} 剩余 {{eta}}"
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        b.set_style(style);
-        b
-    } else {
-        ProgressBar::hidden()
-    }
 }
 
 /// The reviewer's report: per file, findings grouped by table.

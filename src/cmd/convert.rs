@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::batch::{self, Input};
-use super::check::{progress, workbooks};
+use super::batch::{progress, workbooks};
 use super::{write_atomic, ReadArgs};
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
@@ -234,7 +234,7 @@ impl Plan<'_> {
         // The bytes just hashed are the ones read: the file is read once.
         let wb = Workbook::from_bytes(&input.path, bytes).map_err(|e| e.to_string());
         let (budget, findings, wb) =
-            match wb.and_then(|wb| super::check::check_workbook(wb, self.cfg)) {
+            match wb.and_then(|wb| super::batch::check_workbook(wb, self.cfg)) {
                 Ok(r) => r,
                 Err(e) => return failed(entry, "unreadable", e),
             };
@@ -697,13 +697,13 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         };
         keys.push((e.year, dept, e.source_file));
     }
-    let groups = super::check::duplicate_groups(
+    let groups = super::batch::duplicate_groups(
         keys.iter()
             .enumerate()
             .map(|(i, (y, d, _))| (i, *y, (!d.is_empty()).then_some(d.as_str()), None)),
     );
     let sources: Vec<String> = keys.into_iter().map(|(_, _, s)| s).collect();
-    let dups = super::check::others_of(&groups, &sources);
+    let dups = super::batch::others_of(&groups, &sources);
     drop(sources);
     if !dups.is_empty() {
         eprintln!(
