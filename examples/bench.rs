@@ -117,8 +117,8 @@ fn main() {
     };
     let xlsx = |b: &yusuan::model::Budget| {
         let cur = t.current();
-        let (fx, layout) = yusuan::export::normalize::to_fixture(b, cur);
-        yusuan::samples::render_workbook(&fx, cur, &layout)
+        let layout = yusuan::export::normalize::layout(b, cur);
+        yusuan::export::official::render_workbook(b, cur, &layout)
             .unwrap()
             .len()
     };

@@ -10,10 +10,9 @@ use yusuan::amount::Unit;
 use yusuan::export::csv::{
     coded_amount_keys, render, schema_markdown, schemas, CsvTables, Encoding,
 };
-use yusuan::export::normalize::to_fixture;
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::Budget;
-use yusuan::samples::{render_workbook, write_workbook, Fixture, Layout, FIXTURES};
+use yusuan::samples::{write_workbook, Fixture, Layout, FIXTURES};
 use yusuan::template::{Role, Templates};
 
 const SAMPLES: [&str; 7] = [
@@ -70,9 +69,13 @@ fn csv_of(b: &Budget, source: &str) -> Vec<(String, Vec<u8>)> {
 fn normalized(b: &Budget, dir: &Path, name: &str) -> PathBuf {
     let templates = Templates::builtin();
     let t = templates.get("2024").unwrap();
-    let (fx, layout) = to_fixture(b, t);
+    let layout = yusuan::export::normalize::layout(b, t);
     let path = dir.join(name);
-    std::fs::write(&path, render_workbook(&fx, t, &layout).unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        yusuan::export::official::render_workbook(b, t, &layout).unwrap(),
+    )
+    .unwrap();
     path
 }
 

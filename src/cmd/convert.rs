@@ -12,9 +12,7 @@ use yusuan::amount::Unit;
 use yusuan::export::csv::{
     manifest_row, render, render_rows, schemas, Column, CsvTables, Encoding, ManifestEntry,
 };
-use yusuan::export::normalize::to_fixture;
 use yusuan::reconcile::counts;
-use yusuan::samples::render_workbook;
 use yusuan::workbook::Workbook;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -266,8 +264,8 @@ impl Plan<'_> {
                 To::Xlsx => {
                     // Whatever template read it, it is written in the current layout.
                     let t = self.cfg.templates.current();
-                    let (fx, layout) = to_fixture(&budget, t);
-                    render_workbook(&fx, t, &layout)
+                    let layout = yusuan::export::normalize::layout(&budget, t);
+                    yusuan::export::official::render_workbook(&budget, t, &layout)
                         .map(|b| r.xlsx = Some(b))
                         .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
                 }

@@ -111,7 +111,7 @@ fn text(v: Option<&FormValue>) -> String {
 }
 
 /// A block value as printed in the form's unit.
-fn printed(v: Option<&FormValue>, unit: Unit) -> String {
+fn printed_value(v: Option<&FormValue>, unit: Unit) -> String {
     match v {
         Some(FormValue::Amount(a)) => show(Some(a), unit),
         other => text(other),
@@ -122,7 +122,11 @@ fn rows(b: Option<&FormBlock>, keys: &[&str], unit: Unit) -> Vec<Vec<String>> {
     b.map(|b| {
         b.rows
             .iter()
-            .map(|r| keys.iter().map(|k| printed(r.get(*k), unit)).collect())
+            .map(|r| {
+                keys.iter()
+                    .map(|k| printed_value(r.get(*k), unit))
+                    .collect()
+            })
             .collect()
     })
     .unwrap_or_default()
@@ -240,8 +244,8 @@ fn project_form(f: &Form) -> ProjectForm {
         overview: field(f, "overview"),
         basis: field(f, "basis"),
         plan: field(f, "plan"),
-        total_budget: printed(f.fields.get("total_budget"), unit),
-        year_budget: printed(f.fields.get("year_budget"), unit),
+        total_budget: printed_value(f.fields.get("total_budget"), unit),
+        year_budget: printed_value(f.fields.get("year_budget"), unit),
         past: rows(
             block("past_budgets"),
             &["year", "budget", "spent", "rate"],
@@ -303,8 +307,9 @@ fn project_form(f: &Form) -> ProjectForm {
     }
 }
 
-/// The printed tables of a budget and the layout to write them in.
-pub fn to_fixture(b: &Budget, t: &Template) -> (Fixture, Layout) {
+/// A budget's tables as printed in `t`'s layout, each in the unit it was
+/// read in: what the official-layout writer lays out.
+pub fn printed(b: &Budget, t: &Template) -> Fixture {
     let keys = |id: &str| -> Vec<String> {
         t.table(id)
             .map(|s| s.printed_columns().map(|c| c.key.clone()).collect())
@@ -312,7 +317,7 @@ pub fn to_fixture(b: &Budget, t: &Template) -> (Fixture, Layout) {
     };
     let footer = |id: &str| t.table(id).map(|s| s.footer.clone()).unwrap_or_default();
     let tb = &b.tables;
-    let fx = Fixture {
+    Fixture {
         file: String::new(),
         department: b.department.name.clone().unwrap_or_default(),
         dept_code: b.department.code.clone().unwrap_or_default(),
@@ -348,7 +353,14 @@ pub fn to_fixture(b: &Budget, t: &Template) -> (Fixture, Layout) {
         t10: coded(tb.t10.as_ref(), &keys("t10")),
         t11: dept_form(tb.t11.as_ref()),
         t12: tb.t12.iter().map(project_form).collect(),
-    };
+    }
+}
+
+/// How a normalized workbook is laid out: the official layout for paper,
+/// each table in the unit it was read in, the tables the source lacks
+/// present as placeholders.
+pub fn layout(b: &Budget, t: &Template) -> Layout {
+    let tb = &b.tables;
     let present: BTreeMap<&str, crate::amount::Unit> =
         tb.metas().iter().map(|m| (m.id.as_str(), m.unit)).collect();
     let mut layout = Layout::official();
@@ -369,5 +381,5 @@ pub fn to_fixture(b: &Budget, t: &Template) -> (Fixture, Layout) {
             Some(_) => {}
         }
     }
-    (fx, layout)
+    layout
 }

@@ -1,6 +1,7 @@
 //! The bureau's official layout, for every workbook yusuan writes in it:
 //! normalized workbooks (`convert --to xlsx`, through
-//! [`super::normalize::to_fixture`]) and the sample workbooks. Lays the
+//! [`super::normalize::layout`]) and the sample workbooks (made a budget by
+//! [`crate::samples::model`]). Lays the
 //! tables as printed ([`Fixture`]) out as the finance bureau's workbook: title row, the
 //! `部门/单位：` and `单位：` line, merged multi-row headers taken from the
 //! template's `header_layout`, data rows, notes; 表11 and 表12 as forms.
@@ -19,6 +20,7 @@ use rust_xlsxwriter::{
 };
 
 use super::printed::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
+use crate::model::Budget;
 use crate::template::{Role, TableSpec, Template};
 
 /// How the sheets are named.
@@ -1112,29 +1114,39 @@ fn sheet_name(layout: &Layout, number: &str, index: usize) -> String {
     }
 }
 
-/// Writes a fixture as a workbook file.
+/// Writes a budget as a workbook file in `template`'s official layout.
 ///
 /// # Errors
 /// [`XlsxError`] from rust_xlsxwriter (an unwritable path, an invalid sheet name).
 pub fn write_workbook(
-    fx: &Fixture,
+    budget: &Budget,
     template: &Template,
     layout: &Layout,
     path: &Path,
 ) -> Result<(), XlsxError> {
-    let bytes = render_workbook(fx, template, layout)?;
+    let bytes = render_workbook(budget, template, layout)?;
     std::fs::write(path, bytes).map_err(XlsxError::IoError)
 }
 
-/// Lays a fixture out as a workbook, in memory.
+/// A budget as a workbook in `template`'s official layout, in memory: its
+/// tables printed ([`super::normalize::printed`]), then laid out.
 ///
 /// # Errors
 /// [`XlsxError`] from rust_xlsxwriter (an invalid sheet name).
 pub fn render_workbook(
-    fx: &Fixture,
+    budget: &Budget,
     template: &Template,
     layout: &Layout,
 ) -> Result<Vec<u8>, XlsxError> {
+    lay_out(
+        &super::normalize::printed(budget, template),
+        template,
+        layout,
+    )
+}
+
+/// Lays tables as printed out as a workbook.
+fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // Fixed properties: the same fixture gives the same bytes.
     let when = ExcelDateTime::from_ymd(2024, 1, 15)?;

@@ -1,7 +1,7 @@
 //! A department's tables as printed — the strings of each cell, in the
 //! table's unit — which the official-layout writer ([`super::official`])
 //! lays out. Normalized workbooks get them from the model
-//! ([`super::normalize::to_fixture`]); the samples read them from
+//! ([`super::normalize::printed`]); the samples read them from
 //! `samples/data/*.toml`.
 
 use serde::Deserialize;

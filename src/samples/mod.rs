@@ -1,15 +1,17 @@
-//! The sample workbooks: fixtures of real-looking departments and the code
-//! that lays them out as the bureau's workbook, in the official layout or
-//! with the quirks real submissions have. Used by `examples/make_samples.rs`,
+//! The sample workbooks: fixtures of real-looking departments, made into
+//! the model ([`model`]) and written by the outputs' official-layout writer
+//! ([`crate::export::official`]), in the official layout or with the quirks
+//! real submissions have. Used by `examples/make_samples.rs`,
 //! by the tests and by the benchmarks' corpus generator.
 
 mod grid;
+pub mod model;
 pub mod putuo;
 pub mod variants;
 
-// The writer and the printed tables live with the outputs; the samples
-// write through them like normalized workbooks do.
-pub use crate::export::official::{render_workbook, write_workbook, Layout, SheetNames};
+// The writer and the printed tables live with the outputs; a sample is made
+// a budget and written by the same writer as a normalized workbook.
+pub use crate::export::official::{Layout, SheetNames};
 pub use crate::export::printed::{
     DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm,
 };
@@ -25,6 +27,34 @@ pub const FIXTURES: &[(&str, &str)] = &[
         include_str!("../../samples/data/wenlv-2024.toml"),
     ),
 ];
+
+/// A sample's tables laid out as a workbook: fixture → model → the
+/// official-layout writer.
+///
+/// # Errors
+/// [`rust_xlsxwriter::XlsxError`] from the writer (an invalid sheet name).
+pub fn render_workbook(
+    fx: &Fixture,
+    template: &crate::template::Template,
+    layout: &Layout,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    crate::export::official::render_workbook(&model::to_budget(fx, template), template, layout)
+}
+
+/// As [`render_workbook`], written to `path`.
+///
+/// # Errors
+/// [`rust_xlsxwriter::XlsxError`] from the writer (an unwritable path, an
+/// invalid sheet name).
+pub fn write_workbook(
+    fx: &Fixture,
+    template: &crate::template::Template,
+    layout: &Layout,
+    path: &std::path::Path,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let bytes = render_workbook(fx, template, layout)?;
+    std::fs::write(path, bytes).map_err(rust_xlsxwriter::XlsxError::IoError)
+}
 
 /// A bundled sample: its file name in `samples/`, figures, layout, template ID.
 pub type Bundled = (String, Fixture, Layout, &'static str);

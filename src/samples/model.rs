@@ -1,0 +1,454 @@
+//! A sample's tables as printed, made into the canonical model, so that the
+//! samples are written by the same writer as a normalized workbook: fixture
+//! → model → [`crate::export::official`]. Figures become exact amounts in
+//! 元 (the fixtures print 万元, 表12 元), blanks stay blank, percentages
+//! stay percentages, texts stay texts. There are no source cells yet: every
+//! value points at `样例!A1`. Exact both ways: the five bundled samples
+//! written through the model are byte for byte the committed files
+//! (`tests/samples_fresh.rs`).
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::amount::{to_yuan, CellForm, Unit};
+use crate::export::printed::{DeptForm, Fixture, GridFixture, LinesFixture, ProjectForm};
+use crate::model::{
+    Amount, Budget, CodedRow, CodedTable, Coverage, Department, Form, FormBlock, FormValue, Line,
+    LinesTable, Note, SingleTable, TableMeta, Tables, Text,
+};
+use crate::template::{Role, Template};
+use crate::workbook::{CellRef, Format};
+
+fn nowhere() -> CellRef {
+    CellRef::new(Arc::from("样例"), 0, 0)
+}
+
+fn number(s: &str) -> Option<Decimal> {
+    Decimal::from_str(&s.trim().replace(',', "")).ok()
+}
+
+/// A printed figure in `unit` as an amount; blank when the cell is.
+fn amount(s: &str, unit: Unit) -> Option<Amount> {
+    let (yuan, form) = if s.trim().is_empty() {
+        (Decimal::ZERO, CellForm::Blank)
+    } else {
+        (to_yuan(number(s)?, unit), CellForm::Number)
+    };
+    Some(Amount {
+        yuan,
+        cell: nowhere(),
+        form,
+    })
+}
+
+fn text(s: &str) -> Text {
+    Text {
+        text: s.to_string(),
+        cell: nowhere(),
+    }
+}
+
+/// A form value as printed: a percentage (`97.95%`), a figure where the
+/// column holds figures, or text.
+fn value(s: &str, unit: Unit, figure: bool) -> FormValue {
+    let t = s.trim();
+    if !figure {
+        return FormValue::Text(text(s));
+    }
+    if let Some(p) = t.strip_suffix('%').and_then(number) {
+        return FormValue::Percent {
+            percent: p,
+            cell: nowhere(),
+        };
+    }
+    match number(t).and_then(|_| amount(t, unit)) {
+        Some(a) if !t.is_empty() => FormValue::Amount(a),
+        _ => FormValue::Text(text(s)),
+    }
+}
+
+fn meta(id: &str, unit: Unit, title: Option<&str>, notes: &[String]) -> TableMeta {
+    TableMeta {
+        id: id.to_string(),
+        sheet: String::new(),
+        title: title.map(text),
+        range: String::new(),
+        unit,
+        unit_cell: None,
+        columns: vec![],
+        missing_columns: vec![],
+        extra_columns: vec![],
+        notes: notes
+            .iter()
+            .map(|n| Note {
+                text: n.clone(),
+                cell: nowhere(),
+                says_empty: false,
+            })
+            .collect(),
+        coverage: Coverage::default(),
+    }
+}
+
+fn coded(id: &str, g: &GridFixture, t: &Template) -> CodedTable {
+    let unit = Unit::Wan;
+    let role = |key: &str| {
+        t.table(id)
+            .and_then(|s| s.columns.iter().find(|c| c.key == key))
+            .map(|c| c.role)
+    };
+    let cell = |row: &[String], key: &str| g.col(key).map_or("", |i| row[i].as_str()).to_string();
+    let mut table = CodedTable {
+        meta: meta(id, unit, None, &g.notes),
+        total: None,
+        rows: vec![],
+    };
+    for row in &g.rows {
+        let code = cell(row, "code");
+        let mut r = CodedRow {
+            code: (!code.is_empty() && code != "合计").then(|| code.clone()),
+            name: cell(row, "name"),
+            level: None,
+            depth: 0,
+            parent: None,
+            cell: nowhere(),
+            texts: BTreeMap::new(),
+            amounts: BTreeMap::new(),
+            extras: BTreeMap::new(),
+        };
+        for (i, key) in g.columns.iter().enumerate() {
+            if key == "code" || key == "name" {
+                continue;
+            }
+            if role(key) == Some(Role::Text) {
+                r.texts.insert(key.clone(), row[i].clone());
+            } else if let Some(a) = amount(&row[i], unit) {
+                r.amounts.insert(key.clone(), a);
+            } else {
+                r.texts.insert(key.clone(), row[i].clone());
+            }
+        }
+        if code == "合计" {
+            table.total = Some(r);
+        } else {
+            table.rows.push(r);
+        }
+    }
+    table
+}
+
+fn lines(id: &str, lf: &LinesFixture) -> LinesTable {
+    let unit = Unit::Wan;
+    let line = |label: &str, figure: &str, key: &str| -> Option<Line> {
+        (!label.is_empty()).then(|| Line {
+            key: (!key.is_empty()).then(|| key.to_string()),
+            class_code: key.strip_prefix("class_").map(str::to_string),
+            label: label.to_string(),
+            label_cell: nowhere(),
+            amount: amount(figure, unit).unwrap_or(Amount {
+                yuan: Decimal::ZERO,
+                cell: nowhere(),
+                form: CellForm::Blank,
+            }),
+            within: None,
+            extras: BTreeMap::new(),
+        })
+    };
+    let mut t = LinesTable {
+        meta: meta(id, unit, None, &lf.notes),
+        income: vec![],
+        expense: vec![],
+    };
+    for (row, keys) in lf.rows.iter().zip(&lf.keys) {
+        t.income.extend(line(&row[0], &row[1], &keys[0]));
+        t.expense.extend(line(&row[2], &row[3], &keys[1]));
+    }
+    t
+}
+
+fn single(g: &GridFixture) -> SingleTable {
+    let unit = Unit::Wan;
+    let mut amounts = BTreeMap::new();
+    if let Some(row) = g.rows.first() {
+        for (key, s) in g.columns.iter().zip(row) {
+            if let Some(a) = amount(s, unit) {
+                amounts.insert(key.clone(), a);
+            }
+        }
+    }
+    SingleTable {
+        meta: meta("t7", unit, None, &g.notes),
+        amounts,
+        extras: BTreeMap::new(),
+    }
+}
+
+fn block(
+    key: &str,
+    title: Option<&str>,
+    columns: BTreeMap<String, String>,
+    keys: &[&str],
+    rows: &[Vec<String>],
+    unit: Unit,
+) -> FormBlock {
+    // The columns of figures and percentages; the rest (indicator values
+    // such as `7000家以上`, years, names) are texts.
+    const FIGURES: [&str; 10] = [
+        "current",
+        "share",
+        "prev2",
+        "prev1",
+        "budget",
+        "spent",
+        "rate",
+        "amount",
+        "unit_price",
+        "quantity",
+    ];
+    let figures = !key.ends_with("_indicators");
+    FormBlock {
+        key: key.to_string(),
+        title: title.map(text),
+        columns,
+        rows: rows
+            .iter()
+            .map(|r| {
+                keys.iter()
+                    .zip(r)
+                    .filter(|(_, s)| !s.is_empty())
+                    .map(|(k, s)| {
+                        let figure = figures && FIGURES.contains(k);
+                        (k.to_string(), value(s, unit, figure))
+                    })
+                    .collect()
+            })
+            .collect(),
+        line_keys: vec![],
+        sub_keys: vec![],
+    }
+}
+
+fn dept_form(d: &DeptForm) -> Form {
+    let unit = Unit::Wan;
+    let fields = [
+        ("dept_name", &d.dept_name),
+        ("filler", &d.filler),
+        ("phone", &d.phone),
+        ("functions", &d.functions),
+        ("tasks", &d.tasks),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), FormValue::Text(text(v))))
+    .collect();
+    let years: BTreeMap<String, String> = [
+        ("prev2".to_string(), d.years[0].clone()),
+        ("prev1".to_string(), d.years[1].clone()),
+    ]
+    .into();
+    let funds: Vec<Vec<String>> = d.funds.iter().map(|r| r.to_vec()).collect();
+    let goals: Vec<Vec<String>> = d.goals.iter().map(|r| r.to_vec()).collect();
+    let mut blocks = vec![
+        block(
+            "funds",
+            None,
+            years,
+            &["section", "label", "current", "share", "prev2", "prev1"],
+            &funds,
+            unit,
+        ),
+        block(
+            "goals",
+            None,
+            BTreeMap::new(),
+            &["long_term", "annual"],
+            &goals,
+            unit,
+        ),
+    ];
+    for b in &d.long_term {
+        blocks.push(block(
+            "long_term_indicators",
+            Some(&b.title),
+            BTreeMap::new(),
+            &["level1", "level2", "name", "value", "standard"],
+            &b.rows,
+            unit,
+        ));
+    }
+    for b in &d.annual {
+        blocks.push(block(
+            "annual_indicators",
+            Some(&b.title),
+            BTreeMap::new(),
+            &[
+                "level1", "level2", "name", "prev2", "prev1", "value", "standard",
+            ],
+            &b.rows,
+            unit,
+        ));
+    }
+    Form {
+        meta: meta("t11", unit, Some(&d.title), &[]),
+        fields,
+        blocks,
+    }
+}
+
+fn project_form(p: &ProjectForm) -> Form {
+    let unit = Unit::Yuan;
+    let mut fields: BTreeMap<String, FormValue> = p
+        .text_fields()
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), FormValue::Text(text(v))))
+        .collect();
+    for (k, v) in [
+        ("total_budget", &p.total_budget),
+        ("year_budget", &p.year_budget),
+    ] {
+        if !v.is_empty() {
+            fields.insert(k.to_string(), value(v, unit, true));
+        }
+    }
+    let rows = |v: Vec<Vec<String>>| v;
+    let with_goal = |goal: &str, rows: &[Vec<String>]| -> Vec<Vec<String>> {
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut r = r.clone();
+                r.push(if i == 0 {
+                    goal.to_string()
+                } else {
+                    String::new()
+                });
+                r
+            })
+            .collect()
+    };
+    let none = BTreeMap::new;
+    let blocks = vec![
+        block(
+            "past_budgets",
+            None,
+            none(),
+            &["year", "budget", "spent", "rate"],
+            &rows(p.past.iter().map(|r| r.to_vec()).collect()),
+            unit,
+        ),
+        block(
+            "sources",
+            None,
+            none(),
+            &["label", "amount"],
+            &rows(p.sources.iter().map(|r| r.to_vec()).collect()),
+            unit,
+        ),
+        block(
+            "details",
+            None,
+            none(),
+            &[
+                "task",
+                "standard",
+                "unit_price",
+                "quantity",
+                "amount",
+                "note",
+            ],
+            &rows(p.details.iter().map(|r| r.to_vec()).collect()),
+            unit,
+        ),
+        block(
+            "procurement",
+            None,
+            none(),
+            &["item", "quantity", "amount"],
+            &rows(p.procurement.iter().map(|r| r.to_vec()).collect()),
+            unit,
+        ),
+        block(
+            "goals",
+            None,
+            none(),
+            &["name", "text"],
+            &rows(p.goals.iter().map(|r| r.to_vec()).collect()),
+            unit,
+        ),
+        block(
+            "long_term_indicators",
+            None,
+            none(),
+            &["level1", "level2", "name", "value", "standard", "goal"],
+            &with_goal(&p.long_term_goal, &p.long_term),
+            unit,
+        ),
+        block(
+            "annual_indicators",
+            None,
+            none(),
+            &[
+                "level1", "level2", "name", "prev2", "prev1", "value", "standard", "goal",
+            ],
+            &with_goal(&p.annual_goal, &p.annual),
+            unit,
+        ),
+    ];
+    Form {
+        meta: meta("t12", unit, None, &[]),
+        fields,
+        blocks,
+    }
+}
+
+/// The model of a sample's tables as printed, for `template`'s tables.
+pub fn to_budget(fx: &Fixture, template: &Template) -> Budget {
+    let has = |id: &str| template.table(id).is_some();
+    let grid = |id: &str| {
+        fx.grid(id)
+            .filter(|_| has(id))
+            .map(|g| coded(id, g, template))
+    };
+    let tables = Tables {
+        t1: has("t1").then(|| lines("t1", &fx.t1)),
+        t2: grid("t2"),
+        t3: grid("t3"),
+        t4: has("t4").then(|| lines("t4", &fx.t4)),
+        t5_1: grid("t5_1"),
+        t5_2: grid("t5_2"),
+        t6: grid("t6"),
+        t7: has("t7").then(|| single(&fx.t7)),
+        t8: grid("t8"),
+        t9: grid("t9"),
+        t10: grid("t10"),
+        t11: has("t11").then(|| dept_form(&fx.t11)),
+        t12: if has("t12") {
+            fx.t12.iter().map(project_form).collect()
+        } else {
+            vec![]
+        },
+    };
+    Budget {
+        source: crate::model::SourceInfo {
+            path: fx.file.clone(),
+            format: Format::Xlsx,
+            template: template.id.clone(),
+            template_reason: "样例".into(),
+            sheets: vec![],
+        },
+        year: (fx.year > 0).then_some(fx.year),
+        year_from: None,
+        department: Department {
+            code: (!fx.dept_code.is_empty()).then(|| fx.dept_code.clone()),
+            name: Some(fx.department.clone()),
+            name_cell: None,
+        },
+        units: vec![],
+        tables,
+        diagnostics: vec![],
+        declared_checks: vec![],
+    }
+}
