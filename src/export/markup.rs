@@ -828,7 +828,6 @@ fn mark_sheet(
         .first()
         .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
     let p = root.prefix.clone();
-    let rel_id = |id: &str| rel_attr(root, id);
     let mut ed = Edits::default();
     let mut pending = Pending {
         marks: marks.iter().map(|(k, v)| (*k, *v)).collect(),
@@ -874,6 +873,10 @@ fn mark_sheet(
                         ed.insert(t.start, before);
                     }
                     let with_r = [("r", (r + 1).to_string())];
+                    // A row that gains cells loses its optional `spans`
+                    // hint, which would no longer hold.
+                    let gains = pending.peek().is_some_and(|((r2, _), _)| r2 == r);
+                    let drop: &[&str] = if gains { &["spans"] } else { &[] };
                     if t.kind == Kind::Empty {
                         let cells = pending.cells(styles, r, None);
                         if !cells.is_empty() {
@@ -890,8 +893,8 @@ fn mark_sheet(
                         }
                     } else {
                         cur_row = Some(r);
-                        if t.attr("r").is_none() {
-                            ed.replace(t, t.rewrite(Kind::Open, &with_r, &[]));
+                        if t.attr("r").is_none() || gains {
+                            ed.replace(t, t.rewrite(Kind::Open, &with_r, drop));
                         }
                     }
                 }
@@ -939,9 +942,10 @@ fn mark_sheet(
             .or_else(|| ts.iter().rfind(|t| t.depth == 0 && t.kind == Kind::Close))
             .map(|t| t.start)
             .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
+        let prefix = rel_prefix(root, &mut ed);
         ed.insert(
             at,
-            format!("<{} {}/>", qualify(&p, "legacyDrawing"), rel_id(id)),
+            format!("<{} {prefix}:id=\"{id}\"/>", qualify(&p, "legacyDrawing"),),
         );
     }
     Ok(ed.apply(xml))
@@ -1007,16 +1011,23 @@ impl Pending {
     }
 }
 
-/// How a part's root names the relationships namespace: `r:id`, or an
-/// attribute that declares it where used.
-fn rel_attr(root: &Tag, id: &str) -> String {
+/// The prefix a part's root binds to the relationships namespace (`r`);
+/// when it binds none, the root is given `xmlns:yr` (as every writer
+/// declares it: on the root).
+fn rel_prefix(root: &Tag, ed: &mut Edits) -> String {
     match root
         .attrs
         .iter()
         .find(|(k, v)| k.starts_with("xmlns:") && v == NS_REL)
     {
-        Some((k, _)) => format!("{}:id=\"{id}\"", &k["xmlns:".len()..]),
-        None => format!("xmlns:yr=\"{NS_REL}\" yr:id=\"{id}\""),
+        Some((k, _)) => k["xmlns:".len()..].to_string(),
+        None => {
+            ed.replace(
+                root,
+                root.rewrite(root.kind, &[("xmlns:yr", NS_REL.to_string())], &[]),
+            );
+            "yr".to_string()
+        }
     }
 }
 
@@ -1425,13 +1436,13 @@ pub fn mark_up(
         .max()
         .unwrap_or(0)
         + 1;
+    let prefix = rel_prefix(&wb_tags[0], &mut ed);
     ed.insert(
         sheets_open.end,
         format!(
-            "<{} name=\"{}\" sheetId=\"{next_id}\" {}/>",
+            "<{} name=\"{}\" sheetId=\"{next_id}\" {prefix}:id=\"{rid}\"/>",
             qualify(&wp, "sheet"),
             esc(&name),
-            rel_attr(&wb_tags[0], &rid)
         ),
     );
     for t in &wb_tags {
@@ -1586,7 +1597,7 @@ mod tests {
 
     #[test]
     fn marked_cells_are_restyled_or_added_in_order() {
-        let xml = "<worksheet><sheetData><row r=\"2\"><c r=\"B2\" s=\"3\"><v>1</v></c><c r=\"D2\"/></row><row r=\"5\"/></sheetData></worksheet>";
+        let xml = "<worksheet><sheetData><row r=\"2\" spans=\"2:4\"><c r=\"B2\" s=\"3\"><v>1</v></c><c r=\"D2\"/></row><row r=\"5\"/></sheetData></worksheet>";
         let styles_xml = "<styleSheet><fonts count=\"1\"><font/></fonts><fills count=\"2\"><fill/><fill/></fills><cellXfs count=\"4\"><xf fillId=\"0\"/><xf/><xf/><xf numFmtId=\"4\" fillId=\"0\"><alignment wrapText=\"1\"/></xf></cellXfs></styleSheet>";
         let bytes = {
             let mut z = ZipWriter::new(Cursor::new(Vec::new()));
@@ -1608,7 +1619,7 @@ mod tests {
         let out = mark_sheet("x", xml, &marks, &mut styles, Some("rId9")).unwrap();
         assert_eq!(
             out,
-            "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"4\"/></row><row r=\"2\"><c r=\"B2\" s=\"5\"><v>1</v></c><c r=\"C2\" s=\"6\"/><c r=\"D2\"/></row><row r=\"5\"><c r=\"A5\" s=\"7\"/></row><row r=\"7\"><c r=\"D7\" s=\"4\"/></row></sheetData><legacyDrawing xmlns:yr=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" yr:id=\"rId9\"/></worksheet>"
+            "<worksheet xmlns:yr=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheetData><row r=\"1\"><c r=\"A1\" s=\"4\"/></row><row r=\"2\"><c r=\"B2\" s=\"5\"><v>1</v></c><c r=\"C2\" s=\"6\"/><c r=\"D2\"/></row><row r=\"5\"><c r=\"A5\" s=\"7\"/></row><row r=\"7\"><c r=\"D7\" s=\"4\"/></row></sheetData><legacyDrawing yr:id=\"rId9\"/></worksheet>"
         );
         // The marked format keeps the cell's number format and alignment.
         assert_eq!(
