@@ -17,9 +17,42 @@ pub fn norm(s: &str) -> String {
             .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
             .collect();
     }
+    // Chinese labels: ideographs, full-width forms and common punctuation,
+    // each of which NFKC maps on its own (no composition across them).
+    if let Some(fast) = norm_cjk(s) {
+        return fast;
+    }
     s.nfkc()
         .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
         .collect()
+}
+
+/// NFKC of a character that NFKC maps by itself, if it is one: ASCII and
+/// CJK ideographs unchanged, full-width forms to ASCII, ideographic
+/// punctuation that NFKC keeps. `None` for anything else.
+fn nfkc_simple(c: char) -> Option<char> {
+    match c as u32 {
+        0x20..=0x7E | 0x4E00..=0x9FFF | 0x3001..=0x3002 | 0x3008..=0x3011 | 0x2014 => Some(c),
+        0x2018 | 0x2019 | 0x201C | 0x201D | 0xB7 => Some(c),
+        // Full-width ASCII: U+FF01..U+FF5E is U+0021..U+007E shifted.
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+        0x3000 => Some(' '),
+        _ if c.is_whitespace() && (c as u32) < 0x80 => Some(c),
+        _ => None,
+    }
+}
+
+/// [`norm`] without the NFKC tables, for texts made only of characters
+/// [`nfkc_simple`] knows; `None` otherwise.
+fn norm_cjk(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = nfkc_simple(c)?;
+        if !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’') {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 /// Trim white space at both ends, including full-width spaces, keeping inner text.
@@ -137,6 +170,35 @@ mod tests {
                 .collect();
             assert_eq!(norm(t), slow, "{t:?}");
         }
+    }
+
+    /// The fast path gives exactly what NFKC gives, for every character it
+    /// takes, alone and between others.
+    #[test]
+    fn cjk_fast_path_is_nfkc() {
+        let slow = |s: &str| -> String {
+            s.nfkc()
+                .filter(|c| {
+                    !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’')
+                })
+                .collect()
+        };
+        let mut taken = 0;
+        for u in 0..0x11000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if nfkc_simple(c).is_none() {
+                continue;
+            }
+            taken += 1;
+            for s in [c.to_string(), format!("预{c}算"), format!("（{c}）a")] {
+                assert_eq!(norm_cjk(&s).as_deref(), Some(slow(&s).as_str()), "U+{u:04X}");
+            }
+        }
+        assert!(taken > 21_000, "{taken}");
+        // Anything else goes the slow way.
+        assert_eq!(norm_cjk("①"), None);
+        assert_eq!(norm("①号"), "1号");
+        assert_eq!(norm("㈠"), slow("㈠"));
     }
 
     #[test]
