@@ -99,26 +99,83 @@ pub fn sheet_number(name: &str) -> Option<String> {
 /// mentions the table (an instruction sheet: `项目支出绩效目标表为元`).
 const TITLE_EXTRA_CHARS: usize = 14;
 
-fn is_title_of(text: &str, alias: &str) -> bool {
+/// Whether `text` is a title of `alias`: holds it, with little besides.
+fn is_title_counted(text: &str, text_chars: usize, alias: &str, alias_chars: usize) -> bool {
     // Lengths first: most cells of a title row are shorter than any title.
     text.len() >= alias.len()
-        && text.chars().count() <= alias.chars().count() + TITLE_EXTRA_CHARS
+        && text_chars <= alias_chars + TITLE_EXTRA_CHARS
         && text.contains(alias)
 }
 
-/// A title with 预算 inserted or dropped (`一般公共预算支出预算表` for
-/// `一般公共预算支出表`, `项目支出预算表`, `部门收支总表`): both sides
-/// compared without the word, which older years add and drop freely. The
-/// forms without 预算 are computed once by the caller (`None`: the text
-/// has no 预算).
-fn is_title_without_budget_word(
-    text: &str,
-    text_bare: Option<&str>,
-    alias: &str,
-    alias_bare: &str,
-) -> bool {
-    (text_bare.is_some() || alias_bare.len() < alias.len())
-        && is_title_of(text_bare.unwrap_or(text), alias_bare)
+const BUDGET: &str = "预算";
+
+/// A title of a table, as written and without 预算 (older years add and
+/// drop the word freely: `一般公共预算支出预算表` for `一般公共预算支出表`,
+/// `项目支出预算表`, `部门收支总表`), with character counts, made once.
+struct Alias<'a> {
+    text: &'a str,
+    chars: usize,
+    bare: String,
+    bare_chars: usize,
+}
+
+impl<'a> Alias<'a> {
+    fn new(text: &'a str) -> Alias<'a> {
+        let bare = text.replace(BUDGET, "");
+        Alias {
+            text,
+            chars: text.chars().count(),
+            bare_chars: bare.chars().count(),
+            bare,
+        }
+    }
+}
+
+/// A cell of a sheet's title rows, as matched against titles.
+struct TitleCell<'a> {
+    r: u32,
+    c: u32,
+    text: &'a str,
+    chars: usize,
+    /// The text without 预算 and its character count, when it had the word.
+    bare: Option<(String, usize)>,
+}
+
+impl<'a> TitleCell<'a> {
+    fn new(r: u32, c: u32, text: &'a str) -> TitleCell<'a> {
+        let bare = text.contains(BUDGET).then(|| {
+            let b = text.replace(BUDGET, "");
+            let n = b.chars().count();
+            (b, n)
+        });
+        TitleCell {
+            r,
+            c,
+            text,
+            chars: text.chars().count(),
+            bare,
+        }
+    }
+
+    /// How well the cell names `alias`: 1000 and up as written, 900 and up
+    /// with 预算 inserted or dropped (both sides compared without it, when
+    /// either had it), 0 not at all; longer aliases score higher.
+    fn score(&self, a: &Alias) -> usize {
+        if is_title_counted(self.text, self.chars, a.text, a.chars) {
+            return 1000 + a.text.len();
+        }
+        let (text, chars) = match &self.bare {
+            Some((b, n)) => (b.as_str(), *n),
+            None => (self.text, self.chars),
+        };
+        if (self.bare.is_some() || a.bare.len() < a.text.len())
+            && is_title_counted(text, chars, &a.bare, a.bare_chars)
+        {
+            900 + a.text.len()
+        } else {
+            0
+        }
+    }
 }
 
 fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
@@ -128,17 +185,10 @@ fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
 /// Assigns sheets to the template's tables. Hidden sheets and sheets that
 /// name no table (covers, instructions) are left out.
 pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
-    const BUDGET: &str = "预算";
-    // Each alias as written and without 预算, computed once.
-    let aliases: Vec<Vec<(&str, String)>> = t
+    let aliases: Vec<Vec<Alias>> = t
         .tables
         .iter()
-        .map(|s| {
-            s.names
-                .iter()
-                .map(|a| (a.as_str(), a.replace(BUDGET, "")))
-                .collect()
-        })
+        .map(|s| s.names.iter().map(|a| Alias::new(a)).collect())
         .collect();
     let mut found: Vec<Located> = Vec::new();
     for (si, sheet) in wb.sheets.iter().enumerate() {
@@ -147,22 +197,22 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
         }
         let sheet_name = norm(&sheet.name);
         let number = sheet_number(&sheet.name);
-        // The title rows' texts, each also without 预算, computed once.
-        let mut cells: Vec<(u32, u32, &str, Option<String>)> = Vec::new();
+        // The title rows' texts, each also without 预算, with their
+        // character counts, computed once.
+        let mut cells: Vec<TitleCell> = Vec::new();
         for r in 0..TITLE_ROWS.min(sheet.height()) {
             for c in 0..sheet.row(r).len() as u32 {
                 let text = sheet.norm_at(r, c);
                 if !text.is_empty() {
-                    let bare = text.contains(BUDGET).then(|| text.replace(BUDGET, ""));
-                    cells.push((r, c, text, bare));
+                    cells.push(TitleCell::new(r, c, text));
                 }
             }
         }
         // A placeholder says the table is not there.
-        if cells.iter().any(|(_, _, text, _)| {
+        if cells.iter().any(|cell| {
             t.placeholder_marks
                 .iter()
-                .any(|m| text.contains(m.as_str()))
+                .any(|m| cell.text.contains(m.as_str()))
         }) {
             continue;
         }
@@ -171,26 +221,19 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
         for (ti, spec) in t.tables.iter().enumerate() {
             let mut score = 0;
             let mut at = None;
-            for (r, c, text, bare) in &cells {
-                for (a, a_bare) in &aliases[ti] {
-                    // An exact alias beats one matched without 预算.
-                    let s = if is_title_of(text, a) {
-                        1000 + a.len()
-                    } else if is_title_without_budget_word(text, bare.as_deref(), a, a_bare) {
-                        900 + a.len()
-                    } else {
-                        0
-                    };
+            for cell in &cells {
+                for a in &aliases[ti] {
+                    let s = cell.score(a);
                     if s > score {
                         score = s;
-                        at = Some((*r, *c));
+                        at = Some((cell.r, cell.c));
                     }
                 }
             }
             titled += usize::from(score >= 900);
-            for (a, _) in &aliases[ti] {
-                if sheet_name.contains(a) {
-                    score = score.max(500 + a.len());
+            for a in &aliases[ti] {
+                if sheet_name.contains(a.text) {
+                    score = score.max(500 + a.text.len());
                 }
             }
             if number
@@ -247,16 +290,17 @@ mod tests {
 
     #[test]
     fn titles_are_short_sentences_are_not() {
-        assert!(is_title_of(
-            &norm("2024年区直部门整体支出绩效目标申报表"),
+        let t = |s: &str, a: &str| {
+            let (s, a) = (norm(s), norm(a));
+            TitleCell::new(0, 0, &s).score(&Alias::new(&a)) >= 1000
+        };
+        assert!(t(
+            "2024年区直部门整体支出绩效目标申报表",
             "部门整体支出绩效目标申报表"
         ));
-        assert!(is_title_of(
-            &norm("表 12-1.部门项目支出绩效目标表"),
-            "项目支出绩效目标表"
-        ));
-        assert!(!is_title_of(
-            &norm("1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。"),
+        assert!(t("表 12-1.部门项目支出绩效目标表", "项目支出绩效目标表"));
+        assert!(!t(
+            "1. 本表金额单位为万元，项目支出绩效目标表为元，请按说明填写。",
             "项目支出绩效目标表"
         ));
     }
@@ -265,8 +309,7 @@ mod tests {
     fn older_titles_with_budget_inserted() {
         let t = |s: &str, a: &str| {
             let (s, a) = (norm(s), norm(a));
-            let bare = s.contains("预算").then(|| s.replace("预算", ""));
-            is_title_without_budget_word(&s, bare.as_deref(), &a, &a.replace("预算", ""))
+            (900..1000).contains(&TitleCell::new(0, 0, &s).score(&Alias::new(&a)))
         };
         assert!(t("2023年一般公共预算支出预算表", "一般公共预算支出表"));
         assert!(t(
