@@ -10,21 +10,33 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC, then drop every white-space character (including U+3000 and line
 /// breaks) and the quotes that drift between “” and "".
 pub fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    norm_into(s, &mut out);
+    out
+}
+
+/// [`norm`], appended to `out` (a sheet normalizes all its cells into one
+/// string).
+pub fn norm_into(s: &str, out: &mut String) {
     // NFKC leaves ASCII as it is: most cells (numbers, codes) skip it.
     if s.is_ascii() {
-        return s
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
-            .collect();
+        out.extend(
+            s.chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'')),
+        );
+        return;
     }
     // Chinese labels: ideographs, full-width forms and common punctuation,
     // each of which NFKC maps on its own (no composition across them).
-    if let Some(fast) = norm_cjk(s) {
-        return fast;
+    let start = out.len();
+    if norm_cjk_into(s, out) {
+        return;
     }
-    s.nfkc()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
-        .collect()
+    out.truncate(start);
+    out.extend(
+        s.nfkc()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’')),
+    );
 }
 
 /// NFKC of a character that NFKC maps by itself, if it is one: ASCII and
@@ -44,15 +56,24 @@ fn nfkc_simple(c: char) -> Option<char> {
 
 /// [`norm`] without the NFKC tables, for texts made only of characters
 /// [`nfkc_simple`] knows; `None` otherwise.
+#[cfg(test)]
 fn norm_cjk(s: &str) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::new();
+    norm_cjk_into(s, &mut out).then_some(out)
+}
+
+/// Appends [`norm`] of `s` to `out` by [`nfkc_simple`]; `false` (with
+/// `out` partly written) at the first character it does not know.
+fn norm_cjk_into(s: &str, out: &mut String) -> bool {
     for c in s.chars() {
-        let c = nfkc_simple(c)?;
+        let Some(c) = nfkc_simple(c) else {
+            return false;
+        };
         if !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’') {
             out.push(c);
         }
     }
-    Some(out)
+    true
 }
 
 /// Trim white space at both ends, including full-width spaces, keeping inner text.
@@ -178,9 +199,7 @@ mod tests {
     fn cjk_fast_path_is_nfkc() {
         let slow = |s: &str| -> String {
             s.nfkc()
-                .filter(|c| {
-                    !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’')
-                })
+                .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
                 .collect()
         };
         let mut taken = 0;
@@ -191,7 +210,11 @@ mod tests {
             }
             taken += 1;
             for s in [c.to_string(), format!("预{c}算"), format!("（{c}）a")] {
-                assert_eq!(norm_cjk(&s).as_deref(), Some(slow(&s).as_str()), "U+{u:04X}");
+                assert_eq!(
+                    norm_cjk(&s).as_deref(),
+                    Some(slow(&s).as_str()),
+                    "U+{u:04X}"
+                );
             }
         }
         assert!(taken > 21_000, "{taken}");

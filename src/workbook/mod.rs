@@ -12,6 +12,7 @@ pub use address::{col_letters, CellRef, Provenance};
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::hash::BuildHasherDefault;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -106,10 +107,40 @@ pub struct Sheet {
     rows: Vec<Vec<CellValue>>,
     merges: Vec<Merge>,
     /// Every cell covered by a merge → index into `merges`.
-    merged: HashMap<(u32, u32), usize>,
+    merged: HashMap<(u32, u32), usize, BuildHasherDefault<CellHasher>>,
     /// Normalized text of every cell ([`crate::text::norm`]), built on first use:
     /// the importer compares each cell with many template words.
-    normed: std::sync::OnceLock<Vec<Vec<String>>>,
+    normed: std::sync::OnceLock<Normed>,
+}
+
+/// Every cell's normalized text in one string, each cell a span of it: one
+/// allocation a sheet, not one a cell.
+#[derive(Debug, Default, Clone)]
+struct Normed {
+    text: String,
+    spans: Vec<Vec<(usize, usize)>>,
+}
+
+/// Hashes a cell's (row, column): two small integers need no SipHash.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CellHasher(u64);
+
+impl std::hash::Hasher for CellHasher {
+    fn finish(&self) -> u64 {
+        // A multiplicative mix: rows and columns spread over the table.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).rotate_left(5);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 << 32) | u64::from(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = self.0.rotate_left(17) ^ n as u64;
+    }
 }
 
 static EMPTY: CellValue = CellValue::Empty;
@@ -117,7 +148,7 @@ static EMPTY: CellValue = CellValue::Empty;
 impl Sheet {
     /// Builds a sheet from rows of cells (used by tests and by the reader).
     pub fn new(name: &str, rows: Vec<Vec<CellValue>>, merges: Vec<Merge>) -> Sheet {
-        let mut merged = HashMap::new();
+        let mut merged = HashMap::default();
         // Bounded by the sheet's extent (rows are stored without their
         // trailing empty cells, but a merge covers those too); a corrupt
         // file's absurd region stops at the grid's edge.
@@ -161,25 +192,36 @@ impl Sheet {
 
     /// The normalized text of a cell (NFKC, no white space); "" when empty.
     pub fn norm_at(&self, r: u32, c: u32) -> &str {
-        let grid = self.normed.get_or_init(|| {
-            self.rows
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|v| match v {
-                            CellValue::Empty => String::new(),
-                            CellValue::Text(s) => crate::text::norm(s),
-                            // Digits, a point, a sign: nothing to normalize.
-                            CellValue::Number(_) | CellValue::Int(_) => v.as_text(),
-                            other => crate::text::norm(&other.as_text()),
-                        })
-                        .collect()
-                })
-                .collect()
+        use std::fmt::Write as _;
+        let normed = self.normed.get_or_init(|| {
+            let mut n = Normed::default();
+            for row in &self.rows {
+                let mut spans = Vec::with_capacity(row.len());
+                for v in row {
+                    let start = n.text.len();
+                    match v {
+                        CellValue::Empty => {}
+                        CellValue::Text(s) => crate::text::norm_into(s, &mut n.text),
+                        // Digits, a point, a sign: nothing to normalize.
+                        CellValue::Number(f) => {
+                            let _ = write!(n.text, "{f}");
+                        }
+                        CellValue::Int(i) => {
+                            let _ = write!(n.text, "{i}");
+                        }
+                        other => crate::text::norm_into(&other.as_text(), &mut n.text),
+                    }
+                    spans.push((start, n.text.len()));
+                }
+                n.spans.push(spans);
+            }
+            n
         });
-        grid.get(r as usize)
+        normed
+            .spans
+            .get(r as usize)
             .and_then(|row| row.get(c as usize))
-            .map_or("", String::as_str)
+            .map_or("", |&(a, b)| &normed.text[a..b])
     }
 
     /// [`Sheet::norm_at`] of the cell shown at (r, c) (merges resolved).
