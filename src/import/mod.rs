@@ -320,7 +320,12 @@ pub struct Ctx<'a> {
     pub sheet: &'a Sheet,
     pub title: Option<(String, CellRef)>,
     /// Cells read so far (row, column), for [`Ctx::coverage`].
-    pub used: std::cell::RefCell<std::collections::HashSet<(u32, u32)>>,
+    pub used: std::cell::RefCell<
+        std::collections::HashSet<
+            (u32, u32),
+            std::hash::BuildHasherDefault<crate::workbook::CellHasher>,
+        >,
+    >,
 }
 
 impl Ctx<'_> {
