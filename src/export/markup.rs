@@ -160,6 +160,16 @@ impl Tag {
         qualify(&self.prefix, &self.local)
     }
 
+    /// The element opened (set attributes applied), holding `inner`, and
+    /// closed: for an empty element that gains content.
+    fn wrap(&self, set: &[(&str, String)], drop: &[&str], inner: &str) -> String {
+        format!(
+            "{}{inner}</{}>",
+            self.rewrite(Kind::Open, set, drop),
+            self.qname()
+        )
+    }
+
     /// The tag written again with `set` attributes replaced or added and
     /// `remove` left out; `kind` chooses `<a>` or `<a/>`.
     fn rewrite(&self, kind: Kind, set: &[(&str, String)], remove: &[&str]) -> String {
@@ -527,14 +537,7 @@ fn add_rel(
     );
     let mut ed = Edits::default();
     if root.kind == Kind::Empty {
-        ed.replace(
-            root,
-            format!(
-                "{}{rel}</{}>",
-                root.rewrite(Kind::Open, &[], &[]),
-                root.qname()
-            ),
-        );
+        ed.replace(root, root.wrap(&[], &[], &rel));
     } else {
         let close = ts
             .iter()
@@ -696,11 +699,7 @@ impl Styles {
                 if tag.kind == Kind::Empty {
                     tag.rewrite(Kind::Empty, &set, &[])
                 } else {
-                    format!(
-                        "{}{inner}</{}>",
-                        tag.rewrite(Kind::Open, &set, &[]),
-                        tag.qname()
-                    )
+                    tag.wrap(&set, &[], &inner)
                 }
             }
             None => format!(
@@ -844,14 +843,7 @@ fn mark_sheet(
     if ts[sheet_data].kind == Kind::Empty {
         let sd = &ts[sheet_data];
         let rows = pending.rows(styles, None);
-        ed.replace(
-            sd,
-            format!(
-                "{}{rows}</{}>",
-                sd.rewrite(Kind::Open, &[], &[]),
-                sd.qname()
-            ),
-        );
+        ed.replace(sd, sd.wrap(&[], &[], &rows));
     } else {
         let end = close_of(&ts, sheet_data).ok_or_else(|| MarkupError::Xml {
             part: part.to_string(),
@@ -880,14 +872,7 @@ fn mark_sheet(
                     if t.kind == Kind::Empty {
                         let cells = pending.cells(styles, r, None);
                         if !cells.is_empty() {
-                            ed.replace(
-                                t,
-                                format!(
-                                    "{}{cells}</{}>",
-                                    t.rewrite(Kind::Open, &with_r, &[]),
-                                    t.qname()
-                                ),
-                            );
+                            ed.replace(t, t.wrap(&with_r, drop, &cells));
                         } else if t.attr("r").is_none() {
                             ed.replace(t, t.rewrite(Kind::Empty, &with_r, &[]));
                         }
@@ -1477,14 +1462,7 @@ pub fn mark_up(
         Some(i) if wb_tags[i].kind == Kind::Open => ed.insert(wb_tags[i].end, filter),
         Some(i) => {
             let t = &wb_tags[i];
-            ed.replace(
-                t,
-                format!(
-                    "{}{filter}</{}>",
-                    t.rewrite(Kind::Open, &[], &[]),
-                    t.qname()
-                ),
-            );
+            ed.replace(t, t.wrap(&[], &[], &filter));
         }
         None => {
             let at = wb_tags

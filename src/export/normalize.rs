@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use super::official::Layout;
-use super::printed::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
+use super::printed::{
+    self, DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm,
+};
 use crate::amount::{from_yuan, CellForm, Unit};
 use crate::model::{Amount, Budget, CodedTable, Form, FormBlock, FormValue, LinesTable};
 use crate::template::{Side, Template};
@@ -185,30 +187,18 @@ fn dept_form(f: Option<&Form>) -> DeptForm {
         filler: field(f, "filler"),
         phone: field(f, "phone"),
         years: [year_label(funds, "prev2"), year_label(funds, "prev1")],
-        funds: rows(
-            funds,
-            &["section", "label", "current", "share", "prev2", "prev1"],
-            unit,
-        )
-        .into_iter()
-        .map(to6)
-        .collect(),
+        funds: rows(funds, &printed::FUNDS_KEYS, unit)
+            .into_iter()
+            .map(to6)
+            .collect(),
         functions: field(f, "functions"),
         tasks: field(f, "tasks"),
-        goals: rows(f.blocks("goals").next(), &["long_term", "annual"], unit)
+        goals: rows(f.blocks("goals").next(), &printed::DEPT_GOAL_KEYS, unit)
             .into_iter()
             .map(to2)
             .collect(),
-        long_term: blocks(
-            "long_term_indicators",
-            &["level1", "level2", "name", "value", "standard"],
-        ),
-        annual: blocks(
-            "annual_indicators",
-            &[
-                "level1", "level2", "name", "prev2", "prev1", "value", "standard",
-            ],
-        ),
+        long_term: blocks("long_term_indicators", &printed::LONG_TERM_KEYS),
+        annual: blocks("annual_indicators", &printed::ANNUAL_KEYS),
     }
 }
 
@@ -246,38 +236,23 @@ fn project_form(f: &Form) -> ProjectForm {
         plan: field(f, "plan"),
         total_budget: printed_value(f.fields.get("total_budget"), unit),
         year_budget: printed_value(f.fields.get("year_budget"), unit),
-        past: rows(
-            block("past_budgets"),
-            &["year", "budget", "spent", "rate"],
-            unit,
-        )
-        .into_iter()
-        .map(|r| std::array::from_fn(|i| r[i].clone()))
-        .collect(),
-        sources: rows(block("sources"), &["label", "amount"], unit)
+        past: rows(block("past_budgets"), &printed::PAST_KEYS, unit)
             .into_iter()
             .map(|r| std::array::from_fn(|i| r[i].clone()))
             .collect(),
-        details: rows(
-            block("details"),
-            &[
-                "task",
-                "standard",
-                "unit_price",
-                "quantity",
-                "amount",
-                "note",
-            ],
-            unit,
-        )
-        .into_iter()
-        .map(|r| std::array::from_fn(|i| r[i].clone()))
-        .collect(),
-        procurement: rows(block("procurement"), &["item", "quantity", "amount"], unit)
+        sources: rows(block("sources"), &printed::SOURCE_KEYS, unit)
             .into_iter()
             .map(|r| std::array::from_fn(|i| r[i].clone()))
             .collect(),
-        goals: rows(block("goals"), &["name", "text"], unit)
+        details: rows(block("details"), &printed::DETAIL_KEYS, unit)
+            .into_iter()
+            .map(|r| std::array::from_fn(|i| r[i].clone()))
+            .collect(),
+        procurement: rows(block("procurement"), &printed::PROCUREMENT_KEYS, unit)
+            .into_iter()
+            .map(|r| std::array::from_fn(|i| r[i].clone()))
+            .collect(),
+        goals: rows(block("goals"), &printed::PROJECT_GOAL_KEYS, unit)
             .into_iter()
             .map(|r| std::array::from_fn(|i| r[i].clone()))
             .collect(),
@@ -285,7 +260,7 @@ fn project_form(f: &Form) -> ProjectForm {
         long_term: fixed(
             rows(
                 block("long_term_indicators"),
-                &["level1", "level2", "name", "value", "standard"],
+                &printed::LONG_TERM_KEYS,
                 unit,
             ),
             5,
@@ -295,13 +270,7 @@ fn project_form(f: &Form) -> ProjectForm {
         .collect(),
         annual_goal: first_goal("annual_indicators"),
         annual: fixed(
-            rows(
-                block("annual_indicators"),
-                &[
-                    "level1", "level2", "name", "prev2", "prev1", "value", "standard",
-                ],
-                unit,
-            ),
+            rows(block("annual_indicators"), &printed::ANNUAL_KEYS, unit),
             7,
         ),
     }

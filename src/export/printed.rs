@@ -6,6 +6,35 @@
 
 use serde::Deserialize;
 
+// The columns of the forms' blocks, in the order a printed row holds them.
+/// 表11 总体资金情况: section, label, 当年预算收支, 占比, the two past years.
+pub const FUNDS_KEYS: [&str; 6] = ["section", "label", "current", "share", "prev2", "prev1"];
+/// 表11 长期目标 | 年度目标.
+pub const DEPT_GOAL_KEYS: [&str; 2] = ["long_term", "annual"];
+/// A 长期指标 row (表11; 表12 before its goal).
+pub const LONG_TERM_KEYS: [&str; 5] = ["level1", "level2", "name", "value", "standard"];
+/// A 年度指标 row (表11; 表12 before its goal).
+pub const ANNUAL_KEYS: [&str; 7] = [
+    "level1", "level2", "name", "prev2", "prev1", "value", "standard",
+];
+/// 表12 项目前两年预算情况.
+pub const PAST_KEYS: [&str; 4] = ["year", "budget", "spent", "rate"];
+/// 表12 项目资金来源.
+pub const SOURCE_KEYS: [&str; 2] = ["label", "amount"];
+/// 表12 项目支出明细测算.
+pub const DETAIL_KEYS: [&str; 6] = [
+    "task",
+    "standard",
+    "unit_price",
+    "quantity",
+    "amount",
+    "note",
+];
+/// 表12 项目采购.
+pub const PROCUREMENT_KEYS: [&str; 3] = ["item", "quantity", "amount"];
+/// 表12 项目绩效总目标.
+pub const PROJECT_GOAL_KEYS: [&str; 2] = ["name", "text"];
+
 /// A side-by-side table: rows of [income label, amount, expense label, amount].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

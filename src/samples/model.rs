@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::amount::{to_yuan, CellForm, Unit};
-use crate::export::printed::{DeptForm, Fixture, GridFixture, LinesFixture, ProjectForm};
+use crate::export::printed::{self, DeptForm, Fixture, GridFixture, LinesFixture, ProjectForm};
 use crate::model::{
     Amount, Budget, CodedRow, CodedTable, Coverage, Department, Form, FormBlock, FormValue, Line,
     LinesTable, Note, SingleTable, TableMeta, Tables, Text,
@@ -252,19 +252,12 @@ fn dept_form(d: &DeptForm) -> Form {
     let funds: Vec<Vec<String>> = d.funds.iter().map(|r| r.to_vec()).collect();
     let goals: Vec<Vec<String>> = d.goals.iter().map(|r| r.to_vec()).collect();
     let mut blocks = vec![
-        block(
-            "funds",
-            None,
-            years,
-            &["section", "label", "current", "share", "prev2", "prev1"],
-            &funds,
-            unit,
-        ),
+        block("funds", None, years, &printed::FUNDS_KEYS, &funds, unit),
         block(
             "goals",
             None,
             BTreeMap::new(),
-            &["long_term", "annual"],
+            &printed::DEPT_GOAL_KEYS,
             &goals,
             unit,
         ),
@@ -274,7 +267,7 @@ fn dept_form(d: &DeptForm) -> Form {
             "long_term_indicators",
             Some(&b.title),
             BTreeMap::new(),
-            &["level1", "level2", "name", "value", "standard"],
+            &printed::LONG_TERM_KEYS,
             &b.rows,
             unit,
         ));
@@ -284,9 +277,7 @@ fn dept_form(d: &DeptForm) -> Form {
             "annual_indicators",
             Some(&b.title),
             BTreeMap::new(),
-            &[
-                "level1", "level2", "name", "prev2", "prev1", "value", "standard",
-            ],
+            &printed::ANNUAL_KEYS,
             &b.rows,
             unit,
         ));
@@ -335,7 +326,7 @@ fn project_form(p: &ProjectForm) -> Form {
             "past_budgets",
             None,
             none(),
-            &["year", "budget", "spent", "rate"],
+            &printed::PAST_KEYS,
             &rows(p.past.iter().map(|r| r.to_vec()).collect()),
             unit,
         ),
@@ -343,7 +334,7 @@ fn project_form(p: &ProjectForm) -> Form {
             "sources",
             None,
             none(),
-            &["label", "amount"],
+            &printed::SOURCE_KEYS,
             &rows(p.sources.iter().map(|r| r.to_vec()).collect()),
             unit,
         ),
@@ -351,14 +342,7 @@ fn project_form(p: &ProjectForm) -> Form {
             "details",
             None,
             none(),
-            &[
-                "task",
-                "standard",
-                "unit_price",
-                "quantity",
-                "amount",
-                "note",
-            ],
+            &printed::DETAIL_KEYS,
             &rows(p.details.iter().map(|r| r.to_vec()).collect()),
             unit,
         ),
@@ -366,7 +350,7 @@ fn project_form(p: &ProjectForm) -> Form {
             "procurement",
             None,
             none(),
-            &["item", "quantity", "amount"],
+            &printed::PROCUREMENT_KEYS,
             &rows(p.procurement.iter().map(|r| r.to_vec()).collect()),
             unit,
         ),
@@ -374,7 +358,7 @@ fn project_form(p: &ProjectForm) -> Form {
             "goals",
             None,
             none(),
-            &["name", "text"],
+            &printed::PROJECT_GOAL_KEYS,
             &rows(p.goals.iter().map(|r| r.to_vec()).collect()),
             unit,
         ),
