@@ -165,8 +165,30 @@ struct Rendered {
     csv: Vec<(String, Vec<u8>)>,
     /// Files of their own (Parquet parts), relative to OUTDIR.
     files: Vec<(String, Vec<u8>)>,
-    xlsx: Option<Vec<u8>>,
-    json: Option<Vec<u8>>,
+    /// The normalized workbook and the model JSON, already written and
+    /// synced by the worker under a temporary name in OUTDIR (writing is
+    /// part of the parallel work); the writer renames them into place.
+    xlsx: Option<PathBuf>,
+    json: Option<PathBuf>,
+}
+
+/// Writes a worker's file under a temporary name in `out` (`.…tmp-<pid>`,
+/// which a later run cleans up if this one is killed), synced to disk.
+fn write_temporary(out: &Path, hash: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    use std::io::Write as _;
+    let tmp = out.join(format!(".{hash}.{ext}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }
 
 /// Everything a worker needs, resolved once.
@@ -266,17 +288,26 @@ impl Plan<'_> {
                     let t = self.cfg.templates.current();
                     let layout = yusuan::export::normalize::layout(&budget, t);
                     yusuan::export::official::render_workbook(&budget, t, &layout)
-                        .map(|b| r.xlsx = Some(b))
                         .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
+                        .and_then(|b| {
+                            write_temporary(self.out, &r.entry.source_hash, "xlsx", &b)
+                                .map_err(|e| format!("{}: 无法写入：{e}", self.out.display()))
+                        })
+                        .map(|p| r.xlsx = Some(p))
                 }
                 To::Json => serde_json::to_vec_pretty(&budget)
-                    .map(|mut j| {
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut j| {
                         j.push(b'\n');
-                        r.json = Some(j);
+                        write_temporary(self.out, &r.entry.source_hash, "json", &j)
+                            .map_err(|e| format!("{}: 无法写入：{e}", self.out.display()))
                     })
-                    .map_err(|e| e.to_string()),
+                    .map(|p| r.json = Some(p)),
             };
             if let Err(message) = done {
+                for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
+                    let _ = std::fs::remove_file(tmp);
+                }
                 return failed(r.entry, "failed", message);
             }
         }
@@ -612,10 +643,12 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                             write_atomic(&out.join(name), bytes)?;
                             outputs.push(name.clone());
                         }
-                        for (ext, bytes) in [("xlsx", &xlsx), ("json", &json)] {
-                            if let Some(bytes) = bytes {
+                        for (ext, tmp) in [("xlsx", &xlsx), ("json", &json)] {
+                            if let Some(tmp) = tmp {
                                 let name = unique(&mut stems, &input.path, ext);
-                                write_atomic(&out.join(&name), bytes)?;
+                                std::fs::rename(tmp, out.join(&name)).map_err(|e| {
+                                    anyhow::anyhow!("{}: 无法写入：{e}", out.join(&name).display())
+                                })?;
                                 outputs.push(name);
                             }
                         }
