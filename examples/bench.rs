@@ -3,7 +3,7 @@
 //! sheet — over a corpus of N workbooks (copies of the bundled samples,
 //! .xlsx and .xls).
 //!
-//!     cargo run --release --example bench -- 1000
+//!     cargo build --release && cargo run --release --example bench -- 1000
 //!
 //! Each phase runs three times on one thread; the best time is reported,
 //! and its ratio to the floor measured in the same run. Then import + check
@@ -196,6 +196,39 @@ fn main() {
             "  peak memory {} (the {n} imported budgets are held for \"check alone\")",
             peak.trim_start_matches("VmHWM:").trim()
         );
+    }
+    // The binary as users run it, one thread against all: reading,
+    // checking, rendering and writing in the workers, the ordered writer
+    // on the main thread.
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/yusuan");
+    if bin.exists() {
+        for to in ["csv", "csv,xlsx"] {
+            let run = |threads: usize| {
+                let out = dir.join(format!("out-{threads}"));
+                let _ = std::fs::remove_dir_all(&out);
+                let t = Instant::now();
+                let ok = std::process::Command::new(&bin)
+                    .arg("convert")
+                    .args(&files)
+                    .args(["-o", out.to_str().unwrap(), "--to", to])
+                    .env("RAYON_NUM_THREADS", threads.to_string())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                assert!(ok, "convert --to {to} failed");
+                t.elapsed()
+            };
+            let (one, all) = (run(1), run(pool));
+            println!(
+                "  convert --to {to:<8} binary: 1 thread {:>7.1} ms, {pool} threads {:>7.1} ms: {:.2}x",
+                ms(one),
+                ms(all),
+                one.as_secs_f64() / all.as_secs_f64()
+            );
+        }
+    } else {
+        println!("  (cargo build --release first to time the binary on 1 and {pool} threads)");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
