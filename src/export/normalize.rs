@@ -339,6 +339,9 @@ pub fn layout(b: &Budget, t: &Template) -> Layout {
     layout.cover = true;
     layout.source_template = b.source.template.clone();
     layout.instructions = None;
+    // Compressed fast: a bulk run writes thousands; the package is a few
+    // kilobytes larger.
+    layout.zip_level = Some(1);
     layout.form_year_line = b.year.is_some();
     // The year in every title (`2026年收支总表`), so it survives the round
     // trip whatever note or title of the source carried it.

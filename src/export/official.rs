@@ -82,6 +82,9 @@ pub struct Layout {
     pub print_ready: bool,
     /// The source's template, named in the placeholder of a table it lacks.
     pub source_template: String,
+    /// Deflate level of the package (1 fastest … 9 smallest); `None`:
+    /// rust_xlsxwriter's default (6), as the committed samples were written.
+    pub zip_level: Option<u8>,
 }
 
 impl Layout {
@@ -110,6 +113,7 @@ impl Layout {
             omit_ids: vec![],
             print_ready: false,
             source_template: String::new(),
+            zip_level: None,
         }
     }
 
@@ -138,6 +142,7 @@ impl Layout {
             omit_ids: vec![],
             print_ready: false,
             source_template: String::new(),
+            zip_level: None,
         }
     }
 
@@ -231,11 +236,31 @@ struct Sw<'a> {
     ws: &'a mut Worksheet,
     merges: bool,
     col0: u16,
-    /// Texts written below the title: first and last row, first and last
-    /// column (sheet columns), text, and whether it is a figure.
-    texts: Vec<(u32, u32, u16, u16, String, bool)>,
+    /// Whether to remember what is written (a layout for paper).
+    track: bool,
+    /// What was written below the title, for sizing.
+    texts: Vec<Shown>,
     /// Column widths set.
     widths: std::collections::BTreeMap<u16, f64>,
+}
+
+/// A cell or merged area written: first and last row, first and last
+/// column (sheet columns), and its text — or, for a figure, only how wide
+/// `#,##0.00` shows it (a figure never wraps).
+struct Shown {
+    r1: u32,
+    r2: u32,
+    c1: u16,
+    c2: u16,
+    text: Option<String>,
+    width: usize,
+}
+
+/// How many characters `#,##0.00` shows a figure in.
+fn figure_width(d: Decimal) -> usize {
+    let whole = d.abs().trunc().to_string();
+    let digits = whole.len();
+    digits + (digits - 1) / 3 + 3 + usize::from(d.is_sign_negative() && !d.is_zero())
 }
 
 /// Excel's default column width.
@@ -244,11 +269,12 @@ const DEFAULT_WIDTH: f64 = 8.43;
 const DEFAULT_HEIGHT: f64 = 15.0;
 
 impl<'a> Sw<'a> {
-    fn new(ws: &'a mut Worksheet, merges: bool, col0: u16) -> Sw<'a> {
+    fn new(ws: &'a mut Worksheet, merges: bool, col0: u16, track: bool) -> Sw<'a> {
         Sw {
             ws,
             merges,
             col0,
+            track,
             texts: Vec::new(),
             widths: Default::default(),
         }
@@ -261,16 +287,22 @@ impl<'a> Sw<'a> {
         Ok(())
     }
 
-    fn remember(&mut self, r1: u32, r2: u32, c1: u16, c2: u16, s: &str, figure: bool) {
-        if r1 > 0 && !s.trim().is_empty() {
-            let (c1, c2) = (self.col0 + c1, self.col0 + c2);
-            self.texts.push((r1, r2, c1, c2, s.to_string(), figure));
+    fn remember(&mut self, r1: u32, r2: u32, c1: u16, c2: u16, s: &str) {
+        if self.track && r1 > 0 && !s.trim().is_empty() {
+            self.texts.push(Shown {
+                r1,
+                r2,
+                c1: self.col0 + c1,
+                c2: self.col0 + c2,
+                text: Some(s.to_string()),
+                width: crate::text::display_width(s),
+            });
         }
     }
 
     fn text(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
         self.ws.write_string_with_format(r, self.col0 + c, s, f)?;
-        self.remember(r, r, c, c, s, false);
+        self.remember(r, r, c, c, s);
         Ok(())
     }
 
@@ -284,14 +316,14 @@ impl<'a> Sw<'a> {
     /// columns' width (CJK characters count double); a text merged down
     /// over several rows shares its height among them.
     fn fit(&mut self, fit_columns: &[(u16, f64, f64)]) -> Result<(), XlsxError> {
-        use crate::text::{display_width, row_height, wrapped_lines};
+        use crate::text::{row_height, wrapped_lines};
         for &(c, min, max) in fit_columns {
             let c = self.col0 + c;
             let widest = self
                 .texts
                 .iter()
-                .filter(|t| t.2 == c && t.3 == c)
-                .map(|t| display_width(&t.4))
+                .filter(|t| t.c1 == c && t.c2 == c)
+                .map(|t| t.width)
                 .max()
                 .unwrap_or(0);
             let w = ((widest + 2) as f64).clamp(min, max);
@@ -301,24 +333,26 @@ impl<'a> Sw<'a> {
         let span_width =
             |sw: &Sw, c1: u16, c2: u16| (c1..=c2).map(|c| sw.col_width(c)).sum::<f64>();
         let mut heights: std::collections::BTreeMap<u32, f64> = Default::default();
-        for (r1, r2, c1, c2, text, _) in &self.texts {
-            if r1 == r2 {
-                let need = row_height(wrapped_lines(text, span_width(self, *c1, *c2)));
-                let h = heights.entry(*r1).or_insert(DEFAULT_HEIGHT);
-                *h = h.max(need);
-            }
+        // Texts only: a figure shows on one line, whatever its width.
+        let texts = || {
+            self.texts
+                .iter()
+                .filter_map(|t| t.text.as_deref().map(|s| (t, s)))
+        };
+        for (t, text) in texts().filter(|(t, _)| t.r1 == t.r2) {
+            let need = row_height(wrapped_lines(text, span_width(self, t.c1, t.c2)));
+            let h = heights.entry(t.r1).or_insert(DEFAULT_HEIGHT);
+            *h = h.max(need);
         }
-        for (r1, r2, c1, c2, text, _) in &self.texts {
-            if r1 != r2 {
-                let need = row_height(wrapped_lines(text, span_width(self, *c1, *c2)));
-                let have: f64 = (*r1..=*r2)
-                    .map(|r| heights.get(&r).copied().unwrap_or(DEFAULT_HEIGHT))
-                    .sum();
-                if have < need {
-                    let more = (need - have) / f64::from(r2 - r1 + 1);
-                    for r in *r1..=*r2 {
-                        *heights.entry(r).or_insert(DEFAULT_HEIGHT) += more;
-                    }
+        for (t, text) in texts().filter(|(t, _)| t.r1 != t.r2) {
+            let need = row_height(wrapped_lines(text, span_width(self, t.c1, t.c2)));
+            let have: f64 = (t.r1..=t.r2)
+                .map(|r| heights.get(&r).copied().unwrap_or(DEFAULT_HEIGHT))
+                .sum();
+            if have < need {
+                let more = (need - have) / f64::from(t.r2 - t.r1 + 1);
+                for r in t.r1..=t.r2 {
+                    *heights.entry(r).or_insert(DEFAULT_HEIGHT) += more;
                 }
             }
         }
@@ -343,7 +377,7 @@ impl<'a> Sw<'a> {
         if self.merges && (r1 != r2 || c1 != c2) {
             self.ws
                 .merge_range(r1, self.col0 + c1, r2, self.col0 + c2, s, f)?;
-            self.remember(r1, r2, c1, c2, s, false);
+            self.remember(r1, r2, c1, c2, s);
         } else {
             self.text(r1, c1, s, f)?;
         }
@@ -377,8 +411,17 @@ impl<'a> Sw<'a> {
     fn number(&mut self, r: u32, c: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
         let v = d.to_f64().unwrap_or_default();
         self.ws.write_number_with_format(r, self.col0 + c, v, f)?;
-        // As `#,##0.00` shows it.
-        self.remember(r, r, c, c, &thousands(d), true);
+        if self.track && r > 0 {
+            let c = self.col0 + c;
+            self.texts.push(Shown {
+                r1: r,
+                r2: r,
+                c1: c,
+                c2: c,
+                text: None,
+                width: figure_width(d),
+            });
+        }
         Ok(())
     }
 }
@@ -526,7 +569,7 @@ impl Ctx<'_> {
     /// year, and the tables in order, each absent one said to be absent.
     fn cover(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name("封面")?;
-        let mut sw = Sw::new(ws, true, 0);
+        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
         sw.width(0, 12.0)?;
         sw.width(1, 60.0)?;
         let title = if self.fx.year > 0 {
@@ -560,7 +603,7 @@ impl Ctx<'_> {
 
     /// A table the source lacks: its title and a note saying so.
     fn placeholder(&self, ws: &mut Worksheet, spec: &TableSpec) -> Result<(), XlsxError> {
-        let mut sw = Sw::new(ws, true, 0);
+        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
         for c in 0..6 {
             sw.width(c, 14.0)?;
         }
@@ -638,6 +681,7 @@ impl Ctx<'_> {
             ws,
             !Layout::has(l.no_merges, id),
             u16::from(Layout::has(l.leading_empty_col, id)),
+            l.print_ready,
         );
         let split = Layout::has(l.split_codes, id);
         let (keys, header) = plan(spec, split);
@@ -769,7 +813,7 @@ impl Ctx<'_> {
         lf: &LinesFixture,
     ) -> Result<(), XlsxError> {
         let id = spec.id.as_str();
-        let mut sw = Sw::new(ws, true, 0);
+        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
         let mut r = self.top(&mut sw, spec, 4)?;
         let header_top = r;
         r += write_header(&mut sw, &self.f, r, &spec.header_layout)?;
@@ -796,7 +840,7 @@ impl Ctx<'_> {
 
     fn dept_form(&self, ws: &mut Worksheet, d: &DeptForm) -> Result<(), XlsxError> {
         let f = &self.f;
-        let mut sw = Sw::new(ws, true, 0);
+        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
         for c in 0..8u16 {
             sw.width(c, if c < 3 { 16.0 } else { 20.0 })?;
         }
@@ -909,7 +953,7 @@ impl Ctx<'_> {
     fn project_form(&self, ws: &mut Worksheet, p: &ProjectForm) -> Result<(), XlsxError> {
         let f = &self.f;
         let last: u16 = 8;
-        let mut sw = Sw::new(ws, true, 0);
+        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
         for c in 0..=last {
             sw.width(c, 14.0)?;
         }
@@ -1148,6 +1192,9 @@ pub fn render_workbook(
 /// Lays tables as printed out as a workbook.
 fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    if let Some(level) = layout.zip_level {
+        wb.set_zip_compression_level(level);
+    }
     // Fixed properties: the same fixture gives the same bytes.
     let when = ExcelDateTime::from_ymd(2024, 1, 15)?;
     wb.set_properties(
@@ -1267,6 +1314,22 @@ fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figure_widths_are_those_printed() {
+        for d in [
+            "0",
+            "0.5",
+            "-0.38",
+            "324.83",
+            "1234.5",
+            "3248300",
+            "-1234567.89",
+        ] {
+            let d = dec(d);
+            assert_eq!(figure_width(d), thousands(d).chars().count(), "{d}");
+        }
+    }
 
     #[test]
     fn thousands_separators() {
