@@ -318,6 +318,70 @@ fn unusual_package() -> Vec<u8> {
     z.finish().unwrap().into_inner()
 }
 
+/// The same package saved with macros (`.xlsm`): the workbook's content
+/// type says so and a VBA project hangs off it.
+fn package_with_macros() -> Vec<u8> {
+    let mut parts = unzip(&unusual_package());
+    let edit = |parts: &mut BTreeMap<String, Vec<u8>>, name: &str, from: &str, to: &str| {
+        let text = String::from_utf8(parts[name].clone()).unwrap();
+        assert!(text.contains(from), "{name}");
+        parts.insert(name.to_string(), text.replace(from, to).into_bytes());
+    };
+    edit(
+        &mut parts,
+        "[Content_Types].xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml\"/><Override PartName=\"/xl/vbaProject.bin\" ContentType=\"application/vnd.ms-office.vbaProject",
+    );
+    edit(
+        &mut parts,
+        "xl/_rels/workbook.xml.rels",
+        "</Relationships>",
+        "<Relationship Id=\"V1\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/></Relationships>",
+    );
+    parts.insert(
+        "xl/vbaProject.bin".into(),
+        b"\xD0\xCF\x11\xE0 not really a VBA project".to_vec(),
+    );
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        z.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(&bytes).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// A report of an `.xlsm` is written as `.xlsx`: Excel refuses a macro
+/// content type under that name, so the macros are left out, and said so.
+#[test]
+fn a_workbook_with_macros_gives_a_plain_xlsx_report_that_says_so() {
+    let bytes = package_with_macros();
+    let path = Path::new("macros.xlsm");
+    let wb = Workbook::from_bytes(path, bytes.clone()).unwrap();
+    let budget = budget_of(&wb);
+    let findings = unusual_findings();
+    let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
+    let parts = unzip(&marked);
+    assert!(!parts.contains_key("xl/vbaProject.bin"));
+    let text = |n: &str| String::from_utf8_lossy(&parts[n]).into_owned();
+    let types = text("[Content_Types].xml");
+    assert!(
+        !types.contains("macroEnabled") && !types.contains("vbaProject"),
+        "{types}"
+    );
+    assert!(types.contains(
+        "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+    ));
+    assert!(!text("xl/_rels/workbook.xml.rels").contains("vbaProject"));
+    let out = Workbook::from_bytes(Path::new("m.xlsx"), marked).unwrap();
+    let note = out.sheets[0].get(1, 0).as_text();
+    assert!(
+        note.contains("源工作簿启用了宏（.xlsm），核对工作簿是 .xlsx，宏未保留。"),
+        "{note}"
+    );
+}
+
 fn unusual_findings() -> Vec<Finding> {
     let at = |sheet: &str, r, c| CellRef::new(Arc::from(sheet), r, c);
     let f = |rule, severity, cells| Finding {
@@ -452,11 +516,23 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
         &marked,
         &commented,
     ));
+    let bytes = package_with_macros();
+    let wb = Workbook::from_bytes(Path::new("macros.xlsm"), bytes.clone()).unwrap();
+    let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
+    cases.push(case(
+        dir.path(),
+        "macros",
+        &unusual_package(),
+        &wb,
+        &findings,
+        &marked,
+        &commented,
+    ));
     let list = dir.path().join("cases.json");
     std::fs::write(&list, serde_json::to_vec_pretty(&cases).unwrap()).unwrap();
     let (ok, out, err) = python::run_check("markup_check.py", &[list.as_os_str()]);
     assert!(ok, "openpyxl checks failed:\n{out}{err}");
-    assert!(out.contains("5 marked-up workbooks hold"), "{out}");
+    assert!(out.contains("6 marked-up workbooks hold"), "{out}");
     let _ = writeln!(
         std::io::stderr(),
         "markup check: {}",

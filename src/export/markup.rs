@@ -56,6 +56,8 @@ const CT_WORKSHEET: &str =
 const CT_COMMENTS: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+const CT_MAIN: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
+const CT_MACRO_MAIN: &str = "application/vnd.ms-excel.sheet.macroEnabled.main+xml";
 
 /// The fill of a finding's cell (ARGB), by severity.
 pub fn fill_argb(s: Severity) -> &'static str {
@@ -350,6 +352,7 @@ struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
     replaced: BTreeMap<String, Vec<u8>>,
     added: Vec<(String, Vec<u8>)>,
+    removed: Vec<String>,
 }
 
 impl<'a> Package<'a> {
@@ -358,6 +361,7 @@ impl<'a> Package<'a> {
             archive: ZipArchive::new(Cursor::new(bytes))?,
             replaced: BTreeMap::new(),
             added: Vec::new(),
+            removed: Vec::new(),
         })
     }
 
@@ -396,6 +400,11 @@ impl<'a> Package<'a> {
             .ok_or_else(|| MarkupError::Missing(name.to_string()))
     }
 
+    /// Leaves a part out of the package written.
+    fn remove(&mut self, name: &str) {
+        self.removed.push(name.to_string());
+    }
+
     fn put(&mut self, name: &str, text: String) {
         if self.archive.index_for_name(name).is_some() {
             self.replaced.insert(name.to_string(), text.into_bytes());
@@ -419,6 +428,9 @@ impl<'a> Package<'a> {
         let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         for i in 0..self.archive.len() {
             let name = self.archive.by_index_raw(i)?.name()?.into_owned();
+            if self.removed.contains(&name) {
+                continue;
+            }
             match self.replaced.remove(&name) {
                 Some(bytes) => {
                     out.start_file(name, opts)?;
@@ -1274,6 +1286,34 @@ pub fn mark_up(
         }
     }
     let mut styles = Styles::load(&mut pkg, &styles_part)?;
+    let mut notes: Vec<String> = Vec::new();
+    // A workbook with macros (.xlsm) becomes a plain .xlsx report: the
+    // macros are left out, and 核对结果 says so.
+    let macros: Vec<&Rel> = wb_rels
+        .iter()
+        .filter(|r| r.kind.ends_with("/vbaProject") && !r.external)
+        .collect();
+    let macro_enabled = pkg
+        .read("[Content_Types].xml")?
+        .is_some_and(|ct| ct.contains(CT_MACRO_MAIN));
+    if macro_enabled || !macros.is_empty() {
+        let xml = pkg.need(&wb_rels_part)?;
+        let ts = tags(&wb_rels_part, &xml)?;
+        let mut ed = Edits::default();
+        for t in ts.iter().filter(|t| {
+            t.local == "Relationship"
+                && t.kind != Kind::Close
+                && t.attr("Type").is_some_and(|k| k.ends_with("/vbaProject"))
+        }) {
+            ed.replace(t, String::new());
+        }
+        pkg.put(&wb_rels_part, ed.apply(&xml));
+        for r in &macros {
+            let part = resolve(&wb_dir, &r.target);
+            pkg.remove(&part);
+        }
+        notes.push("源工作簿启用了宏（.xlsm），核对工作簿是 .xlsx，宏未保留。".into());
+    }
 
     // Each finding's cells, moved to the first cell of a merged area.
     let mut marks: BTreeMap<String, BTreeMap<(u32, u32), Severity>> = BTreeMap::new();
@@ -1307,7 +1347,6 @@ pub fn mark_up(
         }
     }
 
-    let mut notes: Vec<String> = Vec::new();
     let mut ct_additions: Vec<String> = Vec::new();
     let mut vml_needed = false;
     let mut drawing_no = 0u32;
@@ -1510,6 +1549,23 @@ pub fn mark_up(
         return Err(MarkupError::Missing(ct_part.into()));
     };
     let mut ed = Edits::default();
+    for t in &ct_tags {
+        if t.local != "Override" || t.kind == Kind::Close {
+            continue;
+        }
+        let name = t
+            .attr("PartName")
+            .unwrap_or_default()
+            .trim_start_matches('/');
+        if t.attr("ContentType") == Some(CT_MACRO_MAIN) {
+            ed.replace(
+                t,
+                t.rewrite(t.kind, &[("ContentType", CT_MAIN.to_string())], &[]),
+            );
+        } else if pkg.removed.iter().any(|r| r == name) {
+            ed.replace(t, String::new());
+        }
+    }
     // Defaults first, as Excel writes them.
     let (defaults, overrides): (Vec<String>, Vec<String>) = ct_additions
         .into_iter()
