@@ -845,6 +845,18 @@ fn a_batch_is_reviewed_into_one_folder() {
     // A report per input opens and holds its findings sheet.
     let report = yusuan::workbook::Workbook::open(out.join("qiaokou-2024-核对.xlsx")).unwrap();
     assert_eq!(&*report.sheets[0].name, "核对结果");
+    // The same name twice (an .xls and its .xlsx): the second says its format.
+    let twice = dir.path().join("twice");
+    let o = bin()
+        .arg("check")
+        .args([sample("qiaokou-2024.xls"), q.clone()])
+        .arg("--report-dir")
+        .arg(&twice)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(twice.join("qiaokou-2024-核对.xlsx").is_file());
+    assert!(twice.join("qiaokou-2024-xlsx-核对.xlsx").is_file());
     // --report-dir beside --report is refused.
     let o = bin()
         .arg("check")

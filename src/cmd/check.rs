@@ -193,11 +193,22 @@ impl Review {
                     .path
                     .file_stem()
                     .map_or_else(|| "workbook".into(), |s| s.to_string_lossy().into_owned());
+                // The same name twice (an .xls and its .xlsx, two folders):
+                // the second says its format, then a number.
+                let ext = input
+                    .path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
                 let mut name = format!("{stem}-核对");
                 let mut k = 1;
                 while !self.stems.insert(name.clone()) {
                     k += 1;
-                    name = format!("{stem}-{k}-核对");
+                    name = if k == 2 && !ext.is_empty() {
+                        format!("{stem}-{ext}-核对")
+                    } else {
+                        format!("{stem}-{k}-核对")
+                    };
                 }
                 let file = format!("{name}.xlsx");
                 let (bytes, kind) = rendered
