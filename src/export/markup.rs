@@ -1111,8 +1111,12 @@ fn review_sheet(
     let number = styles.look(Look::Number, None);
     let link = styles.look(Look::Link, None);
     let mut rows: Vec<Row> = Vec::new();
-    let (e, w, n) =
-        crate::reconcile::counts(&findings.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (e, w, n) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
     rows.push(Row(
         vec![text_cell(
             0,

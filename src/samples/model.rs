@@ -305,7 +305,10 @@ fn project_form(p: &ProjectForm) -> Form {
             fields.insert(k.to_string(), value(v, unit, true));
         }
     }
-    let rows = |v: Vec<Vec<String>>| v;
+    // Fixed-width rows as the block's rows.
+    fn rows<const N: usize>(v: &[[String; N]]) -> Vec<Vec<String>> {
+        v.iter().map(|r| r.to_vec()).collect()
+    }
     let with_goal = |goal: &str, rows: &[Vec<String>]| -> Vec<Vec<String>> {
         rows.iter()
             .enumerate()
@@ -327,7 +330,7 @@ fn project_form(p: &ProjectForm) -> Form {
             None,
             none(),
             &printed::PAST_KEYS,
-            &rows(p.past.iter().map(|r| r.to_vec()).collect()),
+            &rows(&p.past),
             unit,
         ),
         block(
@@ -335,7 +338,7 @@ fn project_form(p: &ProjectForm) -> Form {
             None,
             none(),
             &printed::SOURCE_KEYS,
-            &rows(p.sources.iter().map(|r| r.to_vec()).collect()),
+            &rows(&p.sources),
             unit,
         ),
         block(
@@ -343,7 +346,7 @@ fn project_form(p: &ProjectForm) -> Form {
             None,
             none(),
             &printed::DETAIL_KEYS,
-            &rows(p.details.iter().map(|r| r.to_vec()).collect()),
+            &rows(&p.details),
             unit,
         ),
         block(
@@ -351,7 +354,7 @@ fn project_form(p: &ProjectForm) -> Form {
             None,
             none(),
             &printed::PROCUREMENT_KEYS,
-            &rows(p.procurement.iter().map(|r| r.to_vec()).collect()),
+            &rows(&p.procurement),
             unit,
         ),
         block(
@@ -359,7 +362,7 @@ fn project_form(p: &ProjectForm) -> Form {
             None,
             none(),
             &printed::PROJECT_GOAL_KEYS,
-            &rows(p.goals.iter().map(|r| r.to_vec()).collect()),
+            &rows(&p.goals),
             unit,
         ),
         block(
