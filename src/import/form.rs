@@ -69,17 +69,27 @@ pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
         })
     };
 
+    // Where each text first stands (row by row), found in one pass: every
+    // field then looks its labels up instead of scanning the sheet again.
+    let mut first_at: std::collections::HashMap<&str, (u32, u32)> =
+        std::collections::HashMap::new();
+    for r in 0..sheet.height() {
+        for c in 0..sheet.row(r).len() as u32 {
+            let t = label_text(sheet, r, c);
+            if !t.is_empty() {
+                first_at.entry(t).or_insert((r, c));
+            }
+        }
+    }
     let mut fields = BTreeMap::new();
     let mut last_used = 0;
     for f in &ctx.spec.fields {
-        let found = (0..sheet.height()).find_map(|r| {
-            (0..sheet.row(r).len() as u32)
-                .find(|&c| {
-                    let t = label_text(sheet, r, c);
-                    !t.is_empty() && f.labels.iter().any(|l| l == t)
-                })
-                .map(|c| (r, c))
-        });
+        // The first cell, row by row, that holds any of its labels.
+        let found = f
+            .labels
+            .iter()
+            .filter_map(|l| first_at.get(l.as_str()).copied())
+            .min();
         let Some((r, c)) = found else { continue };
         let right = (c + 1..sheet.row(r).len() as u32).find(|&x| !sheet.get(r, x).is_empty());
         let (vr, vc) = match right {
