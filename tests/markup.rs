@@ -539,3 +539,70 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
         out.lines().last().unwrap_or("")
     );
 }
+
+/// A package whose parts are damaged (cut short, a stray `<`, a tag
+/// dropped) is marked up or refused with a reason — never a panic, which
+/// would take the whole batch down.
+#[test]
+fn damaged_parts_are_refused_never_a_panic() {
+    let path = sample("qiaokou-2024.xlsx");
+    let bytes = std::fs::read(&path).unwrap();
+    let wb = Workbook::from_bytes(&path, bytes.clone()).unwrap();
+    let budget = budget_of(&wb);
+    let findings = check(&budget);
+    let parts = unzip(&bytes);
+    let targets = [
+        "xl/workbook.xml",
+        "xl/styles.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+        "xl/worksheets/sheet14.xml",
+        "xl/worksheets/sheet9.xml",
+    ];
+    let (mut marked, mut refused) = (0, 0);
+    for seed in 0..60u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+        let name = targets[rng.below(targets.len() as u64) as usize];
+        let mut text = parts[name].clone();
+        let at = rng.below(text.len() as u64) as usize;
+        match rng.below(3) {
+            0 => text.truncate(at),
+            1 => text.insert(at, b'<'),
+            _ => {
+                // Drop one tag whole.
+                if let Some(open) = text[at..].iter().position(|&b| b == b'<') {
+                    let from = at + open;
+                    if let Some(len) = text[from..].iter().position(|&b| b == b'>') {
+                        text.drain(from..=from + len);
+                    }
+                }
+            }
+        }
+        let mut damaged = parts.clone();
+        damaged.insert(name.to_string(), text);
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (n, b) in &damaged {
+            z.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(b).unwrap();
+        }
+        let package = z.finish().unwrap().into_inner();
+        let result = std::panic::catch_unwind(|| mark_up(&package, &wb, &budget, &findings));
+        match result {
+            Ok(Ok(_)) => marked += 1,
+            Ok(Err(e)) => {
+                assert!(!e.to_string().is_empty());
+                refused += 1;
+            }
+            Err(_) => panic!("seed {seed}: marking up a damaged {name} panicked"),
+        }
+    }
+    assert!(
+        refused > 0 && marked + refused == 60,
+        "{marked} marked, {refused} refused"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "damaged packages: {marked} marked up, {refused} refused with a reason, none panicked"
+    );
+}
