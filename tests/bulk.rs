@@ -17,6 +17,18 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_yusuan"))
 }
 
+/// `yusuan convert INPUT -o OUT EXTRA...`, run to its end.
+fn convert(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    bin()
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
@@ -154,17 +166,7 @@ fn a_killed_run_resumes_and_every_input_lands_exactly_once() {
         assert!(!hashes.is_empty(), "{} is empty", p.display());
     }
     // The next run completes the set, skipping what was committed.
-    let o = bin()
-        .args([
-            "convert",
-            inputs.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--layout",
-            "hive",
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&inputs, &out, &["--layout", "hive"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains(&format!("跳过 {committed} 个")), "{err}");
@@ -185,17 +187,7 @@ fn a_killed_run_resumes_and_every_input_lands_exactly_once() {
     assert!(!out.join(".yusuan-journal.csv").exists());
     assert!(!out.join(".yusuan.lock").exists());
     // Again: all skipped; with --force all redone.
-    let o = bin()
-        .args([
-            "convert",
-            inputs.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--layout",
-            "hive",
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&inputs, &out, &["--layout", "hive"]);
     assert!(
         text(&o)
             .1
@@ -203,18 +195,7 @@ fn a_killed_run_resumes_and_every_input_lands_exactly_once() {
         "{}",
         text(&o).1
     );
-    let o = bin()
-        .args([
-            "convert",
-            inputs.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--layout",
-            "hive",
-            "--force",
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&inputs, &out, &["--layout", "hive", "--force"]);
     assert!(
         text(&o).1.contains(&format!("已转换 {n} 个工作簿 →")),
         "{}",
@@ -229,19 +210,7 @@ fn a_changed_input_replaces_its_own_parts() {
     let inputs = dir.path().join("in");
     let files = corpus(&inputs, 3);
     let out = dir.path().join("out");
-    let run = || {
-        bin()
-            .args([
-                "convert",
-                inputs.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--layout",
-                "hive",
-            ])
-            .output()
-            .unwrap()
-    };
+    let run = || convert(&inputs, &out, &["--layout", "hive"]);
     assert_eq!(run().status.code(), Some(0));
     let before = manifest(&out);
     // dept-001.xlsx is corrected: new content under the same name.
@@ -313,17 +282,7 @@ fn hostile_files_fail_alone_with_their_reasons() {
         },
     );
     let out = dir.path().join("out");
-    let o = bin()
-        .args([
-            "convert",
-            inputs.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--to",
-            "csv,xlsx",
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&inputs, &out, &["--to", "csv,xlsx"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     let m = manifest(&out);
@@ -403,15 +362,7 @@ fn no_csv_text_runs_as_a_formula() {
     let input = dir.path().join("formulas.xlsx");
     write_xlsx(&wb, &input).unwrap();
     let out = dir.path().join("out");
-    let o = bin()
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&input, &out, &[]);
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o).1);
     let mut escaped = 0;
     for f in std::fs::read_dir(&out).unwrap().filter_map(Result::ok) {
