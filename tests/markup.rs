@@ -606,3 +606,28 @@ fn damaged_parts_are_refused_never_a_panic() {
         "damaged packages: {marked} marked up, {refused} refused with a reason, none panicked"
     );
 }
+
+/// A sheet whose part the package lacks cannot be marked: 核对结果 says so
+/// rather than dropping its findings' marks without a word.
+#[test]
+fn marks_on_a_sheet_whose_part_is_missing_are_said() {
+    let bytes = unusual_package();
+    let wb = Workbook::from_bytes(Path::new("unusual.xlsx"), bytes.clone()).unwrap();
+    let budget = budget_of(&wb);
+    let mut parts = unzip(&bytes);
+    parts.remove("xl/worksheets/a.xml");
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (n, b) in &parts {
+        z.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(b).unwrap();
+    }
+    let damaged = z.finish().unwrap().into_inner();
+    // The package still lacks the part, so 核对结果 is read from its XML.
+    let out = unzip(&mark_up(&damaged, &wb, &budget, &unusual_findings()).unwrap());
+    let sheet = String::from_utf8_lossy(&out["xl/worksheets/yusuan-review1.xml"]).into_owned();
+    assert!(
+        sheet.contains("工作表“表1”的部件 xl/worksheets/a.xml 缺失，其单元格未能标色。"),
+        "{sheet}"
+    );
+}

@@ -175,20 +175,9 @@ struct Rendered {
 /// Writes a worker's file under a temporary name in `out` (`.…tmp-<pid>`,
 /// which a later run cleans up if this one is killed), synced to disk.
 fn write_temporary(out: &Path, hash: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    use std::io::Write as _;
     let tmp = out.join(format!(".{hash}.{ext}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    })();
-    match result {
-        Ok(()) => Ok(tmp),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    super::write_synced(&tmp, bytes)?;
+    Ok(tmp)
 }
 
 /// Everything a worker needs, resolved once.

@@ -1356,10 +1356,19 @@ pub fn mark_up(
     let mut drawing_no = 0u32;
     for (name, part) in &sheet_parts {
         let Some(xml) = pkg.read(part)? else {
+            if marks.contains_key(name) {
+                notes.push(format!(
+                    "工作表“{name}”的部件 {part} 缺失，其单元格未能标色。"
+                ));
+            }
             continue;
         };
         let Some(sheet_marks) = marks.get(name) else {
-            // Unmarked: only its selected tab, if any, is unselected.
+            // Unmarked: only its selected tab, if any, is unselected (the
+            // sheet is parsed only when it says tabSelected at all).
+            if !xml.contains("tabSelected") {
+                continue;
+            }
             let ts = tags(part, &xml)?;
             let mut ed = Edits::default();
             unselect(&ts, &mut ed);
