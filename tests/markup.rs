@@ -161,8 +161,8 @@ fn assert_kept(what: &str, original: &[u8], marked: &[u8], findings: &[Finding])
             }
         }
     }
-    let src = Workbook::from_bytes(Path::new("o.xlsx"), original.to_vec()).unwrap();
-    let out = Workbook::from_bytes(Path::new("m.xlsx"), marked.to_vec())
+    let src = Workbook::from_bytes(Path::new("o.xlsx"), &original).unwrap();
+    let out = Workbook::from_bytes(Path::new("m.xlsx"), &marked)
         .unwrap_or_else(|e| panic!("{what}: the marked-up workbook does not read: {e}"));
     let names: Vec<&str> = out.sheets.iter().map(|s| &*s.name).collect();
     assert_eq!(names[0], "核对结果", "{what}");
@@ -263,7 +263,7 @@ fn samples_marked_up_keep_every_part_and_mark_their_findings() {
         "putuo-2026.xlsx",
     ] {
         let bytes = std::fs::read(sample(name)).unwrap();
-        let wb = Workbook::from_bytes(&sample(name), bytes.clone()).unwrap();
+        let wb = Workbook::from_bytes(&sample(name), &bytes).unwrap();
         let budget = budget_of(&wb);
         for (k, findings) in [check(&budget), random_findings(&wb, 7)].iter().enumerate() {
             let marked = mark_up(&bytes, &wb, &budget, findings).unwrap();
@@ -283,7 +283,7 @@ fn random_layouts_marked_up_with_random_findings_keep_their_layout() {
         let file = dir.path().join(format!("v{seed}.xlsx"));
         write_xlsx(&v.workbook, &file).unwrap();
         let bytes = std::fs::read(&file).unwrap();
-        let src = Workbook::from_bytes(&file, bytes.clone()).unwrap();
+        let src = Workbook::from_bytes(&file, &bytes).unwrap();
         let findings = random_findings(&src, seed);
         let marked = mark_up(&bytes, &src, &base, &findings).unwrap();
         assert_kept(&format!("seed {seed}"), &bytes, &marked, &findings);
@@ -358,7 +358,7 @@ fn package_with_macros() -> Vec<u8> {
 fn a_workbook_with_macros_gives_a_plain_xlsx_report_that_says_so() {
     let bytes = package_with_macros();
     let path = Path::new("macros.xlsm");
-    let wb = Workbook::from_bytes(path, bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(path, &bytes).unwrap();
     let budget = budget_of(&wb);
     let findings = unusual_findings();
     let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
@@ -374,7 +374,7 @@ fn a_workbook_with_macros_gives_a_plain_xlsx_report_that_says_so() {
         "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
     ));
     assert!(!text("xl/_rels/workbook.xml.rels").contains("vbaProject"));
-    let out = Workbook::from_bytes(Path::new("m.xlsx"), marked).unwrap();
+    let out = Workbook::from_bytes(Path::new("m.xlsx"), &marked).unwrap();
     let note = out.sheets[0].get(1, 0).as_text();
     assert!(
         note.contains("源工作簿启用了宏（.xlsm），核对工作簿是 .xlsx，宏未保留。"),
@@ -418,7 +418,7 @@ fn unusual_findings() -> Vec<Finding> {
 fn a_package_other_writers_make_is_marked_up_too() {
     let bytes = unusual_package();
     let path = Path::new("unusual.xlsx");
-    let wb = Workbook::from_bytes(path, bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(path, &bytes).unwrap();
     let budget =
         yusuan::import::import_workbook(&wb, &Templates::builtin(), &ImportOptions::default());
     let budget = match budget {
@@ -442,7 +442,7 @@ fn a_package_other_writers_make_is_marked_up_too() {
     let b = text("xl/worksheets/b.xml");
     assert!(!b.contains("tabSelected"), "{b}");
     assert_eq!(parts["xl/comments1.xml"], unzip(&bytes)["xl/comments1.xml"]);
-    let review = Workbook::from_bytes(path, marked.clone()).unwrap();
+    let review = Workbook::from_bytes(path, &marked).unwrap();
     let note = review.sheets[0].get(1, 0).as_text();
     assert!(note.contains("“A & B”已有批注"), "{note}");
     // Cells without addresses are addressed, the marked one restyled keeping
@@ -470,7 +470,7 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
     let mut cases = Vec::new();
     let path = sample("qiaokou-2024.xlsx");
     let bytes = std::fs::read(&path).unwrap();
-    let wb = Workbook::from_bytes(&path, bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(&path, &bytes).unwrap();
     let budget = budget_of(&wb);
     for (k, findings) in [check(&budget), random_findings(&wb, 3)].iter().enumerate() {
         let marked = mark_up(&bytes, &wb, &budget, findings).unwrap();
@@ -489,7 +489,7 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
         let file = dir.path().join(format!("v{seed}.xlsx"));
         write_xlsx(&v.workbook, &file).unwrap();
         let bytes = std::fs::read(&file).unwrap();
-        let src = Workbook::from_bytes(&file, bytes.clone()).unwrap();
+        let src = Workbook::from_bytes(&file, &bytes).unwrap();
         let findings = random_findings(&src, seed);
         let marked = mark_up(&bytes, &src, &budget, &findings).unwrap();
         cases.push(case(
@@ -503,7 +503,7 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
         ));
     }
     let bytes = unusual_package();
-    let wb = Workbook::from_bytes(Path::new("unusual.xlsx"), bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(Path::new("unusual.xlsx"), &bytes).unwrap();
     let findings = unusual_findings();
     let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
     let commented: BTreeSet<String> = ["表1".to_string()].into();
@@ -517,7 +517,7 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
         &commented,
     ));
     let bytes = package_with_macros();
-    let wb = Workbook::from_bytes(Path::new("macros.xlsm"), bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(Path::new("macros.xlsm"), &bytes).unwrap();
     let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();
     cases.push(case(
         dir.path(),
@@ -547,7 +547,7 @@ fn openpyxl_sees_the_source_unchanged_and_the_marks() {
 fn damaged_parts_are_refused_never_a_panic() {
     let path = sample("qiaokou-2024.xlsx");
     let bytes = std::fs::read(&path).unwrap();
-    let wb = Workbook::from_bytes(&path, bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(&path, &bytes).unwrap();
     let budget = budget_of(&wb);
     let findings = check(&budget);
     let parts = unzip(&bytes);
@@ -612,7 +612,7 @@ fn damaged_parts_are_refused_never_a_panic() {
 #[test]
 fn marks_on_a_sheet_whose_part_is_missing_are_said() {
     let bytes = unusual_package();
-    let wb = Workbook::from_bytes(Path::new("unusual.xlsx"), bytes.clone()).unwrap();
+    let wb = Workbook::from_bytes(Path::new("unusual.xlsx"), &bytes).unwrap();
     let budget = budget_of(&wb);
     let mut parts = unzip(&bytes);
     parts.remove("xl/worksheets/a.xml");

@@ -96,7 +96,7 @@ fn check_input(path: &Path, cfg: &ReadConfig, want_report: bool) -> (Checked, Re
         Ok(b) => b,
         Err(e) => return (Err(e.to_string()), None),
     };
-    let checked = Workbook::from_bytes(path, bytes.clone())
+    let checked = Workbook::from_bytes(path, &bytes)
         .map_err(|e| e.to_string())
         .and_then(|wb| check_workbook(wb, cfg));
     let report = checked.as_ref().ok().map(|(b, findings, wb)| {

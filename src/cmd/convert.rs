@@ -241,7 +241,8 @@ impl Plan<'_> {
             }
         }
         // The bytes just hashed are the ones read: the file is read once.
-        let wb = Workbook::from_bytes(&input.path, bytes).map_err(|e| e.to_string());
+        let wb = Workbook::from_bytes(&input.path, &bytes).map_err(|e| e.to_string());
+        drop(bytes);
         let (budget, findings, wb) =
             match wb.and_then(|wb| super::batch::check_workbook(wb, self.cfg)) {
                 Ok(r) => r,

@@ -443,7 +443,7 @@ impl Workbook {
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Workbook, WorkbookError> {
         let path = path.as_ref();
-        Workbook::from_bytes(path, Workbook::read_file(path)?)
+        Workbook::from_bytes(path, &Workbook::read_file(path)?)
     }
 
     /// The bytes of a workbook file, its size checked before reading.
@@ -476,7 +476,7 @@ impl Workbook {
     ///
     /// # Errors
     /// As [`Workbook::open`], less the file's own I/O.
-    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, WorkbookError> {
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Workbook, WorkbookError> {
         let format = sniff(path, &bytes)?;
         let label = match format {
             Format::Xlsx => "xlsx",
@@ -584,7 +584,7 @@ where
     Ok(out)
 }
 
-fn read_xlsx(path: &Path, source: Cursor<Vec<u8>>) -> Result<Vec<Sheet>, WorkbookError> {
+fn read_xlsx(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {
     let mut wb: Xlsx<_> = Xlsx::new(source).map_err(|e| corrupt(path, "xlsx", e))?;
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
@@ -668,7 +668,7 @@ fn grid_of(mut cells: Vec<((u32, u32), CellValue)>) -> Vec<Vec<CellValue>> {
     rows
 }
 
-fn read_xls(path: &Path, source: Cursor<Vec<u8>>) -> Result<Vec<Sheet>, WorkbookError> {
+fn read_xls(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {
     let mut wb: Xls<_> = Xls::new(source).map_err(|e| corrupt(path, "xls", e))?;
     read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
 }
