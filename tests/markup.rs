@@ -161,8 +161,8 @@ fn assert_kept(what: &str, original: &[u8], marked: &[u8], findings: &[Finding])
             }
         }
     }
-    let src = Workbook::from_bytes(Path::new("o.xlsx"), &original).unwrap();
-    let out = Workbook::from_bytes(Path::new("m.xlsx"), &marked)
+    let src = Workbook::from_bytes(Path::new("o.xlsx"), original).unwrap();
+    let out = Workbook::from_bytes(Path::new("m.xlsx"), marked)
         .unwrap_or_else(|e| panic!("{what}: the marked-up workbook does not read: {e}"));
     let names: Vec<&str> = out.sheets.iter().map(|s| &*s.name).collect();
     assert_eq!(names[0], "核对结果", "{what}");

@@ -477,13 +477,13 @@ impl Workbook {
     /// # Errors
     /// As [`Workbook::open`], less the file's own I/O.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Workbook, WorkbookError> {
-        let format = sniff(path, &bytes)?;
+        let format = sniff(path, bytes)?;
         let label = match format {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
         };
         if format == Format::Xlsx {
-            check_package(path, &bytes)?;
+            check_package(path, bytes)?;
         }
         let result = quiet_catch(|| match format {
             Format::Xlsx => read_xlsx(path, Cursor::new(bytes)),
