@@ -288,30 +288,25 @@ fn every_figure_and_the_extras_reach_the_csv() {
 fn templates_that_would_lose_data_are_refused_when_they_load() {
     let known = Templates::builtin().all;
     let base = "id = \"x\"\nextends = \"shanghai-putuo-2026\"\n";
-    let e = Template::parse_with(
-        &format!("{base}[[tables]]\nid = \"t13\"\nkind = \"single\"\nnumber = \"13\"\ntitle = \"x\"\nnames = [\"x\"]\ncolumns = [{{ key = \"a\", words = [\"a\"] }}]\n"),
-        "x.toml",
-        &known,
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("“t13” 不是规范模型中的表"), "{e}");
-    let e = Template::parse_with(
-        &format!("{base}[[tables]]\nid = \"t2\"\nchecks = [{{ id = \"PT.x\", total = \"total\", parts = [\"nope\"] }}]\n"),
-        "x.toml",
-        &known,
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("用到了 nope"), "{e}");
-    let e = Template::parse_with(
-        &format!("{base}[[tables]]\nid = \"t2\"\nchecks = [{{ id = \"T2.row\", total = \"total\", parts = [\"cur_fiscal\"] }}]\n"),
-        "x.toml",
-        &known,
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("内置规则的前缀"), "{e}");
+    for (table, says) in [
+        (
+            "id = \"t13\"\nkind = \"single\"\nnumber = \"13\"\ntitle = \"x\"\nnames = [\"x\"]\ncolumns = [{ key = \"a\", words = [\"a\"] }]",
+            "“t13” 不是规范模型中的表",
+        ),
+        (
+            "id = \"t2\"\nchecks = [{ id = \"PT.x\", total = \"total\", parts = [\"nope\"] }]",
+            "用到了 nope",
+        ),
+        (
+            "id = \"t2\"\nchecks = [{ id = \"T2.row\", total = \"total\", parts = [\"cur_fiscal\"] }]",
+            "内置规则的前缀",
+        ),
+    ] {
+        let e = Template::parse_with(&format!("{base}[[tables]]\n{table}\n"), "x.toml", &known)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(says), "{e}");
+    }
     // The official layout normalized workbooks are written in stays 2024.
     assert_eq!(Templates::builtin().current().id, "2024");
 }

@@ -1297,9 +1297,9 @@ pub fn mark_up(
         .iter()
         .filter(|r| r.kind.ends_with("/vbaProject") && !r.external)
         .collect();
-    let macro_enabled = pkg
-        .read("[Content_Types].xml")?
-        .is_some_and(|ct| ct.contains(CT_MACRO_MAIN));
+    let ct_part = "[Content_Types].xml";
+    let ct = pkg.need(ct_part)?;
+    let macro_enabled = ct.contains(CT_MACRO_MAIN);
     if macro_enabled || !macros.is_empty() {
         let xml = pkg.need(&wb_rels_part)?;
         let ts = tags(&wb_rels_part, &xml)?;
@@ -1536,8 +1536,6 @@ pub fn mark_up(
     pkg.put(&wb_part, ed.apply(&wb_xml));
 
     // Content types of the new parts.
-    let ct_part = "[Content_Types].xml";
-    let ct = pkg.need(ct_part)?;
     let ct_tags = tags(ct_part, &ct)?;
     if vml_needed
         && !ct_tags.iter().any(|t| {
