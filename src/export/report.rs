@@ -12,12 +12,10 @@ use crate::model::{Budget, Severity};
 use crate::reconcile::{table_name, Finding};
 use crate::workbook::{CellValue, Workbook};
 
+/// The same fill as the marked-up report's ([`super::markup::fill_argb`]).
 fn color(s: Severity) -> Color {
-    match s {
-        Severity::Error => Color::RGB(0xF4_B0_B0),
-        Severity::Warning => Color::RGB(0xFF_E6_99),
-        Severity::Info => Color::RGB(0xC9_DA_F8),
-    }
+    let argb = super::markup::fill_argb(s);
+    Color::RGB(u32::from_str_radix(&argb[2..], 16).unwrap_or(0))
 }
 
 /// Quotes a sheet name for an internal link.
@@ -253,16 +251,9 @@ pub fn redraw(
                     }
                 }
                 if let Some(m) = marks {
-                    let text: Vec<String> = m
-                        .iter()
-                        .map(|f| {
-                            let exp = match (&f.expected, &f.actual) {
-                                (Some(e), Some(a)) => format!("（应为 {e}，实为 {a}）"),
-                                _ => String::new(),
-                            };
-                            format!("[{}] {}{exp}", f.rule, f.severity.label())
-                        })
-                        .collect();
+                    // Worded as the marked-up report words its comments.
+                    let text: Vec<String> =
+                        m.iter().map(|f| super::markup::comment_text(f)).collect();
                     ws.insert_note(
                         r,
                         col,
