@@ -672,6 +672,13 @@ impl Styles {
         if let Some(id) = self.fill_ids.get(&sev) {
             return *id;
         }
+        let id = self.solid_fill(fill_argb(sev));
+        self.fill_ids.insert(sev, id);
+        id
+    }
+
+    /// A new solid fill of colour `argb`; its index.
+    fn solid_fill(&mut self, argb: &str) -> u32 {
         let id = self.fills.count + self.fills.added.len() as u32;
         let (fill, pattern, fg, bg) = (
             self.q("fill"),
@@ -680,10 +687,8 @@ impl Styles {
             self.q("bgColor"),
         );
         self.fills.added.push(format!(
-            "<{fill}><{pattern} patternType=\"solid\"><{fg} rgb=\"{}\"/><{bg} indexed=\"64\"/></{pattern}></{fill}>",
-            fill_argb(sev)
+            "<{fill}><{pattern} patternType=\"solid\"><{fg} rgb=\"{argb}\"/><{bg} indexed=\"64\"/></{pattern}></{fill}>"
         ));
-        self.fill_ids.insert(sev, id);
         id
     }
 
@@ -762,17 +767,7 @@ impl Styles {
         };
         let fill = match (look, sev) {
             (_, Some(s)) => self.fill(s),
-            (Look::Header, None) => {
-                let id = self.fills.count + self.fills.added.len() as u32;
-                self.fills.added.push(format!(
-                    "<{0}><{1} patternType=\"solid\"><{2} rgb=\"FFD9D9D9\"/><{3} indexed=\"64\"/></{1}></{0}>",
-                    self.q("fill"),
-                    self.q("patternFill"),
-                    self.q("fgColor"),
-                    self.q("bgColor")
-                ));
-                id
-            }
+            (Look::Header, None) => self.solid_fill("FFD9D9D9"),
             _ => 0,
         };
         // Built-in format 4 is #,##0.00.
