@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
-    coded_amount_keys, render, schema_markdown, schemas, CsvTables, Encoding,
+    coded_amount_keys, render, render_rows, schema_markdown, schemas, CsvChunks, CsvTables,
+    Encoding,
 };
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::Budget;
@@ -64,6 +65,39 @@ fn csv_of(b: &Budget, source: &str) -> Vec<(String, Vec<u8>)> {
             )
         })
         .collect()
+}
+
+/// The flat layout writes each file's chunk straight from the budget
+/// (`CsvChunks`); it must be byte for byte what rendering the rows gives
+/// (the rows feed Parquet and the per-year parts).
+#[test]
+fn flat_chunks_written_from_the_budget_equal_the_rendered_rows() {
+    let mut compared = 0;
+    for name in SAMPLES {
+        let b = import(&sample(name));
+        for unit in [Unit::Yuan, Unit::Wan] {
+            for encoding in [Encoding::Utf8, Encoding::Gbk] {
+                let mut t = CsvTables::default();
+                t.add(&b, name, "0123456789abcdef", unit);
+                let mut chunks = CsvChunks::of(&b, name, "0123456789abcdef", unit);
+                for (file, _) in schemas().into_iter().filter(|(n, _)| *n != "manifest") {
+                    let rows = t.files.remove(file).unwrap_or_default();
+                    let want = render_rows(file, rows.iter().map(|(_, r)| r), encoding).unwrap();
+                    let got = chunks.take(file, encoding).unwrap();
+                    assert_eq!(
+                        String::from_utf8_lossy(&got),
+                        String::from_utf8_lossy(&want),
+                        "{name} {file} {unit:?} {encoding:?}"
+                    );
+                    compared += usize::from(!want.is_empty());
+                }
+            }
+        }
+    }
+    assert!(
+        compared > 7 * 4 * 10,
+        "only {compared} non-empty files compared"
+    );
 }
 
 fn normalized(b: &Budget, dir: &Path, name: &str) -> PathBuf {

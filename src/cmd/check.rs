@@ -271,7 +271,7 @@ impl Review {
                 }
                 self.findings.write_all(&yusuan::export::csv::render_rows(
                     "findings.csv",
-                    &finding_rows(row, std::slice::from_ref(&finding)),
+                    finding_rows(row, std::slice::from_ref(&finding)),
                     yusuan::export::csv::Encoding::Utf8,
                 )?)?;
             }

@@ -10,7 +10,8 @@ use super::batch::{progress, workbooks};
 use super::{write_atomic, ReadArgs};
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
-    manifest_row, render, render_rows, schemas, Column, CsvTables, Encoding, ManifestEntry,
+    manifest_row, render, render_rows, schemas, Column, CsvChunks, CsvTables, Encoding,
+    ManifestEntry,
 };
 use yusuan::reconcile::counts;
 use yusuan::workbook::Workbook;
@@ -306,30 +307,36 @@ impl Plan<'_> {
 
     /// This input's rows of every file: as CSV, a chunk per table (flat) or
     /// a part per table and year (hive); as Parquet, a file per table and
-    /// year. The rows are built once for both.
+    /// year. Flat CSV is written straight from the budget; the rows of the
+    /// other two are built once for both.
     fn tables(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
         let (csv, parquet) = (
             self.formats.contains(&To::Csv),
             self.formats.contains(&To::Parquet),
         );
+        let fail = |e: String| format!("{}：{e}", r.entry.path);
+        if csv && !self.hive {
+            // The flat layout's chunks are written as the budget is walked.
+            let mut chunks =
+                CsvChunks::of(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
+            for (name, _) in self.schemas.iter().filter(|(n, _)| *n != "manifest") {
+                let bytes = chunks
+                    .take(name, self.encoding)
+                    .map_err(|e| fail(e.to_string()))?;
+                r.csv.push((name.to_string(), bytes));
+            }
+        }
+        let parts = csv && self.hive;
+        if !(parts || parquet) {
+            return Ok(());
+        }
         let mut tables = CsvTables::default();
         tables.add(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
-        let fail = |e: String| format!("{}：{e}", r.entry.path);
         for (name, cols) in self.schemas {
             if *name == "manifest" {
                 continue;
             }
             let rows = tables.files.remove(name).unwrap_or_default();
-            if csv && !self.hive {
-                let flat: Vec<Vec<String>> = rows.iter().map(|(_, r)| r.clone()).collect();
-                let bytes = render_rows(&format!("{name}.csv"), &flat, self.encoding)
-                    .map_err(|e| fail(e.to_string()))?;
-                r.csv.push((name.to_string(), bytes));
-            }
-            let parts = csv && self.hive;
-            if !(parts || parquet) {
-                continue;
-            }
             // The partition holds the year; the files leave the column out.
             let header: Vec<&str> = cols.iter().skip(1).map(|c| c.0).collect();
             for (year, rows) in by_year(rows) {

@@ -386,6 +386,13 @@ fn money(a: Option<&Amount>, unit: Unit) -> String {
     }
 }
 
+fn write_money(out: &mut String, a: &Amount, unit: Unit) {
+    use std::fmt::Write as _;
+    let mut d = from_yuan(a.yuan, unit);
+    d.rescale(2);
+    let _ = write!(out, "{d}");
+}
+
 fn pct(d: Decimal) -> String {
     let mut d = d;
     d.rescale(2);
@@ -398,22 +405,34 @@ fn year_of(label: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Where a budget's rows go: kept as rows (for Parquet and per-year
+/// parts), or written straight into each file's CSV bytes (the flat
+/// layout), without a String per field.
+enum Sink<'a> {
+    Rows(&'a mut CsvTables),
+    Csv(&'a mut CsvChunks),
+}
+
 struct Emit<'a> {
-    out: &'a mut CsvTables,
+    out: Sink<'a>,
     year: Option<i32>,
     key: [String; 5],
     unit: Unit,
+    /// Scratch for a fact's amount, cell and row number, reused row after row.
+    scratch: [String; 3],
 }
 
 impl Emit<'_> {
     fn push(&mut self, file: &'static str, rest: Vec<String>) {
-        let mut row: Vec<String> = self.key.to_vec();
-        row.extend(rest);
-        self.out
-            .files
-            .entry(file)
-            .or_default()
-            .push((self.year, row));
+        match &mut self.out {
+            Sink::Rows(t) => {
+                let mut row: Vec<String> = Vec::with_capacity(self.key.len() + rest.len());
+                row.extend(self.key.iter().cloned());
+                row.extend(rest);
+                t.files.entry(file).or_default().push((self.year, row));
+            }
+            Sink::Csv(c) => c.row(file, &self.key, rest.iter().map(String::as_str)),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -428,18 +447,82 @@ impl Emit<'_> {
         column: &str,
         a: &Amount,
     ) {
-        let row = vec![
-            table.to_string(),
-            form_no.to_string(),
-            side.to_string(),
-            row_no.to_string(),
-            code.to_string(),
-            name.to_string(),
-            column.to_string(),
-            money(Some(a), self.unit),
-            a.cell.to_string(),
-        ];
-        self.push("facts", row);
+        use std::fmt::Write as _;
+        if let Sink::Rows(_) = self.out {
+            let row = vec![
+                table.to_string(),
+                form_no.to_string(),
+                side.to_string(),
+                row_no.to_string(),
+                code.to_string(),
+                name.to_string(),
+                column.to_string(),
+                money(Some(a), self.unit),
+                a.cell.to_string(),
+            ];
+            return self.push("facts", row);
+        }
+        let [m, cell, no] = &mut self.scratch;
+        m.clear();
+        cell.clear();
+        no.clear();
+        write_money(m, a, self.unit);
+        let _ = write!(cell, "{}", a.cell);
+        let _ = write!(no, "{row_no}");
+        if let Sink::Csv(c) = &mut self.out {
+            c.row(
+                "facts",
+                &self.key,
+                [table, form_no, side, no, code, name, column, m, cell].into_iter(),
+            );
+        }
+    }
+}
+
+/// Every file's CSV bytes for one budget (no header; UTF-8), written row by
+/// row as the budget is walked: the flat layout's chunk per table.
+#[derive(Default)]
+pub struct CsvChunks {
+    files: BTreeMap<&'static str, csv::Writer<Vec<u8>>>,
+}
+
+impl CsvChunks {
+    fn row<'f>(&mut self, file: &'static str, key: &[String], rest: impl Iterator<Item = &'f str>) {
+        let w = self.files.entry(file).or_insert_with(|| {
+            csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(Vec::new())
+        });
+        // Writing to memory cannot fail.
+        for f in key.iter().map(String::as_str) {
+            let _ = w.write_field(formula_safe(f).as_bytes());
+        }
+        for f in rest {
+            let _ = w.write_field(formula_safe(f).as_bytes());
+        }
+        let _ = w.write_record(None::<&[u8]>);
+    }
+
+    /// One budget's rows of every file, as [`CsvTables::add`] gives them,
+    /// rendered as [`render_rows`] would.
+    pub fn of(b: &Budget, source_file: &str, source_hash: &str, unit: Unit) -> CsvChunks {
+        let mut c = CsvChunks::default();
+        emit(Sink::Csv(&mut c), b, source_file, source_hash, unit);
+        c
+    }
+
+    /// The bytes of `file` (empty when the budget has no row for it), in
+    /// the encoding asked for.
+    ///
+    /// # Errors
+    /// [`EncodeError`] naming the first character GBK cannot hold.
+    pub fn take(&mut self, file: &str, encoding: Encoding) -> Result<Vec<u8>, EncodeError> {
+        let bytes = self
+            .files
+            .remove(file)
+            .and_then(|w| w.into_inner().ok())
+            .unwrap_or_default();
+        encode(file, bytes, encoding)
     }
 }
 
@@ -777,76 +860,82 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
 impl CsvTables {
     /// Appends one budget's rows to every file.
     pub fn add(&mut self, b: &Budget, source_file: &str, source_hash: &str, unit: Unit) {
-        let mut e = Emit {
-            out: self,
-            year: b.year,
-            key: [
-                b.year.map(|y| y.to_string()).unwrap_or_default(),
-                b.department.code.clone().unwrap_or_default(),
-                source_file.to_string(),
-                source_hash.to_string(),
-                unit.label().to_string(),
-            ],
-            unit,
-        };
-        let t = &b.tables;
-        if let Some(x) = &t.t1 {
-            lines_rows(&mut e, "t1", x);
+        emit(Sink::Rows(self), b, source_file, source_hash, unit);
+    }
+}
+
+/// Walks one budget's tables, giving every file's rows to `out`.
+fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit) {
+    let mut e = Emit {
+        out,
+        year: b.year,
+        key: [
+            b.year.map(|y| y.to_string()).unwrap_or_default(),
+            b.department.code.clone().unwrap_or_default(),
+            source_file.to_string(),
+            source_hash.to_string(),
+            unit.label().to_string(),
+        ],
+        unit,
+        scratch: Default::default(),
+    };
+    let t = &b.tables;
+    if let Some(x) = &t.t1 {
+        lines_rows(&mut e, "t1", x);
+    }
+    if let Some(x) = &t.t4 {
+        lines_rows(&mut e, "t4", x);
+    }
+    for (id, amounts) in CODED_AMOUNTS {
+        if let Some(x) = t.coded(id) {
+            coded_rows(&mut e, id, x, amounts);
         }
-        if let Some(x) = &t.t4 {
-            lines_rows(&mut e, "t4", x);
-        }
-        for (id, amounts) in CODED_AMOUNTS {
-            if let Some(x) = t.coded(id) {
-                coded_rows(&mut e, id, x, amounts);
-            }
-        }
-        if let Some(s) = &t.t7 {
-            if !s.amounts.is_empty() {
-                e.push(
-                    "t7",
-                    T7_AMOUNTS
-                        .iter()
-                        .map(|(k, _, _)| money(s.amounts.get(*k), e.unit))
-                        .collect(),
-                );
-                for (k, _, _) in T7_AMOUNTS {
-                    if let Some(a) = s.amounts.get(*k) {
-                        e.fact("t7", "", "", 1, "合计", "“三公”经费", k, a);
-                    }
+    }
+    if let Some(s) = &t.t7 {
+        if !s.amounts.is_empty() {
+            e.push(
+                "t7",
+                T7_AMOUNTS
+                    .iter()
+                    .map(|(k, _, _)| money(s.amounts.get(*k), e.unit))
+                    .collect(),
+            );
+            for (k, _, _) in T7_AMOUNTS {
+                if let Some(a) = s.amounts.get(*k) {
+                    e.fact("t7", "", "", 1, "合计", "“三公”经费", k, a);
                 }
             }
-            for (k, a) in &s.extras {
-                e.fact(
-                    "t7",
-                    "",
-                    "",
-                    1,
-                    "合计",
-                    "“三公”经费",
-                    &format!("extra:{k}"),
-                    a,
-                );
-            }
         }
-        if let Some(f) = &t.t11 {
-            t11_rows(&mut e, f);
+        for (k, a) in &s.extras {
+            e.fact(
+                "t7",
+                "",
+                "",
+                1,
+                "合计",
+                "“三公”经费",
+                &format!("extra:{k}"),
+                a,
+            );
         }
-        for (i, f) in t.t12.iter().enumerate() {
-            t12_rows(&mut e, i + 1, f);
-        }
-        for m in t.metas() {
-            for n in &m.notes {
-                e.push(
-                    "notes",
-                    vec![
-                        m.id.clone(),
-                        n.text.clone(),
-                        n.says_empty.to_string(),
-                        n.cell.to_string(),
-                    ],
-                );
-            }
+    }
+    if let Some(f) = &t.t11 {
+        t11_rows(&mut e, f);
+    }
+    for (i, f) in t.t12.iter().enumerate() {
+        t12_rows(&mut e, i + 1, f);
+    }
+    for m in t.metas() {
+        for n in &m.notes {
+            e.push(
+                "notes",
+                vec![
+                    m.id.clone(),
+                    n.text.clone(),
+                    n.says_empty.to_string(),
+                    n.cell.to_string(),
+                ],
+            );
         }
     }
 }
@@ -982,7 +1071,10 @@ pub fn render(
     };
     out.extend(render_rows(
         file,
-        &[header.iter().map(|h| h.to_string()).collect()],
+        [header
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<String>>()],
         encoding,
     )?);
     out.extend(render_rows(file, rows, encoding)?);
@@ -995,9 +1087,9 @@ pub fn render(
 /// # Errors
 /// [`EncodeError`] naming the first character GBK cannot hold; `line` is
 /// the line within these rows.
-pub fn render_rows(
+pub fn render_rows<R: AsRef<[String]>>(
     file: &str,
-    rows: &[Vec<String>],
+    rows: impl IntoIterator<Item = R>,
     encoding: Encoding,
 ) -> Result<Vec<u8>, EncodeError> {
     let mut w = csv::WriterBuilder::new()
@@ -1005,15 +1097,21 @@ pub fn render_rows(
         .from_writer(Vec::new());
     // Writing to memory cannot fail.
     for r in rows {
-        for f in r {
+        for f in r.as_ref() {
             let _ = w.write_field(formula_safe(f).as_bytes());
         }
         let _ = w.write_record(None::<&[u8]>);
     }
-    let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    encode(file, w.into_inner().unwrap_or_default(), encoding)
+}
+
+/// CSV bytes written from UTF-8 text, in the encoding asked for.
+fn encode(file: &str, utf8: Vec<u8>, encoding: Encoding) -> Result<Vec<u8>, EncodeError> {
     match encoding {
-        Encoding::Utf8 => Ok(text.into_bytes()),
+        // Fields were `str`, and CSV quoting adds only ASCII.
+        Encoding::Utf8 => Ok(utf8),
         Encoding::Gbk => {
+            let text = String::from_utf8(utf8).unwrap_or_default();
             let (bytes, _, bad) = encoding_rs::GBK.encode(&text);
             if bad {
                 for (i, line) in text.lines().enumerate() {

@@ -100,33 +100,52 @@ pub fn sheet_number(name: &str) -> Option<String> {
 const TITLE_EXTRA_CHARS: usize = 14;
 
 /// Whether `text` is a title of `alias`: holds it, with little besides.
-fn is_title_counted(text: &str, text_chars: usize, alias: &str, alias_chars: usize) -> bool {
-    // Lengths first: most cells of a title row are shorter than any title.
-    text.len() >= alias.len()
-        && text_chars <= alias_chars + TITLE_EXTRA_CHARS
-        && text.contains(alias)
+fn is_title_counted(text: &Counted, alias: &Counted) -> bool {
+    // Lengths first: most cells of a title row are shorter than any title;
+    // then the characters: a cell that lacks one of the alias's cannot
+    // hold it (most pairs end here, before any substring search).
+    text.text.len() >= alias.text.len()
+        && text.chars <= alias.chars + TITLE_EXTRA_CHARS
+        && alias.mask & !text.mask == 0
+        && text.text.contains(alias.text.as_ref())
+}
+
+/// A text with its character count and a 64-bit set of its characters
+/// (hashed), so a title that cannot be in a cell is ruled out cheaply.
+#[derive(Debug, Clone)]
+struct Counted<'a> {
+    text: std::borrow::Cow<'a, str>,
+    chars: usize,
+    mask: u64,
+}
+
+impl<'a> Counted<'a> {
+    fn new(text: impl Into<std::borrow::Cow<'a, str>>) -> Counted<'a> {
+        let text = text.into();
+        let (mut chars, mut mask) = (0, 0u64);
+        for ch in text.chars() {
+            chars += 1;
+            mask |= 1 << ((ch as u32).wrapping_mul(0x9E37_79B1) >> 26);
+        }
+        Counted { text, chars, mask }
+    }
 }
 
 const BUDGET: &str = "预算";
 
 /// A title of a table, as written and without 预算 (older years add and
 /// drop the word freely: `一般公共预算支出预算表` for `一般公共预算支出表`,
-/// `项目支出预算表`, `部门收支总表`), with character counts, made once.
+/// `项目支出预算表`, `部门收支总表`), counted once.
 struct Alias<'a> {
-    text: &'a str,
-    chars: usize,
-    bare: String,
-    bare_chars: usize,
+    text: Counted<'a>,
+    bare: Counted<'a>,
 }
 
 impl<'a> Alias<'a> {
     fn new(text: &'a str) -> Alias<'a> {
-        let bare = text.replace(BUDGET, "");
         Alias {
-            text,
-            chars: text.chars().count(),
-            bare_chars: bare.chars().count(),
-            bare,
+            text: Counted::new(text),
+            bare: Counted::new(text.replace(BUDGET, "")),
         }
     }
 }
@@ -135,25 +154,20 @@ impl<'a> Alias<'a> {
 struct TitleCell<'a> {
     r: u32,
     c: u32,
-    text: &'a str,
-    chars: usize,
-    /// The text without 预算 and its character count, when it had the word.
-    bare: Option<(String, usize)>,
+    text: Counted<'a>,
+    /// The text without 预算, when it had the word.
+    bare: Option<Counted<'a>>,
 }
 
 impl<'a> TitleCell<'a> {
     fn new(r: u32, c: u32, text: &'a str) -> TitleCell<'a> {
-        let bare = text.contains(BUDGET).then(|| {
-            let b = text.replace(BUDGET, "");
-            let n = b.chars().count();
-            (b, n)
-        });
         TitleCell {
             r,
             c,
-            text,
-            chars: text.chars().count(),
-            bare,
+            text: Counted::new(text),
+            bare: text
+                .contains(BUDGET)
+                .then(|| Counted::new(text.replace(BUDGET, ""))),
         }
     }
 
@@ -161,20 +175,53 @@ impl<'a> TitleCell<'a> {
     /// with 预算 inserted or dropped (both sides compared without it, when
     /// either had it), 0 not at all; longer aliases score higher.
     fn score(&self, a: &Alias) -> usize {
-        if is_title_counted(self.text, self.chars, a.text, a.chars) {
-            return 1000 + a.text.len();
+        if is_title_counted(&self.text, &a.text) {
+            return 1000 + a.text.text.len();
         }
-        let (text, chars) = match &self.bare {
-            Some((b, n)) => (b.as_str(), *n),
-            None => (self.text, self.chars),
-        };
-        if (self.bare.is_some() || a.bare.len() < a.text.len())
-            && is_title_counted(text, chars, &a.bare, a.bare_chars)
+        let text = self.bare.as_ref().unwrap_or(&self.text);
+        if (self.bare.is_some() || a.bare.text.len() < a.text.text.len())
+            && is_title_counted(text, &a.bare)
         {
-            900 + a.text.len()
+            900 + a.text.text.len()
         } else {
             0
         }
+    }
+}
+
+/// What locating reads of one sheet, whatever the template: its title
+/// rows' cells, its name and number. Made once a workbook
+/// ([`SheetTitles::of`]), then matched against each template.
+pub struct SheetTitles<'a> {
+    cells: Vec<TitleCell<'a>>,
+    name: String,
+    number: Option<String>,
+}
+
+impl<'a> SheetTitles<'a> {
+    /// Every sheet's titles, in sheet order (hidden sheets have none).
+    pub fn of(wb: &'a Workbook) -> Vec<Option<SheetTitles<'a>>> {
+        wb.sheets
+            .iter()
+            .map(|sheet| {
+                (!sheet.hidden).then(|| {
+                    let mut cells = Vec::new();
+                    for r in 0..TITLE_ROWS.min(sheet.height()) {
+                        for c in 0..sheet.row(r).len() as u32 {
+                            let text = sheet.norm_at(r, c);
+                            if !text.is_empty() {
+                                cells.push(TitleCell::new(r, c, text));
+                            }
+                        }
+                    }
+                    SheetTitles {
+                        cells,
+                        name: norm(&sheet.name),
+                        number: sheet_number(&sheet.name),
+                    }
+                })
+            })
+            .collect()
     }
 }
 
@@ -185,34 +232,32 @@ fn number_fits(spec_number: &str, multiple: bool, found: &str) -> bool {
 /// Assigns sheets to the template's tables. Hidden sheets and sheets that
 /// name no table (covers, instructions) are left out.
 pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
+    locate_titles(wb, &SheetTitles::of(wb), t)
+}
+
+/// [`locate`] with the workbook's titles already read (the same for every
+/// template tried).
+pub fn locate_titles(wb: &Workbook, titles: &[Option<SheetTitles>], t: &Template) -> Vec<Located> {
     let aliases: Vec<Vec<Alias>> = t
         .tables
         .iter()
         .map(|s| s.names.iter().map(|a| Alias::new(a)).collect())
         .collect();
     let mut found: Vec<Located> = Vec::new();
-    for (si, sheet) in wb.sheets.iter().enumerate() {
-        if sheet.hidden {
+    for (si, (sheet, titles)) in wb.sheets.iter().zip(titles).enumerate() {
+        let Some(SheetTitles {
+            cells,
+            name: sheet_name,
+            number,
+        }) = titles
+        else {
             continue;
-        }
-        let sheet_name = norm(&sheet.name);
-        let number = sheet_number(&sheet.name);
-        // The title rows' texts, each also without 预算, with their
-        // character counts, computed once.
-        let mut cells: Vec<TitleCell> = Vec::new();
-        for r in 0..TITLE_ROWS.min(sheet.height()) {
-            for c in 0..sheet.row(r).len() as u32 {
-                let text = sheet.norm_at(r, c);
-                if !text.is_empty() {
-                    cells.push(TitleCell::new(r, c, text));
-                }
-            }
-        }
+        };
         // A placeholder says the table is not there.
         if cells.iter().any(|cell| {
             t.placeholder_marks
                 .iter()
-                .any(|m| cell.text.contains(m.as_str()))
+                .any(|m| cell.text.text.contains(m.as_str()))
         }) {
             continue;
         }
@@ -221,7 +266,7 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
         for (ti, spec) in t.tables.iter().enumerate() {
             let mut score = 0;
             let mut at = None;
-            for cell in &cells {
+            for cell in cells {
                 for a in &aliases[ti] {
                     let s = cell.score(a);
                     if s > score {
@@ -232,8 +277,8 @@ pub fn locate(wb: &Workbook, t: &Template) -> Vec<Located> {
             }
             titled += usize::from(score >= 900);
             for a in &aliases[ti] {
-                if sheet_name.contains(a.text) {
-                    score = score.max(500 + a.text.len());
+                if sheet_name.contains(a.text.text.as_ref()) {
+                    score = score.max(500 + a.text.text.len());
                 }
             }
             if number

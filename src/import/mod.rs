@@ -173,8 +173,9 @@ fn choose_template<'t>(
     };
     let mut best: Option<(&Template, Vec<Located>, _)> = None;
     let mut tried = Vec::new();
+    let titles = locate::SheetTitles::of(wb);
     for t in &templates.all {
-        let l = locate::locate(wb, t);
+        let l = locate::locate_titles(wb, &titles, t);
         let s = score(t, &l);
         tried.push(format!("{} {}/{}", t.id, s.0, t.tables.len()));
         if best.as_ref().is_none_or(|(_, _, b)| s > *b) {
