@@ -13,6 +13,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+
+// The allocator the binary uses, so the phases cost here what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::reconcile::check;
 use yusuan::template::Templates;
@@ -98,21 +103,16 @@ fn main() {
     });
     // What convert adds: the CSV rows rendered, the normalized workbook.
     let csv = |b: &yusuan::model::Budget| {
-        let mut t = yusuan::export::csv::CsvTables::default();
-        t.add(
+        use yusuan::export::csv::{schemas, CsvChunks, Encoding};
+        let mut c = CsvChunks::of(
             b,
             "bench.xlsx",
             "0000000000000000",
             yusuan::amount::Unit::Yuan,
         );
-        t.files
-            .into_iter()
-            .map(|(name, rows)| {
-                let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
-                yusuan::export::csv::render_rows(name, &rows, yusuan::export::csv::Encoding::Utf8)
-                    .unwrap()
-                    .len()
-            })
+        schemas()
+            .iter()
+            .map(|(name, _)| c.take(name, Encoding::Utf8).unwrap().len())
             .sum::<usize>()
     };
     let xlsx = |b: &yusuan::model::Budget| {

@@ -511,8 +511,8 @@ impl CsvChunks {
         c
     }
 
-    /// The bytes of `file` (empty when the budget has no row for it), in
-    /// the encoding asked for.
+    /// The bytes of `file` (`t3`; empty when the budget has no row for it),
+    /// in the encoding asked for.
     ///
     /// # Errors
     /// [`EncodeError`] naming the first character GBK cannot hold.
@@ -522,7 +522,7 @@ impl CsvChunks {
             .remove(file)
             .and_then(|w| w.into_inner().ok())
             .unwrap_or_default();
-        encode(file, bytes, encoding)
+        encode(&format!("{file}.csv"), bytes, encoding)
     }
 }
 

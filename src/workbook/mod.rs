@@ -7,6 +7,7 @@
 //! saved as `.xls`).
 
 mod address;
+mod merges;
 
 pub use address::{col_letters, CellRef, Provenance};
 
@@ -585,6 +586,10 @@ where
 }
 
 fn read_xlsx(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {
+    // The merged regions are read from the sheet parts' bytes (one inflate,
+    // no second XML parse); calamine when that cannot be done.
+    let mut zip = zip::ZipArchive::new(Cursor::new(*source.get_ref())).ok();
+    let parts = zip.as_mut().and_then(merges::sheet_parts);
     let mut wb: Xlsx<_> = Xlsx::new(source).map_err(|e| corrupt(path, "xlsx", e))?;
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
@@ -645,8 +650,17 @@ fn read_xlsx(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookE
                 }
             }
         }
-        let merged = wb.merge_cells_by_sheet_name(&s.name).map_err(err)?;
-        let mut sheet = Sheet::new(&s.name, grid_of(cells), to_merges(&merged));
+        let scanned = parts
+            .as_ref()
+            .and_then(|p| p.get(&s.name))
+            .zip(zip.as_mut())
+            .and_then(|(part, zip)| merges::part_bytes(zip, part))
+            .and_then(|xml| merges::scan(&xml));
+        let merged = match scanned {
+            Some(m) => m,
+            None => to_merges(&wb.merge_cells_by_sheet_name(&s.name).map_err(err)?),
+        };
+        let mut sheet = Sheet::new(&s.name, grid_of(cells), merged);
         sheet.hidden = !visible(s.visible);
         out.push(sheet);
     }
