@@ -75,20 +75,22 @@ fn is_header_word(specs: &[ColumnSpec], text: &str) -> bool {
         .any(|s| matches_any(&s.words, text) || matches_any(&s.group, text))
 }
 
-/// How many specs have a word or group word in row `r`.
-fn specs_in_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> usize {
-    let texts: Vec<&str> = (0..sheet.row(r).len() as u32)
-        .map(|c| sheet.norm_at(r, c))
-        .filter(|t| !t.is_empty())
-        .collect();
-    specs
-        .iter()
-        .filter(|s| {
-            texts
-                .iter()
-                .any(|t| matches_any(&s.words, t) || matches_any(&s.group, t))
-        })
-        .count()
+/// Whether at least `need` specs have a word or group word in row `r`
+/// (counting stops there: most rows of a sheet are data and name none).
+fn specs_in_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32, need: usize) -> bool {
+    let width = sheet.row(r).len() as u32;
+    let mut found = 0;
+    for s in specs {
+        let named = (0..width).any(|c| {
+            let t = sheet.norm_at(r, c);
+            !t.is_empty() && (matches_any(&s.words, t) || matches_any(&s.group, t))
+        });
+        found += usize::from(named);
+        if found >= need {
+            return true;
+        }
+    }
+    false
 }
 
 fn looks_like_data(cell: &CellValue, normed: &str) -> bool {
@@ -122,10 +124,10 @@ fn is_header_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> bool {
 
 /// The header words of column `c` from top to bottom of the band, with
 /// merged cells resolved and vertical repeats folded.
-fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<String> {
-    let mut path: Vec<String> = Vec::new();
+fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<&str> {
+    let mut path: Vec<&str> = Vec::new();
     for r in first..=last {
-        let mut t = sheet.shown_norm(r, c).to_string();
+        let mut t = sheet.shown_norm(r, c);
         if t.is_empty() && !sheet.has_merges() && r < last {
             // No merge information (some .xls writers): a group header
             // written once over several sub-headed columns stands to the left.
@@ -138,21 +140,21 @@ fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<String> {
     path
 }
 
-fn fill_from_left(sheet: &Sheet, r: u32, c: u32) -> String {
+fn fill_from_left(sheet: &Sheet, r: u32, c: u32) -> &str {
     if sheet.get(r + 1, c).is_empty() {
-        return String::new();
+        return "";
     }
     for left in (0..c).rev() {
         let v = sheet.get(r, left);
         if !v.is_empty() {
             return if sheet.get(r + 1, left).is_empty() {
-                String::new()
+                ""
             } else {
-                sheet.norm_at(r, left).to_string()
+                sheet.norm_at(r, left)
             };
         }
     }
-    String::new()
+    ""
 }
 
 /// Finds the first header band in rows `from..to` where at least
@@ -162,7 +164,7 @@ pub fn find_header(sheet: &Sheet, specs: &[ColumnSpec], from: u32, to: u32) -> O
     let to = to.min(sheet.height());
     let mut r = from;
     while r < to {
-        if specs_in_row(sheet, specs, r) >= need {
+        if specs_in_row(sheet, specs, r, need) {
             // A header word alone in the row above (a code-and-name column
             // `功能分类科目` over two header rows) still starts the band.
             let mut first = r;
@@ -199,7 +201,7 @@ pub fn match_band(sheet: &Sheet, specs: &[ColumnSpec], first: u32) -> HeaderMatc
         }
     }
     let width = sheet.width();
-    let paths: Vec<Vec<String>> = (0..width)
+    let paths: Vec<Vec<&str>> = (0..width)
         .map(|c| column_path(sheet, first, last, c))
         .collect();
     let mut taken = vec![false; width as usize];
