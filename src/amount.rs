@@ -295,6 +295,9 @@ pub fn to_yuan(value: Decimal, unit: Unit) -> Decimal {
 
 /// Formats a 元 amount in a display unit, two decimals.
 pub fn from_yuan(yuan: Decimal, unit: Unit) -> Decimal {
+    if unit == Unit::Yuan {
+        return round2(yuan);
+    }
     round2(yuan / unit.factor())
 }
 

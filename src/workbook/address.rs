@@ -40,6 +40,24 @@ impl CellRef {
     }
 }
 
+/// Writes `C7` without a String of its own (every amount of every CSV row
+/// names its cell).
+fn write_a1(f: &mut fmt::Formatter<'_>, row: u32, mut col: u32) -> fmt::Result {
+    let mut letters = [0u8; 8];
+    let mut start = letters.len();
+    loop {
+        start -= 1;
+        letters[start] = b'A' + (col % 26) as u8;
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    // Only ASCII letters were written.
+    f.write_str(std::str::from_utf8(&letters[start..]).unwrap_or("?"))?;
+    write!(f, "{}", u64::from(row) + 1)
+}
+
 impl fmt::Display for CellRef {
     /// `表3!C7`; a sheet name with spaces or punctuation is quoted as Excel
     /// does (`'1. 收支总表'!B5`).
@@ -50,10 +68,12 @@ impl fmt::Display for CellRef {
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || !c.is_ascii());
         let plain = plain && !self.sheet.contains(['\u{3000}', '!', '\'']);
         if plain {
-            write!(f, "{}!{}", self.sheet, self.a1())
+            f.write_str(&self.sheet)?;
         } else {
-            write!(f, "'{}'!{}", self.sheet.replace('\'', "''"), self.a1())
+            write!(f, "'{}'", self.sheet.replace('\'', "''"))?;
         }
+        f.write_str("!")?;
+        write_a1(f, self.row, self.col)
     }
 }
 
@@ -88,5 +108,11 @@ mod tests {
             CellRef::new("1. 收支总表".into(), 4, 1).to_string(),
             "'1. 收支总表'!B5"
         );
+        // The address written in place is the one `a1` spells.
+        for col in [0, 25, 26, 27, 51, 52, 701, 702, 703, 16_383, u32::MAX] {
+            let r = CellRef::new("表3".into(), u32::MAX - 1, col);
+            assert_eq!(r.to_string(), format!("表3!{}", r.a1()));
+        }
+        assert_eq!(CellRef::new("x".into(), 0, 702).to_string(), "x!AAA1");
     }
 }
