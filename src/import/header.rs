@@ -60,6 +60,10 @@ fn matches_any(words: &[String], text: &str) -> bool {
 
 /// A normalized header text without a trailing unit in brackets.
 fn without_unit(text: &str) -> &str {
+    // Every suffix ends with `)` (NFKC makes `）` one).
+    if !text.ends_with(')') {
+        return text;
+    }
     for suffix in ["(万元)", "(元)", "(单位:万元)", "(单位:元)"] {
         if let Some(bare) = text.strip_suffix(suffix) {
             return bare;
@@ -81,9 +85,12 @@ fn specs_in_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32, need: usize) -> boo
     let width = sheet.row(r).len() as u32;
     let mut found = 0;
     for s in specs {
+        // A number is never a header word (the words are Chinese).
         let named = (0..width).any(|c| {
             let t = sheet.norm_at(r, c);
-            !t.is_empty() && (matches_any(&s.words, t) || matches_any(&s.group, t))
+            !t.is_empty()
+                && !sheet.get(r, c).is_numeric()
+                && (matches_any(&s.words, t) || matches_any(&s.group, t))
         });
         found += usize::from(named);
         if found >= need {
