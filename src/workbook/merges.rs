@@ -32,59 +32,43 @@ pub(super) fn sheet_parts(zip: &mut Zip) -> Option<HashMap<String, String>> {
         None => (String::new(), workbook.clone()),
     };
     let targets = rels(&part_text(zip, &format!("{dir}_rels/{file}.rels"))?)?;
-    let xml = part_text(zip, &workbook)?;
-    let mut reader = quick_xml::Reader::from_str(&xml);
     let mut parts = HashMap::new();
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let (mut name, mut id) = (None, None);
-                for a in e.attributes().flatten() {
-                    let value = a
-                        .normalized_value(XmlVersion::Implicit1_0)
-                        .ok()?
-                        .into_owned();
-                    match a.key.local_name().as_ref() {
-                        "name" => name = Some(value),
-                        "id" => id = Some(value),
-                        _ => {}
-                    }
-                }
-                let (target, _) = targets.get(&id?)?;
-                let path = match target.strip_prefix('/') {
-                    Some(abs) => abs.to_string(),
-                    None => format!("{dir}{target}"),
-                };
-                parts.insert(name?, path);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
+    for sheet in elements(&part_text(zip, &workbook)?, "sheet")? {
+        let (target, _) = targets.get(sheet.get("id")?)?;
+        let path = match target.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => format!("{dir}{target}"),
+        };
+        parts.insert(sheet.get("name")?.clone(), path);
     }
     Some(parts)
 }
 
 /// A relationships part: id → (target, type).
 fn rels(xml: &str) -> Option<HashMap<String, (String, String)>> {
-    let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = HashMap::new();
+    for mut rel in elements(xml, "Relationship")? {
+        let mut take = |k: &str| rel.remove(k).unwrap_or_default();
+        let (target, typ) = (take("Target"), take("Type"));
+        out.insert(rel.remove("Id")?, (target, typ));
+    }
+    Some(out)
+}
+
+/// The attributes (by local name, unescaped) of every `local` element of
+/// a part, in order; `None` when the part is not well-formed.
+fn elements(xml: &str, local: &str) -> Option<Vec<HashMap<String, String>>> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let (mut id, mut target, mut typ) = (None, String::new(), String::new());
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == local => {
+                let mut attrs = HashMap::new();
                 for a in e.attributes().flatten() {
-                    let value = a
-                        .normalized_value(XmlVersion::Implicit1_0)
-                        .ok()?
-                        .into_owned();
-                    match a.key.local_name().as_ref() {
-                        "Id" => id = Some(value),
-                        "Target" => target = value,
-                        "Type" => typ = value,
-                        _ => {}
-                    }
+                    let value = a.normalized_value(XmlVersion::Implicit1_0).ok()?;
+                    attrs.insert(a.key.local_name().as_ref().to_string(), value.into_owned());
                 }
-                out.insert(id?, (target, typ));
+                out.push(attrs);
             }
             Event::Eof => break,
             _ => {}
