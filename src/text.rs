@@ -9,6 +9,26 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then drop every white-space character (including U+3000 and line
 /// breaks) and the quotes that drift between “” and "".
+/// A 64-bit set of a text's characters (hashed): a text that lacks one of
+/// a word's characters cannot hold the word, which rules out most pairs
+/// before any comparison.
+pub fn char_mask(s: &str) -> u64 {
+    s.chars().fold(0, |m, ch| m | char_bit(ch))
+}
+
+fn char_bit(ch: char) -> u64 {
+    1 << ((ch as u32).wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+/// The characters a text must have for [`word_matches`] to take it: the
+/// word's own, without its `*` globs; `{year}` needs `年`.
+pub fn word_mask(w: &str) -> u64 {
+    if w == "{year}" {
+        return char_bit('年');
+    }
+    char_mask(w.trim_matches('*'))
+}
+
 pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     norm_into(s, &mut out);
@@ -174,6 +194,48 @@ pub fn years_in(text: &str) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The mask is a filter, never a judge: a word that matches a text
+    /// has every character the mask asks of it, whatever its glob.
+    #[test]
+    fn a_word_that_matches_passes_the_character_filter() {
+        let texts = [
+            "2024年",
+            "本年收入",
+            "预算数(万元)",
+            "一般公共预算拨款收入",
+            "合计",
+            "项目名称",
+            "科目编码",
+            "三公经费合计",
+            "",
+            "2023年预算数",
+        ];
+        let words = [
+            "{year}",
+            "本年收入",
+            "*收入",
+            "预算*",
+            "*公共*",
+            "合计",
+            "*三公经费合计",
+            "项目*",
+            "科目编码",
+            "*年预算数",
+        ];
+        let mut matched = 0;
+        for t in texts {
+            for w in words {
+                if word_matches(w, t) {
+                    matched += 1;
+                    assert_eq!(word_mask(w) & !char_mask(t), 0, "{w} in {t}");
+                }
+            }
+        }
+        assert!(matched >= 10, "{matched}");
+        // And it does rule out: a text without the word's characters.
+        assert_ne!(word_mask("科目编码") & !char_mask("项目名称"), 0);
+    }
 
     #[test]
     fn ascii_takes_the_fast_path_with_the_same_result() {

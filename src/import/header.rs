@@ -83,8 +83,9 @@ fn is_header_word(specs: &[ColumnSpec], text: &str) -> bool {
 /// (counting stops there: most rows of a sheet are data and name none).
 fn specs_in_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32, need: usize) -> bool {
     let width = sheet.row(r).len() as u32;
+    let row_mask = sheet.row_mask(r);
     let mut found = 0;
-    for s in specs {
+    for s in specs.iter().filter(|s| s.may_be_in(row_mask)) {
         // A number is never a header word (the words are Chinese).
         let named = (0..width).any(|c| {
             let t = sheet.norm_at(r, c);
@@ -115,7 +116,9 @@ fn looks_like_data(cell: &CellValue, normed: &str) -> bool {
 /// A row below the first header row that still belongs to the header.
 fn is_header_row(sheet: &Sheet, specs: &[ColumnSpec], r: u32) -> bool {
     let row = sheet.row(r);
-    if row.iter().all(CellValue::is_empty)
+    let row_mask = sheet.row_mask(r);
+    if !specs.iter().any(|s| s.may_be_in(row_mask))
+        || row.iter().all(CellValue::is_empty)
         || row
             .iter()
             .enumerate()
@@ -255,13 +258,7 @@ mod tests {
     use crate::workbook::Merge;
 
     fn spec(key: &str, words: &[&str], group: &[&str]) -> ColumnSpec {
-        ColumnSpec {
-            key: key.into(),
-            words: words.iter().map(|s| s.to_string()).collect(),
-            group: group.iter().map(|s| s.to_string()).collect(),
-            role: Role::Amount,
-            required: false,
-        }
+        ColumnSpec::new(key, words, group, Role::Amount)
     }
 
     fn t(s: &str) -> CellValue {

@@ -122,12 +122,11 @@ struct Counted<'a> {
 impl<'a> Counted<'a> {
     fn new(text: impl Into<std::borrow::Cow<'a, str>>) -> Counted<'a> {
         let text = text.into();
-        let (mut chars, mut mask) = (0, 0u64);
-        for ch in text.chars() {
-            chars += 1;
-            mask |= 1 << ((ch as u32).wrapping_mul(0x9E37_79B1) >> 26);
+        Counted {
+            chars: text.chars().count(),
+            mask: crate::text::char_mask(&text),
+            text,
         }
-        Counted { text, chars, mask }
     }
 }
 

@@ -79,6 +79,36 @@ pub struct ColumnSpec {
     /// Reported as an error when absent (code and name columns).
     #[serde(default)]
     pub required: bool,
+    /// [`crate::text::word_mask`] of every word and group word, made on
+    /// first use: header search rules out a row without a spec's characters.
+    #[serde(skip)]
+    masks: std::sync::OnceLock<(Vec<u64>, Vec<u64>)>,
+}
+
+impl ColumnSpec {
+    /// A column spec made in code (tests, tools): not required.
+    pub fn new(key: &str, words: &[&str], group: &[&str], role: Role) -> ColumnSpec {
+        let owned = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect();
+        ColumnSpec {
+            key: key.into(),
+            words: owned(words),
+            group: owned(group),
+            role,
+            required: false,
+            masks: Default::default(),
+        }
+    }
+
+    /// Whether a row whose texts have the characters `row_mask` (see
+    /// [`crate::text::char_mask`]) can hold one of this column's words or
+    /// group words.
+    pub fn may_be_in(&self, row_mask: u64) -> bool {
+        let (words, group) = self.masks.get_or_init(|| {
+            let masks = |ws: &[String]| ws.iter().map(|w| crate::text::word_mask(w)).collect();
+            (masks(&self.words), masks(&self.group))
+        });
+        words.iter().chain(group).any(|m| m & !row_mask == 0)
+    }
 }
 
 /// One level of a coded table (类 3 digits, 款 5, 项 7; 部门 3, 单位 6; 项目 ≥ 10).

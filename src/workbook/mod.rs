@@ -120,6 +120,8 @@ pub struct Sheet {
 struct Normed {
     text: String,
     spans: Vec<Vec<(usize, usize)>>,
+    /// Each row's characters ([`crate::text::char_mask`] of its texts).
+    masks: Vec<u64>,
 }
 
 /// Hashes a cell's (row, column): two small integers need no SipHash.
@@ -193,10 +195,26 @@ impl Sheet {
 
     /// The normalized text of a cell (NFKC, no white space); "" when empty.
     pub fn norm_at(&self, r: u32, c: u32) -> &str {
+        let normed = self.normed();
+        normed
+            .spans
+            .get(r as usize)
+            .and_then(|row| row.get(c as usize))
+            .map_or("", |&(a, b)| &normed.text[a..b])
+    }
+
+    /// The characters of row `r`'s normalized texts, as
+    /// [`crate::text::char_mask`] gives them; 0 for a row past the end.
+    pub fn row_mask(&self, r: u32) -> u64 {
+        self.normed().masks.get(r as usize).copied().unwrap_or(0)
+    }
+
+    fn normed(&self) -> &Normed {
         use std::fmt::Write as _;
-        let normed = self.normed.get_or_init(|| {
+        self.normed.get_or_init(|| {
             let mut n = Normed::default();
             for row in &self.rows {
+                let row_start = n.text.len();
                 let mut spans = Vec::with_capacity(row.len());
                 for v in row {
                     let start = n.text.len();
@@ -214,15 +232,11 @@ impl Sheet {
                     }
                     spans.push((start, n.text.len()));
                 }
+                n.masks.push(crate::text::char_mask(&n.text[row_start..]));
                 n.spans.push(spans);
             }
             n
-        });
-        normed
-            .spans
-            .get(r as usize)
-            .and_then(|row| row.get(c as usize))
-            .map_or("", |&(a, b)| &normed.text[a..b])
+        })
     }
 
     /// [`Sheet::norm_at`] of the cell shown at (r, c) (merges resolved).
