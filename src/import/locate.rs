@@ -101,12 +101,11 @@ const TITLE_EXTRA_CHARS: usize = 14;
 
 /// Whether `text` is a title of `alias`: holds it, with little besides.
 fn is_title_counted(text: &Counted, alias: &Counted) -> bool {
-    // Lengths first: most cells of a title row are shorter than any title;
-    // then the characters: a cell that lacks one of the alias's cannot
-    // hold it (most pairs end here, before any substring search).
-    text.text.len() >= alias.text.len()
+    // The characters first: a cell that lacks one of the alias's cannot
+    // hold it (most pairs end here); then a title has little besides.
+    alias.mask & !text.mask == 0
+        && text.chars >= alias.chars
         && text.chars <= alias.chars + TITLE_EXTRA_CHARS
-        && alias.mask & !text.mask == 0
         && text.text.contains(alias.text.as_ref())
 }
 
