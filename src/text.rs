@@ -168,6 +168,11 @@ pub fn year_label(text: &str) -> Option<i32> {
 
 /// Every plausible budget year written as `YYYY年` (or `YYYY 年`) in a text.
 pub fn years_in(text: &str) -> Vec<i32> {
+    // Most texts name no year: no 年 (or the compatibility form NFKC maps
+    // to it), nothing to normalize.
+    if !text.contains(['年', '\u{F98E}']) {
+        return Vec::new();
+    }
     let t = norm(text);
     let b = t.as_bytes();
     let mut out = Vec::new();
@@ -327,6 +332,8 @@ mod tests {
         assert_eq!(years_in("2023年部门收支总表"), vec![2023]);
         assert!(years_in("电话 83366910").is_empty());
         assert!(years_in("12024年").is_empty());
+        // The compatibility ideograph NFKC makes 年, and full-width digits.
+        assert_eq!(years_in("２０２４\u{F98E}部门预算"), vec![2024]);
     }
 }
 

@@ -37,8 +37,16 @@ fn department_name(
     let labels = &t.department_labels;
     let mut votes: BTreeMap<String, (usize, CellRef)> = BTreeMap::new();
     for (text, cell, _) in texts {
+        // A label ends with a colon (NFKC makes `：` and `﹕` one).
+        if !text.contains([':', '：', '\u{FE55}']) {
+            continue;
+        }
         let n = norm(text);
-        if !labels.iter().any(|l| n.starts_with(&format!("{l}:"))) {
+        let labelled = labels.iter().any(|l| {
+            n.strip_prefix(l.as_str())
+                .is_some_and(|rest| rest.starts_with(':'))
+        });
+        if !labelled {
             continue;
         }
         // Skip the label in the original text: up to the first colon.
@@ -115,10 +123,11 @@ pub fn settle(
     for (text, cell, _) in &texts {
         // A cell that is only a year (`2022年`) is a column header or a field
         // value (表11's past years, 表12's 起始年度), not a title.
-        if crate::text::year_label(&norm(text)).is_some() {
+        let named = years_in(text);
+        if named.is_empty() || crate::text::year_label(&norm(text)).is_some() {
             continue;
         }
-        for y in years_in(text) {
+        for y in named {
             years.entry(y).or_insert((0, cell.to_string())).0 += 1;
         }
     }
