@@ -229,6 +229,40 @@ mod tests {
         assert!(compared > 100, "only {compared} merges compared");
     }
 
+    /// Parts as other writers lay them out: a workbook part named from the
+    /// root relationships by an absolute target, one sheet's target
+    /// absolute and one relative, prefixed elements, an escaped sheet name.
+    #[test]
+    fn sheet_parts_as_other_writers_lay_them_out() {
+        use std::io::Write;
+        let parts = [
+            (
+                "_rels/.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/wb/book.xml"/></Relationships>"#,
+            ),
+            (
+                "wb/_rels/book.xml.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="S1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/wb/s/a.xml"/><Relationship Id="S2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="s/b.xml"/></Relationships>"#,
+            ),
+            (
+                "wb/book.xml",
+                r#"<x:workbook xmlns:x="m" xmlns:rel="r"><x:sheets><x:sheet name="表1" sheetId="1" rel:id="S1"/><x:sheet name="A &amp; B" sheetId="2" rel:id="S2"/></x:sheets></x:workbook>"#,
+            ),
+        ];
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            z.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        let bytes = z.finish().unwrap().into_inner();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let found = sheet_parts(&mut zip).unwrap();
+        assert_eq!(found["表1"], "wb/s/a.xml");
+        assert_eq!(found["A & B"], "wb/s/b.xml");
+        assert_eq!(found.len(), 2);
+    }
+
     #[test]
     fn a_ref_that_is_not_a_range_is_left_to_calamine() {
         assert_eq!(scan(br#"<mergeCell ref="A0:B2"/>"#), None);
