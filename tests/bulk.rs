@@ -458,3 +458,49 @@ fn a_folder_in_use_is_refused_and_a_stale_lock_is_cleared() {
     assert!(!out.join(".t3.csv.tmp-999999999").exists());
     assert!(!out.join(".yusuan.lock").exists());
 }
+
+/// Regression: identical copies (the same file under several folders of a
+/// migration) converted at once wrote their workbooks under one temporary
+/// name, and the second rename found it gone: the run failed with
+/// `无法写入` and lost workbooks.
+#[test]
+fn identical_copies_converted_at_once_each_get_their_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for i in 0..24 {
+        std::fs::copy(
+            sample("qiaokou-2024.xlsx"),
+            input.join(format!("copy{i:02}.xlsx")),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    let o = bin()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--to", "xlsx,json"])
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stderr.contains("无法写入"), "{stderr}");
+    assert!(stderr.contains("已转换 24 个工作簿"), "{stderr}");
+    let names: BTreeSet<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for i in 0..24 {
+        assert!(names.contains(&format!("copy{i:02}.xlsx")), "{names:?}");
+        assert!(names.contains(&format!("copy{i:02}.json")), "{names:?}");
+    }
+    assert!(
+        names.iter().all(|n| !n.contains(".tmp-")),
+        "temporary files left: {names:?}"
+    );
+    // Every copy is the same department and year: said once, not silently.
+    assert!(stderr.contains("同一部门同一年度"), "{stderr}");
+}

@@ -128,8 +128,9 @@ pub struct ConvertArgs {
     pub read: ReadArgs,
 }
 
-/// `stem.ext`, or `stem-2.ext` … when an earlier input had the same stem.
-fn unique(stems: &mut BTreeSet<String>, p: &Path, ext: &str) -> String {
+/// The input's file stem, or `stem-2` … when an earlier input had the same
+/// stem; its workbook and its JSON both take it (`a.xlsx`, `a.json`).
+fn unique(stems: &mut BTreeSet<String>, p: &Path) -> String {
     let stem = p
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -140,7 +141,7 @@ fn unique(stems: &mut BTreeSet<String>, p: &Path, ext: &str) -> String {
         n += 1;
         name = format!("{stem}-{n}");
     }
-    format!("{name}.{ext}")
+    name
 }
 
 /// The first 16 hex digits of the file's SHA-256.
@@ -176,7 +177,11 @@ struct Rendered {
 /// Writes a worker's file under a temporary name in `out` (`.…tmp-<pid>`,
 /// which a later run cleans up if this one is killed), synced to disk.
 fn write_temporary(out: &Path, hash: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    let tmp = out.join(format!(".{hash}.{ext}.tmp-{}", std::process::id()));
+    // Two inputs with the same content (copies) are two files in flight at
+    // once: the name is this run's own, not the content's alone.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = out.join(format!(".{hash}-{n}.{ext}.tmp-{}", std::process::id()));
     super::write_synced(&tmp, bytes)?;
     Ok(tmp)
 }
@@ -640,9 +645,14 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                             write_atomic(&out.join(name), bytes)?;
                             outputs.push(name.clone());
                         }
+                        let stem = if xlsx.is_some() || json.is_some() {
+                            unique(&mut stems, &input.path)
+                        } else {
+                            String::new()
+                        };
                         for (ext, tmp) in [("xlsx", &xlsx), ("json", &json)] {
                             if let Some(tmp) = tmp {
-                                let name = unique(&mut stems, &input.path, ext);
+                                let name = format!("{stem}.{ext}");
                                 std::fs::rename(tmp, out.join(&name)).map_err(|e| {
                                     anyhow::anyhow!("{}: 无法写入：{e}", out.join(&name).display())
                                 })?;
