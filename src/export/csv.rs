@@ -483,24 +483,61 @@ impl Emit<'_> {
 /// row as the budget is walked: the flat layout's chunk per table.
 #[derive(Default)]
 pub struct CsvChunks {
-    files: BTreeMap<&'static str, csv::Writer<Vec<u8>>>,
+    files: BTreeMap<&'static str, Vec<u8>>,
+    /// The key columns, rendered once: every row of every file starts so.
+    key: Option<Vec<u8>>,
+}
+
+/// Appends one CSV field as the `csv` crate writes it with its defaults
+/// (quoted only when it holds a comma, a quote or a line break; quotes
+/// doubled), made [`formula_safe`] first. The crate's writer costs more
+/// than the field for the short fields of a fact row; the output is
+/// checked against it (`fields_are_written_as_the_csv_crate_writes_them`).
+fn push_field(out: &mut Vec<u8>, field: &str) {
+    let field = formula_safe(field);
+    let bytes = field.as_bytes();
+    if bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.push(b'"');
+        for &b in bytes {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(bytes);
+    }
 }
 
 impl CsvChunks {
     fn row<'f>(&mut self, file: &'static str, key: &[String], rest: impl Iterator<Item = &'f str>) {
-        let w = self.files.entry(file).or_insert_with(|| {
-            csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(Vec::new())
+        let prefix = self.key.get_or_insert_with(|| {
+            let mut k = Vec::new();
+            for f in key {
+                push_field(&mut k, f);
+                k.push(b',');
+            }
+            k
         });
-        // Writing to memory cannot fail.
-        for f in key.iter().map(String::as_str) {
-            let _ = w.write_field(formula_safe(f).as_bytes());
-        }
+        let w = self.files.entry(file).or_default();
+        w.extend_from_slice(prefix);
+        let mut first = true;
         for f in rest {
-            let _ = w.write_field(formula_safe(f).as_bytes());
+            if !first {
+                w.push(b',');
+            }
+            first = false;
+            push_field(w, f);
         }
-        let _ = w.write_record(None::<&[u8]>);
+        if first {
+            // A row of key columns only: no trailing separator.
+            w.pop();
+        }
+        w.extend_from_slice(b"\r\n");
     }
 
     /// One budget's rows of every file, as [`CsvTables::add`] gives them,
@@ -517,11 +554,7 @@ impl CsvChunks {
     /// # Errors
     /// [`EncodeError`] naming the first character GBK cannot hold.
     pub fn take(&mut self, file: &str, encoding: Encoding) -> Result<Vec<u8>, EncodeError> {
-        let bytes = self
-            .files
-            .remove(file)
-            .and_then(|w| w.into_inner().ok())
-            .unwrap_or_default();
+        let bytes = self.files.remove(file).unwrap_or_default();
         encode(&format!("{file}.csv"), bytes, encoding)
     }
 }
@@ -1213,4 +1246,47 @@ pub fn coded_amount_keys(id: &str) -> Vec<&'static str> {
         .find(|(t, _)| *t == id)
         .map(|(_, cols)| cols.iter().map(|c| c.0).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_written_as_the_csv_crate_writes_them() {
+        let fields = [
+            "",
+            "合计",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\rhere",
+            "=SUM(A1)",
+            "-100.00",
+            "-x",
+            "'=x",
+            "@home",
+            " lead",
+            "tab\tin",
+            "#hash",
+            "年,\"度\"\r\n",
+        ];
+        for a in fields {
+            for b in fields {
+                let mut ours = Vec::new();
+                push_field(&mut ours, a);
+                ours.push(b',');
+                push_field(&mut ours, b);
+                ours.extend_from_slice(b"\r\n");
+                let theirs =
+                    render_rows("x", [vec![a.to_string(), b.to_string()]], Encoding::Utf8).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&ours),
+                    String::from_utf8_lossy(&theirs),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 }
