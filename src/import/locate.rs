@@ -261,11 +261,19 @@ pub fn locate_titles(wb: &Workbook, titles: &[Option<SheetTitles>], t: &Template
         }
         let mut claims: Vec<Located> = Vec::new();
         let mut titled = 0;
+        // Every character of the title rows: a title whose characters
+        // (without 预算, the fewest it can be matched by) are not all there
+        // is in no cell, and its cells are not looked at.
+        let rows_mask = cells.iter().fold(0, |m, c| m | c.text.mask);
         for (ti, spec) in t.tables.iter().enumerate() {
             let mut score = 0;
             let mut at = None;
-            for cell in cells {
-                for a in &aliases[ti] {
+            let possible: Vec<&Alias> = aliases[ti]
+                .iter()
+                .filter(|a| a.bare.mask & !rows_mask == 0)
+                .collect();
+            for cell in cells.iter().filter(|_| !possible.is_empty()) {
+                for a in &possible {
                     let s = cell.score(a);
                     if s > score {
                         score = s;
