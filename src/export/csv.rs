@@ -376,14 +376,11 @@ pub struct CsvTables {
 }
 
 fn money(a: Option<&Amount>, unit: Unit) -> String {
-    match a {
-        None => String::new(),
-        Some(a) => {
-            let mut d = from_yuan(a.yuan, unit);
-            d.rescale(2);
-            d.to_string()
-        }
+    let mut out = String::new();
+    if let Some(a) = a {
+        write_money(&mut out, a, unit);
     }
+    out
 }
 
 fn write_money(out: &mut String, a: &Amount, unit: Unit) {
@@ -448,33 +445,32 @@ impl Emit<'_> {
         a: &Amount,
     ) {
         use std::fmt::Write as _;
-        if let Sink::Rows(_) = self.out {
-            let row = vec![
-                table.to_string(),
-                form_no.to_string(),
-                side.to_string(),
-                row_no.to_string(),
-                code.to_string(),
-                name.to_string(),
-                column.to_string(),
-                money(Some(a), self.unit),
-                a.cell.to_string(),
-            ];
-            return self.push("facts", row);
-        }
-        let [m, cell, no] = &mut self.scratch;
-        m.clear();
-        cell.clear();
-        no.clear();
-        write_money(m, a, self.unit);
-        let _ = write!(cell, "{}", a.cell);
-        let _ = write!(no, "{row_no}");
-        if let Sink::Csv(c) = &mut self.out {
-            c.row(
-                "facts",
-                &self.key,
-                [table, form_no, side, no, code, name, column, m, cell].into_iter(),
-            );
+        match &mut self.out {
+            Sink::Rows(_) => {
+                let row = vec![
+                    table.to_string(),
+                    form_no.to_string(),
+                    side.to_string(),
+                    row_no.to_string(),
+                    code.to_string(),
+                    name.to_string(),
+                    column.to_string(),
+                    money(Some(a), self.unit),
+                    a.cell.to_string(),
+                ];
+                self.push("facts", row);
+            }
+            Sink::Csv(c) => {
+                let [m, cell, no] = &mut self.scratch;
+                for s in [&mut *m, &mut *cell, &mut *no] {
+                    s.clear();
+                }
+                write_money(m, a, self.unit);
+                let _ = write!(cell, "{}", a.cell);
+                let _ = write!(no, "{row_no}");
+                let fields = [table, form_no, side, no, code, name, column, m, cell];
+                c.row("facts", &self.key, fields.into_iter());
+            }
         }
     }
 }
