@@ -91,6 +91,12 @@ pub(super) fn part_bytes(zip: &mut Zip, name: &str) -> Option<Vec<u8>> {
 
 /// Every `<mergeCell ref="…">` of a sheet part (any namespace prefix).
 pub(super) fn scan(xml: &[u8]) -> Option<Vec<Merge>> {
+    // A part in UTF-16 (a byte-order mark, or NULs between ASCII letters)
+    // has no ASCII tags to find: calamine reads it.
+    let head = &xml[..xml.len().min(64)];
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || head.contains(&0) {
+        return None;
+    }
     let mut out = Vec::new();
     for at in memchr::memmem::find_iter(xml, b"mergeCell") {
         // An element name: after `<` or a prefix's `:`, and the whole name
@@ -270,5 +276,11 @@ mod tests {
         assert_eq!(scan(br#"<mergeCell other="A1:B2"/>"#), None);
         assert_eq!(scan(br#"<mergeCell ref="A1:B2""#), None);
         assert_eq!(scan(b"<mergeCells/>").unwrap(), vec![]);
+        let utf16: Vec<u8> = "<mergeCell ref=\"A1:B2\"/>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(scan(&utf16), None);
+        assert_eq!(scan(&[&[0xFF, 0xFE][..], &utf16].concat()), None);
     }
 }
