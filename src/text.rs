@@ -167,10 +167,23 @@ pub fn year_label(text: &str) -> Option<i32> {
 }
 
 /// Every plausible budget year written as `YYYY年` (or `YYYY 年`) in a text.
+/// Every character whose NFKC holds `target`, in code point order (tests
+/// of the characters looked for before normalizing).
+#[cfg(test)]
+pub(crate) fn nfkc_makes(target: char) -> Vec<char> {
+    (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| std::iter::once(*c).nfkc().any(|n| n == target))
+        .collect()
+}
+
+/// Every character whose NFKC holds `年` (checked in the tests).
+const YEAR_CHARS: [char; 2] = ['年', '\u{F98E}'];
+
 pub fn years_in(text: &str) -> Vec<i32> {
     // Most texts name no year: no 年 (or the compatibility form NFKC maps
     // to it), nothing to normalize.
-    if !text.contains(['年', '\u{F98E}']) {
+    if !text.contains(YEAR_CHARS) {
         return Vec::new();
     }
     let t = norm(text);
@@ -202,6 +215,13 @@ mod tests {
 
     /// The mask is a filter, never a judge: a word that matches a text
     /// has every character the mask asks of it, whatever its glob.
+    /// The characters [`years_in`] looks for before normalizing are every
+    /// character NFKC makes into `年`.
+    #[test]
+    fn the_year_characters_are_all_that_nfkc_makes_year() {
+        assert_eq!(nfkc_makes('年'), YEAR_CHARS.to_vec());
+    }
+
     #[test]
     fn a_word_that_matches_passes_the_character_filter() {
         let texts = [

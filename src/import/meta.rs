@@ -28,6 +28,10 @@ fn title_texts<'a>(wb: &'a Workbook, located: &[Located]) -> Vec<(String, CellRe
     out
 }
 
+/// Every character whose NFKC holds `:` (checked in the tests): a text
+/// without one has no label to look for.
+const COLONS: [char; 5] = [':', '：', '\u{FE55}', '\u{FE13}', '\u{2A74}'];
+
 /// The department name after a `部门/单位：` label, in the same cell or the next.
 fn department_name(
     wb: &Workbook,
@@ -37,8 +41,8 @@ fn department_name(
     let labels = &t.department_labels;
     let mut votes: BTreeMap<String, (usize, CellRef)> = BTreeMap::new();
     for (text, cell, _) in texts {
-        // A label ends with a colon (NFKC makes `：` and `﹕` one).
-        if !text.contains([':', '：', '\u{FE55}']) {
+        // A label ends with a colon (every character NFKC makes one).
+        if !text.contains(COLONS) {
             continue;
         }
         let n = norm(text);
@@ -200,5 +204,19 @@ pub fn settle(
     if let Some((name, cell)) = department_name(wb, t, &texts) {
         budget.department.name = Some(name);
         budget.department.name_cell = Some(cell);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The label search looks for these before normalizing: they must be
+    /// every character NFKC makes into `:`.
+    #[test]
+    fn the_colons_are_all_that_nfkc_makes_a_colon() {
+        let mut want = COLONS.to_vec();
+        want.sort_unstable();
+        assert_eq!(crate::text::nfkc_makes(':'), want);
     }
 }
