@@ -318,6 +318,55 @@ fn variants_read_back_from_files_as_in_memory() {
     }
 }
 
+/// The merged regions read from a variant's file (scanned from the sheet
+/// parts' bytes) are the ones it was written with, and the ones calamine
+/// reads, whatever the layout.
+#[test]
+fn variants_merges_read_from_the_file_are_those_written() {
+    use calamine::Reader;
+    let templates = Templates::builtin();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = import_workbook(&wb, &templates, &ImportOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for seed in 0..12 {
+        let v = vary_only(&wb, &base, seed, &|_| true);
+        let file = dir.path().join(format!("variant-{seed}.xlsx"));
+        write_xlsx(&v.workbook, &file).unwrap();
+        let read = Workbook::open(&file).unwrap();
+        let mut cal: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+        let sorted = |m: &[yusuan::workbook::Merge]| {
+            let mut m: Vec<_> = m
+                .iter()
+                .map(|m| (m.first_row, m.first_col, m.last_row, m.last_col))
+                .collect();
+            m.sort_unstable();
+            m
+        };
+        for sheet in &read.sheets {
+            let written = v
+                .workbook
+                .sheets
+                .iter()
+                .find(|s| s.name == sheet.name)
+                .unwrap();
+            let got = sorted(sheet.merges());
+            assert_eq!(got, sorted(written.merges()), "seed {seed} {}", sheet.name);
+            let mut theirs: Vec<_> = cal
+                .merge_cells_by_sheet_name(&sheet.name)
+                .unwrap()
+                .iter()
+                .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+                .collect();
+            theirs.sort_unstable();
+            assert_eq!(got, theirs, "seed {seed} {}", sheet.name);
+            compared += got.len();
+        }
+    }
+    assert!(compared > 200, "only {compared} merges compared");
+}
+
 /// Variants that once failed, kept whatever `VARIANTS` becomes: each names
 /// what it found.
 const REGRESSIONS: &[(&str, u64, Option<&str>, &str)] = &[
