@@ -323,7 +323,6 @@ fn variants_read_back_from_files_as_in_memory() {
 /// reads, whatever the layout.
 #[test]
 fn variants_merges_read_from_the_file_are_those_written() {
-    use calamine::Reader;
     let templates = Templates::builtin();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
     let wb = Workbook::open(&path).unwrap();
