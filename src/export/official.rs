@@ -384,6 +384,19 @@ impl<'a> Sw<'a> {
         Ok(())
     }
 
+    /// A printed figure over the merged columns `c1..=c2` of row `r`.
+    fn figure_span(
+        &mut self,
+        r: u32,
+        (c1, c2): (u16, u16),
+        s: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        self.ws
+            .merge_range(r, self.col0 + c1, r, self.col0 + c2, "", f)?;
+        self.figure(r, c1, s, f)
+    }
+
     /// A printed figure: a number cell when it is one, blank when empty, else text.
     fn figure(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
         match parse_dec(s) {
@@ -996,11 +1009,9 @@ impl Ctx<'_> {
             r += 1;
         }
         sw.text(r, 0, "项目总预算", &f.section)?;
-        sw.ws.merge_range(r, 1, r, 3, "", &f.number)?;
-        sw.figure(r, 1, &p.total_budget, &f.number)?;
+        sw.figure_span(r, (1, 3), &p.total_budget, &f.number)?;
         sw.text(r, 4, "项目当年预算", &f.section)?;
-        sw.ws.merge_range(r, 5, r, last, "", &f.number)?;
-        sw.figure(r, 5, &p.year_budget, &f.number)?;
+        sw.figure_span(r, (5, last), &p.year_budget, &f.number)?;
         r += 1;
 
         let section = |sw: &mut Sw, r: u32, s: &str| sw.span(r, 0, r, last, s, &f.section);
@@ -1025,8 +1036,7 @@ impl Ctx<'_> {
         r += 1;
         for row in &p.sources {
             sw.span(r, 0, r, 3, &row[0], &f.text)?;
-            sw.ws.merge_range(r, 4, r, last, "", &f.number)?;
-            sw.figure(r, 4, &row[1], &f.number)?;
+            sw.figure_span(r, (4, last), &row[1], &f.number)?;
             r += 1;
         }
         section(&mut sw, r, "项目支出明细测算")?;
@@ -1069,8 +1079,7 @@ impl Ctx<'_> {
         for row in &p.procurement {
             sw.span(r, 0, r, 3, &row[0], &f.text)?;
             sw.span(r, 4, r, 5, &row[1], &f.text)?;
-            sw.ws.merge_range(r, 6, r, last, "", &f.number)?;
-            sw.figure(r, 6, &row[2], &f.number)?;
+            sw.figure_span(r, (6, last), &row[2], &f.number)?;
             r += 1;
         }
         section(&mut sw, r, "项目绩效总目标")?;
