@@ -379,8 +379,12 @@ pub mod limits {
 }
 
 /// Refuses a package whose parts would inflate past [`limits`], from the
-/// zip directory alone.
-fn check_package(path: &Path, bytes: &[u8]) -> Result<(), WorkbookError> {
+/// zip directory alone; the archive it opened, for the reader to go on with
+/// (`None`: not a readable zip, which calamine then explains).
+fn check_package<'b>(
+    path: &Path,
+    bytes: &'b [u8],
+) -> Result<Option<zip::ZipArchive<Cursor<&'b [u8]>>>, WorkbookError> {
     let limit = |what: String, limit: String| WorkbookError::Limit {
         path: path.to_path_buf(),
         what,
@@ -388,7 +392,7 @@ fn check_package(path: &Path, bytes: &[u8]) -> Result<(), WorkbookError> {
     };
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         // Not a readable zip: calamine says what is wrong.
-        return Ok(());
+        return Ok(None);
     };
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -413,7 +417,7 @@ fn check_package(path: &Path, bytes: &[u8]) -> Result<(), WorkbookError> {
             format!("{} MB", limits::PACKAGE_BYTES >> 20),
         ));
     }
-    Ok(())
+    Ok(Some(zip))
 }
 
 fn sniff(path: &Path, bytes: &[u8]) -> Result<Format, WorkbookError> {
@@ -497,11 +501,12 @@ impl Workbook {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
         };
-        if format == Format::Xlsx {
-            check_package(path, bytes)?;
-        }
+        let zip = match format {
+            Format::Xlsx => check_package(path, bytes)?,
+            Format::Xls => None,
+        };
         let result = quiet_catch(|| match format {
-            Format::Xlsx => read_xlsx(path, Cursor::new(bytes)),
+            Format::Xlsx => read_xlsx(path, Cursor::new(bytes), zip),
             Format::Xls => read_xls(path, Cursor::new(bytes)),
         });
         let sheets = match result {
@@ -599,10 +604,15 @@ where
     Ok(out)
 }
 
-fn read_xlsx(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {
+/// The sheets of an `.xlsx`; `zip` is the package's archive as
+/// [`check_package`] opened it.
+fn read_xlsx(
+    path: &Path,
+    source: Cursor<&[u8]>,
+    mut zip: Option<zip::ZipArchive<Cursor<&[u8]>>>,
+) -> Result<Vec<Sheet>, WorkbookError> {
     // The merged regions are read from the sheet parts' bytes (one inflate,
     // no second XML parse); calamine when that cannot be done.
-    let mut zip = zip::ZipArchive::new(Cursor::new(*source.get_ref())).ok();
     let parts = zip.as_mut().and_then(merges::sheet_parts);
     let mut wb: Xlsx<_> = Xlsx::new(source).map_err(|e| corrupt(path, "xlsx", e))?;
     let meta = wb.sheets_metadata().to_vec();
