@@ -11,6 +11,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "common/bin.rs"]
+mod bin;
+
 #[path = "common/python.rs"]
 mod python;
 
@@ -27,25 +30,12 @@ fn warehouse_csv_loads_into_duckdb_with_codes_as_text_and_sums_that_hold() {
         root.join("samples/wenlv-2024-quirks.xls"),
     ];
     for (out, layout, to) in [("flat", "flat", "csv"), ("hive", "hive", "csv,parquet")] {
-        let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-            .arg("convert")
-            .args(&inputs)
-            .args([
-                "-o",
-                dir.path().join(out).to_str().unwrap(),
-                "--layout",
-                layout,
-                "--to",
-                to,
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let out = dir.path().join(out);
+        let mut args: Vec<&std::ffi::OsStr> = vec!["convert".as_ref()];
+        args.extend(inputs.iter().map(|i| i.as_os_str()));
+        args.extend(["-o".as_ref(), out.as_os_str()]);
+        args.extend(["--layout", layout, "--to", to].map(std::ffi::OsStr::new));
+        bin::yusuan_ok(args);
     }
     let o = Command::new(&python)
         .arg(root.join("tests/duckdb_check.py"))

@@ -11,6 +11,9 @@ use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::check;
 use yusuan::template::Templates;
 
+#[path = "common/bin.rs"]
+mod bin;
+
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
@@ -109,23 +112,14 @@ fn a_2024_workbook_is_still_read_by_the_2024_template() {
 #[test]
 fn a_2022_workbook_comes_out_in_the_2024_layout() {
     let dir = tempfile::tempdir().unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .args([
-            "convert",
-            sample("wenlv-2022.xls").to_str().unwrap(),
-            "-o",
-            dir.path().to_str().unwrap(),
-            "--to",
-            "xlsx",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    bin::yusuan_ok([
+        "convert",
+        sample("wenlv-2022.xls").to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--to",
+        "xlsx",
+    ]);
     let out = dir.path().join("wenlv-2022.xlsx");
     let wb = yusuan::workbook::Workbook::open(&out).unwrap();
     let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_ref()).collect();

@@ -7,7 +7,9 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+
+#[path = "common/bin.rs"]
+mod bin;
 
 #[path = "common/python.rs"]
 mod python;
@@ -22,18 +24,10 @@ fn normalized_forms_give_every_text_its_room_on_a4() {
         "wenlv-2022.xls",
         "putuo-2026.xlsx",
     ];
-    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .arg("convert")
-        .args(inputs.iter().map(|i| root.join("samples").join(i)))
-        .args(["-o", dir.path().to_str().unwrap(), "--to", "xlsx"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let mut args: Vec<std::ffi::OsString> = vec!["convert".into()];
+    args.extend(inputs.iter().map(|i| root.join("samples").join(i).into()));
+    args.extend(["-o".into(), dir.path().into(), "--to".into(), "xlsx".into()]);
+    bin::yusuan_ok(&args);
     let outputs: Vec<std::ffi::OsString> = inputs
         .iter()
         .map(|i| {

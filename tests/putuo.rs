@@ -7,7 +7,6 @@
 //! consistent sample, and each relation broken found with its cells.
 
 use std::path::Path;
-use std::process::Command;
 
 use rust_decimal::Decimal;
 use yusuan::import::{import_workbook, ImportOptions};
@@ -15,6 +14,9 @@ use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, Finding};
 use yusuan::template::{Template, Templates};
 use yusuan::workbook::{CellValue, Workbook};
+
+#[path = "common/bin.rs"]
+mod bin;
 
 fn sample() -> Workbook {
     Workbook::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx")).unwrap()
@@ -147,11 +149,7 @@ fn the_consistent_sample_gives_no_finding_and_inspect_shows_its_own_columns() {
     assert_eq!(own("t4"), ["expense_gp E", "expense_gf F", "expense_soe G"]);
     assert_eq!(own("t7"), ["office_running G"]);
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .arg("inspect")
-        .arg(&input)
-        .output()
-        .unwrap();
+    let o = bin::yusuan_ok(["inspect".as_ref(), input.as_os_str()]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("模板：shanghai-putuo-2026"), "{out}");
     assert!(
@@ -245,18 +243,12 @@ fn rounding_between_wan_and_yuan_tables_is_not_a_shortfall() {
 fn every_figure_and_the_extras_reach_the_csv() {
     let dir = tempfile::tempdir().unwrap();
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .arg("convert")
-        .arg(&input)
-        .args(["-o", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    bin::yusuan_ok([
+        "convert".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        dir.path().as_os_str(),
+    ]);
     let facts = std::fs::read_to_string(dir.path().join("facts.csv")).unwrap();
     let b = read(&sample());
     let amounts = serde_json::to_string(&b)
@@ -317,18 +309,14 @@ fn templates_that_would_lose_data_are_refused_when_they_load() {
 fn the_year_survives_normalization() {
     let dir = tempfile::tempdir().unwrap();
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_yusuan"))
-        .arg("convert")
-        .arg(&input)
-        .args(["-o", dir.path().to_str().unwrap(), "--to", "xlsx"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    bin::yusuan_ok([
+        "convert".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        dir.path().as_os_str(),
+        "--to".as_ref(),
+        "xlsx".as_ref(),
+    ]);
     let again = read(&Workbook::open(dir.path().join("putuo-2026.xlsx")).unwrap());
     assert_eq!(again.year, Some(2026));
     assert!(again.diagnostics.iter().all(|d| d.rule != "S.year"));
