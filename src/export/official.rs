@@ -185,6 +185,23 @@ struct Formats {
 }
 
 impl Formats {
+    /// Every style, in a fixed order: a style's place here is its id in
+    /// [`Sw`]'s deferred cells.
+    fn all(&self) -> [&Format; 10] {
+        [
+            &self.title,
+            &self.plain,
+            &self.right,
+            &self.header,
+            &self.text,
+            &self.code,
+            &self.number,
+            &self.percent,
+            &self.section,
+            &self.note,
+        ]
+    }
+
     /// On paper, section labels and notes wrap too.
     fn for_layout(layout: &Layout) -> Formats {
         let mut f = Formats::new();
@@ -234,6 +251,18 @@ impl Formats {
 /// it wrote is remembered so rows and columns can be sized to it after.
 struct Sw<'a> {
     ws: &'a mut Worksheet,
+    /// The workbook's styles: a cell in one of them, after the style's first
+    /// cell on this sheet, is written bare and styled in a run (`pending`).
+    formats: &'a Formats,
+    /// Styles already given to a cell on this sheet, one bit per
+    /// [`Formats::all`] id.
+    styled: u16,
+    /// Cells written bare that take a style when the sheet is done (or before
+    /// the next merge): rust_xlsxwriter hashes the whole `Format` for every
+    /// styled cell, a tenth of writing a workbook; a run of cells in one row
+    /// and style is hashed once. Each style's first cell is written with it
+    /// at once, so styles are numbered in the same order as before.
+    pending: Vec<PendingStyle>,
     merges: bool,
     col0: u16,
     /// Whether to remember what is written (a layout for paper).
@@ -256,6 +285,24 @@ struct Shown {
     width: usize,
 }
 
+/// A sheet's styles are complete when its writer is done with it.
+impl Drop for Sw<'_> {
+    fn drop(&mut self) {
+        // Only a cell out of the sheet's bounds or a reversed range can fail
+        // here, and every pending cell was written in bounds already.
+        let styled = self.flush_styles();
+        debug_assert!(styled.is_ok(), "{styled:?}");
+    }
+}
+
+/// A cell written bare, to be given style `style` (a [`Formats::all`] id).
+#[derive(Clone, Copy)]
+struct PendingStyle {
+    r: u32,
+    c: u16,
+    style: u8,
+}
+
 /// How many characters `#,##0.00` shows a figure in.
 fn figure_width(d: Decimal) -> usize {
     let whole = d.abs().trunc().to_string();
@@ -269,9 +316,18 @@ const DEFAULT_WIDTH: f64 = 8.43;
 const DEFAULT_HEIGHT: f64 = 15.0;
 
 impl<'a> Sw<'a> {
-    fn new(ws: &'a mut Worksheet, merges: bool, col0: u16, track: bool) -> Sw<'a> {
+    fn new(
+        ws: &'a mut Worksheet,
+        formats: &'a Formats,
+        merges: bool,
+        col0: u16,
+        track: bool,
+    ) -> Sw<'a> {
         Sw {
             ws,
+            formats,
+            styled: 0,
+            pending: Vec::new(),
             merges,
             col0,
             track,
@@ -301,8 +357,60 @@ impl<'a> Sw<'a> {
     }
 
     fn text(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
-        self.ws.write_string_with_format(r, self.col0 + c, s, f)?;
+        let c_sheet = self.col0 + c;
+        match self.deferred_style(f) {
+            Some(style) => {
+                self.ws.write_string(r, c_sheet, s)?;
+                self.pending.push(PendingStyle {
+                    r,
+                    c: c_sheet,
+                    style,
+                });
+            }
+            None => {
+                self.ws.write_string_with_format(r, c_sheet, s, f)?;
+            }
+        }
         self.remember(r, r, c, c, s);
+        Ok(())
+    }
+
+    /// The id of `f` when a cell in it may be written bare and styled later:
+    /// `f` is one of the workbook's styles (the same object, not an equal
+    /// one) and has styled a cell on this sheet already. `None` for the
+    /// first cell of a style, which registers it in order.
+    fn deferred_style(&mut self, f: &Format) -> Option<u8> {
+        let id = self
+            .formats
+            .all()
+            .iter()
+            .position(|g| std::ptr::eq(*g, f))?;
+        let bit = 1u16 << id;
+        if self.styled & bit == 0 {
+            self.styled |= bit;
+            return None;
+        }
+        Some(id as u8)
+    }
+
+    /// Styles the cells written bare, one call per run of neighbouring
+    /// cells in a row and style, in the order written (a later style of the
+    /// same cell wins, as it would have).
+    fn flush_styles(&mut self) -> Result<(), XlsxError> {
+        let pending = std::mem::take(&mut self.pending);
+        let all = self.formats.all();
+        for run in pending.chunk_by(|a, b| a.r == b.r && a.style == b.style && b.c == a.c + 1) {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            self.ws.set_range_format(
+                first.r,
+                first.c,
+                last.r,
+                last.c,
+                all[usize::from(first.style)],
+            )?;
+        }
+        self.pending = pending;
+        self.pending.clear();
         Ok(())
     }
 
@@ -375,6 +483,9 @@ impl<'a> Sw<'a> {
         f: &Format,
     ) -> Result<(), XlsxError> {
         if self.merges && (r1 != r2 || c1 != c2) {
+            // A merge writes its cells styled at once: what was written
+            // before it is styled first, as it was.
+            self.flush_styles()?;
             self.ws
                 .merge_range(r1, self.col0 + c1, r2, self.col0 + c2, s, f)?;
             self.remember(r1, r2, c1, c2, s);
@@ -392,6 +503,7 @@ impl<'a> Sw<'a> {
         s: &str,
         f: &Format,
     ) -> Result<(), XlsxError> {
+        self.flush_styles()?;
         self.ws
             .merge_range(r, self.col0 + c1, r, self.col0 + c2, "", f)?;
         self.figure(r, c1, s, f)
@@ -423,7 +535,20 @@ impl<'a> Sw<'a> {
 
     fn number(&mut self, r: u32, c: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
         let v = d.to_f64().unwrap_or_default();
-        self.ws.write_number_with_format(r, self.col0 + c, v, f)?;
+        let c_sheet = self.col0 + c;
+        match self.deferred_style(f) {
+            Some(style) => {
+                self.ws.write_number(r, c_sheet, v)?;
+                self.pending.push(PendingStyle {
+                    r,
+                    c: c_sheet,
+                    style,
+                });
+            }
+            None => {
+                self.ws.write_number_with_format(r, c_sheet, v, f)?;
+            }
+        }
         if self.track && r > 0 {
             let c = self.col0 + c;
             self.texts.push(Shown {
@@ -582,7 +707,7 @@ impl Ctx<'_> {
     /// year, and the tables in order, each absent one said to be absent.
     fn cover(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name("封面")?;
-        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
         sw.width(0, 12.0)?;
         sw.width(1, 60.0)?;
         let title = if self.fx.year > 0 {
@@ -616,7 +741,7 @@ impl Ctx<'_> {
 
     /// A table the source lacks: its title and a note saying so.
     fn placeholder(&self, ws: &mut Worksheet, spec: &TableSpec) -> Result<(), XlsxError> {
-        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
         for c in 0..6 {
             sw.width(c, 14.0)?;
         }
@@ -692,6 +817,7 @@ impl Ctx<'_> {
         let l = self.layout;
         let mut sw = Sw::new(
             ws,
+            &self.f,
             !Layout::has(l.no_merges, id),
             u16::from(Layout::has(l.leading_empty_col, id)),
             l.print_ready,
@@ -826,7 +952,7 @@ impl Ctx<'_> {
         lf: &LinesFixture,
     ) -> Result<(), XlsxError> {
         let id = spec.id.as_str();
-        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
         let mut r = self.top(&mut sw, spec, 4)?;
         let header_top = r;
         r += write_header(&mut sw, &self.f, r, &spec.header_layout)?;
@@ -853,7 +979,7 @@ impl Ctx<'_> {
 
     fn dept_form(&self, ws: &mut Worksheet, d: &DeptForm) -> Result<(), XlsxError> {
         let f = &self.f;
-        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
         for c in 0..8u16 {
             sw.width(c, if c < 3 { 16.0 } else { 20.0 })?;
         }
@@ -966,7 +1092,7 @@ impl Ctx<'_> {
     fn project_form(&self, ws: &mut Worksheet, p: &ProjectForm) -> Result<(), XlsxError> {
         let f = &self.f;
         let last: u16 = 8;
-        let mut sw = Sw::new(ws, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
         for c in 0..=last {
             sw.width(c, 14.0)?;
         }
