@@ -1,7 +1,7 @@
 //! Warehouse CSV: one file per table, every row keyed by `year`,
 //! `dept_code` and `source_file`; a long `facts.csv` (one amount a row); a
 //! `manifest.csv` (one input a row). The columns of every file are
-//! [`SCHEMAS`] — the single source of the headers and of
+//! [`schemas`] — the single source of the headers and of
 //! `docs/csv-schema.md` — and stay stable whatever the input layout.
 //!
 //! Codes are text. So that engines which guess types from the data (DuckDB's

@@ -1,5 +1,6 @@
-//! Reading workbooks: `.xlsx` and `.xls` (BIFF8) through calamine into a
-//! plain grid of cells with merged regions and A1 addresses.
+//! Reading workbooks: `.xlsx` and `.xls` (BIFF8) into a plain grid of cells
+//! with merged regions and A1 addresses. `.xls`, and any `.xlsx` outside
+//! the common subset `package.rs` reads in one pass, go through calamine.
 //!
 //! The rest of the crate never sees calamine: it reads [`Sheet`]s. The format
 //! is decided by the file's first bytes, not its extension, because
@@ -8,6 +9,7 @@
 
 mod address;
 mod merges;
+mod package;
 
 pub use address::{col_letters, CellRef, Provenance};
 
@@ -605,8 +607,45 @@ where
 }
 
 /// The sheets of an `.xlsx`; `zip` is the package's archive as
-/// [`check_package`] opened it.
+/// [`check_package`] opened it. Our own reader first (one pass over each
+/// sheet part), calamine for a package outside what it knows.
 fn read_xlsx(
+    path: &Path,
+    source: Cursor<&[u8]>,
+    mut zip: Option<zip::ZipArchive<Cursor<&[u8]>>>,
+) -> Result<Vec<Sheet>, WorkbookError> {
+    if let Some(zip) = zip.as_mut() {
+        if let Some(sheets) = package::read(path, zip)? {
+            return Ok(sheets);
+        }
+    }
+    read_xlsx_calamine(path, source, zip)
+}
+
+/// Cell `at` of `sheet` lies past [`limits::ROWS`] or [`limits::COLUMNS`].
+fn past_limits(path: &Path, sheet: &str, at: &str) -> WorkbookError {
+    WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what: format!("工作表“{sheet}”的单元格 {at} 有内容"),
+        limit: format!(
+            "每表最多 {} 行、{} 列；多半是误填的单元格，删除后重试",
+            limits::ROWS,
+            limits::COLUMNS
+        ),
+    }
+}
+
+/// Cell `at` of `sheet` holds `chars` characters, past Excel's limit.
+fn too_long(path: &Path, sheet: &str, at: &str, chars: usize) -> WorkbookError {
+    WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what: format!("工作表“{sheet}”的单元格 {at} 有 {chars} 个字符"),
+        limit: format!("每格最多 {} 个字符，Excel 自己的上限", limits::CELL_CHARS),
+    }
+}
+
+/// The sheets of an `.xlsx` as calamine reads them.
+fn read_xlsx_calamine(
     path: &Path,
     source: Cursor<&[u8]>,
     mut zip: Option<zip::ZipArchive<Cursor<&[u8]>>>,
@@ -632,15 +671,7 @@ fn read_xlsx(
                     if matches!(cell.value, calamine::DataRef::Empty) && cell.formula.is_none() {
                         continue;
                     }
-                    return Err(WorkbookError::Limit {
-                        path: path.to_path_buf(),
-                        what: format!("工作表“{}”的单元格 {} 有内容", s.name, at()),
-                        limit: format!(
-                            "每表最多 {} 行、{} 列；多半是误填的单元格，删除后重试",
-                            limits::ROWS,
-                            limits::COLUMNS
-                        ),
-                    });
+                    return Err(past_limits(path, &s.name, &at()));
                 }
                 let text: Option<&str> = match &cell.value {
                     calamine::DataRef::String(t) => Some(t),
@@ -650,14 +681,7 @@ fn read_xlsx(
                 if let Some(t) = text.filter(|t| t.len() > limits::CELL_CHARS) {
                     let n = t.chars().count();
                     if n > limits::CELL_CHARS {
-                        return Err(WorkbookError::Limit {
-                            path: path.to_path_buf(),
-                            what: format!("工作表“{}”的单元格 {} 有 {n} 个字符", s.name, at()),
-                            limit: format!(
-                                "每格最多 {} 个字符，Excel 自己的上限",
-                                limits::CELL_CHARS
-                            ),
-                        });
+                        return Err(too_long(path, &s.name, &at(), n));
                     }
                 }
                 let no_value = match &cell.value {
