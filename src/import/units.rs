@@ -62,7 +62,8 @@ fn agreeing(mine: &[Decimal], others: &[&Vec<Decimal>], scale: Decimal) -> usize
         .iter()
         .filter(|theirs| {
             scaled.iter().any(|x| {
-                let i = theirs.partition_point(|b| *b < *x - tolerance);
+                let lowest = *x - tolerance;
+                let i = theirs.partition_point(|b| *b < lowest);
                 theirs.get(i).is_some_and(|b| near(*x, *b))
             })
         })

@@ -224,6 +224,13 @@ impl Sheet {
                         CellValue::Empty => {}
                         CellValue::Text(s) => crate::text::norm_into(s, &mut n.text),
                         // Digits, a point, a sign: nothing to normalize.
+                        // A whole number as an integer: what `{f}` prints for
+                        // it, without the float formatter (most figures).
+                        CellValue::Number(f)
+                            if f.fract() == 0.0 && f.abs() < 1e15 && *f != 0.0 =>
+                        {
+                            let _ = write!(n.text, "{}", *f as i64);
+                        }
                         CellValue::Number(f) => {
                             let _ = write!(n.text, "{f}");
                         }
@@ -768,6 +775,24 @@ mod tests {
 
     fn t(s: &str) -> CellValue {
         CellValue::Text(s.into())
+    }
+
+    /// Whole numbers are written without the float formatter: the text is
+    /// still exactly what `{f}` prints, at the edges too.
+    #[test]
+    fn numbers_normalize_as_they_print() {
+        let figures = [
+            0.0, -0.0, 1.0, -1.0, 3_248_300.0, -20_101.0, 999_999_999_999_999.0, 1e15, -1e15,
+            1e16, 0.5, 1234.56, -0.01, 2e-7, 9_007_199_254_740_993.0,
+        ];
+        let sheet = Sheet::new(
+            "表1",
+            vec![figures.iter().map(|f| CellValue::Number(*f)).collect()],
+            vec![],
+        );
+        for (c, f) in figures.iter().enumerate() {
+            assert_eq!(sheet.norm_at(0, c as u32), format!("{f}"), "{f:?}");
+        }
     }
 
     #[test]
