@@ -226,9 +226,7 @@ impl Sheet {
                         // Digits, a point, a sign: nothing to normalize.
                         // A whole number as an integer: what `{f}` prints for
                         // it, without the float formatter (most figures).
-                        CellValue::Number(f)
-                            if f.fract() == 0.0 && f.abs() < 1e15 && *f != 0.0 =>
-                        {
+                        CellValue::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 && *f != 0.0 => {
                             let _ = write!(n.text, "{}", *f as i64);
                         }
                         CellValue::Number(f) => {
@@ -782,8 +780,21 @@ mod tests {
     #[test]
     fn numbers_normalize_as_they_print() {
         let figures = [
-            0.0, -0.0, 1.0, -1.0, 3_248_300.0, -20_101.0, 999_999_999_999_999.0, 1e15, -1e15,
-            1e16, 0.5, 1234.56, -0.01, 2e-7, 9_007_199_254_740_993.0,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            3_248_300.0,
+            -20_101.0,
+            999_999_999_999_999.0,
+            1e15,
+            -1e15,
+            1e16,
+            0.5,
+            1234.56,
+            -0.01,
+            2e-7,
+            9_007_199_254_740_993.0,
         ];
         let sheet = Sheet::new(
             "表1",
