@@ -417,6 +417,9 @@ struct Emit<'a> {
     unit: Unit,
     /// Scratch for a fact's amount, cell and row number, reused row after row.
     scratch: [String; 3],
+    /// The last sheet a fact's cell was on, and its address prefix (`表3!`):
+    /// a table's facts are on one sheet.
+    sheet: Option<(std::sync::Arc<str>, String)>,
 }
 
 impl Emit<'_> {
@@ -466,7 +469,15 @@ impl Emit<'_> {
                     s.clear();
                 }
                 write_money(m, a, self.unit);
-                let _ = write!(cell, "{}", a.cell);
+                let prefix = match &self.sheet {
+                    Some((sheet, prefix)) if std::sync::Arc::ptr_eq(sheet, &a.cell.sheet) => prefix,
+                    _ => {
+                        let prefix = crate::workbook::sheet_prefix(&a.cell.sheet);
+                        &self.sheet.insert((a.cell.sheet.clone(), prefix)).1
+                    }
+                };
+                cell.push_str(prefix);
+                crate::workbook::push_a1(cell, a.cell.row, a.cell.col);
                 let _ = write!(no, "{row_no}");
                 let fields = [table, form_no, side, no, code, name, column, m, cell];
                 c.row("facts", &self.key, fields.into_iter());
@@ -907,6 +918,7 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
         ],
         unit,
         scratch: Default::default(),
+        sheet: None,
     };
     let t = &b.tables;
     if let Some(x) = &t.t1 {

@@ -40,40 +40,52 @@ impl CellRef {
     }
 }
 
-/// Writes `C7` without a String of its own (every amount of every CSV row
-/// names its cell).
-fn write_a1(f: &mut fmt::Formatter<'_>, row: u32, mut col: u32) -> fmt::Result {
-    let mut letters = [0u8; 8];
-    let mut start = letters.len();
+/// `表3!`, or `'1. 收支总表'!` for a sheet name with spaces or punctuation
+/// (quoted as Excel does): the sheet part of an address.
+pub fn sheet_prefix(sheet: &str) -> String {
+    let plain = sheet
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || !c.is_ascii());
+    if plain && !sheet.contains(['\u{3000}', '!', '\'']) {
+        format!("{sheet}!")
+    } else {
+        format!("'{}'!", sheet.replace('\'', "''"))
+    }
+}
+
+/// Appends `C7` (0-based `row`, `col`) without formatting machinery: every
+/// amount of every CSV row names its cell.
+pub fn push_a1(out: &mut String, row: u32, mut col: u32) {
+    let mut buf = [0u8; 24];
+    let mut end = buf.len();
+    let mut n = u64::from(row) + 1;
     loop {
-        start -= 1;
-        letters[start] = b'A' + (col % 26) as u8;
+        end -= 1;
+        buf[end] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    loop {
+        end -= 1;
+        buf[end] = b'A' + (col % 26) as u8;
         if col < 26 {
             break;
         }
         col = col / 26 - 1;
     }
-    // Only ASCII letters were written.
-    f.write_str(std::str::from_utf8(&letters[start..]).unwrap_or("?"))?;
-    write!(f, "{}", u64::from(row) + 1)
+    // Only ASCII letters and digits were written.
+    out.push_str(std::str::from_utf8(&buf[end..]).unwrap_or("?"));
 }
 
 impl fmt::Display for CellRef {
     /// `表3!C7`; a sheet name with spaces or punctuation is quoted as Excel
     /// does (`'1. 收支总表'!B5`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plain = self
-            .sheet
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || !c.is_ascii());
-        let plain = plain && !self.sheet.contains(['\u{3000}', '!', '\'']);
-        if plain {
-            f.write_str(&self.sheet)?;
-        } else {
-            write!(f, "'{}'", self.sheet.replace('\'', "''"))?;
-        }
-        f.write_str("!")?;
-        write_a1(f, self.row, self.col)
+        let mut out = sheet_prefix(&self.sheet);
+        push_a1(&mut out, self.row, self.col);
+        f.write_str(&out)
     }
 }
 
@@ -114,5 +126,10 @@ mod tests {
             assert_eq!(r.to_string(), format!("表3!{}", r.a1()));
         }
         assert_eq!(CellRef::new("x".into(), 0, 702).to_string(), "x!AAA1");
+        assert_eq!(CellRef::new("a'b".into(), 0, 0).to_string(), "'a''b'!A1");
+        assert_eq!(
+            CellRef::new("表\u{3000}1".into(), 9, 3).to_string(),
+            "'表\u{3000}1'!D10"
+        );
     }
 }

@@ -11,7 +11,7 @@ mod address;
 mod merges;
 mod package;
 
-pub use address::{col_letters, CellRef, Provenance};
+pub use address::{col_letters, push_a1, sheet_prefix, CellRef, Provenance};
 
 use std::collections::HashMap;
 use std::fs::File;
