@@ -555,8 +555,14 @@ impl Ctx<'_> {
                     continue;
                 }
                 let c = c as u32;
+                // A cell a reader took is read, whatever it holds: whether
+                // it is a figure is asked only of the others.
+                if used.contains(&(r, c)) {
+                    read += 1;
+                    continue;
+                }
                 let figure = holds_figure(v);
-                if used.contains(&(r, c)) || !figure && (r < body_from || words_are_labels) {
+                if !figure && (r < body_from || words_are_labels) {
                     read += 1;
                 } else {
                     figures += usize::from(figure);
