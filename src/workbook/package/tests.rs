@@ -364,3 +364,44 @@ fn date_formats_as_calamine_detects_them() {
         assert!(!is_date_format(number), "{number}");
     }
 }
+
+/// A package as Excel saves it: markup-compatibility attributes and
+/// alternate content in the workbook part, sheet properties, views,
+/// column widths, rows with spans and heights, shared formulas with their
+/// results, conditional formats in an extension list, phonetic properties.
+#[test]
+fn an_excel_saved_package_reads_as_calamine_reads_it() {
+    let book = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x15 xr xr6 xr10 xr2" xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main"><fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="27328"/><workbookPr defaultThemeVersion="166925"/><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="x15"><x15ac:absPath url="D:\预算\" xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice></mc:AlternateContent><bookViews><workbookView xWindow="-120" yWindow="-120" windowWidth="29040" windowHeight="15840" activeTab="1"/></bookViews><sheets><sheet name="1.收支总表" sheetId="1" r:id="rId1"/><sheet name="说明" sheetId="2" state="hidden" r:id="rId2"/></sheets><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'1.收支总表'!$1:$4</definedName></definedNames><calcPr calcId="191029"/></workbook>"#;
+    let sheet1 = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac xr xr2 xr3" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" xr:uid="{00000000-0001-0000-0000-000000000000}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1:D5"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="B6" sqref="B6"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="13.5" x14ac:dyDescent="0.15"/><cols><col min="1" max="1" width="30.625" customWidth="1"/><col min="2" max="4" width="15.625" style="2" customWidth="1"/></cols><sheetData><row r="1" spans="1:4" ht="30" customHeight="1" x14ac:dyDescent="0.15"><c r="A1" s="5" t="s"><v>0</v></c><c r="B1" s="5"/><c r="C1" s="5"/><c r="D1" s="5"/></row><row r="2" spans="1:4" x14ac:dyDescent="0.15"><c r="A2" s="1" t="s"><v>1</v></c><c r="D2" s="1" t="s"><v>2</v></c></row><row r="3" spans="1:4" x14ac:dyDescent="0.15"><c r="A3" s="3" t="s"><v>3</v></c><c r="B3" s="3" t="s"><v>4</v></c><c r="C3" s="3" t="s"><v>5</v></c><c r="D3" s="3" t="s"><v>6</v></c></row><row r="4" spans="1:4" x14ac:dyDescent="0.15"><c r="A4" s="4" t="s"><v>7</v></c><c r="B4" s="2"><v>3248300</v></c><c r="C4" s="2"><v>1200.5</v></c><c r="D4" s="2"><f>B4+C4</f><v>3249500.5</v></c></row><row r="5" spans="1:4" x14ac:dyDescent="0.15"><c r="A5" s="4" t="s"><v>8</v></c><c r="B5" s="2"><v>0</v></c><c r="C5" s="2"><v>0</v></c><c r="D5" s="2"><f t="shared" ref="D5:D6" si="0">B5+C5</f><v>0</v></c></row><row r="6" spans="1:4"><c r="D6" s="2"><f t="shared" si="0"/><v>0</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A1:D1"/></mergeCells><conditionalFormatting sqref="B4:D5"><cfRule type="cellIs" dxfId="0" priority="1" operator="lessThan"><formula>0</formula></cfRule></conditionalFormatting><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" r:id="rId1"/><extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><xm:sqref>A1</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>"#;
+    let sheet2 = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData/></worksheet>"#;
+    let sst = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="9" uniqueCount="9"><si><t>收支总表</t><phoneticPr fontId="2" type="noConversion"/></si><si><t>部门：区文化和旅游局</t><phoneticPr fontId="2" type="noConversion"/></si><si><t>单位：元</t></si><si><t>项目</t></si><si><r><rPr><sz val="10"/><rFont val="宋体"/><family val="3"/><charset val="134"/></rPr><t>预算数</t></r></si><si><t>上年</t></si><si><t>合计</t></si><si><t xml:space="preserve">一、一般公共预算 </t></si><si><t>二、政府性基金预算</t></si></sst>"#;
+    let styles = r##"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac x16r2 xr"><numFmts count="1"><numFmt numFmtId="176" formatCode="#,##0.00_ "/></numFmts><fonts count="1"><font><sz val="11"/><name val="宋体"/><charset val="134"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="176" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"><alignment horizontal="center" vertical="center"/></xf><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"><alignment horizontal="center"/></xf></cellXfs><cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/></styleSheet>"##;
+    let parts: Vec<(String, String)> = vec![
+        ("[Content_Types].xml".into(), r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.into()),
+        ("_rels/.rels".into(), r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into()),
+        ("xl/_rels/workbook.xml.rels".into(), format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/><Relationship Id="rId2" Type="{WORKSHEET}" Target="worksheets/sheet2.xml"/><Relationship Id="rId1" Type="{WORKSHEET}" Target="worksheets/sheet1.xml"/><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#)),
+        ("xl/workbook.xml".into(), book.into()),
+        ("xl/worksheets/sheet1.xml".into(), sheet1.into()),
+        ("xl/worksheets/sheet2.xml".into(), sheet2.into()),
+        ("xl/sharedStrings.xml".into(), sst.into()),
+        ("xl/styles.xml".into(), styles.into()),
+    ];
+    let s = read_alike(&zip_of(&parts), "Excel");
+    assert_eq!(s.len(), 2);
+    assert!(s[1].hidden);
+    let rows = &s[0].rows;
+    assert_eq!(text(&rows[0][0]), "收支总表");
+    assert_eq!(text(&rows[2][1]), "预算数");
+    assert_eq!(text(&rows[3][0]), "一、一般公共预算 ");
+    assert_eq!(rows[3][1], CellValue::Number(3_248_300.0));
+    assert_eq!(rows[3][3], CellValue::Number(3_249_500.5));
+    assert_eq!(rows[5][3], CellValue::Number(0.0));
+    assert_eq!(s[0].merges.len(), 1);
+}
