@@ -153,12 +153,32 @@ static EMPTY: CellValue = CellValue::Empty;
 impl Sheet {
     /// Builds a sheet from rows of cells (used by tests and by the reader).
     pub fn new(name: &str, rows: Vec<Vec<CellValue>>, merges: Vec<Merge>) -> Sheet {
-        let mut merged = HashMap::default();
         // Bounded by the sheet's extent (rows are stored without their
         // trailing empty cells, but a merge covers those too); a corrupt
         // file's absurd region stops at the grid's edge.
         let height = rows.len() as u32;
         let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        let covered: u64 = merges
+            .iter()
+            .map(|m| {
+                let rows = u64::from(
+                    m.last_row
+                        .min(height.saturating_sub(1))
+                        .saturating_sub(m.first_row),
+                ) + 1;
+                let cols = u64::from(
+                    m.last_col
+                        .min(width.saturating_sub(1))
+                        .saturating_sub(m.first_col),
+                ) + 1;
+                rows * cols
+            })
+            .sum();
+        // Sized once: the map is built cell by cell for every sheet.
+        let mut merged = HashMap::with_capacity_and_hasher(
+            covered.min(u64::from(height) * u64::from(width)) as usize,
+            Default::default(),
+        );
         for (i, m) in merges.iter().enumerate() {
             for r in m.first_row..=m.last_row.min(height.saturating_sub(1)) {
                 for c in m.first_col..=m.last_col.min(width.saturating_sub(1)) {
