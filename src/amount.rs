@@ -172,6 +172,28 @@ fn round2(d: Decimal) -> Decimal {
     r
 }
 
+/// Floats at the edges of the whole-number fast paths (signed zeros, the
+/// largest whole figure taken, the first not, fractions), for their tests.
+#[cfg(test)]
+pub(crate) const FLOAT_EDGES: [f64; 16] = [
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    3_248_300.0,
+    -20_101.0,
+    999_999_999_999_999.0,
+    1e15,
+    -1e15,
+    1e16,
+    0.5,
+    -0.25,
+    1234.56,
+    -0.01,
+    2e-7,
+    9_007_199_254_740_993.0,
+];
+
 /// Shortest round-trip text of a float, as a decimal.
 pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
@@ -443,21 +465,7 @@ mod tests {
     /// the shortest round-trip text gives.
     #[test]
     fn whole_figures_are_the_decimals_their_text_gives() {
-        for f in [
-            0.0,
-            -0.0,
-            1.0,
-            -1.0,
-            3_248_300.0,
-            -20_101.0,
-            999_999_999_999_999.0,
-            1e15,
-            1e16,
-            0.5,
-            -0.25,
-            1234.56,
-            2e-7,
-        ] {
+        for f in FLOAT_EDGES {
             let fast = decimal_from_f64(f).unwrap();
             let slow = decimal_from_f64_text(f).unwrap();
             assert_eq!(fast, slow, "{f:?}");

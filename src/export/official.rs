@@ -357,21 +357,34 @@ impl<'a> Sw<'a> {
     }
 
     fn text(&mut self, r: u32, c: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
-        let c_sheet = self.col0 + c;
+        self.put(r, c, f, |ws, r, c, f| {
+            match f {
+                Some(f) => ws.write_string_with_format(r, c, s, f),
+                None => ws.write_string(r, c, s),
+            }
+            .map(|_| ())
+        })?;
+        self.remember(r, r, c, c, s);
+        Ok(())
+    }
+
+    /// Writes a cell by `write`: bare (`None`), to be styled with `f` in a
+    /// run, when the style may wait, else with `f` at once.
+    fn put(
+        &mut self,
+        r: u32,
+        c: u16,
+        f: &Format,
+        write: impl FnOnce(&mut Worksheet, u32, u16, Option<&Format>) -> Result<(), XlsxError>,
+    ) -> Result<(), XlsxError> {
+        let c = self.col0 + c;
         match self.deferred_style(f) {
             Some(style) => {
-                self.ws.write_string(r, c_sheet, s)?;
-                self.pending.push(PendingStyle {
-                    r,
-                    c: c_sheet,
-                    style,
-                });
+                write(self.ws, r, c, None)?;
+                self.pending.push(PendingStyle { r, c, style });
             }
-            None => {
-                self.ws.write_string_with_format(r, c_sheet, s, f)?;
-            }
+            None => write(self.ws, r, c, Some(f))?,
         }
-        self.remember(r, r, c, c, s);
         Ok(())
     }
 
@@ -535,20 +548,13 @@ impl<'a> Sw<'a> {
 
     fn number(&mut self, r: u32, c: u16, d: Decimal, f: &Format) -> Result<(), XlsxError> {
         let v = d.to_f64().unwrap_or_default();
-        let c_sheet = self.col0 + c;
-        match self.deferred_style(f) {
-            Some(style) => {
-                self.ws.write_number(r, c_sheet, v)?;
-                self.pending.push(PendingStyle {
-                    r,
-                    c: c_sheet,
-                    style,
-                });
+        self.put(r, c, f, |ws, r, c, f| {
+            match f {
+                Some(f) => ws.write_number_with_format(r, c, v, f),
+                None => ws.write_number(r, c, v),
             }
-            None => {
-                self.ws.write_number_with_format(r, c_sheet, v, f)?;
-            }
-        }
+            .map(|_| ())
+        })?;
         if self.track && r > 0 {
             let c = self.col0 + c;
             self.texts.push(Shown {

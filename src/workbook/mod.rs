@@ -799,23 +799,7 @@ mod tests {
     /// still exactly what `{f}` prints, at the edges too.
     #[test]
     fn numbers_normalize_as_they_print() {
-        let figures = [
-            0.0,
-            -0.0,
-            1.0,
-            -1.0,
-            3_248_300.0,
-            -20_101.0,
-            999_999_999_999_999.0,
-            1e15,
-            -1e15,
-            1e16,
-            0.5,
-            1234.56,
-            -0.01,
-            2e-7,
-            9_007_199_254_740_993.0,
-        ];
+        let figures = crate::amount::FLOAT_EDGES;
         let sheet = Sheet::new(
             "表1",
             vec![figures.iter().map(|f| CellValue::Number(*f)).collect()],

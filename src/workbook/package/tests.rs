@@ -249,37 +249,35 @@ fn prefixed_parts_and_other_part_names_read_as_calamine_reads_them() {
 fn what_it_does_not_know_is_handed_to_calamine() {
     let plain = |data: &str| package(&[("表1", "", &sheet(data))], None, None);
     let cell = |c: &str| plain(&format!(r#"<row r="1">{c}</row>"#));
-    handed_over(
-        &cell(r#"<c r="A1"><f>SUM(B1:B2)</f></c>"#),
-        "formula without result",
-    );
-    handed_over(
-        &cell(r#"<c r="A1" t="e"><v>#DIV/0!</v></c>"#),
-        "error value",
-    );
-    handed_over(
-        &cell(r#"<c r="A1" t="d"><v>2024-01-01</v></c>"#),
-        "ISO date",
-    );
-    handed_over(&cell(r#"<c r="A1"><v> 12</v></c>"#), "number with a space");
-    handed_over(
-        &cell(r#"<c r="A1"><v>.5</v></c>"#),
-        "number without its integer part",
-    );
-    handed_over(&cell(r#"<c r="a1"><v>1</v></c>"#), "lower-case address");
-    handed_over(
-        &cell(r#"<c r="A1" t="str"><v>a_x000D_b</v></c>"#),
-        "_xHHHH_ escape",
-    );
-    handed_over(&cell(r#"<c r="A1"><!-- note --><v>1</v></c>"#), "comment");
-    handed_over(
-        &cell(r#"<c r="A1" t="inlineStr"><is><t><![CDATA[x]]></t></is></c>"#),
-        "CDATA",
-    );
-    handed_over(
-        &cell(r#"<c r="A1" t="s"><v>3</v></c>"#),
-        "shared string past the table",
-    );
+    for (xml, what) in [
+        (
+            r#"<c r="A1"><f>SUM(B1:B2)</f></c>"#,
+            "formula without result",
+        ),
+        (r#"<c r="A1" t="e"><v>#DIV/0!</v></c>"#, "error value"),
+        (r#"<c r="A1" t="d"><v>2024-01-01</v></c>"#, "ISO date"),
+        (r#"<c r="A1"><v> 12</v></c>"#, "number with a space"),
+        (
+            r#"<c r="A1"><v>.5</v></c>"#,
+            "number without its integer part",
+        ),
+        (r#"<c r="a1"><v>1</v></c>"#, "lower-case address"),
+        (
+            r#"<c r="A1" t="str"><v>a_x000D_b</v></c>"#,
+            "_xHHHH_ escape",
+        ),
+        (r#"<c r="A1"><!-- note --><v>1</v></c>"#, "comment"),
+        (
+            r#"<c r="A1" t="inlineStr"><is><t><![CDATA[x]]></t></is></c>"#,
+            "CDATA",
+        ),
+        (
+            r#"<c r="A1" t="s"><v>3</v></c>"#,
+            "shared string past the table",
+        ),
+    ] {
+        handed_over(&cell(xml), what);
+    }
     let styled = |fmt: &str, id: &str| {
         package(
             &[(
