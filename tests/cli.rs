@@ -867,3 +867,38 @@ fn a_batch_is_reviewed_into_one_folder() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Regression: the batch's workers took their stack size from
+/// `RUST_MIN_STACK`, and with 64 KiB every `check` ended in "stack
+/// overflow" and an abort (exit 134) instead of a report.
+#[test]
+fn a_small_rust_min_stack_in_the_environment_does_not_abort_a_batch() {
+    let qiaokou = sample("qiaokou-2024.xlsx");
+    let wenlv = sample("wenlv-2022.xls");
+    let args = ["check", qiaokou.to_str().unwrap(), wenlv.to_str().unwrap()];
+    let plain = run(&args);
+    let small = bin()
+        .args(args)
+        .env("RUST_MIN_STACK", "65536")
+        .output()
+        .expect("run yusuan");
+    assert!(!stderr(&small).contains("overflow"), "{}", stderr(&small));
+    assert_eq!(small.status.code(), plain.status.code());
+    assert_eq!(stdout(&small), stdout(&plain));
+    assert!(
+        stdout(&small).contains("wenlv-2022.xls"),
+        "{}",
+        stdout(&small)
+    );
+
+    let dir = tmp();
+    let o = bin()
+        .args(["convert", qiaokou.to_str().unwrap(), "-o"])
+        .arg(dir.path())
+        .args(["--to", "csv,xlsx"])
+        .env("RUST_MIN_STACK", "65536")
+        .output()
+        .expect("run yusuan");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("facts.csv").is_file());
+}

@@ -122,6 +122,12 @@ pub fn expand(inputs: &[PathBuf]) -> Expanded {
     out
 }
 
+/// Each worker's stack, set rather than inherited: `RUST_MIN_STACK` in the
+/// environment (64 KiB, say) would otherwise size it, and a deep table
+/// would end the run with a stack overflow instead of a finding. Only
+/// touched pages cost memory.
+const WORKER_STACK: usize = 8 << 20;
+
 /// Runs `work` on every input on `threads` threads and gives each result to
 /// `sink` in input order. A worker does not start an input more than a
 /// small window ahead of the last one handed over, so memory holds a few
@@ -141,28 +147,46 @@ pub fn run_ordered<T: Send>(
     let handed = (Mutex::new(0usize), Condvar::new());
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, T)>(window);
     std::thread::scope(|s| {
+        let mut started = 0;
         for _ in 0..threads {
             let tx = tx.clone();
             let (next, handed, work) = (&next, &handed, &work);
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= inputs.len() {
-                    break;
-                }
-                {
-                    let (lock, cv) = handed;
-                    let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *done + window {
-                        done = cv.wait(done).unwrap_or_else(|e| e.into_inner());
+            let spawned = std::thread::Builder::new()
+                .name("yusuan-worker".into())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(s, move || loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= inputs.len() {
+                        break;
                     }
-                }
-                let r = work(&inputs[i]);
-                if tx.send((i, r)).is_err() {
-                    break;
-                }
-            });
+                    {
+                        let (lock, cv) = handed;
+                        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *done + window {
+                            done = cv.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
+                    let r = work(&inputs[i]);
+                    if tx.send((i, r)).is_err() {
+                        break;
+                    }
+                });
+            match spawned {
+                Ok(_) => started += 1,
+                // The system refused a thread (a process limit): the ones
+                // started do the work; with none, this thread does.
+                Err(_) => break,
+            }
         }
         drop(tx);
+        if started == 0 {
+            for input in inputs {
+                let r = work(input);
+                sink(input, r);
+                bar.inc(1);
+            }
+            return;
+        }
         let mut pending: BTreeMap<usize, T> = BTreeMap::new();
         let mut want = 0;
         for (i, r) in rx {
