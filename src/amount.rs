@@ -172,6 +172,46 @@ fn round2(d: Decimal) -> Decimal {
     r
 }
 
+/// Appends `d` exactly as its `Display` writes it (sign, digits, the point
+/// `scale` digits from the right), without the formatting machinery: a
+/// bulk conversion writes every amount of every workbook this way.
+pub fn push_decimal(out: &mut String, d: Decimal) {
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    let scale = d.scale() as usize;
+    let mut buf = [b'0'; 40];
+    let mut at = buf.len();
+    let m = d.mantissa().unsigned_abs();
+    if let Ok(mut m) = u64::try_from(m) {
+        while m != 0 {
+            at -= 1;
+            buf[at] = b'0' + (m % 10) as u8;
+            m /= 10;
+        }
+    } else {
+        let mut m = m;
+        while m != 0 {
+            at -= 1;
+            buf[at] = b'0' + (m % 10) as u8;
+            m /= 10;
+        }
+    }
+    // At least `scale` digits: the buffer is zeros already.
+    at = at.min(buf.len() - scale);
+    let digits = &buf[at..];
+    let whole = digits.len() - scale;
+    if whole == 0 {
+        out.push('0');
+    } else {
+        out.extend(digits[..whole].iter().map(|&b| b as char));
+    }
+    if scale > 0 {
+        out.push('.');
+        out.extend(digits[whole..].iter().map(|&b| b as char));
+    }
+}
+
 /// Floats at the edges of the whole-number fast paths (signed zeros, the
 /// largest whole figure taken, the first not, fractions), for their tests.
 #[cfg(test)]
@@ -471,6 +511,49 @@ mod tests {
             assert_eq!(fast, slow, "{f:?}");
             assert_eq!(fast.to_string(), slow.to_string(), "{f:?}");
             assert_eq!(fast.scale(), slow.scale(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn decimals_are_pushed_as_display_writes_them() {
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "0.5",
+            "-0.05",
+            "1",
+            "-1",
+            "10.10",
+            "3248300.00",
+            "-20101.5",
+            "0.000001",
+            "123456789012345678901234.56",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "18446744073709551615",
+            "18446744073709551616",
+        ]
+        .iter()
+        .map(|s| d(s))
+        .collect();
+        // a negative zero with a scale, as a subtraction leaves it
+        values.push(d("1.00") - d("1.00") * Decimal::ONE);
+        values.push(-d("0.00"));
+        for f in FLOAT_EDGES {
+            values.extend(decimal_from_f64(f));
+        }
+        for mut v in values {
+            for scale in [None, Some(0), Some(2), Some(5)] {
+                if let Some(s) = scale {
+                    v.rescale(s);
+                }
+                let mut pushed = String::from("x");
+                push_decimal(&mut pushed, v);
+                assert_eq!(pushed, format!("x{v}"), "{v:?}");
+            }
         }
     }
 }

@@ -7,8 +7,6 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// NFKC, then drop every white-space character (including U+3000 and line
-/// breaks) and the quotes that drift between “” and "".
 /// A 64-bit set of a text's characters (hashed): a text that lacks one of
 /// a word's characters cannot hold the word, which rules out most pairs
 /// before any comparison.
@@ -29,6 +27,8 @@ pub fn word_mask(w: &str) -> u64 {
     char_mask(w.trim_matches('*'))
 }
 
+/// NFKC, then drop every white-space character (including U+3000 and line
+/// breaks) and the quotes that drift between “” and "".
 pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     norm_into(s, &mut out);

@@ -384,16 +384,17 @@ fn money(a: Option<&Amount>, unit: Unit) -> String {
 }
 
 fn write_money(out: &mut String, a: &Amount, unit: Unit) {
-    use std::fmt::Write as _;
     let mut d = from_yuan(a.yuan, unit);
     d.rescale(2);
-    let _ = write!(out, "{d}");
+    crate::amount::push_decimal(out, d);
 }
 
 fn pct(d: Decimal) -> String {
     let mut d = d;
     d.rescale(2);
-    d.to_string()
+    let mut out = String::new();
+    crate::amount::push_decimal(&mut out, d);
+    out
 }
 
 fn year_of(label: &str) -> String {
