@@ -902,3 +902,38 @@ fn a_small_rust_min_stack_in_the_environment_does_not_abort_a_batch() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.path().join("facts.csv").is_file());
 }
+
+/// Regression: an input that reads without end (a device; its size says 0)
+/// was read until memory ran out. Now no more than the file limit is read,
+/// and the input fails alone with a message, in `check` and in `convert`.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_input_that_never_ends_is_refused_at_the_file_limit() {
+    let o = run(&["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("/dev/zero: 读到第 256 MB 仍未结束，超出读取上限（256 MB）"),
+        "{}",
+        stdout(&o)
+    );
+
+    let dir = tmp();
+    let qiaokou = sample("qiaokou-2024.xlsx");
+    let o = bin()
+        .args(["convert", "/dev/zero", qiaokou.to_str().unwrap(), "-o"])
+        .arg(dir.path())
+        .output()
+        .expect("run yusuan");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("超出读取上限"), "{}", stderr(&o));
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.csv")).unwrap();
+    assert!(
+        manifest.contains("/dev/zero,zero,,0,unreadable,"),
+        "{manifest}"
+    );
+    let row = manifest
+        .lines()
+        .find(|l| l.contains("qiaokou-2024.xlsx"))
+        .unwrap_or_default();
+    assert!(row.contains(",32835,findings,2024,"), "{manifest}");
+}

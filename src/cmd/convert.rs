@@ -211,30 +211,12 @@ impl Plan<'_> {
             e.message = message;
             Job::Failed(e)
         };
-        let size = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
-        entry.size = size;
-        if size > yusuan::workbook::limits::FILE_BYTES {
-            return failed(
-                entry,
-                "unreadable",
-                format!(
-                    "{}: 文件有 {} MB，超过上限 {} MB，未读取",
-                    input.path.display(),
-                    size >> 20,
-                    yusuan::workbook::limits::FILE_BYTES >> 20
-                ),
-            );
-        }
-        let bytes = match std::fs::read(&input.path) {
+        // Read at most the limit (a device or a pipe says size 0).
+        let bytes = match Workbook::read_file(&input.path) {
             Ok(b) => b,
-            Err(e) => {
-                return failed(
-                    entry,
-                    "unreadable",
-                    format!("{}: 无法打开文件：{e}", input.path.display()),
-                )
-            }
+            Err(e) => return failed(entry, "unreadable", e.to_string()),
         };
+        entry.size = bytes.len() as u64;
         entry.source_hash = content_hash(&bytes);
         if let Some(prev) = self.previous.get(&entry.source_hash) {
             let complete = matches!(prev.status.as_str(), "ok" | "findings")

@@ -502,18 +502,28 @@ impl Workbook {
             path: path.to_path_buf(),
             source,
         };
+        let too_big = |what: String| WorkbookError::Limit {
+            path: path.to_path_buf(),
+            what,
+            limit: format!("{} MB", limits::FILE_BYTES >> 20),
+        };
         let size = std::fs::metadata(path).map_err(io)?.len();
         if size > limits::FILE_BYTES {
-            return Err(WorkbookError::Limit {
-                path: path.to_path_buf(),
-                what: format!("文件有 {} MB", size >> 20),
-                limit: format!("{} MB", limits::FILE_BYTES >> 20),
-            });
+            return Err(too_big(format!("文件有 {} MB", size >> 20)));
         }
+        // A size of 0 may be a device or a pipe (`/dev/zero` reads without
+        // end), and a file may grow after its size was read: never more
+        // than the limit is read, whatever the size said.
         let mut bytes = Vec::with_capacity(size as usize);
         File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .and_then(|f| f.take(limits::FILE_BYTES + 1).read_to_end(&mut bytes))
             .map_err(io)?;
+        if bytes.len() as u64 > limits::FILE_BYTES {
+            return Err(too_big(format!(
+                "读到第 {} MB 仍未结束",
+                limits::FILE_BYTES >> 20
+            )));
+        }
         Ok(bytes)
     }
 
