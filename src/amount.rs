@@ -201,14 +201,15 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
     at = at.min(buf.len() - scale);
     let digits = &buf[at..];
     let whole = digits.len() - scale;
+    // ASCII digits only: the conversion cannot fail.
     if whole == 0 {
         out.push('0');
     } else {
-        out.extend(digits[..whole].iter().map(|&b| b as char));
+        out.push_str(std::str::from_utf8(&digits[..whole]).unwrap_or_default());
     }
     if scale > 0 {
         out.push('.');
-        out.extend(digits[whole..].iter().map(|&b| b as char));
+        out.push_str(std::str::from_utf8(&digits[whole..]).unwrap_or_default());
     }
 }
 
