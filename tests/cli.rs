@@ -937,3 +937,113 @@ fn an_input_that_never_ends_is_refused_at_the_file_limit() {
         .unwrap_or_default();
     assert!(row.contains(",32835,findings,2024,"), "{manifest}");
 }
+
+/// Regression: `convert 文件夹 -o 文件夹 --to xlsx` wrote each normalized
+/// workbook over the submission of the same name. Inputs inside the output
+/// folder are refused before anything is written, and the originals stay.
+#[test]
+fn an_output_folder_holding_the_inputs_is_refused_and_nothing_is_overwritten() {
+    let dir = tmp();
+    let original = std::fs::read(sample("qiaokou-2024.xlsx")).unwrap();
+    let input = dir.path().join("qiaokou-2024.xlsx");
+    std::fs::write(&input, &original).unwrap();
+    let o = bin()
+        .arg("convert")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path())
+        .args(["--to", "csv,xlsx"])
+        .output()
+        .expect("run yusuan");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).contains("在输出文件夹") && stderr(&o).contains("请换一个输出文件夹"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        original,
+        "the submission is untouched"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing written beside it: {left:?}");
+
+    // The same for one file's outputs: a report or JSON over the input.
+    let o = run(&[
+        "check",
+        input.to_str().unwrap(),
+        "--report",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("就是输入的工作簿"), "{}", stderr(&o));
+    let o = run(&[
+        "import",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("就是输入的工作簿"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&input).unwrap(), original);
+}
+
+/// Regression: with the output folder inside the input folder, a second
+/// run read the first run's normalized workbooks as inputs (twice the
+/// inputs, each a duplicate). The output folder is skipped, with a word.
+#[test]
+fn a_rerun_does_not_read_its_own_outputs_as_inputs() {
+    let dir = tmp();
+    std::fs::copy(
+        sample("qiaokou-2024.xlsx"),
+        dir.path().join("qiaokou-2024.xlsx"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let convert = || {
+        bin()
+            .arg("convert")
+            .arg(dir.path())
+            .arg("-o")
+            .arg(&out)
+            .args(["--to", "csv,xlsx", "--force"])
+            .output()
+            .expect("run yusuan")
+    };
+    let first = convert();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(out.join("qiaokou-2024.xlsx").is_file());
+    let second = convert();
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("它是本次的输出文件夹"),
+        "{}",
+        stderr(&second)
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
+    assert_eq!(manifest.lines().count(), 2, "one input: {manifest}");
+    assert!(!out.join("qiaokou-2024-2.xlsx").exists());
+
+    // check's report folder likewise.
+    let reports = dir.path().join("核对");
+    for _ in 0..2 {
+        let o = bin()
+            .arg("check")
+            .arg(dir.path())
+            .arg("--report-dir")
+            .arg(&reports)
+            .output()
+            .expect("run yusuan");
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    }
+    let o = bin()
+        .arg("check")
+        .arg(dir.path())
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("run yusuan");
+    assert!(!stdout(&o).contains("-核对.xlsx"), "{}", stdout(&o));
+}

@@ -37,6 +37,9 @@ pub struct Expanded {
     /// Symbolic links to folders already walked (a loop, or a second way
     /// into the same folder): each workbook is taken once.
     pub skipped_links: Vec<PathBuf>,
+    /// The run's own output folder met inside an input folder: what an
+    /// earlier run wrote there is not an input of this one.
+    pub skipped_outputs: Vec<PathBuf>,
 }
 
 fn is_workbook(p: &Path) -> bool {
@@ -59,21 +62,29 @@ fn relative(root: &Path, p: &Path) -> String {
 
 /// Files given and folders searched recursively for `.xlsx` / `.xls`, in
 /// sorted order; a folder reached twice (through a symbolic link) is walked
-/// once, and a file reached twice is taken once.
-pub fn expand(inputs: &[PathBuf]) -> Expanded {
+/// once, and a file reached twice is taken once. A folder inside an input
+/// folder that is `output` (the run's own, when it writes one) is not
+/// walked.
+pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
     let mut out = Expanded::default();
     let mut seen_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut seen_files: BTreeSet<PathBuf> = BTreeSet::new();
+    let output = output.and_then(|o| std::fs::canonicalize(o).ok());
     fn walk(
         root: &Path,
         dir: &Path,
         out: &mut Expanded,
-        seen_dirs: &mut BTreeSet<PathBuf>,
-        seen_files: &mut BTreeSet<PathBuf>,
+        seen: (&mut BTreeSet<PathBuf>, &mut BTreeSet<PathBuf>),
+        output: Option<&Path>,
     ) {
+        let (seen_dirs, seen_files) = seen;
         let Ok(real) = std::fs::canonicalize(dir) else {
             return;
         };
+        if dir != root && output == Some(real.as_path()) {
+            out.skipped_outputs.push(dir.to_path_buf());
+            return;
+        }
         if !seen_dirs.insert(real) {
             out.skipped_links.push(dir.to_path_buf());
             return;
@@ -92,7 +103,7 @@ pub fn expand(inputs: &[PathBuf]) -> Expanded {
                 continue;
             }
             if p.is_dir() {
-                walk(root, &p, out, seen_dirs, seen_files);
+                walk(root, &p, out, (&mut *seen_dirs, &mut *seen_files), output);
             } else if is_workbook(&p) {
                 let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if seen_files.insert(real) {
@@ -104,7 +115,13 @@ pub fn expand(inputs: &[PathBuf]) -> Expanded {
     }
     for p in inputs {
         if p.is_dir() {
-            walk(p, p, &mut out, &mut seen_dirs, &mut seen_files);
+            walk(
+                p,
+                p,
+                &mut out,
+                (&mut seen_dirs, &mut seen_files),
+                output.as_deref(),
+            );
         } else {
             let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
             if seen_files.insert(real) {
@@ -225,19 +242,53 @@ pub fn check_workbook(wb: Workbook, cfg: &ReadConfig) -> Checked {
 
 /// The workbooks of the inputs (folders expanded, each once); an error when
 /// there are none. Links not followed are said on stderr.
-pub fn workbooks(inputs: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
-    let expanded = expand(inputs);
+pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Vec<Input>> {
+    let expanded = expand(inputs, output);
     for link in &expanded.skipped_links {
         eprintln!(
             "提示：跳过符号链接 {}：它指向已经处理过的文件夹（循环或重复），其中的工作簿只取一次",
             link.display()
         );
     }
+    for dir in &expanded.skipped_outputs {
+        eprintln!(
+            "提示：跳过 {}：它是本次的输出文件夹，其中的工作簿（上次写出的）不作为输入",
+            dir.display()
+        );
+    }
     if expanded.inputs.is_empty() {
         let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!("在 {} 中没有找到 .xlsx 或 .xls 文件", given.join("、"));
     }
+    if let Some(out) = output {
+        outside_output(&expanded.inputs, out)?;
+    }
     Ok(expanded.inputs)
+}
+
+/// Refuses inputs inside the output folder: a normalized workbook or a
+/// report written there could replace a submission (`convert 文件夹 -o
+/// 文件夹` wrote each normalized workbook over its original), and the next
+/// run would read the outputs as inputs. Checked before anything is written.
+///
+/// # Errors
+/// The first input inside `output`, named with the folder.
+pub fn outside_output(inputs: &[Input], output: &Path) -> anyhow::Result<()> {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        // Not there yet: nothing is inside it.
+        return Ok(());
+    };
+    for input in inputs {
+        let real = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone());
+        if real.starts_with(&out) {
+            anyhow::bail!(
+                "{} 在输出文件夹 {} 之内：写出的文件可能覆盖报送的原件，再次运行时输出也会被当作输入；请换一个输出文件夹",
+                input.path.display(),
+                output.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Inputs that are the same department and year (an `.xls` and its

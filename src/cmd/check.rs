@@ -56,7 +56,7 @@ pub struct CheckArgs {
     /// 文字报告中不列“提示”级别的结果（四舍五入差异、文本数字等）
     #[arg(long)]
     pub no_info: bool,
-    /// 批量核对：每个输入写 文件夹/<输入>-核对.xlsx，另写 findings.csv（每条结果一行）和 核对汇总.xlsx（每个输入一行，错误在前，链接到其核对工作簿）
+    /// 批量核对：每个输入写 文件夹/<输入>-核对.xlsx，另写 findings.csv（每条结果一行）和 核对汇总.xlsx（每个输入一行，错误在前，链接到其核对工作簿）；输入不能在此文件夹之内，它在输入文件夹之中时不作为输入
     #[arg(long, value_name = "文件夹", conflicts_with = "report")]
     pub report_dir: Option<PathBuf>,
     #[command(flatten)]
@@ -301,7 +301,7 @@ struct BatchFinding {
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
-    let files = workbooks(&args.inputs)?;
+    let files = workbooks(&args.inputs, args.report_dir.as_deref())?;
     if let Some(r) = &args.report {
         if r.extension()
             .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
@@ -311,6 +311,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         if r.is_dir() {
             anyhow::bail!("--report {} 是一个文件夹，应给出 .xlsx 文件名", r.display());
         }
+    }
+    if let Some(r) = &args.report {
+        super::not_an_input(r, files.iter().map(|f| f.path.as_path()))?;
     }
     if args.report.is_some() && files.len() != 1 {
         anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());

@@ -68,6 +68,7 @@ manifest.csv 每个输入一行（相对路径、内容哈希、状态与原因�
 逐个输入读取、核对、写出，内存不随输入数增长；一个坏文件（无法读取、超出上限、无法编码）只让它自己失败。
 所有输出先写临时文件再改名：中断的运行不会留下半截文件；--layout hive 的运行可在中断后续跑。
 同一输出目录同时只能有一个运行（.yusuan.lock）。
+输入不能在输出文件夹之内（写出的规范工作簿会覆盖同名原件）；输出文件夹在输入文件夹之中时跳过它，上次的输出不作为输入。
 
 退出码：0 全部转换；2 有输入失败（其余照常输出，见 manifest.csv 的 status、message），或参数错误、输出目录被占用。")]
 pub struct ConvertArgs {
@@ -503,7 +504,7 @@ fn load_previous(out: &Path) -> BTreeMap<String, ManifestEntry> {
 
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
-    let inputs = workbooks(&args.inputs)?;
+    let inputs = workbooks(&args.inputs, Some(&args.output))?;
     let out = &args.output;
     if out.exists() && !out.is_dir() {
         anyhow::bail!(

@@ -34,6 +34,9 @@ pub struct ImportArgs {
 
 pub fn run(args: &ImportArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
+    if let Some(out) = &args.output {
+        super::not_an_input(out, [args.file.as_path()])?;
+    }
     let budget = import_file(&args.file, &cfg.templates, &cfg.options)?;
     let mut json = if args.compact {
         serde_json::to_vec(&budget)?

@@ -32,7 +32,7 @@ pub struct InspectArgs {
 pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let mut status = 0;
-    let files = super::batch::workbooks(&args.files)?;
+    let files = super::batch::workbooks(&args.files, None)?;
     for (i, input) in files.iter().enumerate() {
         if i > 0 {
             println!();

@@ -68,6 +68,30 @@ impl ReadArgs {
     }
 }
 
+/// Refuses an output file that is one of the inputs (`--report 报送.xlsx`
+/// on 报送.xlsx itself): writing it would replace the submission.
+///
+/// # Errors
+/// The output, named, when it is an input.
+pub fn not_an_input<'a>(
+    output: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> anyhow::Result<()> {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        // Not there yet: no input is it.
+        return Ok(());
+    };
+    for input in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|i| i == out) {
+            anyhow::bail!(
+                "{} 就是输入的工作簿：写出会覆盖报送的原件；请换一个输出文件名",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so an interrupted run never leaves a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
