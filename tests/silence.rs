@@ -408,3 +408,49 @@ fn projects_of_the_same_name_are_told_apart_by_unit() {
     );
     assert_eq!(cells(&t12_t10[0]), ["表12-2!F12"]);
 }
+
+/// Regression: a sheet that no table took was left out without a word,
+/// whatever it held — a copy of 表3 with one figure changed, an old version
+/// kept in the workbook. Its figures are now an `I.unused_sheet` warning
+/// naming them; the cover and the instructions (words only) are not.
+#[test]
+fn a_sheet_no_table_took_that_holds_figures_is_named() {
+    let mut wb = sample("wenlv-2024.xlsx");
+    let before = read(&wb);
+    assert!(findings(&before, "I.unused_sheet").is_empty());
+
+    let mut copy = sheet(&mut wb, "表3").clone();
+    copy.name = "表3（旧）".into();
+    copy.hidden = true;
+    let figures = (0..copy.height())
+        .flat_map(|r| {
+            copy.row(r)
+                .iter()
+                .filter(|v| yusuan::import::holds_figure(v))
+                .map(move |_| r)
+        })
+        .count();
+    assert!(figures > 10);
+    wb.sheets.push(copy);
+    let b = read(&wb);
+    let unused = findings(&b, "I.unused_sheet");
+    assert_eq!(unused.len(), 1, "{unused:#?}");
+    assert_eq!(unused[0].severity, Severity::Warning);
+    assert_eq!(unused[0].table, "");
+    assert_eq!(unused[0].cells.len(), figures);
+    assert!(cells(&unused[0])
+        .iter()
+        .all(|c| c.starts_with("表3（旧）!")));
+    assert!(
+        unused[0]
+            .message
+            .contains(&format!("工作表“表3（旧）”（隐藏）没有作为任何一张表读入（模板 2024），其中 {figures} 个数字未读入")),
+        "{}",
+        unused[0].message
+    );
+    // 表3 itself is read as before: the copy changed nothing else.
+    assert_eq!(
+        serde_json::to_value(&b.tables).unwrap(),
+        serde_json::to_value(&before.tables).unwrap()
+    );
+}

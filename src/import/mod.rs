@@ -84,6 +84,7 @@ pub fn import_workbook(
         let sheet = &wb.sheets[l.sheet];
         read_table(template, spec, sheet, l, &mut tables, &mut diags);
     }
+    unused_sheets(wb, template, &located, &mut diags);
     for spec in &template.tables {
         let present = if spec.id == "t12" {
             !tables.t12.is_empty()
@@ -604,6 +605,55 @@ impl Ctx<'_> {
 
 /// Most cells one finding lists.
 const MAX_LISTED_CELLS: usize = 200;
+
+/// Sheets no table took that hold figures (`I.unused_sheet`): a copy of a
+/// table, an old version left in the workbook, a table whose title the
+/// template does not know. Their figures are in no output, so the reviewer
+/// hears of them, with the cells. A cover or instructions sheet holds
+/// words, and is passed over.
+fn unused_sheets(
+    wb: &Workbook,
+    template: &Template,
+    located: &[Located],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (i, sheet) in wb.sheets.iter().enumerate() {
+        if located.iter().any(|l| l.sheet == i) {
+            continue;
+        }
+        let mut figures = Vec::new();
+        for r in 0..sheet.height() {
+            for (c, v) in sheet.row(r).iter().enumerate() {
+                if holds_figure(v) {
+                    figures.push(sheet.cell_ref(r, c as u32));
+                }
+            }
+        }
+        if figures.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = figures.iter().take(12).map(CellRef::a1).collect();
+        let more = if figures.len() > shown.len() {
+            "……"
+        } else {
+            ""
+        };
+        let hidden = if sheet.hidden { "（隐藏）" } else { "" };
+        diags.push(Diagnostic {
+            rule: "I.unused_sheet",
+            severity: Severity::Warning,
+            table: None,
+            message: format!(
+                "工作表“{}”{hidden}没有作为任何一张表读入（模板 {}），其中 {} 个数字未读入：{}{more}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
+                sheet.name,
+                template.id,
+                figures.len(),
+                shown.join("、"),
+            ),
+            cells: figures.into_iter().take(MAX_LISTED_CELLS).collect(),
+        });
+    }
+}
 
 /// A number, a formula, or text that reads as an amount (`3,248,300.00`).
 pub fn holds_figure(v: &CellValue) -> bool {

@@ -68,6 +68,10 @@ pub const IMPORTER_NOTES: &[RuleInfo] = &[
         what: "表内有单元格未读入模型（列出单元格；数字从不被悄悄丢弃）",
     },
     RuleInfo {
+        id: "I.unused_sheet",
+        what: "工作簿中有不属于任何一张表的工作表，其中有数字（表的副本、旧版本或模板不认识的表）",
+    },
+    RuleInfo {
         id: "I.extra_column",
         what: "模板未定义的金额列：数字已保留并导出，不参与核对",
     },
