@@ -1047,3 +1047,27 @@ fn a_rerun_does_not_read_its_own_outputs_as_inputs() {
         .expect("run yusuan");
     assert!(!stdout(&o).contains("-核对.xlsx"), "{}", stdout(&o));
 }
+
+/// Regression: a folder search took only `.xlsx` and `.xls`; a submission
+/// saved as `.xlsm`, or in WPS 表格's own `.et`, was passed over without a
+/// word. `.xlsm` is read (the same package); other spreadsheet formats are
+/// named in a hint; other files (a `.txt`, a `.pdf`) stay quiet.
+#[test]
+fn a_folder_search_reads_xlsm_and_names_spreadsheets_it_cannot_read() {
+    let dir = tmp();
+    std::fs::copy(sample("qiaokou-2024.xlsx"), dir.path().join("a.xlsm")).unwrap();
+    std::fs::copy(sample("wenlv-2024.xlsx"), dir.path().join("b.xlsx")).unwrap();
+    std::fs::write(dir.path().join("c.et"), b"not read").unwrap();
+    std::fs::write(dir.path().join("说明.txt"), b"notes").unwrap();
+    let o = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("a.xlsm（模板 2024，2024 年，137"), "{out}");
+    assert!(out.contains("b.xlsx（模板 2024，2024 年，145"), "{out}");
+    let err = stderr(&o);
+    assert!(
+        err.contains("提示：跳过 1 个不是 .xlsx/.xls 的表格文件（") && err.contains("c.et）"),
+        "{err}"
+    );
+    assert!(!err.contains("说明.txt"), "{err}");
+}

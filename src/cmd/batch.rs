@@ -40,15 +40,35 @@ pub struct Expanded {
     /// The run's own output folder met inside an input folder: what an
     /// earlier run wrote there is not an input of this one.
     pub skipped_outputs: Vec<PathBuf>,
+    /// Spreadsheets in a format yusuan does not read, met in a folder.
+    pub skipped_formats: Vec<PathBuf>,
 }
 
+/// What a folder is searched for: `.xlsx`, `.xlsm` (the same package, with
+/// macros that are not run) and `.xls`; not Excel's `~$` owner files.
 fn is_workbook(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
+    has_extension(p, &["xlsx", "xlsm", "xls"])
         && !p
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}
+
+/// Spreadsheets in other formats (WPS 表格's own `.et`, `.xlsb`, `.ods`,
+/// templates): a department's submission may come so, and a folder search
+/// that passed it over without a word would lose it.
+fn is_other_spreadsheet(p: &Path) -> bool {
+    has_extension(
+        p,
+        &["et", "ett", "xlsb", "ods", "xlt", "xltx", "xltm", "numbers"],
+    ) && !p
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}
+
+fn has_extension(p: &Path, any: &[&str]) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| any.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 fn relative(root: &Path, p: &Path) -> String {
@@ -104,6 +124,8 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
             }
             if p.is_dir() {
                 walk(root, &p, out, (&mut *seen_dirs, &mut *seen_files), output);
+            } else if is_other_spreadsheet(&p) {
+                out.skipped_formats.push(p);
             } else if is_workbook(&p) {
                 let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if seen_files.insert(real) {
@@ -256,9 +278,30 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
             dir.display()
         );
     }
+    if !expanded.skipped_formats.is_empty() {
+        let shown: Vec<String> = expanded
+            .skipped_formats
+            .iter()
+            .take(5)
+            .map(|p| p.display().to_string())
+            .collect();
+        let more = if expanded.skipped_formats.len() > shown.len() {
+            " 等"
+        } else {
+            ""
+        };
+        eprintln!(
+            "提示：跳过 {} 个不是 .xlsx/.xls 的表格文件（{}{more}）：请用 Excel 或 WPS 另存为 .xlsx 后再试",
+            expanded.skipped_formats.len(),
+            shown.join("、")
+        );
+    }
     if expanded.inputs.is_empty() {
         let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-        anyhow::bail!("在 {} 中没有找到 .xlsx 或 .xls 文件", given.join("、"));
+        anyhow::bail!(
+            "在 {} 中没有找到 .xlsx、.xlsm 或 .xls 文件",
+            given.join("、")
+        );
     }
     if let Some(out) = output {
         outside_output(&expanded.inputs, out)?;

@@ -37,7 +37,7 @@ pub enum OutputFormat {
 
 退出码：0 没有错误；1 至少一个错误；2 有文件无法读取或参数错误。")]
 pub struct CheckArgs {
-    /// 工作簿，或文件夹（其中的 .xlsx / .xls 逐层查找）
+    /// 工作簿，或文件夹（其中的 .xlsx / .xlsm / .xls 逐层查找；WPS 的 .et 等其他格式会列出并跳过）
     #[arg(required = true, value_name = "文件|文件夹")]
     pub inputs: Vec<PathBuf>,
     /// 报告格式：text（按表分组的中文报告，默认）或 json

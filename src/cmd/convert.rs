@@ -72,7 +72,7 @@ manifest.csv 每个输入一行（相对路径、内容哈希、状态与原因�
 
 退出码：0 全部转换；2 有输入失败（其余照常输出，见 manifest.csv 的 status、message），或参数错误、输出目录被占用。")]
 pub struct ConvertArgs {
-    /// 工作簿，或文件夹（其中的 .xlsx / .xls 逐层查找）
+    /// 工作簿，或文件夹（其中的 .xlsx / .xlsm / .xls 逐层查找；WPS 的 .et 等其他格式会列出并跳过）
     #[arg(required = true, value_name = "输入")]
     pub inputs: Vec<PathBuf>,
     /// 输出文件夹

@@ -22,7 +22,7 @@ found, and what the importer noticed (rule ID, cells).
 
 退出码：0 全部可读；2 有文件无法读取或不是预算表（其余文件照常列出）。")]
 pub struct InspectArgs {
-    /// 工作簿（.xlsx 或 .xls），或文件夹（其中的工作簿逐层查找）
+    /// 工作簿（.xlsx、.xlsm 或 .xls），或文件夹（其中的工作簿逐层查找）
     #[arg(required = true, value_name = "文件|文件夹")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
