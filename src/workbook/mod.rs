@@ -150,6 +150,56 @@ impl std::hash::Hasher for CellHasher {
 
 static EMPTY: CellValue = CellValue::Empty;
 
+/// Cells the merges cover within a grid of `height` × `width` (overlaps
+/// counted twice: it is the work of mapping them).
+fn merge_cover(merges: &[Merge], height: u32, width: u32) -> u64 {
+    merges
+        .iter()
+        .map(|m| {
+            let rows = u64::from(
+                m.last_row
+                    .min(height.saturating_sub(1))
+                    .saturating_sub(m.first_row),
+            ) + 1;
+            let cols = u64::from(
+                m.last_col
+                    .min(width.saturating_sub(1))
+                    .saturating_sub(m.first_col),
+            ) + 1;
+            rows * cols
+        })
+        .sum()
+}
+
+/// Refuses a sheet whose grid or merged regions would spread past
+/// [`limits::GRID_CELLS`], before either is built: a few cells far apart
+/// (one in every row, at column ALL) or a merge over the whole sheet made a
+/// 500 KB file take gigabytes.
+fn check_extent(
+    path: &Path,
+    sheet: &str,
+    grid: u64,
+    (height, width): (u32, u32),
+    merges: &[Merge],
+) -> Result<(), WorkbookError> {
+    let limit = |what: String| WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what: format!("工作表“{sheet}”{what}"),
+        limit: format!(
+            "每表最多 {} 个；多半是远处误填的单元格或误设的合并，删除后重试",
+            limits::GRID_CELLS
+        ),
+    };
+    if grid > limits::GRID_CELLS {
+        return Err(limit(format!("的单元格铺开有 {grid} 个（{height} 行）")));
+    }
+    let covered = merge_cover(merges, height, width);
+    if covered > limits::GRID_CELLS {
+        return Err(limit(format!("的合并区域共覆盖 {covered} 个单元格")));
+    }
+    Ok(())
+}
+
 impl Sheet {
     /// Builds a sheet from rows of cells (used by tests and by the reader).
     pub fn new(name: &str, rows: Vec<Vec<CellValue>>, merges: Vec<Merge>) -> Sheet {
@@ -158,22 +208,7 @@ impl Sheet {
         // file's absurd region stops at the grid's edge.
         let height = rows.len() as u32;
         let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
-        let covered: u64 = merges
-            .iter()
-            .map(|m| {
-                let rows = u64::from(
-                    m.last_row
-                        .min(height.saturating_sub(1))
-                        .saturating_sub(m.first_row),
-                ) + 1;
-                let cols = u64::from(
-                    m.last_col
-                        .min(width.saturating_sub(1))
-                        .saturating_sub(m.first_col),
-                ) + 1;
-                rows * cols
-            })
-            .sum();
+        let covered = merge_cover(&merges, height, width);
         // Sized once: the map is built cell by cell for every sheet.
         let mut merged = HashMap::with_capacity_and_hasher(
             covered.min(u64::from(height) * u64::from(width)) as usize,
@@ -395,6 +430,9 @@ pub mod limits {
     pub const ROWS: u32 = 100_000;
     /// Columns of a sheet that hold a value.
     pub const COLUMNS: u32 = 1_000;
+    /// Cells a sheet's grid spreads over (each row to its last value), and
+    /// cells its merged regions cover: a budget table has a few thousand.
+    pub const GRID_CELLS: u64 = 2_000_000;
     /// Characters of one cell: Excel's own limit.
     pub const CELL_CHARS: usize = 32_767;
     /// Uncompressed bytes of one part of an `.xlsx` package.
@@ -633,8 +671,12 @@ where
         let range = wb
             .worksheet_range(&s.name)
             .map_err(|e| sheet_err(path, &s.name, e))?;
-        let merged = merges(wb, &s.name).map_err(|e| sheet_err(path, &s.name, e))?;
-        let mut sheet = Sheet::new(&s.name, to_grid(&range), to_merges(&merged));
+        let merged = to_merges(&merges(wb, &s.name).map_err(|e| sheet_err(path, &s.name, e))?);
+        let grid = to_grid(&range);
+        let area: u64 = grid.iter().map(|r| r.len() as u64).sum();
+        let width = grid.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        check_extent(path, &s.name, area, (grid.len() as u32, width), &merged)?;
+        let mut sheet = Sheet::new(&s.name, grid, merged);
         sheet.hidden = !visible(s.visible);
         out.push(sheet);
     }
@@ -743,17 +785,35 @@ fn read_xlsx_calamine(
             Some(m) => m,
             None => to_merges(&wb.merge_cells_by_sheet_name(&s.name).map_err(err)?),
         };
-        let mut sheet = Sheet::new(&s.name, grid_of(cells), merged);
+        let mut sheet = Sheet::new(&s.name, grid_of(path, &s.name, cells, &merged)?, merged);
         sheet.hidden = !visible(s.visible);
         out.push(sheet);
     }
     Ok(out)
 }
 
-/// Rows of cells from positioned cells (in any order).
-fn grid_of(mut cells: Vec<((u32, u32), CellValue)>) -> Vec<Vec<CellValue>> {
+/// Rows of cells from positioned cells (in any order), held to
+/// [`limits::GRID_CELLS`] with the sheet's merged regions before the rows
+/// are allocated.
+fn grid_of(
+    path: &Path,
+    sheet: &str,
+    mut cells: Vec<((u32, u32), CellValue)>,
+    merges: &[Merge],
+) -> Result<Vec<Vec<CellValue>>, WorkbookError> {
     cells.sort_by_key(|(pos, _)| *pos);
-    let height = cells.last().map_or(0, |((r, _), _)| *r as usize + 1);
+    // Each row as wide as its last cell (sorted: the last of each row).
+    let mut grid = 0u64;
+    let mut width = 0u32;
+    for (i, ((r, c), _)) in cells.iter().enumerate() {
+        if cells.get(i + 1).is_none_or(|((next, _), _)| next != r) {
+            grid += u64::from(*c) + 1;
+            width = width.max(c + 1);
+        }
+    }
+    let height = cells.last().map_or(0, |((r, _), _)| *r + 1);
+    check_extent(path, sheet, grid, (height, width), merges)?;
+    let height = height as usize;
     let mut rows: Vec<Vec<CellValue>> = vec![Vec::new(); height];
     for ((r, c), v) in cells {
         let row = &mut rows[r as usize];
@@ -762,7 +822,7 @@ fn grid_of(mut cells: Vec<((u32, u32), CellValue)>) -> Vec<Vec<CellValue>> {
         }
         row[c as usize] = v;
     }
-    rows
+    Ok(rows)
 }
 
 fn read_xls(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {

@@ -60,7 +60,8 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
         let Some(merged) = merges::scan(xml) else {
             return Ok(None);
         };
-        let mut sheet = Sheet::new(&entry.name, super::grid_of(cells), merged);
+        let grid = super::grid_of(path, &entry.name, cells, &merged)?;
+        let mut sheet = Sheet::new(&entry.name, grid, merged);
         sheet.hidden = entry.hidden;
         out.push(sheet);
     }

@@ -328,6 +328,38 @@ fn limits_are_those_of_the_calamine_path() {
     assert!(ours.contains("A200000"), "{ours}");
 }
 
+/// Regression: a few cells far apart (one in every row, at column ALL) or
+/// merges over the whole sheet made a small file take gigabytes or never
+/// end. Both readers refuse them alike, before the grid is built.
+#[test]
+fn sheets_that_spread_past_the_grid_limit_are_refused_by_both_readers() {
+    let spread: String = (1..=2100)
+        .map(|r| format!(r#"<row r="{r}"><c r="ALL{r}"><v>1</v></c></row>"#))
+        .collect();
+    let spread = package(&[("表1", "", &sheet(&spread))], None, None);
+    let merged = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="3000"><c r="ALL3000"><v>2</v></c></row></sheetData><mergeCells count="2">{}</mergeCells></worksheet>"#,
+        r#"<mergeCell ref="A1:ALL3000"/>"#.repeat(2)
+    );
+    let merged = package(&[("表1", "", &merged)], None, None);
+    for (bytes, words) in [
+        (spread, "工作表“表1”的单元格铺开有 2100000 个（2100 行）"),
+        (merged, "工作表“表1”的合并区域共覆盖 6000000 个单元格"),
+    ] {
+        let path = Path::new("t.xlsx");
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let ours = read(path, &mut zip).unwrap_err().to_string();
+        let zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let theirs = read_xlsx_calamine(path, Cursor::new(bytes.as_slice()), Some(zip))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(ours, theirs);
+        assert!(ours.contains(words), "{ours}");
+        assert!(ours.contains("每表最多 2000000 个"), "{ours}");
+    }
+}
+
 #[test]
 fn numbers_every_parser_reads_alike() {
     for ok in ["0", "-12", "3.25", "1E-3", "1e+20", "-0.5E2"] {
