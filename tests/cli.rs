@@ -1071,3 +1071,47 @@ fn a_folder_search_reads_xlsm_and_names_spreadsheets_it_cannot_read() {
     );
     assert!(!err.contains("说明.txt"), "{err}");
 }
+
+/// Regression: a file name in GBK (a zip made on Chinese Windows, unpacked
+/// without its code page) came out as `�����.xlsx` in the report, in
+/// `source_file` and in the normalized workbook's name; two such files could
+/// not be told apart. Now decoded: 财政局预算.xlsx.
+#[cfg(unix)]
+#[test]
+fn gbk_file_names_are_shown_in_chinese() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tmp();
+    let (gbk, _, bad) = encoding_rs::GBK.encode("财政局预算.xlsx");
+    assert!(!bad);
+    let name = std::ffi::OsStr::from_bytes(&gbk);
+    assert!(name.to_str().is_none(), "not UTF-8");
+    std::fs::copy(sample("qiaokou-2024.xlsx"), dir.path().join(name)).unwrap();
+    let o = bin().arg("check").arg(dir.path()).output().unwrap();
+    assert!(
+        stdout(&o).contains("财政局预算.xlsx（模板 2024"),
+        "{}",
+        stdout(&o)
+    );
+
+    let out = tmp();
+    let o = bin()
+        .arg("convert")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .args(["--to", "csv,xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.path().join("财政局预算.xlsx").is_file());
+    let t1 = std::fs::read_to_string(out.path().join("t1.csv")).unwrap();
+    assert!(
+        t1.lines().nth(1).unwrap().contains(",财政局预算.xlsx,"),
+        "{t1}"
+    );
+    let manifest = std::fs::read_to_string(out.path().join("manifest.csv")).unwrap();
+    assert!(
+        manifest.contains("财政局预算.xlsx,财政局预算.xlsx,"),
+        "{manifest}"
+    );
+}

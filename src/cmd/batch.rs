@@ -75,9 +75,37 @@ fn relative(root: &Path, p: &Path) -> String {
     p.strip_prefix(root)
         .unwrap_or(p)
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| shown(Path::new(c.as_os_str())))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A path as people read it, in messages and in the outputs. A name that
+/// is not UTF-8 is almost always GBK (a zip made on Chinese Windows and
+/// unpacked without its code page): each such part of the path is decoded
+/// as GB18030 when it decodes cleanly, else shown with U+FFFD marks.
+pub fn shown(p: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = p.as_os_str().as_bytes();
+        if std::str::from_utf8(bytes).is_err() {
+            return bytes
+                .split(|&b| b == b'/')
+                .map(|part| match std::str::from_utf8(part) {
+                    Ok(s) => s.to_string(),
+                    Err(_) => encoding_rs::GB18030
+                        .decode_without_bom_handling_and_without_replacement(part)
+                        .map_or_else(
+                            || String::from_utf8_lossy(part).into_owned(),
+                            |s| s.into_owned(),
+                        ),
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+        }
+    }
+    p.display().to_string()
 }
 
 /// Files given and folders searched recursively for `.xlsx` / `.xls`, in
@@ -147,10 +175,9 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
         } else {
             let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
             if seen_files.insert(real) {
-                let source = p.file_name().map_or_else(
-                    || p.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
+                let source = p
+                    .file_name()
+                    .map_or_else(|| shown(p), |n| shown(Path::new(n)));
                 out.inputs.push(Input {
                     path: p.clone(),
                     source,

@@ -119,7 +119,7 @@ fn report_kind(kind: &ReportKind) -> String {
 fn file_report(path: &Path, r: &Checked) -> FileReport {
     match r {
         Ok((b, findings, _)) => FileReport {
-            path: path.display().to_string(),
+            path: super::batch::shown(path),
             status: if findings.is_empty() {
                 "ok"
             } else {
@@ -133,7 +133,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             findings: findings.clone(),
         },
         Err(e) => FileReport {
-            path: path.display().to_string(),
+            path: super::batch::shown(path),
             status: "unreadable",
             message: Some(e.clone()),
             template: None,
@@ -192,7 +192,7 @@ impl Review {
                 let stem = input
                     .path
                     .file_stem()
-                    .map_or_else(|| "workbook".into(), |s| s.to_string_lossy().into_owned());
+                    .map_or_else(|| "workbook".into(), |s| super::batch::shown(Path::new(s)));
                 // The same name twice (an .xls and its .xlsx, two folders):
                 // the second says its format, then a number.
                 let ext = input

@@ -134,7 +134,7 @@ pub struct ConvertArgs {
 fn unique(stems: &mut BTreeSet<String>, p: &Path) -> String {
     let stem = p
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| batch::shown(Path::new(s)))
         .unwrap_or_else(|| "workbook".into());
     let mut name = stem.clone();
     let mut n = 1;
@@ -203,7 +203,7 @@ struct Plan<'a> {
 impl Plan<'_> {
     fn work(&self, input: &Input) -> Job {
         let mut entry = ManifestEntry {
-            path: input.path.display().to_string(),
+            path: batch::shown(&input.path),
             source_file: input.source.clone(),
             ..Default::default()
         };
