@@ -135,6 +135,20 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
         std::fs::write(&text, "a,b,c\n1,2,3\n").unwrap();
         let html = dir.path().join("export.xls");
         std::fs::write(&html, "<html><table><tr><td>表1</td></tr></table></html>").unwrap();
+        // Regression: the 2003 XML format was called a web page (it has a
+        // <Table>), and a UTF-16 web page was not recognized at all.
+        let xml2003 = dir.path().join("spreadsheetml.xls");
+        std::fs::write(
+            &xml2003,
+            "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet><Table><Row><Cell><Data>收支总表</Data></Cell></Row></Table></Worksheet></Workbook>",
+        )
+        .unwrap();
+        let html16 = dir.path().join("utf16.xls");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "<html><table><tr><td>表1</td></tr></table></html>".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        std::fs::write(&html16, utf16).unwrap();
         let empty = dir.path().join("empty.xlsx");
         std::fs::write(&empty, "").unwrap();
         let truncated = dir.path().join("truncated.xlsx");
@@ -148,6 +162,8 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
             (dir.path().join("missing.xlsx"), "无法打开文件"),
             (text, "看起来是文本或 CSV 文件"),
             (html, "网页（HTML）格式"),
+            (xml2003, "Excel 2003 XML 表格（SpreadsheetML）格式"),
+            (html16, "网页（HTML）格式"),
             (empty, "文件为空"),
             (truncated, "已损坏或无法解析"),
             (fake_xls, "已损坏或无法解析"),

@@ -497,8 +497,19 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Format, WorkbookError> {
     let what = if n == 0 {
         "文件为空".to_string()
     } else {
-        let text = String::from_utf8_lossy(head).to_ascii_lowercase();
-        if text.contains("<html") || text.contains("<table") || text.contains("<!doctype") {
+        // Exports are UTF-8, a legacy code page (ASCII for the markup), or
+        // UTF-16 with a byte-order mark.
+        let text = match head {
+            [0xFF, 0xFE, ..] => encoding_rs::UTF_16LE.decode(head).0,
+            [0xFE, 0xFF, ..] => encoding_rs::UTF_16BE.decode(head).0,
+            _ => String::from_utf8_lossy(head),
+        }
+        .to_ascii_lowercase();
+        if text.contains("urn:schemas-microsoft-com:office:spreadsheet")
+            || text.contains("progid=\"excel.sheet\"")
+        {
+            "这是 Excel 2003 XML 表格（SpreadsheetML）格式".to_string()
+        } else if text.contains("<html") || text.contains("<table") || text.contains("<!doctype") {
             "这是网页（HTML）格式的导出文件".to_string()
         } else if text.contains(',') && head.iter().all(|b| *b != 0) {
             "看起来是文本或 CSV 文件".to_string()
