@@ -1131,3 +1131,55 @@ fn gbk_file_names_are_shown_in_chinese() {
         "{manifest}"
     );
 }
+
+/// Regression: a submission with a long name (255 bytes is the most a file
+/// name holds) stopped `check --report-dir` at its report, `名-核对.xlsx`
+/// being too long, with no findings.csv nor summary for anyone; an `.xls`
+/// of 255 bytes could not have its `.xlsx`. Names are now cut to fit.
+#[test]
+fn a_long_input_name_still_gets_its_report_and_its_workbook() {
+    let dir = tmp();
+    let long = "预".repeat(83); // 249 bytes
+    std::fs::copy(
+        sample("qiaokou-2024.xls"),
+        dir.path().join(format!("{long}.xls")),
+    )
+    .unwrap();
+    std::fs::copy(sample("wenlv-2024.xlsx"), dir.path().join("wenlv.xlsx")).unwrap();
+    let reports = tmp();
+    let o = bin()
+        .arg("check")
+        .arg(dir.path())
+        .arg("--report-dir")
+        .arg(reports.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let names: Vec<String> = std::fs::read_dir(reports.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(names
+        .iter()
+        .any(|n| n.starts_with("预预") && n.ends_with("-核对.xlsx") && n.len() <= 255));
+    assert!(names.contains(&"findings.csv".to_string()));
+
+    let out = tmp();
+    let o = bin()
+        .arg("convert")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(out.path())
+        .args(["--to", "xlsx,json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("预预"))
+        .collect();
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert!(written.iter().all(|n| n.len() <= 255), "{written:?}");
+}

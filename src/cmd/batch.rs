@@ -80,6 +80,23 @@ fn relative(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
+/// `stem` cut at a character boundary so that it and a tail of up to
+/// `tail` bytes (`-2-核对.xlsx`) fit in one file name (255 bytes on the
+/// common file systems): a long submission name, or a GBK name that grew
+/// when decoded, must not make its workbook or its report unwritable.
+pub fn fit_stem(stem: &str, tail: usize) -> String {
+    const NAME_BYTES: usize = 255;
+    let room = NAME_BYTES.saturating_sub(tail);
+    if stem.len() <= room {
+        return stem.to_string();
+    }
+    let mut end = room;
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    stem[..end].to_string()
+}
+
 /// A path as people read it, in messages and in the outputs. A name that
 /// is not UTF-8 is almost always GBK (a zip made on Chinese Windows and
 /// unpacked without its code page): each such part of the path is decoded

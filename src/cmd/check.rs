@@ -193,6 +193,8 @@ impl Review {
                     .path
                     .file_stem()
                     .map_or_else(|| "workbook".into(), |s| super::batch::shown(Path::new(s)));
+                // Room for the longest tail below: `-xlsm-核对.xlsx`, `-123456-核对.xlsx`.
+                let stem = super::batch::fit_stem(&stem, 24);
                 // The same name twice (an .xls and its .xlsx, two folders):
                 // the second says its format, then a number.
                 let ext = input

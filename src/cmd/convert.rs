@@ -136,6 +136,8 @@ fn unique(stems: &mut BTreeSet<String>, p: &Path) -> String {
         .file_stem()
         .map(|s| batch::shown(Path::new(s)))
         .unwrap_or_else(|| "workbook".into());
+    // Room for `-123456` and the longest extension written (`.xlsx`, `.json`).
+    let stem = batch::fit_stem(&stem, 16);
     let mut name = stem.clone();
     let mut n = 1;
     while !stems.insert(name.clone()) {
