@@ -20,7 +20,7 @@ pub enum Error {
     #[error("{path}: 没有找到任何预算表（工作表：{}）；它是部门预算公开表吗？", .sheets.join("、"))]
     NoTables { path: PathBuf, sheets: Vec<String> },
     /// Writing an output failed.
-    #[error("{path}: 无法写入：{source}")]
+    #[error("{path}: 无法写入：{}", crate::workbook::write_reason(source))]
     Output {
         path: PathBuf,
         #[source]

@@ -14,7 +14,7 @@ use yusuan::export::csv::{
     ManifestEntry,
 };
 use yusuan::reconcile::counts;
-use yusuan::workbook::Workbook;
+use yusuan::workbook::{write_reason, Workbook};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum To {
@@ -271,8 +271,16 @@ impl Plan<'_> {
                     yusuan::export::official::render_workbook(&budget, t, &layout)
                         .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
                         .and_then(|b| {
-                            write_temporary(self.out, &r.entry.source_hash, "xlsx", &b)
-                                .map_err(|e| format!("{}: 无法写入：{e}", self.out.display()))
+                            write_temporary(self.out, &r.entry.source_hash, "xlsx", &b).map_err(
+                                |e| {
+                                    format!(
+                                        "{}: 规范工作簿无法写入 {}：{}",
+                                        input.path.display(),
+                                        self.out.display(),
+                                        write_reason(&e)
+                                    )
+                                },
+                            )
                         })
                         .map(|p| r.xlsx = Some(p))
                 }
@@ -280,8 +288,14 @@ impl Plan<'_> {
                     .map_err(|e| e.to_string())
                     .and_then(|mut j| {
                         j.push(b'\n');
-                        write_temporary(self.out, &r.entry.source_hash, "json", &j)
-                            .map_err(|e| format!("{}: 无法写入：{e}", self.out.display()))
+                        write_temporary(self.out, &r.entry.source_hash, "json", &j).map_err(|e| {
+                            format!(
+                                "{}: JSON 无法写入 {}：{}",
+                                input.path.display(),
+                                self.out.display(),
+                                write_reason(&e)
+                            )
+                        })
                     })
                     .map(|p| r.json = Some(p)),
             };
@@ -370,6 +384,16 @@ struct FlatFiles {
     files: BTreeMap<String, (PathBuf, std::io::BufWriter<std::fs::File>)>,
     encoding: Encoding,
     bom: bool,
+}
+
+/// A run that ends early (an output it cannot write) takes its unfinished
+/// files with it instead of leaving them for the next run to clear.
+impl Drop for FlatFiles {
+    fn drop(&mut self) {
+        for (tmp, _) in self.files.values() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
 }
 
 impl FlatFiles {
@@ -619,7 +643,15 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                         let mut outputs = Vec::new();
                         for (name, bytes) in &csv {
                             match &mut flat {
-                                Some(flat) => flat.append(name, &headers[name.as_str()], bytes)?,
+                                Some(flat) => flat
+                                    .append(name, &headers[name.as_str()], bytes)
+                                    .map_err(|e| {
+                                        anyhow::anyhow!(
+                                            "{}: 无法写入：{}",
+                                            out.join(format!("{name}.csv")).display(),
+                                            write_reason(&e)
+                                        )
+                                    })?,
                                 None => {
                                     write_atomic(&out.join(name), bytes)?;
                                     outputs.push(name.clone());
@@ -639,7 +671,11 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                             if let Some(tmp) = tmp {
                                 let name = format!("{stem}.{ext}");
                                 std::fs::rename(tmp, out.join(&name)).map_err(|e| {
-                                    anyhow::anyhow!("{}: 无法写入：{e}", out.join(&name).display())
+                                    anyhow::anyhow!(
+                                        "{}: 无法写入：{}",
+                                        out.join(&name).display(),
+                                        write_reason(&e)
+                                    )
                                 })?;
                                 outputs.push(name);
                             }
@@ -653,6 +689,10 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                             entry
                         }
                         Err(e) => {
+                            // Its rendered files go too: the run ends with this error.
+                            for tmp in [&xlsx, &json].into_iter().flatten() {
+                                let _ = std::fs::remove_file(tmp);
+                            }
                             io_error.get_or_insert(e);
                             return;
                         }
@@ -668,13 +708,19 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     bar.finish_and_clear();
     drop(journal);
     if let Some(e) = io_error {
+        if !hive {
+            // Only the part layout resumes from its journal.
+            let _ = std::fs::remove_file(&journal_path);
+        }
         return Err(e);
     }
     if let Some(e) = journal_err {
-        anyhow::bail!("{}: 无法写入：{e}", journal_path.display());
+        anyhow::bail!("{}: 无法写入：{}", journal_path.display(), write_reason(&e));
     }
     let files = match flat {
-        Some(flat) => flat.finish(&schemas)?,
+        Some(flat) => flat.finish(&schemas).map_err(|e| {
+            anyhow::anyhow!("{}: 表格 CSV 无法写完：{}", out.display(), write_reason(&e))
+        })?,
         None => 0,
     } + outputs_n
         + 1;
@@ -741,7 +787,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         )?;
     }
     let tmp = out.join(format!(".manifest.csv.tmp-{}", std::process::id()));
-    {
+    let write_manifest = || -> anyhow::Result<()> {
         use std::io::Write;
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         w.write_all(&render(
@@ -779,6 +825,18 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         }
         w.flush()?;
         w.get_ref().sync_all()?;
+        Ok(())
+    };
+    if let Err(e) = write_manifest() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(match e.downcast_ref::<std::io::Error>() {
+            Some(io) => anyhow::anyhow!(
+                "{}: 无法写入：{}",
+                out.join("manifest.csv").display(),
+                write_reason(io)
+            ),
+            None => e,
+        });
     }
     std::fs::rename(&tmp, out.join("manifest.csv"))?;
     let _ = std::fs::remove_file(&journal_path);

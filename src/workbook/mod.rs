@@ -424,6 +424,19 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Why a file could not be written, in words a user acts on (a full disk,
+/// a read-only folder), else the system's own message.
+pub fn write_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => "磁盘空间不足".into(),
+        ErrorKind::PermissionDenied => "没有写入权限".into(),
+        ErrorKind::ReadOnlyFilesystem => "文件系统只读".into(),
+        ErrorKind::InvalidFilename => "文件名无效（过长或含不允许的字符）".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// What a budget workbook never exceeds; checked before allocating.
 pub mod limits {
     /// Rows of a sheet that hold a value (a table has a few hundred).
@@ -871,6 +884,23 @@ fn quiet_catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_errors_say_what_to_do_in_chinese() {
+        use std::io::{Error, ErrorKind};
+        for (kind, words) in [
+            (ErrorKind::StorageFull, "磁盘空间不足"),
+            (ErrorKind::PermissionDenied, "没有写入权限"),
+            (ErrorKind::ReadOnlyFilesystem, "文件系统只读"),
+        ] {
+            assert_eq!(write_reason(&Error::from(kind)), words);
+        }
+        let e = crate::Error::Output {
+            path: "out/t1.csv".into(),
+            source: Error::from(ErrorKind::StorageFull),
+        };
+        assert_eq!(e.to_string(), "out/t1.csv: 无法写入：磁盘空间不足");
+    }
 
     fn t(s: &str) -> CellValue {
         CellValue::Text(s.into())
