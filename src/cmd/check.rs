@@ -148,7 +148,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
 /// The reviewer's folder (`--report-dir`), filled as inputs come in.
 struct Review {
     dir: PathBuf,
-    findings_tmp: PathBuf,
+    findings_tmp: Pending,
     findings: std::io::BufWriter<std::fs::File>,
     stems: std::collections::BTreeSet<String>,
     rows: Vec<yusuan::export::review::Reviewed>,
@@ -162,7 +162,14 @@ impl Review {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("{}: 无法创建文件夹：{e}", dir.display()))?;
         let findings_tmp = dir.join(format!(".findings.csv.tmp-{}", std::process::id()));
-        let mut findings = std::io::BufWriter::new(std::fs::File::create(&findings_tmp)?);
+        let mut findings =
+            std::io::BufWriter::new(std::fs::File::create(&findings_tmp).map_err(|e| {
+                yusuan::Error::Output {
+                    path: findings_tmp.clone(),
+                    source: e,
+                }
+            })?);
+        let findings_tmp = Pending(Some(findings_tmp));
         // UTF-8 with a byte-order mark: Excel on Windows opens it as such.
         let header = yusuan::export::csv::render(
             "findings.csv",
@@ -278,14 +285,33 @@ impl Review {
                 )?)?;
             }
         }
-        self.findings.flush()?;
+        let path = self.dir.join("findings.csv");
+        let output = |source| yusuan::Error::Output {
+            path: path.clone(),
+            source,
+        };
+        self.findings.flush().map_err(output)?;
         drop(self.findings);
-        std::fs::rename(&self.findings_tmp, self.dir.join("findings.csv"))?;
+        if let Some(tmp) = self.findings_tmp.0.take() {
+            std::fs::rename(&tmp, &path).map_err(output)?;
+        }
         write_atomic(
             &self.dir.join("核对汇总.xlsx"),
             &summary_workbook(&self.rows)?,
         )?;
         Ok(self.rows.iter().filter(|r| r.report.is_some()).count())
+    }
+}
+
+/// A temporary file that goes when dropped unless it was put in place: a
+/// run that ends on an error (a full disk) leaves no half-written file.
+struct Pending(Option<PathBuf>);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
