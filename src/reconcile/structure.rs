@@ -40,7 +40,9 @@ pub fn check(b: &Budget, c: &mut Checker) {
     for (id, t) in coded_tables(b) {
         let name = table_name(id);
         let positional = id == "t10";
-        let codes: Vec<&str> = t.rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        // A set: a table of tens of thousands of rows asks it for every row.
+        let codes: std::collections::HashSet<&str> =
+            t.rows.iter().filter_map(|r| r.code.as_deref()).collect();
         let mut seen: BTreeMap<(Option<&str>, &str), &crate::workbook::CellRef> = BTreeMap::new();
         for r in &t.rows {
             let Some(code) = r.code.as_deref() else {
@@ -78,7 +80,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
             }
             if !positional && r.depth > 1 {
                 if let Some(p) = &r.parent {
-                    if !codes.contains(&p.as_str()) {
+                    if !codes.contains(p.as_str()) {
                         c.note(
                             "S.orphan",
                             Severity::Error,

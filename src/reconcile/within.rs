@@ -135,11 +135,29 @@ fn rollup(
     }
 }
 
-fn children<'a>(t: &'a CodedTable, r: &CodedRow) -> Vec<&'a CodedRow> {
-    t.rows
-        .iter()
-        .filter(|ch| ch.depth == r.depth + 1 && ch.parent.is_some() && ch.parent == r.code)
-        .collect()
+/// Each row's children, in row order, found once for the table: by
+/// (depth, parent code) → indices into `t.rows`. Looking them up row by row
+/// over the whole table was quadratic in its rows.
+fn children_by_parent(t: &CodedTable) -> std::collections::HashMap<(u8, &str), Vec<usize>> {
+    let mut map: std::collections::HashMap<(u8, &str), Vec<usize>> = Default::default();
+    for (i, ch) in t.rows.iter().enumerate() {
+        if let Some(p) = ch.parent.as_deref() {
+            map.entry((ch.depth, p)).or_default().push(i);
+        }
+    }
+    map
+}
+
+/// The rows of `t` under `r` by code: one level down, parent = its code.
+fn children<'a>(
+    t: &'a CodedTable,
+    by_parent: &std::collections::HashMap<(u8, &str), Vec<usize>>,
+    r: &CodedRow,
+) -> Vec<(usize, &'a CodedRow)> {
+    r.code
+        .as_deref()
+        .and_then(|code| by_parent.get(&(r.depth + 1, code)))
+        .map_or_else(Vec::new, |ix| ix.iter().map(|&i| (i, &t.rows[i])).collect())
 }
 
 /// 合计 = sum of 类; each row = sum of its children (by code), every column.
@@ -156,8 +174,12 @@ fn tree(
     if let Some(total) = &t.total {
         rollup(c, rule, id, t, &keys, total, &tops, top_words);
     }
+    let by_parent = children_by_parent(t);
     for r in t.rows.iter().filter(|r| r.depth >= 1) {
-        let kids = children(t, r);
+        let kids: Vec<&CodedRow> = children(t, &by_parent, r)
+            .into_iter()
+            .map(|(_, ch)| ch)
+            .collect();
         rollup(c, rule, id, t, &keys, r, &kids, level_words);
     }
 }
@@ -408,28 +430,45 @@ fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
             );
         }
     }
-    for r in t.rows.iter().filter(|r| r.depth >= 1) {
-        let kids: Vec<&CodedRow> = t
-            .rows
-            .iter()
-            .filter(|ch| ch.depth == r.depth + 1 && ch.parent == r.code)
-            .collect();
+    let by_parent = children_by_parent(t);
+    let ends = subtree_ends(t);
+    for (p, r) in t.rows.iter().enumerate().filter(|(_, r)| r.depth >= 1) {
         let what = match r.depth {
             1 => "部门 = 所属单位之和",
             2 => "单位 = 所属类别之和",
             _ => "类别 = 所属项目之和",
         };
-        // A repeated category code (31 under each unit) is told apart by position.
-        let kids: Vec<&CodedRow> = kids.into_iter().filter(|ch| is_under(t, ch, r)).collect();
+        // A repeated category code (31 under each unit) is told apart by
+        // position: a child is listed under this very row, not under an
+        // earlier row with the same code.
+        let kids: Vec<&CodedRow> = children(t, &by_parent, r)
+            .into_iter()
+            .filter(|(i, _)| p < *i && *i < ends[p])
+            .map(|(_, ch)| ch)
+            .collect();
         rollup(c, "T10.rollup", id, t, &keys, r, &kids, what);
     }
 }
 
-/// Is `child` listed under this very `parent` row (not an earlier row with the same code)?
-fn is_under(t: &CodedTable, child: &CodedRow, parent: &CodedRow) -> bool {
-    let pos = |r: &CodedRow| t.rows.iter().position(|x| std::ptr::eq(x, r)).unwrap_or(0);
-    let (p, ch) = (pos(parent), pos(child));
-    ch > p && t.rows[p + 1..ch].iter().all(|x| x.depth > parent.depth)
+/// For each row, the index of the first row after it that is not below it
+/// (depth no greater than its own): its rows are those in between. One pass
+/// with a stack of open rows.
+fn subtree_ends(t: &CodedTable) -> Vec<usize> {
+    let n = t.rows.len();
+    let mut ends = vec![n; n];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, r) in t.rows.iter().enumerate() {
+        while let Some(&top) = open.last() {
+            if t.rows[top].depth >= r.depth {
+                ends[top] = i;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        open.push(i);
+    }
+    ends
 }
 
 fn block_value<'a>(
