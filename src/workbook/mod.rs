@@ -10,6 +10,7 @@
 mod address;
 mod merges;
 mod package;
+mod xls_extent;
 
 pub use address::{col_letters, push_a1, sheet_prefix, CellRef, Provenance};
 
@@ -854,6 +855,25 @@ fn grid_of(
 }
 
 fn read_xls(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {
+    // calamine allocates every sheet's bounding box as it opens the file:
+    // held to the grid limit first, from the records themselves.
+    for (i, spread) in xls_extent::spreads(source.get_ref())
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        if spread.cells > limits::GRID_CELLS {
+            let name = spread.name.unwrap_or_else(|| format!("第 {} 张", i + 1));
+            return Err(WorkbookError::Limit {
+                path: path.to_path_buf(),
+                what: format!("工作表“{name}”的单元格铺开有 {} 个", spread.cells),
+                limit: format!(
+                    "每表最多 {} 个；多半是远处误填的单元格或误设的合并，删除后重试",
+                    limits::GRID_CELLS
+                ),
+            });
+        }
+    }
     let mut wb: Xls<_> = Xls::new(source).map_err(|e| corrupt(path, "xls", e))?;
     read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
 }
@@ -906,6 +926,85 @@ mod tests {
                 buckets.len()
             );
         }
+    }
+
+    /// The `.xls` pre-scan sees every worksheet calamine reads, by name and
+    /// in order, and never less than the range calamine allocates for it.
+    #[test]
+    fn xls_spreads_cover_what_calamine_allocates() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "xls") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let spreads = xls_extent::spreads(&bytes).expect("scanned");
+            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes.as_slice())).unwrap();
+            let names: Vec<String> = wb
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.typ == SheetType::WorkSheet)
+                .map(|s| s.name.clone())
+                .collect();
+            assert_eq!(
+                spreads
+                    .iter()
+                    .map(|s| s.name.clone().unwrap())
+                    .collect::<Vec<_>>(),
+                names,
+                "{}",
+                path.display()
+            );
+            for (s, name) in spreads.iter().zip(&names) {
+                let range = wb.worksheet_range(name).unwrap();
+                let area = match (range.start(), range.end()) {
+                    (Some(a), Some(b)) => u64::from(b.0 - a.0 + 1) * u64::from(b.1 - a.1 + 1),
+                    _ => 0,
+                };
+                assert!(
+                    s.cells >= area,
+                    "{} {name}: {} < {area}",
+                    path.display(),
+                    s.cells
+                );
+                assert!(s.cells < 100_000, "{} {name}: {}", path.display(), s.cells);
+            }
+            seen += 1;
+        }
+        assert!(seen >= 3);
+    }
+
+    /// Regression: an `.xls` with one value moved to IV65536 (a 33 KB file)
+    /// took 1.6 GB, calamine allocating the sheet's whole bounding box; one
+    /// whose DIMENSIONS record claims the largest range had calamine reserve
+    /// it. Both are refused before calamine opens the file.
+    #[test]
+    fn xls_sheets_that_spread_past_the_grid_limit_are_refused_before_calamine() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qiaokou-2024.xls");
+        let original = std::fs::read(&sample).unwrap();
+        // The sample's workbook stream lies in consecutive sectors, so a
+        // record is found and changed in the file's own bytes.
+        let find = |b: &[u8], head: &[u8]| b.windows(4).position(|w| w == head).unwrap();
+        let mut far = original.clone();
+        let at = find(&far, b"\x03\x02\x0e\x00"); // NUMBER: row, column
+        far[at + 4..at + 8].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0x00]);
+        let mut claims = original.clone();
+        let at = find(&claims, b"\x00\x02\x0e\x00"); // DIMENSIONS (BIFF8)
+        claims[at + 8..at + 12].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        claims[at + 14..at + 16].copy_from_slice(&0xFFu16.to_le_bytes());
+        for (bytes, words) in [
+            (far, "工作表“表11”的单元格铺开有 16777216 个"),
+            (claims, "的单元格铺开有 1095216655890 个"),
+        ] {
+            let err = Workbook::from_bytes(&sample, &bytes)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(words), "{err}");
+            assert!(err.contains("超出读取上限（每表最多 2000000 个"), "{err}");
+        }
+        assert!(Workbook::from_bytes(&sample, &original).is_ok());
     }
 
     #[test]
