@@ -976,7 +976,7 @@ mod tests {
         assert!(seen >= 3);
     }
 
-    /// Regression: an `.xls` with one value moved to IV65536 (a 33 KB file)
+    /// Regression: an `.xls` with one value moved to IV65536 (a 50 KB file)
     /// took 1.6 GB, calamine allocating the sheet's whole bounding box; one
     /// whose DIMENSIONS record claims the largest range had calamine reserve
     /// it. Both are refused before calamine opens the file.
