@@ -26,6 +26,18 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
 }
 
+/// `yusuan convert INPUT -o OUT --to TO`, run to its end.
+fn convert_to(input: &Path, out: &Path, to: &str) -> Output {
+    bin()
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .args(["--to", to])
+        .output()
+        .expect("run yusuan")
+}
+
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
@@ -963,14 +975,7 @@ fn an_output_folder_holding_the_inputs_is_refused_and_nothing_is_overwritten() {
     let original = std::fs::read(sample("qiaokou-2024.xlsx")).unwrap();
     let input = dir.path().join("qiaokou-2024.xlsx");
     std::fs::write(&input, &original).unwrap();
-    let o = bin()
-        .arg("convert")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(dir.path())
-        .args(["--to", "csv,xlsx"])
-        .output()
-        .expect("run yusuan");
+    let o = convert_to(dir.path(), dir.path(), "csv,xlsx");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
     assert!(
@@ -1110,14 +1115,7 @@ fn gbk_file_names_are_shown_in_chinese() {
     );
 
     let out = tmp();
-    let o = bin()
-        .arg("convert")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(out.path())
-        .args(["--to", "csv,xlsx"])
-        .output()
-        .unwrap();
+    let o = convert_to(dir.path(), out.path(), "csv,xlsx");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.path().join("财政局预算.xlsx").is_file());
     let t1 = std::fs::read_to_string(out.path().join("t1.csv")).unwrap();
@@ -1166,14 +1164,7 @@ fn a_long_input_name_still_gets_its_report_and_its_workbook() {
     assert!(names.contains(&"findings.csv".to_string()));
 
     let out = tmp();
-    let o = bin()
-        .arg("convert")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(out.path())
-        .args(["--to", "xlsx,json"])
-        .output()
-        .unwrap();
+    let o = convert_to(dir.path(), out.path(), "xlsx,json");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let written: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
