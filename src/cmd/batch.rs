@@ -42,15 +42,14 @@ pub struct Expanded {
     pub skipped_outputs: Vec<PathBuf>,
     /// Spreadsheets in a format yusuan does not read, met in a folder.
     pub skipped_formats: Vec<PathBuf>,
+    /// Inputs inside the run's output folder, which the run refuses.
+    pub inside_output: Vec<PathBuf>,
 }
 
 /// What a folder is searched for: `.xlsx`, `.xlsm` (the same package, with
-/// macros that are not run) and `.xls`; not Excel's `~$` owner files.
+/// macros that are not run) and `.xls`.
 fn is_workbook(p: &Path) -> bool {
     has_extension(p, &["xlsx", "xlsm", "xls"])
-        && !p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
 }
 
 /// Spreadsheets in other formats (WPS 表格's own `.et`, `.xlsb`, `.ods`,
@@ -60,15 +59,17 @@ fn is_other_spreadsheet(p: &Path) -> bool {
     has_extension(
         p,
         &["et", "ett", "xlsb", "ods", "xlt", "xltx", "xltm", "numbers"],
-    ) && !p
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+    )
 }
 
+/// One of `any`, case aside; never an office program's `~$` owner file.
 fn has_extension(p: &Path, any: &[&str]) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| any.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        && !p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
 }
 
 fn relative(root: &Path, p: &Path) -> String {
@@ -125,11 +126,11 @@ pub fn shown(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// Files given and folders searched recursively for `.xlsx` / `.xls`, in
-/// sorted order; a folder reached twice (through a symbolic link) is walked
-/// once, and a file reached twice is taken once. A folder inside an input
-/// folder that is `output` (the run's own, when it writes one) is not
-/// walked.
+/// Files given and folders searched recursively for `.xlsx` / `.xlsm` /
+/// `.xls`, in sorted order; a folder reached twice (through a symbolic
+/// link) is walked once, and a file reached twice is taken once. A folder
+/// inside an input folder that is `output` (the run's own, when it writes
+/// one) is not walked; inputs inside `output` otherwise are noted.
 pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
     let mut out = Expanded::default();
     let mut seen_dirs: BTreeSet<PathBuf> = BTreeSet::new();
@@ -173,6 +174,9 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
                 out.skipped_formats.push(p);
             } else if is_workbook(&p) {
                 let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                if output.is_some_and(|o| real.starts_with(o)) {
+                    out.inside_output.push(p.clone());
+                }
                 if seen_files.insert(real) {
                     let source = relative(root, &p);
                     out.inputs.push(Input { path: p, source });
@@ -191,6 +195,9 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
             );
         } else {
             let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            if output.as_deref().is_some_and(|o| real.starts_with(o)) {
+                out.inside_output.push(p.clone());
+            }
             if seen_files.insert(real) {
                 let source = p
                     .file_name()
@@ -313,13 +320,13 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
     for link in &expanded.skipped_links {
         eprintln!(
             "提示：跳过符号链接 {}：它指向已经处理过的文件夹（循环或重复），其中的工作簿只取一次",
-            link.display()
+            shown(link)
         );
     }
     for dir in &expanded.skipped_outputs {
         eprintln!(
             "提示：跳过 {}：它是本次的输出文件夹，其中的工作簿（上次写出的）不作为输入",
-            dir.display()
+            shown(dir)
         );
     }
     if !expanded.skipped_formats.is_empty() {
@@ -327,7 +334,7 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
             .skipped_formats
             .iter()
             .take(5)
-            .map(|p| p.display().to_string())
+            .map(|p| shown(p))
             .collect();
         let more = if expanded.skipped_formats.len() > shown.len() {
             " 等"
@@ -347,35 +354,18 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
             given.join("、")
         );
     }
-    if let Some(out) = output {
-        outside_output(&expanded.inputs, out)?;
+    // An output written there could replace a submission (`convert 文件夹 -o
+    // 文件夹` wrote each normalized workbook over its original), and the
+    // next run would read the outputs as inputs: refused before anything is
+    // written.
+    if let (Some(input), Some(out)) = (expanded.inside_output.first(), output) {
+        anyhow::bail!(
+            "{} 在输出文件夹 {} 之内：写出的文件可能覆盖报送的原件，再次运行时输出也会被当作输入；请换一个输出文件夹",
+            shown(input),
+            shown(out)
+        );
     }
     Ok(expanded.inputs)
-}
-
-/// Refuses inputs inside the output folder: a normalized workbook or a
-/// report written there could replace a submission (`convert 文件夹 -o
-/// 文件夹` wrote each normalized workbook over its original), and the next
-/// run would read the outputs as inputs. Checked before anything is written.
-///
-/// # Errors
-/// The first input inside `output`, named with the folder.
-pub fn outside_output(inputs: &[Input], output: &Path) -> anyhow::Result<()> {
-    let Ok(out) = std::fs::canonicalize(output) else {
-        // Not there yet: nothing is inside it.
-        return Ok(());
-    };
-    for input in inputs {
-        let real = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone());
-        if real.starts_with(&out) {
-            anyhow::bail!(
-                "{} 在输出文件夹 {} 之内：写出的文件可能覆盖报送的原件，再次运行时输出也会被当作输入；请换一个输出文件夹",
-                input.path.display(),
-                output.display()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Inputs that are the same department and year (an `.xls` and its

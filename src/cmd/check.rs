@@ -148,7 +148,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
 /// The reviewer's folder (`--report-dir`), filled as inputs come in.
 struct Review {
     dir: PathBuf,
-    findings_tmp: Pending,
+    findings_tmp: super::Pending,
     findings: std::io::BufWriter<std::fs::File>,
     stems: std::collections::BTreeSet<String>,
     rows: Vec<yusuan::export::review::Reviewed>,
@@ -169,7 +169,7 @@ impl Review {
                     source: e,
                 }
             })?);
-        let findings_tmp = Pending(Some(findings_tmp));
+        let findings_tmp = super::Pending(Some(findings_tmp));
         // UTF-8 with a byte-order mark: Excel on Windows opens it as such.
         let header = yusuan::export::csv::render(
             "findings.csv",
@@ -303,18 +303,6 @@ impl Review {
     }
 }
 
-/// A temporary file that goes when dropped unless it was put in place: a
-/// run that ends on an error (a full disk) leaves no half-written file.
-struct Pending(Option<PathBuf>);
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        if let Some(p) = self.0.take() {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
 /// A finding about the batch, not one workbook.
 #[derive(Serialize)]
 struct BatchFinding {
@@ -339,8 +327,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         if r.is_dir() {
             anyhow::bail!("--report {} 是一个文件夹，应给出 .xlsx 文件名", r.display());
         }
-    }
-    if let Some(r) = &args.report {
         super::not_an_input(r, files.iter().map(|f| f.path.as_path()))?;
     }
     if args.report.is_some() && files.len() != 1 {

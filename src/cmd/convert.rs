@@ -645,12 +645,9 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                             match &mut flat {
                                 Some(flat) => flat
                                     .append(name, &headers[name.as_str()], bytes)
-                                    .map_err(|e| {
-                                        anyhow::anyhow!(
-                                            "{}: 无法写入：{}",
-                                            out.join(format!("{name}.csv")).display(),
-                                            write_reason(&e)
-                                        )
+                                    .map_err(|source| yusuan::Error::Output {
+                                        path: out.join(format!("{name}.csv")),
+                                        source,
                                     })?,
                                 None => {
                                     write_atomic(&out.join(name), bytes)?;
@@ -670,12 +667,11 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                         for (ext, tmp) in [("xlsx", &xlsx), ("json", &json)] {
                             if let Some(tmp) = tmp {
                                 let name = format!("{stem}.{ext}");
-                                std::fs::rename(tmp, out.join(&name)).map_err(|e| {
-                                    anyhow::anyhow!(
-                                        "{}: 无法写入：{}",
-                                        out.join(&name).display(),
-                                        write_reason(&e)
-                                    )
+                                std::fs::rename(tmp, out.join(&name)).map_err(|source| {
+                                    yusuan::Error::Output {
+                                        path: out.join(&name),
+                                        source,
+                                    }
                                 })?;
                                 outputs.push(name);
                             }
@@ -714,13 +710,20 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         }
         return Err(e);
     }
-    if let Some(e) = journal_err {
-        anyhow::bail!("{}: 无法写入：{}", journal_path.display(), write_reason(&e));
+    if let Some(source) = journal_err {
+        return Err(yusuan::Error::Output {
+            path: journal_path,
+            source,
+        }
+        .into());
     }
     let files = match flat {
-        Some(flat) => flat.finish(&schemas).map_err(|e| {
-            anyhow::anyhow!("{}: 表格 CSV 无法写完：{}", out.display(), write_reason(&e))
-        })?,
+        Some(flat) => flat
+            .finish(&schemas)
+            .map_err(|source| yusuan::Error::Output {
+                path: out.to_path_buf(),
+                source,
+            })?,
         None => 0,
     } + outputs_n
         + 1;
@@ -827,18 +830,17 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         w.get_ref().sync_all()?;
         Ok(())
     };
-    if let Err(e) = write_manifest() {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(match e.downcast_ref::<std::io::Error>() {
-            Some(io) => anyhow::anyhow!(
-                "{}: 无法写入：{}",
-                out.join("manifest.csv").display(),
-                write_reason(io)
-            ),
-            None => e,
-        });
-    }
+    let mut pending = super::Pending(Some(tmp.clone()));
+    write_manifest().map_err(|e| match e.downcast::<std::io::Error>() {
+        Ok(source) => yusuan::Error::Output {
+            path: out.join("manifest.csv"),
+            source,
+        }
+        .into(),
+        Err(e) => e,
+    })?;
     std::fs::rename(&tmp, out.join("manifest.csv"))?;
+    pending.0 = None;
     let _ = std::fs::remove_file(&journal_path);
     eprintln!(
         "已转换 {written} 个工作簿{}{} → {}（{files} 个文件）",

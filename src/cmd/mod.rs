@@ -85,11 +85,24 @@ pub fn not_an_input<'a>(
         if std::fs::canonicalize(input).is_ok_and(|i| i == out) {
             anyhow::bail!(
                 "{} 就是输入的工作簿：写出会覆盖报送的原件；请换一个输出文件名",
-                output.display()
+                batch::shown(output)
             );
         }
     }
     Ok(())
+}
+
+/// A temporary file that goes when dropped unless it was put in place
+/// (`take`n): a run that ends on an error (a full disk) leaves no
+/// half-written file behind.
+pub struct Pending(pub Option<PathBuf>);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and

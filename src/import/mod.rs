@@ -572,12 +572,6 @@ impl Ctx<'_> {
             }
         }
         if !left.is_empty() {
-            let shown: Vec<String> = left.iter().take(12).map(|c| c.a1()).collect();
-            let more = if left.len() > shown.len() {
-                "……"
-            } else {
-                ""
-            };
             let what = if figures > 0 {
                 format!("，其中 {figures} 个是数字")
             } else {
@@ -587,10 +581,10 @@ impl Ctx<'_> {
                 "I.unread",
                 Severity::Warning,
                 format!(
-                    "{} 有 {} 个单元格未读入{what}：{}{more}。它们不在模板 {} 认识的行或列中，请核对是否漏读，或为此版式补充模板",
+                    "{} 有 {} 个单元格未读入{what}：{}。它们不在模板 {} 认识的行或列中，请核对是否漏读，或为此版式补充模板",
                     self.label(),
                     left.len(),
-                    shown.join("、"),
+                    first_cells(&left),
                     self.template.id
                 ),
                 left.iter().take(MAX_LISTED_CELLS).cloned().collect(),
@@ -605,6 +599,17 @@ impl Ctx<'_> {
 
 /// Most cells one finding lists.
 const MAX_LISTED_CELLS: usize = 200;
+
+/// The first cells of a list as a message names them (`C5、D5……`).
+fn first_cells(cells: &[CellRef]) -> String {
+    let shown: Vec<String> = cells.iter().take(12).map(CellRef::a1).collect();
+    let more = if cells.len() > shown.len() {
+        "……"
+    } else {
+        ""
+    };
+    format!("{}{more}", shown.join("、"))
+}
 
 /// Sheets no table took that hold figures (`I.unused_sheet`): a copy of a
 /// table, an old version left in the workbook, a table whose title the
@@ -632,23 +637,17 @@ fn unused_sheets(
         if figures.is_empty() {
             continue;
         }
-        let shown: Vec<String> = figures.iter().take(12).map(CellRef::a1).collect();
-        let more = if figures.len() > shown.len() {
-            "……"
-        } else {
-            ""
-        };
         let hidden = if sheet.hidden { "（隐藏）" } else { "" };
         diags.push(Diagnostic {
             rule: "I.unused_sheet",
             severity: Severity::Warning,
             table: None,
             message: format!(
-                "工作表“{}”{hidden}没有作为任何一张表读入（模板 {}），其中 {} 个数字未读入：{}{more}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
+                "工作表“{}”{hidden}没有作为任何一张表读入（模板 {}），其中 {} 个数字未读入：{}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
                 sheet.name,
                 template.id,
                 figures.len(),
-                shown.join("、"),
+                first_cells(&figures),
             ),
             cells: figures.into_iter().take(MAX_LISTED_CELLS).collect(),
         });

@@ -153,11 +153,11 @@ fn children<'a>(
     t: &'a CodedTable,
     by_parent: &std::collections::HashMap<(u8, &str), Vec<usize>>,
     r: &CodedRow,
-) -> Vec<(usize, &'a CodedRow)> {
+) -> Vec<&'a CodedRow> {
     r.code
         .as_deref()
         .and_then(|code| by_parent.get(&(r.depth + 1, code)))
-        .map_or_else(Vec::new, |ix| ix.iter().map(|&i| (i, &t.rows[i])).collect())
+        .map_or_else(Vec::new, |ix| ix.iter().map(|&i| &t.rows[i]).collect())
 }
 
 /// 合计 = sum of 类; each row = sum of its children (by code), every column.
@@ -176,10 +176,7 @@ fn tree(
     }
     let by_parent = children_by_parent(t);
     for r in t.rows.iter().filter(|r| r.depth >= 1) {
-        let kids: Vec<&CodedRow> = children(t, &by_parent, r)
-            .into_iter()
-            .map(|(_, ch)| ch)
-            .collect();
+        let kids = children(t, &by_parent, r);
         rollup(c, rule, id, t, &keys, r, &kids, level_words);
     }
 }
@@ -430,7 +427,6 @@ fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
             );
         }
     }
-    let by_parent = children_by_parent(t);
     let ends = subtree_ends(t);
     for (p, r) in t.rows.iter().enumerate().filter(|(_, r)| r.depth >= 1) {
         let what = match r.depth {
@@ -439,12 +435,11 @@ fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
             _ => "类别 = 所属项目之和",
         };
         // A repeated category code (31 under each unit) is told apart by
-        // position: a child is listed under this very row, not under an
-        // earlier row with the same code.
-        let kids: Vec<&CodedRow> = children(t, &by_parent, r)
-            .into_iter()
-            .filter(|(i, _)| p < *i && *i < ends[p])
-            .map(|(_, ch)| ch)
+        // position: a child is listed under this very row (among the rows
+        // up to its subtree's end), not under an earlier row with the same code.
+        let kids: Vec<&CodedRow> = t.rows[p + 1..ends[p]]
+            .iter()
+            .filter(|ch| ch.depth == r.depth + 1 && ch.parent == r.code)
             .collect();
         rollup(c, "T10.rollup", id, t, &keys, r, &kids, what);
     }

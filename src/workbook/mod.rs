@@ -187,14 +187,7 @@ fn check_extent(
     (height, width): (u32, u32),
     merges: &[Merge],
 ) -> Result<(), WorkbookError> {
-    let limit = |what: String| WorkbookError::Limit {
-        path: path.to_path_buf(),
-        what: format!("工作表“{sheet}”{what}"),
-        limit: format!(
-            "每表最多 {} 个；多半是远处误填的单元格或误设的合并，删除后重试",
-            limits::GRID_CELLS
-        ),
-    };
+    let limit = |what: String| past_grid(path, sheet, &what);
     if grid > limits::GRID_CELLS {
         return Err(limit(format!("的单元格铺开有 {grid} 个（{height} 行）")));
     }
@@ -728,6 +721,19 @@ fn read_xlsx(
     read_xlsx_calamine(path, source, zip)
 }
 
+/// `sheet` spreads past [`limits::GRID_CELLS`]; `what` says how
+/// (`的单元格铺开有 … 个`).
+fn past_grid(path: &Path, sheet: &str, what: &str) -> WorkbookError {
+    WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what: format!("工作表“{sheet}”{what}"),
+        limit: format!(
+            "每表最多 {} 个；多半是远处误填的单元格或误设的合并，删除后重试",
+            limits::GRID_CELLS
+        ),
+    }
+}
+
 /// Cell `at` of `sheet` lies past [`limits::ROWS`] or [`limits::COLUMNS`].
 fn past_limits(path: &Path, sheet: &str, at: &str) -> WorkbookError {
     WorkbookError::Limit {
@@ -864,14 +870,8 @@ fn read_xls(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookEr
     {
         if spread.cells > limits::GRID_CELLS {
             let name = spread.name.unwrap_or_else(|| format!("第 {} 张", i + 1));
-            return Err(WorkbookError::Limit {
-                path: path.to_path_buf(),
-                what: format!("工作表“{name}”的单元格铺开有 {} 个", spread.cells),
-                limit: format!(
-                    "每表最多 {} 个；多半是远处误填的单元格或误设的合并，删除后重试",
-                    limits::GRID_CELLS
-                ),
-            });
+            let what = format!("的单元格铺开有 {} 个", spread.cells);
+            return Err(past_grid(path, &name, &what));
         }
     }
     let mut wb: Xls<_> = Xls::new(source).map_err(|e| corrupt(path, "xls", e))?;

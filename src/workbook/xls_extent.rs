@@ -8,7 +8,7 @@
 
 /// A worksheet's name (from its BOUNDSHEET record, when readable) and the
 /// cells calamine would allocate for it.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Spread {
     pub name: Option<String>,
     pub cells: u64,
@@ -70,26 +70,16 @@ impl<'a> Compound<'a> {
         self.bytes.get(at..at + size)
     }
 
-    /// The bytes of a chain from `start`, at most `len`; a loop or a
-    /// sector past the table ends it (`None`).
-    fn chain(&self, start: u32, len: usize) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(len.min(self.bytes.len()));
-        let mut n = start;
-        while out.len() < len {
-            if n >= END_OF_CHAIN || out.len() > self.bytes.len() {
-                return None;
-            }
-            out.extend_from_slice(self.sector(n)?);
-            n = *self.fat.get(n as usize)?;
-        }
-        out.truncate(len);
-        Some(out)
+    /// The bytes of a sector chain from `start`: `len` of them, or to the
+    /// chain's end (`None`).
+    fn chain(&self, start: u32, len: Option<usize>) -> Option<Vec<u8>> {
+        follow(&self.fat, start, len, self.bytes.len(), |n| self.sector(n))
     }
 
     /// The workbook stream (`Workbook`, or `Book` in BIFF5).
     fn workbook(&self) -> Option<Vec<u8>> {
         let dir_start = u32_at(self.bytes, 0x30)?;
-        let dir = self.whole_chain(dir_start)?;
+        let dir = self.chain(dir_start, None)?;
         let cutoff = u32_at(self.bytes, 0x38)? as usize;
         let mut root = None;
         let mut found = None;
@@ -115,14 +105,14 @@ impl<'a> Compound<'a> {
             return None;
         }
         if size >= cutoff {
-            return self.chain(start, size);
+            return self.chain(start, Some(size));
         }
         // A small stream lives in the mini stream, by the mini table.
         let (root_start, root_size) = root?;
-        let mini = self.chain(root_start, root_size.min(self.bytes.len()))?;
+        let mini = self.chain(root_start, Some(root_size.min(self.bytes.len())))?;
         let minifat_bytes = self.chain(
             u32_at(self.bytes, 0x3C)?,
-            (u32_at(self.bytes, 0x40)? as usize) << self.shift,
+            Some((u32_at(self.bytes, 0x40)? as usize) << self.shift),
         )?;
         let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
             .filter_map(|i| u32_at(&minifat_bytes, 4 * i))
@@ -133,33 +123,38 @@ impl<'a> Compound<'a> {
             return None;
         }
         let mini_size = 1usize << mini_shift;
-        let mut out = Vec::with_capacity(size);
-        let mut n = start;
-        while out.len() < size {
-            if n >= END_OF_CHAIN || out.len() > mini.len() {
-                return None;
-            }
+        follow(&minifat, start, Some(size), mini.len(), |n| {
             let at = (n as usize).checked_mul(mini_size)?;
-            out.extend_from_slice(mini.get(at..at + mini_size)?);
-            n = *minifat.get(n as usize)?;
-        }
-        out.truncate(size);
-        Some(out)
+            mini.get(at..at + mini_size)
+        })
     }
+}
 
-    /// A chain read to its end (the directory's length is not stored).
-    fn whole_chain(&self, start: u32) -> Option<Vec<u8>> {
-        let mut out = Vec::new();
-        let mut n = start;
-        while n < END_OF_CHAIN {
-            if out.len() > self.bytes.len() {
-                return None;
-            }
-            out.extend_from_slice(self.sector(n)?);
-            n = *self.fat.get(n as usize)?;
+/// The units of a chain from `start` through `table` (the allocation table,
+/// or the mini one), concatenated: `len` bytes, or to the chain's end
+/// (`None`). A chain that ends early, loops (more than `cap` bytes), or
+/// leaves the data is no chain (`None`).
+fn follow<'a>(
+    table: &[u32],
+    start: u32,
+    len: Option<usize>,
+    cap: usize,
+    unit: impl Fn(u32) -> Option<&'a [u8]>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut n = start;
+    while len.is_none_or(|l| out.len() < l) {
+        if n >= END_OF_CHAIN {
+            return if len.is_none() { Some(out) } else { None };
         }
-        Some(out)
+        if out.len() > cap {
+            return None;
+        }
+        out.extend_from_slice(unit(n)?);
+        n = *table.get(n as usize)?;
     }
+    out.truncate(len.unwrap_or(out.len()));
+    Some(out)
 }
 
 /// Each worksheet's spread, in the order its substream comes: the bounding
@@ -271,5 +266,165 @@ fn boundsheet_name(data: &[u8]) -> Option<String> {
         String::from_utf16(&units).ok()
     } else {
         Some(chars.iter().take(n).map(|&b| char::from(b)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    fn bof(dt: u16) -> Vec<u8> {
+        let mut d = 0x0600u16.to_le_bytes().to_vec();
+        d.extend(dt.to_le_bytes());
+        d.extend([0; 12]);
+        record(0x0809, &d)
+    }
+
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0; 2]);
+        d.extend(1.5f64.to_le_bytes());
+        record(0x0203, &d)
+    }
+
+    /// A BIFF8 workbook stream: one worksheet 表3 (UTF-16 name) with values
+    /// at `cells`, a chart inside it whose own records must not count, and
+    /// a chart sheet after it.
+    fn stream(cells: &[(u16, u16)]) -> Vec<u8> {
+        let mut name = vec![0u8, 0, 0, 0, 0, 0, 2, 1];
+        name.extend("表3".encode_utf16().flat_map(u16::to_le_bytes));
+        let mut s = bof(0x0005);
+        s.extend(record(0x0085, &name));
+        s.extend(record(0x000A, &[]));
+        s.extend(bof(0x0010));
+        for &(r, c) in cells {
+            s.extend(number(r, c));
+        }
+        s.extend(bof(0x0020));
+        s.extend(number(60_000, 200));
+        s.extend(record(0x000A, &[]));
+        s.extend(record(0x000A, &[]));
+        s.extend(bof(0x0020));
+        s.extend(number(65_535, 255));
+        s.extend(record(0x000A, &[]));
+        s
+    }
+
+    /// A compound file (512-byte sectors) holding `stream` as `Workbook`:
+    /// in regular sectors, or in the mini stream when under 4096 bytes, as
+    /// Excel stores a small workbook. Laid out by the format's description,
+    /// not by any writer's output.
+    fn compound(stream: &[u8]) -> Vec<u8> {
+        const END: u32 = 0xFFFF_FFFE;
+        let sectors = |n: usize| n.div_ceil(512);
+        let mut fat: Vec<u32> = vec![0xFFFF_FFFD]; // sector 0: the table
+        let mut body: Vec<Vec<u8>> = Vec::new();
+        let chain = |fat: &mut Vec<u32>, body: &mut Vec<Vec<u8>>, bytes: &[u8]| -> u32 {
+            let start = fat.len() as u32;
+            let n = sectors(bytes.len()).max(1);
+            for i in 0..n {
+                fat.push(if i + 1 == n {
+                    END
+                } else {
+                    start + i as u32 + 1
+                });
+                let mut s = bytes.get(i * 512..).unwrap_or(&[]).to_vec();
+                s.resize(512, 0);
+                body.push(s);
+            }
+            start
+        };
+        let small = stream.len() < 4096;
+        let (root, wb_start, minifat_start) = if small {
+            let mut mini = stream.to_vec();
+            mini.resize(stream.len().div_ceil(64) * 64, 0);
+            let n = mini.len() / 64;
+            let minifat: Vec<u8> = (0..n)
+                .map(|i| if i + 1 == n { END } else { i as u32 + 1 })
+                .flat_map(u32::to_le_bytes)
+                .collect();
+            let minifat_start = chain(&mut fat, &mut body, &minifat);
+            let root_start = chain(&mut fat, &mut body, &mini);
+            ((root_start, mini.len() as u32), 0, minifat_start)
+        } else {
+            let start = chain(&mut fat, &mut body, stream);
+            ((END, 0), start, END)
+        };
+        let entry = |name: &str, kind: u8, start: u32, size: u32| {
+            let mut e = vec![0u8; 128];
+            let units: Vec<u8> = name
+                .encode_utf16()
+                .chain([0])
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            e[..units.len()].copy_from_slice(&units);
+            e[64..66].copy_from_slice(&(units.len() as u16).to_le_bytes());
+            e[66] = kind;
+            e[116..120].copy_from_slice(&start.to_le_bytes());
+            e[120..124].copy_from_slice(&size.to_le_bytes());
+            e
+        };
+        let mut dir = entry("Root Entry", 5, root.0, root.1);
+        dir.extend(entry("Workbook", 2, wb_start, stream.len() as u32));
+        let dir_start = chain(&mut fat, &mut body, &dir);
+        let mut header = vec![0u8; 512];
+        header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        header[0x1E] = 9;
+        header[0x20] = 6;
+        header[0x2C..0x30].copy_from_slice(&1u32.to_le_bytes());
+        header[0x30..0x34].copy_from_slice(&dir_start.to_le_bytes());
+        header[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
+        header[0x3C..0x40].copy_from_slice(&minifat_start.to_le_bytes());
+        header[0x40..0x44].copy_from_slice(&u32::from(small).to_le_bytes());
+        header[0x44..0x48].copy_from_slice(&END.to_le_bytes());
+        header[0x4C..0x50].copy_from_slice(&0u32.to_le_bytes());
+        for i in 1..109 {
+            header[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        let mut table: Vec<u8> = fat.iter().flat_map(|n| n.to_le_bytes()).collect();
+        table.resize(512, 0xFF);
+        let mut file = header;
+        file.extend(table);
+        for s in body {
+            file.extend(s);
+        }
+        file
+    }
+
+    #[test]
+    fn a_worksheet_spreads_over_its_cells_bounding_box_in_either_store() {
+        let cells = [(2u16, 1u16), (40, 5), (7, 0)];
+        // (40 - 2 + 1) rows × (5 - 0 + 1) columns; the charts' records not.
+        let want = vec![Spread {
+            name: Some("表3".into()),
+            cells: 39 * 6,
+        }];
+        let small = stream(&cells);
+        assert!(small.len() < 4096);
+        assert_eq!(spreads(&compound(&small)), Some(want.clone()));
+        // The same sheet, its stream grown past the mini stream's cutoff by
+        // a record outside every substream.
+        let large: Vec<u8> = {
+            let mut l = small.clone();
+            l.extend(record(0x00E1, &[0; 4000]));
+            l.extend(record(0x00E1, &[0; 100]));
+            l
+        };
+        assert!(large.len() >= 4096);
+        assert_eq!(spreads(&compound(&large)), Some(want));
+        // A value at IV65536 spreads the sheet over all of it.
+        let far = stream(&[(0, 0), (65_535, 255)]);
+        assert_eq!(spreads(&compound(&far)).unwrap()[0].cells, 65_536 * 256);
+        // Cut short, the file is no longer followed: calamine explains it.
+        let file = compound(&large);
+        assert_eq!(spreads(&file[..file.len() - 600]), None);
     }
 }
