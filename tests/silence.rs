@@ -409,6 +409,47 @@ fn projects_of_the_same_name_are_told_apart_by_unit() {
     assert_eq!(cells(&t12_t10[0]), ["表12-2!F12"]);
 }
 
+/// Regression: a project form filled in twice (the sheet copied, as Excel's
+/// 移动或复制 names it) agreed with 表10 each time and was passed without a
+/// word; a reader of the published forms would count the project twice. Now
+/// both forms and the 表10 row are named.
+#[test]
+fn a_project_form_filled_in_twice_is_named() {
+    let mut wb = sample("wenlv-2024.xlsx");
+    assert!(findings(&read(&wb), "X.t12_t10").is_empty());
+    let mut copy = sheet(&mut wb, "表12-1").clone();
+    copy.name = "表12-1 (2)".into();
+    wb.sheets.push(copy);
+    let b = read(&wb);
+    assert_eq!(
+        b.tables.t12.len(),
+        3,
+        "the copy is read as a form of its own"
+    );
+    let t12_t10 = findings(&b, "X.t12_t10");
+    assert_eq!(t12_t10.len(), 1, "{t12_t10:#?}");
+    let f = &t12_t10[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.contains("2 张表12")
+            && f.message.contains("表12-1、表12-1 (2)")
+            && f.message.contains("重复填报"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        cells(f),
+        ["表12-1!F12", "'表12-1 (2)'!F12", "表10!A9"],
+        "{}",
+        f.message
+    );
+
+    // Two forms for two projects stay quiet, whatever their order.
+    let mut wb = sample("wenlv-2024.xlsx");
+    wb.sheets.reverse();
+    assert!(findings(&read(&wb), "X.t12_t10").is_empty());
+}
+
 /// Regression: a sheet that no table took was left out without a word,
 /// whatever it held — a copy of 表3 with one figure changed, an old version
 /// kept in the workbook. Its figures are now an `I.unused_sheet` warning

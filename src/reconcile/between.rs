@@ -425,6 +425,8 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 Relation::Equal,
             );
         }
+        // Forms matched to each 表10 project, to name a project filled in twice.
+        let mut forms_of: Vec<(&CodedRow, Vec<&Form>)> = Vec::new();
         for f in &t.t12 {
             let Some(year) = f.fields.get("year_budget").and_then(FormValue::as_amount) else {
                 continue;
@@ -432,7 +434,13 @@ pub fn check(b: &Budget, c: &mut Checker) {
             let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
             let left = Term::new(format!("表12「{name}」项目当年预算"), year, f.meta.unit);
             let found = match project_row(t10, f) {
-                ProjectMatch::Found(r) => cell("表10", t10, r, "total").ok_or_else(String::new),
+                ProjectMatch::Found(r) => {
+                    match forms_of.iter_mut().find(|(row, _)| std::ptr::eq(*row, r)) {
+                        Some((_, forms)) => forms.push(f),
+                        None => forms_of.push((r, vec![f])),
+                    }
+                    cell("表10", t10, r, "total").ok_or_else(String::new)
+                }
                 ProjectMatch::Ambiguous(units) => Err(format!(
                     "表12「{name}」在表10中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
                     units.len(),
@@ -454,6 +462,9 @@ pub fn check(b: &Budget, c: &mut Checker) {
                     vec![year.cell.clone()],
                 ),
             }
+        }
+        for (row, forms) in forms_of.iter().filter(|(_, forms)| forms.len() > 1) {
+            duplicate_forms(c, row, forms);
         }
     }
     if let (Some(t7), Some(t6)) = (&t.t7, &t.t6) {
@@ -527,6 +538,36 @@ pub fn check(b: &Budget, c: &mut Checker) {
             );
         }
     }
+}
+
+/// Several 表12 forms for one 表10 project: each may agree with 表10, yet
+/// the project was filled in twice (a copied sheet, an old version kept), and
+/// a reader of the published forms counts it twice.
+fn duplicate_forms(c: &mut Checker, row: &CodedRow, forms: &[&Form]) {
+    let sheets: Vec<&str> = forms.iter().map(|f| &*f.meta.sheet).collect();
+    let what = match &row.code {
+        Some(code) => format!("{code} {}", row.name.trim()),
+        None => row.name.trim().to_string(),
+    };
+    // Each form's 项目当年预算 (only forms that have one were matched).
+    let mut cells: Vec<_> = forms
+        .iter()
+        .filter_map(|f| f.fields.get("year_budget").and_then(FormValue::as_amount))
+        .map(|a| a.cell.clone())
+        .collect();
+    cells.push(row.cell.clone());
+    c.note(
+        "X.t12_t10",
+        crate::model::Severity::Warning,
+        "t12",
+        format!(
+            "{} 张表12（工作表 {}）对应表10 同一项目「{what}」（{}），项目可能重复填报",
+            forms.len(),
+            sheets.join("、"),
+            row.cell
+        ),
+        cells,
+    );
 }
 
 #[cfg(test)]

@@ -153,7 +153,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "X.t7_t6", what: "表7 三公经费 ≥ 表6 对应经济科目（30217、30212、30231）" },
     RuleInfo { id: "X.t11_t1", what: "表11 当年财政拨款 = 表4 本年收入；合计 = 表1 本年收入合计" },
     RuleInfo { id: "X.t11_t3", what: "表11 当年基本支出、项目支出 = 表3 合计行" },
-    RuleInfo { id: "X.t12_t10", what: "表12 项目当年预算（元）= 表10 同一项目合计 × 10000" },
+    RuleInfo { id: "X.t12_t10", what: "表12 项目当年预算（元）= 表10 同一项目合计 × 10000；一个项目只有一张表12" },
     RuleInfo { id: "X.empty_note", what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明" },
     RuleInfo { id: "S.missing_table", what: "模板中的表在工作簿中缺失" },
     RuleInfo { id: "S.code_format", what: "功能分类编码 3/5/7 位，经济分类 3/5 位；下级编码以上级编码开头" },
