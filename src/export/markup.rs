@@ -13,10 +13,12 @@
 //! cells and a comments drawing, the workbook gains one sheet. Every other
 //! byte is copied as it was.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::str::FromStr;
 
+use quick_xml::events::attributes::Attributes;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use rust_decimal::Decimal;
@@ -58,6 +60,12 @@ const CT_COMMENTS: &str =
 const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 const CT_MAIN: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
 const CT_MACRO_MAIN: &str = "application/vnd.ms-excel.sheet.macroEnabled.main+xml";
+
+/// Comments on one sheet at most. Past that a sheet is wrong row after row
+/// (a shifted column), thousands of comment boxes help no one, and their
+/// drawing grows with each; the cells are still filled and every finding is
+/// listed in 核对结果.
+pub const COMMENTS_PER_SHEET: usize = 2000;
 
 /// The fill of a finding's cell (ARGB), by severity.
 pub fn fill_argb(s: Severity) -> &'static str {
@@ -129,37 +137,74 @@ enum Kind {
     Close,
 }
 
-/// One tag of a part, where it lies, and its attributes as written.
+/// One tag of a part: where it lies and its text as written, from which its
+/// name and attributes are read when asked. One allocation a tag: a sheet of
+/// a million cells is held as its tags while it is marked up.
 #[derive(Debug, Clone)]
 struct Tag {
     kind: Kind,
-    prefix: String,
-    local: String,
+    /// `<` to `>`, as written.
+    text: Box<str>,
     start: usize,
     end: usize,
     /// The root is at depth 0.
     depth: usize,
-    attrs: Vec<(String, String)>,
 }
 
 impl Tag {
+    /// The qualified name as written (`x:row`).
+    fn name(&self) -> &str {
+        let inner = self.text.trim_start_matches('<').trim_start_matches('/');
+        let len = inner
+            .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+            .unwrap_or(inner.len());
+        &inner[..len]
+    }
+
+    fn prefix(&self) -> &str {
+        self.name().split_once(':').map_or("", |(p, _)| p)
+    }
+
+    fn local(&self) -> &str {
+        let name = self.name();
+        name.split_once(':').map_or(name, |(_, l)| l)
+    }
+
+    /// The attributes as written (values not unescaped), in order. The tag
+    /// was read whole by `tags`, so they parse.
+    fn attrs(&self) -> Vec<(&str, &str)> {
+        if self.kind == Kind::Close {
+            return Vec::new();
+        }
+        let inner = self.text.trim_start_matches('<').trim_end_matches('>');
+        let inner = inner.strip_suffix('/').unwrap_or(inner);
+        Attributes::new(inner, self.name().len())
+            .filter_map(Result::ok)
+            // An attribute read from a buffer borrows its value from it.
+            .filter_map(|a| match a.value {
+                Cow::Borrowed(v) => Some((a.key.into_inner(), v)),
+                Cow::Owned(_) => None,
+            })
+            .collect()
+    }
+
     fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.attrs()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
     }
 
     /// An attribute by local name whatever its prefix (`r:id`).
     fn attr_local(&self, local: &str) -> Option<&str> {
-        self.attrs
-            .iter()
+        self.attrs()
+            .into_iter()
             .find(|(k, _)| k.rsplit(':').next() == Some(local) && k.contains(':'))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     fn qname(&self) -> String {
-        qualify(&self.prefix, &self.local)
+        self.name().to_string()
     }
 
     /// The element opened (set attributes applied), holding `inner`, and
@@ -176,8 +221,8 @@ impl Tag {
     /// `remove` left out; `kind` chooses `<a>` or `<a/>`.
     fn rewrite(&self, kind: Kind, set: &[(&str, String)], remove: &[&str]) -> String {
         let mut s = format!("<{}", self.qname());
-        for (k, v) in &self.attrs {
-            if remove.contains(&k.as_str()) || set.iter().any(|(sk, _)| sk == k) {
+        for (k, v) in self.attrs() {
+            if remove.contains(&k) || set.iter().any(|(sk, _)| *sk == k) {
                 continue;
             }
             s.push_str(&format!(" {k}=\"{}\"", v.replace('"', "&quot;")));
@@ -200,6 +245,13 @@ fn qualify(prefix: &str, local: &str) -> String {
 
 /// Every tag of a part, in order.
 fn tags(part: &str, xml: &str) -> Result<Vec<Tag>, MarkupError> {
+    tags_to(part, xml, usize::MAX)
+}
+
+/// Every tag of a part down to `max_depth`, in order; deeper tags are read
+/// (a part that does not parse is refused) but not kept: a sheet is marked
+/// up at its rows and cells, never inside a cell.
+fn tags_to(part: &str, xml: &str, max_depth: usize) -> Result<Vec<Tag>, MarkupError> {
     let bad = |message: String| MarkupError::Xml {
         part: part.to_string(),
         message,
@@ -213,45 +265,39 @@ fn tags(part: &str, xml: &str) -> Result<Vec<Tag>, MarkupError> {
             .read_event()
             .map_err(|e| bad(format!("{e}（第 {} 字节）", reader.error_position())))?;
         let end = reader.buffer_position() as usize;
-        let (kind, e) = match &event {
-            Event::Start(e) => (Kind::Open, e),
-            Event::Empty(e) => (Kind::Empty, e),
-            Event::End(e) => {
+        let kind = match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                for a in e.attributes() {
+                    a.map_err(|e| bad(e.to_string()))?;
+                }
+                if matches!(event, Event::Start(_)) {
+                    Kind::Open
+                } else {
+                    Kind::Empty
+                }
+            }
+            Event::End(_) => {
                 depth = depth
                     .checked_sub(1)
                     .ok_or_else(|| bad("多余的结束标记".into()))?;
-                let name = e.name().as_ref().to_string();
-                let (prefix, local) = split_name(&name);
-                out.push(Tag {
-                    kind: Kind::Close,
-                    prefix,
-                    local,
-                    start,
-                    end,
-                    depth,
-                    attrs: Vec::new(),
-                });
-                continue;
+                Kind::Close
             }
             Event::Eof => break,
             _ => continue,
         };
-        let name = e.name().as_ref().to_string();
-        let (prefix, local) = split_name(&name);
-        let mut attrs = Vec::new();
-        for a in e.attributes() {
-            let a = a.map_err(|e| bad(e.to_string()))?;
-            attrs.push((a.key.as_ref().to_string(), a.value.to_string()));
+        if depth <= max_depth {
+            let text = xml
+                .get(start..end)
+                .filter(|t| t.starts_with('<') && t.ends_with('>'))
+                .ok_or_else(|| bad(format!("第 {start} 字节处的标记无法定位")))?;
+            out.push(Tag {
+                kind,
+                text: text.into(),
+                start,
+                end,
+                depth,
+            });
         }
-        out.push(Tag {
-            kind,
-            prefix,
-            local,
-            start,
-            end,
-            depth,
-            attrs,
-        });
         if kind == Kind::Open {
             depth += 1;
         }
@@ -260,13 +306,6 @@ fn tags(part: &str, xml: &str) -> Result<Vec<Tag>, MarkupError> {
         return Err(bad("标记未闭合".into()));
     }
     Ok(out)
-}
-
-fn split_name(name: &str) -> (String, String) {
-    match name.split_once(':') {
-        Some((p, l)) => (p.to_string(), l.to_string()),
-        None => (String::new(), name.to_string()),
-    }
 }
 
 /// Text edits of a part, applied at the end in order of position.
@@ -303,7 +342,7 @@ fn close_of(tags: &[Tag], i: usize) -> Option<usize> {
     }
     tags[i + 1..]
         .iter()
-        .position(|c| c.kind == Kind::Close && c.depth == t.depth && c.local == t.local)
+        .position(|c| c.kind == Kind::Close && c.depth == t.depth && c.local() == t.local())
         .map(|k| i + 1 + k)
 }
 
@@ -458,7 +497,7 @@ struct Rel {
 fn rels(part: &str, xml: &str) -> Result<Vec<Rel>, MarkupError> {
     Ok(tags(part, xml)?
         .into_iter()
-        .filter(|t| t.local == "Relationship" && t.kind != Kind::Close)
+        .filter(|t| t.local() == "Relationship" && t.kind != Kind::Close)
         .map(|t| Rel {
             id: t.attr("Id").unwrap_or_default().to_string(),
             kind: t.attr("Type").unwrap_or_default().to_string(),
@@ -544,7 +583,7 @@ fn add_rel(
         .ok_or_else(|| MarkupError::Missing(rels_part.to_string()))?;
     let rel = format!(
         "<{} Id=\"{id}\" Type=\"{kind}\" Target=\"{}\"/>",
-        qualify(&root.prefix, "Relationship"),
+        qualify(root.prefix(), "Relationship"),
         esc(target)
     );
     let mut ed = Edits::default();
@@ -605,11 +644,11 @@ impl Styles {
         let root = tags
             .first()
             .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
-        let prefix = root.prefix.clone();
+        let prefix = root.prefix().to_string();
         let section = |name: &str| -> Result<Section, MarkupError> {
             let open = tags
                 .iter()
-                .position(|t| t.depth == 1 && t.local == name && t.kind == Kind::Open)
+                .position(|t| t.depth == 1 && t.local() == name && t.kind == Kind::Open)
                 .ok_or_else(|| MarkupError::Xml {
                     part: part.to_string(),
                     message: format!("没有 <{name}> 列表"),
@@ -829,11 +868,12 @@ fn mark_sheet(
     styles: &mut Styles,
     legacy: Option<&str>,
 ) -> Result<String, MarkupError> {
-    let ts = tags(part, xml)?;
+    // Rows are at depth 2 and cells at 3; nothing inside a cell is edited.
+    let ts = tags_to(part, xml, 3)?;
     let root = ts
         .first()
         .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
-    let p = root.prefix.clone();
+    let p = root.prefix().to_string();
     let mut ed = Edits::default();
     let mut pending = Pending {
         marks: marks.iter().map(|(k, v)| (*k, *v)).collect(),
@@ -842,7 +882,7 @@ fn mark_sheet(
     };
     let sheet_data = ts
         .iter()
-        .position(|t| t.depth == 1 && t.local == "sheetData" && t.kind != Kind::Close)
+        .position(|t| t.depth == 1 && t.local() == "sheetData" && t.kind != Kind::Close)
         .ok_or_else(|| MarkupError::Xml {
             part: part.to_string(),
             message: "没有 <sheetData>".into(),
@@ -858,7 +898,7 @@ fn mark_sheet(
         })?;
         let (mut cur_row, mut last_row, mut last_col): (Option<u32>, i64, i64) = (None, -1, -1);
         for t in &ts[sheet_data + 1..end] {
-            match (t.local.as_str(), t.kind, t.depth) {
+            match (t.local(), t.kind, t.depth) {
                 ("row", Kind::Open | Kind::Empty, 2) => {
                     let r = t
                         .attr("r")
@@ -930,7 +970,7 @@ fn mark_sheet(
     if let Some(id) = legacy {
         let at = ts
             .iter()
-            .find(|t| t.depth == 1 && AFTER_LEGACY_DRAWING.contains(&t.local.as_str()))
+            .find(|t| t.depth == 1 && AFTER_LEGACY_DRAWING.contains(&t.local()))
             .or_else(|| ts.iter().rfind(|t| t.depth == 0 && t.kind == Kind::Close))
             .map(|t| t.start)
             .ok_or_else(|| MarkupError::Missing(part.to_string()))?;
@@ -1008,9 +1048,9 @@ impl Pending {
 /// declares it: on the root).
 fn rel_prefix(root: &Tag, ed: &mut Edits) -> String {
     match root
-        .attrs
-        .iter()
-        .find(|(k, v)| k.starts_with("xmlns:") && v == NS_REL)
+        .attrs()
+        .into_iter()
+        .find(|(k, v)| k.starts_with("xmlns:") && *v == NS_REL)
     {
         Some((k, _)) => k["xmlns:".len()..].to_string(),
         None => {
@@ -1025,7 +1065,7 @@ fn rel_prefix(root: &Tag, ed: &mut Edits) -> String {
 
 /// A sheet that was the selected tab is no longer: 核对结果 opens first.
 fn unselect(ts: &[Tag], ed: &mut Edits) {
-    for t in ts.iter().filter(|t| t.local == "sheetView") {
+    for t in ts.iter().filter(|t| t.local() == "sheetView") {
         if t.attr("tabSelected")
             .is_some_and(|v| v == "1" || v == "true")
         {
@@ -1274,7 +1314,7 @@ pub fn mark_up(
     let wb_tags = tags(&wb_part, &wb_xml)?;
     let sheet_tags: Vec<&Tag> = wb_tags
         .iter()
-        .filter(|t| t.local == "sheet" && t.depth == 2 && t.kind != Kind::Close)
+        .filter(|t| t.local() == "sheet" && t.depth == 2 && t.kind != Kind::Close)
         .collect();
     let mut sheet_parts: Vec<(String, String)> = Vec::new();
     for t in &sheet_tags {
@@ -1300,7 +1340,7 @@ pub fn mark_up(
         let ts = tags(&wb_rels_part, &xml)?;
         let mut ed = Edits::default();
         for t in ts.iter().filter(|t| {
-            t.local == "Relationship"
+            t.local() == "Relationship"
                 && t.kind != Kind::Close
                 && t.attr("Type").is_some_and(|k| k.ends_with("/vbaProject"))
         }) {
@@ -1316,8 +1356,10 @@ pub fn mark_up(
 
     // Each finding's cells, moved to the first cell of a merged area.
     let mut marks: BTreeMap<String, BTreeMap<(u32, u32), Severity>> = BTreeMap::new();
-    let mut texts: BTreeMap<String, BTreeMap<(u32, u32), Vec<String>>> = BTreeMap::new();
-    for f in findings {
+    // The findings of each marked cell, by index: their comment texts are
+    // made only for the cells that get a comment.
+    let mut texts: BTreeMap<String, BTreeMap<(u32, u32), Vec<usize>>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
         for c in &f.cells {
             let (mut r, mut col) = (c.row, c.col);
             if let Some(m) = source
@@ -1339,9 +1381,8 @@ pub fn mark_up(
                 .or_default()
                 .entry((r, col))
                 .or_default();
-            let text = comment_text(f);
-            if !t.contains(&text) {
-                t.push(text);
+            if t.last() != Some(&i) {
+                t.push(i);
             }
         }
     }
@@ -1387,10 +1428,28 @@ pub fn mark_up(
             drawing_no += 1;
             let comments = pkg.free_name(&format!("{wb_dir}/comments-yusuan{{}}.xml"));
             let drawing = pkg.free_name(&format!("{wb_dir}/drawings/vmlDrawing-yusuan{{}}.vml"));
-            let cells: BTreeMap<(u32, u32), String> = texts
-                .get(name)
-                .map(|m| m.iter().map(|(k, v)| (*k, v.join("\n"))).collect())
-                .unwrap_or_default();
+            let marked = texts.get(name);
+            let count = marked.map_or(0, BTreeMap::len);
+            if count > COMMENTS_PER_SHEET {
+                notes.push(format!(
+                    "“{name}”有 {count} 个单元格标色，批注只加在前 {COMMENTS_PER_SHEET} 个（按行）上，其余只标色；每条问题都列在本表。"
+                ));
+            }
+            let cells: BTreeMap<(u32, u32), String> = marked
+                .into_iter()
+                .flatten()
+                .take(COMMENTS_PER_SHEET)
+                .map(|(k, found)| {
+                    let mut said: Vec<String> = Vec::new();
+                    for &i in found {
+                        let text = comment_text(&findings[i]);
+                        if !said.contains(&text) {
+                            said.push(text);
+                        }
+                    }
+                    (*k, said.join("\n"))
+                })
+                .collect();
             let shapes: Vec<(u32, u32)> = cells.keys().copied().collect();
             pkg.put(&comments, comments_part(&cells));
             pkg.put(&drawing, vml(&shapes, 100 + drawing_no));
@@ -1453,11 +1512,11 @@ pub fn mark_up(
     let mut ed = Edits::default();
     let wp = wb_tags
         .first()
-        .map(|t| t.prefix.clone())
+        .map(|t| t.prefix().to_string())
         .unwrap_or_default();
     let sheets_open = wb_tags
         .iter()
-        .find(|t| t.local == "sheets" && t.depth == 1 && t.kind == Kind::Open)
+        .find(|t| t.local() == "sheets" && t.depth == 1 && t.kind == Kind::Open)
         .ok_or_else(|| MarkupError::Xml {
             part: wb_part.clone(),
             message: "没有 <sheets>".into(),
@@ -1478,7 +1537,7 @@ pub fn mark_up(
         ),
     );
     for t in &wb_tags {
-        if t.local == "definedName" && t.kind == Kind::Open {
+        if t.local() == "definedName" && t.kind == Kind::Open {
             if let Some(k) = t.attr("localSheetId").and_then(|v| v.parse::<u32>().ok()) {
                 ed.replace(
                     t,
@@ -1486,7 +1545,7 @@ pub fn mark_up(
                 );
             }
         }
-        if t.local == "workbookView" && t.kind != Kind::Close {
+        if t.local() == "workbookView" && t.kind != Kind::Close {
             ed.replace(
                 t,
                 t.rewrite(
@@ -1504,7 +1563,7 @@ pub fn mark_up(
     );
     match wb_tags
         .iter()
-        .position(|t| t.local == "definedNames" && t.depth == 1 && t.kind != Kind::Close)
+        .position(|t| t.local() == "definedNames" && t.depth == 1 && t.kind != Kind::Close)
     {
         Some(i) if wb_tags[i].kind == Kind::Open => ed.insert(wb_tags[i].end, filter),
         Some(i) => {
@@ -1514,7 +1573,7 @@ pub fn mark_up(
         None => {
             let at = wb_tags
                 .iter()
-                .find(|t| t.depth == 1 && AFTER_DEFINED_NAMES.contains(&t.local.as_str()))
+                .find(|t| t.depth == 1 && AFTER_DEFINED_NAMES.contains(&t.local()))
                 .or_else(|| {
                     wb_tags
                         .iter()
@@ -1534,7 +1593,7 @@ pub fn mark_up(
     let ct_tags = tags(ct_part, &ct)?;
     if vml_needed
         && !ct_tags.iter().any(|t| {
-            t.local == "Default"
+            t.local() == "Default"
                 && t.attr("Extension")
                     .is_some_and(|e| e.eq_ignore_ascii_case("vml"))
         })
@@ -1556,7 +1615,7 @@ pub fn mark_up(
     };
     let mut ed = Edits::default();
     for t in &ct_tags {
-        if t.local != "Override" || t.kind == Kind::Close {
+        if t.local() != "Override" || t.kind == Kind::Close {
             continue;
         }
         let name = t
