@@ -145,8 +145,9 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
     let cases: Vec<(PathBuf, &str)> = {
         let text = dir.path().join("notes.xlsx");
         std::fs::write(&text, "a,b,c\n1,2,3\n").unwrap();
+        // A web page is read (its tables); one without any is refused.
         let html = dir.path().join("export.xls");
-        std::fs::write(&html, "<html><table><tr><td>表1</td></tr></table></html>").unwrap();
+        std::fs::write(&html, "<html><body>导出失败：会话超时</body></html>").unwrap();
         // Regression: the 2003 XML format was called a web page (it has a
         // <Table>), and a UTF-16 web page was not recognized at all.
         let xml2003 = dir.path().join("spreadsheetml.xls");
@@ -157,7 +158,7 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
         .unwrap();
         let html16 = dir.path().join("utf16.xls");
         let mut utf16 = vec![0xFF, 0xFE];
-        for u in "<html><table><tr><td>表1</td></tr></table></html>".encode_utf16() {
+        for u in "<html><body><p>无数据</p></body></html>".encode_utf16() {
             utf16.extend(u.to_le_bytes());
         }
         std::fs::write(&html16, utf16).unwrap();
@@ -173,9 +174,9 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
         vec![
             (dir.path().join("missing.xlsx"), "无法打开文件"),
             (text, "看起来是文本或 CSV 文件"),
-            (html, "网页（HTML）格式"),
+            (html, "网页（HTML）格式的文件，但其中没有表格"),
             (xml2003, "Excel 2003 XML 表格（SpreadsheetML）格式"),
-            (html16, "网页（HTML）格式"),
+            (html16, "网页（HTML）格式的文件，但其中没有表格"),
             (empty, "文件为空"),
             (truncated, "已损坏或无法解析"),
             (fake_xls, "已损坏或无法解析"),
@@ -198,6 +199,68 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
         );
         assert!(!err.contains("panicked"), "{err}");
     }
+}
+
+/// Regression: finance systems export a budget as a web page of tables
+/// saved as `.xls`, and it was refused ("这是网页（HTML）格式的导出文件").
+/// Now it is read: the same figures and findings as the workbook it shows,
+/// and the reviewer's report is redrawn (a page has no package to mark up).
+#[test]
+fn a_web_page_saved_as_xls_is_read_like_the_workbook_it_shows() {
+    let dir = tmp();
+    let wb = yusuan::workbook::Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
+    let page = dir.path().join("网页导出.xls");
+    std::fs::write(&page, yusuan::samples::variants::html_page(&wb, 1)).unwrap();
+    let o = run(&["check", page.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("模板 2024，2024 年，145 武汉市硚口区文化和旅游局")
+            && stdout(&o).contains("结果：0 个错误，0 个警告，0 条提示"),
+        "{}",
+        stdout(&o)
+    );
+    let report = dir.path().join("核对.xlsx");
+    let o = run(&[
+        "check",
+        page.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("网页（HTML）"), "{}", stderr(&o));
+    assert!(report.exists());
+    // The same facts as the workbook's, but for the file and sheet names.
+    let facts = |input: &Path, out: &str| {
+        let out = dir.path().join(out);
+        let o = run(&[
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = std::fs::read_to_string(out.join("facts.csv")).unwrap();
+        let mut lines = text.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        // Every column but the file, its hash and the cell (names, all
+        // without commas, differ by sheet).
+        let keep: Vec<usize> = (0..head.len())
+            .filter(|&i| !matches!(head[i], "source_file" | "source_hash" | "cell"))
+            .collect();
+        assert_eq!(keep.len(), head.len() - 3, "{head:?}");
+        let mut rows: Vec<String> = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                keep.iter().map(|&i| f[i]).collect::<Vec<_>>().join(",")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let from_page = facts(&page, "page");
+    let from_book = facts(&sample("wenlv-2024.xlsx"), "book");
+    assert!(from_page.len() > 100, "{}", from_page.len());
+    assert_eq!(from_page, from_book);
 }
 
 #[test]

@@ -14,7 +14,9 @@ use rust_decimal::Decimal;
 use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, Finding};
-use yusuan::samples::variants::{as_published, vary_only, write_xlsx, Variant, VARIATIONS};
+use yusuan::samples::variants::{
+    as_published, html_page, vary_only, write_xlsx, Variant, VARIATIONS,
+};
 use yusuan::template::Templates;
 use yusuan::workbook::Workbook;
 
@@ -138,48 +140,67 @@ fn check_variants(
                 v.applied.join("; ")
             )
         };
-        let got = match import_workbook(&v.workbook, &templates, &ImportOptions::default()) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(why(format!("not read: {e}")));
+        // Every third variant is also exported as a web page saved as .xls.
+        let page = (seed % 3 == 0)
+            .then(|| Workbook::from_bytes(Path::new("variant.xls"), &html_page(&v.workbook, seed)));
+        for (form, wb) in [Some(Ok(v.workbook.clone())), page]
+            .into_iter()
+            .flatten()
+            .zip(["xlsx", "html"])
+            .map(|(w, f)| (f, w))
+        {
+            let why = |what: String| why(format!("{form}: {what}"));
+            let wb = match wb {
+                Ok(wb) => wb,
+                Err(e) => {
+                    failures.push(why(format!("not opened: {e}")));
+                    continue;
+                }
+            };
+            let got = match import_workbook(&wb, &templates, &ImportOptions::default()) {
+                Ok(b) => b,
+                Err(e) => {
+                    failures.push(why(format!("not read: {e}")));
+                    continue;
+                }
+            };
+            let got_figures = figures(&got);
+            if got_figures != base_figures {
+                let diff: Vec<String> = base_figures
+                    .iter()
+                    .filter(|(k, x)| got_figures.get(*k) != Some(x))
+                    .map(|(k, x)| format!("{k}: {x} → {:?}", got_figures.get(k)))
+                    .chain(
+                        got_figures
+                            .iter()
+                            .filter(|(k, _)| !base_figures.contains_key(*k))
+                            .map(|(k, x)| format!("{k}: (none) → {x}")),
+                    )
+                    .take(6)
+                    .collect();
+                failures.push(why(format!("figures differ: {}", diff.join("; "))));
                 continue;
             }
-        };
-        let got_figures = figures(&got);
-        if got_figures != base_figures {
-            let diff: Vec<String> = base_figures
-                .iter()
-                .filter(|(k, x)| got_figures.get(*k) != Some(x))
-                .map(|(k, x)| format!("{k}: {x} → {:?}", got_figures.get(k)))
-                .chain(
-                    got_figures
-                        .iter()
-                        .filter(|(k, _)| !base_figures.contains_key(*k))
-                        .map(|(k, x)| format!("{k}: (none) → {x}")),
-                )
-                .take(6)
-                .collect();
-            failures.push(why(format!("figures differ: {}", diff.join("; "))));
-            continue;
-        }
-        let want = comparable(&base_findings, &v);
-        let found = check(&got);
-        let have = comparable(&found, &v);
-        if have != want {
-            let extra: Vec<String> = found
-                .iter()
-                .filter(|f| {
-                    comparable(std::slice::from_ref(f), &v)
-                        .first()
-                        .is_some_and(|k| !want.contains(k))
-                })
-                .map(|f| format!("+ {} {}", f.rule, f.message))
-                .take(4)
-                .collect();
-            let missing: Vec<&String> = want.iter().filter(|k| !have.contains(k)).take(4).collect();
-            failures.push(why(format!(
-                "findings differ: {extra:?} missing {missing:?}"
-            )));
+            let want = comparable(&base_findings, &v);
+            let found = check(&got);
+            let have = comparable(&found, &v);
+            if have != want {
+                let extra: Vec<String> = found
+                    .iter()
+                    .filter(|f| {
+                        comparable(std::slice::from_ref(f), &v)
+                            .first()
+                            .is_some_and(|k| !want.contains(k))
+                    })
+                    .map(|f| format!("+ {} {}", f.rule, f.message))
+                    .take(4)
+                    .collect();
+                let missing: Vec<&String> =
+                    want.iter().filter(|k| !have.contains(k)).take(4).collect();
+                failures.push(why(format!(
+                    "findings differ: {extra:?} missing {missing:?}"
+                )));
+            }
         }
     }
     n

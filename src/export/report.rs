@@ -53,6 +53,7 @@ pub fn write_report(
             }
         }
         crate::workbook::Format::Xls => None,
+        crate::workbook::Format::Html => Some("源文件是网页（HTML）格式的导出".to_string()),
     };
     let b = redraw(source, budget, findings, why.as_deref())?;
     Ok((b, ReportKind::Redrawn(why)))

@@ -869,3 +869,120 @@ pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
     v.workbook.sheets = sheets;
     v.workbook
 }
+
+/// A workbook as finance systems export it: a web page of tables saved as
+/// `.xls`, one `<table>` a visible sheet (hidden sheets are not exported),
+/// merges as `rowspan`/`colspan`. The seed picks the exporter's manners:
+/// numbers as shown with thousands separators, or with Excel's `x:num`;
+/// UTF-8 or GBK, with or without a `charset`; a sheet's title row as a
+/// heading above its table. Text that reads as a number is marked `x:str`,
+/// as Excel marks it, so it stays text.
+pub fn html_page(wb: &Workbook, seed: u64) -> Vec<u8> {
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('\n', "<br>")
+    }
+    /// `1234567.5` as `1,234,567.5`.
+    fn grouped(shown: &str) -> String {
+        let (sign, body) = match shown.strip_prefix('-') {
+            Some(b) => ("-", b),
+            None => ("", shown),
+        };
+        let (int, frac) = body
+            .split_once('.')
+            .map_or((body, None), |(i, f)| (i, Some(f)));
+        let mut out = String::new();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        match frac {
+            Some(f) => format!("{sign}{out}.{f}"),
+            None => format!("{sign}{out}"),
+        }
+    }
+    let mut rng = Rng::new(seed ^ 0x4854_4D4C);
+    let excel = rng.chance(0.5);
+    let gbk = rng.chance(0.5);
+    let charset = !gbk || rng.chance(0.5);
+    let mut page = String::from("<html><head>");
+    if charset {
+        page.push_str(&format!(
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset={}\">",
+            if gbk { "gb2312" } else { "utf-8" }
+        ));
+    }
+    page.push_str("<style>td{mso-number-format:General}</style></head><body>\n");
+    for sheet in wb.sheets.iter().filter(|s| !s.hidden) {
+        let mut first = 0;
+        // A title alone in the first row, unmerged: the exporter may print
+        // it as a heading above the table (the same row of the sheet read).
+        let lone: Vec<&CellValue> = sheet.row(0).iter().filter(|v| !v.is_empty()).collect();
+        if sheet.height() > 1
+            && matches!(lone.as_slice(), [CellValue::Text(_)])
+            && sheet.row(0).first().is_some_and(|v| !v.is_empty())
+            && sheet.merge_at(0, 0).is_none()
+            && rng.chance(0.5)
+        {
+            page.push_str(&format!("<h3>{}</h3>\n", esc(&lone[0].as_text())));
+            first = 1;
+        }
+        page.push_str("<table border=\"1\">\n");
+        let width = sheet.width();
+        for r in first..sheet.height() {
+            page.push_str("<tr>");
+            for c in 0..width {
+                let span = sheet.merge_at(r, c);
+                if span.is_some_and(|m| (m.first_row, m.first_col) != (r, c)) {
+                    continue;
+                }
+                let mut td = String::from("<td");
+                if let Some(m) = span {
+                    let rows = m.last_row.min(sheet.height() - 1) - m.first_row + 1;
+                    let cols = m.last_col.min(width - 1) - m.first_col + 1;
+                    if rows > 1 {
+                        td.push_str(&format!(" rowspan=\"{rows}\""));
+                    }
+                    if cols > 1 {
+                        td.push_str(&format!(" colspan={cols}"));
+                    }
+                }
+                let shown = match sheet.get(r, c) {
+                    CellValue::Number(f) => {
+                        let s = format!("{f}");
+                        // Past 15 digits the text alone would stay text, so
+                        // even a plain exporter gives the value.
+                        let digits = s.bytes().filter(u8::is_ascii_digit).count();
+                        if excel || digits > 15 || s.contains('e') {
+                            td.push_str(&format!(" x:num=\"{s}\""));
+                        }
+                        grouped(&s)
+                    }
+                    CellValue::Int(i) => grouped(&i.to_string()),
+                    CellValue::Empty => String::new(),
+                    v => {
+                        let s = v.as_text();
+                        let bare: String = s.chars().filter(|c| *c != ',').collect();
+                        if bare.trim().parse::<f64>().is_ok() {
+                            td.push_str(" x:str");
+                        }
+                        esc(&s)
+                    }
+                };
+                page.push_str(&format!("{td}>{shown}</td>"));
+            }
+            page.push_str("</tr>\n");
+        }
+        page.push_str("</table>\n<br>\n");
+    }
+    page.push_str("</body></html>\n");
+    if gbk {
+        encoding_rs::GBK.encode(&page).0.into_owned()
+    } else {
+        page.into_bytes()
+    }
+}

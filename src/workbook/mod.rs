@@ -1,6 +1,7 @@
 //! Reading workbooks: `.xlsx` and `.xls` (BIFF8) into a plain grid of cells
 //! with merged regions and A1 addresses. `.xls`, and any `.xlsx` outside
-//! the common subset `package.rs` reads in one pass, go through calamine.
+//! the common subset `package.rs` reads in one pass, go through calamine; a
+//! web page of tables saved as `.xls` is read by `html.rs`.
 //!
 //! The rest of the crate never sees calamine: it reads [`Sheet`]s. The format
 //! is decided by the file's first bytes, not its extension, because
@@ -8,6 +9,7 @@
 //! saved as `.xls`).
 
 mod address;
+mod html;
 mod merges;
 mod package;
 mod xls_extent;
@@ -368,6 +370,8 @@ impl Sheet {
 pub enum Format {
     Xlsx,
     Xls,
+    /// A web page of tables saved as `.xls` (finance systems' exports).
+    Html,
 }
 
 /// A workbook read whole into memory.
@@ -521,7 +525,7 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Format, WorkbookError> {
         {
             "这是 Excel 2003 XML 表格（SpreadsheetML）格式".to_string()
         } else if text.contains("<html") || text.contains("<table") || text.contains("<!doctype") {
-            "这是网页（HTML）格式的导出文件".to_string()
+            return Ok(Format::Html);
         } else if text.contains(',') && head.iter().all(|b| *b != 0) {
             "看起来是文本或 CSV 文件".to_string()
         } else {
@@ -597,14 +601,16 @@ impl Workbook {
         let label = match format {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
+            Format::Html => "html",
         };
         let zip = match format {
             Format::Xlsx => check_package(path, bytes)?,
-            Format::Xls => None,
+            Format::Xls | Format::Html => None,
         };
         let result = quiet_catch(|| match format {
             Format::Xlsx => read_xlsx(path, Cursor::new(bytes), zip),
             Format::Xls => read_xls(path, Cursor::new(bytes)),
+            Format::Html => html::read(path, &html::decode(bytes)),
         });
         let sheets = match result {
             Ok(r) => r?,
