@@ -349,7 +349,8 @@ impl Reader<'_> {
         if chars > limits::CELL_CHARS {
             return Err(too_long(path, &name, &at(r, c), chars));
         }
-        let value = if text.is_empty() {
+        // `&nbsp;` alone is how many exporters write an empty cell.
+        let value = if text.trim().is_empty() {
             CellValue::Empty
         } else if cell.keep_text {
             CellValue::Text(text.to_string())
@@ -664,6 +665,8 @@ mod tests {
         assert_eq!(row[0], text("\u{a0}\u{a0}一般&公共\n预算\u{3000}一"));
         assert_eq!(row[1], text("a < b"));
         assert_eq!(row[2], text("多个 空格"));
+        let s = sheets("<table><tr><td>&nbsp;</td><td>&nbsp;x</td></tr></table>");
+        assert_eq!(s[0].row(0), [CellValue::Empty, text("\u{a0}x")]);
     }
 
     #[test]
