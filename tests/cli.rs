@@ -232,12 +232,7 @@ fn a_web_page_saved_as_xls_is_read_like_the_workbook_it_shows() {
     // The same facts as the workbook's, but for the file and sheet names.
     let facts = |input: &Path, out: &str| {
         let out = dir.path().join(out);
-        let o = run(&[
-            "convert",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let o = convert_to(input, &out, "csv");
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let text = std::fs::read_to_string(out.join("facts.csv")).unwrap();
         let mut lines = text.lines();
