@@ -267,6 +267,9 @@ struct Reader<'p> {
     /// after the last, going below it).
     loose: Vec<String>,
     line: String,
+    /// Classes the page's `<style>` gives Excel's text format (`.xl65
+    /// {mso-number-format:"\@";}`), as Excel writes its own pages.
+    text_classes: Vec<String>,
 }
 
 impl Reader<'_> {
@@ -461,15 +464,16 @@ impl Reader<'_> {
                         .map_or(1, |n| n.min(max))
                 };
                 let style = tag.attr("style").unwrap_or("").to_ascii_lowercase();
+                let text_class = tag.attr("class").is_some_and(|c| {
+                    c.split_ascii_whitespace()
+                        .any(|c| self.text_classes.iter().any(|t| t.eq_ignore_ascii_case(c)))
+                });
                 let cell = Cell {
                     text: String::new(),
                     rowspan: span("rowspan", 65_534),
                     colspan: span("colspan", 1_000),
                     num: tag.attr("x:num").map(str::to_string),
-                    keep_text: tag.attr("x:str").is_some()
-                        || style.contains(r#"mso-number-format:"\@""#)
-                        || style.contains(r"mso-number-format:\@")
-                        || style.contains(r"mso-number-format:'\@'"),
+                    keep_text: tag.attr("x:str").is_some() || text_class || is_text_format(&style),
                 };
                 if let Some(t) = self.table.as_mut() {
                     t.cell = Some(cell);
@@ -512,6 +516,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
         nested: 0,
         loose: Vec::new(),
         line: String::new(),
+        text_classes: Vec::new(),
     };
     let mut rest = text;
     while let Some(at) = rest.find('<') {
@@ -538,12 +543,13 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
             continue;
         }
         let tag = parse_tag(inner);
-        if !tag.closing && matches!(tag.name.as_str(), "script" | "style" | "xml" | "head") {
+        if !tag.closing && matches!(tag.name.as_str(), "script" | "style" | "xml" | "title") {
             let close = format!("</{}", tag.name);
-            rest = find_ci(rest, &close).map_or("", |e| {
-                let after = &rest[e..];
-                after.find('>').map_or("", |g| &after[g + 1..])
-            });
+            let end = find_ci(rest, &close).unwrap_or(rest.len());
+            if tag.name == "style" {
+                rd.text_classes.extend(text_classes(&rest[..end]));
+            }
+            rest = rest[end..].find('>').map_or("", |g| &rest[end + g + 1..]);
             continue;
         }
         rd.tag(&tag)?;
@@ -573,6 +579,45 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
         });
     }
     Ok(rd.sheets)
+}
+
+/// Does a style (lowercase) give Excel's text number format (`@`)?
+fn is_text_format(style: &str) -> bool {
+    let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        r#"mso-number-format:"\@""#,
+        r"mso-number-format:\@",
+        r"mso-number-format:'\@'",
+    ]
+    .iter()
+    .any(|f| compact.contains(f))
+}
+
+/// The classes a style sheet gives the text format: `.xl65` of
+/// `.xl65 {mso-number-format:"\@";}` and of `td.xl65`.
+fn text_classes(css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for rule in css.split('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            continue;
+        };
+        if !is_text_format(&body.to_ascii_lowercase()) {
+            continue;
+        }
+        for sel in selectors.split(',') {
+            let sel = sel.trim().trim_start_matches("<!--").trim();
+            if let Some((_, class)) = sel.rsplit_once('.') {
+                let class: String = class
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                    .collect();
+                if !class.is_empty() {
+                    out.push(class);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A cell's A1 address, for messages.
@@ -650,12 +695,22 @@ mod tests {
         assert_eq!(row[7], text("301"));
         assert_eq!(row[8], text("(12.00)"));
         assert_eq!(row[9], text("78.78%"));
+        // Excel's own pages name the text format in a class.
+        let s = sheets(
+            "<html><head><style><!--\n.xl65\n\t{mso-number-format:\"\\@\";\n\tborder:none;}\n\
+             td.xl66 {mso-number-format:\"0\\.00\";}\n--></style></head>\
+             <table><tr><td class=xl65>2010101</td><td class=\"xl66\">12.00</td><td class='a XL65'>7</td></tr></table>",
+        );
+        assert_eq!(
+            s[0].row(0),
+            [text("2010101"), CellValue::Number(12.0), text("7")]
+        );
     }
 
     #[test]
     fn entities_breaks_comments_and_scripts() {
         let s = sheets(
-            "<html><head><style>td{color:red}</style><script>var t='<table>';</script></head>\
+            "<html><head><title>部门预算</title><style>td{color:red}</style><script>var t='<table>';</script></head>\
              <!-- <table><tr><td>no</td></tr></table> -->\
              <table><tr><td>&nbsp;&nbsp;一般&amp;公共<br>预算&#12288;&#x4E00;</td>\
              <td>a &lt; b</td><td>  多个   空格 </td></tr></table>",
