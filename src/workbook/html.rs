@@ -252,6 +252,8 @@ struct Table {
     /// For each column, the first row it is free again (after a rowspan).
     busy: Vec<u32>,
     row_open: bool,
+    /// The column after the last cell placed in the open row.
+    next_col: u32,
     cell: Option<Cell>,
     /// Cells spread over so far, rows before the table included.
     spread: u64,
@@ -331,9 +333,11 @@ impl Reader<'_> {
         if !t.row_open {
             t.rows.push(Vec::new());
             t.row_open = true;
+            t.next_col = 0;
         }
         let r = (t.rows.len() - 1) as u32;
-        let mut c = 0u32;
+        // Cells are laid left to right: start after the last one placed.
+        let mut c = t.next_col;
         while t.busy.get(c as usize).is_some_and(|&free| free > r)
             || t.rows[r as usize]
                 .get(c as usize)
@@ -373,6 +377,7 @@ impl Reader<'_> {
             row.resize(last_col as usize + 1, CellValue::Empty);
         }
         row[c as usize] = value;
+        t.next_col = last_col + 1;
         // The columns the cell covers are taken until the row after it ends.
         if t.busy.len() <= last_col as usize {
             t.busy.resize(last_col as usize + 1, 0);
@@ -452,6 +457,7 @@ impl Reader<'_> {
                 if let Some(t) = self.table.as_mut() {
                     t.rows.push(Vec::new());
                     t.row_open = true;
+                    t.next_col = 0;
                 }
             }
             ("tr", true) if in_table => self.close_row()?,
@@ -487,6 +493,7 @@ impl Reader<'_> {
                     if let Some(t) = self.table.as_mut() {
                         t.rows.push(Vec::new());
                         t.row_open = true;
+                        t.next_col = 0;
                         t.cell = Some(Cell {
                             text: String::new(),
                             rowspan: 1,
