@@ -162,6 +162,13 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
             utf16.extend(u.to_le_bytes());
         }
         std::fs::write(&html16, utf16).unwrap();
+        // Excel's single-file web page: the page is inside a MIME message.
+        let mhtml = dir.path().join("single-file.xls");
+        std::fs::write(
+            &mhtml,
+            "MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n------=_NextPart\r\nContent-Type: text/html; charset=\"gb2312\"\r\n\r\n<html><table><tr><td>1</td></tr></table></html>\r\n",
+        )
+        .unwrap();
         let empty = dir.path().join("empty.xlsx");
         std::fs::write(&empty, "").unwrap();
         let truncated = dir.path().join("truncated.xlsx");
@@ -177,6 +184,7 @@ fn unreadable_inputs_exit_2_with_a_clear_message() {
             (html, "网页（HTML）格式的文件，但其中没有表格"),
             (xml2003, "Excel 2003 XML 表格（SpreadsheetML）格式"),
             (html16, "网页（HTML）格式的文件，但其中没有表格"),
+            (mhtml, "单个文件网页（MHTML）格式"),
             (empty, "文件为空"),
             (truncated, "已损坏或无法解析"),
             (fake_xls, "已损坏或无法解析"),

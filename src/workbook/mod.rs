@@ -520,7 +520,9 @@ fn sniff(path: &Path, bytes: &[u8]) -> Result<Format, WorkbookError> {
             _ => String::from_utf8_lossy(head),
         }
         .to_ascii_lowercase();
-        if text.contains("urn:schemas-microsoft-com:office:spreadsheet")
+        if text.starts_with("mime-version:") || text.contains("multipart/related") {
+            "这是单个文件网页（MHTML）格式".to_string()
+        } else if text.contains("urn:schemas-microsoft-com:office:spreadsheet")
             || text.contains("progid=\"excel.sheet\"")
         {
             "这是 Excel 2003 XML 表格（SpreadsheetML）格式".to_string()
