@@ -875,7 +875,7 @@ pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
 /// merges as `rowspan`/`colspan`. The seed picks the exporter's manners:
 /// numbers as shown with thousands separators, or with Excel's `x:num`;
 /// UTF-8 or GBK, with or without a `charset`; a sheet's title row as a
-/// heading above its table. Text that reads as a number is marked `x:str`,
+/// heading above its table, its notes as paragraphs below it. Text that reads as a number is marked `x:str`,
 /// as Excel marks it, so it stays text.
 pub fn html_page(wb: &Workbook, seed: u64) -> Vec<u8> {
     fn esc(s: &str) -> String {
@@ -931,9 +931,26 @@ pub fn html_page(wb: &Workbook, seed: u64) -> Vec<u8> {
             page.push_str(&format!("<h3>{}</h3>\n", esc(&lone[0].as_text())));
             first = 1;
         }
+        // Notes alone in the last rows (merged across the row at most): the
+        // exporter may print them as paragraphs below the table.
+        let note_row = |r: u32| {
+            let cells: Vec<&CellValue> = sheet.row(r).iter().filter(|v| !v.is_empty()).collect();
+            matches!(cells.as_slice(), [CellValue::Text(t)]
+                if t.starts_with("注") || t.starts_with("备注") || t.trim_end().ends_with('。'))
+                && sheet.row(r).first().is_some_and(|v| !v.is_empty())
+                && sheet
+                    .merge_at(r, 0)
+                    .is_none_or(|m| m.first_row == r && m.last_row == r)
+        };
+        let mut last = sheet.height();
+        if rng.chance(0.5) {
+            while last > first + 1 && note_row(last - 1) {
+                last -= 1;
+            }
+        }
         page.push_str("<table border=\"1\">\n");
         let width = sheet.width();
-        for r in first..sheet.height() {
+        for r in first..last {
             page.push_str("<tr>");
             for c in 0..width {
                 let span = sheet.merge_at(r, c);
@@ -977,7 +994,11 @@ pub fn html_page(wb: &Workbook, seed: u64) -> Vec<u8> {
             }
             page.push_str("</tr>\n");
         }
-        page.push_str("</table>\n<br>\n");
+        page.push_str("</table>\n");
+        for r in last..sheet.height() {
+            page.push_str(&format!("<p>{}</p>\n", esc(&sheet.get(r, 0).as_text())));
+        }
+        page.push_str("<br>\n");
     }
     page.push_str("</body></html>\n");
     if gbk {

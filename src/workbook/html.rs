@@ -3,7 +3,9 @@
 //! opens. Each `<table>` becomes a sheet (`Sheet1`, `Sheet2`…, in order);
 //! `rowspan`/`colspan` become merged regions; the text around a table (a
 //! heading with the title, a `单位：万元` line, the notes after it) becomes
-//! rows above and below it, where the importer looks for them.
+//! rows above and below it, where the importer looks for them; between two
+//! tables, lines are the first one's notes until the next one's title or
+//! unit line.
 //!
 //! HTML has no number type, so a cell whose text is a plain number
 //! (`3,248,300.00`, `-12.5`, `0`) is read as one, as Excel does when it opens
@@ -233,6 +235,19 @@ fn number_of(text: &str) -> Option<f64> {
         .map(|v| if t.starts_with('-') { -v } else { v })
 }
 
+/// Does a line between two tables begin the next one: its title (`2024年
+/// 部门收支总表`, `附表1 …`) or its unit line (`单位：万元`)? The reader sits
+/// below the templates, so these are the forms every template's titles and
+/// unit lines take, used only to tell one table's notes from the next one's
+/// head.
+fn opens_table(line: &str) -> bool {
+    let line = line.trim_end_matches([' ', '\u{3000}', ')', '）']);
+    line.ends_with('表')
+        || ["单位", "金额单位", "编制单位", "表", "附表"]
+            .iter()
+            .any(|w| line.starts_with(w))
+}
+
 /// A cell being read.
 struct Cell {
     text: String,
@@ -266,9 +281,11 @@ struct Reader<'p> {
     /// Tables opened inside a cell: their text goes to that cell.
     nested: u32,
     /// Lines of text outside any table, waiting for the next table (or,
-    /// after the last, going below it).
-    loose: Vec<String>,
+    /// after the last, going below it); whether each was a heading.
+    loose: Vec<(String, bool)>,
     line: String,
+    /// Inside `<h1>`…`<h6>`: the line is a heading (a title, never a note).
+    heading: bool,
     /// Classes the page's `<style>` gives Excel's text format (`.xl65
     /// {mso-number-format:"\@";}`), as Excel writes its own pages.
     text_classes: Vec<String>,
@@ -283,7 +300,7 @@ impl Reader<'_> {
         let line = collapse(&std::mem::take(&mut self.line));
         let line = line.trim_matches(|c: char| c.is_whitespace());
         if !line.is_empty() {
-            self.loose.push(line.to_string());
+            self.loose.push((line.to_string(), self.heading));
         }
     }
 
@@ -312,12 +329,50 @@ impl Reader<'_> {
 
     fn open_table(&mut self) -> Result<(), WorkbookError> {
         self.end_line();
+        // Between two tables, the notes of the first come first (`注：…`,
+        // `本单位无…预算。`); the next one begins at its title (a heading, or
+        // a line ending in 表) or its unit line.
+        let notes = if self.sheets.is_empty() {
+            0
+        } else {
+            self.loose
+                .iter()
+                .position(|(line, heading)| *heading || opens_table(line))
+                .unwrap_or(self.loose.len())
+        };
+        let mut lines = std::mem::take(&mut self.loose);
+        let rest = lines.split_off(notes);
+        self.below(lines.into_iter().map(|(l, _)| l).collect())?;
         let mut t = Table::default();
-        for line in std::mem::take(&mut self.loose) {
+        for (line, _) in rest {
             t.rows.push(vec![CellValue::Text(line)]);
         }
         t.spread = t.rows.len() as u64;
         self.table = Some(t);
+        Ok(())
+    }
+
+    /// Lines below the last sheet read (its notes).
+    fn below(&mut self, lines: Vec<String>) -> Result<(), WorkbookError> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let Some(last) = self.sheets.pop() else {
+            return Ok(());
+        };
+        let height = last.height() as usize + lines.len();
+        if height > limits::ROWS as usize {
+            return Err(past_limits(
+                self.path,
+                &last.name,
+                &at(height as u32 - 1, 0),
+            ));
+        }
+        let mut rows: Vec<Vec<CellValue>> =
+            (0..last.height()).map(|r| last.row(r).to_vec()).collect();
+        rows.extend(lines.into_iter().map(|l| vec![CellValue::Text(l)]));
+        self.sheets
+            .push(Sheet::new(&last.name, rows, last.merges().to_vec()));
         Ok(())
     }
 
@@ -505,9 +560,11 @@ impl Reader<'_> {
                 }
             }
             ("br", _) => self.newline(),
-            ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "center", _) => {
-                self.newline()
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", closing) => {
+                self.newline();
+                self.heading = !closing && self.table.is_none();
             }
+            ("p" | "div" | "li" | "center", _) => self.newline(),
             _ => {}
         }
         Ok(())
@@ -523,6 +580,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
         nested: 0,
         loose: Vec::new(),
         line: String::new(),
+        heading: false,
         text_classes: Vec::new(),
     };
     let mut rest = text;
@@ -567,18 +625,8 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
     }
     rd.end_line();
     // Text after the last table (its notes) goes below it.
-    if let Some(last) = rd.sheets.pop() {
-        let lines = std::mem::take(&mut rd.loose);
-        let sheet = if lines.is_empty() {
-            last
-        } else {
-            let mut rows: Vec<Vec<CellValue>> =
-                (0..last.height()).map(|r| last.row(r).to_vec()).collect();
-            rows.extend(lines.into_iter().map(|l| vec![CellValue::Text(l)]));
-            Sheet::new(&last.name, rows, last.merges().to_vec())
-        };
-        rd.sheets.push(sheet);
-    }
+    let lines = std::mem::take(&mut rd.loose);
+    rd.below(lines.into_iter().map(|(l, _)| l).collect())?;
     if rd.sheets.is_empty() {
         return Err(WorkbookError::NotAWorkbook {
             path: path.to_path_buf(),
@@ -739,10 +787,52 @@ mod tests {
         );
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].get(0, 0), &text("表一 内 表"));
+        assert_eq!(s[0].get(1, 0), &text("二"), "not a title: below the first");
         assert_eq!(&*s[1].name, "Sheet2");
-        assert_eq!(s[1].get(0, 0), &text("二"));
-        assert_eq!(s[1].get(1, 0), &text("2024年一般公共预算支出表"));
-        assert_eq!(s[1].get(2, 0), &CellValue::Number(1.0));
+        assert_eq!(s[1].get(0, 0), &text("2024年一般公共预算支出表"));
+        assert_eq!(s[1].get(1, 0), &CellValue::Number(1.0));
+    }
+
+    /// Between two tables, the first one's notes go below it and the next
+    /// one's title and unit line above that one.
+    #[test]
+    fn text_between_tables_is_split_into_notes_and_titles() {
+        let s = sheets(
+            "<h3>2024年政府性基金预算支出表</h3><table><tr><td>合计</td></tr></table>\
+             <p>注：本部门无政府性基金预算收支。</p><p>1. 本表为空表。</p>\
+             <h3>2024年国有资本经营预算支出表</h3><p>单位：万元</p>\
+             <table><tr><td>合计</td></tr></table>\
+             <p>注：本部门无国有资本经营预算收支。</p>\
+             <p>部门预算附表</p><table><tr><td>x</td></tr></table>",
+        );
+        let col = |k: usize| -> Vec<String> {
+            (0..s[k].height())
+                .map(|r| s[k].get(r, 0).as_text())
+                .collect()
+        };
+        assert_eq!(
+            col(0),
+            [
+                "2024年政府性基金预算支出表",
+                "合计",
+                "注：本部门无政府性基金预算收支。",
+                "1. 本表为空表。"
+            ]
+        );
+        assert_eq!(
+            col(1),
+            [
+                "2024年国有资本经营预算支出表",
+                "单位：万元",
+                "合计",
+                "注：本部门无国有资本经营预算收支。"
+            ]
+        );
+        assert_eq!(
+            col(2),
+            ["部门预算附表", "x"],
+            "not a note: the next table's"
+        );
     }
 
     #[test]
