@@ -15,7 +15,8 @@
 //!
 //! A tolerant reader of the markup tables use, not a browser: unclosed
 //! `<td>`/`<tr>` are closed by the next one, comments, scripts and styles
-//! are skipped, a table inside a cell gives its text to that cell.
+//! are skipped, a table inside a cell gives its text to that cell, and text
+//! in no cell goes above its table, where a browser shows it.
 
 use std::path::Path;
 
@@ -272,6 +273,12 @@ struct Table {
     cell: Option<Cell>,
     /// Cells spread over so far, rows before the table included.
     spread: u64,
+    /// Rows of text from before the table (its title, its unit line).
+    head: usize,
+    /// Text inside the table but in no cell: a browser shows it just above
+    /// the table ("foster parenting"), so it goes there, never dropped.
+    stray: String,
+    fostered: Vec<String>,
 }
 
 struct Reader<'p> {
@@ -306,13 +313,40 @@ impl Reader<'_> {
 
     fn text(&mut self, s: &str) {
         match self.table.as_mut() {
-            Some(t) => {
-                // Between cells: layout white space.
-                if let Some(cell) = t.cell.as_mut() {
-                    unescape(s, &mut cell.text);
-                }
-            }
+            Some(t) => match t.cell.as_mut() {
+                Some(cell) => unescape(s, &mut cell.text),
+                // Between cells: mostly layout white space, kept in case.
+                None => unescape(s, &mut t.stray),
+            },
             None => unescape(s, &mut self.line),
+        }
+    }
+
+    /// Opens a row of the table (checked against [`limits::ROWS`] before
+    /// it is made: a page of empty `<tr>` would otherwise grow unchecked).
+    fn open_row(&mut self) -> Result<(), WorkbookError> {
+        let name = self.sheet_name();
+        let Some(t) = self.table.as_mut() else {
+            return Ok(());
+        };
+        if t.rows.len() >= limits::ROWS as usize {
+            return Err(past_limits(self.path, &name, &at(limits::ROWS, 0)));
+        }
+        t.rows.push(Vec::new());
+        t.row_open = true;
+        t.next_col = 0;
+        Ok(())
+    }
+
+    /// Text met between cells since the last cell, kept for above the
+    /// table when it is more than white space.
+    fn foster(&mut self) {
+        if let Some(t) = self.table.as_mut() {
+            let text = collapse(&std::mem::take(&mut t.stray));
+            let text = text.trim_matches(|c: char| c.is_whitespace());
+            if !text.is_empty() {
+                t.fostered.push(text.to_string());
+            }
         }
     }
 
@@ -347,6 +381,7 @@ impl Reader<'_> {
         for (line, _) in rest {
             t.rows.push(vec![CellValue::Text(line)]);
         }
+        t.head = t.rows.len();
         t.spread = t.rows.len() as u64;
         self.table = Some(t);
         Ok(())
@@ -386,10 +421,11 @@ impl Reader<'_> {
             return Ok(());
         };
         if !t.row_open {
-            t.rows.push(Vec::new());
-            t.row_open = true;
-            t.next_col = 0;
+            self.open_row()?;
         }
+        let Some(t) = self.table.as_mut() else {
+            return Ok(());
+        };
         let r = (t.rows.len() - 1) as u32;
         // Cells are laid left to right: start after the last one placed.
         let mut c = t.next_col;
@@ -476,9 +512,25 @@ impl Reader<'_> {
 
     fn close_table(&mut self) -> Result<(), WorkbookError> {
         self.close_row()?;
+        self.foster();
         let Some(mut t) = self.table.take() else {
             return Ok(());
         };
+        // Text that was in no cell, between the table's head and its rows,
+        // where a browser shows it.
+        let k = t.fostered.len();
+        if k > 0 {
+            let at = t.head;
+            t.rows.splice(
+                at..at,
+                t.fostered.drain(..).map(|l| vec![CellValue::Text(l)]),
+            );
+            for m in t.merges.iter_mut().filter(|m| m.first_row as usize >= at) {
+                m.first_row += k as u32;
+                m.last_row += k as u32;
+            }
+            t.busy.iter_mut().for_each(|b| *b += k as u32);
+        }
         // Rows a rowspan reaches past the last <tr> are the table's too.
         let reach = t.busy.iter().copied().max().unwrap_or(0) as usize;
         while t.rows.len() < reach {
@@ -495,9 +547,13 @@ impl Reader<'_> {
 
     fn tag(&mut self, tag: &Tag) -> Result<(), WorkbookError> {
         let in_table = self.table.is_some();
+        if in_table && matches!(tag.name.as_str(), "tr" | "td" | "th" | "caption") {
+            // Text between cells ends here: one line above the table.
+            self.foster();
+        }
         match (tag.name.as_str(), tag.closing) {
             // A table inside a table gives its text to the open cell (none:
-            // it is dropped, as a table between cells is not laid out).
+            // it goes above the table, as text between cells does).
             ("table", false) if in_table => self.nested += 1,
             ("table", false) => self.open_table()?,
             ("table", true) if self.nested > 0 => self.nested -= 1,
@@ -509,11 +565,7 @@ impl Reader<'_> {
             }
             ("tr", false) if in_table => {
                 self.close_row()?;
-                if let Some(t) = self.table.as_mut() {
-                    t.rows.push(Vec::new());
-                    t.row_open = true;
-                    t.next_col = 0;
-                }
+                self.open_row()?;
             }
             ("tr", true) if in_table => self.close_row()?,
             ("td" | "th", false) if in_table => {
@@ -545,10 +597,8 @@ impl Reader<'_> {
                 // A caption is the table's title: a row of its own.
                 self.close_row()?;
                 if !tag.closing {
+                    self.open_row()?;
                     if let Some(t) = self.table.as_mut() {
-                        t.rows.push(Vec::new());
-                        t.row_open = true;
-                        t.next_col = 0;
                         t.cell = Some(Cell {
                             text: String::new(),
                             rowspan: 1,
@@ -793,6 +843,27 @@ mod tests {
         assert_eq!(s[1].get(1, 0), &CellValue::Number(1.0));
     }
 
+    /// Regression: text inside a table but in no cell (a figure between
+    /// `</td>` and `<td>`, a table nested between cells) was dropped without
+    /// a word. It goes above the table, where a browser shows it, after the
+    /// table's title; the table's cells and merges keep their places.
+    #[test]
+    fn text_in_no_cell_goes_above_the_table_not_away() {
+        let s = sheets(
+            "<h3>2024年收入总表</h3><table><tr><td rowspan=2>a</td> 12.50 <td>b</td></tr>\
+             <tr><td>c</td></tr><table><tr><td>内表</td></tr></table>&nbsp;</table>",
+        );
+        let col = |c: u32| -> Vec<String> {
+            (0..s[0].height())
+                .map(|r| s[0].get(r, c).as_text())
+                .collect()
+        };
+        assert_eq!(col(0), ["2024年收入总表", "12.50", "内表", "a", ""]);
+        assert_eq!(col(1), ["", "", "", "b", "c"]);
+        let m = s[0].merges()[0];
+        assert_eq!((m.first_row, m.last_row, m.first_col), (3, 4, 0));
+    }
+
     /// Between two tables, the first one's notes go below it and the next
     /// one's title and unit line above that one.
     #[test]
@@ -861,6 +932,13 @@ mod tests {
             "<table><tr><td colspan=1000 rowspan=65534>x</td></tr><tr><td colspan=1000 rowspan=65534>y</td></tr></table>",
         )
         .unwrap_err();
+        assert!(e.to_string().contains("超出读取上限"), "{e}");
+        // Empty rows count too: they were made before any check.
+        let flood = format!(
+            "<table>{}</table>",
+            "<tr>".repeat(limits::ROWS as usize + 1)
+        );
+        let e = read(Path::new("t.xls"), &flood).unwrap_err();
         assert!(e.to_string().contains("超出读取上限"), "{e}");
         let e = read(Path::new("t.xls"), "<html><body>没有表</body></html>").unwrap_err();
         assert!(e.to_string().contains("没有表格"), "{e}");
