@@ -144,19 +144,46 @@ pub struct ParsedAmount {
 
 /// Why a cell is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotAnAmount(pub String);
+pub enum NotAnAmount {
+    /// Text, a boolean, a date or an error value: what the cell holds.
+    NotANumber(String),
+    /// A formula saved without its result (`=SUM(C7:C9)`).
+    Formula(String),
+    /// A number no budget holds (see [`MAX_AMOUNT`]), as the cell gives it:
+    /// refused before any arithmetic, which it would overflow.
+    OutOfRange(String),
+}
+
+/// The largest amount read, in the table's own unit (a whole country's
+/// budget is some 10^13 元): one beyond it is a typing slip or a crafted
+/// file, and taking it would overflow exact arithmetic once scaled to 元
+/// and summed. Checked on every cell before it is used.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
 impl fmt::Display for NotAnAmount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.strip_prefix('=') {
+        match self {
             // A formula whose result the saving tool never stored: reading
             // it as 0 would lose the figure without a word.
-            Some(formula) => write!(
+            NotAnAmount::Formula(formula) => write!(
                 f,
                 "单元格是公式“={formula}”，但文件没有保存它的计算结果（保存文件的工具未计算公式）；请在 Excel/WPS 中打开并重新保存"
             ),
-            None => write!(f, "不是金额：{}", self.0),
+            NotAnAmount::NotANumber(text) => write!(f, "不是金额：{text}"),
+            NotAnAmount::OutOfRange(text) => write!(
+                f,
+                "金额超出范围：“{text}”（绝对值应小于 10 的 15 次方）；请核对是否多打了数字"
+            ),
         }
+    }
+}
+
+/// `d` when it is an amount a budget can hold.
+fn in_range(d: Decimal, shown: impl FnOnce() -> String) -> Result<Decimal, NotAnAmount> {
+    if d.abs() < MAX_AMOUNT {
+        Ok(d)
+    } else {
+        Err(NotAnAmount::OutOfRange(shown()))
     }
 }
 
@@ -295,10 +322,11 @@ pub fn parse_text_amount(s: &str) -> Result<ParsedAmount, NotAnAmount> {
         },
     };
     if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(NotAnAmount(s.to_string()));
+        return Err(NotAnAmount::NotANumber(s.to_string()));
     }
-    let d = Decimal::from_str(body).map_err(|_| NotAnAmount(s.to_string()))?;
-    let d = if neg { -d } else { d };
+    // Past 28 digits a decimal cannot hold it: out of range as well.
+    let d = Decimal::from_str(body).map_err(|_| NotAnAmount::OutOfRange(s.trim().to_string()))?;
+    let d = in_range(if neg { -d } else { d }, || s.trim().to_string())?;
     Ok(finish(d, CellForm::Text, || s.trim().to_string()))
 }
 
@@ -319,14 +347,21 @@ pub fn parse_amount(cell: &CellValue) -> Result<ParsedAmount, NotAnAmount> {
     match cell {
         CellValue::Empty => parse_text_amount(""),
         CellValue::Number(f) => {
-            let d = decimal_from_f64(*f).ok_or_else(|| NotAnAmount(f.to_string()))?;
+            let d = match decimal_from_f64(*f) {
+                Some(d) => in_range(d, || format!("{f}"))?,
+                None if f.is_finite() => return Err(NotAnAmount::OutOfRange(format!("{f}"))),
+                None => return Err(NotAnAmount::NotANumber(f.to_string())),
+            };
             Ok(finish(d, CellForm::Number, || format!("{f}")))
         }
-        CellValue::Int(i) => Ok(finish(Decimal::from(*i), CellForm::Number, String::new)),
+        CellValue::Int(i) => {
+            let d = in_range(Decimal::from(*i), || i.to_string())?;
+            Ok(finish(d, CellForm::Number, String::new))
+        }
         CellValue::Text(s) => parse_text_amount(s),
-        CellValue::Bool(b) => Err(NotAnAmount(b.to_string())),
-        CellValue::Other(s) => Err(NotAnAmount(s.clone())),
-        CellValue::Formula(s) => Err(NotAnAmount(format!("={s}"))),
+        CellValue::Bool(b) => Err(NotAnAmount::NotANumber(b.to_string())),
+        CellValue::Other(s) => Err(NotAnAmount::NotANumber(s.clone())),
+        CellValue::Formula(s) => Err(NotAnAmount::Formula(s.clone())),
     }
 }
 
@@ -354,10 +389,13 @@ pub fn parse_percent(cell: &CellValue) -> Result<Option<Decimal>, NotAnAmount> {
                 return Ok(None);
             }
             let body = t.strip_suffix('%').unwrap_or(&t);
-            let p = parse_text_amount(body).map_err(|_| NotAnAmount(s.clone()))?;
+            let p = parse_text_amount(body).map_err(|e| match e {
+                NotAnAmount::OutOfRange(_) => NotAnAmount::OutOfRange(s.trim().to_string()),
+                _ => NotAnAmount::NotANumber(s.clone()),
+            })?;
             Ok(Some(p.value))
         }
-        other => Err(NotAnAmount(format!("{other:?}"))),
+        other => Err(NotAnAmount::NotANumber(other.as_text())),
     }
 }
 
@@ -394,6 +432,49 @@ mod tests {
         let b = parse_amount(&CellValue::Number(0.1 + 0.2)).unwrap();
         assert_eq!(b.value.to_string(), "0.30");
         assert_eq!(b.rounded_from, None, "0.30000000000000004 is float noise");
+    }
+
+    #[test]
+    fn max_amount_is_ten_to_the_fifteenth() {
+        assert_eq!(MAX_AMOUNT, Decimal::from(10_i64.pow(15)));
+    }
+
+    /// Regression: a 29-digit text or `1e25` in a 万元 table overflowed
+    /// when scaled to 元 and ended the run with a panic.
+    #[test]
+    fn amounts_past_what_a_budget_holds_are_refused_not_overflowed() {
+        let out_of_range = |c: CellValue| {
+            let e = parse_amount(&c).unwrap_err();
+            assert!(matches!(e, NotAnAmount::OutOfRange(_)), "{c:?}: {e:?}");
+            assert!(e.to_string().contains("金额超出范围"), "{e}");
+        };
+        out_of_range(CellValue::Text("12345678901234567890123456789".into()));
+        out_of_range(CellValue::Text("1234567890123456789012345678901234".into()));
+        out_of_range(CellValue::Text("-1,000,000,000,000,000".into()));
+        out_of_range(CellValue::Number(1e25));
+        out_of_range(CellValue::Number(-1e15));
+        out_of_range(CellValue::Number(1e300));
+        out_of_range(CellValue::Int(i64::MAX));
+        // The largest taken, scaled to 元 and summed, stays exact.
+        let top = parse_amount(&CellValue::Text("999999999999999.99".into())).unwrap();
+        let yuan = to_yuan(top.value, Unit::Wan);
+        assert!(yuan.checked_mul(Decimal::from(1_000_000)).is_some());
+        assert!(matches!(
+            parse_percent(&CellValue::Number(1e27)),
+            Err(NotAnAmount::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_percent(&CellValue::Text("1e27%".into())),
+            Err(NotAnAmount::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_percent(&CellValue::Text("100000000000000000%".into())),
+            Err(NotAnAmount::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_amount(&CellValue::Number(f64::NAN)),
+            Err(NotAnAmount::NotANumber(_))
+        ));
     }
 
     #[test]

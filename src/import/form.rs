@@ -237,7 +237,7 @@ fn read_block(
                         diags.push(ctx.diag(
                             "I.not_amount",
                             Severity::Error,
-                            format!("{at} 应为百分比，{e}"),
+                            super::not_amount_message(&at, "百分比", &e),
                             vec![at.clone()],
                         ));
                         None

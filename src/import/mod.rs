@@ -421,7 +421,7 @@ impl Ctx<'_> {
                 diags.push(self.diag(
                     "I.not_amount",
                     Severity::Error,
-                    format!("{cell} 应为金额，{e}"),
+                    not_amount_message(&cell, "金额", &e),
                     vec![cell.clone()],
                 ));
                 None
@@ -668,3 +668,18 @@ pub fn holds_figure(v: &CellValue) -> bool {
 }
 
 use crate::workbook::CellValue;
+
+/// What an `I.not_amount` finding says of `cell`, which should hold a
+/// `what` (金额, 百分比): a number out of range is named as such, first.
+pub(crate) fn not_amount_message(
+    cell: &CellRef,
+    what: &str,
+    e: &crate::amount::NotAnAmount,
+) -> String {
+    match e {
+        crate::amount::NotAnAmount::OutOfRange(text) => format!(
+            "金额超出范围：{cell} 的“{text}”（绝对值应小于 10 的 15 次方），未读取；请核对是否多打了数字"
+        ),
+        _ => format!("{cell} 应为{what}，{e}"),
+    }
+}
