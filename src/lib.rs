@@ -9,6 +9,7 @@
 pub mod amount;
 pub mod error;
 pub mod export;
+pub mod guard;
 pub mod import;
 pub mod model;
 pub mod reconcile;

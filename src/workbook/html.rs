@@ -294,8 +294,9 @@ struct Reader<'p> {
     /// Inside `<h1>`…`<h6>`: the line is a heading (a title, never a note).
     heading: bool,
     /// Classes the page's `<style>` gives Excel's text format (`.xl65
-    /// {mso-number-format:"\@";}`), as Excel writes its own pages.
-    text_classes: Vec<String>,
+    /// {mso-number-format:"\@";}`), as Excel writes its own pages; in
+    /// lowercase, looked up once per class of a cell.
+    text_classes: std::collections::HashSet<String>,
 }
 
 impl Reader<'_> {
@@ -577,10 +578,11 @@ impl Reader<'_> {
                         .map_or(1, |n| n.min(max))
                 };
                 let style = tag.attr("style").unwrap_or("").to_ascii_lowercase();
-                let text_class = tag.attr("class").is_some_and(|c| {
-                    c.split_ascii_whitespace()
-                        .any(|c| self.text_classes.iter().any(|t| t.eq_ignore_ascii_case(c)))
-                });
+                let text_class = !self.text_classes.is_empty()
+                    && tag.attr("class").is_some_and(|c| {
+                        c.split_ascii_whitespace()
+                            .any(|c| self.text_classes.contains(&c.to_ascii_lowercase()))
+                    });
                 let cell = Cell {
                     text: String::new(),
                     rowspan: span("rowspan", 65_534),
@@ -631,7 +633,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
         loose: Vec::new(),
         line: String::new(),
         heading: false,
-        text_classes: Vec::new(),
+        text_classes: Default::default(),
     };
     let mut rest = text;
     while let Some(at) = rest.find('<') {
@@ -717,7 +719,7 @@ fn text_classes(css: &str) -> Vec<String> {
                     .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
                     .collect();
                 if !class.is_empty() {
-                    out.push(class);
+                    out.push(class.to_ascii_lowercase());
                 }
             }
         }

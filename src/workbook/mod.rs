@@ -9,6 +9,7 @@
 //! saved as `.xls`).
 
 mod address;
+mod calamine_guard;
 mod html;
 mod merges;
 mod package;
@@ -17,7 +18,6 @@ mod xls_extent;
 pub use address::{col_letters, push_a1, sheet_prefix, CellRef, Provenance};
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::hash::BuildHasherDefault;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -391,6 +391,8 @@ pub enum WorkbookError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}: 不是普通文件（是管道、套接字或设备），未读取；请把工作簿存成文件后再给出")]
+    NotAFile { path: PathBuf },
     #[error("{path}: 不是 Excel 工作簿（{what}）；请另存为 .xlsx 后再试")]
     NotAWorkbook { path: PathBuf, what: String },
     #[error("{path}: 工作簿已损坏或无法解析（{format}）：{message}")]
@@ -456,6 +458,17 @@ pub mod limits {
     pub const PACKAGE_BYTES: u64 = 256 << 20;
     /// Bytes of a workbook file (a budget workbook is well under a megabyte).
     pub const FILE_BYTES: u64 = 256 << 20;
+    /// UTF-8 bytes of the text of every cell of a workbook together (a
+    /// budget has well under a megabyte): a shared string is stored once
+    /// and copied into each cell that names it, so a small file could
+    /// otherwise decode to gigabytes.
+    pub const TEXT_BYTES: u64 = 64 << 20;
+    /// Entries of a shared-string table (calamine reserves what the table
+    /// says it holds).
+    pub const SHARED_STRINGS: u64 = 1_000_000;
+    /// Shared-formula groups of a sheet (calamine sizes a table by the
+    /// largest group number it meets).
+    pub const SHARED_FORMULAS: u64 = 100_000;
 }
 
 /// Refuses a package whose parts would inflate past [`limits`], from the
@@ -475,6 +488,22 @@ fn check_package<'b>(
         return Ok(None);
     };
     let mut total: u64 = 0;
+    // Parts are found by name ignoring case (and `\\` as `/`), by us and by
+    // calamine: two names that differ only so are two readings of one part.
+    let mut names: std::collections::HashMap<String, String> =
+        std::collections::HashMap::with_capacity(zip.len());
+    for name in zip.file_names() {
+        let Ok(name) = name else { continue };
+        let key = name.replace('\\', "/").to_ascii_lowercase();
+        if let Some(first) = names.insert(key, name.to_string()) {
+            return Err(corrupt(
+                path,
+                "xlsx",
+                format!("包内有两个只差大小写的同名部件“{first}”与“{name}”，无法确定读哪一个"),
+            ));
+        }
+    }
+    drop(names);
     for i in 0..zip.len() {
         let Ok(f) = zip.by_index_raw(i) else { continue };
         let size = f.size();
@@ -573,16 +602,36 @@ impl Workbook {
             what,
             limit: format!("{} MB", limits::FILE_BYTES >> 20),
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
+        if std::fs::metadata(path).map_err(io)?.is_dir() {
+            return Err(io(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+        }
+        // Opened without waiting (a pipe named `b.xlsx` would block the run
+        // in `open` for ever), then held to regular files: a pipe, socket or
+        // device is not a submission, and reading one may never end.
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            const O_NONBLOCK: i32 = 0o4000;
+            options.custom_flags(O_NONBLOCK);
+        }
+        let file = options.open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
+            return Err(WorkbookError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let size = meta.len();
         if size > limits::FILE_BYTES {
             return Err(too_big(format!("文件有 {} MB", size >> 20)));
         }
-        // A size of 0 may be a device or a pipe (`/dev/zero` reads without
-        // end), and a file may grow after its size was read: never more
-        // than the limit is read, whatever the size said.
+        // A file may grow after its size was read: never more than the
+        // limit is read, whatever the size said.
         let mut bytes = Vec::with_capacity(size as usize);
-        File::open(path)
-            .and_then(|f| f.take(limits::FILE_BYTES + 1).read_to_end(&mut bytes))
+        file.take(limits::FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
             .map_err(io)?;
         if bytes.len() as u64 > limits::FILE_BYTES {
             return Err(too_big(format!(
@@ -609,7 +658,7 @@ impl Workbook {
             Format::Xlsx => check_package(path, bytes)?,
             Format::Xls | Format::Html => None,
         };
-        let result = quiet_catch(|| match format {
+        let result = crate::guard::catch(|| match format {
             Format::Xlsx => read_xlsx(path, Cursor::new(bytes), zip),
             Format::Xls => read_xls(path, Cursor::new(bytes)),
             Format::Html => html::read(path, &html::decode(bytes)),
@@ -773,9 +822,14 @@ fn read_xlsx_calamine(
     // The merged regions are read from the sheet parts' bytes (one inflate,
     // no second XML parse); calamine when that cannot be done.
     let parts = zip.as_mut().and_then(merges::sheet_parts);
+    // What calamine sizes from the file, bounded before it opens it.
+    if let Some(zip) = zip.as_mut() {
+        calamine_guard::check(path, zip)?;
+    }
     let mut wb: Xlsx<_> = Xlsx::new(source).map_err(|e| corrupt(path, "xlsx", e))?;
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
+    let mut budget = TextBudget::new(path);
     for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let err = |e: calamine::XlsxError| sheet_err(path, &s.name, e);
         // One pass gives each cell's stored value and its formula, so a
@@ -803,6 +857,9 @@ fn read_xlsx_calamine(
                     if n > limits::CELL_CHARS {
                         return Err(too_long(path, &s.name, &at(), n));
                     }
+                }
+                if let Some(t) = text {
+                    budget.spend(t.len())?;
                 }
                 let no_value = match &cell.value {
                     calamine::DataRef::Empty => true,
@@ -869,48 +926,61 @@ fn grid_of(
 }
 
 fn read_xls(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookError> {
-    // calamine allocates every sheet's bounding box as it opens the file:
-    // held to the grid limit first, from the records themselves.
-    for (i, spread) in xls_extent::spreads(source.get_ref())
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-    {
+    // calamine allocates as the file claims (sector chains, every sheet's
+    // bounding box, a shared string per cell that names it): bounded first,
+    // from the file itself; a file the scan cannot follow is not handed on.
+    let extent = xls_extent::extent(source.get_ref())
+        .map_err(|why| corrupt(path, "xls", format!("文件结构无法读取：{why}")))?;
+    for (i, spread) in extent.spreads.into_iter().enumerate() {
         if spread.cells > limits::GRID_CELLS {
             let name = spread.name.unwrap_or_else(|| format!("第 {} 张", i + 1));
             let what = format!("的单元格铺开有 {} 个", spread.cells);
             return Err(past_grid(path, &name, &what));
         }
     }
+    if extent.shared_text > limits::TEXT_BYTES {
+        return Err(too_much_text(path, extent.shared_text));
+    }
     let mut wb: Xls<_> = Xls::new(source).map_err(|e| corrupt(path, "xls", e))?;
     read_sheets(path, &mut wb, |wb, name| wb.merge_cells_by_sheet_name(name))
 }
 
-thread_local! {
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+/// The cells' text would decode to more than `bytes`, past
+/// [`limits::TEXT_BYTES`] (one long shared string named by many cells).
+fn too_much_text(path: &Path, bytes: u64) -> WorkbookError {
+    WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what: format!("单元格的文字解码后超过 {} MB", bytes >> 20),
+        limit: format!(
+            "全书最多 {} MB；多半是一段长文字被大量单元格引用",
+            limits::TEXT_BYTES >> 20
+        ),
+    }
 }
 
-/// Runs `f`, turning a panic into an error message without printing the
-/// default panic report (other threads' panics still print as usual).
-fn quiet_catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(std::cell::Cell::get) {
-                prev(info);
-            }
-        }));
-    });
-    QUIET.with(|q| q.set(true));
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(false));
-    r.map_err(|e| {
-        e.downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| e.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "未知错误".into())
-    })
+/// What is left of [`limits::TEXT_BYTES`] as a workbook's cells are read:
+/// spent by each text before it is copied into its cell.
+pub(crate) struct TextBudget<'p> {
+    path: &'p Path,
+    spent: u64,
+}
+
+impl<'p> TextBudget<'p> {
+    pub(crate) fn new(path: &'p Path) -> TextBudget<'p> {
+        TextBudget { path, spent: 0 }
+    }
+
+    /// Spends `bytes` of text.
+    ///
+    /// # Errors
+    /// [`WorkbookError::Limit`] once the workbook's text passes the limit.
+    pub(crate) fn spend(&mut self, bytes: usize) -> Result<(), WorkbookError> {
+        self.spent = self.spent.saturating_add(bytes as u64);
+        if self.spent > limits::TEXT_BYTES {
+            return Err(too_much_text(self.path, self.spent));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -948,7 +1018,7 @@ mod tests {
                 continue;
             }
             let bytes = std::fs::read(&path).unwrap();
-            let spreads = xls_extent::spreads(&bytes).expect("scanned");
+            let spreads = xls_extent::extent(&bytes).expect("scanned").spreads;
             let mut wb: Xls<_> = Xls::new(Cursor::new(bytes.as_slice())).unwrap();
             let names: Vec<String> = wb
                 .sheets_metadata()

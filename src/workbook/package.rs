@@ -45,6 +45,7 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
         return Ok(None);
     };
     let mut out = Vec::with_capacity(book.sheets.len());
+    let mut text = super::TextBudget::new(path);
     for entry in &book.sheets {
         let Some(xml) = merges::part_bytes(zip, book.names.find(&entry.part)) else {
             return Ok(None);
@@ -52,7 +53,7 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
         let Ok(xml) = body(&xml) else {
             return Ok(None);
         };
-        let cells = match read_cells(path, &entry.name, xml, &book) {
+        let cells = match read_cells(path, &entry.name, xml, &book, &mut text) {
             Ok(Ok(cells)) => cells,
             Ok(Err(())) => return Ok(None),
             Err(e) => return Err(e),
@@ -266,6 +267,11 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, Unsupported> {
             name: b"si", empty, ..
         } = tok
         {
+            if out.len() as u64 >= limits::SHARED_STRINGS {
+                // Past any budget's table: calamine refuses it, before
+                // anything is sized by it.
+                return Err(());
+            }
             out.push(if empty {
                 String::new()
             } else {
@@ -532,6 +538,7 @@ fn read_cells(
     sheet: &str,
     xml: &[u8],
     book: &Book,
+    text: &mut super::TextBudget,
 ) -> Result<Result<Vec<((u32, u32), CellValue)>, Unsupported>, WorkbookError> {
     let mut tags = Tags::new(xml);
     let mut cells = Vec::new();
@@ -601,9 +608,7 @@ fn read_cells(
                 };
                 let (pos, value) = cell;
                 col = pos.1 + 1;
-                if let Some(value) = value {
-                    place(path, sheet, pos, value, &mut cells)?;
-                }
+                place(path, sheet, pos, value, &mut cells, text)?;
             }
             _ => {}
         }
@@ -615,34 +620,49 @@ fn place(
     path: &Path,
     sheet: &str,
     (r, c): (u32, u32),
-    value: CellValue,
+    value: Value,
     cells: &mut Vec<((u32, u32), CellValue)>,
+    text: &mut super::TextBudget,
 ) -> Result<(), WorkbookError> {
     let at = || CellRef::new(Arc::from(sheet), r, c).a1();
     if r >= limits::ROWS || c >= limits::COLUMNS {
         return Err(super::past_limits(path, sheet, &at()));
     }
-    if let CellValue::Text(t) = &value {
+    let t = match &value {
+        Value::Shared(t) => Some(*t),
+        Value::Text(t) => Some(t.as_str()),
+        _ => None,
+    };
+    if let Some(t) = t {
         if t.len() > limits::CELL_CHARS {
             let n = t.chars().count();
             if n > limits::CELL_CHARS {
                 return Err(super::too_long(path, sheet, &at(), n));
             }
         }
+        // Counted before a shared string is copied into the cell.
+        text.spend(t.len())?;
     }
+    let value = match value {
+        Value::Empty => return Ok(()),
+        Value::Number(f) => CellValue::Number(f),
+        Value::Shared(s) => CellValue::Text(s.to_string()),
+        Value::Text(s) => CellValue::Text(s),
+        Value::Bool(b) => CellValue::Bool(b),
+    };
     cells.push(((r, c), value));
     Ok(())
 }
 
 /// One `<c>`: its position (from `r`, else the running one) and its value
-/// (`None` when it holds none).
-fn read_cell(
+/// (a shared string not yet copied).
+fn read_cell<'b>(
     tags: &mut Tags,
     attrs: &[u8],
     empty: bool,
-    book: &Book,
+    book: &'b Book,
     running: (u32, u32),
-) -> Result<((u32, u32), Option<CellValue>), Unsupported> {
+) -> Result<((u32, u32), Value<'b>), Unsupported> {
     let [r, typ, style] = attrs_of(attrs, [b"r", b"t", b"s"])?;
     let pos = match r {
         Some(r) => parse_cell(r).ok_or(())?,
@@ -688,13 +708,6 @@ fn read_cell(
         // A formula saved without its result: calamine gives its text.
         return Err(());
     }
-    let value = match value {
-        Value::Empty => None,
-        Value::Number(f) => Some(CellValue::Number(f)),
-        Value::Shared(s) => Some(CellValue::Text(s.to_string())),
-        Value::Text(s) => Some(CellValue::Text(s)),
-        Value::Bool(b) => Some(CellValue::Bool(b)),
-    };
     Ok((pos, value))
 }
 

@@ -1,10 +1,20 @@
-//! How far each sheet of an `.xls` spreads, from its cell records, before
-//! calamine reads it. calamine builds every sheet at once as a dense range
-//! over its cells' bounding box (and reserves what a sheet's DIMENSIONS
-//! record claims), so two cells far apart — A1 and IV65536 — made a 5 KB
-//! file take 1.6 GB. The scan reads the compound file and the BIFF records
-//! itself; when anything is not as expected it says nothing (`None`), and
-//! calamine reads the file and explains what is wrong with it.
+//! What an `.xls` would make calamine allocate, read from the file itself
+//! before calamine opens it. calamine follows the compound file's sector
+//! chains as far as they claim (a chain that loops grows without end),
+//! builds every sheet at once as a dense range over its cells' bounding box
+//! (and reserves what a sheet's DIMENSIONS record claims), and copies a
+//! shared string into every cell that refers to it. So two cells far apart
+//! (A1 and IV65536) made a 5 KB file take 1.6 GB, a directory chain that
+//! loops took 8 GB, and one long shared string referred to by 100,000 cells
+//! takes gigabytes.
+//!
+//! The scan walks the file as calamine 0.38 does (`cfb.rs`: which chains
+//! it follows and how far, streams found by name ignoring ASCII case,
+//! `Workbook` then `Book`, a stream under 4096 bytes in the mini stream;
+//! `xls.rs`: the shared-string table and the cell records) and says how far
+//! each sheet spreads and how much text the cells decode to. A file the
+//! scan cannot follow is refused with the reason: calamine is never handed
+//! a file whose allocations were not bounded first.
 
 /// A worksheet's name (from its BOUNDSHEET record, when readable) and the
 /// cells calamine would allocate for it.
@@ -14,6 +24,18 @@ pub(super) struct Spread {
     pub cells: u64,
 }
 
+/// What calamine would allocate for a file.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Extent {
+    /// Each worksheet's spread, in the order its substream comes.
+    pub spreads: Vec<Spread>,
+    /// UTF-8 bytes (at most) of the shared strings copied into cells.
+    pub shared_text: u64,
+}
+
+/// Why the scan could not follow the file (said after 文件结构无法读取).
+pub(super) type Unreadable = &'static str;
+
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
 }
@@ -22,158 +44,238 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
 
-/// The compound file's sectors and allocation table.
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// DIFAT entries at or past this are not sectors (calamine's `DIFSECT`).
+const DIFSECT: u32 = 0xFFFF_FFFC;
+/// The DIFAT chain goes on while below this (calamine's `RESERVED_SECTORS`).
+const RESERVED: u32 = 0xFFFF_FFFA;
+/// calamine reads a stream under this many bytes from the mini stream,
+/// whatever cutoff the header gives.
+const MINI_CUTOFF: usize = 4096;
+/// Shared strings in one file: a budget workbook has a few thousand.
+const SHARED_STRINGS: usize = super::limits::SHARED_STRINGS as usize;
+
+/// The compound file's sectors and allocation table, as calamine reads them.
 struct Compound<'a> {
     bytes: &'a [u8],
-    shift: u32,
+    size: usize,
+    /// The largest sector number calamine reads (`len / sector size`).
+    maxid: usize,
     fat: Vec<u32>,
 }
 
+/// A directory entry as calamine decodes it.
+struct Entry {
+    name: String,
+    start: u32,
+    len: u64,
+}
+
 impl<'a> Compound<'a> {
-    fn open(bytes: &'a [u8]) -> Option<Compound<'a>> {
-        let shift = u32::from(u16_at(bytes, 0x1E)?);
-        if shift != 9 && shift != 12 {
-            return None;
+    fn open(bytes: &'a [u8]) -> Result<Compound<'a>, Unreadable> {
+        const HEADER: Unreadable = "复合文档的文件头不完整";
+        if bytes.len() < 512 {
+            return Err(HEADER);
         }
-        let per = (1usize << shift) / 4;
+        let size = match u16_at(bytes, 0x1E).ok_or(HEADER)? {
+            9 => 512,
+            12 => 4096,
+            _ => return Err("复合文档的扇区大小无效"),
+        };
+        if u16_at(bytes, 0x20) != Some(6) {
+            return Err("复合文档的迷你扇区大小无效");
+        }
         let mut c = Compound {
             bytes,
-            shift,
+            size,
+            maxid: bytes.len() / size,
             fat: Vec::new(),
         };
-        // The sectors that hold the allocation table: 109 in the header,
-        // the rest in a chain of DIFAT sectors (each ends with the next).
-        let mut fat_sectors: Vec<u32> = (0..109)
-            .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
-            .take(u32_at(bytes, 0x2C)? as usize)
-            .collect();
-        let mut next = u32_at(bytes, 0x44)?;
-        let mut hops = 0;
-        while next < END_OF_CHAIN && hops < bytes.len() >> shift {
-            let s = c.sector(next)?;
-            fat_sectors.extend((0..per - 1).filter_map(|i| u32_at(s, 4 * i)));
-            next = u32_at(s, 4 * (per - 1))?;
+        // The DIFAT: 109 entries in the header, then a chain of sectors,
+        // each ending with the next one's number (bounded as calamine
+        // bounds it: no more sectors than the file has).
+        let mut difat: Vec<u32> = (0..109)
+            .map(|i| u32_at(bytes, 0x4C + 4 * i).ok_or(HEADER))
+            .collect::<Result<_, _>>()?;
+        let mut next = u32_at(bytes, 0x44).ok_or(HEADER)?;
+        let mut hops = 0usize;
+        while next < RESERVED {
             hops += 1;
+            if hops > c.maxid + 1 {
+                return Err("复合文档的分配表链过长");
+            }
+            let s = c.sector(next)?;
+            difat.extend(
+                s.chunks_exact(4)
+                    .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+            );
+            next = difat.pop().ok_or("复合文档的分配表链中断")?;
         }
-        for n in fat_sectors.into_iter().filter(|&n| n < END_OF_CHAIN) {
+        for n in difat.into_iter().filter(|&n| n < DIFSECT) {
             let s = c.sector(n)?;
-            c.fat.extend((0..per).filter_map(|i| u32_at(s, 4 * i)));
+            c.fat.extend(
+                s.chunks_exact(4)
+                    .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+            );
         }
-        Some(c)
+        Ok(c)
     }
 
-    fn sector(&self, n: u32) -> Option<&'a [u8]> {
-        let size = 1usize << self.shift;
-        let at = (n as usize).checked_add(1)?.checked_mul(size)?;
-        self.bytes.get(at..at + size)
+    /// Sector `n` (the file's bytes after the header), short at the end of
+    /// the file, as calamine reads it.
+    fn sector(&self, n: u32) -> Result<&'a [u8], Unreadable> {
+        let n = n as usize;
+        if n > self.maxid {
+            return Err("复合文档的扇区编号超出文件");
+        }
+        let at = (n + 1) * self.size;
+        if at > self.bytes.len() {
+            return Err("复合文档的扇区超出文件");
+        }
+        Ok(&self.bytes[at..(at + self.size).min(self.bytes.len())])
     }
 
-    /// The bytes of a sector chain from `start`: `len` of them, or to the
-    /// chain's end (`None`).
-    fn chain(&self, start: u32, len: Option<usize>) -> Option<Vec<u8>> {
-        follow(&self.fat, start, len, self.bytes.len(), |n| self.sector(n))
+    /// A chain of sectors from `start`, as calamine's `get_chain` copies
+    /// it: `len` bytes, or to the chain's end, whichever comes first.
+    fn chain(&self, start: u32, len: u64) -> Result<Vec<u8>, Unreadable> {
+        let cap = self.bytes.len() + self.size;
+        follow(&self.fat, start, len, cap, |n| self.sector(n))
     }
 
-    /// The workbook stream (`Workbook`, or `Book` in BIFF5).
-    fn workbook(&self) -> Option<Vec<u8>> {
-        let dir_start = u32_at(self.bytes, 0x30)?;
-        let dir = self.chain(dir_start, None)?;
-        let cutoff = u32_at(self.bytes, 0x38)? as usize;
-        let mut root = None;
-        let mut found = None;
+    /// The directory entries (calamine's `Directory::from_slice`).
+    fn directory(&self) -> Result<Vec<Entry>, Unreadable> {
+        let start = u32_at(self.bytes, 0x30).ok_or("复合文档的文件头不完整")?;
+        let dir = self.chain(start, u64::MAX)?;
+        let mut out = Vec::new();
         for e in dir.chunks_exact(128) {
-            let name_len = (u16_at(e, 64)? as usize).min(64);
-            let name: String = char::decode_utf16(
-                e[..name_len.saturating_sub(2)]
-                    .chunks_exact(2)
-                    .map(|p| u16::from_le_bytes([p[0], p[1]])),
-            )
-            .map(|c| c.unwrap_or('\u{FFFD}'))
-            .collect();
-            let (kind, start, size) = (e[66], u32_at(e, 116)?, u32_at(e, 120)? as usize);
-            if kind == 5 {
-                root = Some((start, size));
+            let units: Vec<u16> = e[..64]
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect();
+            let mut name: String = char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{FFFD}'))
+                .collect();
+            if let Some(nul) = name.find('\0') {
+                name.truncate(nul);
             }
-            if kind == 2 && found.is_none() && (name == "Workbook" || name == "Book") {
-                found = Some((start, size));
-            }
+            let len = if self.size == 512 {
+                u64::from(u32_at(e, 120).unwrap_or(0))
+            } else {
+                u64_at(e, 120).unwrap_or(0)
+            };
+            out.push(Entry {
+                name,
+                start: u32_at(e, 116).unwrap_or(0),
+                len,
+            });
         }
-        let (start, size) = found?;
-        if size > self.bytes.len() {
-            return None;
+        Ok(out)
+    }
+
+    /// The workbook stream (`Workbook`, or `Book` in BIFF5), found and
+    /// read as calamine finds and reads it.
+    fn workbook(&self) -> Result<Vec<u8>, Unreadable> {
+        let dirs = self.directory()?;
+        let root = dirs.first().ok_or("复合文档没有根目录")?;
+        let version = u16_at(self.bytes, 0x1A).unwrap_or(0);
+        if version != 3 && root.start == END_OF_CHAIN {
+            return Err("复合文档的根目录为空");
         }
-        if size >= cutoff {
-            return self.chain(start, Some(size));
+        let find = |name: &str| {
+            dirs.iter()
+                .find(|d| d.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        };
+        let stream = find("Workbook")
+            .or_else(|| find("Book"))
+            .ok_or("找不到工作簿数据流（Workbook）")?;
+        if stream.len as usize >= MINI_CUTOFF {
+            return self.chain(stream.start, stream.len);
         }
-        // A small stream lives in the mini stream, by the mini table.
-        let (root_start, root_size) = root?;
-        let mini = self.chain(root_start, Some(root_size.min(self.bytes.len())))?;
-        let minifat_bytes = self.chain(
-            u32_at(self.bytes, 0x3C)?,
-            Some((u32_at(self.bytes, 0x40)? as usize) << self.shift),
-        )?;
-        let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
-            .filter_map(|i| u32_at(&minifat_bytes, 4 * i))
+        // A small stream lives in the mini stream (the root's chain), by
+        // the mini allocation table; calamine loads both only when the
+        // header counts mini table sectors.
+        let minifat_sectors = u32_at(self.bytes, 0x40).unwrap_or(0) as u64;
+        if minifat_sectors == 0 {
+            return Err("小工作簿数据流没有迷你分配表");
+        }
+        let mini = self.chain(root.start, root.len)?;
+        let minifat_start = u32_at(self.bytes, 0x3C).ok_or("复合文档的文件头不完整")?;
+        let minifat_bytes = self.chain(minifat_start, minifat_sectors * self.size as u64)?;
+        let minifat: Vec<u32> = minifat_bytes
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
             .collect();
-        // Mini sectors are 64 bytes in every version of the format.
-        let mini_shift = u16_at(self.bytes, 0x20)?;
-        if mini_shift != 6 {
-            return None;
-        }
-        let mini_size = 1usize << mini_shift;
-        follow(&minifat, start, Some(size), mini.len(), |n| {
-            let at = (n as usize).checked_mul(mini_size)?;
-            mini.get(at..at + mini_size)
+        follow(&minifat, stream.start, stream.len, mini.len() + 64, |n| {
+            let at = (n as usize).checked_mul(64).ok_or("迷你扇区编号超出范围")?;
+            // Past the mini stream calamine reads on in the file, from
+            // wherever it stands: never a real workbook's layout.
+            mini.get(at..at + 64).ok_or("迷你扇区超出迷你流")
         })
     }
 }
 
-/// The units of a chain from `start` through `table` (the allocation table,
-/// or the mini one), concatenated: `len` bytes, or to the chain's end
-/// (`None`). A chain that ends early, loops (more than `cap` bytes), or
-/// leaves the data is no chain (`None`).
+/// The units of a chain from `start` through `table` (the allocation
+/// table, or the mini one), concatenated as calamine's `get_chain` does:
+/// until `len` bytes or the end of the chain. More than `cap` bytes (the
+/// file's own size) is a chain that loops: refused, where calamine would
+/// grow it until `len`, or for ever.
 fn follow<'a>(
     table: &[u32],
     start: u32,
-    len: Option<usize>,
+    len: u64,
     cap: usize,
-    unit: impl Fn(u32) -> Option<&'a [u8]>,
-) -> Option<Vec<u8>> {
+    unit: impl Fn(u32) -> Result<&'a [u8], Unreadable>,
+) -> Result<Vec<u8>, Unreadable> {
     let mut out = Vec::new();
     let mut n = start;
-    while len.is_none_or(|l| out.len() < l) {
-        if n >= END_OF_CHAIN {
-            return if len.is_none() { Some(out) } else { None };
+    while n != END_OF_CHAIN {
+        let bytes = unit(n)?;
+        let room = len.saturating_sub(out.len() as u64);
+        let take = bytes.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        out.extend_from_slice(&bytes[..take]);
+        if out.len() as u64 >= len {
+            break;
         }
         if out.len() > cap {
-            return None;
+            return Err("复合文档的扇区链循环");
         }
-        out.extend_from_slice(unit(n)?);
-        n = *table.get(n as usize)?;
+        n = *table
+            .get(n as usize)
+            .ok_or("复合文档的扇区链指向分配表之外")?;
     }
-    out.truncate(len.unwrap_or(out.len()));
-    Some(out)
+    Ok(out)
 }
 
-/// Each worksheet's spread, in the order its substream comes: the bounding
-/// box of the records calamine makes cells of (not blanks), or what its
-/// DIMENSIONS record claims, whichever is larger.
-pub(super) fn spreads(bytes: &[u8]) -> Option<Vec<Spread>> {
+/// What calamine would allocate for the file: each worksheet's spread, in
+/// the order its substream comes (the bounding box of the records calamine
+/// makes cells of, not blanks, or what its DIMENSIONS record claims,
+/// whichever is larger), and the shared text its cells copy.
+///
+/// # Errors
+/// Why the file cannot be followed: a chain that loops or leaves the file,
+/// no workbook stream, a shared-string table that is cut or too long.
+pub(super) fn extent(bytes: &[u8]) -> Result<Extent, Unreadable> {
     let stream = Compound::open(bytes)?.workbook()?;
     let mut names: Vec<Option<String>> = Vec::new();
     let mut out: Vec<Spread> = Vec::new();
+    // Estimated UTF-8 bytes of each shared string.
+    let mut shared: Vec<u32> = Vec::new();
+    let mut shared_text = 0u64;
     // Substreams nest (a chart inside a sheet): the sheet being read, if
     // the innermost open substream is a worksheet.
     let mut open: Vec<bool> = Vec::new();
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let mut claimed = 0u64;
     let mut at = 0usize;
+    const CUT: Unreadable = "工作簿数据流中的记录不完整";
     while at + 4 <= stream.len() {
-        let typ = u16_at(&stream, at)?;
-        let len = u16_at(&stream, at + 2)? as usize;
-        let data = stream.get(at + 4..at + 4 + len)?;
+        let typ = u16_at(&stream, at).ok_or(CUT)?;
+        let len = u16_at(&stream, at + 2).ok_or(CUT)? as usize;
+        let data = stream.get(at + 4..at + 4 + len).ok_or(CUT)?;
         at += 4 + len;
         match typ {
             0x0809 => open.push(open.is_empty() && u16_at(data, 2) == Some(0x0010)),
@@ -195,6 +297,16 @@ pub(super) fn spreads(bytes: &[u8]) -> Option<Vec<Spread>> {
             0x0085 if open.len() == 1 && !open[0] && data.get(5) == Some(&0) => {
                 names.push(boundsheet_name(data));
             }
+            // SST in the globals, with the CONTINUE records after it.
+            0x00FC if open.len() == 1 && !open[0] => {
+                let mut parts = vec![data];
+                while u16_at(&stream, at) == Some(0x003C) {
+                    let l = u16_at(&stream, at + 2).ok_or(CUT)? as usize;
+                    parts.push(stream.get(at + 4..at + 4 + l).ok_or(CUT)?);
+                    at += 4 + l;
+                }
+                shared = shared_string_sizes(&parts)?;
+            }
             _ if open.len() == 1 && open[0] => {
                 let cell = |r: u32, c0: u32, c1: u32, b: &mut Option<(u32, u32, u32, u32)>| {
                     *b = Some(match *b {
@@ -204,12 +316,27 @@ pub(super) fn spreads(bytes: &[u8]) -> Option<Vec<Spread>> {
                 };
                 match typ {
                     0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                        let (r, c) = (u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?));
+                        let (r, c) = (
+                            u32::from(u16_at(data, 0).ok_or(CUT)?),
+                            u32::from(u16_at(data, 2).ok_or(CUT)?),
+                        );
                         cell(r, c, c, &mut bounds);
+                        if typ == 0x00FD {
+                            // LABELSST: the string is copied into the cell.
+                            if let Some(i) = u32_at(data, 6) {
+                                shared_text +=
+                                    u64::from(shared.get(i as usize).copied().unwrap_or(0));
+                            }
+                        }
                     }
                     0x00BD => {
-                        let (r, c0) = (u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?));
-                        let c1 = u32::from(u16_at(data, data.len().checked_sub(2)?)?);
+                        let (r, c0) = (
+                            u32::from(u16_at(data, 0).ok_or(CUT)?),
+                            u32::from(u16_at(data, 2).ok_or(CUT)?),
+                        );
+                        let c1 = u32::from(
+                            u16_at(data, data.len().checked_sub(2).ok_or(CUT)?).ok_or(CUT)?,
+                        );
                         if c1 >= c0 {
                             cell(r, c0, c1, &mut bounds);
                         }
@@ -219,16 +346,16 @@ pub(super) fn spreads(bytes: &[u8]) -> Option<Vec<Spread>> {
                         // done as it does them (u32, wrapping).
                         let (r0, r1, c0, c1) = match len {
                             10 => (
-                                u32::from(u16_at(data, 0)?),
-                                u32::from(u16_at(data, 2)?),
-                                u32::from(u16_at(data, 4)?),
-                                u32::from(u16_at(data, 6)?),
+                                u32::from(u16_at(data, 0).ok_or(CUT)?),
+                                u32::from(u16_at(data, 2).ok_or(CUT)?),
+                                u32::from(u16_at(data, 4).ok_or(CUT)?),
+                                u32::from(u16_at(data, 6).ok_or(CUT)?),
                             ),
                             14 | 16 => (
-                                u32_at(data, 0)?,
-                                u32_at(data, 4)?,
-                                u32::from(u16_at(data, 8)?),
-                                u32::from(u16_at(data, 10)?),
+                                u32_at(data, 0).ok_or(CUT)?,
+                                u32_at(data, 4).ok_or(CUT)?,
+                                u32::from(u16_at(data, 8).ok_or(CUT)?),
+                                u32::from(u16_at(data, 10).ok_or(CUT)?),
                             ),
                             _ => continue,
                         };
@@ -248,7 +375,79 @@ pub(super) fn spreads(bytes: &[u8]) -> Option<Vec<Spread>> {
             _ => {}
         }
     }
-    Some(out)
+    Ok(Extent {
+        spreads: out,
+        shared_text,
+    })
+}
+
+/// The UTF-8 bytes each string of an SST record decodes to, at most (three
+/// per character), read as calamine's `parse_sst` reads the record and its
+/// CONTINUE records: each string a count of characters, flags, its runs
+/// and extension, the characters going on in the next CONTINUE record
+/// after a flags byte of their own.
+fn shared_string_sizes(parts: &[&[u8]]) -> Result<Vec<u32>, Unreadable> {
+    const CUT: Unreadable = "共享字符串表不完整";
+    let mut parts = parts.iter().copied();
+    let mut data = parts.next().ok_or(CUT)?.get(8..).ok_or(CUT)?;
+    let mut out = Vec::new();
+    loop {
+        if data.is_empty() {
+            match parts.next() {
+                Some(next) => {
+                    data = next;
+                    if data.is_empty() {
+                        out.push(0);
+                    }
+                    continue;
+                }
+                None => break,
+            }
+        }
+        if out.len() >= SHARED_STRINGS {
+            return Err("共享字符串表的条目超出上限");
+        }
+        if data.len() < 3 {
+            return Err(CUT);
+        }
+        let chars = usize::from(u16_at(data, 0).ok_or(CUT)?);
+        let flags = data[2];
+        data = &data[3..];
+        let mut runs = 0usize;
+        if flags & 0x8 != 0 {
+            runs = usize::from(u16_at(data, 0).ok_or(CUT)?);
+            data = data.get(2..).ok_or(CUT)?;
+        }
+        let mut ext = 0usize;
+        if flags & 0x4 != 0 {
+            ext = u32_at(data, 0).ok_or(CUT)? as i32 as isize as usize;
+            data = data.get(4..).ok_or(CUT)?;
+        }
+        let mut wide = flags & 0x1 != 0;
+        let mut left = chars;
+        while left > 0 {
+            let avail = if wide { data.len() / 2 } else { data.len() };
+            let n = avail.min(left);
+            data = &data[if wide { 2 * n } else { n }..];
+            left -= n;
+            if left > 0 {
+                data = parts.next().ok_or(CUT)?;
+                wide = data.first().ok_or(CUT)? & 0x1 != 0;
+                data = &data[1..];
+            }
+        }
+        let mut skip = runs.saturating_mul(4).saturating_add(ext);
+        while skip > 0 {
+            if data.is_empty() {
+                data = parts.next().ok_or(CUT)?;
+            }
+            let n = skip.min(data.len());
+            data = &data[n..];
+            skip -= n;
+        }
+        out.push((chars * 3) as u32);
+    }
+    Ok(out)
 }
 
 /// The name in a BOUNDSHEET record: a length, a flag (UTF-16 or Latin-1),
@@ -323,6 +522,13 @@ mod tests {
     /// Excel stores a small workbook. Laid out by the format's description,
     /// not by any writer's output.
     fn compound(stream: &[u8]) -> Vec<u8> {
+        compound_as(stream, "Workbook", 4096)
+    }
+
+    /// As [`compound`], the stream named `name` and the header's mini
+    /// stream cutoff `cutoff` (calamine reads the stream from the mini
+    /// stream when under 4096 bytes, whatever the header says).
+    fn compound_as(stream: &[u8], name: &str, cutoff: u32) -> Vec<u8> {
         const END: u32 = 0xFFFF_FFFE;
         let sectors = |n: usize| n.div_ceil(512);
         let mut fat: Vec<u32> = vec![0xFFFF_FFFD]; // sector 0: the table
@@ -373,15 +579,17 @@ mod tests {
             e
         };
         let mut dir = entry("Root Entry", 5, root.0, root.1);
-        dir.extend(entry("Workbook", 2, wb_start, stream.len() as u32));
+        dir.extend(entry(name, 2, wb_start, stream.len() as u32));
         let dir_start = chain(&mut fat, &mut body, &dir);
         let mut header = vec![0u8; 512];
         header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        header[0x18] = 0x3E;
+        header[0x1A] = 3;
         header[0x1E] = 9;
         header[0x20] = 6;
         header[0x2C..0x30].copy_from_slice(&1u32.to_le_bytes());
         header[0x30..0x34].copy_from_slice(&dir_start.to_le_bytes());
-        header[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
+        header[0x38..0x3C].copy_from_slice(&cutoff.to_le_bytes());
         header[0x3C..0x40].copy_from_slice(&minifat_start.to_le_bytes());
         header[0x40..0x44].copy_from_slice(&u32::from(small).to_le_bytes());
         header[0x44..0x48].copy_from_slice(&END.to_le_bytes());
@@ -397,6 +605,10 @@ mod tests {
             file.extend(s);
         }
         file
+    }
+
+    fn spreads(file: &[u8]) -> Option<Vec<Spread>> {
+        extent(file).ok().map(|e| e.spreads)
     }
 
     #[test]
@@ -419,12 +631,115 @@ mod tests {
             l
         };
         assert!(large.len() >= 4096);
-        assert_eq!(spreads(&compound(&large)), Some(want));
+        assert_eq!(spreads(&compound(&large)), Some(want.clone()));
         // A value at IV65536 spreads the sheet over all of it.
         let far = stream(&[(0, 0), (65_535, 255)]);
         assert_eq!(spreads(&compound(&far)).unwrap()[0].cells, 65_536 * 256);
-        // Cut short, the file is no longer followed: calamine explains it.
+        // Cut short, the file is refused with the reason.
         let file = compound(&large);
-        assert_eq!(spreads(&file[..file.len() - 600]), None);
+        assert!(extent(&file[..file.len() - 600]).is_err());
+    }
+
+    /// Regression: calamine finds the stream by name ignoring ASCII case
+    /// and takes a stream under 4096 bytes from the mini stream whatever
+    /// the header's cutoff; the scan looked for `Workbook` exactly and by
+    /// the header's cutoff, found nothing, and calamine read the file
+    /// unbounded (a value at IV65536: 1.59 GB).
+    #[test]
+    fn the_stream_is_found_and_read_as_calamine_finds_and_reads_it() {
+        let far = stream(&[(0, 0), (65_535, 255)]);
+        for file in [
+            compound_as(&far, "WORKBOOK", 4096),
+            compound_as(&far, "book", 4096),
+            compound_as(&far, "Workbook", 8192),
+            compound_as(&far, "Workbook", 16),
+        ] {
+            assert_eq!(spreads(&file).unwrap()[0].cells, 65_536 * 256);
+        }
+        let large: Vec<u8> = {
+            let mut l = far.clone();
+            l.extend(record(0x00E1, &[0; 4000]));
+            l.extend(record(0x00E1, &[0; 100]));
+            l
+        };
+        assert_eq!(
+            spreads(&compound_as(&large, "Workbook", 8192)).unwrap()[0].cells,
+            65_536 * 256
+        );
+        assert_eq!(
+            extent(&compound_as(&far, "Sheet", 4096)).unwrap_err(),
+            "找不到工作簿数据流（Workbook）"
+        );
+    }
+
+    /// Regression: a directory chain that loops back on itself made
+    /// calamine grow the directory without end (8.4 GB before the abort).
+    #[test]
+    fn a_chain_that_loops_is_refused_not_followed() {
+        let large: Vec<u8> = {
+            let mut l = stream(&[(1, 1)]);
+            l.extend(record(0x00E1, &[0; 4100]));
+            l
+        };
+        for small in [false, true] {
+            let body = if small {
+                stream(&[(1, 1)])
+            } else {
+                large.clone()
+            };
+            let mut file = compound(&body);
+            // The directory's one sector points back at itself.
+            let dir = u32_at(&file, 0x30).unwrap() as usize;
+            file[512 + 4 * dir..516 + 4 * dir].copy_from_slice(&(dir as u32).to_le_bytes());
+            assert_eq!(extent(&file).unwrap_err(), "复合文档的扇区链循环");
+        }
+        // The workbook stream's last sector points back at its first.
+        let mut file = compound(&large);
+        let fat: Vec<u32> = file[512..1024]
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            .collect();
+        let last = (1..fat.len()).find(|&i| fat[i] == END_OF_CHAIN).unwrap();
+        file[512 + 4 * last..516 + 4 * last].copy_from_slice(&1u32.to_le_bytes());
+        // Its directory entry claims 4 GB, which calamine would copy.
+        let dir = 512 * (1 + u32_at(&file, 0x30).unwrap() as usize);
+        file[dir + 128 + 120..dir + 128 + 124].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(extent(&file).unwrap_err(), "复合文档的扇区链循环");
+    }
+
+    /// An SST of one long string (Latin-1, across CONTINUE records) and
+    /// LABELSST cells naming it: the text they copy is counted per cell.
+    #[test]
+    fn shared_text_counts_each_cell_that_copies_a_string() {
+        let chars = 10_000usize;
+        let mut sst = 1u32.to_le_bytes().to_vec();
+        sst.extend(1u32.to_le_bytes());
+        sst.extend((chars as u16).to_le_bytes());
+        sst.push(0); // Latin-1
+        let first = 8000 - sst.len();
+        sst.extend(vec![b'x'; first]);
+        let mut cont = vec![0u8]; // the characters go on, Latin-1
+        cont.extend(vec![b'x'; chars - first]);
+        let mut s = bof(0x0005);
+        s.extend(record(0x00FC, &sst));
+        s.extend(record(0x003C, &cont));
+        s.extend(record(0x000A, &[]));
+        s.extend(bof(0x0010));
+        let cells = 50u16;
+        for r in 0..cells {
+            let mut d = r.to_le_bytes().to_vec();
+            d.extend([0, 0, 0, 0]);
+            d.extend(0u32.to_le_bytes());
+            s.extend(record(0x00FD, &d));
+        }
+        s.extend(record(0x000A, &[]));
+        let e = extent(&compound(&s)).unwrap();
+        assert_eq!(e.shared_text, u64::from(cells) * chars as u64 * 3);
+        assert_eq!(e.spreads[0].cells, u64::from(cells));
+        // Cut inside the string: refused.
+        let mut s = bof(0x0005);
+        s.extend(record(0x00FC, &sst));
+        s.extend(record(0x000A, &[]));
+        assert_eq!(extent(&compound(&s)).unwrap_err(), "共享字符串表不完整");
     }
 }
