@@ -53,13 +53,21 @@ enum Command {
 
 fn main() {
     let cli: Cli = cli::parse();
-    let result = match &cli.command {
+    // A panic is a bug; it still ends in a sentence and exit 2, never in
+    // Rust's own report and exit 101 (each input of a batch is caught on
+    // its own, in the batch).
+    let result = yusuan::guard::catch(|| match &cli.command {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Convert(a) => cmd::convert::run(a),
         Command::Templates(a) => cmd::templates::run(a),
-    };
+    })
+    .unwrap_or_else(|message| {
+        Err(anyhow::anyhow!(
+            "程序内部出错，未能完成（{message}）；请把所用的文件和命令发给 yusuan 的维护者"
+        ))
+    });
     // For the memory benchmark: the process's own peak resident memory.
     if std::env::var_os("YUSUAN_REPORT_PEAK_RSS").is_some() {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -180,12 +180,11 @@ fn a_killed_run_resumes_and_every_input_lands_exactly_once() {
     for (p, rows) in &t3 {
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         assert!(
-            rows.iter().all(|h| name == format!("part-{h}.csv")),
+            rows.iter().all(|h| name.ends_with(&format!("-{h}.csv"))),
             "{name}"
         );
     }
     assert!(!out.join(".yusuan-journal.csv").exists());
-    assert!(!out.join(".yusuan.lock").exists());
     // Again: all skipped; with --force all redone.
     let o = convert(&inputs, &out, &["--layout", "hive"]);
     assert!(
@@ -236,12 +235,17 @@ fn a_changed_input_replaces_its_own_parts() {
         .iter()
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert!(t3.contains(&format!("part-{new}.csv")));
+    assert!(t3.iter().any(|p| p.ends_with(&format!("-{new}.csv"))));
     assert!(
-        !t3.contains(&format!("part-{old}.csv")),
+        !t3.iter().any(|p| p.ends_with(&format!("-{old}.csv"))),
         "the old part is gone"
     );
     assert_eq!(t3.len(), 3);
+    let line = after
+        .iter()
+        .find(|e| e["source_file"] == "dept-001.xlsx")
+        .unwrap();
+    assert_eq!(line["replaces"], old, "the manifest says what was replaced");
 }
 
 #[test]
@@ -415,24 +419,32 @@ fn the_same_department_and_year_twice_is_flagged() {
     );
 }
 
+/// The folder's lock is the operating system's, held by an open file: a
+/// run is refused while another process holds it, and a lock file left by
+/// a process that is gone (after a reboot its PID may be any process's)
+/// holds nothing.
 #[test]
-fn a_folder_in_use_is_refused_and_a_stale_lock_is_cleared() {
+fn a_folder_in_use_is_refused_and_a_left_lock_file_holds_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    // A live process holds it (this test's own).
-    std::fs::write(
-        out.join(".yusuan.lock"),
-        format!("{}\n", std::process::id()),
-    )
-    .unwrap();
-    let input = sample("wenlv-2024.xlsx");
-    let o = bin()
-        .arg("convert")
-        .arg(&input)
-        .args(["-o", out.to_str().unwrap()])
-        .output()
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(".yusuan.lock"))
         .unwrap();
+    lock.try_lock().unwrap();
+    let input = sample("wenlv-2024.xlsx");
+    let run = || {
+        bin()
+            .arg("convert")
+            .arg(&input)
+            .args(["-o", out.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let o = run();
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).1.contains("正被另一个 yusuan 进程"),
@@ -440,23 +452,18 @@ fn a_folder_in_use_is_refused_and_a_stale_lock_is_cleared() {
         text(&o).1
     );
     assert!(!out.join("manifest.csv").exists());
-    // A lock left by a process that is gone, and its temporary files.
-    std::fs::write(out.join(".yusuan.lock"), "999999999\n").unwrap();
+    drop(lock);
+    // A lock file naming a live process (PID 1), and a killed run's
+    // temporary file.
+    std::fs::write(out.join(".yusuan.lock"), "1\n").unwrap();
     std::fs::write(out.join(".t3.csv.tmp-999999999"), "half").unwrap();
-    let o = bin()
-        .arg("convert")
-        .arg(&input)
-        .args(["-o", out.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = run();
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("留下了锁，已清除") && err.contains("清除了上次中断留下的 1 个临时文件"),
-        "{err}"
-    );
+    assert!(err.contains("清除了上次中断留下的 1 个临时文件"), "{err}");
     assert!(!out.join(".t3.csv.tmp-999999999").exists());
-    assert!(!out.join(".yusuan.lock").exists());
+    assert!(out.join("manifest.csv").exists());
+    assert!(!out.join(".yusuan.lock").exists(), "gone with the run");
 }
 
 /// Regression: identical copies (the same file under several folders of a
@@ -503,4 +510,182 @@ fn identical_copies_converted_at_once_each_get_their_workbook() {
     );
     // Every copy is the same department and year: said once, not silently.
     assert!(stderr.contains("同一部门同一年度"), "{stderr}");
+}
+
+/// Regression: a migration converts each year's folder into one warehouse,
+/// and the folders hold the same file names. The second run took 2024's
+/// `教育局.xlsx` for a new version of 2023's and deleted 2023's parts and
+/// line. An input is its path, not its name: every department of every
+/// year is there once, nothing is removed but an input's own old version.
+#[test]
+fn two_years_of_the_same_file_names_each_land_once_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let wb = Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
+    let base = import_workbook(&wb, &Templates::builtin(), &ImportOptions::default()).unwrap();
+    let (y23, y24) = (dir.path().join("2023"), dir.path().join("2024"));
+    for (folder, seeds) in [(&y23, [1u64, 2]), (&y24, [3, 4])] {
+        std::fs::create_dir_all(folder).unwrap();
+        for (name, seed) in ["教育局.xlsx", "卫健委.xlsx"].iter().zip(seeds) {
+            write_xlsx(&vary(&wb, &base, seed).workbook, &folder.join(name)).unwrap();
+        }
+    }
+    let out = dir.path().join("wh");
+    let hive = ["--layout", "hive", "--to", "csv,xlsx"];
+    for folder in [&y23, &y24] {
+        let o = convert(folder, &out, &hive);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    }
+    let m = manifest(&out);
+    assert_eq!(m.len(), 4, "{m:?}");
+    let ids: BTreeSet<&str> = m.iter().map(|e| e["input_id"].as_str()).collect();
+    assert_eq!(ids.len(), 4);
+    assert!(m.iter().all(|e| e["replaces"].is_empty()));
+    assert_eq!(parts(&out, "t3").len(), 4);
+    let workbooks: BTreeSet<String> = m
+        .iter()
+        .map(|e| e["outputs"].rsplit(';').next().unwrap().to_string())
+        .collect();
+    assert_eq!(workbooks.len(), 4, "{workbooks:?}");
+    for w in &workbooks {
+        assert!(out.join(w).is_file(), "{w}");
+    }
+    // Both years together: all there, nothing redone.
+    let o = bin()
+        .arg("convert")
+        .args([&y23, &y24])
+        .arg("-o")
+        .arg(&out)
+        .args(hive)
+        .output()
+        .unwrap();
+    assert!(
+        text(&o).1.contains("已转换 0 个工作簿，跳过 4 个"),
+        "{}",
+        text(&o).1
+    );
+    assert_eq!(manifest(&out).len(), 4);
+    // 2024's 教育局 corrected: only its own outputs are replaced.
+    let line = |m: &[BTreeMap<String, String>], path: &Path| {
+        m.iter()
+            .find(|e| Path::new(&e["path"]) == path)
+            .unwrap()
+            .clone()
+    };
+    let before23 = line(&m, &y23.join("教育局.xlsx"));
+    let before24 = line(&m, &y24.join("教育局.xlsx"));
+    write_xlsx(&vary(&wb, &base, 9).workbook, &y24.join("教育局.xlsx")).unwrap();
+    let o = convert(&y24, &out, &hive);
+    assert!(
+        text(&o).1.contains("已转换 1 个工作簿，跳过 1 个"),
+        "{}",
+        text(&o).1
+    );
+    let m = manifest(&out);
+    assert_eq!(m.len(), 4);
+    let after24 = line(&m, &y24.join("教育局.xlsx"));
+    assert_eq!(after24["replaces"], before24["source_hash"]);
+    assert_eq!(
+        line(&m, &y23.join("教育局.xlsx")),
+        before23,
+        "2023's untouched"
+    );
+    assert_eq!(
+        after24["outputs"].rsplit(';').next(),
+        before24["outputs"].rsplit(';').next(),
+        "the corrected one keeps its workbook's name"
+    );
+    let t3 = parts(&out, "t3");
+    assert_eq!(t3.len(), 4);
+    assert!(!t3
+        .iter()
+        .any(|(p, _)| p.to_string_lossy().contains(&before24["source_hash"])));
+    // The flat layout: the same names in two folders of one run are two
+    // workbooks; a second run into the folder replaces the first as a
+    // whole, and its manifest lists what is there.
+    let flat = dir.path().join("flat");
+    let o = bin()
+        .arg("convert")
+        .args([&y23, &y24])
+        .arg("-o")
+        .arg(&flat)
+        .args(["--to", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let named = |d: &Path| -> BTreeSet<String> {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(
+        named(&flat).iter().filter(|n| n.ends_with(".xlsx")).count(),
+        4
+    );
+    let o = convert(&y23, &flat, &["--to", "xlsx"]);
+    assert_eq!(o.status.code(), Some(0));
+    let now = named(&flat);
+    let listed: BTreeSet<String> = manifest(&flat)
+        .iter()
+        .flat_map(|e| {
+            e["outputs"]
+                .split(';')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .chain(["manifest.csv".to_string()])
+        .collect();
+    assert_eq!(now, listed, "the folder holds what its manifest lists");
+    // A run in which nothing can be read leaves the folder as it was.
+    let o = convert(&dir.path().join("missing.xlsx"), &flat, &["--to", "xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("未改动"), "{}", text(&o).1);
+    assert_eq!(named(&flat), now);
+    let o = convert(
+        &dir.path().join("missing.xlsx"),
+        &dir.path().join("new"),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("new").exists(), "no folder of empty files");
+}
+
+/// Regression: two runs started together both got in (11 of 30 tries): the
+/// lock file was created empty and its PID written after, and the other
+/// run took it for stale. Now the operating system's lock: never both.
+#[test]
+fn two_runs_started_at_once_never_both_hold_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    corpus(&inputs, 1);
+    let mut refused = 0;
+    for i in 0..50 {
+        let out = dir.path().join(format!("out-{i}"));
+        let start = || {
+            bin()
+                .arg("convert")
+                .arg(&inputs)
+                .arg("-o")
+                .arg(&out)
+                .args(["--to", "json"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start(), start());
+        for o in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+            let err = String::from_utf8_lossy(&o.stderr).into_owned();
+            match o.status.code() {
+                Some(0) => {}
+                Some(2) if err.contains("正被另一个 yusuan 进程") => refused += 1,
+                other => panic!("{other:?}: {err}"),
+            }
+        }
+        let m = manifest(&out);
+        let ids: BTreeSet<&str> = m.iter().map(|e| e["input_id"].as_str()).collect();
+        assert_eq!(m.len(), 1, "each input once: {m:?}");
+        assert_eq!(ids.len(), 1);
+    }
+    eprintln!("two runs at once: the second refused in {refused} of 50");
 }

@@ -998,15 +998,16 @@ fn a_small_rust_min_stack_in_the_environment_does_not_abort_a_batch() {
 }
 
 /// Regression: an input that reads without end (a device; its size says 0)
-/// was read until memory ran out. Now no more than the file limit is read,
-/// and the input fails alone with a message, in `check` and in `convert`.
+/// was read until memory ran out. A device, a pipe or a socket is not read
+/// at all: the input fails alone with the reason, in `check` and in
+/// `convert`.
 #[cfg(target_os = "linux")]
 #[test]
-fn an_input_that_never_ends_is_refused_at_the_file_limit() {
+fn an_input_that_is_not_a_regular_file_is_refused_unread() {
     let o = run(&["check", "/dev/zero"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("/dev/zero: 读到第 256 MB 仍未结束，超出读取上限（256 MB）"),
+        stdout(&o).contains("/dev/zero: 不是普通文件（是管道、套接字或设备），未读取"),
         "{}",
         stdout(&o)
     );
@@ -1019,7 +1020,7 @@ fn an_input_that_never_ends_is_refused_at_the_file_limit() {
         .output()
         .expect("run yusuan");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("超出读取上限"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("不是普通文件"), "{}", stderr(&o));
     let manifest = std::fs::read_to_string(dir.path().join("manifest.csv")).unwrap();
     assert!(
         manifest.contains("/dev/zero,zero,,0,unreadable,"),

@@ -28,6 +28,45 @@ pub struct Input {
     /// given directly: its file name), `/`-separated: what `source_file`
     /// says in every output.
     pub source: String,
+    /// What the input is, whatever it is called: its canonical path,
+    /// hashed ([`input_id`]). Two folders holding a `教育局.xlsx` are two
+    /// inputs; a rerun on the same file is the same input.
+    pub id: String,
+}
+
+impl Input {
+    pub fn new(path: PathBuf, source: String, real: &Path) -> Input {
+        Input {
+            id: input_id(real),
+            path,
+            source,
+        }
+    }
+}
+
+/// The first 16 hex digits of the SHA-256 of a canonical path: an input's
+/// identity in the manifest, in part names and in resume decisions.
+pub fn input_id(real: &Path) -> String {
+    use sha2::Digest;
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        real.as_os_str().as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes = real.to_string_lossy().into_owned().into_bytes();
+    let digest = sha2::Sha256::digest(&bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The canonical path of `p`; for a path that does not exist (it fails
+/// alone, later), the absolute path it names.
+fn real_path(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    })
 }
 
 /// The workbooks of the inputs, and the links that were not followed.
@@ -44,6 +83,11 @@ pub struct Expanded {
     pub skipped_formats: Vec<PathBuf>,
     /// Inputs inside the run's output folder, which the run refuses.
     pub inside_output: Vec<PathBuf>,
+    /// Entries named as workbooks that are not regular files (a pipe, a
+    /// socket, a device): opening one may never return.
+    pub skipped_special: Vec<PathBuf>,
+    /// Hidden entries (`.name`): a workbook, or a folder, not searched.
+    pub skipped_hidden: Vec<PathBuf>,
 }
 
 /// What a folder is searched for: `.xlsx`, `.xlsm` (the same package, with
@@ -161,25 +205,38 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
         let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         entries.sort();
         for p in entries {
+            // The metadata of what a link points to; an entry that cannot
+            // be looked at (a dangling link) is no workbook.
+            let Ok(meta) = std::fs::metadata(&p) else {
+                continue;
+            };
             // Hidden entries (an output folder's `.yusuan` state, editors'
-            // files) are not inputs.
+            // files, `.git`) are not inputs; a workbook or a folder among
+            // them is said.
             if p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             {
+                if meta.is_dir() || is_workbook(&p) {
+                    out.skipped_hidden.push(p);
+                }
                 continue;
             }
-            if p.is_dir() {
+            if meta.is_dir() {
                 walk(root, &p, out, (&mut *seen_dirs, &mut *seen_files), output);
             } else if is_other_spreadsheet(&p) {
                 out.skipped_formats.push(p);
             } else if is_workbook(&p) {
+                if !meta.is_file() {
+                    out.skipped_special.push(p);
+                    continue;
+                }
                 let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
                 if output.is_some_and(|o| real.starts_with(o)) {
                     out.inside_output.push(p.clone());
                 }
-                if seen_files.insert(real) {
-                    let source = relative(root, &p);
-                    out.inputs.push(Input { path: p, source });
+                let source = relative(root, &p);
+                if seen_files.insert(real.clone()) {
+                    out.inputs.push(Input::new(p, source, &real));
                 }
             }
         }
@@ -194,18 +251,17 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
                 output.as_deref(),
             );
         } else {
-            let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            // A file given by name is taken whatever it is: one that is
+            // missing, or not a regular file, fails alone with the reason.
+            let real = real_path(p);
             if output.as_deref().is_some_and(|o| real.starts_with(o)) {
                 out.inside_output.push(p.clone());
             }
-            if seen_files.insert(real) {
-                let source = p
-                    .file_name()
-                    .map_or_else(|| shown(p), |n| shown(Path::new(n)));
-                out.inputs.push(Input {
-                    path: p.clone(),
-                    source,
-                });
+            let source = p
+                .file_name()
+                .map_or_else(|| shown(p), |n| shown(Path::new(n)));
+            if seen_files.insert(real.clone()) {
+                out.inputs.push(Input::new(p.clone(), source, &real));
             }
         }
     }
@@ -223,13 +279,21 @@ const WORKER_STACK: usize = 8 << 20;
 /// small window ahead of the last one handed over, so memory holds a few
 /// results whatever the number of inputs. `sink` runs on the calling
 /// thread, one result at a time.
+///
+/// A panic while working on an input (a bug, met on one crafted file) is
+/// that input's result, through `panicked` with the panic's message: the
+/// worker goes on with the next input and every result still comes.
 pub fn run_ordered<T: Send>(
     inputs: &[Input],
     threads: usize,
     bar: &ProgressBar,
     work: impl Fn(&Input) -> T + Sync,
+    panicked: impl Fn(&Input, String) -> T + Sync,
     mut sink: impl FnMut(&Input, T),
 ) {
+    let work = |input: &Input| {
+        yusuan::guard::catch(|| work(input)).unwrap_or_else(|message| panicked(input, message))
+    };
     let threads = threads.max(1);
     let window = threads * 4;
     let next = AtomicUsize::new(0);
@@ -293,6 +357,15 @@ pub fn run_ordered<T: Send>(
     });
 }
 
+/// What is said of an input whose reading ended in a panic (a bug of
+/// ours or a library's, met on this file): it alone is not read.
+pub fn internal_error(input: &Input, message: &str) -> String {
+    format!(
+        "{}: 读取时程序内部出错，此文件未处理，其余文件照常处理；请把这个文件发给 yusuan 的维护者（{message}）",
+        shown(&input.path)
+    )
+}
+
 /// Threads for a batch: `RAYON_NUM_THREADS` or every core.
 pub fn threads() -> usize {
     rayon::current_num_threads()
@@ -327,6 +400,29 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
         eprintln!(
             "提示：跳过 {}：它是本次的输出文件夹，其中的工作簿（上次写出的）不作为输入",
             shown(dir)
+        );
+    }
+    let some = |paths: &[PathBuf]| {
+        let named: Vec<String> = paths.iter().take(5).map(|p| shown(p)).collect();
+        let more = if paths.len() > named.len() {
+            " 等"
+        } else {
+            ""
+        };
+        format!("{}{more}", named.join("、"))
+    };
+    if !expanded.skipped_special.is_empty() {
+        eprintln!(
+            "提示：跳过 {} 个不是普通文件的条目（{}）：它们是管道、套接字或设备，读取可能永不结束",
+            expanded.skipped_special.len(),
+            some(&expanded.skipped_special)
+        );
+    }
+    if !expanded.skipped_hidden.is_empty() {
+        eprintln!(
+            "提示：跳过 {} 个隐藏的（以 . 开头的）工作簿或文件夹（{}）：要处理，请去掉名字开头的点，或直接给出文件",
+            expanded.skipped_hidden.len(),
+            some(&expanded.skipped_hidden)
         );
     }
     if !expanded.skipped_formats.is_empty() {
@@ -429,10 +525,7 @@ mod tests {
     #[test]
     fn results_come_in_input_order_whatever_the_finishing_order() {
         let inputs: Vec<Input> = (0..50)
-            .map(|i| Input {
-                path: PathBuf::from(format!("{i}")),
-                source: i.to_string(),
-            })
+            .map(|i| Input::new(PathBuf::from(format!("{i}")), i.to_string(), Path::new("/")))
             .collect();
         let mut got = Vec::new();
         run_ordered(
@@ -445,8 +538,36 @@ mod tests {
                 std::thread::sleep(std::time::Duration::from_micros((50 - n) * 50));
                 n
             },
+            |_, _| unreachable!("no input panics"),
             |_, n| got.push(n),
         );
         assert_eq!(got, (0..50).collect::<Vec<u64>>());
+    }
+
+    /// Regression: a panic on one input ended its worker, and the others
+    /// waited for its result for ever.
+    #[test]
+    fn a_panic_on_one_input_is_its_result_and_the_rest_still_come() {
+        let inputs: Vec<Input> = (0..40)
+            .map(|i| Input::new(PathBuf::from(format!("{i}")), i.to_string(), Path::new("/")))
+            .collect();
+        let mut got = Vec::new();
+        run_ordered(
+            &inputs,
+            2,
+            &ProgressBar::hidden(),
+            |inp| {
+                let n: i64 = inp.source.parse().unwrap();
+                assert!(n % 7 != 3, "input {n} is bad");
+                n
+            },
+            |inp, message| {
+                assert!(message.contains("is bad"), "{message}");
+                -inp.source.parse::<i64>().unwrap()
+            },
+            |_, n| got.push(n),
+        );
+        let want: Vec<i64> = (0..40).map(|n| if n % 7 == 3 { -n } else { n }).collect();
+        assert_eq!(got, want);
     }
 }

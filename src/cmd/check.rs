@@ -147,6 +147,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
 
 /// The reviewer's folder (`--report-dir`), filled as inputs come in.
 struct Review {
+    _lock: super::outdir::OutputLock,
     dir: PathBuf,
     findings_tmp: super::Pending,
     findings: std::io::BufWriter<std::fs::File>,
@@ -161,6 +162,12 @@ impl Review {
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("{}: 无法创建文件夹：{e}", dir.display()))?;
+        // One run at a time writes the folder; what a killed one left goes.
+        let lock = super::outdir::OutputLock::take(dir)?;
+        let stale = super::outdir::clean_stale(dir);
+        if stale > 0 {
+            eprintln!("提示：清除了上次中断留下的 {stale} 个临时文件");
+        }
         let findings_tmp = dir.join(format!(".findings.csv.tmp-{}", std::process::id()));
         let mut findings =
             std::io::BufWriter::new(std::fs::File::create(&findings_tmp).map_err(|e| {
@@ -180,6 +187,7 @@ impl Review {
         )?;
         findings.write_all(&header)?;
         Ok(Review {
+            _lock: lock,
             dir: dir.to_path_buf(),
             findings_tmp,
             findings,
@@ -196,10 +204,14 @@ impl Review {
         };
         let row = match r {
             Ok((b, findings, _)) => {
-                let stem = input
-                    .path
-                    .file_stem()
-                    .map_or_else(|| "workbook".into(), |s| super::batch::shown(Path::new(s)));
+                // The report's name is linked from 核对汇总.xlsx: no character
+                // a link would read as a share, drive, anchor or way up.
+                let stem = yusuan::export::review::plain_file_stem(
+                    &input
+                        .path
+                        .file_stem()
+                        .map_or_else(|| "workbook".into(), |s| super::batch::shown(Path::new(s))),
+                );
                 // Room for the longest tail below: `-xlsm-核对.xlsx`, `-123456-核对.xlsx`.
                 let stem = super::batch::fit_stem(&stem, 24);
                 // The same name twice (an .xls and its .xlsx, two folders):
@@ -355,6 +367,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         batch::threads(),
         &bar,
         |input| check_input(&input.path, &cfg, want_report),
+        |input, message| (Err(batch::internal_error(input, &message)), None),
         |input, (r, mut rendered)| {
             let report = file_report(&input.path, &r);
             if let Some(review) = &mut review {

@@ -5,14 +5,18 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use std::sync::Mutex;
+
 use super::batch::{self, Input};
 use super::batch::{progress, workbooks};
+use super::outdir::{clean_stale, OutputLock};
 use super::{write_atomic, ReadArgs};
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
     manifest_row, render, render_rows, schemas, Column, CsvChunks, CsvTables, Encoding,
     ManifestEntry,
 };
+use yusuan::export::ledger::{Ledger, JOURNAL, MANIFEST};
 use yusuan::reconcile::counts;
 use yusuan::workbook::{write_reason, Workbook};
 
@@ -129,22 +133,47 @@ pub struct ConvertArgs {
     pub read: ReadArgs,
 }
 
-/// The input's file stem, or `stem-2` … when an earlier input had the same
-/// stem; its workbook and its JSON both take it (`a.xlsx`, `a.json`).
-fn unique(stems: &mut BTreeSet<String>, p: &Path) -> String {
-    let stem = p
-        .file_stem()
-        .map(|s| batch::shown(Path::new(s)))
-        .unwrap_or_else(|| "workbook".into());
-    // Room for `-123456` and the longest extension written (`.xlsx`, `.json`).
-    let stem = batch::fit_stem(&stem, 16);
-    let mut name = stem.clone();
-    let mut n = 1;
-    while !stems.insert(name.clone()) {
-        n += 1;
-        name = format!("{stem}-{n}");
+/// Names of the normalized workbooks and model JSON files in the folder
+/// (`<stem>.xlsx`, `<stem>.json`): unique across the inputs of this run
+/// and of earlier runs whose outputs stay; an input converted again keeps
+/// the name it had.
+struct Names {
+    taken: BTreeSet<String>,
+}
+
+impl Names {
+    /// The stem for `input`: the one its earlier line's outputs have, else
+    /// its file stem, or `stem-2` … when that is taken.
+    fn stem(&mut self, input: &Input, earlier: Option<&ManifestEntry>) -> String {
+        let kept = earlier.into_iter().flat_map(|e| &e.outputs).find_map(|o| {
+            (!o.contains('/'))
+                .then(|| o.strip_suffix(".xlsx").or_else(|| o.strip_suffix(".json")))
+                .flatten()
+        });
+        if let Some(stem) = kept {
+            return stem.to_string();
+        }
+        let stem = input
+            .path
+            .file_stem()
+            .map(|s| batch::shown(Path::new(s)))
+            .unwrap_or_else(|| "workbook".into());
+        // Room for `-123456` and the longest extension written (`.xlsx`, `.json`).
+        let stem = batch::fit_stem(&stem, 16);
+        let mut name = stem.clone();
+        let mut n = 1;
+        while ["xlsx", "json"]
+            .iter()
+            .any(|ext| self.taken.contains(&format!("{name}.{ext}")))
+        {
+            n += 1;
+            name = format!("{stem}-{n}");
+        }
+        for ext in ["xlsx", "json"] {
+            self.taken.insert(format!("{name}.{ext}"));
+        }
+        name
     }
-    name
 }
 
 /// The first 16 hex digits of the file's SHA-256.
@@ -197,8 +226,12 @@ struct Plan<'a> {
     encoding: Encoding,
     bom: bool,
     hive: bool,
+    /// Convert even what an earlier run converted (`--force`).
+    force: bool,
     out: &'a Path,
-    previous: &'a BTreeMap<String, ManifestEntry>,
+    /// What the folder held when the run began (the part layout resumes
+    /// from it); the writer records each input's new line in it.
+    ledger: &'a Mutex<Ledger>,
     schemas: &'a [(&'static str, Vec<Column>)],
 }
 
@@ -207,6 +240,7 @@ impl Plan<'_> {
         let mut entry = ManifestEntry {
             path: batch::shown(&input.path),
             source_file: input.source.clone(),
+            input_id: input.id.clone(),
             ..Default::default()
         };
         let failed = |mut e: ManifestEntry, status: &str, message: String| {
@@ -214,22 +248,15 @@ impl Plan<'_> {
             e.message = message;
             Job::Failed(e)
         };
-        // Read at most the limit (a device or a pipe says size 0).
+        // Read at most the limit; never a pipe or a device.
         let bytes = match Workbook::read_file(&input.path) {
             Ok(b) => b,
             Err(e) => return failed(entry, "unreadable", e.to_string()),
         };
         entry.size = bytes.len() as u64;
         entry.source_hash = content_hash(&bytes);
-        if let Some(prev) = self.previous.get(&entry.source_hash) {
-            let complete = matches!(prev.status.as_str(), "ok" | "findings")
-                && prev.outputs.iter().all(|o| self.out.join(o).is_file());
-            if complete {
-                let mut prev = prev.clone();
-                prev.path = entry.path;
-                prev.source_file = entry.source_file;
-                return Job::Skipped(prev);
-            }
+        if let Some(prev) = self.converted_before(&entry) {
+            return Job::Skipped(prev);
         }
         // The bytes just hashed are the ones read: the file is read once.
         let wb = Workbook::from_bytes(&input.path, &bytes).map_err(|e| e.to_string());
@@ -261,58 +288,83 @@ impl Plan<'_> {
         if let Err(message) = self.tables(&budget, &mut r) {
             return failed(r.entry, "failed", message);
         }
+        if let Err(message) = self.documents(input, &budget, &mut r) {
+            for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return failed(r.entry, "failed", message);
+        }
+        Job::Done(Box::new(r))
+    }
+
+    /// The earlier line of this very input and content, when its outputs
+    /// are all in the folder (the part layout resumes; `--force` redoes).
+    fn converted_before(&self, entry: &ManifestEntry) -> Option<ManifestEntry> {
+        if !self.hive || self.force {
+            return None;
+        }
+        let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
+        let prev = ledger.get(&entry.input_id, &entry.source_file, &entry.source_hash)?;
+        let complete = prev.source_hash == entry.source_hash
+            && matches!(prev.status.as_str(), "ok" | "findings")
+            && prev.outputs.iter().all(|o| self.out.join(o).is_file());
+        complete.then(|| ManifestEntry {
+            path: entry.path.clone(),
+            source_file: entry.source_file.clone(),
+            input_id: entry.input_id.clone(),
+            ..prev.clone()
+        })
+    }
+
+    /// The normalized workbook and the model JSON, as asked, written under
+    /// temporary names for the writer to put in place.
+    fn documents(
+        &self,
+        input: &Input,
+        budget: &yusuan::model::Budget,
+        r: &mut Rendered,
+    ) -> Result<(), String> {
+        let written = |what: &str, e: std::io::Error| {
+            format!(
+                "{}: {what}无法写入 {}：{}",
+                input.path.display(),
+                self.out.display(),
+                write_reason(&e)
+            )
+        };
         for format in &self.formats {
-            let done = match format {
-                To::Csv | To::Parquet => Ok(()),
+            match format {
+                To::Csv | To::Parquet => {}
                 To::Xlsx => {
                     // Whatever template read it, it is written in the current layout.
                     let t = self.cfg.templates.current();
-                    let layout = yusuan::export::normalize::layout(&budget, t);
-                    yusuan::export::official::render_workbook(&budget, t, &layout)
-                        .map_err(|e| format!("{}: 无法生成规范工作簿：{e}", input.path.display()))
-                        .and_then(|b| {
-                            write_temporary(self.out, &r.entry.source_hash, "xlsx", &b).map_err(
-                                |e| {
-                                    format!(
-                                        "{}: 规范工作簿无法写入 {}：{}",
-                                        input.path.display(),
-                                        self.out.display(),
-                                        write_reason(&e)
-                                    )
-                                },
-                            )
-                        })
-                        .map(|p| r.xlsx = Some(p))
+                    let layout = yusuan::export::normalize::layout(budget, t);
+                    let bytes = yusuan::export::official::render_workbook(budget, t, &layout)
+                        .map_err(|e| {
+                            format!("{}: 无法生成规范工作簿：{e}", input.path.display())
+                        })?;
+                    let tmp = write_temporary(self.out, &r.entry.source_hash, "xlsx", &bytes)
+                        .map_err(|e| written("规范工作簿", e))?;
+                    r.xlsx = Some(tmp);
                 }
-                To::Json => serde_json::to_vec_pretty(&budget)
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut j| {
-                        j.push(b'\n');
-                        write_temporary(self.out, &r.entry.source_hash, "json", &j).map_err(|e| {
-                            format!(
-                                "{}: JSON 无法写入 {}：{}",
-                                input.path.display(),
-                                self.out.display(),
-                                write_reason(&e)
-                            )
-                        })
-                    })
-                    .map(|p| r.json = Some(p)),
-            };
-            if let Err(message) = done {
-                for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
-                    let _ = std::fs::remove_file(tmp);
+                To::Json => {
+                    let mut j = serde_json::to_vec_pretty(budget).map_err(|e| e.to_string())?;
+                    j.push(b'\n');
+                    let tmp = write_temporary(self.out, &r.entry.source_hash, "json", &j)
+                        .map_err(|e| written("JSON ", e))?;
+                    r.json = Some(tmp);
                 }
-                return failed(r.entry, "failed", message);
             }
         }
-        Job::Done(Box::new(r))
+        Ok(())
     }
 
     /// This input's rows of every file: as CSV, a chunk per table (flat) or
     /// a part per table and year (hive); as Parquet, a file per table and
     /// year. Flat CSV is written straight from the budget; the rows of the
-    /// other two are built once for both.
+    /// other two are built once for both. A part is named by the input and
+    /// its content (`part-<input_id>-<source_hash>`): a new version of an
+    /// input never overwrites the old one's parts before it is committed.
     fn tables(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
         let (csv, parquet) = (
             self.formats.contains(&To::Csv),
@@ -344,7 +396,10 @@ impl Plan<'_> {
             // The partition holds the year; the files leave the column out.
             let header: Vec<&str> = cols.iter().skip(1).map(|c| c.0).collect();
             for (year, rows) in by_year(rows) {
-                let part = format!("{name}/year={year}/part-{}", r.entry.source_hash);
+                let part = format!(
+                    "{name}/year={year}/part-{}-{}",
+                    r.entry.input_id, r.entry.source_hash
+                );
                 if parts {
                     let file = format!("{part}.csv");
                     let bytes = render(&file, &header, &rows, self.encoding, self.bom)
@@ -416,7 +471,8 @@ impl FlatFiles {
         w.write_all(bytes)
     }
 
-    fn finish(mut self, schemas: &[(&'static str, Vec<Column>)]) -> std::io::Result<usize> {
+    /// Puts every table's file in place; the names written.
+    fn finish(mut self, schemas: &[(&'static str, Vec<Column>)]) -> std::io::Result<Vec<String>> {
         use std::io::Write;
         for (name, cols) in schemas {
             if *name != "manifest" {
@@ -424,344 +480,44 @@ impl FlatFiles {
                 self.append(name, &header, &[])?;
             }
         }
-        let n = self.files.len();
+        let mut written = Vec::new();
         for (name, (tmp, mut w)) in std::mem::take(&mut self.files) {
             w.flush()?;
             w.get_ref().sync_all()?;
             drop(w);
-            std::fs::rename(&tmp, self.out.join(format!("{name}.csv")))?;
+            let file = format!("{name}.csv");
+            std::fs::rename(&tmp, self.out.join(&file))?;
+            written.push(file);
         }
-        Ok(n)
+        Ok(written)
     }
 }
 
-/// The output folder is this run's: a second run into it is refused while
-/// this one lives; the lock goes when the run ends (or is found stale).
-struct OutputLock(PathBuf);
-
-impl OutputLock {
-    fn take(out: &Path) -> anyhow::Result<OutputLock> {
-        let path = out.join(".yusuan.lock");
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    use std::io::Write;
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(OutputLock(path));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pid = std::fs::read_to_string(&path).unwrap_or_default();
-                    let pid = pid.trim();
-                    let alive = !pid.is_empty()
-                        && (Path::new(&format!("/proc/{pid}")).exists()
-                            || !Path::new("/proc").exists());
-                    if alive {
-                        anyhow::bail!(
-                            "输出目录 {} 正被另一个 yusuan 进程（{pid}）写入：等它结束，或换一个输出目录（锁文件 {}）",
-                            out.display(),
-                            path.display()
-                        );
-                    }
-                    eprintln!("提示：上次中断的运行（进程 {pid}）留下了锁，已清除");
-                    let _ = std::fs::remove_file(&path);
-                }
-                Err(e) => anyhow::bail!("{}: 无法创建锁文件：{e}", path.display()),
-            }
-        }
-        anyhow::bail!("{}: 无法取得输出目录的锁", path.display())
-    }
-}
-
-impl Drop for OutputLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// Removes temporary files a killed run left (`.<name>.tmp-<pid>`).
-fn clean_stale(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut n = 0;
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if p.is_dir() && !p.is_symlink() {
-            n += clean_stale(&p);
-        } else if name.starts_with('.')
-            && name.contains(".tmp-")
-            && std::fs::remove_file(&p).is_ok()
-        {
-            n += 1;
-        }
-    }
-    n
-}
-
-const JOURNAL: &str = ".yusuan-journal.csv";
-
-/// What earlier runs committed, by content hash: `manifest.csv`, then the
-/// journal of a run that did not finish.
-fn load_previous(out: &Path) -> BTreeMap<String, ManifestEntry> {
-    let mut map = BTreeMap::new();
-    for (file, header) in [("manifest.csv", true), (JOURNAL, false)] {
-        let Ok(mut r) = csv::ReaderBuilder::new()
-            .has_headers(header)
-            .flexible(true)
-            .from_path(out.join(file))
-        else {
-            continue;
-        };
-        for rec in r.records().filter_map(Result::ok) {
-            if let Some(e) = ManifestEntry::from_row(&rec) {
-                if !e.source_hash.is_empty() {
-                    map.insert(e.source_hash.clone(), e);
-                }
-            }
-        }
-    }
-    map
-}
-
-pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
-    let cfg = args.read.resolve()?;
-    let inputs = workbooks(&args.inputs, Some(&args.output))?;
-    let out = &args.output;
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!(
-            "输出路径 {} 是一个文件，不是文件夹：-o 应给出输出文件夹",
-            out.display()
-        );
-    }
-    std::fs::create_dir_all(out)
-        .map_err(|e| anyhow::anyhow!("{}: 无法创建输出文件夹：{e}", out.display()))?;
-    let _lock = OutputLock::take(out)?;
-    let stale = clean_stale(out);
-    if stale > 0 {
-        eprintln!("提示：清除了上次中断留下的 {stale} 个临时文件");
-    }
-    let unit = match args.unit {
-        UnitArg::Yuan => Unit::Yuan,
-        UnitArg::Wan => Unit::Wan,
-    };
-    let encoding = match args.encoding {
-        EncodingArg::Utf8 => Encoding::Utf8,
-        EncodingArg::Gbk => Encoding::Gbk,
-    };
-    let mut formats = args.to.clone();
-    formats.sort_by_key(|f| *f as u8);
-    formats.dedup();
-    let hive = args.layout == LayoutArg::Hive;
-    let previous = if hive && !args.force {
-        load_previous(out)
-    } else {
-        BTreeMap::new()
-    };
-    let schemas = schemas();
-    let plan = Plan {
-        cfg: &cfg,
-        formats: formats.clone(),
-        unit,
-        encoding,
-        bom: args.bom,
-        hive,
-        out,
-        previous: &previous,
-        schemas: &schemas,
-    };
-    let headers: BTreeMap<&str, Vec<&str>> = schemas
+/// Files the flat layout writes whatever the inputs: one per table, and
+/// the schema.
+fn flat_table_files(schemas: &[(&'static str, Vec<Column>)]) -> Vec<String> {
+    schemas
         .iter()
-        .map(|(n, c)| (*n, c.iter().map(|x| x.0).collect()))
-        .collect();
-    let mut flat = (formats.contains(&To::Csv) && !hive).then(|| FlatFiles {
-        out: out.to_path_buf(),
-        files: BTreeMap::new(),
-        encoding,
-        bom: args.bom,
-    });
-    // Every input's manifest line goes to the journal as it is decided, not
-    // into memory. In the part layout the journal is also what a killed run
-    // leaves for the next to resume from: this run's lines start at `from`.
-    if !hive {
-        let _ = std::fs::remove_file(out.join(JOURNAL));
-    }
-    let journal_path = out.join(JOURNAL);
-    let mut journal = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&journal_path)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", journal_path.display()))?;
-    let from = journal.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut journal_err: Option<std::io::Error> = None;
-    let mut record = |entry: &ManifestEntry| {
-        use std::io::Write;
-        let line = render_rows(JOURNAL, &[manifest_row(entry)], Encoding::Utf8).unwrap_or_default();
-        let r = journal
-            .write_all(&line)
-            .and_then(|_| if hive { journal.sync_data() } else { Ok(()) });
-        if let Err(e) = r {
-            journal_err.get_or_insert(e);
-        }
-    };
-    // What is kept per input: names and hashes, for superseded parts.
-    let mut run_hashes: BTreeSet<String> = BTreeSet::new();
-    let mut run_sources: BTreeSet<String> = BTreeSet::new();
-    let mut stems = BTreeSet::new();
-    let (mut skipped, mut failed, mut written, mut outputs_n) = (0usize, 0usize, 0usize, 0usize);
-    let mut io_error: Option<anyhow::Error> = None;
-    let bar = progress(inputs.len(), "转换");
-    batch::run_ordered(
-        &inputs,
-        batch::threads(),
-        &bar,
-        |input| plan.work(input),
-        |input, job| {
-            let entry = match job {
-                Job::Skipped(e) => {
-                    skipped += 1;
-                    e
-                }
-                Job::Failed(e) => {
-                    failed += 1;
-                    bar.suspend(|| eprintln!("错误：{}", e.message));
-                    e
-                }
-                Job::Done(r) => {
-                    let Rendered {
-                        mut entry,
-                        csv,
-                        files,
-                        xlsx,
-                        json,
-                    } = *r;
-                    let mut write = || -> anyhow::Result<Vec<String>> {
-                        let mut outputs = Vec::new();
-                        for (name, bytes) in &csv {
-                            match &mut flat {
-                                Some(flat) => flat
-                                    .append(name, &headers[name.as_str()], bytes)
-                                    .map_err(|source| yusuan::Error::Output {
-                                        path: out.join(format!("{name}.csv")),
-                                        source,
-                                    })?,
-                                None => {
-                                    write_atomic(&out.join(name), bytes)?;
-                                    outputs.push(name.clone());
-                                }
-                            }
-                        }
-                        for (name, bytes) in &files {
-                            write_atomic(&out.join(name), bytes)?;
-                            outputs.push(name.clone());
-                        }
-                        let stem = if xlsx.is_some() || json.is_some() {
-                            unique(&mut stems, &input.path)
-                        } else {
-                            String::new()
-                        };
-                        for (ext, tmp) in [("xlsx", &xlsx), ("json", &json)] {
-                            if let Some(tmp) = tmp {
-                                let name = format!("{stem}.{ext}");
-                                std::fs::rename(tmp, out.join(&name)).map_err(|source| {
-                                    yusuan::Error::Output {
-                                        path: out.join(&name),
-                                        source,
-                                    }
-                                })?;
-                                outputs.push(name);
-                            }
-                        }
-                        Ok(outputs)
-                    };
-                    match write() {
-                        Ok(outputs) => {
-                            entry.outputs = outputs;
-                            written += 1;
-                            entry
-                        }
-                        Err(e) => {
-                            // Its rendered files go too: the run ends with this error.
-                            for tmp in [&xlsx, &json].into_iter().flatten() {
-                                let _ = std::fs::remove_file(tmp);
-                            }
-                            io_error.get_or_insert(e);
-                            return;
-                        }
-                    }
-                }
-            };
-            outputs_n += entry.outputs.len();
-            run_hashes.insert(entry.source_hash.clone());
-            run_sources.insert(entry.source_file.clone());
-            record(&entry);
-        },
-    );
-    bar.finish_and_clear();
-    drop(journal);
-    if let Some(e) = io_error {
-        if !hive {
-            // Only the part layout resumes from its journal.
-            let _ = std::fs::remove_file(&journal_path);
-        }
-        return Err(e);
-    }
-    if let Some(source) = journal_err {
-        return Err(yusuan::Error::Output {
-            path: journal_path,
-            source,
-        }
-        .into());
-    }
-    let files = match flat {
-        Some(flat) => flat
-            .finish(&schemas)
-            .map_err(|source| yusuan::Error::Output {
-                path: out.to_path_buf(),
-                source,
-            })?,
-        None => 0,
-    } + outputs_n
-        + 1;
-    // The manifest: this run's lines (read back from the journal), then the
-    // inputs converted before and not in this run. An input whose file
-    // changed (same source_file, new content) has its old parts removed.
-    let mut kept: Vec<ManifestEntry> = Vec::new();
-    if hive {
-        for (hash, e) in &previous {
-            if run_hashes.contains(hash) {
-                continue;
-            }
-            if run_sources.contains(&e.source_file) {
-                for o in &e.outputs {
-                    let _ = std::fs::remove_file(out.join(o));
-                }
-                continue;
-            }
-            kept.push(e.clone());
-        }
-    }
-    let this_run = || -> anyhow::Result<Box<dyn Iterator<Item = ManifestEntry>>> {
-        use std::io::{Read, Seek};
-        let mut f = std::fs::File::open(&journal_path)?;
-        f.seek(std::io::SeekFrom::Start(from))?;
-        let r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(std::io::BufReader::new(f.take(u64::MAX)));
-        Ok(Box::new(
-            r.into_records()
-                .filter_map(Result::ok)
-                .filter_map(|rec| ManifestEntry::from_row(&rec)),
-        ))
-    };
+        .filter(|(n, _)| *n != "manifest")
+        .map(|(n, _)| format!("{n}.csv"))
+        .chain(["schema.sql".to_string()])
+        .collect()
+}
+
+/// The manifest: one line per entry, with the others of the same
+/// department and year named (`duplicate_of`), written atomically.
+/// `entries` gives the lines; it is called twice (once to find the
+/// duplicates), so that the lines need not all be held.
+fn write_manifest(
+    out: &Path,
+    headers: &[&str],
+    entries: impl Fn() -> anyhow::Result<Box<dyn Iterator<Item = ManifestEntry>>>,
+    encoding: Encoding,
+    bom: bool,
+) -> anyhow::Result<usize> {
     // The same department and year from two inputs: said in the manifest.
     let mut keys: Vec<(Option<i32>, String, String)> = Vec::new();
-    for e in this_run()?.chain(kept.iter().cloned()) {
+    for e in entries()? {
         let dept = if e.dept_code.is_empty() {
             e.dept_name
         } else {
@@ -777,33 +533,13 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let sources: Vec<String> = keys.into_iter().map(|(_, _, s)| s).collect();
     let dups = super::batch::others_of(&groups, &sources);
     drop(sources);
-    if !dups.is_empty() {
-        eprintln!(
-            "警告：{} 个输入与其他输入是同一部门同一年度（见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份",
-            dups.len()
-        );
-    }
-    if formats.contains(&To::Csv) || formats.contains(&To::Parquet) {
-        write_atomic(
-            &out.join("schema.sql"),
-            yusuan::export::csv::schema_sql().as_bytes(),
-        )?;
-    }
-    let tmp = out.join(format!(".manifest.csv.tmp-{}", std::process::id()));
-    let write_manifest = || -> anyhow::Result<()> {
+    let tmp = out.join(format!(".{MANIFEST}.tmp-{}", std::process::id()));
+    let write = || -> anyhow::Result<()> {
         use std::io::Write;
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        w.write_all(&render(
-            "manifest.csv",
-            &headers["manifest"],
-            &[],
-            encoding,
-            args.bom,
-        )?)?;
-        for (i, mut e) in this_run()?.chain(kept).enumerate() {
-            if let Some(others) = dups.get(&i) {
-                e.duplicate_of = others.clone();
-            }
+        w.write_all(&render(MANIFEST, headers, &[], encoding, bom)?)?;
+        for (i, mut e) in entries()?.enumerate() {
+            e.duplicate_of = dups.get(&i).cloned().unwrap_or_default();
             let mut row = manifest_row(&e);
             if encoding == Encoding::Gbk {
                 // The manifest must always be written: a character GBK cannot
@@ -824,37 +560,472 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                     }
                 }
             }
-            w.write_all(&render_rows("manifest.csv", &[row], encoding)?)?;
+            w.write_all(&render_rows(MANIFEST, &[row], encoding)?)?;
         }
         w.flush()?;
         w.get_ref().sync_all()?;
         Ok(())
     };
     let mut pending = super::Pending(Some(tmp.clone()));
-    write_manifest().map_err(|e| match e.downcast::<std::io::Error>() {
+    write().map_err(|e| match e.downcast::<std::io::Error>() {
         Ok(source) => yusuan::Error::Output {
-            path: out.join("manifest.csv"),
+            path: out.join(MANIFEST),
             source,
         }
         .into(),
         Err(e) => e,
     })?;
-    std::fs::rename(&tmp, out.join("manifest.csv"))?;
+    std::fs::rename(&tmp, out.join(MANIFEST))?;
     pending.0 = None;
+    Ok(dups.len())
+}
+
+/// The lines of a journal, from its start.
+fn journal_lines(path: &Path) -> anyhow::Result<Box<dyn Iterator<Item = ManifestEntry>>> {
+    let r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(std::fs::File::open(path)?));
+    Ok(Box::new(
+        r.into_records()
+            .filter_map(Result::ok)
+            .filter_map(|rec| ManifestEntry::from_row(&rec)),
+    ))
+}
+
+/// Removes `files` (relative to `out`); a file already gone is fine.
+fn remove_all<'a>(out: &Path, files: impl IntoIterator<Item = &'a String>) {
+    for f in files {
+        // Never outside the folder, whatever a manifest says.
+        if f.split('/').any(|c| c == ".." || c.is_empty()) || Path::new(f).is_absolute() {
+            continue;
+        }
+        let _ = std::fs::remove_file(out.join(f));
+    }
+}
+
+/// The output folder, taken for this run: created if need be, locked,
+/// cleared of a killed run's temporaries, and its earlier state read.
+struct Folder {
+    out: PathBuf,
+    /// Created by this run (removed again when nothing is written).
+    created: bool,
+    _lock: OutputLock,
+}
+
+impl Folder {
+    fn take(out: &Path) -> anyhow::Result<Folder> {
+        if out.exists() && !out.is_dir() {
+            anyhow::bail!(
+                "输出路径 {} 是一个文件，不是文件夹：-o 应给出输出文件夹",
+                out.display()
+            );
+        }
+        let created = !out.exists();
+        std::fs::create_dir_all(out).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: 无法创建输出文件夹：{}",
+                out.display(),
+                write_reason(&e)
+            )
+        })?;
+        let lock = OutputLock::take(out)?;
+        let stale = clean_stale(out);
+        if stale > 0 {
+            eprintln!("提示：清除了上次中断留下的 {stale} 个临时文件");
+        }
+        Ok(Folder {
+            out: out.to_path_buf(),
+            created,
+            _lock: lock,
+        })
+    }
+
+    /// Leaves the folder as it was: one this run created goes again.
+    fn untouched(self) {
+        let Folder {
+            out,
+            created,
+            _lock,
+        } = self;
+        drop(_lock);
+        if created {
+            let _ = std::fs::remove_dir(&out);
+        }
+    }
+}
+
+/// What the writer has done so far, input by input.
+#[derive(Default)]
+struct Tally {
+    written: usize,
+    skipped: usize,
+    failed: usize,
+    /// Of the failed, those not read at all.
+    unreadable: usize,
+    /// Files this run put in the folder (relative to it).
+    files: BTreeSet<String>,
+    /// The flat layout's normalized workbooks and JSON files, renamed into
+    /// place only when the run has done every input.
+    deferred: Vec<(PathBuf, String)>,
+}
+
+pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
+    let cfg = args.read.resolve()?;
+    let inputs = workbooks(&args.inputs, Some(&args.output))?;
+    let folder = Folder::take(&args.output)?;
+    let out = folder.out.clone();
+    let out = out.as_path();
+    let mut formats = args.to.clone();
+    formats.sort_by_key(|f| *f as u8);
+    formats.dedup();
+    let hive = args.layout == LayoutArg::Hive;
+    let schemas = schemas();
+    let headers: BTreeMap<&str, Vec<&str>> = schemas
+        .iter()
+        .map(|(n, c)| (*n, c.iter().map(|x| x.0).collect()))
+        .collect();
+    // What the folder holds: a killed run's journal folded in and committed
+    // first, so that this run's journal holds its own lines only.
+    let encoding = match args.encoding {
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Gbk => Encoding::Gbk,
+    };
+    let mut ledger = Ledger::read(out);
+    if hive && Ledger::has_journal(out) {
+        remove_all(out, &ledger.take_superseded());
+        write_manifest(
+            out,
+            &headers["manifest"],
+            || {
+                Ok(Box::new(
+                    ledger.entries().cloned().collect::<Vec<_>>().into_iter(),
+                ))
+            },
+            encoding,
+            args.bom,
+        )?;
+    }
+    let _ = std::fs::remove_file(out.join(JOURNAL));
+    // Files of earlier runs to remove once this run's are in place: the
+    // flat layout replaces the earlier run as a whole; a change of layout
+    // does so only when asked (`--force`).
+    let flat_files = flat_table_files(&schemas);
+    let had_flat = ledger.entries().next().is_some()
+        && flat_files
+            .iter()
+            .any(|f| f.ends_with(".csv") && out.join(f).is_file());
+    let switch = if hive { had_flat } else { ledger.has_parts() };
+    if switch && !args.force {
+        let (was, now) = if hive {
+            ("flat", "hive")
+        } else {
+            ("hive", "flat")
+        };
+        anyhow::bail!(
+            "输出文件夹 {} 里是以 --layout {was} 写出的结果，改用 --layout {now} 会使两者混在一起：请换一个输出文件夹，或加 --force 用本次的结果整个替换它",
+            out.display()
+        );
+    }
+    let mut leftovers: BTreeSet<String> = BTreeSet::new();
+    if !hive || switch {
+        leftovers.extend(ledger.entries().flat_map(|e| e.outputs.iter().cloned()));
+        leftovers.extend(flat_files.iter().cloned());
+        ledger.clear();
+    }
+    let mut names = Names {
+        taken: ledger.top_level_outputs(),
+    };
+    let ledger = Mutex::new(ledger);
+    let unit = match args.unit {
+        UnitArg::Yuan => Unit::Yuan,
+        UnitArg::Wan => Unit::Wan,
+    };
+    let plan = Plan {
+        cfg: &cfg,
+        formats: formats.clone(),
+        unit,
+        encoding,
+        bom: args.bom,
+        hive,
+        force: args.force,
+        out,
+        ledger: &ledger,
+        schemas: &schemas,
+    };
+    let mut flat = (formats.contains(&To::Csv) && !hive).then(|| FlatFiles {
+        out: out.to_path_buf(),
+        files: BTreeMap::new(),
+        encoding,
+        bom: args.bom,
+    });
+    // Every input's line goes to the journal as it is decided, not into
+    // memory (the flat layout's manifest is read back from it). In the part
+    // layout it is also what a killed run leaves for the next to resume
+    // from: each line is synced after the input's files are.
+    let journal_path = out.join(JOURNAL);
+    let mut journal = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&journal_path)
+        .map_err(|e| anyhow::anyhow!("{}: {}", journal_path.display(), write_reason(&e)))?;
+    let mut journal_err: Option<std::io::Error> = None;
+    let mut tally = Tally::default();
+    let mut io_error: Option<anyhow::Error> = None;
+    let bar = progress(inputs.len(), "转换");
+    batch::run_ordered(
+        &inputs,
+        batch::threads(),
+        &bar,
+        |input| plan.work(input),
+        |input, message| {
+            Job::Failed(ManifestEntry {
+                path: batch::shown(&input.path),
+                source_file: input.source.clone(),
+                input_id: input.id.clone(),
+                status: "failed".into(),
+                message: batch::internal_error(input, &message),
+                ..Default::default()
+            })
+        },
+        |input, job| {
+            if io_error.is_some() {
+                // The run ends with that error; what comes after is dropped.
+                if let Job::Done(r) = job {
+                    for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
+                        let _ = std::fs::remove_file(tmp);
+                    }
+                }
+                return;
+            }
+            let entry = match job {
+                Job::Skipped(e) => {
+                    tally.skipped += 1;
+                    e
+                }
+                Job::Failed(e) => {
+                    tally.failed += 1;
+                    if e.status == "unreadable" {
+                        tally.unreadable += 1;
+                    }
+                    bar.suspend(|| eprintln!("错误：{}", e.message));
+                    e
+                }
+                Job::Done(r) => {
+                    let earlier = {
+                        let l = ledger.lock().unwrap_or_else(|e| e.into_inner());
+                        l.get(&input.id, &input.source, &r.entry.source_hash)
+                            .cloned()
+                    };
+                    let stem = if r.xlsx.is_some() || r.json.is_some() {
+                        names.stem(input, earlier.as_ref())
+                    } else {
+                        String::new()
+                    };
+                    match put(out, *r, &stem, &headers, flat.as_mut(), hive, &mut tally) {
+                        Ok(entry) => {
+                            tally.written += 1;
+                            entry
+                        }
+                        Err(e) => {
+                            io_error = Some(e);
+                            return;
+                        }
+                    }
+                }
+            };
+            use std::io::Write;
+            let line =
+                render_rows(JOURNAL, &[manifest_row(&entry)], Encoding::Utf8).unwrap_or_default();
+            let r =
+                journal
+                    .write_all(&line)
+                    .and_then(|_| if hive { journal.sync_data() } else { Ok(()) });
+            if let Err(e) = r {
+                journal_err.get_or_insert(e);
+            }
+            if hive {
+                ledger
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .record(entry);
+            }
+        },
+    );
+    bar.finish_and_clear();
+    drop(journal);
+    let discard = |tally: &Tally| {
+        for (tmp, _) in &tally.deferred {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    if let Some(e) = io_error {
+        discard(&tally);
+        if !hive {
+            // Only the part layout resumes from its journal.
+            let _ = std::fs::remove_file(&journal_path);
+        }
+        return Err(e);
+    }
+    if let Some(source) = journal_err {
+        discard(&tally);
+        return Err(yusuan::Error::Output {
+            path: journal_path,
+            source,
+        }
+        .into());
+    }
+    if tally.unreadable == inputs.len() {
+        // Nothing was read: no table of empty files, nothing replaced.
+        discard(&tally);
+        drop(flat);
+        let _ = std::fs::remove_file(&journal_path);
+        eprintln!(
+            "没有一个输入能读取（{} 个），输出文件夹 {} 未改动",
+            tally.unreadable,
+            out.display()
+        );
+        folder.untouched();
+        return Ok(2);
+    }
+    if let Some(flat) = flat {
+        let written = flat
+            .finish(&schemas)
+            .map_err(|source| yusuan::Error::Output {
+                path: out.to_path_buf(),
+                source,
+            })?;
+        tally.files.extend(written);
+    }
+    for (tmp, name) in std::mem::take(&mut tally.deferred) {
+        std::fs::rename(&tmp, out.join(&name)).map_err(|source| yusuan::Error::Output {
+            path: out.join(&name),
+            source,
+        })?;
+        tally.files.insert(name);
+    }
+    if formats.contains(&To::Csv) || formats.contains(&To::Parquet) {
+        write_atomic(
+            &out.join("schema.sql"),
+            yusuan::export::csv::schema_sql().as_bytes(),
+        )?;
+        tally.files.insert("schema.sql".into());
+    }
+    // This run's files are in place: what they replace goes.
+    let mut ledger = ledger.into_inner().unwrap_or_else(|e| e.into_inner());
+    remove_all(out, ledger.take_superseded().iter());
+    remove_all(out, leftovers.iter().filter(|f| !tally.files.contains(*f)));
+    let dups = if hive {
+        write_manifest(
+            out,
+            &headers["manifest"],
+            || {
+                Ok(Box::new(
+                    ledger.entries().cloned().collect::<Vec<_>>().into_iter(),
+                ))
+            },
+            encoding,
+            args.bom,
+        )?
+    } else {
+        write_manifest(
+            out,
+            &headers["manifest"],
+            || journal_lines(&journal_path),
+            encoding,
+            args.bom,
+        )?
+    };
     let _ = std::fs::remove_file(&journal_path);
+    if dups > 0 {
+        eprintln!(
+            "警告：{dups} 个输入与其他输入是同一部门同一年度（见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份"
+        );
+    }
     eprintln!(
-        "已转换 {written} 个工作簿{}{} → {}（{files} 个文件）",
-        if skipped > 0 {
-            format!("，跳过 {skipped} 个已转换过的（内容未变；--force 重做）")
+        "已转换 {} 个工作簿{}{} → {}（{} 个文件）",
+        tally.written,
+        if tally.skipped > 0 {
+            format!(
+                "，跳过 {} 个已转换过的（内容未变；--force 重做）",
+                tally.skipped
+            )
         } else {
             String::new()
         },
-        if failed > 0 {
-            format!("，{failed} 个失败（见 manifest.csv）")
+        if tally.failed > 0 {
+            format!("，{} 个失败（见 manifest.csv）", tally.failed)
         } else {
             String::new()
         },
         out.display(),
+        tally.files.len() + 1,
     );
-    Ok(if failed > 0 { 2 } else { 0 })
+    Ok(if tally.failed > 0 { 2 } else { 0 })
+}
+
+/// Puts one converted input's files in the folder: its CSV chunks appended
+/// (flat) or its parts written (hive), its Parquet parts, its workbook and
+/// JSON renamed into place (hive) or kept for the end (flat); its line,
+/// with the files it holds.
+fn put(
+    out: &Path,
+    r: Rendered,
+    stem: &str,
+    headers: &BTreeMap<&str, Vec<&str>>,
+    mut flat: Option<&mut FlatFiles>,
+    hive: bool,
+    tally: &mut Tally,
+) -> anyhow::Result<ManifestEntry> {
+    let Rendered {
+        mut entry,
+        csv,
+        files,
+        xlsx,
+        json,
+    } = r;
+    let result = (|| -> anyhow::Result<()> {
+        for (name, bytes) in &csv {
+            match flat.as_deref_mut() {
+                Some(flat) => {
+                    flat.append(name, &headers[name.as_str()], bytes)
+                        .map_err(|source| yusuan::Error::Output {
+                            path: out.join(format!("{name}.csv")),
+                            source,
+                        })?
+                }
+                None => {
+                    write_atomic(&out.join(name), bytes)?;
+                    entry.outputs.push(name.clone());
+                }
+            }
+        }
+        for (name, bytes) in &files {
+            write_atomic(&out.join(name), bytes)?;
+            entry.outputs.push(name.clone());
+        }
+        Ok(())
+    })();
+    let mut documents = [("xlsx", xlsx), ("json", json)];
+    if let Err(e) = result {
+        for tmp in documents.iter().filter_map(|(_, t)| t.as_ref()) {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    for (ext, tmp) in &mut documents {
+        let Some(tmp) = tmp.take() else { continue };
+        let name = format!("{stem}.{ext}");
+        if hive {
+            std::fs::rename(&tmp, out.join(&name)).map_err(|source| yusuan::Error::Output {
+                path: out.join(&name),
+                source,
+            })?;
+        } else {
+            tally.deferred.push((tmp, name.clone()));
+        }
+        entry.outputs.push(name);
+    }
+    tally.files.extend(entry.outputs.iter().cloned());
+    Ok(entry)
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod convert;
 pub mod import;
 pub mod inspect;
+pub mod outdir;
 pub mod templates;
 
 use std::io::Write;

@@ -349,7 +349,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             (
                 "status",
                 "text",
-                "`ok`, `findings`, `unreadable`（无法读取或超出限制）or `failed`（读入了但无法写出）",
+                "`ok`, `findings`, `unreadable`（无法读取或超出限制）, `failed`（读入了但无法写出）or `stale`（分区布局：此输入的新版本未能转换，输出仍是上次的版本，source_hash 为上次的）",
             ),
             ("template", "text", "所用模板 ID"),
             ("year", "integer", "预算年度"),
@@ -361,6 +361,8 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("message", "text", "无法读取或写出的原因，或空"),
             ("duplicate_of", "text", "同一部门同一年度的其他输入（source_file，以 `;` 分隔），或空"),
             ("outputs", "text", "此输入写出的文件（相对输出目录，以 `;` 分隔）"),
+            ("input_id", "text", "输入的身份：其规范路径的 SHA-256（前 16 位）；同名而在别的文件夹的文件是另一个输入，再次运行时按它续跑或替换"),
+            ("replaces", "text", "分区布局：此输入的旧版本（内容哈希）的输出已被本行的输出替换、删除，或空"),
         ],
     ));
     out
@@ -1001,11 +1003,17 @@ pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
         m.message.clone(),
         m.duplicate_of.join(";"),
         m.outputs.join(";"),
+        m.input_id.clone(),
+        m.replaces.clone(),
     ]
 }
 
 /// Columns of `manifest.csv` (its schema; a test keeps the two in step).
-pub const MANIFEST_COLUMNS: usize = 15;
+pub const MANIFEST_COLUMNS: usize = 17;
+
+/// Columns of a manifest written before inputs had an identity: read as
+/// lines without one (their inputs are never taken for another's).
+const MANIFEST_COLUMNS_BEFORE_IDS: usize = 15;
 
 /// One input's line of `manifest.csv`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1023,22 +1031,27 @@ pub struct ManifestEntry {
     pub message: String,
     pub duplicate_of: Vec<String>,
     pub outputs: Vec<String>,
+    /// The input's identity ([`MANIFEST_COLUMNS`]: `input_id`).
+    pub input_id: String,
+    /// The content hash of the version whose outputs this line's replaced.
+    pub replaces: String,
 }
 
 impl ManifestEntry {
-    /// Reads a line written by [`manifest_row`] (a later run resumes from it).
+    /// Reads a line written by [`manifest_row`] (a later run resumes from
+    /// it), its fields unescaped as [`formula_safe`] escaped them, so that
+    /// a line read and written again says the same.
     pub fn from_row(r: &csv::StringRecord) -> Option<ManifestEntry> {
-        let f = |i: usize| r.get(i).unwrap_or("").to_string();
+        let f = |i: usize| unescape_formula(r.get(i).unwrap_or("")).to_string();
         let list = |i: usize| -> Vec<String> {
-            r.get(i)
-                .unwrap_or("")
+            unescape_formula(r.get(i).unwrap_or(""))
                 .split(';')
                 .filter(|x| !x.is_empty())
                 .map(str::to_string)
                 .collect()
         };
         let n = |i: usize| r.get(i).and_then(|x| x.parse::<usize>().ok()).unwrap_or(0);
-        (r.len() == MANIFEST_COLUMNS).then(|| ManifestEntry {
+        matches!(r.len(), MANIFEST_COLUMNS | MANIFEST_COLUMNS_BEFORE_IDS).then(|| ManifestEntry {
             path: f(0),
             source_file: f(1),
             source_hash: f(2),
@@ -1052,7 +1065,20 @@ impl ManifestEntry {
             message: f(12),
             duplicate_of: list(13),
             outputs: list(14),
+            input_id: f(15),
+            replaces: f(16),
         })
+    }
+}
+
+/// A field as [`formula_safe`] wrote it, read back: a leading `'` dropped
+/// when the next character is one of `= + - @ \t \r` (the rule
+/// docs/csv-schema.md gives readers), so that a field read and written
+/// again is written the same.
+pub fn unescape_formula(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => field,
     }
 }
 
@@ -1221,14 +1247,20 @@ pub fn schema_markdown() -> String {
          empty. `text` columns keep leading zeros. Files are UTF-8 (`--bom` adds a byte-order\n\
          mark, `--encoding gbk` writes GBK), comma-separated, CRLF line ends, quoted where needed.\n\n\
          With `--layout hive` each input's rows of file `X.csv` are written as their own part,\n\
-         `X/year=YYYY/part-<source_hash>.csv`, without the `year` column (the partition holds it);\n\
-         a workbook without a year goes to `year=__HIVE_DEFAULT_PARTITION__`. Spark, Trino and\n\
-         DuckDB read each folder as one table. This layout resumes: a rerun skips the inputs whose\n\
-         content hash `manifest.csv` already lists with all their outputs present, a changed\n\
-         input replaces its own parts, `--force` redoes all; a killed run leaves no partial part\n\
-         (each is written to a temporary file and renamed) and no manifest line for an input not\n\
-         fully written. The flat layout (the default, for small jobs) rewrites every file on each\n\
-         run. `manifest.csv` stays one file.\n\n\
+         `X/year=YYYY/part-<input_id>-<source_hash>.csv`, without the `year` column (the partition\n\
+         holds it); a workbook without a year goes to `year=__HIVE_DEFAULT_PARTITION__`. Spark,\n\
+         Trino and DuckDB read each folder as one table. An input is known by `input_id`, its\n\
+         canonical path hashed: a file of the same name in another folder, or converted by\n\
+         another run into the same folder, is another input, and its parts go beside the first\n\
+         one's. This layout resumes: a rerun skips the inputs that `manifest.csv` already lists\n\
+         with the same content and all their outputs present; a changed input replaces its own\n\
+         parts and its line says which version it replaced (`replaces`); a changed input that\n\
+         cannot be converted keeps its last good parts (`stale`); nothing else is removed;\n\
+         `--force` converts again what was skipped. A killed run leaves no partial part (each is\n\
+         written to a temporary file and renamed) and no manifest line for an input not fully\n\
+         written. The flat layout (the default, for small jobs) replaces the earlier run's files\n\
+         as a whole. A run in which no input can be read leaves the folder as it was.\n\
+         `manifest.csv` stays one file.\n\n\
          **Text that would run as a formula.** A text field that starts with `=`, `+`, `@`, a tab,\n\
          a carriage return, or `-` not followed by a number (`=HYPERLINK(…)`, `@SUM(…)`) is written\n\
          with a leading `'`, so Excel and WPS show it as text instead of running it (OWASP CSV\n\

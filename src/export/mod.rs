@@ -4,6 +4,7 @@
 //! choosing it or a redrawn one, `review` for a batch).
 
 pub mod csv;
+pub mod ledger;
 pub mod markup;
 pub mod normalize;
 pub mod official;

@@ -155,7 +155,14 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
         ws.write_number(row, 5, n as f64)?;
         ws.write_string(row, 6, status)?;
         if let Some(rep) = &r.report {
-            ws.write_url_with_text(row, 7, Url::new(format!("file:///{rep}")), rep)?;
+            // Linked only as a file of this folder: a name that a link
+            // would read as a share (`\\host\…`), a drive (`C:`), an
+            // anchor (`#`), an escape (`%`) or a way up is shown, not linked.
+            if is_plain_file_name(rep) {
+                ws.write_url_with_text(row, 7, Url::new(format!("file:///{rep}")), rep)?;
+            } else {
+                ws.write_string(row, 7, rep)?;
+            }
         }
         ws.write_string(row, 8, &r.source_file)?;
         ws.write_string(row, 9, &r.message)?;
@@ -163,4 +170,45 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
     wb.save_to_buffer()
+}
+
+/// A file name a relative link reaches as it is: no folder separator,
+/// drive, anchor, escape or leading dot, no control character.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.chars().any(|c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\\' | '/' | ':' | '#' | '%' | '?' | '*' | '"' | '<' | '>' | '|'
+                )
+        })
+}
+
+/// `stem` made a [`is_plain_file_name`]: each character a link or Windows
+/// would read otherwise becomes `_`, and a leading dot too.
+pub fn plain_file_stem(stem: &str) -> String {
+    let mut out: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(
+                    c,
+                    '\\' | '/' | ':' | '#' | '%' | '?' | '*' | '"' | '<' | '>' | '|'
+                )
+            {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if out.starts_with('.') {
+        out.replace_range(..1, "_");
+    }
+    if out.is_empty() {
+        out.push_str("workbook");
+    }
+    out
 }
