@@ -1,5 +1,5 @@
 #!/bin/sh
-# Renders the pictures the README shows, through LibreOffice as a reviewer
+# Renders the pictures the README and docs/ show, through LibreOffice as a reviewer
 # would print them:
 #   docs/report-summary.png  核对结果, the first sheet of a marked-up report
 #   docs/report-table.png    the department's own 表11 in it, marked up

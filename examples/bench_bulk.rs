@@ -7,7 +7,7 @@
 //! Each run is the release binary as a user runs it, on every core, for the
 //! flat layout (`--to csv`) and the resumable part layout (`--layout
 //! hive`); the binary reports its own peak (VmHWM) when
-//! `YUSUAN_REPORT_PEAK_RSS` is set. Not a test: figures go in the README.
+//! `YUSUAN_REPORT_PEAK_RSS` is set. Not a test: figures go in docs/performance.md.
 
 use std::path::Path;
 use std::process::Command;

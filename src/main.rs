@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 // A bulk run makes and frees millions of small strings (cell texts, CSV
 // fields); glibc's allocator spent a quarter of the run on them, mimalloc
-// far less (README, Speed).
+// far less (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -19,13 +19,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     name = "yusuan",
     version,
     about = "预算：读取、核对、转换部门预算公开表",
-    after_help = "示例：
-  yusuan inspect samples/qiaokou-2024.xlsx
-  yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou-2024.json
-  yusuan check samples/ --report out/核对结果.xlsx
-  yusuan convert samples/ -o out/csv
+    after_help = "示例：（在本仓库的文件夹中运行，samples/ 是附带的样例工作簿）
+  yusuan inspect samples/qiaokou-2024.xlsx                       # 先看识别出了什么：模板、年度、部门、各表
+  yusuan check samples/qiaokou-2024.xlsx --report out/核对.xlsx  # 退出码 1：有一个错误；核对工作簿上标出其单元格
+  yusuan convert samples/qiaokou-2024.xlsx -o out --to csv,xlsx  # 入库 CSV 和 2024 年格式的规范工作簿
+  yusuan help check                                              # 一个命令的说明和示例
 
-退出码：0 成功；1 核对发现错误；2 输入无法读取或参数错误。"
+退出码：0 成功；1 核对发现错误；2 输入无法读取或参数错误。
+说明文档：README.md 和 docs/。"
 )]
 struct Cli {
     #[command(subcommand)]

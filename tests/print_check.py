@@ -1,4 +1,5 @@
-"""The normalized workbooks on paper, read with openpyxl: every text has the
+"""Workbooks in the official layout on paper (normalized workbooks and the
+committed samples), read with openpyxl: every text has the
 room it needs, and every sheet prints as the bureau prints.
 
 Usage: print_check.py WORKBOOK...
@@ -8,7 +9,8 @@ the sum of its columns' widths (Excel's default 8.43 where none is set); the
 lines it needs are counted with CJK and full-width characters two units wide
 (an independent count, not the writer's); the rows it covers must together
 be at least that many lines high (13 points a line of 10-point 宋体), and a
-text of more than one line must wrap. Every sheet is A4, one page wide;
+text of more than one line must wrap, or (outside a merged area) fit in the
+empty cells to its right, into which it prints. Every sheet is A4, one page wide;
 every sheet whose header is frozen on screen
 repeats it on each printed page. Prints one line per
 workbook; exits 1 on the first failure.
@@ -80,12 +82,29 @@ def check(path):
             d = ws.row_dimensions.get(r)
             return d.height if d is not None and d.height else DEFAULT_HEIGHT
 
+        covered = set()
+        for (r1, c1), (r2, c2) in merged.items():
+            for r in range(r1, r2 + 1):
+                for k in range(c1, c2 + 1):
+                    covered.add((r, k))
+
+        def empty(r, k):
+            v = ws.cell(row=r, column=k).value
+            return (r, k) not in covered and (v is None or v == "")
+
         for row in ws.iter_rows(min_row=2):
             for c in row:
                 if not isinstance(c.value, str) or not c.value.strip():
                     continue
                 r2, c2 = merged.get((c.row, c.column), (c.row, c.column))
                 w = sum(width(k) for k in range(c.column, c2 + 1))
+                if not c.alignment.wrap_text and (c.row, c.column) not in merged:
+                    # A text that does not wrap prints on into the empty
+                    # cells to its right (a sheet written without merges).
+                    k = c2 + 1
+                    while k <= ws.max_column and empty(c.row, k):
+                        w += width(k)
+                        k += 1
                 need = lines_needed(c.value, w)
                 have = sum(height(k) for k in range(c.row, r2 + 1))
                 texts += 1
@@ -100,7 +119,7 @@ def check(path):
 def main():
     for path in sys.argv[1:]:
         check(path)
-    print(f"openpyxl {openpyxl.__version__}: {len(sys.argv) - 1} normalized workbooks print")
+    print(f"openpyxl {openpyxl.__version__}: {len(sys.argv) - 1} workbooks print")
 
 
 main()

@@ -1,6 +1,6 @@
 //! Nothing lost without a word: each way a figure used to vanish silently
-//! (issue 7) is now a finding that names its cells. Regression tests named
-//! after what they fix.
+//! is now a finding that names its cells. Regression tests named after what
+//! they fix.
 
 use std::io::{Read, Write};
 use std::path::Path;

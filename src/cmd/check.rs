@@ -25,14 +25,15 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例：
-  yusuan check samples/qiaokou-2024.xlsx
-  yusuan check submissions/2024/ --format json > findings.json     # 目录递归查找 .xlsx/.xls
-  yusuan check 表.xlsx --report 核对结果.xlsx                       # 标色的核对工作簿
-  yusuan check 送审/2024/ --report-dir 核对/2024/                   # 每个输入一个核对工作簿，findings.csv，核对汇总.xlsx
-  yusuan check 送审/ --no-info                                      # 报告中略去四舍五入等提示
+#[command(after_help = "示例：（samples/ 是本仓库附带的样例工作簿）
+  yusuan check samples/wenlv-2024.xlsx                           # 各项勾稽关系都成立：退出码 0
+  yusuan check samples/qiaokou-2024.xlsx                         # 退出码 1：有一个错误（表11）
+  yusuan check samples/qiaokou-2024.xlsx --report out/核对.xlsx  # 退出码 1；另写核对工作簿：报送的工作簿上标出问题单元格
+  yusuan check samples/ --format json > findings.json            # 退出码 1；文件夹中的 .xlsx/.xlsm/.xls 逐层查找
+  yusuan check samples/ --report-dir out/核对/                   # 退出码 1；每个输入一个核对工作簿，findings.csv，核对汇总.xlsx
+  yusuan check samples/ --no-info                                # 退出码 1；报告中略去四舍五入等提示
 
-规则 ID 见 README（T3.tree、X.t1_t3_class、S.orphan …）。每条结果给出所比较的单元格（表3!C7）。
+规则 ID 见 docs/rules.md（T3.tree、X.t1_t3_class、S.orphan …）。每条结果给出所比较的单元格（表3!C7）。
 四舍五入：合计与 n 项之和相差小于 (n+1)×0.005（显示单位）时为提示“四舍五入差异”，否则为错误。
 
 退出码：0 没有错误；1 至少一个错误；2 有文件无法读取或参数错误。")]

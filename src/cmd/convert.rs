@@ -56,18 +56,18 @@ pub enum EncodingArg {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例：
-  yusuan convert samples/ -o out/csv                          # 每张表一个 CSV（元），含 facts.csv、manifest.csv
-  yusuan convert 2022/ 2023/ -o out/warehouse --layout hive   # <表>/year=<年度>/part-<内容哈希>.csv，可续跑
-  yusuan convert 2022/ 2023/ -o out/warehouse --layout hive   # 再次运行：跳过内容未变的输入，只转换新的和改过的
-  yusuan convert 2022/ -o out/warehouse --layout hive --force  # 全部重做
-  yusuan convert 旧表.xls -o out/xlsx --to xlsx               # 2024 年格式的规范工作簿
-  yusuan convert samples/ -o out --to csv,xlsx,json           # 三种输出放在同一目录
-  yusuan convert 2023/ -o out/warehouse --to parquet          # <表>/year=<年度>/part-<内容哈希>.parquet，金额 DECIMAL(18,2)
-  yusuan convert samples/ -o out/excel --bom                  # Windows 上的 Excel 直接打开
-  yusuan convert samples/ -o out/gbk --encoding gbk --unit wan
+#[command(after_help = "示例：（samples/ 是本仓库附带的样例工作簿）
+  yusuan convert samples/ -o out/csv                              # 每张表一个 CSV（元），含 facts.csv、manifest.csv
+  yusuan convert samples/ -o out/warehouse --layout hive          # <表>/year=<年度>/part-<内容哈希>.csv，可续跑
+  yusuan convert samples/ -o out/warehouse --layout hive          # 再次运行：跳过内容未变的输入，只转换新的和改过的
+  yusuan convert samples/ -o out/warehouse --layout hive --force  # 全部重做
+  yusuan convert samples/wenlv-2022.xls -o out/xlsx --to xlsx     # 2022 年的表写成 2024 年格式的规范工作簿
+  yusuan convert samples/ -o out/all --to csv,xlsx,json           # 三种输出放在同一目录
+  yusuan convert samples/ -o out/parquet --to parquet             # <表>/year=<年度>/part-<内容哈希>.parquet，金额 DECIMAL(18,2)
+  yusuan convert samples/ -o out/excel --bom                      # Windows 上的 Excel 直接打开
+  yusuan convert samples/ -o out/gbk --encoding gbk --unit wan    # GBK 编码，金额以万元计
 
-各文件的列、类型与含义见 docs/csv-schema.md；schema.sql 给出每个文件的建表语句（金额 DECIMAL(18,2)）。
+各文件的列、类型与含义见 docs/csv-schema.md，转换的详细说明见 docs/convert.md；schema.sql 给出每个文件的建表语句（金额 DECIMAL(18,2)）。
 manifest.csv 每个输入一行（相对路径、内容哈希、状态与原因、模板、年度、部门、错误/警告数、重复、输出文件）。
 逐个输入读取、核对、写出，内存不随输入数增长；一个坏文件（无法读取、超出上限、无法编码）只让它自己失败。
 所有输出先写临时文件再改名：中断的运行不会留下半截文件；--layout hive 的运行可在中断后续跑。

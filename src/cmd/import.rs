@@ -9,13 +9,13 @@ use super::{write_atomic, ReadArgs};
 use yusuan::import::import_file;
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例：
-  yusuan import samples/qiaokou-2024.xlsx                 # JSON 输出到标准输出
+#[command(after_help = "示例：（samples/ 是本仓库附带的样例工作簿）
+  yusuan import samples/qiaokou-2024.xlsx                                  # JSON 输出到标准输出
   yusuan import samples/qiaokou-2024.xlsx -o out/qiaokou.json
-  yusuan import old.xls --year 2023 -o out/old.json       # 工作簿中没有年度时指定
+  yusuan import samples/wenlv-2022.xls --year 2022 -o out/wenlv-2022.json  # 工作簿中没有年度时指定
 
-JSON: {source, year, department, units, tables: {t1 … t12}, diagnostics}; every
-amount is {\"yuan\": \"3248300.00\", \"cell\": \"表1!B5\"} — exact 元, source cell.
+JSON：{source, year, department, units, tables: {t1 … t12}, diagnostics}；每个金额为
+{\"yuan\": \"3248300.00\", \"cell\": \"表1!B5\"}：以元计的精确数，及其来源单元格。详见 docs/model.md。
 
 退出码：0 成功；2 文件无法读取、不是预算表或参数错误。")]
 pub struct ImportArgs {

@@ -10,15 +10,15 @@ use yusuan::import::import_file;
 use yusuan::model::{Budget, Severity};
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例：
+#[command(after_help = "示例：（samples/ 是本仓库附带的样例工作簿）
   yusuan inspect samples/qiaokou-2024.xlsx
-  yusuan inspect samples/*.xlsx
-  yusuan inspect submitted.xls --templates my-templates/
+  yusuan inspect samples/*.xlsx                          # 几个文件
+  yusuan inspect samples/wenlv-2022.xls --template 2022  # 指定模板，不自动选择
+  yusuan inspect samples/wenlv-2022.xls --year 2022      # 工作簿未写明年度时指定
 
-For each file: the template, year, department and units, each table with its
-sheet, cell range, unit and row count, how many of its non-empty cells were
-read and how many were left unread, the sheets not used, the tables not
-found, and what the importer noticed (rule ID, cells).
+每个文件：模板及其理由，年度、部门和单位，每张表的工作表、单元格范围、单位和行数，
+其非空单元格读入多少、未读多少（“未读 0”才是全部读懂），未使用的工作表，未找到的表，
+以及导入时发现的问题（规则 ID、单元格）。
 
 退出码：0 全部可读；2 有文件无法读取或不是预算表（其余文件照常列出）。")]
 pub struct InspectArgs {

@@ -7,11 +7,11 @@ use clap::Args;
 use super::ReadArgs;
 
 #[derive(Debug, Args)]
-#[command(after_help = "示例：
-  yusuan templates                                # 内置模板：编号、年度、各表及其标题词
-  yusuan templates --templates 我的模板/          # 加上自己的模板（同 ID 替换内置的）
+#[command(after_help = "示例：（在本仓库的文件夹中运行）
+  yusuan templates                         # 内置模板：编号、年度、各表及其标题词
+  yusuan templates --templates templates/  # 另加载文件夹中的 *.toml 模板（同 ID 替换内置的）
 
-每个字段的含义：docs/templates.md。编写新版式的模板：README“Writing a template for a new layout”。
+每个字段的含义：docs/templates.md。为新的版式编写模板：docs/new-layout.md。
 
 退出码：0 成功；2 模板无效或参数错误。")]
 pub struct TemplatesArgs {

@@ -335,7 +335,7 @@ pub fn layout(b: &Budget, t: &Template) -> Layout {
     let mut layout = Layout::official();
     // For paper and for reading back: a cover with the year and the list of
     // tables, placeholders for the tables the source lacks.
-    layout.print_ready = true;
+    layout.normalized = true;
     layout.cover = true;
     layout.source_template = b.source.template.clone();
     layout.instructions = None;

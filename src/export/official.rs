@@ -75,11 +75,10 @@ pub struct Layout {
     pub yuan_ids: Vec<String>,
     /// More tables left out, by ID (absent from the source).
     pub omit_ids: Vec<String>,
-    /// Laid out for paper, as a normalized workbook is: texts wrapped with
-    /// rows as high and columns as wide as their texts need, header rows
-    /// repeated on every page, a cover listing the tables, and the tables
-    /// the source lacks ([`Layout::omit_ids`]) present with a note saying so.
-    pub print_ready: bool,
+    /// A normalized workbook's own pages: a cover listing the tables, and
+    /// the tables the source lacks ([`Layout::omit_ids`]) present with a
+    /// note saying so. (Every layout is laid out for paper.)
+    pub normalized: bool,
     /// The source's template, named in the placeholder of a table it lacks.
     pub source_template: String,
     /// Deflate level of the package (1 fastest … 9 smallest); `None`:
@@ -111,7 +110,7 @@ impl Layout {
             form_year_line: true,
             yuan_ids: vec![],
             omit_ids: vec![],
-            print_ready: false,
+            normalized: false,
             source_template: String::new(),
             zip_level: None,
         }
@@ -140,7 +139,7 @@ impl Layout {
             form_year_line: true,
             yuan_ids: vec![],
             omit_ids: vec![],
-            print_ready: false,
+            normalized: false,
             source_template: String::new(),
             zip_level: None,
         }
@@ -202,16 +201,6 @@ impl Formats {
         ]
     }
 
-    /// On paper, section labels and notes wrap too.
-    fn for_layout(layout: &Layout) -> Formats {
-        let mut f = Formats::new();
-        if layout.print_ready {
-            f.section = f.section.set_text_wrap();
-            f.note = f.note.set_text_wrap().set_align(FormatAlign::Top);
-        }
-        f
-    }
-
     fn new() -> Formats {
         let border = Format::new()
             .set_border(FormatBorder::Thin)
@@ -224,7 +213,12 @@ impl Formats {
                 .set_font_name("宋体")
                 .set_align(FormatAlign::Center),
             plain: Format::new().set_font_name("宋体").set_font_size(10),
-            note: Format::new().set_font_name("宋体").set_font_size(10),
+            // On paper a note wraps within the table's width.
+            note: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(10)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             right: Format::new()
                 .set_font_name("宋体")
                 .set_font_size(10)
@@ -242,7 +236,10 @@ impl Formats {
             code: border.clone().set_num_format("@"),
             number: border.clone().set_num_format("#,##0.00"),
             percent: border.clone().set_num_format("0.00%"),
-            section: border.set_bold().set_align(FormatAlign::VerticalCenter),
+            section: border
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
         }
     }
 }
@@ -265,8 +262,6 @@ struct Sw<'a> {
     pending: Vec<PendingStyle>,
     merges: bool,
     col0: u16,
-    /// Whether to remember what is written (a layout for paper).
-    track: bool,
     /// What was written below the title, for sizing.
     texts: Vec<Shown>,
     /// Column widths set.
@@ -316,13 +311,7 @@ const DEFAULT_WIDTH: f64 = 8.43;
 const DEFAULT_HEIGHT: f64 = 15.0;
 
 impl<'a> Sw<'a> {
-    fn new(
-        ws: &'a mut Worksheet,
-        formats: &'a Formats,
-        merges: bool,
-        col0: u16,
-        track: bool,
-    ) -> Sw<'a> {
+    fn new(ws: &'a mut Worksheet, formats: &'a Formats, merges: bool, col0: u16) -> Sw<'a> {
         Sw {
             ws,
             formats,
@@ -330,7 +319,6 @@ impl<'a> Sw<'a> {
             pending: Vec::new(),
             merges,
             col0,
-            track,
             texts: Vec::new(),
             widths: Default::default(),
         }
@@ -344,7 +332,7 @@ impl<'a> Sw<'a> {
     }
 
     fn remember(&mut self, r1: u32, r2: u32, c1: u16, c2: u16, s: &str) {
-        if self.track && r1 > 0 && !s.trim().is_empty() {
+        if r1 > 0 && !s.trim().is_empty() {
             self.texts.push(Shown {
                 r1,
                 r2,
@@ -555,7 +543,7 @@ impl<'a> Sw<'a> {
             }
             .map(|_| ())
         })?;
-        if self.track && r > 0 {
+        if r > 0 {
             let c = self.col0 + c;
             self.texts.push(Shown {
                 r1: r,
@@ -713,7 +701,7 @@ impl Ctx<'_> {
     /// year, and the tables in order, each absent one said to be absent.
     fn cover(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name("封面")?;
-        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0);
         sw.width(0, 12.0)?;
         sw.width(1, 60.0)?;
         let title = if self.fx.year > 0 {
@@ -747,7 +735,7 @@ impl Ctx<'_> {
 
     /// A table the source lacks: its title and a note saying so.
     fn placeholder(&self, ws: &mut Worksheet, spec: &TableSpec) -> Result<(), XlsxError> {
-        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0);
         for c in 0..6 {
             sw.width(c, 14.0)?;
         }
@@ -826,7 +814,6 @@ impl Ctx<'_> {
             &self.f,
             !Layout::has(l.no_merges, id),
             u16::from(Layout::has(l.leading_empty_col, id)),
-            l.print_ready,
         );
         let split = Layout::has(l.split_codes, id);
         let (keys, header) = plan(spec, split);
@@ -834,9 +821,7 @@ impl Ctx<'_> {
         let mut r = self.top(&mut sw, spec, width)?;
         let header_top = r;
         r += write_header(&mut sw, &self.f, r, &header)?;
-        if l.print_ready {
-            sw.ws.set_repeat_rows(header_top, r - 1)?;
-        }
+        sw.ws.set_repeat_rows(header_top, r - 1)?;
         for (i, k) in keys.iter().enumerate() {
             let w = match k.as_str() {
                 "name" => 32.0,
@@ -929,26 +914,23 @@ impl Ctx<'_> {
             r += 1;
         }
         self.notes(&mut sw, r, width, &g.notes)?;
-        if l.print_ready {
-            // Names and texts as wide as they are (within a page), figures
-            // as wide as their largest.
-            let fit: Vec<(u16, f64, f64)> = keys
-                .iter()
-                .enumerate()
-                .map(|(i, k)| {
-                    let role = spec.columns.iter().find(|s| &s.key == k).map(|s| s.role);
-                    let (min, max) = match (k.as_str(), role) {
-                        ("name" | "unit_name", _) | (_, Some(Role::Text)) => (16.0, 40.0),
-                        ("code", _) => (8.0, 24.0),
-                        (k, _) if k.starts_with("code_") => (4.0, 8.0),
-                        _ => (10.0, 18.0),
-                    };
-                    (i as u16, min, max)
-                })
-                .collect();
-            sw.fit(&fit)?;
-        }
-        Ok(())
+        // Names and texts as wide as they are (within a page), figures as
+        // wide as their largest.
+        let fit: Vec<(u16, f64, f64)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let role = spec.columns.iter().find(|s| &s.key == k).map(|s| s.role);
+                let (min, max) = match (k.as_str(), role) {
+                    ("name" | "unit_name", _) | (_, Some(Role::Text)) => (16.0, 40.0),
+                    ("code", _) => (8.0, 24.0),
+                    (k, _) if k.starts_with("code_") => (4.0, 8.0),
+                    _ => (10.0, 18.0),
+                };
+                (i as u16, min, max)
+            })
+            .collect();
+        sw.fit(&fit)
     }
 
     fn lines(
@@ -958,13 +940,11 @@ impl Ctx<'_> {
         lf: &LinesFixture,
     ) -> Result<(), XlsxError> {
         let id = spec.id.as_str();
-        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0);
         let mut r = self.top(&mut sw, spec, 4)?;
         let header_top = r;
         r += write_header(&mut sw, &self.f, r, &spec.header_layout)?;
-        if self.layout.print_ready {
-            sw.ws.set_repeat_rows(header_top, r - 1)?;
-        }
+        sw.ws.set_repeat_rows(header_top, r - 1)?;
         for (c, w) in [(0u16, 34.0), (1, 14.0), (2, 34.0), (3, 14.0)] {
             sw.width(c, w)?;
         }
@@ -977,15 +957,12 @@ impl Ctx<'_> {
             r += 1;
         }
         self.notes(&mut sw, r, 4, &lf.notes)?;
-        if self.layout.print_ready {
-            sw.fit(&[])?;
-        }
-        Ok(())
+        sw.fit(&[])
     }
 
     fn dept_form(&self, ws: &mut Worksheet, d: &DeptForm) -> Result<(), XlsxError> {
         let f = &self.f;
-        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0);
         for c in 0..8u16 {
             sw.width(c, if c < 3 { 16.0 } else { 20.0 })?;
         }
@@ -1022,10 +999,6 @@ impl Ctx<'_> {
         {
             sw.text(r, 0, label, &f.section)?;
             sw.span(r, 1, r, 7, text, &f.text)?;
-            sw.ws.set_row_height(
-                r,
-                15.0 * (1 + text.chars().count() / 80 + text.matches('\n').count()) as f64,
-            )?;
             r += 1;
         }
         sw.span(r, 0, r, 3, "长期目标", &f.header)?;
@@ -1065,10 +1038,7 @@ impl Ctx<'_> {
             r += 3;
             r = self.indicator_rows(&mut sw, r, 0, b)?;
         }
-        if self.layout.print_ready {
-            sw.fit(&[])?;
-        }
-        Ok(())
+        sw.fit(&[])
     }
 
     /// Indicator rows from column `c0`, 一级指标 merged down over its rows.
@@ -1098,7 +1068,7 @@ impl Ctx<'_> {
     fn project_form(&self, ws: &mut Worksheet, p: &ProjectForm) -> Result<(), XlsxError> {
         let f = &self.f;
         let last: u16 = 8;
-        let mut sw = Sw::new(ws, &self.f, true, 0, self.layout.print_ready);
+        let mut sw = Sw::new(ws, &self.f, true, 0);
         for c in 0..=last {
             sw.width(c, 14.0)?;
         }
@@ -1274,10 +1244,7 @@ impl Ctx<'_> {
             rows: p.annual.clone(),
         };
         self.indicator_rows(&mut sw, r, 2, &block)?;
-        if self.layout.print_ready {
-            sw.fit(&[])?;
-        }
-        Ok(())
+        sw.fit(&[])
     }
 }
 
@@ -1347,7 +1314,7 @@ fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>
         fx,
         t: template,
         layout,
-        f: Formats::for_layout(layout),
+        f: Formats::new(),
     };
 
     // (sheet name, what to write)
@@ -1362,7 +1329,7 @@ fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>
     let mut items: Vec<Item> = Vec::new();
     for spec in &ctx.t.tables {
         if layout.omits(&spec.id) {
-            if layout.print_ready && !Layout::has(layout.omit, &spec.id) {
+            if layout.normalized && !Layout::has(layout.omit, &spec.id) {
                 items.push(Item::Placeholder(spec));
             }
             continue;
@@ -1396,7 +1363,7 @@ fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>
             }
         }
         match item {
-            Item::Cover if layout.print_ready => ctx.cover(ws)?,
+            Item::Cover if layout.normalized => ctx.cover(ws)?,
             Item::Placeholder(spec) => {
                 ws.set_name(sheet_name(layout, &spec.number, index))?;
                 index += 1;
@@ -1414,6 +1381,8 @@ fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>
             }
             Item::Instructions => {
                 ws.set_name("填表说明")?;
+                // Each instruction on one printed line.
+                ws.set_column_width(0, 72)?;
                 // Mentions table names on purpose: it must not be taken for one.
                 ws.write_string(
                     0,

@@ -214,8 +214,8 @@ pub fn markdown(
     s.push_str(
         "Generated from `src/template/docs.rs` by `cargo test --test template_docs` \
 (run with `YUSUAN_WRITE_DOCS=1` to refresh); the test fails when a field the template \
-structs accept is not described here. How to add a bureau's layout: README, \
-\"Writing a template for a new layout\"; examples: `templates/2023.toml` (made from \
+structs accept is not described here. How to add a bureau's layout: \
+[new-layout.md](new-layout.md); examples: `templates/2023.toml` (made from \
 2024 by `extends` and `omit`), `templates/shanghai-putuo-2026.toml` (another bureau).\n\n",
     );
     for st in STRUCTS {
