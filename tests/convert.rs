@@ -453,3 +453,53 @@ fn manifest_lines_have_the_schema_columns() {
         MANIFEST_COLUMNS
     );
 }
+
+/// Regression: a manifest line read back from the run's journal was
+/// escaped a second time (`''-o.xlsx` against `'-o.xlsx` in the tables),
+/// so the manifest no longer joined the tables on `source_file`.
+#[test]
+fn the_manifest_escapes_a_name_once_as_the_tables_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(sample("wenlv-2024.xlsx"), input.join("-o.xlsx")).unwrap();
+    for layout in ["flat", "hive"] {
+        let out = dir.path().join(layout);
+        let o = run(&[
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--layout",
+            layout,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut r = csv::Reader::from_path(out.join("manifest.csv")).unwrap();
+        let manifest = r.records().next().unwrap().unwrap();
+        assert_eq!(&manifest[1], "'-o.xlsx", "{layout}");
+        let t3 = if layout == "flat" {
+            out.join("t3.csv")
+        } else {
+            std::fs::read_dir(out.join("t3/year=2024"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path()
+        };
+        let mut r = csv::Reader::from_path(t3).unwrap();
+        let col = r
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "source_file")
+            .unwrap();
+        let row = r.records().next().unwrap().unwrap();
+        assert_eq!(&row[col], &manifest[1], "{layout}: the two join");
+    }
+}

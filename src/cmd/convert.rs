@@ -42,9 +42,9 @@ pub enum UnitArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LayoutArg {
-    /// 输出文件夹/<表>.csv，每次重写（小批量）
+    /// 输出文件夹/<表>.csv，每次整体替换上次的结果（小批量）
     Flat,
-    /// 输出文件夹/<表>/year=<年度>/part-<内容哈希>.csv，每个输入一份，可续跑（Spark、Trino、DuckDB 把每个文件夹读作分区表）
+    /// 输出文件夹/<表>/year=<年度>/part-<输入ID>-<内容哈希>.csv，每个输入一份，可续跑、可追加（Spark、Trino、DuckDB 把每个文件夹读作分区表）
     Hive,
 }
 
@@ -58,20 +58,21 @@ pub enum EncodingArg {
 #[derive(Debug, Args)]
 #[command(after_help = "示例：（samples/ 是本仓库附带的样例工作簿）
   yusuan convert samples/ -o out/csv                              # 每张表一个 CSV（元），含 facts.csv、manifest.csv
-  yusuan convert samples/ -o out/warehouse --layout hive          # <表>/year=<年度>/part-<内容哈希>.csv，可续跑
+  yusuan convert samples/ -o out/warehouse --layout hive          # <表>/year=<年度>/part-<输入ID>-<内容哈希>.csv，可续跑
   yusuan convert samples/ -o out/warehouse --layout hive          # 再次运行：跳过内容未变的输入，只转换新的和改过的
-  yusuan convert samples/ -o out/warehouse --layout hive --force  # 全部重做
+  yusuan convert samples/ -o out/warehouse --layout hive --force  # 给出的输入全部重做
   yusuan convert samples/wenlv-2022.xls -o out/xlsx --to xlsx     # 2022 年的表写成 2024 年格式的规范工作簿
   yusuan convert samples/ -o out/all --to csv,xlsx,json           # 三种输出放在同一目录
-  yusuan convert samples/ -o out/parquet --to parquet             # <表>/year=<年度>/part-<内容哈希>.parquet，金额 DECIMAL(18,2)
+  yusuan convert samples/ -o out/parquet --to parquet             # <表>/year=<年度>/part-<输入ID>-<内容哈希>.parquet，金额 DECIMAL(18,2)
   yusuan convert samples/ -o out/excel --bom                      # Windows 上的 Excel 直接打开
   yusuan convert samples/ -o out/gbk --encoding gbk --unit wan    # GBK 编码，金额以万元计
 
 各文件的列、类型与含义见 docs/csv-schema.md，转换的详细说明见 docs/convert.md；schema.sql 给出每个文件的建表语句（金额 DECIMAL(18,2)）。
-manifest.csv 每个输入一行（相对路径、内容哈希、状态与原因、模板、年度、部门、错误/警告数、重复、输出文件）。
+manifest.csv 每个输入一行（相对路径、输入ID、内容哈希、状态与原因、模板、年度、部门、错误/警告数、重复、输出文件、替换了哪个旧版本）。
+输入以其所在路径区分：不同文件夹里的同名文件是不同的输入，分别保留；--layout hive 再次运行时只替换同一输入的旧版本。
 逐个输入读取、核对、写出，内存不随输入数增长；一个坏文件（无法读取、超出上限、无法编码）只让它自己失败。
 所有输出先写临时文件再改名：中断的运行不会留下半截文件；--layout hive 的运行可在中断后续跑。
-同一输出目录同时只能有一个运行（.yusuan.lock）。
+同一输出目录同时只能有一个运行（由操作系统的文件锁保证）；没有一个输入能读取时，输出文件夹不作改动。
 输入不能在输出文件夹之内（写出的规范工作簿会覆盖同名原件）；输出文件夹在输入文件夹之中时跳过它，上次的输出不作为输入。
 
 退出码：0 全部转换；2 有输入失败（其余照常输出，见 manifest.csv 的 status、message），或参数错误、输出目录被占用。")]
@@ -126,7 +127,7 @@ pub struct ConvertArgs {
         hide_default_value = true
     )]
     pub encoding: EncodingArg,
-    /// 全部重新转换，包括此前已转换到该输出文件夹的输入（--layout hive）
+    /// 给出的输入全部重新转换，包括内容未变、已转换过的（--layout hive）；输出文件夹是另一种布局时，用本次结果整个替换它
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
