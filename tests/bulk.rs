@@ -689,3 +689,44 @@ fn two_runs_started_at_once_never_both_hold_the_folder() {
     }
     eprintln!("two runs at once: the second refused in {refused} of 50");
 }
+
+/// A group's files are made durable together before any of its lines is
+/// journalled: a part on disk whose input has no line (its group was never
+/// committed: the run was killed, or the machine lost power and the part
+/// is empty) is redone by the next run, never trusted.
+#[test]
+fn a_part_whose_group_was_never_committed_is_redone_not_trusted() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    let files = corpus(&inputs, 3);
+    let out = dir.path().join("out");
+    // Two inputs committed.
+    let third = dir.path().join("later.xlsx");
+    std::fs::rename(&files[2], &third).unwrap();
+    let o = convert(&inputs, &out, &["--layout", "hive"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    // The third input's part is there, empty, at its final name, with no line.
+    std::fs::rename(&third, &files[2]).unwrap();
+    let real = std::fs::canonicalize(&files[2]).unwrap();
+    let hex = |d: &[u8]| {
+        d.iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let id = hex(&sha2::Sha256::digest(real.as_os_str().as_encoded_bytes()));
+    let hash = hex(&sha2::Sha256::digest(std::fs::read(&files[2]).unwrap()));
+    let part = out.join(format!("t3/year=2024/part-{id}-{hash}.csv"));
+    std::fs::write(&part, "").unwrap();
+    let o = convert(&inputs, &out, &["--layout", "hive"]);
+    assert!(
+        text(&o).1.contains("已转换 1 个工作簿，跳过 2 个"),
+        "{}",
+        text(&o).1
+    );
+    let rows = std::fs::read_to_string(&part).unwrap();
+    assert!(rows.lines().count() > 1, "rewritten: {rows}");
+    assert_eq!(manifest(&out).len(), 3);
+    assert_eq!(parts(&out, "t3").len(), 3);
+}

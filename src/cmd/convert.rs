@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use super::batch::{self, Input};
 use super::batch::{progress, workbooks};
 use super::outdir::{clean_stale, OutputLock};
-use super::{write_atomic, ReadArgs};
+use super::{sync_folder, write_atomic, write_renamed, ReadArgs};
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
     manifest_row, render, render_rows, schemas, Column, CsvChunks, CsvTables, Encoding,
@@ -196,10 +196,9 @@ enum Job {
 
 struct Rendered {
     entry: ManifestEntry,
-    /// (file path relative to OUTDIR, or the table name in the flat layout; bytes)
+    /// The flat layout's chunk of each table (the table's name; bytes); the
+    /// part layout's files are written by the worker, and named in the entry.
     csv: Vec<(String, Vec<u8>)>,
-    /// Files of their own (Parquet parts), relative to OUTDIR.
-    files: Vec<(String, Vec<u8>)>,
     /// The normalized workbook and the model JSON, already written and
     /// synced by the worker under a temporary name in OUTDIR (writing is
     /// part of the parallel work); the writer renames them into place.
@@ -208,14 +207,17 @@ struct Rendered {
 }
 
 /// Writes a worker's file under a temporary name in `out` (`.…tmp-<pid>`,
-/// which a later run cleans up if this one is killed), synced to disk.
+/// which a later run cleans up if this one is killed); made durable with
+/// the others before it is recorded ([`sync_folder`]).
 fn write_temporary(out: &Path, hash: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     // Two inputs with the same content (copies) are two files in flight at
     // once: the name is this run's own, not the content's alone.
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = out.join(format!(".{hash}-{n}.{ext}.tmp-{}", std::process::id()));
-    super::write_synced(&tmp, bytes)?;
+    std::fs::write(&tmp, bytes).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
     Ok(tmp)
 }
 
@@ -282,20 +284,34 @@ impl Plan<'_> {
         let mut r = Rendered {
             entry,
             csv: Vec::new(),
-            files: Vec::new(),
             xlsx: None,
             json: None,
         };
-        if let Err(message) = self.tables(&budget, &mut r) {
-            return failed(r.entry, "failed", message);
-        }
-        if let Err(message) = self.documents(input, &budget, &mut r) {
+        let done = self
+            .tables(&budget, &mut r)
+            .and_then(|()| self.documents(input, &budget, &mut r));
+        if let Err(message) = done {
             for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
                 let _ = std::fs::remove_file(tmp);
             }
-            return failed(r.entry, "failed", message);
+            self.forget_parts(&r.entry);
+            let mut entry = r.entry;
+            entry.outputs.clear();
+            return failed(entry, "failed", message);
         }
         Job::Done(Box::new(r))
+    }
+
+    /// Removes the parts this input's worker wrote before it failed, but
+    /// none its committed line holds (the same names, when the same content
+    /// is converted again).
+    fn forget_parts(&self, entry: &ManifestEntry) {
+        let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
+        let kept: BTreeSet<&String> = ledger
+            .get(&entry.input_id, &entry.source_file, &entry.source_hash)
+            .map(|e| e.outputs.iter().collect())
+            .unwrap_or_default();
+        remove_all(self.out, entry.outputs.iter().filter(|o| !kept.contains(o)));
     }
 
     /// The earlier line of this very input and content, when its outputs
@@ -360,62 +376,77 @@ impl Plan<'_> {
         Ok(())
     }
 
-    /// This input's rows of every file: as CSV, a chunk per table (flat) or
-    /// a part per table and year (hive); as Parquet, a file per table and
-    /// year. Flat CSV is written straight from the budget; the rows of the
-    /// other two are built once for both. A part is named by the input and
-    /// its content (`part-<input_id>-<source_hash>`): a new version of an
-    /// input never overwrites the old one's parts before it is committed.
+    /// This input's rows of every file: as CSV, a chunk per table (flat,
+    /// for the writer to append) or a part per table (hive); as Parquet, a
+    /// file per table and year. A part is named by the input and its
+    /// content (`part-<input_id>-<source_hash>`) and written here, by the
+    /// worker: no other input writes that name, and a part is trusted only
+    /// once the input's journal line is (its group committed), so a new
+    /// version of an input never overwrites the old one's parts before it
+    /// is.
     fn tables(&self, b: &yusuan::model::Budget, r: &mut Rendered) -> Result<(), String> {
         let (csv, parquet) = (
             self.formats.contains(&To::Csv),
             self.formats.contains(&To::Parquet),
         );
         let fail = |e: String| format!("{}：{e}", r.entry.path);
-        if csv && !self.hive {
-            // The flat layout's chunks are written as the budget is walked.
-            let mut chunks =
-                CsvChunks::of(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
-            for (name, _) in self.schemas.iter().filter(|(n, _)| *n != "manifest") {
-                let bytes = chunks
+        let tables = self.schemas.iter().filter(|(n, _)| *n != "manifest");
+        let (id, hash) = (r.entry.input_id.clone(), r.entry.source_hash.clone());
+        let part_of = |name: &str, year: &str| format!("{name}/year={year}/part-{id}-{hash}");
+        if csv {
+            let mut chunks = if self.hive {
+                CsvChunks::partition(b, &r.entry.source_file, &hash, self.unit)
+            } else {
+                CsvChunks::of(b, &r.entry.source_file, &hash, self.unit)
+            };
+            let year = partition_of(b.year);
+            for (name, cols) in tables.clone() {
+                let rows = chunks
                     .take(name, self.encoding)
                     .map_err(|e| fail(e.to_string()))?;
-                r.csv.push((name.to_string(), bytes));
-            }
-        }
-        let parts = csv && self.hive;
-        if !(parts || parquet) {
-            return Ok(());
-        }
-        let mut tables = CsvTables::default();
-        tables.add(b, &r.entry.source_file, &r.entry.source_hash, self.unit);
-        for (name, cols) in self.schemas {
-            if *name == "manifest" {
-                continue;
-            }
-            let rows = tables.files.remove(name).unwrap_or_default();
-            // The partition holds the year; the files leave the column out.
-            let header: Vec<&str> = cols.iter().skip(1).map(|c| c.0).collect();
-            for (year, rows) in by_year(rows) {
-                let part = format!(
-                    "{name}/year={year}/part-{}-{}",
-                    r.entry.input_id, r.entry.source_hash
-                );
-                if parts {
-                    let file = format!("{part}.csv");
-                    let bytes = render(&file, &header, &rows, self.encoding, self.bom)
-                        .map_err(|e| fail(e.to_string()))?;
-                    r.csv.push((file, bytes));
+                if !self.hive {
+                    // The flat layout's chunks are appended by the writer.
+                    r.csv.push((name.to_string(), rows));
+                    continue;
                 }
-                if parquet {
+                if rows.is_empty() {
+                    continue;
+                }
+                // The partition holds the year; the part leaves the column out.
+                let file = format!("{}.csv", part_of(name, &year));
+                let header: Vec<&str> = cols.iter().skip(1).map(|c| c.0).collect();
+                let mut bytes = render(&file, &header, &[], self.encoding, self.bom)
+                    .map_err(|e| fail(e.to_string()))?;
+                bytes.extend_from_slice(&rows);
+                write_renamed(&self.out.join(&file), &bytes).map_err(|e| fail(e.to_string()))?;
+                r.entry.outputs.push(file);
+            }
+        }
+        if parquet {
+            let mut rows_of = CsvTables::default();
+            rows_of.add(b, &r.entry.source_file, &hash, self.unit);
+            for (name, cols) in tables {
+                let rows = rows_of.files.remove(name).unwrap_or_default();
+                for (year, rows) in by_year(rows) {
                     let bytes =
                         yusuan::export::parquet::render(name, &cols[1..], &rows).map_err(fail)?;
-                    r.files.push((format!("{part}.parquet"), bytes));
+                    let file = format!("{}.parquet", part_of(name, &year));
+                    write_renamed(&self.out.join(&file), &bytes)
+                        .map_err(|e| fail(e.to_string()))?;
+                    r.entry.outputs.push(file);
                 }
             }
         }
         Ok(())
     }
+}
+
+/// The partition a year's rows go to: `2024`, or Hive's name for none.
+fn partition_of(year: Option<i32>) -> String {
+    year.map_or_else(
+        || "__HIVE_DEFAULT_PARTITION__".to_string(),
+        |y| y.to_string(),
+    )
 }
 
 /// Rows by their year partition (`2024`, or `__HIVE_DEFAULT_PARTITION__`),
@@ -424,11 +455,7 @@ fn by_year(rows: Vec<yusuan::export::csv::YearRow>) -> BTreeMap<String, Vec<Vec<
     let mut out: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     for (y, mut row) in rows {
         row.remove(0);
-        let part = y.map_or_else(
-            || "__HIVE_DEFAULT_PARTITION__".to_string(),
-            |y| y.to_string(),
-        );
-        out.entry(part).or_default().push(row);
+        out.entry(partition_of(y)).or_default().push(row);
     }
     out
 }
@@ -656,6 +683,94 @@ impl Folder {
     }
 }
 
+/// Every input's line, as it is decided, goes to the journal, not into
+/// memory (the flat layout's manifest is read back from it). In the part
+/// layout it is also what a killed run leaves for the next to resume from,
+/// so a line is written only once the input's files are durable: lines
+/// wait in a group, and a group is committed — one sync of the folder for
+/// all its files, then its lines, then one sync of the journal — every
+/// [`Journal::GROUP`] inputs or [`Journal::EVERY`], whichever comes first.
+/// A killed run redoes at most its last group.
+struct Journal {
+    out: PathBuf,
+    file: std::fs::File,
+    hive: bool,
+    group: Vec<ManifestEntry>,
+    since: std::time::Instant,
+    err: Option<std::io::Error>,
+}
+
+impl Journal {
+    const GROUP: usize = 256;
+    const EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+    fn open(out: &Path, hive: bool) -> anyhow::Result<Journal> {
+        let path = out.join(JOURNAL);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), write_reason(&e)))?;
+        Ok(Journal {
+            out: out.to_path_buf(),
+            file,
+            hive,
+            group: Vec::new(),
+            since: std::time::Instant::now(),
+            err: None,
+        })
+    }
+
+    /// An input's line: written at once (flat), or with its group (hive).
+    fn add(&mut self, entry: ManifestEntry, ledger: &Mutex<Ledger>) {
+        if !self.hive {
+            self.write(std::slice::from_ref(&entry));
+            return;
+        }
+        self.group.push(entry);
+        if self.group.len() >= Self::GROUP || self.since.elapsed() >= Self::EVERY {
+            self.commit(ledger);
+        }
+    }
+
+    /// Makes the group's files durable, then records its lines.
+    fn commit(&mut self, ledger: &Mutex<Ledger>) {
+        self.since = std::time::Instant::now();
+        if self.group.is_empty() || self.err.is_some() {
+            return;
+        }
+        if let Err(e) = sync_folder(&self.out) {
+            self.err = Some(e);
+            return;
+        }
+        let group = std::mem::take(&mut self.group);
+        self.write(&group);
+        if let Err(e) = self.file.sync_data() {
+            self.err.get_or_insert(e);
+            return;
+        }
+        let mut ledger = ledger.lock().unwrap_or_else(|e| e.into_inner());
+        for entry in group {
+            ledger.record(entry);
+        }
+    }
+
+    fn write(&mut self, entries: &[ManifestEntry]) {
+        use std::io::Write;
+        let rows: Vec<Vec<String>> = entries.iter().map(manifest_row).collect();
+        let lines = render_rows(JOURNAL, &rows, Encoding::Utf8).unwrap_or_default();
+        if let Err(e) = self.file.write_all(&lines) {
+            self.err.get_or_insert(e);
+        }
+    }
+
+    /// Commits the last group; the first error met, if any.
+    fn close(mut self, ledger: &Mutex<Ledger>) -> Option<std::io::Error> {
+        self.commit(ledger);
+        self.err
+    }
+}
+
 /// What the writer has done so far, input by input.
 #[derive(Default)]
 struct Tally {
@@ -760,17 +875,8 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         encoding,
         bom: args.bom,
     });
-    // Every input's line goes to the journal as it is decided, not into
-    // memory (the flat layout's manifest is read back from it). In the part
-    // layout it is also what a killed run leaves for the next to resume
-    // from: each line is synced after the input's files are.
     let journal_path = out.join(JOURNAL);
-    let mut journal = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&journal_path)
-        .map_err(|e| anyhow::anyhow!("{}: {}", journal_path.display(), write_reason(&e)))?;
-    let mut journal_err: Option<std::io::Error> = None;
+    let mut journal = Journal::open(out, hive)?;
     let mut tally = Tally::default();
     let mut io_error: Option<anyhow::Error> = None;
     let bar = progress(inputs.len(), "转换");
@@ -835,26 +941,11 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                     }
                 }
             };
-            use std::io::Write;
-            let line =
-                render_rows(JOURNAL, &[manifest_row(&entry)], Encoding::Utf8).unwrap_or_default();
-            let r =
-                journal
-                    .write_all(&line)
-                    .and_then(|_| if hive { journal.sync_data() } else { Ok(()) });
-            if let Err(e) = r {
-                journal_err.get_or_insert(e);
-            }
-            if hive {
-                ledger
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .record(entry);
-            }
+            journal.add(entry, &ledger);
         },
     );
     bar.finish_and_clear();
-    drop(journal);
+    let journal_err = journal.close(&ledger);
     let discard = |tally: &Tally| {
         for (tmp, _) in &tally.deferred {
             let _ = std::fs::remove_file(tmp);
@@ -897,6 +988,14 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                 source,
             })?;
         tally.files.extend(written);
+    }
+    // The workbooks were written unsynced: made durable together, then put
+    // in place.
+    if !tally.deferred.is_empty() {
+        sync_folder(out).map_err(|source| yusuan::Error::Output {
+            path: out.to_path_buf(),
+            source,
+        })?;
     }
     for (tmp, name) in std::mem::take(&mut tally.deferred) {
         std::fs::rename(&tmp, out.join(&name)).map_err(|source| yusuan::Error::Output {
@@ -981,29 +1080,18 @@ fn put(
     let Rendered {
         mut entry,
         csv,
-        files,
         xlsx,
         json,
     } = r;
     let result = (|| -> anyhow::Result<()> {
-        for (name, bytes) in &csv {
-            match flat.as_deref_mut() {
-                Some(flat) => {
-                    flat.append(name, &headers[name.as_str()], bytes)
-                        .map_err(|source| yusuan::Error::Output {
-                            path: out.join(format!("{name}.csv")),
-                            source,
-                        })?
-                }
-                None => {
-                    write_atomic(&out.join(name), bytes)?;
-                    entry.outputs.push(name.clone());
-                }
+        if let Some(flat) = flat.as_deref_mut() {
+            for (name, bytes) in &csv {
+                flat.append(name, &headers[name.as_str()], bytes)
+                    .map_err(|source| yusuan::Error::Output {
+                        path: out.join(format!("{name}.csv")),
+                        source,
+                    })?;
             }
-        }
-        for (name, bytes) in &files {
-            write_atomic(&out.join(name), bytes)?;
-            entry.outputs.push(name.clone());
         }
         Ok(())
     })();

@@ -130,6 +130,72 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
+/// Writes `bytes` to `path` through a temporary file and a rename, without
+/// syncing: for files a later [`sync_folder`] makes durable together, as a
+/// group, before anything records them as done.
+pub fn write_renamed(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    thread_local! {
+        /// Folders this thread made or found (a part layout writes tens of
+        /// thousands of files into a few hundred folders).
+        static MADE: std::cell::RefCell<std::collections::HashSet<PathBuf>> =
+            Default::default();
+    }
+    let err = |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !MADE.with(|m| m.borrow().contains(dir)) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+        MADE.with(|m| m.borrow_mut().insert(dir.to_path_buf()));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })
+}
+
+/// Makes every file written under `dir` so far durable, with its name: one
+/// `syncfs` of the file system that holds it (Linux), instead of an fsync
+/// per file; elsewhere, `sync`.
+///
+/// # Errors
+/// The system's error when the folder cannot be opened or synced.
+pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    let folder = std::fs::File::open(dir)?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: syncfs takes a file descriptor, which `folder` keeps
+        // open for the call; it reads no memory of ours.
+        if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        drop(folder);
+        // SAFETY: sync takes no arguments and cannot fail.
+        #[cfg(unix)]
+        unsafe {
+            libc::sync()
+        };
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` and syncs it to disk; on failure nothing is
 /// left at `path`. The step before a rename into place.
 pub fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

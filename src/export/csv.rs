@@ -496,6 +496,8 @@ pub struct CsvChunks {
     files: BTreeMap<&'static str, Vec<u8>>,
     /// The key columns, rendered once: every row of every file starts so.
     key: Option<Vec<u8>>,
+    /// Rows without the year column: a partition (`year=2024/`) holds it.
+    partition: bool,
 }
 
 /// Appends one CSV field as the `csv` crate writes it with its defaults
@@ -525,9 +527,10 @@ fn push_field(out: &mut Vec<u8>, field: &str) {
 
 impl CsvChunks {
     fn row<'f>(&mut self, file: &'static str, key: &[String], rest: impl Iterator<Item = &'f str>) {
+        let skip = usize::from(self.partition);
         let prefix = self.key.get_or_insert_with(|| {
             let mut k = Vec::new();
-            for f in key {
+            for f in &key[skip..] {
                 push_field(&mut k, f);
                 k.push(b',');
             }
@@ -554,6 +557,18 @@ impl CsvChunks {
     /// rendered as [`render_rows`] would.
     pub fn of(b: &Budget, source_file: &str, source_hash: &str, unit: Unit) -> CsvChunks {
         let mut c = CsvChunks::default();
+        emit(Sink::Csv(&mut c), b, source_file, source_hash, unit);
+        c
+    }
+
+    /// As [`CsvChunks::of`], the rows without their first column, the
+    /// year: one budget's rows all have its year, and a part of the hive
+    /// layout (`t3/year=2024/part-….csv`) holds them without it.
+    pub fn partition(b: &Budget, source_file: &str, source_hash: &str, unit: Unit) -> CsvChunks {
+        let mut c = CsvChunks {
+            partition: true,
+            ..CsvChunks::default()
+        };
         emit(Sink::Csv(&mut c), b, source_file, source_hash, unit);
         c
     }
