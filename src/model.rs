@@ -194,6 +194,12 @@ pub struct Line {
     /// its parent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within: Option<String>,
+    /// The index, on its side, of the line this one is a part of: by the
+    /// template (`within`), by its numbering (`1.` under `一、`) or by a
+    /// `其中` in front, whether or not the template knows either label.
+    /// Sums of a side count a part once, in that line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<usize>,
     /// Figures of further amount columns on this line's side that the
     /// canonical model does not have (表4's expenditure by fund), by the
     /// template's column key.
@@ -290,6 +296,11 @@ pub struct FormBlock {
     /// Keys of `其中` lines (parts of the line above, not lines of their own).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sub_keys: Vec<String>,
+    /// For each row, the row it is a part of (a `其中` line, a template
+    /// `sub` line, a row numbered under another), by index; empty when no
+    /// row is a part. Sums of the block count a part once, in its parent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub part_of: Vec<Option<usize>>,
 }
 
 impl FormBlock {

@@ -154,6 +154,7 @@ fn lines(id: &str, lf: &LinesFixture) -> LinesTable {
                 form: CellForm::Blank,
             }),
             within: None,
+            part_of: None,
             extras: BTreeMap::new(),
         })
     };
@@ -228,6 +229,7 @@ fn block(
             .collect(),
         line_keys: vec![],
         sub_keys: vec![],
+        part_of: vec![],
     }
 }
 
