@@ -180,6 +180,20 @@ fn read_block(
         .map(|(_, c)| *c);
     let mut rows = Vec::new();
     let mut last = hm.last_row;
+    // Text columns left of the key column group the rows (收入构成 down the
+    // funds lines, 一级指标 down its indicators): a label written once, in
+    // the first row, covers the rows below until the next label of its
+    // column, as a merge would. A new label resets the groups right of it.
+    let mut groups: Vec<(usize, u32)> = match key_col {
+        Some(kc) => cols
+            .iter()
+            .filter(|(i, c)| *c < kc && spec.columns[*i].role == Role::Text)
+            .copied()
+            .collect(),
+        None => Vec::new(),
+    };
+    groups.sort_by_key(|(_, c)| *c);
+    let mut carried: Vec<Option<FormValue>> = vec![None; groups.len()];
     for r in hm.last_row + 1..end {
         if sheet.is_blank_row(r) || is_field_row(r) {
             break;
@@ -263,6 +277,20 @@ fn read_block(
             };
             if let Some(v) = value {
                 row.insert(col.key.clone(), v);
+            }
+        }
+        for (g, (i, _)) in groups.iter().enumerate() {
+            let key = &spec.columns[*i].key;
+            match row.get(key) {
+                Some(v) => {
+                    carried[g] = Some(v.clone());
+                    carried[g + 1..].iter_mut().for_each(|x| *x = None);
+                }
+                None => {
+                    if let Some(v) = &carried[g] {
+                        row.insert(key.clone(), v.clone());
+                    }
+                }
             }
         }
         rows.push(row);

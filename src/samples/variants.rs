@@ -217,6 +217,7 @@ pub const VARIATIONS: &[&str] = &[
     "shuffle",
     "cover",
     "instructions",
+    "every_merge_dropped",
 ];
 
 /// Lays `wb` (read into `base`) out anew, as `seed` decides.
@@ -670,6 +671,14 @@ fn vary_workbook(
     v: &mut Variant,
     base: &Budget,
 ) {
+    // Every merge dropped at once, on every table and form, its text left
+    // in its first cell (as tools that do not keep merges save a sheet).
+    if rng.apply("every_merge_dropped", 0.15) {
+        for g in grids.iter_mut().filter(|g| roles.contains_key(&g.name)) {
+            g.merges.clear();
+        }
+        v.applied.push("workbook: every merge dropped".into());
+    }
     // Sheet names.
     if rng.apply("sheet_names", 0.5) {
         let style = rng.below(4);
@@ -868,6 +877,22 @@ pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
     }
     v.workbook.sheets = sheets;
     v.workbook
+}
+
+/// The workbook with every merge of every sheet dropped, each merged text
+/// left in its first cell: as a tool that does not keep merges saves it.
+pub fn without_merges(wb: &Workbook) -> Workbook {
+    let mut out = wb.clone();
+    out.sheets = wb
+        .sheets
+        .iter()
+        .map(|s| {
+            let mut g = Grid::of(s);
+            g.merges.clear();
+            g.sheet()
+        })
+        .collect();
+    out
 }
 
 /// A workbook as finance systems export it: a web page of tables saved as
