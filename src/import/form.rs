@@ -338,7 +338,7 @@ fn lines_named<'s>(spec: &'s BlockSpec, label: &str) -> Vec<&'s crate::template:
     let exact: Vec<&crate::template::BlockLine> = spec
         .lines
         .iter()
-        .filter(|l| l.labels.iter().any(|x| *x == words))
+        .filter(|l| l.labels.contains(&words))
         .collect();
     if !exact.is_empty() {
         return exact;

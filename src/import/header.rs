@@ -142,7 +142,7 @@ fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<&str> {
             // A merge is a convenience: a group header written once over
             // several sub-headed columns, without one (some .xls writers,
             // tools that drop merges), stands to the left.
-            t = fill_from_left(sheet, r, c);
+            t = fill_from_left(sheet, r, last, c);
         }
         if !t.is_empty() && path.last() != Some(&t) {
             path.push(t);
@@ -152,11 +152,13 @@ fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<&str> {
 }
 
 /// The group word written once to the left of an empty upper header cell,
-/// when both it and the empty cell head columns below: a word covers the
-/// cells to its right up to the next word of its row, and a merged cell
-/// met on the way says where its group ends.
-fn fill_from_left(sheet: &Sheet, r: u32, c: u32) -> &str {
-    if sheet.get(r + 1, c).is_empty() {
+/// when both it and the empty cell head columns below (some header word
+/// under each, down to the band's `last` row): a word covers the cells to
+/// its right up to the next word of its row, and a merged cell met on the
+/// way says where its group ends.
+fn fill_from_left(sheet: &Sheet, r: u32, last: u32, c: u32) -> &str {
+    let headed = |c: u32| (r + 1..=last).any(|below| !sheet.get(below, c).is_empty());
+    if !headed(c) {
         return "";
     }
     for left in (0..c).rev() {
@@ -165,10 +167,10 @@ fn fill_from_left(sheet: &Sheet, r: u32, c: u32) -> &str {
         }
         let v = sheet.get(r, left);
         if !v.is_empty() {
-            return if sheet.get(r + 1, left).is_empty() {
-                ""
-            } else {
+            return if headed(left) {
                 sheet.norm_at(r, left)
+            } else {
+                ""
             };
         }
     }

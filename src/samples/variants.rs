@@ -563,7 +563,14 @@ fn vary_structure(g: &mut Grid, r: &Roles, rng: &mut Rng, v: &mut Variant) {
     }
     // Blank rows between data rows, bottom up so positions stay valid.
     if r.kind_grid && rng.apply("blank_rows", 0.3) {
-        let first_data = r.header_first + 2;
+        // Between data rows (and above the first), never inside a header
+        // band, however many rows it has.
+        let first_data = r
+            .amounts
+            .iter()
+            .map(|((row, _), _)| *row)
+            .min()
+            .unwrap_or(r.header_first + 2);
         let mut at: Vec<u32> = (first_data..=r.last_row)
             .filter(|_| rng.chance(0.2))
             .collect();
