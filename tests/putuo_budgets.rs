@@ -256,3 +256,141 @@ fn departments_that_once_failed_still_pass() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[path = "common/bin.rs"]
+mod bin;
+
+/// Writes a department's budgets as `.xlsx` files into `dir`.
+fn write_all(docs: &[Document], dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    docs.iter()
+        .map(|d| {
+            let p = dir.join(&d.file);
+            yusuan::samples::variants::write_xlsx(&d.workbook, &p).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// A 部门预算 and its units' 单位预算 are told apart: the level and the
+/// unit from the titles, the cover and the 编制部门 / 预算单位 lines.
+#[test]
+fn a_department_budget_and_its_units_budgets_are_told_apart() {
+    for seed in 0..12 {
+        let docs = Department::random(seed).documents(&Style::random(seed));
+        for d in &docs {
+            let b = read(d);
+            assert_eq!(b.level, d.level, "seed {seed} {}", d.file);
+            assert!(b.level_from.is_some(), "seed {seed} {}", d.file);
+            match d.level {
+                Level::Department => assert_eq!(b.budget_unit, None),
+                Level::Unit => assert_eq!(
+                    b.budget_unit.as_ref().and_then(|u| u.name.as_deref()),
+                    Some(d.name.as_str()),
+                    "seed {seed} {}",
+                    d.file
+                ),
+            }
+        }
+        // Each document its own identity.
+        let ids: std::collections::BTreeSet<String> =
+            docs.iter().map(|d| read(d).identity().unwrap()).collect();
+        assert_eq!(ids.len(), docs.len(), "seed {seed}");
+    }
+}
+
+/// `check` and `convert` over a department's 部门预算 and its units' 单位预算
+/// find no duplicate; the same 单位预算 given twice is one, named as such.
+/// The warehouse files and the manifest say each input's level and unit.
+#[test]
+fn a_department_and_its_units_are_not_duplicates_but_a_copy_is() {
+    let dir = tempfile::tempdir().unwrap();
+    // A department of three units.
+    let seed = (0..100)
+        .find(|s| Department::random(*s).documents(&Style::official()).len() == 4)
+        .unwrap();
+    let docs = Department::random(seed).documents(&Style::official());
+    let files = write_all(&docs, dir.path());
+    let o = bin::yusuan_ok(
+        std::iter::once("check".as_ref()).chain(files.iter().map(|p| p.as_os_str())),
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("S.duplicate_input"), "{out}");
+
+    let copy = dir.path().join("copy.xlsx");
+    std::fs::copy(&files[2], &copy).unwrap();
+    let o = bin::yusuan_ok([
+        "check".as_ref(),
+        files[1].as_os_str(),
+        files[2].as_os_str(),
+        copy.as_os_str(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.matches("S.duplicate_input").count(), 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "同一单位（{}）的单位预算同一年度（2026）出现在 2 个输入中",
+            docs[2].name
+        )),
+        "{out}"
+    );
+
+    let out_dir = dir.path().join("out");
+    let mut args: Vec<&std::ffi::OsStr> = vec!["convert".as_ref()];
+    args.extend(files.iter().map(|p| p.as_os_str()));
+    args.extend(["-o".as_ref(), out_dir.as_os_str()]);
+    let o = bin::yusuan_ok(args);
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("同一份预算"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut manifest = csv::Reader::from_path(out_dir.join("manifest.csv")).unwrap();
+    let headers = manifest.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = manifest.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    for (row, doc) in rows.iter().zip(&docs) {
+        assert_eq!(&row[col("budget_level")], doc.level.word());
+        assert_eq!(&row[col("duplicate_of")], "");
+        if doc.level == Level::Unit {
+            assert_eq!(&row[col("unit_name")], doc.name.as_str());
+        }
+    }
+    let t3 = std::fs::read_to_string(out_dir.join("t3.csv")).unwrap();
+    assert!(
+        t3.starts_with("year,dept_code,budget_level,unit_code,"),
+        "{t3}"
+    );
+    // Every 单位预算's rows say so, beside its department's.
+    let units = t3.lines().filter(|l| l.contains(",单位,")).count();
+    let depts = t3.lines().filter(|l| l.contains(",部门,")).count();
+    assert!(units > depts && depts > 0, "{units} {depts}");
+}
+
+/// A 单位预算 normalized into the 2024 layout is still a 单位预算 when read
+/// back: its cover says so.
+#[test]
+fn a_units_budget_stays_one_through_normalization() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = Department::random(1).documents(&Style::official());
+    let unit = docs.iter().find(|d| d.level == Level::Unit).unwrap();
+    let files = write_all(std::slice::from_ref(unit), dir.path());
+    let out = dir.path().join("out");
+    bin::yusuan_ok([
+        "convert".as_ref(),
+        files[0].as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--to".as_ref(),
+        "xlsx".as_ref(),
+    ]);
+    let normalized = out.join(&unit.file);
+    let b = import_workbook(
+        &yusuan::workbook::Workbook::open(&normalized).unwrap(),
+        &Templates::builtin(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(b.level, Level::Unit);
+    assert_eq!(b.budget_unit.and_then(|u| u.name), Some(unit.name.clone()));
+}

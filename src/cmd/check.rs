@@ -79,6 +79,16 @@ pub struct FileReport {
     pub dept_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
+    /// `部门` (部门预算) or `单位` (单位预算).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<yusuan::model::Level>,
+    /// The unit of a 单位预算.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<yusuan::model::BudgetUnit>,
+    /// What tells this budget from another of its year (department, level,
+    /// unit), for the batch's duplicates.
+    #[serde(skip)]
+    pub identity: Option<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -130,6 +140,9 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             year: b.year,
             dept_code: b.department.code.clone(),
             dept_name: b.department.name.clone(),
+            level: Some(b.level),
+            unit: b.budget_unit.clone(),
+            identity: b.identity(),
             findings: findings.clone(),
         },
         Err(e) => FileReport {
@@ -140,6 +153,9 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             year: None,
             dept_code: None,
             dept_name: None,
+            level: None,
+            unit: None,
+            identity: None,
             findings: vec![],
         },
     }
@@ -342,7 +358,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let bar = progress(files.len(), "核对");
     let mut kept: Rendered = None;
     let want_report = args.report.is_some() || args.report_dir.is_some();
-    let mut keys: Vec<(Option<i32>, Option<String>, String)> = Vec::new();
+    let mut keys: Vec<(Option<i32>, Option<String>, String, String)> = Vec::new();
     let (mut unreadable, mut errors) = (false, false);
     let json = args.format == OutputFormat::Json;
     let mut stdout = std::io::stdout().lock();
@@ -394,11 +410,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             if let Err(e) = bar.suspend(|| stdout.write_all(text.as_bytes())) {
                 write_err.get_or_insert(e);
             }
-            keys.push((
-                report.year,
-                report.dept_code.or(report.dept_name),
-                report.path,
-            ));
+            let who = duplicate_who(&report);
+            keys.push((report.year, report.identity, report.path, who));
         },
     );
     bar.finish_and_clear();
@@ -408,18 +421,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let groups = duplicate_groups(
         keys.iter()
             .enumerate()
-            .map(|(i, (y, d, _))| (i, *y, d.as_deref(), None)),
+            .map(|(i, (y, d, _, _))| (i, *y, d.as_deref(), None)),
     );
     let batch_findings: Vec<BatchFinding> = groups
         .iter()
         .map(|g| {
-            let (year, dept, _) = &keys[g[0]];
+            let (year, _, _, who) = &keys[g[0]];
             BatchFinding {
                 rule: "S.duplicate_input",
                 severity: Severity::Warning,
                 message: format!(
-                    "同一部门（{}）同一年度（{}）的预算出现在 {} 个输入中；入库时只应保留一份",
-                    dept.as_deref().unwrap_or(""),
+                    "{who}同一年度（{}）出现在 {} 个输入中；入库时只应保留一份",
                     year.map(|y| y.to_string()).unwrap_or_default(),
                     g.len()
                 ),
@@ -472,6 +484,23 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// Whose budget an input is, as a duplicate's message says it:
+/// `同一部门（X）的部门预算`, `同一单位（Y）的单位预算`.
+fn duplicate_who(r: &FileReport) -> String {
+    let dept = r
+        .dept_code
+        .as_deref()
+        .or(r.dept_name.as_deref())
+        .unwrap_or("");
+    match (&r.level, &r.unit) {
+        (Some(yusuan::model::Level::Unit), Some(u)) => format!(
+            "同一单位（{}）的单位预算",
+            u.code.as_deref().or(u.name.as_deref()).unwrap_or(dept)
+        ),
+        _ => format!("同一部门（{dept}）的部门预算"),
+    }
 }
 
 /// The reviewer's report: per file, findings grouped by table.

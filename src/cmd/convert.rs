@@ -250,6 +250,11 @@ impl Plan<'_> {
         entry.year = budget.year;
         entry.dept_code = budget.department.code.clone().unwrap_or_default();
         entry.dept_name = budget.department.name.clone().unwrap_or_default();
+        entry.budget_level = budget.level.word().into();
+        if let Some(u) = &budget.budget_unit {
+            entry.unit_code = u.code.clone().unwrap_or_default();
+            entry.unit_name = u.name.clone().unwrap_or_default();
+        }
         entry.counts = counts(&findings);
         let mut r = Rendered {
             entry,
@@ -759,15 +764,13 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                 .filter_map(|rec| ManifestEntry::from_row(&rec)),
         ))
     };
-    // The same department and year from two inputs: said in the manifest.
+    // The same budget (department, level, unit) and year from two inputs:
+    // said in the manifest. A 部门预算 and a 单位预算 of one of its units
+    // are two budgets.
     let mut keys: Vec<(Option<i32>, String, String)> = Vec::new();
     for e in this_run()?.chain(kept.iter().cloned()) {
-        let dept = if e.dept_code.is_empty() {
-            e.dept_name
-        } else {
-            e.dept_code
-        };
-        keys.push((e.year, dept, e.source_file));
+        let identity = e.identity().unwrap_or_default();
+        keys.push((e.year, identity, e.source_file));
     }
     let groups = super::batch::duplicate_groups(
         keys.iter()
@@ -779,7 +782,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     drop(sources);
     if !dups.is_empty() {
         eprintln!(
-            "警告：{} 个输入与其他输入是同一部门同一年度（见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份",
+            "警告：{} 个输入与其他输入是同一部门同一年度的同一份预算（部门预算或同一单位的单位预算，见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份",
             dups.len()
         );
     }

@@ -110,6 +110,25 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         b.department.code.as_deref().unwrap_or("（无编码）"),
         b.department.name.as_deref().unwrap_or("（无名称）")
     );
+    let level_from = b.level_from.as_deref().map_or(
+        "无标题或封面说明，按部门预算".to_string(),
+        |c| format!("来自 {c}"),
+    );
+    match &b.budget_unit {
+        Some(u) => {
+            let _ = writeln!(
+                s,
+                "级次：单位预算（{level_from}）：{}{}",
+                u.name.as_deref().unwrap_or("（无名称）"),
+                u.code
+                    .as_deref()
+                    .map_or(String::new(), |c| format!("，编码 {c}"))
+            );
+        }
+        None => {
+            let _ = writeln!(s, "级次：{}（{level_from}）", b.level.budget());
+        }
+    }
     if !b.units.is_empty() {
         let units: Vec<String> = b
             .units

@@ -20,13 +20,23 @@ use crate::template::Side;
 /// (column, type, meaning) of a CSV file.
 pub type Column = (&'static str, &'static str, &'static str);
 
-const KEY: [Column; 5] = [
+const KEY: [Column; 7] = [
     (
         "year",
         "integer",
         "预算年度 budget year (empty when unknown)",
     ),
     ("dept_code", "text", "部门编码 department code (表2 部门行)"),
+    (
+        "budget_level",
+        "text",
+        "`部门`（部门预算：部门及其所属单位）或 `单位`（一个单位的单位预算）whose budget the input is",
+    ),
+    (
+        "unit_code",
+        "text",
+        "单位预算的单位编码（表中列出该单位时；否则空，单位名称见 manifest.csv 的 unit_name）unit code of a 单位预算",
+    ),
     (
         "source_file",
         "text",
@@ -354,12 +364,15 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("template", "text", "所用模板 ID"),
             ("year", "integer", "预算年度"),
             ("dept_code", "text", "部门编码"),
-            ("dept_name", "text", "部门名称"),
+            ("dept_name", "text", "部门名称（单位预算为其编制单位的名称）"),
+            ("budget_level", "text", "`部门`（部门预算）或 `单位`（单位预算）"),
+            ("unit_code", "text", "单位预算的单位编码，或空"),
+            ("unit_name", "text", "单位预算的单位名称，或空"),
             ("errors", "integer", "核对错误数"),
             ("warnings", "integer", "核对警告数"),
             ("infos", "integer", "核对提示数"),
             ("message", "text", "无法读取或写出的原因，或空"),
-            ("duplicate_of", "text", "同一部门同一年度的其他输入（source_file，以 `;` 分隔），或空"),
+            ("duplicate_of", "text", "同一年度同一份预算（同一部门，同为部门预算或同一单位的单位预算）的其他输入（source_file，以 `;` 分隔），或空"),
             ("outputs", "text", "此输入写出的文件（相对输出目录，以 `;` 分隔）"),
         ],
     ));
@@ -414,7 +427,7 @@ enum Sink<'a> {
 struct Emit<'a> {
     out: Sink<'a>,
     year: Option<i32>,
-    key: [String; 5],
+    key: [String; 7],
     unit: Unit,
     /// Scratch for a fact's amount, cell and row number, reused row after row.
     scratch: [String; 3],
@@ -913,6 +926,11 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
         key: [
             b.year.map(|y| y.to_string()).unwrap_or_default(),
             b.department.code.clone().unwrap_or_default(),
+            b.level.word().to_string(),
+            b.budget_unit
+                .as_ref()
+                .and_then(|u| u.code.clone())
+                .unwrap_or_default(),
             source_file.to_string(),
             source_hash.to_string(),
             unit.label().to_string(),
@@ -995,6 +1013,9 @@ pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
         m.year.map(|y| y.to_string()).unwrap_or_default(),
         m.dept_code.clone(),
         m.dept_name.clone(),
+        m.budget_level.clone(),
+        m.unit_code.clone(),
+        m.unit_name.clone(),
         m.counts.0.to_string(),
         m.counts.1.to_string(),
         m.counts.2.to_string(),
@@ -1005,7 +1026,11 @@ pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
 }
 
 /// Columns of `manifest.csv` (its schema; a test keeps the two in step).
-pub const MANIFEST_COLUMNS: usize = 15;
+pub const MANIFEST_COLUMNS: usize = 18;
+
+/// Columns of a manifest written before the level and unit columns: a run
+/// resumes from it as well.
+const MANIFEST_COLUMNS_BEFORE_LEVEL: usize = 15;
 
 /// One input's line of `manifest.csv`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1019,6 +1044,10 @@ pub struct ManifestEntry {
     pub year: Option<i32>,
     pub dept_code: String,
     pub dept_name: String,
+    /// `部门` or `单位` (empty for an input not read).
+    pub budget_level: String,
+    pub unit_code: String,
+    pub unit_name: String,
     pub counts: (usize, usize, usize),
     pub message: String,
     pub duplicate_of: Vec<String>,
@@ -1038,7 +1067,15 @@ impl ManifestEntry {
                 .collect()
         };
         let n = |i: usize| r.get(i).and_then(|x| x.parse::<usize>().ok()).unwrap_or(0);
-        (r.len() == MANIFEST_COLUMNS).then(|| ManifestEntry {
+        // The columns after dept_name, where a manifest of the older
+        // layout (no level and unit columns) has them.
+        let at = match r.len() {
+            MANIFEST_COLUMNS => 12,
+            MANIFEST_COLUMNS_BEFORE_LEVEL => 9,
+            _ => return None,
+        };
+        let level = |i: usize| if at == 12 { f(i) } else { String::new() };
+        Some(ManifestEntry {
             path: f(0),
             source_file: f(1),
             source_hash: f(2),
@@ -1048,11 +1085,28 @@ impl ManifestEntry {
             year: r.get(6).and_then(|x| x.parse().ok()),
             dept_code: f(7),
             dept_name: f(8),
-            counts: (n(9), n(10), n(11)),
-            message: f(12),
-            duplicate_of: list(13),
-            outputs: list(14),
+            budget_level: level(9),
+            unit_code: level(10),
+            unit_name: level(11),
+            counts: (n(at), n(at + 1), n(at + 2)),
+            message: f(at + 3),
+            duplicate_of: list(at + 4),
+            outputs: list(at + 5),
         })
+    }
+
+    /// The input's [`crate::model::identity`], from what its line says.
+    pub fn identity(&self) -> Option<String> {
+        let unit = crate::model::BudgetUnit {
+            code: Some(self.unit_code.clone()),
+            name: Some(self.unit_name.clone()),
+        };
+        crate::model::identity(
+            Some(&self.dept_code),
+            Some(&self.dept_name),
+            crate::model::Level::from_word(&self.budget_level).unwrap_or_default(),
+            (self.budget_level == "单位").then_some(&unit),
+        )
     }
 }
 

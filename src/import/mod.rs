@@ -126,6 +126,9 @@ pub fn import_workbook(
         year_from: None,
         department: Default::default(),
         units: vec![],
+        level: Default::default(),
+        level_from: None,
+        budget_unit: None,
         tables,
         diagnostics: diags,
         declared_checks: template

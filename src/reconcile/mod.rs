@@ -162,7 +162,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "S.text_number", what: "数值以文本形式存放" },
     RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）" },
     RuleInfo { id: "S.year", what: "找不到预算年度" },
-    RuleInfo { id: "S.duplicate_input", what: "同一部门同一年度的预算出现在多个输入中（批量核对、转换时）" },
+    RuleInfo { id: "S.duplicate_input", what: "同一年度的同一份预算（同一部门的部门预算，或同一单位的单位预算）出现在多个输入中（批量核对、转换时）" },
 ];
 
 /// A figure in a comparison: its label for the message and its amount.

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use super::grid::Grid;
 use super::variants::Rng;
+pub use crate::model::Level;
 use crate::workbook::{CellValue, Merge, Sheet, Workbook};
 
 /// The fund a functional leaf's fiscal money comes from.
@@ -269,23 +270,6 @@ impl Figures {
             .iter()
             .map(|(l, s)| (&CATALOG[*l], *s))
             .collect()
-    }
-}
-
-/// 部门预算 (the department and its units together) or 单位预算 (one unit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Department,
-    Unit,
-}
-
-impl Level {
-    /// The word the bureau's layout prints: `部门` / `单位`.
-    pub fn word(self) -> &'static str {
-        match self {
-            Level::Department => "部门",
-            Level::Unit => "单位",
-        }
     }
 }
 
