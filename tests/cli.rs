@@ -63,7 +63,10 @@ fn inspect_reports_what_was_recognized() {
         "{out}"
     );
     assert!(out.contains("未找到的表：无"), "{out}");
-    assert!(out.contains("结论：识别 14 张表，0 个导入错误"), "{out}");
+    assert!(
+        out.contains("结论：识别 13 张表（表12 共 2 张），0 个导入错误"),
+        "{out}"
+    );
 }
 
 #[test]

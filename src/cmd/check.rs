@@ -67,7 +67,7 @@ pub struct CheckArgs {
 #[derive(Debug, Serialize)]
 pub struct FileReport {
     pub path: String,
-    /// `ok`, `findings` or `unreadable`.
+    /// `ok`, `findings`, `unreadable`, or `refused` (not a budget).
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -104,10 +104,10 @@ fn check_input(path: &Path, cfg: &ReadConfig, want_report: bool) -> (Checked, Re
     }
     let bytes = match Workbook::read_file(path) {
         Ok(b) => b,
-        Err(e) => return (Err(e.to_string()), None),
+        Err(e) => return (Err(batch::Failure::unreadable(e)), None),
     };
     let checked = Workbook::from_bytes(path, &bytes)
-        .map_err(|e| e.to_string())
+        .map_err(batch::Failure::unreadable)
         .and_then(|wb| check_workbook(wb, cfg));
     let report = checked.as_ref().ok().map(|(b, findings, wb)| {
         yusuan::export::report::write_report(&bytes, wb, b, findings).map_err(|e| e.to_string())
@@ -147,8 +147,8 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
         },
         Err(e) => FileReport {
             path: super::batch::shown(path),
-            status: "unreadable",
-            message: Some(e.clone()),
+            status: e.status(),
+            message: Some(e.message.clone()),
             template: None,
             year: None,
             dept_code: None,
@@ -260,8 +260,8 @@ impl Review {
                 who
             }
             Err(e) => Reviewed {
-                status: "unreadable".into(),
-                message: e.clone(),
+                status: e.status().into(),
+                message: e.message.clone(),
                 ..who
             },
         };
@@ -381,7 +381,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             if args.report.is_some() {
                 kept = rendered;
             }
-            unreadable |= report.status == "unreadable";
+            unreadable |= matches!(report.status, "unreadable" | "refused");
             errors |= report
                 .findings
                 .iter()
@@ -390,7 +390,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
                 .message
                 .as_deref()
                 // Said once: in the text report, or on stderr beside JSON.
-                .filter(|_| report.status == "unreadable" && json)
+                .filter(|_| matches!(report.status, "unreadable" | "refused") && json)
             {
                 bar.suspend(|| eprintln!("错误：{m}"));
             }
@@ -510,10 +510,15 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         if i > 0 {
             s.push('\n');
         }
-        if r.status == "unreadable" {
+        if matches!(r.status, "unreadable" | "refused") {
+            let said = if r.status == "refused" {
+                "未核对"
+            } else {
+                "无法读取"
+            };
             let _ = writeln!(
                 s,
-                "文件：{}\n  无法读取：{}",
+                "文件：{}\n  {said}：{}",
                 r.path,
                 r.message.as_deref().unwrap_or("")
             );
@@ -571,9 +576,10 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         let all: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
         let (e, w, n) = counts(&all);
         let bad = reports.iter().filter(|r| r.status == "unreadable").count();
+        let refused = reports.iter().filter(|r| r.status == "refused").count();
         let _ = writeln!(
             s,
-            "\n合计：{} 个文件，{bad} 个无法读取；{e} 个错误，{w} 个警告，{n} 条提示",
+            "\n合计：{} 个文件，{bad} 个无法读取，{refused} 个不是预算；{e} 个错误，{w} 个警告，{n} 条提示",
             reports.len()
         );
     }

@@ -232,12 +232,14 @@ impl Plan<'_> {
             }
         }
         // The bytes just hashed are the ones read: the file is read once.
-        let wb = Workbook::from_bytes(&input.path, &bytes).map_err(|e| e.to_string());
+        let wb =
+            Workbook::from_bytes(&input.path, &bytes).map_err(super::batch::Failure::unreadable);
         drop(bytes);
+        // Another document than a budget is `refused`, nothing written for it.
         let (budget, findings, wb) =
             match wb.and_then(|wb| super::batch::check_workbook(wb, self.cfg)) {
                 Ok(r) => r,
-                Err(e) => return failed(entry, "unreadable", e),
+                Err(e) => return failed(entry, e.status(), e.message),
             };
         drop(wb);
         entry.status = if findings.is_empty() {

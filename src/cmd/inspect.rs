@@ -39,6 +39,16 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
         }
         match import_file(&input.path, &cfg.templates, &cfg.options) {
             Ok(b) => print!("{}", report(&b, &cfg.templates)),
+            // Another document than a budget: what it is and why, as the
+            // report of this file.
+            Err(e) if e.is_refusal() => {
+                let what = match &e {
+                    yusuan::Error::NotABudget { what, .. } => what.clone(),
+                    other => other.to_string(),
+                };
+                println!("文件：{}\n结论：{what}", super::batch::shown(&input.path));
+                status = 2;
+            }
             Err(e) => {
                 eprintln!("错误：{e}");
                 status = 2;
@@ -249,11 +259,36 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    // Tables as the template's choice counts them (表12 once, however
+    // many forms), those found by title or sheet and those then read.
+    let mut found: Vec<&str> = b
+        .source
+        .sheets
+        .iter()
+        .filter_map(|sh| sh.table.as_deref())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    let metas = b.tables.metas();
+    let unread: Vec<&str> = found
+        .iter()
+        .copied()
+        .filter(|id| !metas.iter().any(|m| m.id == *id))
+        .collect();
+    let unread = if unread.is_empty() {
+        String::new()
+    } else {
+        format!("（其中 {} 张找不到表头，未读入）", unread.len())
+    };
+    let forms = if b.tables.t12.len() > 1 {
+        format!("（表12 共 {} 张）", b.tables.t12.len())
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "结论：识别 {} 张表，{} 个导入错误",
-        b.tables.metas().len(),
-        errors
+        "结论：识别 {} 张表{unread}{forms}，{errors} 个导入错误",
+        found.len()
     );
     s
 }

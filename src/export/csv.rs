@@ -359,7 +359,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             (
                 "status",
                 "text",
-                "`ok`, `findings`, `unreadable`（无法读取或超出限制）or `failed`（读入了但无法写出）",
+                "`ok`, `findings`, `unreadable`（无法读取或超出限制）, `refused`（不是预算：部门决算、空白模板或其他工作簿，未读入）or `failed`（读入了但无法写出）",
             ),
             ("template", "text", "所用模板 ID"),
             ("year", "integer", "预算年度"),

@@ -8,6 +8,7 @@
 pub mod coded;
 pub mod form;
 pub mod header;
+pub mod kind;
 pub mod lines;
 pub mod locate;
 pub mod meta;
@@ -42,7 +43,8 @@ pub struct ImportOptions {
 /// # Errors
 /// [`Error::Workbook`] when the file cannot be read, [`Error::UnknownTemplate`]
 /// for a `template` option naming no template, [`Error::NoTables`] when no
-/// sheet is recognized as a budget table.
+/// sheet is recognized as a budget table, [`Error::NotABudget`] for another
+/// document (final accounts, a blank template, tables of another kind).
 ///
 /// # Examples
 /// ```no_run
@@ -71,6 +73,13 @@ pub fn import_workbook(
     opts: &ImportOptions,
 ) -> Result<Budget, Error> {
     let (template, located, template_reason) = choose_template(wb, templates, opts)?;
+    let refuse = |what: String| Error::NotABudget {
+        path: wb.path.clone(),
+        what,
+    };
+    if let Some((level, titles)) = kind::final_accounts(wb, kind::titled(&located)) {
+        return Err(refuse(kind::final_accounts_sentence(level, &titles)));
+    }
     if located.is_empty() {
         return Err(Error::NoTables {
             path: wb.path.clone(),
@@ -84,13 +93,35 @@ pub fn import_workbook(
         let sheet = &wb.sheets[l.sheet];
         read_table(template, spec, sheet, l, &mut tables, &mut diags);
     }
+    // Sheets taken by their number or name whose headers are none of a
+    // budget table's: a workbook of another kind.
+    if tables.metas().is_empty() {
+        let mut names: Vec<&str> = located.iter().map(|l| &*wb.sheets[l.sheet].name).collect();
+        names.dedup();
+        return Err(refuse(format!(
+            "工作表 {} 的名称像是预算表，但没有一张有预算表的表头，这不是部门预算或单位预算；yusuan 目前只读预算",
+            names.join("、")
+        )));
+    }
+    if kind::filled_amounts(&tables) == 0 {
+        let mut ids: Vec<&str> = tables.metas().iter().map(|m| m.id.as_str()).collect();
+        ids.dedup();
+        let n = ids.len();
+        return Err(refuse(format!(
+            "这是空白模板（{n} 张表都没有填写金额），不是填报后的预算；请填入金额后再核对"
+        )));
+    }
     unused_sheets(wb, template, &located, &mut diags);
-    for spec in &template.tables {
-        let present = if spec.id == "t12" {
-            !tables.t12.is_empty()
-        } else {
-            tables.metas().iter().any(|m| m.id == spec.id)
-        };
+    for (i, spec) in template.tables.iter().enumerate() {
+        // A table found whose header is not (I.no_header, an error) is
+        // not also missing.
+        let found = located.iter().any(|l| l.spec == i);
+        let present = found
+            || if spec.id == "t12" {
+                !tables.t12.is_empty()
+            } else {
+                tables.metas().iter().any(|m| m.id == spec.id)
+            };
         if !present {
             diags.push(Diagnostic {
                 rule: "S.missing_table",
