@@ -91,6 +91,9 @@ pub struct ColumnInfo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TableMeta {
     pub id: String,
+    /// The table's number as its template prints it (`8` for the
+    /// 一般公共预算基本支出 table of a bureau that numbers it so; `5-1`).
+    pub number: String,
     pub sheet: String,
     /// The title cell as printed, when found.
     #[serde(skip_serializing_if = "Option::is_none")]

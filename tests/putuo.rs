@@ -153,11 +153,11 @@ fn the_consistent_sample_gives_no_finding_and_inspect_shows_its_own_columns() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("模板：shanghai-putuo-2026"), "{out}");
     assert!(
-        out.contains("规范模型之外的列：office_running（G 列）"),
+        out.contains("规范模型之外的列：机关运行经费预算数（G 列，模板键 office_running）"),
         "{out}"
     );
     assert!(
-        out.contains("规范模型之外的行：fiscal（一、财政拨款收入）"),
+        out.contains("规范模型之外的行：一、财政拨款收入（模板键 fiscal）"),
         "{out}"
     );
     assert!(!out.contains("未读 1"), "{out}");
@@ -401,4 +401,53 @@ fn a_qizhong_line_is_a_part_that_may_name_only_some_of_its_parent() {
     assert_eq!(f[0].rule, "T1.income_total");
     assert_eq!(f[0].severity, Severity::Warning);
     assert!(f[0].message.contains("不小于"), "{}", f[0].message);
+}
+
+/// A bureau that numbers its tables its own way is reported so: its
+/// 一般公共预算基本支出 table is its 表8 (the canonical set's 表6), in the
+/// heading over the findings and in every message, and comes after 表7.
+#[test]
+fn findings_name_tables_by_the_numbers_the_template_gives_them() {
+    let mut wb = sample();
+    // 301 工资福利支出's 合计, 100 元 off: a row and a tree finding in 表8,
+    // and 表5's 基本支出 against it.
+    set(
+        &mut wb,
+        "部门一般公共预算拨款基本支出明细表",
+        (8, 3),
+        3_200_100.0,
+    );
+    set(
+        &mut wb,
+        "部门一般公共预算拨款基本支出明细表",
+        (22, 3),
+        3_800_100.0,
+    );
+    let f = findings(&read(&wb));
+    let rules: Vec<(&str, &str)> = f.iter().map(|f| (f.rule, f.table_name.as_str())).collect();
+    assert!(rules.contains(&("T6.row", "表8")), "{rules:?}");
+    for x in &f {
+        assert!(!x.message.contains("表6"), "{}", x.message);
+    }
+    let x = f.iter().find(|x| x.rule == "X.t5_t6").unwrap();
+    assert!(
+        x.message.starts_with("表5 基本支出 = 表8 合计行"),
+        "{}",
+        x.message
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("表8.xlsx");
+    yusuan::samples::variants::write_xlsx(&wb, &path).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(["check".as_ref(), path.as_os_str()])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let heading = out.find("\n表8\n").expect(&out);
+    assert!(
+        out[heading..].contains("[错误] T6.row 表8 301 工资福利支出"),
+        "{out}"
+    );
+    assert!(!out.contains("\n表6\n"), "{out}");
 }

@@ -13,7 +13,7 @@ use super::batch::{
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
 use yusuan::model::Severity;
-use yusuan::reconcile::{counts, table_name, table_order, Finding};
+use yusuan::reconcile::{counts, Finding};
 use yusuan::workbook::Workbook;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -175,8 +175,13 @@ impl Review {
         if dir.exists() && !dir.is_dir() {
             anyhow::bail!("--report-dir {} 是一个文件，应给出文件夹", dir.display());
         }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("{}: 无法创建文件夹：{e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: 无法创建文件夹：{}",
+                dir.display(),
+                yusuan::workbook::write_reason(&e)
+            )
+        })?;
         let findings_tmp = dir.join(format!(".findings.csv.tmp-{}", std::process::id()));
         let mut findings =
             std::io::BufWriter::new(std::fs::File::create(&findings_tmp).map_err(|e| {
@@ -278,6 +283,7 @@ impl Review {
                 rule: f.rule,
                 severity: f.severity,
                 table: String::new(),
+                table_name: String::new(),
                 message: format!("{}：{}", f.message, f.files.join("、")),
                 expected: None,
                 actual: None,
@@ -535,10 +541,14 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         );
         let (e, w, n) = counts(&r.findings);
         let _ = writeln!(s, "结果：{e} 个错误，{w} 个警告，{n} 条提示");
-        let mut tables: Vec<&str> = r.findings.iter().map(|f| f.table.as_str()).collect();
-        tables.dedup();
-        tables.sort_by_key(|t| table_order(t));
-        tables.dedup();
+        // Tables in the order the findings come (by the numbers the
+        // workbook's template prints them with).
+        let mut tables: Vec<&str> = Vec::new();
+        for f in &r.findings {
+            if !tables.contains(&f.table.as_str()) {
+                tables.push(&f.table);
+            }
+        }
         for t in tables {
             let items: Vec<&Finding> = r
                 .findings
@@ -548,15 +558,7 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
             if items.is_empty() {
                 continue;
             }
-            let _ = writeln!(
-                s,
-                "\n{}",
-                if t.is_empty() {
-                    "工作簿".to_string()
-                } else {
-                    table_name(t)
-                }
-            );
+            let _ = writeln!(s, "\n{}", items[0].table_shown());
             for f in items {
                 let _ = writeln!(s, "  [{}] {} {}", f.severity.label(), f.rule, f.message);
                 if !f.cells.is_empty() {

@@ -476,7 +476,7 @@ impl OutputLock {
                     eprintln!("提示：上次中断的运行（进程 {pid}）留下了锁，已清除");
                     let _ = std::fs::remove_file(&path);
                 }
-                Err(e) => anyhow::bail!("{}: 无法创建锁文件：{e}", path.display()),
+                Err(e) => anyhow::bail!("{}: 无法创建锁文件：{}", path.display(), write_reason(&e)),
             }
         }
         anyhow::bail!("{}: 无法取得输出目录的锁", path.display())
@@ -545,8 +545,13 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
             out.display()
         );
     }
-    std::fs::create_dir_all(out)
-        .map_err(|e| anyhow::anyhow!("{}: 无法创建输出文件夹：{e}", out.display()))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: 无法创建输出文件夹：{}",
+            out.display(),
+            write_reason(&e)
+        )
+    })?;
     let _lock = OutputLock::take(out)?;
     let stale = clean_stale(out);
     if stale > 0 {
@@ -602,7 +607,9 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         .create(true)
         .append(true)
         .open(&journal_path)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", journal_path.display()))?;
+        .map_err(|e| {
+            anyhow::anyhow!("{}: 无法写入：{}", journal_path.display(), write_reason(&e))
+        })?;
     let from = journal.metadata().map(|m| m.len()).unwrap_or(0);
     let mut journal_err: Option<std::io::Error> = None;
     let mut record = |entry: &ManifestEntry| {

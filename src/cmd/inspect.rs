@@ -167,14 +167,29 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
             "；单元格 读入 {} / 未读 {}",
             m.coverage.cells_read, m.coverage.cells_left
         );
+        // Columns by their words as printed, the template's key beside
+        // for whoever writes a template.
+        let words = |key: &str| {
+            spec.and_then(|t| t.columns.iter().find(|c| c.key == key))
+                .and_then(|c| c.words.first())
+                .map_or(key.to_string(), |w| format!("{w}（模板键 {key}）"))
+        };
         if !m.missing_columns.is_empty() {
-            let _ = write!(line, "；缺少列：{}", m.missing_columns.join("、"));
+            let cols: Vec<String> = m.missing_columns.iter().map(|k| words(k)).collect();
+            let _ = write!(line, "；缺少列：{}", cols.join("、"));
         }
         if !m.extra_columns.is_empty() {
             let cols: Vec<String> = m
                 .extra_columns
                 .iter()
-                .map(|c| format!("{}（{} 列）", c.key, c.column))
+                .map(|c| {
+                    let header = c.header.rsplit('/').next().unwrap_or(&c.header);
+                    if c.key == c.header {
+                        format!("{header}（{} 列）", c.column)
+                    } else {
+                        format!("{header}（{} 列，模板键 {}）", c.column, c.key)
+                    }
+                })
                 .collect();
             let _ = write!(line, "；规范模型之外的列：{}", cols.join("、"));
         }
@@ -187,7 +202,7 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
                     x.key
                         .as_deref()
                         .filter(|k| !yusuan::template::Template::is_canonical_line(&m.id, k))
-                        .map(|k| format!("{k}（{}）", x.label))
+                        .map(|k| format!("{}（模板键 {k}）", x.label))
                 })
                 .collect();
             if !own.is_empty() {
@@ -215,11 +230,15 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     if !unused.is_empty() {
         let _ = writeln!(s, "未使用的工作表：{}", unused.join("、"));
     }
-    let missing: Vec<&str> = b
+    let missing: Vec<String> = b
         .diagnostics
         .iter()
         .filter(|d| d.rule == "S.missing_table")
         .filter_map(|d| d.table.as_deref())
+        .map(|id| match tpl.and_then(|t| t.table(id)) {
+            Some(spec) => format!("表{} {}", spec.number, spec.title),
+            None => id.to_string(),
+        })
         .collect();
     let _ = writeln!(
         s,

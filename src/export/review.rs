@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, XlsxError};
 
-use crate::reconcile::{counts, table_name, Finding};
+use crate::reconcile::{counts, Finding};
 
 /// Columns of `findings.csv`.
 pub const FINDINGS_COLUMNS: [&str; 13] = [
@@ -60,7 +60,7 @@ pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
                 if f.table.is_empty() {
                     String::new()
                 } else {
-                    table_name(&f.table)
+                    f.table_shown()
                 },
                 f.cells
                     .iter()

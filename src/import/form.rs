@@ -452,10 +452,10 @@ fn block_lines(
                 "I.unknown_line",
                 Severity::Warning,
                 format!(
-                    "{cell} 的“{}”不在模板 {} 的{}行中，按原文保留",
+                    "{cell} 的“{}”不在模板“{}”的“{}”各行中，按原文保留",
                     crate::text::clean(label),
-                    ctx.template.id,
-                    spec.key
+                    ctx.template.name,
+                    block_words(spec)
                 ),
                 vec![cell],
             ));
@@ -467,6 +467,16 @@ fn block_lines(
         parts.clear();
     }
     (keys, parts)
+}
+
+/// A block as its header prints it (`总体资金情况`, `来源项目`): the words of
+/// its row-key column.
+fn block_words(spec: &BlockSpec) -> &str {
+    spec.columns
+        .iter()
+        .find(|c| c.key == spec.row_key)
+        .and_then(|c| c.words.first())
+        .map_or(spec.key.as_str(), String::as_str)
 }
 
 /// The line just above a block: the goal its indicators measure.

@@ -192,15 +192,21 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
             let label = clean(&sheet.get(r, *lc).as_text());
             ctx.take(r, *lc);
             if label.is_empty() {
-                if !sheet.get(r, *ac).is_empty() {
-                    // Reported here, so not again as unread.
+                let v = sheet.get(r, *ac);
+                if !v.is_empty() {
+                    // Reported here, so not again as unread; said as what
+                    // the cell holds (a figure, or words such as 合计).
                     ctx.take(r, *ac);
-                    diags.push(ctx.diag(
-                        "I.unknown_line",
-                        Severity::Warning,
-                        format!("{} 有金额但没有项目名称，未导入", sheet.cell_ref(r, *ac)),
-                        vec![sheet.cell_ref(r, *ac)],
-                    ));
+                    let at = sheet.cell_ref(r, *ac);
+                    let message = if super::holds_figure(v) {
+                        format!("{at} 有金额但这一行没有项目名称，未导入")
+                    } else {
+                        format!(
+                            "{at} 写有“{}”，但这一行的项目名称列是空的，未导入",
+                            clean(&v.as_text())
+                        )
+                    };
+                    diags.push(ctx.diag("I.unknown_line", Severity::Warning, message, vec![at]));
                 }
                 continue;
             }
@@ -234,8 +240,8 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
                     "I.unknown_line",
                     Severity::Warning,
                     format!(
-                        "{label_cell} 的项目“{label}”不在模板 {} 的{}项目中，按原文保留",
-                        ctx.template.id,
+                        "{label_cell} 的项目“{label}”不在模板“{}”的{}项目中，按原文保留",
+                        ctx.template.name,
                         side_word(*side)
                     ),
                     vec![label_cell.clone()],

@@ -93,9 +93,10 @@ pub fn import_workbook(
         let sheet = &wb.sheets[l.sheet];
         read_table(template, spec, sheet, l, &mut tables, &mut diags);
     }
-    // Sheets taken by their number or name whose headers are none of a
-    // budget table's: a workbook of another kind.
-    if tables.metas().is_empty() {
+    // Sheets taken by their number or name alone (no budget table's title)
+    // whose headers are none of a budget table's: a workbook of another
+    // kind. A title found says budget, whatever its header (I.no_header).
+    if tables.metas().is_empty() && kind::titled(&located) == 0 {
         let mut names: Vec<&str> = located.iter().map(|l| &*wb.sheets[l.sheet].name).collect();
         names.dedup();
         return Err(refuse(format!(
@@ -103,7 +104,8 @@ pub fn import_workbook(
             names.join("、")
         )));
     }
-    if kind::filled_amounts(&tables) == 0 {
+    // Tables read, not one amount filled in: a blank template.
+    if !tables.metas().is_empty() && kind::filled_amounts(&tables) == 0 {
         let mut ids: Vec<&str> = tables.metas().iter().map(|m| m.id.as_str()).collect();
         ids.dedup();
         let n = ids.len();
@@ -523,12 +525,19 @@ impl Ctx<'_> {
                     }),
                     None if matches!(spec.role, Role::CodePart | Role::CodeName) => {}
                     None if stood_for(self.spec, h, spec.role) => {}
+                    // A bureau's own column (one layout of its set has it,
+                    // another not) is not missing from the canonical model.
+                    None if !crate::template::Template::is_canonical_column(
+                        &self.spec.id,
+                        &spec.key,
+                    ) && !spec.required => {}
                     None => missing.push(spec.key.clone()),
                 }
             }
         }
         TableMeta {
             id: self.spec.id.clone(),
+            number: self.spec.number.clone(),
             sheet: self.sheet.name.to_string(),
             title: self.title.clone().map(|(text, cell)| Text { text, cell }),
             range: format!(
@@ -615,11 +624,11 @@ impl Ctx<'_> {
                 "I.unread",
                 Severity::Warning,
                 format!(
-                    "{} 有 {} 个单元格未读入{what}：{}。它们不在模板 {} 认识的行或列中，请核对是否漏读，或为此版式补充模板",
+                    "{} 有 {} 个单元格未读入{what}：{}。它们不在模板“{}”认识的行或列中，请核对是否漏读，或为此版式补充模板",
                     self.label(),
                     left.len(),
                     first_cells(&left),
-                    self.template.id
+                    self.template.name
                 ),
                 left.iter().take(MAX_LISTED_CELLS).cloned().collect(),
             ));
@@ -677,9 +686,9 @@ fn unused_sheets(
             severity: Severity::Warning,
             table: None,
             message: format!(
-                "工作表“{}”{hidden}没有作为任何一张表读入（模板 {}），其中 {} 个数字未读入：{}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
+                "工作表“{}”{hidden}没有作为任何一张表读入（模板“{}”），其中 {} 个数字未读入：{}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
                 sheet.name,
-                template.id,
+                template.name,
                 figures.len(),
                 first_cells(&figures),
             ),

@@ -19,12 +19,16 @@ pub fn row_label(r: &CodedRow) -> String {
     }
 }
 
-/// The printed header of a column (its lowest level), or the key.
+/// The printed header of a column (its lowest level); for a column the
+/// table does not have, the canonical template's word for it — never the
+/// key, which no reviewer reads.
 pub fn header(meta: &TableMeta, key: &str) -> String {
     meta.columns
         .iter()
+        .chain(&meta.extra_columns)
         .find(|c| c.key == key)
         .map(|c| c.header.rsplit('/').next().unwrap_or(&c.header).to_string())
+        .or_else(|| crate::template::Template::canonical_words(&meta.id, key))
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -92,10 +96,17 @@ fn row_sum(
     total_key: &str,
     parts: &[&str],
 ) {
+    // The parts this table has: a layout without some (another bureau's
+    // 表3 has no 事业单位经营支出) names only its own in the message.
+    let present: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|k| t.meta.columns.iter().any(|c| c.key == *k))
+        .collect();
     for r in t.total.iter().chain(&t.rows) {
         let at: Vec<At> = parts.iter().map(|k| (r, *k)).collect();
         sum_rule(c, rule, id, t, (r, total_key), &at, || {
-            let sum: Vec<String> = parts.iter().map(|k| header(&t.meta, k)).collect();
+            let sum: Vec<String> = present.iter().map(|k| header(&t.meta, k)).collect();
             format!(
                 "{} {} 行：{} = {}",
                 table_name(id),
@@ -343,13 +354,18 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         c.compare(
             "T1.income_total",
             id,
-            "表1 本年收入合计 = 各项收入之和",
+            &format!("{} 本年收入合计 = 各项收入之和", table_name("t1")),
             &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
             &parts,
             Relation::Equal,
         );
     }
-    class_sum(c, "T1.expense_total", t, "表1 本年支出合计 = 各类支出之和");
+    class_sum(
+        c,
+        "T1.expense_total",
+        t,
+        &format!("{} 本年支出合计 = 各类支出之和", table_name("t1")),
+    );
     lines_sum(
         c,
         "T1.grand_income",
@@ -357,7 +373,10 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "grand_total",
         &["total", "carryover"],
-        "表1 收入总计 = 本年收入合计 + 上年结转结余",
+        &format!(
+            "{} 收入总计 = 本年收入合计 + 上年结转结余",
+            table_name("t1")
+        ),
     );
     lines_sum(
         c,
@@ -366,9 +385,18 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         Side::Expense,
         "grand_total",
         &["total", "carry_forward"],
-        "表1 支出总计 = 本年支出合计 + 年终结转结余",
+        &format!(
+            "{} 支出总计 = 本年支出合计 + 年终结转结余",
+            table_name("t1")
+        ),
     );
-    balance(c, "T1.balance", id, t, "表1 收入总计 = 支出总计");
+    balance(
+        c,
+        "T1.balance",
+        id,
+        t,
+        &format!("{} 收入总计 = 支出总计", table_name("t1")),
+    );
 }
 
 fn balance(c: &mut Checker, rule: &'static str, id: &str, t: &LinesTable, what: &str) {
@@ -396,7 +424,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "cur_total",
         &["cur_gp", "cur_gf", "cur_soe"],
-        "表4 本年收入 = 三项财政拨款之和",
+        &format!("{} 本年收入 = 三项财政拨款之和", table_name("t4")),
     );
     lines_sum(
         c,
@@ -405,7 +433,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "carry_total",
         &["carry_gp", "carry_gf", "carry_soe"],
-        "表4 上年结转 = 三项财政拨款之和",
+        &format!("{} 上年结转 = 三项财政拨款之和", table_name("t4")),
     );
     lines_sum(
         c,
@@ -414,7 +442,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "grand_total",
         &["cur_total", "carry_total"],
-        "表4 收入总计 = 本年收入 + 上年结转",
+        &format!("{} 收入总计 = 本年收入 + 上年结转", table_name("t4")),
     );
     sub_lines(
         c,
@@ -431,14 +459,19 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
             c.compare(
                 "T4.income_total",
                 id,
-                "表4 收入总计 = 各项财政拨款之和",
+                &format!("{} 收入总计 = 各项财政拨款之和", table_name("t4")),
                 &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
                 &parts,
                 Relation::Equal,
             );
         }
     }
-    class_sum(c, "T4.expense_total", t, "表4 本年支出 = 各类支出之和");
+    class_sum(
+        c,
+        "T4.expense_total",
+        t,
+        &format!("{} 本年支出 = 各类支出之和", table_name("t4")),
+    );
     let expense_total = own_total(t, Side::Expense, "carry_forward").and_then(|l| l.key.as_deref());
     sub_lines(
         c,
@@ -454,9 +487,15 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Expense,
         "grand_total",
         &["total", "carry_forward"],
-        "表4 支出总计 = 本年支出 + 年终结转结余",
+        &format!("{} 支出总计 = 本年支出 + 年终结转结余", table_name("t4")),
     );
-    balance(c, "T4.balance", id, t, "表4 收入总计 = 支出总计");
+    balance(
+        c,
+        "T4.balance",
+        id,
+        t,
+        &format!("{} 收入总计 = 支出总计", table_name("t4")),
+    );
 }
 
 fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
@@ -632,7 +671,7 @@ fn check_t11(c: &mut Checker, f: &Form) {
         c,
         "T11.funds",
         "t11",
-        "表11 总体资金情况",
+        &format!("{} 总体资金情况", table_name("t11")),
         b,
         &["current", "prev2", "prev1"],
         unit,
@@ -653,7 +692,8 @@ fn check_t11(c: &mut Checker, f: &Form) {
                 .collect();
             let names: Vec<String> = parts.iter().filter_map(|p| b.line(p)).map(label).collect();
             let what = format!(
-                "表11 {section} {}：合计 = {}",
+                "{} {section} {}：合计 = {}",
+                table_name("t11"),
                 funds_column(b, key),
                 names.join(" + ")
             );
@@ -682,7 +722,10 @@ fn check_t11(c: &mut Checker, f: &Form) {
                 continue;
             };
             let label = text_of(r, "label");
-            let what = format!("表11 {section} {label} 占比 = {label} / 合计");
+            let what = format!(
+                "{} {section} {label} 占比 = {label} / 合计",
+                table_name("t11")
+            );
             percent_check(c, "T11.share", "t11", &what, (*percent, cell), a, t);
         }
     }
@@ -723,6 +766,7 @@ fn percent_check(
         rule,
         severity,
         table: table.to_string(),
+        table_name: String::new(),
         message: format!(
             "{what}：表上为 {printed}%，计算为 {computed}%，相差 {diff} 个百分点{tail}"
         ),
@@ -763,7 +807,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
             c.compare(
                 "T12.sources",
                 "t12",
-                &format!("表12「{name}」项目资金来源：合计 = 各来源之和"),
+                &format!(
+                    "{}「{name}」项目资金来源：合计 = 各来源之和",
+                    table_name("t12")
+                ),
                 &[Term::new("合计", t, unit)],
                 &parts,
                 Relation::Equal,
@@ -775,7 +822,7 @@ fn check_t12(c: &mut Checker, f: &Form) {
             c,
             "T12.sources",
             "t12",
-            &format!("表12「{name}」项目资金来源"),
+            &format!("{}「{name}」项目资金来源", table_name("t12")),
             b,
             &["amount"],
             unit,
@@ -796,7 +843,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
             c.compare(
                 "T12.detail",
                 "t12",
-                &format!("表12「{name}」项目当年预算 = 支出明细测算数之和"),
+                &format!(
+                    "{}「{name}」项目当年预算 = 支出明细测算数之和",
+                    table_name("t12")
+                ),
                 &[Term::new("项目当年预算", year, unit)],
                 &parts,
                 Relation::Equal,
@@ -813,7 +863,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
                 continue;
             };
             let year = text_of(r, "year");
-            let what = format!("表12「{name}」{year} 执行率 = 执行数 / 预算数");
+            let what = format!(
+                "{}「{name}」{year} 执行率 = 执行数 / 预算数",
+                table_name("t12")
+            );
             percent_check(c, "T12.rate", "t12", &what, (*percent, cell), spent, budget);
         }
     }
@@ -928,7 +981,10 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c.compare(
                 "T7.row",
                 "t7",
-                "表7 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                &format!(
+                    "{} 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                    table_name("t7")
+                ),
                 &[total],
                 &parts,
                 Relation::Equal,
@@ -942,7 +998,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c.compare(
                 "T7.row",
                 "t7",
-                "表7 公务用车小计 = 购置费 + 运行费",
+                &format!("{} 公务用车小计 = 购置费 + 运行费", table_name("t7")),
                 &[sub],
                 &parts,
                 Relation::Equal,

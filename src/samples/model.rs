@@ -73,6 +73,7 @@ fn value(s: &str, unit: Unit, figure: bool) -> FormValue {
 fn meta(id: &str, unit: Unit, title: Option<&str>, notes: &[String]) -> TableMeta {
     TableMeta {
         id: id.to_string(),
+        number: crate::reconcile::canonical_number(id),
         sheet: String::new(),
         title: title.map(text),
         range: String::new(),

@@ -7,7 +7,7 @@ use yusuan::model::Budget;
 /// headers of the layout it was read from.
 pub fn content(b: &Budget) -> serde_json::Value {
     fn strip(v: &mut serde_json::Value) {
-        const WHERE: [&str; 16] = [
+        const WHERE: [&str; 17] = [
             "coverage",
             "cell",
             "label_cell",
@@ -18,6 +18,7 @@ pub fn content(b: &Budget) -> serde_json::Value {
             "source",
             "year_from",
             "level_from",
+            "number",
             "sheet",
             "diagnostics",
             "columns",
