@@ -274,6 +274,28 @@ fn every_figure_and_the_extras_reach_the_csv() {
             .any(|l| l.contains(",fiscal,") && l.contains("5800000.00")),
         "{t1}"
     );
+    // A warehouse sums a side without counting a part twice: the lines no
+    // other line has as a part add up to 收入总计.
+    let mut r = csv::Reader::from_reader(t1.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let income: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|x| &x[col("side")] == "income")
+        .collect();
+    let gp = income.iter().find(|x| &x[col("key")] == "gp").unwrap();
+    assert_eq!(
+        &gp[col("part_of_line")],
+        "1",
+        "一般公共预算 is a part of line 1"
+    );
+    let whole: Decimal = income
+        .iter()
+        .filter(|x| x[col("part_of_line")].is_empty() && &x[col("key")] != "grand_total")
+        .map(|x| yuan(&x[col("amount")]))
+        .sum();
+    assert_eq!(whole, yuan("6000000"));
 }
 
 #[test]

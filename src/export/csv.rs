@@ -159,6 +159,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         key(vec![
             ("side", "text", "`income` 收入 or `expense` 支出"),
             ("line_no", "integer", "该侧的行序 order on its side"),
+            (
+                "part_of_line",
+                "integer",
+                "该行所属之行的 line_no（编号下一级的行如 `1. 一般公共预算` 属于 `一、财政拨款收入`，`其中` 行属于其上一行），否则空；求和时只加此列为空的行 line_no of the line this one is a part of",
+            ),
             ("key", "text", "行键：`gp`, `total`, `carryover`, `grand_total`, `class_201` …（未知行为空）line key"),
             ("label", "text", "项目名称 as printed"),
             ("amount", "decimal", "预算数"),
@@ -198,6 +203,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         "t11_funds",
         key(vec![
             ("row_no", "integer", "行序"),
+            (
+                "part_of_row",
+                "integer",
+                "该行所属之行的 row_no（编号下一级的行、`其中` 行），否则空；求和时只加此列为空的行",
+            ),
             ("section", "text", "收入构成 / 支出构成"),
             (
                 "label",
@@ -281,6 +291,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         key(vec![
             form_no,
             ("row_no", "integer", "行序"),
+            (
+                "part_of_row",
+                "integer",
+                "该行所属之行的 row_no（`其中：申请当年预算拨款` 等其中行、编号下一级的行），否则空；求和时只加此列为空的行",
+            ),
             ("label", "text", "来源项目"),
             ("amount", "decimal", "金额"),
         ]),
@@ -659,6 +674,7 @@ fn lines_rows(e: &mut Emit, id: &'static str, t: &LinesTable) {
                 vec![
                     word.into(),
                     (i + 1).to_string(),
+                    l.part_of.map(|p| (p + 1).to_string()).unwrap_or_default(),
                     key.clone(),
                     l.label.clone(),
                     money(Some(&l.amount), e.unit),
@@ -714,6 +730,11 @@ fn t11_rows(e: &mut Emit, f: &Form) {
             .unwrap_or_default()
     };
     let (y2, y1) = (col_year("prev2"), col_year("prev1"));
+    let part_of = |b: Option<&FormBlock>, i: usize| {
+        b.and_then(|b| b.part_of.get(i).copied().flatten())
+            .map(|p| (p + 1).to_string())
+            .unwrap_or_default()
+    };
     for (i, r) in block_rows(funds).iter().enumerate() {
         let a = |k: &str| r.get(k).and_then(FormValue::as_amount);
         let label = value_text(r.get("label"), fu);
@@ -725,6 +746,7 @@ fn t11_rows(e: &mut Emit, f: &Form) {
             "t11_funds",
             vec![
                 (i + 1).to_string(),
+                part_of(funds, i),
                 value_text(r.get("section"), fu),
                 label.clone(),
                 money(a("current"), e.unit),
@@ -856,6 +878,11 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
             vec![
                 no.clone(),
                 (i + 1).to_string(),
+                f.blocks("sources")
+                    .next()
+                    .and_then(|b| b.part_of.get(i).copied().flatten())
+                    .map(|p| (p + 1).to_string())
+                    .unwrap_or_default(),
                 label.clone(),
                 money(a, e.unit),
             ],
