@@ -84,7 +84,7 @@ pub struct FileReport {
     pub level: Option<yusuan::model::Level>,
     /// The unit of a 单位预算.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<yusuan::model::BudgetUnit>,
+    pub budget_unit: Option<yusuan::model::BudgetUnit>,
     /// What tells this budget from another of its year (department, level,
     /// unit), for the batch's duplicates.
     #[serde(skip)]
@@ -141,7 +141,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             dept_code: b.department.code.clone(),
             dept_name: b.department.name.clone(),
             level: Some(b.level),
-            unit: b.budget_unit.clone(),
+            budget_unit: b.budget_unit.clone(),
             identity: b.identity(),
             findings: findings.clone(),
         },
@@ -154,7 +154,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             dept_code: None,
             dept_name: None,
             level: None,
-            unit: None,
+            budget_unit: None,
             identity: None,
             findings: vec![],
         },
@@ -500,7 +500,7 @@ fn duplicate_who(r: &FileReport) -> String {
         .as_deref()
         .or(r.dept_name.as_deref())
         .unwrap_or("");
-    match (&r.level, &r.unit) {
+    match (&r.level, &r.budget_unit) {
         (Some(yusuan::model::Level::Unit), Some(u)) => format!(
             "同一单位（{}）的单位预算",
             u.code.as_deref().or(u.name.as_deref()).unwrap_or(dept)
