@@ -91,6 +91,9 @@ pub struct ColumnInfo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TableMeta {
     pub id: String,
+    /// The table's number as its template prints it (`8` for the
+    /// 一般公共预算基本支出 table of a bureau that numbers it so; `5-1`).
+    pub number: String,
     pub sheet: String,
     /// The title cell as printed, when found.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,6 +197,12 @@ pub struct Line {
     /// its parent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within: Option<String>,
+    /// The index, on its side, of the line this one is a part of: by the
+    /// template (`within`), by its numbering (`1.` under `一、`) or by a
+    /// `其中` in front, whether or not the template knows either label.
+    /// Sums of a side count a part once, in that line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<usize>,
     /// Figures of further amount columns on this line's side that the
     /// canonical model does not have (表4's expenditure by fund), by the
     /// template's column key.
@@ -290,6 +299,11 @@ pub struct FormBlock {
     /// Keys of `其中` lines (parts of the line above, not lines of their own).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sub_keys: Vec<String>,
+    /// For each row, the row it is a part of (a `其中` line, a template
+    /// `sub` line, a row numbered under another), by index; empty when no
+    /// row is a part. Sums of the block count a part once, in its parent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub part_of: Vec<Option<usize>>,
 }
 
 impl FormBlock {
@@ -400,6 +414,74 @@ pub struct OrgUnit {
     pub name: String,
 }
 
+/// Whose budget a workbook is: a department's 部门预算 (the department and
+/// all its units together) or one unit's 单位预算.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub enum Level {
+    #[default]
+    #[serde(rename = "部门")]
+    Department,
+    #[serde(rename = "单位")]
+    Unit,
+}
+
+impl Level {
+    /// `部门` / `单位`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Department => "部门",
+            Level::Unit => "单位",
+        }
+    }
+
+    /// `部门预算` / `单位预算`.
+    pub fn budget(self) -> &'static str {
+        match self {
+            Level::Department => "部门预算",
+            Level::Unit => "单位预算",
+        }
+    }
+
+    /// The level a word names (`部门`, `单位`, as in the warehouse files).
+    pub fn from_word(w: &str) -> Option<Level> {
+        match w {
+            "部门" => Some(Level::Department),
+            "单位" => Some(Level::Unit),
+            _ => None,
+        }
+    }
+}
+
+/// The unit a 单位预算 is of: its code when a table lists it, its name as
+/// the workbook prints it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct BudgetUnit {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// What tells one budget from another of the same year: the department
+/// (its code, else its name), the level, and for a 单位预算 its unit (code,
+/// else name). `None` when the department is unknown. Two inputs of the
+/// same year and identity are the same budget.
+pub fn identity(
+    dept_code: Option<&str>,
+    dept_name: Option<&str>,
+    level: Level,
+    unit: Option<&BudgetUnit>,
+) -> Option<String> {
+    fn nonempty(s: Option<&str>) -> Option<&str> {
+        s.filter(|s| !s.is_empty())
+    }
+    let dept = nonempty(dept_code).or(nonempty(dept_name))?;
+    let unit = unit
+        .and_then(|u| nonempty(u.code.as_deref()).or(nonempty(u.name.as_deref())))
+        .unwrap_or("");
+    Some(format!("{dept}|{}|{unit}", level.word()))
+}
+
 /// Where the workbook came from and how it was read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceInfo {
@@ -432,10 +514,31 @@ pub struct Budget {
     pub year_from: Option<String>,
     pub department: Department,
     pub units: Vec<OrgUnit>,
+    /// 部门预算 or 单位预算, as the titles, the 编制部门 / 编制单位 line, the
+    /// cover and the notes say (a 部门预算 when none says).
+    pub level: Level,
+    /// Where the level was read (`部门收支总表!A2`); none when nothing said it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_from: Option<String>,
+    /// The unit of a 单位预算; none for a 部门预算.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_unit: Option<BudgetUnit>,
     pub tables: Tables,
     pub diagnostics: Vec<Diagnostic>,
     /// Relations the template declares (a bureau's own 勾稽关系), checked with
     /// the built-in rules; not part of the JSON model.
     #[serde(skip)]
     pub declared_checks: Vec<crate::template::DeclaredCheck>,
+}
+
+impl Budget {
+    /// The budget's [`identity`]: department, level and unit.
+    pub fn identity(&self) -> Option<String> {
+        identity(
+            self.department.code.as_deref(),
+            self.department.name.as_deref(),
+            self.level,
+            self.budget_unit.as_ref(),
+        )
+    }
 }

@@ -159,6 +159,149 @@ pub fn strip_ordinal(label: &str) -> &str {
     s.strip_prefix("其中:").unwrap_or(s)
 }
 
+/// Where a budget line stands in its table's outline, as its numbering
+/// says: `一、` 1, `（一）` 2, `1.` `1、` `1．` 3, `（1）` `(1)` 4, `①` 5; a
+/// line numbered one level below the line above it is a part of that line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outline {
+    /// 1 (`一、`) to 5 (`①`).
+    pub level: u8,
+    /// The number itself (`十一、` → 11), to tell a whole enumeration
+    /// (1, 2, 3) from a partial one.
+    pub number: u32,
+}
+
+/// The value of a Chinese numeral as budget lines number them: `一` … `九十九`,
+/// `廿一`, `卅`.
+fn cn_value(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|v| v as u32)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    let tens = |c: char| match c {
+        '十' => Some(10),
+        '廿' => Some(20),
+        '卅' => Some(30),
+        _ => None,
+    };
+    match chars.as_slice() {
+        [d] => digit(*d).or_else(|| tens(*d)),
+        [t, d] if tens(*t).is_some() => Some(tens(*t)? + digit(*d)?),
+        [d, '十'] => Some(digit(*d)? * 10),
+        [d, '十', e] => Some(digit(*d)? * 10 + digit(*e)?),
+        _ => None,
+    }
+    .filter(|v| *v > 0)
+}
+
+/// The outline numbering a line's label starts with, and the label without
+/// it, normalized ([`norm`]). `其中：` is not numbering (see [`line_words`]).
+pub fn outline(label: &str) -> (Option<Outline>, String) {
+    let raw = label.trim_start_matches(|c: char| c.is_whitespace());
+    // ① … ⑳ (U+2460..U+2473) before normalizing: NFKC makes them digits.
+    if let Some(c) = raw.chars().next() {
+        if ('\u{2460}'..='\u{2473}').contains(&c) {
+            let number = c as u32 - 0x2460 + 1;
+            return (
+                Some(Outline { level: 5, number }),
+                norm(&raw[c.len_utf8()..]),
+            );
+        }
+    }
+    let t = norm(raw);
+    let is_cn = |c: char| "〇一二三四五六七八九十廿卅".contains(c);
+    // (一) / (1), full-width brackets already made ASCII by NFKC.
+    if let Some(rest) = t.strip_prefix('(') {
+        if let Some(end) = rest.find(')') {
+            let inner = &rest[..end];
+            let after = rest[end + 1..].to_string();
+            if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
+                if let Ok(number) = inner.parse() {
+                    return (Some(Outline { level: 4, number }), after);
+                }
+            } else if let Some(number) = cn_value(inner).filter(|_| inner.chars().all(is_cn)) {
+                return (Some(Outline { level: 2, number }), after);
+            }
+        }
+        return (None, t);
+    }
+    let digits: usize = t
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .map(char::len_utf8)
+        .sum();
+    if digits > 0 {
+        let rest = &t[digits..];
+        // `1.` `1、` (NFKC makes `．` a `.`), not `1.5` nor `2024年`.
+        for sep in ['.', '、'] {
+            if let Some(after) = rest.strip_prefix(sep) {
+                if !after.starts_with(|c: char| c.is_ascii_digit()) {
+                    if let Ok(number) = t[..digits].parse() {
+                        return (Some(Outline { level: 3, number }), after.to_string());
+                    }
+                }
+            }
+        }
+        return (None, t);
+    }
+    let cn: usize = t
+        .chars()
+        .take_while(|c| is_cn(*c))
+        .map(char::len_utf8)
+        .sum();
+    if cn > 0 {
+        if let (Some(number), Some(after)) = (cn_value(&t[..cn]), t[cn..].strip_prefix('、')) {
+            return (Some(Outline { level: 1, number }), after.to_string());
+        }
+    }
+    (None, t)
+}
+
+/// A line's words for matching: normalized, without its numbering and
+/// without a `其中：` in front; and whether it had that `其中`.
+pub fn line_words(label: &str) -> (Option<Outline>, bool, String) {
+    let (o, rest) = outline(label);
+    match rest
+        .strip_prefix("其中:")
+        .or_else(|| rest.strip_prefix("其中"))
+    {
+        Some(after) if !after.is_empty() => {
+            // `其中：1. …`: the numbering after the word.
+            let (inner, words) = outline(after);
+            (o.or(inner), true, words)
+        }
+        _ => (o, false, rest),
+    }
+}
+
+/// The stem two labels are compared by when their words differ by the
+/// usual drift: a trailing `资金`, `拨款` or `收入` dropped (`一般公共预算资金`,
+/// `一般公共预算拨款收入` → `一般公共预算`), and a fund named without its
+/// `预算` given it (`政府性基金` → `政府性基金预算`).
+pub fn label_stem(words: &str) -> String {
+    let mut s = words;
+    loop {
+        let shorter = ["资金", "拨款", "收入"]
+            .iter()
+            .find_map(|x| s.strip_suffix(x))
+            .filter(|r| !r.is_empty());
+        match shorter {
+            Some(r) => s = r,
+            None => break,
+        }
+    }
+    let mut out = s.to_string();
+    for fund in ["一般公共", "政府性基金", "国有资本经营"] {
+        if out.ends_with(fund) {
+            out.push_str("预算");
+        }
+    }
+    out
+}
+
 /// A template word matched against a normalized cell text. The word is
 /// normalized already ([`crate::template::Template::parse`] does it once).
 ///
@@ -357,6 +500,42 @@ mod tests {
         );
         assert_eq!(strip_ordinal("本年收入合计"), "本年收入合计");
         assert_eq!(strip_ordinal("(单位)"), "(单位)");
+    }
+
+    #[test]
+    fn outline_numbering_gives_levels() {
+        let level = |s: &str| outline(s).0.map(|o| (o.level, o.number));
+        assert_eq!(level("一、财政拨款收入"), Some((1, 1)));
+        assert_eq!(level("廿一、其他支出"), Some((1, 21)));
+        assert_eq!(level("十一、交通运输支出"), Some((1, 11)));
+        assert_eq!(level("（一）一般公共预算拨款"), Some((2, 1)));
+        assert_eq!(level("(十二)资源勘探"), Some((2, 12)));
+        assert_eq!(level("1. 一般公共预算资金"), Some((3, 1)));
+        assert_eq!(level("2、政府性基金预算"), Some((3, 2)));
+        assert_eq!(level("3．国有资本经营预算"), Some((3, 3)));
+        assert_eq!(level("（1）本级"), Some((4, 1)));
+        assert_eq!(level("(2)上级"), Some((4, 2)));
+        assert_eq!(level("②其他"), Some((5, 2)));
+        assert_eq!(level("收入总计"), None);
+        assert_eq!(level("2024年预算"), None);
+        assert_eq!(level("1.5倍"), None);
+        assert_eq!(level("(单位)"), None);
+        assert_eq!(outline("1. 一般公共预算资金").1, "一般公共预算资金");
+        assert_eq!(outline("①其他").1, "其他");
+        let (o, of_which, w) = line_words("其中：申请当年预算拨款");
+        assert_eq!((o, of_which, w.as_str()), (None, true, "申请当年预算拨款"));
+    }
+
+    #[test]
+    fn stems_absorb_the_usual_drift() {
+        let stem = |s: &str| label_stem(&line_words(s).2);
+        assert_eq!(stem("1. 一般公共预算资金"), "一般公共预算");
+        assert_eq!(stem("一般公共预算拨款收入"), "一般公共预算");
+        assert_eq!(stem("2. 政府性基金"), "政府性基金预算");
+        assert_eq!(stem("政府性基金预算"), "政府性基金预算");
+        assert_eq!(stem("3. 国有资本经营预算"), "国有资本经营预算");
+        assert_eq!(stem("收入"), "收入");
+        assert_eq!(stem("事业收入"), "事业");
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn units_bom_and_hive_layout() {
     assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let hash = source_hash(&q);
-    assert!(text.contains(&format!("\r\n2024,137,qiaokou-2024.xlsx,{hash},万元,2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n")), "{text}");
+    assert!(text.contains(&format!("\r\n2024,137,部门,,qiaokou-2024.xlsx,{hash},万元,2,201,一般公共服务支出,类,合计,231.33,224.66,6.67,0.00,0.00,0.00,表3!A5\r\n")), "{text}");
 
     let hive = dir.path().join("hive");
     let o = run(&[
@@ -262,18 +262,20 @@ fn units_bom_and_hive_layout() {
     };
     let part = read(&part_of(&hash));
     assert!(
-        part.starts_with("dept_code,source_file,source_hash,unit,row_no,code,"),
+        part.starts_with(
+            "dept_code,budget_level,unit_code,source_file,source_hash,unit,row_no,code,"
+        ),
         "no year column in a partition: {part}"
     );
     assert!(
         part.contains(&format!(
-            "137,qiaokou-2024.xlsx,{hash},元,1,合计,合计,合计,,3248300.00"
+            "137,部门,,qiaokou-2024.xlsx,{hash},元,1,合计,合计,合计,,3248300.00"
         )),
         "{part}"
     );
     let other = source_hash(&sample("wenlv-2024.xlsx"));
     assert!(
-        read(&part_of(&other)).contains("145,wenlv-2024.xlsx,"),
+        read(&part_of(&other)).contains("145,部门,,wenlv-2024.xlsx,"),
         "the other department in its own part of the partition"
     );
     assert!(hive.join("manifest.csv").exists());
@@ -373,11 +375,11 @@ fn unreadable_inputs_are_listed_in_the_manifest_and_exit_2() {
     let lines: Vec<&str> = m.lines().collect();
     assert_eq!(
         lines[0],
-        "path,source_file,source_hash,size_bytes,status,template,year,dept_code,dept_name,errors,warnings,infos,message,duplicate_of,outputs,input_id,replaces"
+        "path,source_file,source_hash,size_bytes,status,template,year,dept_code,dept_name,budget_level,unit_code,unit_name,errors,warnings,infos,message,duplicate_of,outputs,input_id,replaces"
     );
     assert!(
         lines[1].contains(&format!(
-            "bad.xlsx,bad.xlsx,{},4,unreadable,,,,,0,0,0,",
+            "bad.xlsx,bad.xlsx,{},4,unreadable,,,,,,,,0,0,0,",
             source_hash(&bad)
         )) && lines[1].contains("不是 Excel 工作簿"),
         "{m}"
@@ -386,11 +388,11 @@ fn unreadable_inputs_are_listed_in_the_manifest_and_exit_2() {
     let wenlv = sample("wenlv-2024.xlsx");
     let size = std::fs::metadata(&wenlv).unwrap().len();
     let want = format!(
-        "wenlv-2024.xlsx,{},{size},ok,2024,2024,145,武汉市硚口区文化和旅游局,0,0,0,,,",
+        "wenlv-2024.xlsx,{},{size},ok,2024,2024,145,武汉市硚口区文化和旅游局,部门,,,0,0,0,,,",
         source_hash(&wenlv)
     );
     assert!(lines[2].contains(&want), "{m}");
-    assert!(read(&out.join("t3.csv")).contains("145,wenlv-2024.xlsx"));
+    assert!(read(&out.join("t3.csv")).contains("145,部门,,wenlv-2024.xlsx"));
     let stray: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(Result::ok)

@@ -15,7 +15,7 @@ use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, Finding};
 use yusuan::samples::variants::{
-    as_published, html_page, vary_only, write_xlsx, Variant, VARIATIONS,
+    as_published, html_page, vary_only, without_merges, write_xlsx, Variant, VARIATIONS,
 };
 use yusuan::template::Templates;
 use yusuan::workbook::Workbook;
@@ -302,6 +302,71 @@ fn the_reference_as_published_gives_its_one_error_and_the_rounding_only() {
             "unmerged header: {unmerged}"
         );
         assert_eq!(figures(&b), figures(&base), "unmerged header: {unmerged}");
+    }
+}
+
+/// Merges are a convenience: the real department's workbook with every
+/// merge of every table and form dropped, each merged text left in its
+/// first cell — 收入构成 and 支出构成 written once above their lines,
+/// 近两年收支情况 once above its first year, the 合计 labels, the forms'
+/// fields — as printed and as its published document prints 表11: exactly
+/// the document's one error and 表6's rounding, no warning, every figure.
+#[test]
+fn the_reference_without_merges_gives_its_one_error_and_the_rounding_only() {
+    let templates = Templates::builtin();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qiaokou-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = import_workbook(&wb, &templates, &ImportOptions::default()).unwrap();
+    // 表11 as many tools save it, the other merges kept: 收入构成 and 支出构成
+    // written once in the first row of their lines, 近两年收支情况 once
+    // above 2022年 and not over 2023年.
+    let mut t11_saved = wb.clone();
+    for s in t11_saved.sheets.iter_mut().filter(|s| &*s.name == "表11") {
+        let dropped = |m: &yusuan::workbook::Merge| {
+            ["收入构成", "支出构成", "近两年收支情况"]
+                .contains(&s.get(m.first_row, m.first_col).as_text().as_str())
+        };
+        let merges: Vec<_> = s.merges().iter().filter(|m| !dropped(m)).copied().collect();
+        assert_eq!(merges.len() + 3, s.merges().len());
+        let rows = (0..s.height()).map(|r| s.row(r).to_vec()).collect();
+        *s = yusuan::workbook::Sheet::new(&s.name, rows, merges);
+    }
+    let layouts = [
+        ("表11 without its section merges", t11_saved),
+        ("as printed", without_merges(&wb)),
+        (
+            "as published",
+            without_merges(&as_published(&wb, &base, false)),
+        ),
+    ];
+    for (what, laid_out) in layouts {
+        let read_back = through_file(&laid_out, "without-merges.xlsx");
+        let b = import_workbook(&read_back, &templates, &ImportOptions::default()).unwrap();
+        let mut got: Vec<(String, Severity, String)> = check(&b)
+            .iter()
+            .map(|f| {
+                (
+                    f.rule.to_string(),
+                    f.severity,
+                    f.difference.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "T11.funds".to_string(),
+                    Severity::Error,
+                    "-0.38".to_string()
+                ),
+                ("T6.tree".into(), Severity::Info, "-0.01".into()),
+                ("T6.tree".into(), Severity::Info, "-0.01".into()),
+            ],
+            "{what}"
+        );
+        assert_eq!(figures(&b), figures(&base), "{what}");
     }
 }
 

@@ -153,11 +153,11 @@ fn the_consistent_sample_gives_no_finding_and_inspect_shows_its_own_columns() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("模板：shanghai-putuo-2026"), "{out}");
     assert!(
-        out.contains("规范模型之外的列：office_running（G 列）"),
+        out.contains("规范模型之外的列：机关运行经费预算数（G 列，模板键 office_running）"),
         "{out}"
     );
     assert!(
-        out.contains("规范模型之外的行：fiscal（一、财政拨款收入）"),
+        out.contains("规范模型之外的行：一、财政拨款收入（模板键 fiscal）"),
         "{out}"
     );
     assert!(!out.contains("未读 1"), "{out}");
@@ -274,6 +274,28 @@ fn every_figure_and_the_extras_reach_the_csv() {
             .any(|l| l.contains(",fiscal,") && l.contains("5800000.00")),
         "{t1}"
     );
+    // A warehouse sums a side without counting a part twice: the lines no
+    // other line has as a part add up to 收入总计.
+    let mut r = csv::Reader::from_reader(t1.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let income: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|x| &x[col("side")] == "income")
+        .collect();
+    let gp = income.iter().find(|x| &x[col("key")] == "gp").unwrap();
+    assert_eq!(
+        &gp[col("part_of_line")],
+        "1",
+        "一般公共预算 is a part of line 1"
+    );
+    let whole: Decimal = income
+        .iter()
+        .filter(|x| x[col("part_of_line")].is_empty() && &x[col("key")] != "grand_total")
+        .map(|x| yuan(&x[col("amount")]))
+        .sum();
+    assert_eq!(whole, yuan("6000000"));
 }
 
 #[test]
@@ -320,4 +342,134 @@ fn the_year_survives_normalization() {
     let again = read(&Workbook::open(dir.path().join("putuo-2026.xlsx")).unwrap());
     assert_eq!(again.year, Some(2026));
     assert!(again.diagnostics.iter().all(|d| d.rule != "S.year"));
+}
+
+fn set_text(wb: &mut Workbook, sheet: &str, at: (u32, u32), v: &str) {
+    let s = wb.sheets.iter_mut().find(|s| &*s.name == sheet).unwrap();
+    s.set(at.0, at.1, CellValue::Text(v.into()));
+}
+
+/// 表1's income as a real 普陀 budget writes it: numbered sub-lines whose
+/// words drift from the template's (`一般公共预算资金`, `政府性基金`), and a
+/// level below them the template does not know at all. Each is a part of
+/// the line above it: kept, counted once, checked against its parent.
+#[test]
+fn numbered_sub_lines_are_parts_of_the_line_above_whatever_their_words() {
+    let mut wb = sample();
+    let income: [(&str, f64); 9] = [
+        ("一、财政拨款收入", 5_800_000.0),
+        ("1. 一般公共预算资金", 5_500_000.0),
+        ("（1）本级财力安排", 5_000_000.0),
+        ("（2）上级转移支付", 500_000.0),
+        ("2. 政府性基金", 300_000.0),
+        ("3. 国有资本经营预算", 0.0),
+        ("二、事业收入", 200_000.0),
+        ("三、事业单位经营收入", 0.0),
+        ("四、其他收入", 0.0),
+    ];
+    for (i, (label, v)) in income.iter().enumerate() {
+        set_text(&mut wb, "部门收支总表", (7 + i as u32, 0), label);
+        set(&mut wb, "部门收支总表", (7 + i as u32, 1), *v);
+    }
+    let b = read(&wb);
+    assert_eq!(check(&b), [], "no finding on a consistent budget");
+    let t1 = b.tables.t1.as_ref().unwrap();
+    let line = |label: &str| t1.income.iter().find(|l| l.label == label).unwrap();
+    use yusuan::template::Side::Income;
+    assert_eq!(line("1. 一般公共预算资金").key.as_deref(), Some("gp"));
+    assert_eq!(line("2. 政府性基金").key.as_deref(), Some("gf"));
+    assert_eq!(t1.line(Income, "gp").unwrap().part_of, Some(0));
+    // The level below: unknown words, parts of 一般公共预算, read with their figures.
+    assert_eq!(line("（1）本级财力安排").part_of, Some(1));
+    assert_eq!(line("（2）上级转移支付").amount.yuan, yuan("500000"));
+    assert_eq!(line("二、事业收入").part_of, None);
+
+    // A part off by 100 元: its parent is not the sum of its parts, and
+    // the total above is still counted once.
+    set(&mut wb, "部门收支总表", (9, 1), 5_000_100.0);
+    let f: Vec<Finding> = check(&read(&wb));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].rule, "T1.income_total");
+    assert_eq!(f[0].severity, Severity::Error);
+    assert_eq!(f[0].difference.as_deref(), Some("100.00"));
+    assert!(
+        f[0].message.contains("1. 一般公共预算资金"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(
+        f[0].cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        ["部门收支总表!B9", "部门收支总表!B10", "部门收支总表!B11"]
+    );
+}
+
+/// A `其中` line names only some of its parent: it is a part (counted once)
+/// and the parent must be at least it; not a line of its own.
+#[test]
+fn a_qizhong_line_is_a_part_that_may_name_only_some_of_its_parent() {
+    let mut wb = sample();
+    set_text(&mut wb, "部门收支总表", (12, 0), "其中：门票收入");
+    set(&mut wb, "部门收支总表", (12, 1), 150_000.0);
+    // Under 二、事业收入 (200,000 on row 12), the lines below moved down.
+    set_text(&mut wb, "部门收支总表", (13, 0), "三、事业单位经营收入");
+    set(&mut wb, "部门收支总表", (13, 1), 0.0);
+    set_text(&mut wb, "部门收支总表", (14, 0), "四、其他收入");
+    set(&mut wb, "部门收支总表", (14, 1), 0.0);
+    let b = read(&wb);
+    assert_eq!(check(&b), [], "no finding on a consistent budget");
+    set(&mut wb, "部门收支总表", (12, 1), 250_000.0);
+    let f: Vec<Finding> = check(&read(&wb));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].rule, "T1.income_total");
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert!(f[0].message.contains("不小于"), "{}", f[0].message);
+}
+
+/// A bureau that numbers its tables its own way is reported so: its
+/// 一般公共预算基本支出 table is its 表8 (the canonical set's 表6), in the
+/// heading over the findings and in every message, and comes after 表7.
+#[test]
+fn findings_name_tables_by_the_numbers_the_template_gives_them() {
+    let mut wb = sample();
+    // 301 工资福利支出's 合计, 100 元 off: a row and a tree finding in 表8,
+    // and 表5's 基本支出 against it.
+    set(
+        &mut wb,
+        "部门一般公共预算拨款基本支出明细表",
+        (8, 3),
+        3_200_100.0,
+    );
+    set(
+        &mut wb,
+        "部门一般公共预算拨款基本支出明细表",
+        (22, 3),
+        3_800_100.0,
+    );
+    let f = findings(&read(&wb));
+    let rules: Vec<(&str, &str)> = f.iter().map(|f| (f.rule, f.table_name.as_str())).collect();
+    assert!(rules.contains(&("T6.row", "表8")), "{rules:?}");
+    for x in &f {
+        assert!(!x.message.contains("表6"), "{}", x.message);
+    }
+    let x = f.iter().find(|x| x.rule == "X.t5_t6").unwrap();
+    assert!(
+        x.message.starts_with("表5 基本支出 = 表8 合计行"),
+        "{}",
+        x.message
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("表8.xlsx");
+    yusuan::samples::variants::write_xlsx(&wb, &path).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(["check".as_ref(), path.as_os_str()])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let heading = out.find("\n表8\n").expect(&out);
+    assert!(
+        out[heading..].contains("[错误] T6.row 表8 301 工资福利支出"),
+        "{out}"
+    );
+    assert!(!out.contains("\n表6\n"), "{out}");
 }

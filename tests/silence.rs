@@ -485,7 +485,7 @@ fn a_sheet_no_table_took_that_holds_figures_is_named() {
     assert!(
         unused[0]
             .message
-            .contains(&format!("工作表“表3（旧）”（隐藏）没有作为任何一张表读入（模板 2024），其中 {figures} 个数字未读入")),
+            .contains(&format!("工作表“表3（旧）”（隐藏）没有作为任何一张表读入（模板“2024 年部门预算公开表”），其中 {figures} 个数字未读入")),
         "{}",
         unused[0].message
     );

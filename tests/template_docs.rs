@@ -21,7 +21,8 @@ fn accepted(probe: &str) -> BTreeSet<String> {
         .nth(1)
         .or_else(|| e.split("expected ").nth(1))
         .unwrap_or_else(|| panic!("no field list in: {e}"));
-    let list = list.lines().next().unwrap_or("");
+    // The library's words stand in brackets after ours.
+    let list = list.lines().next().unwrap_or("").trim_end_matches('）');
     // `a`, `b`, `c` — or, for two, `a` or `b`.
     list.split(", ")
         .flat_map(|f| f.split(" or "))

@@ -371,17 +371,60 @@ pub fn threads() -> usize {
     rayon::current_num_threads()
 }
 
-/// One input read and checked, or why it could not be read.
-pub type Checked = Result<(Budget, Vec<Finding>, Workbook), String>;
+/// One input read and checked, or why not.
+pub type Checked = Result<(Budget, Vec<Finding>, Workbook), Failure>;
 
-/// Reads and checks one input; an error is the message to report.
+/// Why an input gave no budget: it could not be read, or it is another
+/// document than a budget (final accounts, a blank template, tables of
+/// another kind) and was refused before any rule ran.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub message: String,
+    pub refused: bool,
+}
+
+impl Failure {
+    /// A file that could not be read.
+    pub fn unreadable(message: impl std::fmt::Display) -> Failure {
+        Failure {
+            message: message.to_string(),
+            refused: false,
+        }
+    }
+
+    /// `refused` or `unreadable`, as the manifest and the reports say it.
+    pub fn status(&self) -> &'static str {
+        if self.refused {
+            "refused"
+        } else {
+            "unreadable"
+        }
+    }
+}
+
+impl From<yusuan::Error> for Failure {
+    fn from(e: yusuan::Error) -> Failure {
+        Failure {
+            refused: e.is_refusal(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Reads and checks one input; an error is what to report.
 pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
-    check_workbook(Workbook::open(path).map_err(|e| e.to_string())?, cfg)
+    check_workbook(Workbook::open(path).map_err(Failure::unreadable)?, cfg)
 }
 
 /// Imports and checks a workbook already read.
 pub fn check_workbook(wb: Workbook, cfg: &ReadConfig) -> Checked {
-    let budget = import_workbook(&wb, &cfg.templates, &cfg.options).map_err(|e| e.to_string())?;
+    let budget = import_workbook(&wb, &cfg.templates, &cfg.options)?;
     let findings = check(&budget);
     Ok((budget, findings, wb))
 }

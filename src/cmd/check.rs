@@ -13,7 +13,7 @@ use super::batch::{
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
 use yusuan::model::Severity;
-use yusuan::reconcile::{counts, table_name, table_order, Finding};
+use yusuan::reconcile::{counts, Finding};
 use yusuan::workbook::Workbook;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub struct CheckArgs {
 #[derive(Debug, Serialize)]
 pub struct FileReport {
     pub path: String,
-    /// `ok`, `findings` or `unreadable`.
+    /// `ok`, `findings`, `unreadable`, or `refused` (not a budget).
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -80,6 +80,16 @@ pub struct FileReport {
     pub dept_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_name: Option<String>,
+    /// `部门` (部门预算) or `单位` (单位预算).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<yusuan::model::Level>,
+    /// The unit of a 单位预算.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_unit: Option<yusuan::model::BudgetUnit>,
+    /// What tells this budget from another of its year (department, level,
+    /// unit), for the batch's duplicates.
+    #[serde(skip)]
+    pub identity: Option<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -95,10 +105,10 @@ fn check_input(path: &Path, cfg: &ReadConfig, want_report: bool) -> (Checked, Re
     }
     let bytes = match Workbook::read_file(path) {
         Ok(b) => b,
-        Err(e) => return (Err(e.to_string()), None),
+        Err(e) => return (Err(batch::Failure::unreadable(e)), None),
     };
     let checked = Workbook::from_bytes(path, &bytes)
-        .map_err(|e| e.to_string())
+        .map_err(batch::Failure::unreadable)
         .and_then(|wb| check_workbook(wb, cfg));
     let report = checked.as_ref().ok().map(|(b, findings, wb)| {
         yusuan::export::report::write_report(&bytes, wb, b, findings).map_err(|e| e.to_string())
@@ -131,16 +141,22 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             year: b.year,
             dept_code: b.department.code.clone(),
             dept_name: b.department.name.clone(),
+            level: Some(b.level),
+            budget_unit: b.budget_unit.clone(),
+            identity: b.identity(),
             findings: findings.clone(),
         },
         Err(e) => FileReport {
             path: super::batch::shown(path),
-            status: "unreadable",
-            message: Some(e.clone()),
+            status: e.status(),
+            message: Some(e.message.clone()),
             template: None,
             year: None,
             dept_code: None,
             dept_name: None,
+            level: None,
+            budget_unit: None,
+            identity: None,
             findings: vec![],
         },
     }
@@ -161,8 +177,13 @@ impl Review {
         if dir.exists() && !dir.is_dir() {
             anyhow::bail!("--report-dir {} 是一个文件，应给出文件夹", dir.display());
         }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("{}: 无法创建文件夹：{e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: 无法创建文件夹：{}",
+                dir.display(),
+                yusuan::workbook::write_reason(&e)
+            )
+        })?;
         // One run at a time writes the folder; what a killed one left goes.
         let lock = super::outdir::OutputLock::take(dir)?;
         let stale = super::outdir::clean_stale(dir);
@@ -257,8 +278,8 @@ impl Review {
                 who
             }
             Err(e) => Reviewed {
-                status: "unreadable".into(),
-                message: e.clone(),
+                status: e.status().into(),
+                message: e.message.clone(),
                 ..who
             },
         };
@@ -275,6 +296,7 @@ impl Review {
                 rule: f.rule,
                 severity: f.severity,
                 table: String::new(),
+                table_name: String::new(),
                 message: format!("{}：{}", f.message, f.files.join("、")),
                 expected: None,
                 actual: None,
@@ -355,7 +377,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let bar = progress(files.len(), "核对");
     let mut kept: Rendered = None;
     let want_report = args.report.is_some() || args.report_dir.is_some();
-    let mut keys: Vec<(Option<i32>, Option<String>, String)> = Vec::new();
+    let mut keys: Vec<(Option<i32>, Option<String>, String, String)> = Vec::new();
     let (mut unreadable, mut errors) = (false, false);
     let json = args.format == OutputFormat::Json;
     let mut stdout = std::io::stdout().lock();
@@ -368,7 +390,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         batch::threads(),
         &bar,
         |input| check_input(&input.path, &cfg, want_report),
-        |input, message| (Err(batch::internal_error(input, &message)), None),
+        |input, message| {
+            let failure = batch::Failure::unreadable(batch::internal_error(input, &message));
+            (Err(failure), None)
+        },
         |input, (r, mut rendered)| {
             let report = file_report(&input.path, &r);
             if let Some(review) = &mut review {
@@ -379,7 +404,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             if args.report.is_some() {
                 kept = rendered;
             }
-            unreadable |= report.status == "unreadable";
+            unreadable |= matches!(report.status, "unreadable" | "refused");
             errors |= report
                 .findings
                 .iter()
@@ -388,7 +413,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
                 .message
                 .as_deref()
                 // Said once: in the text report, or on stderr beside JSON.
-                .filter(|_| report.status == "unreadable" && json)
+                .filter(|_| matches!(report.status, "unreadable" | "refused") && json)
             {
                 bar.suspend(|| eprintln!("错误：{m}"));
             }
@@ -408,11 +433,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             if let Err(e) = bar.suspend(|| stdout.write_all(text.as_bytes())) {
                 write_err.get_or_insert(e);
             }
-            keys.push((
-                report.year,
-                report.dept_code.or(report.dept_name),
-                report.path,
-            ));
+            let who = duplicate_who(&report);
+            keys.push((report.year, report.identity, report.path, who));
         },
     );
     bar.finish_and_clear();
@@ -422,18 +444,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let groups = duplicate_groups(
         keys.iter()
             .enumerate()
-            .map(|(i, (y, d, _))| (i, *y, d.as_deref(), None)),
+            .map(|(i, (y, d, _, _))| (i, *y, d.as_deref(), None)),
     );
     let batch_findings: Vec<BatchFinding> = groups
         .iter()
         .map(|g| {
-            let (year, dept, _) = &keys[g[0]];
+            let (year, _, _, who) = &keys[g[0]];
             BatchFinding {
                 rule: "S.duplicate_input",
                 severity: Severity::Warning,
                 message: format!(
-                    "同一部门（{}）同一年度（{}）的预算出现在 {} 个输入中；入库时只应保留一份",
-                    dept.as_deref().unwrap_or(""),
+                    "{who}同一年度（{}）出现在 {} 个输入中；入库时只应保留一份",
                     year.map(|y| y.to_string()).unwrap_or_default(),
                     g.len()
                 ),
@@ -488,6 +509,23 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     })
 }
 
+/// Whose budget an input is, as a duplicate's message says it:
+/// `同一部门（X）的部门预算`, `同一单位（Y）的单位预算`.
+fn duplicate_who(r: &FileReport) -> String {
+    let dept = r
+        .dept_code
+        .as_deref()
+        .or(r.dept_name.as_deref())
+        .unwrap_or("");
+    match (&r.level, &r.budget_unit) {
+        (Some(yusuan::model::Level::Unit), Some(u)) => format!(
+            "同一单位（{}）的单位预算",
+            u.code.as_deref().or(u.name.as_deref()).unwrap_or(dept)
+        ),
+        _ => format!("同一部门（{dept}）的部门预算"),
+    }
+}
+
 /// The reviewer's report: per file, findings grouped by table.
 pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
     let mut s = String::new();
@@ -495,10 +533,15 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         if i > 0 {
             s.push('\n');
         }
-        if r.status == "unreadable" {
+        if matches!(r.status, "unreadable" | "refused") {
+            let said = if r.status == "refused" {
+                "未核对"
+            } else {
+                "无法读取"
+            };
             let _ = writeln!(
                 s,
-                "文件：{}\n  无法读取：{}",
+                "文件：{}\n  {said}：{}",
                 r.path,
                 r.message.as_deref().unwrap_or("")
             );
@@ -515,10 +558,14 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         );
         let (e, w, n) = counts(&r.findings);
         let _ = writeln!(s, "结果：{e} 个错误，{w} 个警告，{n} 条提示");
-        let mut tables: Vec<&str> = r.findings.iter().map(|f| f.table.as_str()).collect();
-        tables.dedup();
-        tables.sort_by_key(|t| table_order(t));
-        tables.dedup();
+        // Tables in the order the findings come (by the numbers the
+        // workbook's template prints them with).
+        let mut tables: Vec<&str> = Vec::new();
+        for f in &r.findings {
+            if !tables.contains(&f.table.as_str()) {
+                tables.push(&f.table);
+            }
+        }
         for t in tables {
             let items: Vec<&Finding> = r
                 .findings
@@ -528,15 +575,7 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
             if items.is_empty() {
                 continue;
             }
-            let _ = writeln!(
-                s,
-                "\n{}",
-                if t.is_empty() {
-                    "工作簿".to_string()
-                } else {
-                    table_name(t)
-                }
-            );
+            let _ = writeln!(s, "\n{}", items[0].table_shown());
             for f in items {
                 let _ = writeln!(s, "  [{}] {} {}", f.severity.label(), f.rule, f.message);
                 if !f.cells.is_empty() {
@@ -556,9 +595,10 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         let all: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
         let (e, w, n) = counts(&all);
         let bad = reports.iter().filter(|r| r.status == "unreadable").count();
+        let refused = reports.iter().filter(|r| r.status == "refused").count();
         let _ = writeln!(
             s,
-            "\n合计：{} 个文件，{bad} 个无法读取；{e} 个错误，{w} 个警告，{n} 条提示",
+            "\n合计：{} 个文件，{bad} 个无法读取，{refused} 个不是预算；{e} 个错误，{w} 个警告，{n} 条提示",
             reports.len()
         );
     }

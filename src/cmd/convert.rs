@@ -262,12 +262,14 @@ impl Plan<'_> {
             return Job::Skipped(prev);
         }
         // The bytes just hashed are the ones read: the file is read once.
-        let wb = Workbook::from_bytes(&input.path, &bytes).map_err(|e| e.to_string());
+        let wb =
+            Workbook::from_bytes(&input.path, &bytes).map_err(super::batch::Failure::unreadable);
         drop(bytes);
+        // Another document than a budget is `refused`, nothing written for it.
         let (budget, findings, wb) =
             match wb.and_then(|wb| super::batch::check_workbook(wb, self.cfg)) {
                 Ok(r) => r,
-                Err(e) => return failed(entry, "unreadable", e),
+                Err(e) => return failed(entry, e.status(), e.message),
             };
         drop(wb);
         entry.status = if findings.is_empty() {
@@ -280,6 +282,11 @@ impl Plan<'_> {
         entry.year = budget.year;
         entry.dept_code = budget.department.code.clone().unwrap_or_default();
         entry.dept_name = budget.department.name.clone().unwrap_or_default();
+        entry.budget_level = budget.level.word().into();
+        if let Some(u) = &budget.budget_unit {
+            entry.unit_code = u.code.clone().unwrap_or_default();
+            entry.unit_name = u.name.clone().unwrap_or_default();
+        }
         entry.counts = counts(&findings);
         let mut r = Rendered {
             entry,
@@ -543,15 +550,13 @@ fn write_manifest(
     encoding: Encoding,
     bom: bool,
 ) -> anyhow::Result<usize> {
-    // The same department and year from two inputs: said in the manifest.
+    // The same budget (department, level, unit) and year from two inputs:
+    // said in the manifest. A 部门预算 and a 单位预算 of one of its units
+    // are two budgets.
     let mut keys: Vec<(Option<i32>, String, String)> = Vec::new();
     for e in entries()? {
-        let dept = if e.dept_code.is_empty() {
-            e.dept_name
-        } else {
-            e.dept_code
-        };
-        keys.push((e.year, dept, e.source_file));
+        let identity = e.identity().unwrap_or_default();
+        keys.push((e.year, identity, e.source_file));
     }
     let groups = super::batch::duplicate_groups(
         keys.iter()
@@ -912,7 +917,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                 }
                 Job::Failed(e) => {
                     tally.failed += 1;
-                    if e.status == "unreadable" {
+                    if matches!(e.status.as_str(), "unreadable" | "refused") {
                         tally.unreadable += 1;
                     }
                     bar.suspend(|| eprintln!("错误：{}", e.message));
@@ -1039,7 +1044,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let _ = std::fs::remove_file(&journal_path);
     if dups > 0 {
         eprintln!(
-            "警告：{dups} 个输入与其他输入是同一部门同一年度（见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份"
+            "警告：{dups} 个输入与其他输入是同一部门同一年度的同一份预算（部门预算或同一单位的单位预算，见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份"
         );
     }
     eprintln!(

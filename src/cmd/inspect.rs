@@ -39,6 +39,16 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
         }
         match import_file(&input.path, &cfg.templates, &cfg.options) {
             Ok(b) => print!("{}", report(&b, &cfg.templates)),
+            // Another document than a budget: what it is and why, as the
+            // report of this file.
+            Err(e) if e.is_refusal() => {
+                let what = match &e {
+                    yusuan::Error::NotABudget { what, .. } => what.clone(),
+                    other => other.to_string(),
+                };
+                println!("文件：{}\n结论：{what}", super::batch::shown(&input.path));
+                status = 2;
+            }
             Err(e) => {
                 eprintln!("错误：{e}");
                 status = 2;
@@ -110,6 +120,25 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         b.department.code.as_deref().unwrap_or("（无编码）"),
         b.department.name.as_deref().unwrap_or("（无名称）")
     );
+    let level_from = b.level_from.as_deref().map_or(
+        "无标题或封面说明，按部门预算".to_string(),
+        |c| format!("来自 {c}"),
+    );
+    match &b.budget_unit {
+        Some(u) => {
+            let _ = writeln!(
+                s,
+                "级次：单位预算（{level_from}）：{}{}",
+                u.name.as_deref().unwrap_or("（无名称）"),
+                u.code
+                    .as_deref()
+                    .map_or(String::new(), |c| format!("，编码 {c}"))
+            );
+        }
+        None => {
+            let _ = writeln!(s, "级次：{}（{level_from}）", b.level.budget());
+        }
+    }
     if !b.units.is_empty() {
         let units: Vec<String> = b
             .units
@@ -138,14 +167,29 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
             "；单元格 读入 {} / 未读 {}",
             m.coverage.cells_read, m.coverage.cells_left
         );
+        // Columns by their words as printed, the template's key beside
+        // for whoever writes a template.
+        let words = |key: &str| {
+            spec.and_then(|t| t.columns.iter().find(|c| c.key == key))
+                .and_then(|c| c.words.first())
+                .map_or(key.to_string(), |w| format!("{w}（模板键 {key}）"))
+        };
         if !m.missing_columns.is_empty() {
-            let _ = write!(line, "；缺少列：{}", m.missing_columns.join("、"));
+            let cols: Vec<String> = m.missing_columns.iter().map(|k| words(k)).collect();
+            let _ = write!(line, "；缺少列：{}", cols.join("、"));
         }
         if !m.extra_columns.is_empty() {
             let cols: Vec<String> = m
                 .extra_columns
                 .iter()
-                .map(|c| format!("{}（{} 列）", c.key, c.column))
+                .map(|c| {
+                    let header = c.header.rsplit('/').next().unwrap_or(&c.header);
+                    if c.key == c.header {
+                        format!("{header}（{} 列）", c.column)
+                    } else {
+                        format!("{header}（{} 列，模板键 {}）", c.column, c.key)
+                    }
+                })
                 .collect();
             let _ = write!(line, "；规范模型之外的列：{}", cols.join("、"));
         }
@@ -158,7 +202,7 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
                     x.key
                         .as_deref()
                         .filter(|k| !yusuan::template::Template::is_canonical_line(&m.id, k))
-                        .map(|k| format!("{k}（{}）", x.label))
+                        .map(|k| format!("{}（模板键 {k}）", x.label))
                 })
                 .collect();
             if !own.is_empty() {
@@ -186,11 +230,15 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     if !unused.is_empty() {
         let _ = writeln!(s, "未使用的工作表：{}", unused.join("、"));
     }
-    let missing: Vec<&str> = b
+    let missing: Vec<String> = b
         .diagnostics
         .iter()
         .filter(|d| d.rule == "S.missing_table")
         .filter_map(|d| d.table.as_deref())
+        .map(|id| match tpl.and_then(|t| t.table(id)) {
+            Some(spec) => format!("表{} {}", spec.number, spec.title),
+            None => id.to_string(),
+        })
         .collect();
     let _ = writeln!(
         s,
@@ -230,11 +278,36 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    // Tables as the template's choice counts them (表12 once, however
+    // many forms), those found by title or sheet and those then read.
+    let mut found: Vec<&str> = b
+        .source
+        .sheets
+        .iter()
+        .filter_map(|sh| sh.table.as_deref())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    let metas = b.tables.metas();
+    let unread: Vec<&str> = found
+        .iter()
+        .copied()
+        .filter(|id| !metas.iter().any(|m| m.id == *id))
+        .collect();
+    let unread = if unread.is_empty() {
+        String::new()
+    } else {
+        format!("（其中 {} 张找不到表头，未读入）", unread.len())
+    };
+    let forms = if b.tables.t12.len() > 1 {
+        format!("（表12 共 {} 张）", b.tables.t12.len())
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "结论：识别 {} 张表，{} 个导入错误",
-        b.tables.metas().len(),
-        errors
+        "结论：识别 {} 张表{unread}{forms}，{errors} 个导入错误",
+        found.len()
     );
     s
 }

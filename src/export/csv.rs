@@ -20,13 +20,23 @@ use crate::template::Side;
 /// (column, type, meaning) of a CSV file.
 pub type Column = (&'static str, &'static str, &'static str);
 
-const KEY: [Column; 5] = [
+const KEY: [Column; 7] = [
     (
         "year",
         "integer",
         "预算年度 budget year (empty when unknown)",
     ),
     ("dept_code", "text", "部门编码 department code (表2 部门行)"),
+    (
+        "budget_level",
+        "text",
+        "`部门`（部门预算：部门及其所属单位）或 `单位`（一个单位的单位预算）whose budget the input is",
+    ),
+    (
+        "unit_code",
+        "text",
+        "单位预算的单位编码（表中列出该单位时；否则空，单位名称见 manifest.csv 的 unit_name）unit code of a 单位预算",
+    ),
     (
         "source_file",
         "text",
@@ -149,6 +159,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         key(vec![
             ("side", "text", "`income` 收入 or `expense` 支出"),
             ("line_no", "integer", "该侧的行序 order on its side"),
+            (
+                "part_of_line",
+                "integer",
+                "该行所属之行的 line_no（编号下一级的行如 `1. 一般公共预算` 属于 `一、财政拨款收入`，`其中` 行属于其上一行），否则空；求和时只加此列为空的行 line_no of the line this one is a part of",
+            ),
             ("key", "text", "行键：`gp`, `total`, `carryover`, `grand_total`, `class_201` …（未知行为空）line key"),
             ("label", "text", "项目名称 as printed"),
             ("amount", "decimal", "预算数"),
@@ -188,6 +203,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         "t11_funds",
         key(vec![
             ("row_no", "integer", "行序"),
+            (
+                "part_of_row",
+                "integer",
+                "该行所属之行的 row_no（编号下一级的行、`其中` 行），否则空；求和时只加此列为空的行",
+            ),
             ("section", "text", "收入构成 / 支出构成"),
             (
                 "label",
@@ -271,6 +291,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
         key(vec![
             form_no,
             ("row_no", "integer", "行序"),
+            (
+                "part_of_row",
+                "integer",
+                "该行所属之行的 row_no（`其中：申请当年预算拨款` 等其中行、编号下一级的行），否则空；求和时只加此列为空的行",
+            ),
             ("label", "text", "来源项目"),
             ("amount", "decimal", "金额"),
         ]),
@@ -349,17 +374,20 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             (
                 "status",
                 "text",
-                "`ok`, `findings`, `unreadable`（无法读取或超出限制）, `failed`（读入了但无法写出）or `stale`（分区布局：此输入的新版本未能转换，输出仍是上次的版本，source_hash 为上次的）",
+                "`ok`, `findings`, `unreadable`（无法读取或超出限制）, `refused`（不是预算：部门决算、空白模板或其他工作簿，未读入）, `failed`（读入了但无法写出）or `stale`（分区布局：此输入的新版本未能转换，输出仍是上次的版本，source_hash 为上次的）",
             ),
             ("template", "text", "所用模板 ID"),
             ("year", "integer", "预算年度"),
             ("dept_code", "text", "部门编码"),
-            ("dept_name", "text", "部门名称"),
+            ("dept_name", "text", "部门名称（单位预算为其编制单位的名称）"),
+            ("budget_level", "text", "`部门`（部门预算）或 `单位`（单位预算）"),
+            ("unit_code", "text", "单位预算的单位编码，或空"),
+            ("unit_name", "text", "单位预算的单位名称，或空"),
             ("errors", "integer", "核对错误数"),
             ("warnings", "integer", "核对警告数"),
             ("infos", "integer", "核对提示数"),
             ("message", "text", "无法读取或写出的原因，或空"),
-            ("duplicate_of", "text", "同一部门同一年度的其他输入（source_file，以 `;` 分隔），或空"),
+            ("duplicate_of", "text", "同一年度同一份预算（同一部门，同为部门预算或同一单位的单位预算）的其他输入（source_file，以 `;` 分隔），或空"),
             ("outputs", "text", "此输入写出的文件（相对输出目录，以 `;` 分隔）"),
             ("input_id", "text", "输入的身份：其规范路径的 SHA-256（前 16 位）；同名而在别的文件夹的文件是另一个输入，再次运行时按它续跑或替换"),
             ("replaces", "text", "分区布局：此输入的旧版本（内容哈希）的输出已被本行的输出替换、删除，或空"),
@@ -416,7 +444,7 @@ enum Sink<'a> {
 struct Emit<'a> {
     out: Sink<'a>,
     year: Option<i32>,
-    key: [String; 5],
+    key: [String; 7],
     unit: Unit,
     /// Scratch for a fact's amount, cell and row number, reused row after row.
     scratch: [String; 3],
@@ -663,6 +691,7 @@ fn lines_rows(e: &mut Emit, id: &'static str, t: &LinesTable) {
                 vec![
                     word.into(),
                     (i + 1).to_string(),
+                    l.part_of.map(|p| (p + 1).to_string()).unwrap_or_default(),
                     key.clone(),
                     l.label.clone(),
                     money(Some(&l.amount), e.unit),
@@ -718,6 +747,11 @@ fn t11_rows(e: &mut Emit, f: &Form) {
             .unwrap_or_default()
     };
     let (y2, y1) = (col_year("prev2"), col_year("prev1"));
+    let part_of = |b: Option<&FormBlock>, i: usize| {
+        b.and_then(|b| b.part_of.get(i).copied().flatten())
+            .map(|p| (p + 1).to_string())
+            .unwrap_or_default()
+    };
     for (i, r) in block_rows(funds).iter().enumerate() {
         let a = |k: &str| r.get(k).and_then(FormValue::as_amount);
         let label = value_text(r.get("label"), fu);
@@ -729,6 +763,7 @@ fn t11_rows(e: &mut Emit, f: &Form) {
             "t11_funds",
             vec![
                 (i + 1).to_string(),
+                part_of(funds, i),
                 value_text(r.get("section"), fu),
                 label.clone(),
                 money(a("current"), e.unit),
@@ -860,6 +895,11 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
             vec![
                 no.clone(),
                 (i + 1).to_string(),
+                f.blocks("sources")
+                    .next()
+                    .and_then(|b| b.part_of.get(i).copied().flatten())
+                    .map(|p| (p + 1).to_string())
+                    .unwrap_or_default(),
                 label.clone(),
                 money(a, e.unit),
             ],
@@ -930,6 +970,11 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
         key: [
             b.year.map(|y| y.to_string()).unwrap_or_default(),
             b.department.code.clone().unwrap_or_default(),
+            b.level.word().to_string(),
+            b.budget_unit
+                .as_ref()
+                .and_then(|u| u.code.clone())
+                .unwrap_or_default(),
             source_file.to_string(),
             source_hash.to_string(),
             unit.label().to_string(),
@@ -1012,6 +1057,9 @@ pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
         m.year.map(|y| y.to_string()).unwrap_or_default(),
         m.dept_code.clone(),
         m.dept_name.clone(),
+        m.budget_level.clone(),
+        m.unit_code.clone(),
+        m.unit_name.clone(),
         m.counts.0.to_string(),
         m.counts.1.to_string(),
         m.counts.2.to_string(),
@@ -1024,10 +1072,11 @@ pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
 }
 
 /// Columns of `manifest.csv` (its schema; a test keeps the two in step).
-pub const MANIFEST_COLUMNS: usize = 17;
+pub const MANIFEST_COLUMNS: usize = 20;
 
-/// Columns of a manifest written before inputs had an identity: read as
-/// lines without one (their inputs are never taken for another's).
+/// Columns of a manifest written before inputs had an identity and a
+/// level: read as lines without them (their inputs are never taken for
+/// another's; a run resumes from them as well).
 const MANIFEST_COLUMNS_BEFORE_IDS: usize = 15;
 
 /// One input's line of `manifest.csv`.
@@ -1042,6 +1091,10 @@ pub struct ManifestEntry {
     pub year: Option<i32>,
     pub dept_code: String,
     pub dept_name: String,
+    /// `部门` or `单位` (empty for an input not read).
+    pub budget_level: String,
+    pub unit_code: String,
+    pub unit_name: String,
     pub counts: (usize, usize, usize),
     pub message: String,
     pub duplicate_of: Vec<String>,
@@ -1066,7 +1119,15 @@ impl ManifestEntry {
                 .collect()
         };
         let n = |i: usize| r.get(i).and_then(|x| x.parse::<usize>().ok()).unwrap_or(0);
-        matches!(r.len(), MANIFEST_COLUMNS | MANIFEST_COLUMNS_BEFORE_IDS).then(|| ManifestEntry {
+        // The columns after dept_name, where a manifest of the older
+        // layout (no level and unit columns) has them.
+        let at = match r.len() {
+            MANIFEST_COLUMNS => 12,
+            MANIFEST_COLUMNS_BEFORE_IDS => 9,
+            _ => return None,
+        };
+        let later = |i: usize| if at == 12 { f(i) } else { String::new() };
+        Some(ManifestEntry {
             path: f(0),
             source_file: f(1),
             source_hash: f(2),
@@ -1076,13 +1137,30 @@ impl ManifestEntry {
             year: r.get(6).and_then(|x| x.parse().ok()),
             dept_code: f(7),
             dept_name: f(8),
-            counts: (n(9), n(10), n(11)),
-            message: f(12),
-            duplicate_of: list(13),
-            outputs: list(14),
-            input_id: f(15),
-            replaces: f(16),
+            budget_level: later(9),
+            unit_code: later(10),
+            unit_name: later(11),
+            counts: (n(at), n(at + 1), n(at + 2)),
+            message: f(at + 3),
+            duplicate_of: list(at + 4),
+            outputs: list(at + 5),
+            input_id: later(18),
+            replaces: later(19),
         })
+    }
+
+    /// The input's [`crate::model::identity`], from what its line says.
+    pub fn identity(&self) -> Option<String> {
+        let unit = crate::model::BudgetUnit {
+            code: Some(self.unit_code.clone()),
+            name: Some(self.unit_name.clone()),
+        };
+        crate::model::identity(
+            Some(&self.dept_code),
+            Some(&self.dept_name),
+            crate::model::Level::from_word(&self.budget_level).unwrap_or_default(),
+            (self.budget_level == "单位").then_some(&unit),
+        )
     }
 }
 

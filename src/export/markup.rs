@@ -26,7 +26,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::model::{Budget, Severity};
-use crate::reconcile::{table_name, Finding};
+use crate::reconcile::Finding;
 use crate::workbook::col_letters;
 use crate::workbook::{limits, Workbook};
 
@@ -1188,16 +1188,7 @@ fn review_sheet(
             format!("<c r=\"{}\" s=\"{wrap}\"><v>{}</v></c>", a1(r, 0), i + 1),
             text_cell(r, 1, f.severity.label(), sev),
             text_cell(r, 2, f.rule, wrap),
-            text_cell(
-                r,
-                3,
-                &if f.table.is_empty() {
-                    "工作簿".to_string()
-                } else {
-                    table_name(&f.table)
-                },
-                wrap,
-            ),
+            text_cell(r, 3, &f.table_shown(), wrap),
         ];
         let all = cells_label(f);
         // Row height from the text it wraps: LibreOffice and Excel print

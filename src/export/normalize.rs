@@ -289,6 +289,7 @@ pub fn printed(b: &Budget, t: &Template) -> Fixture {
     Fixture {
         file: String::new(),
         department: b.department.name.clone().unwrap_or_default(),
+        level: b.level,
         dept_code: b.department.code.clone().unwrap_or_default(),
         year: b.year.unwrap_or(0),
         t1: lines(tb.t1.as_ref(), &footer("t1")),

@@ -704,10 +704,11 @@ impl Ctx<'_> {
         let mut sw = Sw::new(ws, &self.f, true, 0);
         sw.width(0, 12.0)?;
         sw.width(1, 60.0)?;
+        let level = self.fx.level.budget();
         let title = if self.fx.year > 0 {
-            format!("{}{}年部门预算公开表", self.fx.department, self.fx.year)
+            format!("{}{}年{level}公开表", self.fx.department, self.fx.year)
         } else {
-            format!("{}部门预算公开表", self.fx.department)
+            format!("{}{level}公开表", self.fx.department)
         };
         sw.span(0, 0, 0, 1, &title, &self.f.title)?;
         sw.ws.set_row_height(0, 42.0)?;
@@ -1375,7 +1376,7 @@ fn lay_out(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>
                 ws.write_string_with_format(
                     2,
                     0,
-                    format!("{}{}年部门预算公开表", fx.department, fx.year),
+                    format!("{}{}年{}公开表", fx.department, fx.year, fx.level.budget()),
                     &ctx.f.title,
                 )?;
             }

@@ -149,6 +149,9 @@ impl ProjectForm {
 pub struct Fixture {
     pub file: String,
     pub department: String,
+    /// 部门预算 or 单位预算 (a 部门预算 when the fixture does not say).
+    #[serde(default)]
+    pub level: crate::model::Level,
     pub dept_code: String,
     pub year: i32,
     pub t1: LinesFixture,

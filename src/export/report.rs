@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::model::{Budget, Severity};
-use crate::reconcile::{table_name, Finding};
+use crate::reconcile::Finding;
 use crate::workbook::{CellValue, Workbook};
 
 /// The same fill as the marked-up report's ([`super::markup::fill_argb`]).
@@ -125,16 +125,7 @@ pub fn redraw(
         summary.write_number(r, 0, (i + 1) as f64)?;
         summary.write_string_with_format(r, 1, f.severity.label(), &fill)?;
         summary.write_string_with_format(r, 2, f.rule, &wrap)?;
-        summary.write_string_with_format(
-            r,
-            3,
-            if f.table.is_empty() {
-                "工作簿".to_string()
-            } else {
-                table_name(&f.table)
-            },
-            &wrap,
-        )?;
+        summary.write_string_with_format(r, 3, f.table_shown(), &wrap)?;
         // The first cell links to its place; all cells are listed.
         if let Some(first) = f.cells.first() {
             summary.write_url_with_options(

@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, XlsxError};
 
-use crate::reconcile::{counts, table_name, Finding};
+use crate::reconcile::{counts, Finding};
 
 /// Columns of `findings.csv`.
 pub const FINDINGS_COLUMNS: [&str; 13] = [
@@ -31,7 +31,7 @@ pub struct Reviewed {
     pub department: String,
     pub dept_code: String,
     pub year: Option<i32>,
-    /// `ok`, `findings` or `unreadable`.
+    /// `ok`, `findings`, `unreadable` or `refused` (not a budget).
     pub status: String,
     /// Why it could not be read.
     pub message: String,
@@ -60,7 +60,7 @@ pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
                 if f.table.is_empty() {
                     String::new()
                 } else {
-                    table_name(&f.table)
+                    f.table_shown()
                 },
                 f.cells
                     .iter()
@@ -102,7 +102,7 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
     let mut rows: Vec<&Reviewed> = rows.iter().collect();
     rows.sort_by_key(|r| {
         (
-            r.status != "unreadable",
+            !matches!(r.status.as_str(), "unreadable" | "refused"),
             std::cmp::Reverse(r.counts.0),
             std::cmp::Reverse(r.counts.1),
             r.source_file.clone(),
@@ -138,6 +138,7 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
             "ok" => "通过",
             "findings" if r.counts.0 > 0 => "有错误",
             "findings" => "有提示或警告",
+            "refused" => "不是预算",
             _ => "无法读取",
         };
         ws.write_string(row, 0, &r.department)?;

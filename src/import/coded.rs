@@ -269,9 +269,9 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
             "I.extra_column",
             Severity::Info,
             format!(
-                "{} 有模板 {} 未定义的金额列 {}：其数字已按原样读入模型并导出到 facts.csv（规范化工作簿按官方格式不含此列），核对规则不使用它们；若某行合计因它们不符，会在该行说明",
+                "{} 有模板“{}”未定义的金额列 {}：其数字已按原样读入模型并导出到 facts.csv（规范化工作簿按官方格式不含此列），核对规则不使用它们；若某行合计因它们不符，会在该行说明",
                 ctx.label(),
-                ctx.template.id,
+                ctx.template.name,
                 named.join("、")
             ),
             extra_cols

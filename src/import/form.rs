@@ -180,6 +180,20 @@ fn read_block(
         .map(|(_, c)| *c);
     let mut rows = Vec::new();
     let mut last = hm.last_row;
+    // Text columns left of the key column group the rows (收入构成 down the
+    // funds lines, 一级指标 down its indicators): a label written once, in
+    // the first row, covers the rows below until the next label of its
+    // column, as a merge would. A new label resets the groups right of it.
+    let mut groups: Vec<(usize, u32)> = match key_col {
+        Some(kc) => cols
+            .iter()
+            .filter(|(i, c)| *c < kc && spec.columns[*i].role == Role::Text)
+            .copied()
+            .collect(),
+        None => Vec::new(),
+    };
+    groups.sort_by_key(|(_, c)| *c);
+    let mut carried: Vec<Option<FormValue>> = vec![None; groups.len()];
     for r in hm.last_row + 1..end {
         if sheet.is_blank_row(r) || is_field_row(r) {
             break;
@@ -265,6 +279,20 @@ fn read_block(
                 row.insert(col.key.clone(), v);
             }
         }
+        for (g, (i, _)) in groups.iter().enumerate() {
+            let key = &spec.columns[*i].key;
+            match row.get(key) {
+                Some(v) => {
+                    carried[g] = Some(v.clone());
+                    carried[g + 1..].iter_mut().for_each(|x| *x = None);
+                }
+                None => {
+                    if let Some(v) = &carried[g] {
+                        row.insert(key.clone(), v.clone());
+                    }
+                }
+            }
+        }
         rows.push(row);
         last = r;
     }
@@ -278,10 +306,10 @@ fn read_block(
         .enumerate()
         .filter_map(|(i, c)| hm.cols[i].map(|_| (c.key.clone(), hm.headers[i].clone())))
         .collect();
-    let line_keys = if spec.lines.is_empty() {
-        Vec::new()
+    let (line_keys, part_of) = if spec.lines.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        rows.iter().map(|r| line_key(ctx, spec, r, diags)).collect()
+        block_lines(ctx, spec, &rows, diags)
     };
     let sub_keys = spec
         .lines
@@ -297,15 +325,34 @@ fn read_block(
             rows,
             line_keys,
             sub_keys,
+            part_of,
         },
         last,
     )
 }
 
+/// The block's lines a label names: by its words (without numbering or
+/// `其中`), else by their stem (`一般公共预算资金` is `一般公共预算`).
+fn lines_named<'s>(spec: &'s BlockSpec, label: &str) -> Vec<&'s crate::template::BlockLine> {
+    let (_, _, words) = crate::text::line_words(label);
+    let exact: Vec<&crate::template::BlockLine> = spec
+        .lines
+        .iter()
+        .filter(|l| l.labels.contains(&words))
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let stem = crate::text::label_stem(&words);
+    spec.lines
+        .iter()
+        .filter(|l| l.labels.iter().any(|x| crate::text::label_stem(x) == stem))
+        .collect()
+}
+
 /// Does a normalized cell text name one of the block's lines?
 fn is_line_label(spec: &BlockSpec, text: &str) -> bool {
-    let t = crate::text::strip_ordinal(text);
-    spec.lines.iter().any(|l| l.labels.iter().any(|x| x == t))
+    !lines_named(spec, text).is_empty()
 }
 
 /// A block with named lines finds its label column where the labels
@@ -366,38 +413,70 @@ fn place_by_content(
     }
 }
 
-/// The template line a block row is: by its label, under its section.
-fn line_key(
+/// Each row's template line (by its label, under its section) and the row
+/// it is a part of: a `sub` line of the template or a `其中` line is a part
+/// of the nearest row above that is not one; a numbered row (`1.` under
+/// `一、`) of the row its numbering puts it under. A part is kept with its
+/// figure whether or not the template knows its words; a row that is
+/// neither known nor a part is reported.
+fn block_lines(
     ctx: &Ctx,
     spec: &BlockSpec,
-    row: &BTreeMap<String, FormValue>,
+    rows: &[BTreeMap<String, FormValue>],
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let label_value = row.get(&spec.row_key)?;
-    let label = crate::text::norm(label_value.as_text().unwrap_or_default());
-    let label = crate::text::strip_ordinal(&label);
-    let section = row
-        .get("section")
-        .and_then(FormValue::as_text)
-        .map(crate::text::norm)
-        .unwrap_or_default();
-    let found = spec.lines.iter().find(|l| {
-        l.labels.iter().any(|x| x == label)
-            && (l.section.is_empty() || l.section.iter().any(|s| section.contains(s.as_str())))
-    });
-    if found.is_none() {
-        let cell = label_value.cell().clone();
-        diags.push(ctx.diag(
-            "I.unknown_line",
-            Severity::Warning,
-            format!(
-                "{cell} 的“{label}”不在模板 {} 的{}行中，按原文保留",
-                ctx.template.id, spec.key
-            ),
-            vec![cell],
-        ));
+) -> (Vec<Option<String>>, Vec<Option<usize>>) {
+    let mut outline = super::lines::Outliner::default();
+    let mut keys = Vec::with_capacity(rows.len());
+    let mut parts = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let Some(label_value) = row.get(&spec.row_key) else {
+            keys.push(None);
+            parts.push(None);
+            continue;
+        };
+        let label = label_value.as_text().unwrap_or_default();
+        let section = row
+            .get("section")
+            .and_then(FormValue::as_text)
+            .map(crate::text::norm)
+            .unwrap_or_default();
+        let found = lines_named(spec, label).into_iter().find(|l| {
+            l.section.is_empty() || l.section.iter().any(|s| section.contains(s.as_str()))
+        });
+        let (numbering, of_which, _) = crate::text::line_words(label);
+        let sub = found.is_some_and(|l| l.sub);
+        let part_of = outline.part_of(i, numbering, of_which || sub);
+        if found.is_none() && part_of.is_none() {
+            let cell = label_value.cell().clone();
+            diags.push(ctx.diag(
+                "I.unknown_line",
+                Severity::Warning,
+                format!(
+                    "{cell} 的“{}”不在模板“{}”的“{}”各行中，按原文保留",
+                    crate::text::clean(label),
+                    ctx.template.name,
+                    block_words(spec)
+                ),
+                vec![cell],
+            ));
+        }
+        keys.push(found.map(|l| l.key.clone()));
+        parts.push(part_of);
     }
-    found.map(|l| l.key.clone())
+    if parts.iter().all(Option::is_none) {
+        parts.clear();
+    }
+    (keys, parts)
+}
+
+/// A block as its header prints it (`总体资金情况`, `来源项目`): the words of
+/// its row-key column.
+fn block_words(spec: &BlockSpec) -> &str {
+    spec.columns
+        .iter()
+        .find(|c| c.key == spec.row_key)
+        .and_then(|c| c.words.first())
+        .map_or(spec.key.as_str(), String::as_str)
 }
 
 /// The line just above a block: the goal its indicators measure.

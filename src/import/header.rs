@@ -138,10 +138,11 @@ fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<&str> {
     let mut path: Vec<&str> = Vec::new();
     for r in first..=last {
         let mut t = sheet.shown_norm(r, c);
-        if t.is_empty() && !sheet.has_merges() && r < last {
-            // No merge information (some .xls writers): a group header
-            // written once over several sub-headed columns stands to the left.
-            t = fill_from_left(sheet, r, c);
+        if t.is_empty() && r < last && sheet.merge_at(r, c).is_none() {
+            // A merge is a convenience: a group header written once over
+            // several sub-headed columns, without one (some .xls writers,
+            // tools that drop merges), stands to the left.
+            t = fill_from_left(sheet, r, last, c);
         }
         if !t.is_empty() && path.last() != Some(&t) {
             path.push(t);
@@ -150,17 +151,26 @@ fn column_path(sheet: &Sheet, first: u32, last: u32, c: u32) -> Vec<&str> {
     path
 }
 
-fn fill_from_left(sheet: &Sheet, r: u32, c: u32) -> &str {
-    if sheet.get(r + 1, c).is_empty() {
+/// The group word written once to the left of an empty upper header cell,
+/// when both it and the empty cell head columns below (some header word
+/// under each, down to the band's `last` row): a word covers the cells to
+/// its right up to the next word of its row, and a merged cell met on the
+/// way says where its group ends.
+fn fill_from_left(sheet: &Sheet, r: u32, last: u32, c: u32) -> &str {
+    let headed = |c: u32| (r + 1..=last).any(|below| !sheet.get(below, c).is_empty());
+    if !headed(c) {
         return "";
     }
     for left in (0..c).rev() {
+        if sheet.merge_at(r, left).is_some() {
+            return "";
+        }
         let v = sheet.get(r, left);
         if !v.is_empty() {
-            return if sheet.get(r + 1, left).is_empty() {
-                ""
-            } else {
+            return if headed(left) {
                 sheet.norm_at(r, left)
+            } else {
+                ""
             };
         }
     }

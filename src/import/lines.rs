@@ -7,7 +7,7 @@ use super::header::HeaderMatch;
 use super::Ctx;
 use crate::model::{Diagnostic, Line, LinesTable, Severity};
 use crate::template::{LineSpec, Side};
-use crate::text::{clean, norm, strip_ordinal};
+use crate::text::{clean, label_stem, line_words, Outline};
 
 /// Places labels on one side, remembering the section a line sits under.
 struct Placer<'a> {
@@ -16,19 +16,35 @@ struct Placer<'a> {
     section: Option<&'a str>,
 }
 
+/// A line placed: its template key, its 功能分类 code if a class line, and
+/// the key of the line the template says it is a part of.
+struct Placed {
+    key: Option<String>,
+    class_code: Option<String>,
+    within: Option<String>,
+}
+
 impl<'a> Placer<'a> {
-    /// The line's key, its 功能分类 code if a class line, and the line it is
-    /// part of.
-    fn place(&mut self, label: &str) -> (Option<String>, Option<String>, Option<String>) {
-        let t = norm(label);
-        let t = strip_ordinal(&t);
-        let specs: Vec<&'a LineSpec> = self
-            .ctx
-            .spec
-            .lines
-            .iter()
-            .filter(|l| l.side == self.side && l.labels.iter().any(|x| x == t))
+    /// The template lines a label names: by its words as printed (without
+    /// numbering), else by their stem (`一般公共预算资金` is `一般公共预算`).
+    fn specs(&self, words: &str) -> Vec<&'a LineSpec> {
+        let on_side = || self.ctx.spec.lines.iter().filter(|l| l.side == self.side);
+        let exact: Vec<&LineSpec> = on_side()
+            .filter(|l| l.labels.iter().any(|x| x == words))
             .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        let stem = label_stem(words);
+        on_side()
+            .filter(|l| l.labels.iter().any(|x| label_stem(x) == stem))
+            .collect()
+    }
+
+    /// Places a line by its words; `under_class` when its numbering makes it
+    /// a part of a class line (a 款 under its 类 is not a class itself).
+    fn place(&mut self, words: &str, under_class: bool) -> Placed {
+        let specs = self.specs(words);
         let chosen = specs
             .iter()
             .find(|l| l.within.is_some() && l.within.as_deref() == self.section)
@@ -38,14 +54,68 @@ impl<'a> Placer<'a> {
             if l.within.is_none() {
                 self.section = Some(l.key.as_str());
             }
-            return (Some(l.key.clone()), None, l.within.clone());
+            return Placed {
+                key: Some(l.key.clone()),
+                class_code: None,
+                within: l.within.clone(),
+            };
         }
-        if self.ctx.spec.class_side == Some(self.side) {
-            if let Some(code) = self.ctx.template.class_by_name(t) {
-                return (Some(format!("class_{code}")), Some(code.to_string()), None);
+        if self.ctx.spec.class_side == Some(self.side) && !under_class {
+            if let Some(code) = self.ctx.template.class_by_name(words) {
+                return Placed {
+                    key: Some(format!("class_{code}")),
+                    class_code: Some(code.to_string()),
+                    within: None,
+                };
             }
         }
-        (None, None, None)
+        Placed {
+            key: None,
+            class_code: None,
+            within: None,
+        }
+    }
+}
+
+/// The outline of one side as its lines come: which line a new one is a
+/// part of, by its numbering (`1.` under `一、`), a `其中` in front, or the
+/// template's word.
+#[derive(Default)]
+pub(super) struct Outliner {
+    /// Numbered lines still open, by level, with their index.
+    open: Vec<(u8, usize)>,
+    /// The nearest line above that is not a `其中` part.
+    last_whole: Option<usize>,
+}
+
+impl Outliner {
+    /// The line the next one (index `i`) is a part of by its numbering or
+    /// its `其中`, and it noted as the line above the ones that follow.
+    pub(super) fn part_of(
+        &mut self,
+        i: usize,
+        outline: Option<Outline>,
+        of_which: bool,
+    ) -> Option<usize> {
+        let parent = if of_which {
+            self.last_whole
+        } else if let Some(o) = outline {
+            while self.open.last().is_some_and(|(level, _)| *level >= o.level) {
+                self.open.pop();
+            }
+            self.open.last().map(|(_, at)| *at)
+        } else {
+            // An unnumbered line (a total, 本年收入合计) closes the outline.
+            self.open.clear();
+            None
+        };
+        if let (Some(o), false) = (outline, of_which) {
+            self.open.push((o.level, i));
+        }
+        if !of_which {
+            self.last_whole = Some(i);
+        }
+        parent
     }
 }
 
@@ -93,7 +163,8 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
             .map_or(0, |(i, _)| i);
         side_extras[side].push((k, c));
     }
-    let mut out = [Vec::new(), Vec::new()];
+    let mut out: [Vec<Line>; 2] = [Vec::new(), Vec::new()];
+    let mut outliners = [Outliner::default(), Outliner::default()];
     let mut notes = Vec::new();
     let mut last_used = hm.last_row;
     let mut in_notes = false;
@@ -121,35 +192,61 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
             let label = clean(&sheet.get(r, *lc).as_text());
             ctx.take(r, *lc);
             if label.is_empty() {
-                if !sheet.get(r, *ac).is_empty() {
-                    // Reported here, so not again as unread.
+                let v = sheet.get(r, *ac);
+                if !v.is_empty() {
+                    // Reported here, so not again as unread; said as what
+                    // the cell holds (a figure, or words such as 合计).
                     ctx.take(r, *ac);
-                    diags.push(ctx.diag(
-                        "I.unknown_line",
-                        Severity::Warning,
-                        format!("{} 有金额但没有项目名称，未导入", sheet.cell_ref(r, *ac)),
-                        vec![sheet.cell_ref(r, *ac)],
-                    ));
+                    let at = sheet.cell_ref(r, *ac);
+                    let message = if super::holds_figure(v) {
+                        format!("{at} 有金额但这一行没有项目名称，未导入")
+                    } else {
+                        format!(
+                            "{at} 写有“{}”，但这一行的项目名称列是空的，未导入",
+                            clean(&v.as_text())
+                        )
+                    };
+                    diags.push(ctx.diag("I.unknown_line", Severity::Warning, message, vec![at]));
                 }
                 continue;
             }
-            let (key, class_code, within) = placers[i].place(&label);
+            // A line whose figure is not an amount (reported) is not a line.
+            let Some(amount) = ctx.amount(r, *ac, unit, diags) else {
+                continue;
+            };
+            let (outline, of_which, words) = line_words(&label);
+            let numbered = outliners[i].part_of(out[i].len(), outline, of_which);
+            let under_class = numbered.is_some_and(|p| out[i][p].class_code.is_some());
+            let Placed {
+                key,
+                class_code,
+                within,
+            } = placers[i].place(&words, under_class);
+            // The template's word first (一般公共预算 under 财政拨款收入, or
+            // under 本年收入 and not 上年结转), else the numbering.
+            let part_of = match &within {
+                Some(w) => out[i]
+                    .iter()
+                    .rposition(|l: &Line| l.key.as_deref() == Some(w.as_str()))
+                    .or(numbered),
+                None => numbered,
+            };
+            let within = part_of.and_then(|p| out[i][p].key.clone()).or(within);
             let label_cell = sheet.cell_ref(r, *lc);
-            if key.is_none() {
+            // A part of a line above is read, kept and checked against that
+            // line whether or not the template knows its words.
+            if key.is_none() && part_of.is_none() {
                 diags.push(ctx.diag(
                     "I.unknown_line",
                     Severity::Warning,
                     format!(
-                        "{label_cell} 的项目“{label}”不在模板 {} 的{}项目中，按原文保留",
-                        ctx.template.id,
+                        "{label_cell} 的项目“{label}”不在模板“{}”的{}项目中，按原文保留",
+                        ctx.template.name,
                         side_word(*side)
                     ),
                     vec![label_cell.clone()],
                 ));
             }
-            let Some(amount) = ctx.amount(r, *ac, unit, diags) else {
-                continue;
-            };
             let mut extras = BTreeMap::new();
             for (k, c) in &side_extras[i] {
                 if !sheet.get(r, *c).is_empty() {
@@ -165,6 +262,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
                 label_cell,
                 amount,
                 within,
+                part_of,
                 extras,
             });
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::locate::{Located, TITLE_ROWS};
 use super::ImportOptions;
-use crate::model::{Budget, Diagnostic, OrgUnit, Severity};
+use crate::model::{Budget, BudgetUnit, Diagnostic, Level, OrgUnit, Severity};
 use crate::template::Template;
 use crate::text::{clean, norm, years_in};
 use crate::workbook::{CellRef, CellValue, Workbook};
@@ -204,6 +204,108 @@ pub fn settle(
     if let Some((name, cell)) = department_name(wb, t, &texts) {
         budget.department.name = Some(name);
         budget.department.name_cell = Some(cell);
+    }
+
+    // 部门预算 or 单位预算; a 单位预算 names its unit.
+    if let Some((level, from)) = level(wb, located) {
+        budget.level = level;
+        budget.level_from = Some(from.to_string());
+    }
+    if budget.level == Level::Unit {
+        let listed = (budget.units.len() == 1).then(|| &budget.units[0]);
+        budget.budget_unit = Some(BudgetUnit {
+            code: listed.map(|u| u.code.clone()),
+            name: budget
+                .department
+                .name_cell
+                .is_some()
+                .then(|| budget.department.name.clone())
+                .flatten()
+                .or_else(|| listed.map(|u| u.name.clone())),
+        });
+    }
+}
+
+/// The level a text says, and how strongly: a title that begins with it
+/// (`2026年部门财务收支预算总表`, `2026年预算单位收入预算总表`), a label
+/// (`编制部门：`, `预算单位：`), or the cover and notes
+/// (`区级部门预算`, `单位预算编制说明`).
+fn level_said(text: &str, title: bool) -> Option<Level> {
+    let t = norm(text);
+    // A year in front of a title does not count.
+    let bare = match t.find('年') {
+        Some(i) if i == 4 && t[..4].bytes().all(|b| b.is_ascii_digit()) => {
+            &t[i + '年'.len_utf8()..]
+        }
+        _ => t.as_str(),
+    };
+    let before_colon = t.split(':').next().filter(|_| t.contains(':'));
+    // `编制单位：` says who compiled the tables, which a department's own
+    // budget says as often as a unit's: not the level.
+    match before_colon {
+        Some("编制部门" | "预算主管部门" | "主管部门") => {
+            return Some(Level::Department)
+        }
+        Some("预算单位") => return Some(Level::Unit),
+        Some(_) => return None,
+        None => {}
+    }
+    if title {
+        if bare.starts_with("单位") || bare.starts_with("预算单位") {
+            return Some(Level::Unit);
+        }
+        if bare.starts_with("部门") {
+            return Some(Level::Department);
+        }
+        return None;
+    }
+    // `部门预算经济分类` is a classification, not the level.
+    let said = |w: &str| {
+        t.match_indices(w)
+            .any(|(i, _)| !t[i..].starts_with("部门预算经济分类"))
+    };
+    match (said("部门预算"), said("单位预算")) {
+        (true, false) => Some(Level::Department),
+        (false, true) => Some(Level::Unit),
+        _ => None,
+    }
+}
+
+/// 部门预算 or 单位预算, as most of the workbook says it — the tables'
+/// titles and 编制部门 / 编制单位 lines, the cover and the notes — with the
+/// first cell that said it; none when nothing says it or as much says each.
+fn level(wb: &Workbook, located: &[Located]) -> Option<(Level, CellRef)> {
+    let mut votes: [(usize, Option<CellRef>); 2] = [(0, None), (0, None)];
+    for (i, sheet) in wb.sheets.iter().enumerate().filter(|(_, s)| !s.hidden) {
+        let table = located.iter().find(|l| l.sheet == i);
+        for r in 0..TITLE_ROWS.min(sheet.height()) {
+            for (c, cell) in sheet.row(r).iter().enumerate() {
+                let CellValue::Text(text) = cell else {
+                    continue;
+                };
+                let at = sheet.cell_ref(r, c as u32);
+                let title = table
+                    .and_then(|l| l.title.as_ref())
+                    .is_some_and(|(_, cell)| *cell == at);
+                // A table's other cells say it only by a label.
+                let said = if table.is_some() && !title {
+                    level_said(text, false).filter(|_| text.contains(COLONS))
+                } else {
+                    level_said(text, title)
+                };
+                if let Some(l) = said {
+                    let v = &mut votes[l as usize];
+                    v.0 += 1;
+                    v.1.get_or_insert(at);
+                }
+            }
+        }
+    }
+    let [(d, dept_at), (u, unit_at)] = votes;
+    match d.cmp(&u) {
+        std::cmp::Ordering::Greater => dept_at.map(|c| (Level::Department, c)),
+        std::cmp::Ordering::Less => unit_at.map(|c| (Level::Unit, c)),
+        std::cmp::Ordering::Equal => None,
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod coded;
 pub mod form;
 pub mod header;
+pub mod kind;
 pub mod lines;
 pub mod locate;
 pub mod meta;
@@ -42,7 +43,8 @@ pub struct ImportOptions {
 /// # Errors
 /// [`Error::Workbook`] when the file cannot be read, [`Error::UnknownTemplate`]
 /// for a `template` option naming no template, [`Error::NoTables`] when no
-/// sheet is recognized as a budget table.
+/// sheet is recognized as a budget table, [`Error::NotABudget`] for another
+/// document (final accounts, a blank template, tables of another kind).
 ///
 /// # Examples
 /// ```no_run
@@ -71,6 +73,13 @@ pub fn import_workbook(
     opts: &ImportOptions,
 ) -> Result<Budget, Error> {
     let (template, located, template_reason) = choose_template(wb, templates, opts)?;
+    let refuse = |what: String| Error::NotABudget {
+        path: wb.path.clone(),
+        what,
+    };
+    if let Some((level, titles)) = kind::final_accounts(wb, kind::titled(&located)) {
+        return Err(refuse(kind::final_accounts_sentence(level, &titles)));
+    }
     if located.is_empty() {
         return Err(Error::NoTables {
             path: wb.path.clone(),
@@ -84,13 +93,37 @@ pub fn import_workbook(
         let sheet = &wb.sheets[l.sheet];
         read_table(template, spec, sheet, l, &mut tables, &mut diags);
     }
+    // Sheets taken by their number or name alone (no budget table's title)
+    // whose headers are none of a budget table's: a workbook of another
+    // kind. A title found says budget, whatever its header (I.no_header).
+    if tables.metas().is_empty() && kind::titled(&located) == 0 {
+        let mut names: Vec<&str> = located.iter().map(|l| &*wb.sheets[l.sheet].name).collect();
+        names.dedup();
+        return Err(refuse(format!(
+            "工作表 {} 的名称像是预算表，但没有一张有预算表的表头，这不是部门预算或单位预算；yusuan 目前只读预算",
+            names.join("、")
+        )));
+    }
+    // Tables read, not one amount filled in: a blank template.
+    if !tables.metas().is_empty() && kind::filled_amounts(&tables) == 0 {
+        let mut ids: Vec<&str> = tables.metas().iter().map(|m| m.id.as_str()).collect();
+        ids.dedup();
+        let n = ids.len();
+        return Err(refuse(format!(
+            "这是空白模板（{n} 张表都没有填写金额），不是填报后的预算；请填入金额后再核对"
+        )));
+    }
     unused_sheets(wb, template, &located, &mut diags);
-    for spec in &template.tables {
-        let present = if spec.id == "t12" {
-            !tables.t12.is_empty()
-        } else {
-            tables.metas().iter().any(|m| m.id == spec.id)
-        };
+    for (i, spec) in template.tables.iter().enumerate() {
+        // A table found whose header is not (I.no_header, an error) is
+        // not also missing.
+        let found = located.iter().any(|l| l.spec == i);
+        let present = found
+            || if spec.id == "t12" {
+                !tables.t12.is_empty()
+            } else {
+                tables.metas().iter().any(|m| m.id == spec.id)
+            };
         if !present {
             diags.push(Diagnostic {
                 rule: "S.missing_table",
@@ -126,6 +159,9 @@ pub fn import_workbook(
         year_from: None,
         department: Default::default(),
         units: vec![],
+        level: Default::default(),
+        level_from: None,
+        budget_unit: None,
         tables,
         diagnostics: diags,
         declared_checks: template
@@ -489,12 +525,19 @@ impl Ctx<'_> {
                     }),
                     None if matches!(spec.role, Role::CodePart | Role::CodeName) => {}
                     None if stood_for(self.spec, h, spec.role) => {}
+                    // A bureau's own column (one layout of its set has it,
+                    // another not) is not missing from the canonical model.
+                    None if !crate::template::Template::is_canonical_column(
+                        &self.spec.id,
+                        &spec.key,
+                    ) && !spec.required => {}
                     None => missing.push(spec.key.clone()),
                 }
             }
         }
         TableMeta {
             id: self.spec.id.clone(),
+            number: self.spec.number.clone(),
             sheet: self.sheet.name.to_string(),
             title: self.title.clone().map(|(text, cell)| Text { text, cell }),
             range: format!(
@@ -581,11 +624,11 @@ impl Ctx<'_> {
                 "I.unread",
                 Severity::Warning,
                 format!(
-                    "{} 有 {} 个单元格未读入{what}：{}。它们不在模板 {} 认识的行或列中，请核对是否漏读，或为此版式补充模板",
+                    "{} 有 {} 个单元格未读入{what}：{}。它们不在模板“{}”认识的行或列中，请核对是否漏读，或为此版式补充模板",
                     self.label(),
                     left.len(),
                     first_cells(&left),
-                    self.template.id
+                    self.template.name
                 ),
                 left.iter().take(MAX_LISTED_CELLS).cloned().collect(),
             ));
@@ -643,9 +686,9 @@ fn unused_sheets(
             severity: Severity::Warning,
             table: None,
             message: format!(
-                "工作表“{}”{hidden}没有作为任何一张表读入（模板 {}），其中 {} 个数字未读入：{}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
+                "工作表“{}”{hidden}没有作为任何一张表读入（模板“{}”），其中 {} 个数字未读入：{}。若是某张表的副本或旧版本，请删去；若是本应读入的表，请核对其标题，或为此版式补充模板",
                 sheet.name,
-                template.id,
+                template.name,
                 figures.len(),
                 first_cells(&figures),
             ),

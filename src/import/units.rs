@@ -101,7 +101,7 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
             .filter(|(j, _)| *j != i)
             .map(|(_, f)| f)
             .collect();
-        let label = format!("表{}（工作表“{}”）", number(&m.id), m.sheet);
+        let label = format!("表{}（工作表“{}”）", m.number, m.sheet);
         let stated = match &m.unit_cell {
             Some(c) => format!("{c} 写明单位为{}", m.unit),
             None => format!("没有注明单位，按{}读取", m.unit),
@@ -145,8 +145,4 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-fn number(id: &str) -> String {
-    id.trim_start_matches('t').replace('_', "-")
 }

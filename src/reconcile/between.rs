@@ -1,7 +1,7 @@
 //! Rules between tables (表间勾稽).
 
 use super::within::{header, row_label};
-use super::{Checker, Relation, Term};
+use super::{named, table_name, Checker, Relation, Term};
 use crate::model::{Budget, CodedRow, CodedTable, Form, FormValue, LinesTable};
 use crate::template::Side;
 use crate::text::norm;
@@ -9,29 +9,31 @@ use crate::text::norm;
 fn line<'a>(t: &'a LinesTable, side: Side, key: &str) -> Option<Term<'a>> {
     t.line(side, key).map(|l| {
         Term::new(
-            format!(
-                "表{} {}",
-                if t.meta.id == "t1" { "1" } else { "4" },
-                l.label.trim()
-            ),
+            format!("{} {}", table_name(&t.meta.id), l.label.trim()),
             &l.amount,
             t.meta.unit,
         )
     })
 }
 
-fn cell<'a>(name: &str, t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
+/// A cell of table `id` (`t3`), labelled as the budget numbers the table.
+fn cell<'a>(id: &str, t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
     r.amount(key).map(|a| {
         Term::new(
-            format!("{name} {}（{}）", row_label(r), header(&t.meta, key)),
+            format!(
+                "{} {}（{}）",
+                table_name(id),
+                row_label(r),
+                header(&t.meta, key)
+            ),
             a,
             t.meta.unit,
         )
     })
 }
 
-fn total<'a>(name: &str, t: &'a CodedTable, key: &str) -> Option<Term<'a>> {
-    t.total.as_ref().and_then(|r| cell(name, t, r, key))
+fn total<'a>(id: &str, t: &'a CodedTable, key: &str) -> Option<Term<'a>> {
+    t.total.as_ref().and_then(|r| cell(id, t, r, key))
 }
 
 /// One figure (or a sum) against another, skipped when either side is absent.
@@ -73,7 +75,7 @@ fn class_lines(
             })
             .collect();
         let left = Term::new(
-            format!("{} {}", super::table_name(id), l.label.trim()),
+            format!("{} {}", table_name(id), l.label.trim()),
             &l.amount,
             lines.meta.unit,
         );
@@ -98,11 +100,7 @@ fn class_lines(
                     c.compare(
                         rule,
                         id,
-                        &format!(
-                            "{what}：{} 没有 {} 这一类",
-                            super::table_name(id),
-                            row_label(r)
-                        ),
+                        &format!("{what}：{} 没有 {} 这一类", table_name(id), row_label(r)),
                         &[],
                         &[term],
                         Relation::Equal,
@@ -118,7 +116,11 @@ fn funds_line<'a>(f: &'a Form, key: &str) -> Option<Term<'a>> {
     let row = f.blocks("funds").next()?.line(key)?;
     let a = row.get("current").and_then(FormValue::as_amount)?;
     let label = row.get("label").and_then(FormValue::as_text).unwrap_or(key);
-    Some(Term::new(format!("表11 当年{label}"), a, f.meta.unit))
+    Some(Term::new(
+        format!("{} 当年{label}", table_name("t11")),
+        a,
+        f.meta.unit,
+    ))
 }
 
 /// The 表10 project row of a 表12 form: by code when the form has one, else
@@ -251,9 +253,9 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t1_t2_income",
                 "t1",
-                "表1 收入 = 表2 合计行",
+                &named("表1 收入 = 表2 合计行"),
                 vec![line(t1, Side::Income, k1)],
-                vec![total("表2", t2, k2)],
+                vec![total("t2", t2, k2)],
             );
         }
     }
@@ -262,16 +264,16 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c,
             "X.t1_t3_class",
             t1,
-            &[("表3", t3)],
-            "表1 该类支出 = 表3 该类合计",
+            &[("t3", t3)],
+            &named("表1 该类支出 = 表3 该类合计"),
         );
         eq(
             c,
             "X.t1_t3_total",
             "t1",
-            "表1 本年支出合计 = 表3 合计",
+            &named("表1 本年支出合计 = 表3 合计"),
             vec![line(t1, Side::Expense, "total")],
-            vec![total("表3", t3, "total")],
+            vec![total("t3", t3, "total")],
         );
     }
     if let (Some(t1), Some(t4)) = (&t.t1, &t.t4) {
@@ -280,7 +282,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t1_t4_fiscal",
                 "t1",
-                "表1 财政拨款收入 = 表4 本年收入",
+                &named("表1 财政拨款收入 = 表4 本年收入"),
                 vec![line(t1, Side::Income, k1)],
                 vec![line(t4, Side::Income, k4)],
             );
@@ -291,43 +293,45 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c,
             "X.t4_t5",
             "t4",
-            "表4 一般公共预算拨款（本年 + 上年结转）= 表5-1 合计",
+            &named("表4 一般公共预算拨款（本年 + 上年结转）= 表5-1 合计"),
             vec![
                 line(t4, Side::Income, "cur_gp"),
                 line(t4, Side::Income, "carry_gp"),
             ],
-            vec![total("表5-1", t5, "total")],
+            vec![total("t5_1", t5, "total")],
         );
     }
     if let Some(t4) = &t.t4 {
         let mut tables: Vec<(&str, &CodedTable)> = Vec::new();
-        tables.extend(t.t5_1.as_ref().map(|x| ("表5-1", x)));
-        tables.extend(t.t8.as_ref().map(|x| ("表8", x)));
-        tables.extend(t.t9.as_ref().map(|x| ("表9", x)));
+        tables.extend(t.t5_1.as_ref().map(|x| ("t5_1", x)));
+        tables.extend(t.t8.as_ref().map(|x| ("t8", x)));
+        tables.extend(t.t9.as_ref().map(|x| ("t9", x)));
         if !tables.is_empty() {
             class_lines(
                 c,
                 "X.t4_class",
                 t4,
                 &tables,
-                "表4 该类支出 = 表5-1 + 表8 + 表9 该类合计",
+                &named("表4 该类支出 = 表5-1 + 表8 + 表9 该类合计"),
             );
         }
-        for (name, kind, table) in [("表8", "gf", &t.t8), ("表9", "soe", &t.t9)] {
+        for (id, kind, table) in [("t8", "gf", &t.t8), ("t9", "soe", &t.t9)] {
             let Some(tb) = table else { continue };
             let left = vec![
                 line(t4, Side::Income, &format!("cur_{kind}")),
                 line(t4, Side::Income, &format!("carry_{kind}")),
             ];
             let l: Vec<Term> = left.into_iter().flatten().collect();
-            let r: Vec<Term> = total(name, tb, "total").into_iter().collect();
+            let r: Vec<Term> = total(id, tb, "total").into_iter().collect();
             let what = format!(
-                "表4 {}（本年 + 上年结转）= {name} 合计",
+                "{} {}（本年 + 上年结转）= {} 合计",
+                table_name("t4"),
                 if kind == "gf" {
                     "政府性基金预算拨款"
                 } else {
                     "国有资本经营预算拨款"
-                }
+                },
+                table_name(id)
             );
             c.compare("X.t4_t8", "t4", &what, &l, &r, Relation::Equal);
         }
@@ -344,9 +348,9 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t5_1_t5_2",
                 "t5_1",
-                "表5-1 合计行 = 表5-2 合计行",
-                vec![total("表5-1", a, key)],
-                vec![total("表5-2", b5, key)],
+                &named("表5-1 合计行 = 表5-2 合计行"),
+                vec![total("t5_1", a, key)],
+                vec![total("t5_2", b5, key)],
             );
         }
     }
@@ -360,28 +364,28 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t5_t6",
                 "t5_1",
-                "表5-1 基本支出 = 表6 合计行",
-                vec![total("表5-1", t5, k5)],
-                vec![total("表6", t6, k6)],
+                &named("表5-1 基本支出 = 表6 合计行"),
+                vec![total("t5_1", t5, k5)],
+                vec![total("t6", t6, k6)],
             );
         }
     }
     if let (Some(t3), Some(t5)) = (&t.t3, &t.t5_1) {
         for r in t5.rows.iter().filter(|r| r.code.is_some()) {
-            let Some(left) = cell("表5-1", t5, r, "total") else {
+            let Some(left) = cell("t5_1", t5, r, "total") else {
                 continue;
             };
             let right: Vec<Term> = r
                 .code
                 .as_deref()
                 .and_then(|code| t3.row(code))
-                .and_then(|r3| cell("表3", t3, r3, "total"))
+                .and_then(|r3| cell("t3", t3, r3, "total"))
                 .into_iter()
                 .collect();
             c.compare(
                 "X.t3_t5",
                 "t3",
-                "同一科目：表5-1 合计 ≤ 表3 合计",
+                &named("同一科目：表5-1 合计 ≤ 表3 合计"),
                 &[left],
                 &right,
                 Relation::AtMost,
@@ -389,14 +393,14 @@ pub fn check(b: &Budget, c: &mut Checker) {
         }
     }
     if let Some(t10) = &t.t10 {
-        let t10_total = |k: &str| total("表10", t10, k);
+        let t10_total = |k: &str| total("t10", t10, k);
         if let Some(t3) = &t.t3 {
             eq(
                 c,
                 "X.t3_t10",
                 "t3",
-                "表3 项目支出 = 表10 合计",
-                vec![total("表3", t3, "project")],
+                &named("表3 项目支出 = 表10 合计"),
+                vec![total("t3", t3, "project")],
                 vec![t10_total("total")],
             );
         }
@@ -405,13 +409,13 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t5_t10",
                 "t5_1",
-                "表5-1 项目支出 = 表10 一般公共预算（本年拨款 + 结转结余）",
-                vec![total("表5-1", t5, "project")],
+                &named("表5-1 项目支出 = 表10 一般公共预算（本年拨款 + 结转结余）"),
+                vec![total("t5_1", t5, "project")],
                 vec![t10_total("cur_gp"), t10_total("carry_gp")],
             );
         }
         if let Some(t8) = &t.t8 {
-            let left: Vec<Term> = total("表8", t8, "project").into_iter().collect();
+            let left: Vec<Term> = total("t8", t8, "project").into_iter().collect();
             let right: Vec<Term> = [t10_total("cur_gf"), t10_total("carry_gf")]
                 .into_iter()
                 .flatten()
@@ -419,7 +423,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c.compare(
                 "X.t8_t10",
                 "t8",
-                "表8 项目支出 = 表10 政府性基金预算（本年拨款 + 结转结余）",
+                &named("表8 项目支出 = 表10 政府性基金预算（本年拨款 + 结转结余）"),
                 &left,
                 &right,
                 Relation::Equal,
@@ -432,30 +436,35 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 continue;
             };
             let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
-            let left = Term::new(format!("表12「{name}」项目当年预算"), year, f.meta.unit);
+            let (t12_name, t10_name) = (table_name("t12"), table_name("t10"));
+            let left = Term::new(
+                format!("{t12_name}「{name}」项目当年预算"),
+                year,
+                f.meta.unit,
+            );
             let found = match project_row(t10, f) {
                 ProjectMatch::Found(r) => {
                     match forms_of.iter_mut().find(|(row, _)| std::ptr::eq(*row, r)) {
                         Some((_, forms)) => forms.push(f),
                         None => forms_of.push((r, vec![f])),
                     }
-                    cell("表10", t10, r, "total").ok_or_else(String::new)
+                    cell("t10", t10, r, "total").ok_or_else(String::new)
                 }
                 ProjectMatch::Ambiguous(units) => Err(format!(
-                    "表12「{name}」在表10中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
+                    "{t12_name}「{name}」在{t10_name}中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
                     units.len(),
                     units.join("、")
                 )),
                 ProjectMatch::None => Err(String::new()),
             };
             match found {
-                Ok(right) => c.compare("X.t12_t10", "t12", "表12 项目当年预算 = 表10 该项目合计", &[left], &[right], Relation::Equal),
+                Ok(right) => c.compare("X.t12_t10", "t12", &named("表12 项目当年预算 = 表10 该项目合计"), &[left], &[right], Relation::Equal),
                 Err(why) => c.note(
                     "X.t12_t10",
                     crate::model::Severity::Warning,
                     "t12",
                     if why.is_empty() {
-                        format!("表12「{name}」在表10中找不到同一项目（按编码、名称），未能核对项目当年预算")
+                        format!("{t12_name}「{name}」在{t10_name}中找不到同一项目（按编码、名称），未能核对项目当年预算")
                     } else {
                         why
                     },
@@ -478,19 +487,25 @@ pub fn check(b: &Budget, c: &mut Checker) {
             };
             let right: Vec<Term> = t6
                 .row(code)
-                .and_then(|r| cell("表6", t6, r, "total"))
+                .and_then(|r| cell("t6", t6, r, "total"))
                 .into_iter()
                 .collect();
             if right.is_empty() {
                 continue;
             }
-            let left = Term::new(format!("表7 {}", header(&t7.meta, k7)), a, t7.meta.unit);
+            let left = Term::new(
+                format!("{} {}", table_name("t7"), header(&t7.meta, k7)),
+                a,
+                t7.meta.unit,
+            );
             c.compare(
                 "X.t7_t6",
                 "t7",
                 &format!(
-                    "表7 {} ≥ 表6 {code}（三公经费含项目支出）",
-                    header(&t7.meta, k7)
+                    "{} {} ≥ {} {code}（三公经费含项目支出）",
+                    table_name("t7"),
+                    header(&t7.meta, k7),
+                    table_name("t6")
                 ),
                 &[left],
                 &right,
@@ -504,7 +519,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t11_t1",
                 "t11",
-                "表11 当年财政拨款 = 表4 本年收入",
+                &named("表11 当年财政拨款 = 表4 本年收入"),
                 vec![funds_line(t11, "income_fiscal")],
                 vec![line(t4, Side::Income, "cur_total")],
             );
@@ -514,7 +529,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t11_t1",
                 "t11",
-                "表11 当年收入合计 = 表1 本年收入合计",
+                &named("表11 当年收入合计 = 表1 本年收入合计"),
                 vec![funds_line(t11, "income_total")],
                 vec![line(t1, Side::Income, "total")],
             );
@@ -524,17 +539,17 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 c,
                 "X.t11_t3",
                 "t11",
-                "表11 当年基本支出 = 表3 合计行基本支出",
+                &named("表11 当年基本支出 = 表3 合计行基本支出"),
                 vec![funds_line(t11, "expense_basic")],
-                vec![total("表3", t3, "basic")],
+                vec![total("t3", t3, "basic")],
             );
             eq(
                 c,
                 "X.t11_t3",
                 "t11",
-                "表11 当年项目支出 = 表3 合计行项目支出",
+                &named("表11 当年项目支出 = 表3 合计行项目支出"),
                 vec![funds_line(t11, "expense_project")],
-                vec![total("表3", t3, "project")],
+                vec![total("t3", t3, "project")],
             );
         }
     }
@@ -561,9 +576,11 @@ fn duplicate_forms(c: &mut Checker, row: &CodedRow, forms: &[&Form]) {
         crate::model::Severity::Warning,
         "t12",
         format!(
-            "{} 张表12（工作表 {}）对应表10 同一项目「{what}」（{}），项目可能重复填报",
+            "{} 张{}（工作表 {}）对应{} 同一项目「{what}」（{}），项目可能重复填报",
             forms.len(),
+            table_name("t12"),
             sheets.join("、"),
+            table_name("t10"),
             row.cell
         ),
         cells,

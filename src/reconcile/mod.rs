@@ -36,6 +36,10 @@ pub struct Finding {
     pub severity: Severity,
     /// Table ID (`t3`); the first table for a rule between tables; empty for the workbook.
     pub table: String,
+    /// The table as the workbook's template numbers it (`表8`, where a
+    /// bureau prints its 一般公共预算基本支出 table 8th); empty for the workbook.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub table_name: String,
     pub message: String,
     /// The stated figure, in the display unit (`231.33`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,6 +55,18 @@ pub struct Finding {
     pub unit: Option<Unit>,
     /// Every source cell the rule compared, as `sheet!A1`.
     pub cells: Vec<CellRef>,
+}
+
+impl Finding {
+    /// The table as reports head it: `表8` as the workbook numbers it, or
+    /// `工作簿` for a finding about the whole workbook.
+    pub fn table_shown(&self) -> String {
+        match (self.table.as_str(), self.table_name.as_str()) {
+            ("", _) => "工作簿".to_string(),
+            (id, "") => table_name(id),
+            (_, name) => name.to_string(),
+        }
+    }
 }
 
 /// A rule and what it checks, for help texts and reports.
@@ -162,7 +178,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "S.text_number", what: "数值以文本形式存放" },
     RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）" },
     RuleInfo { id: "S.year", what: "找不到预算年度" },
-    RuleInfo { id: "S.duplicate_input", what: "同一部门同一年度的预算出现在多个输入中（批量核对、转换时）" },
+    RuleInfo { id: "S.duplicate_input", what: "同一年度的同一份预算（同一部门的部门预算，或同一单位的单位预算）出现在多个输入中（批量核对、转换时）" },
 ];
 
 /// A figure in a comparison: its label for the message and its amount.
@@ -329,6 +345,7 @@ impl Checker {
             rule,
             severity,
             table: table.to_string(),
+            table_name: String::new(),
             message,
             expected: Some(show(expected)),
             actual: Some(show(actual)),
@@ -351,6 +368,7 @@ impl Checker {
             rule,
             severity,
             table: table.to_string(),
+            table_name: String::new(),
             message,
             expected: None,
             actual: None,
@@ -452,9 +470,23 @@ fn declared(budget: &Budget, c: &mut Checker) {
     for d in &budget.declared_checks {
         let ch = &d.check;
         let rule = intern(&ch.id);
+        // A key as the reviewer reads it: its line's label, or its column's
+        // header as printed.
+        let meta = t.metas().into_iter().find(|m| m.id == d.table);
+        let word = |k: &str| -> String {
+            let label = ch.side.and_then(|side| {
+                t.lines(&d.table)
+                    .and_then(|x| x.line(side, k))
+                    .map(|l| l.label.trim().to_string())
+            });
+            label
+                .or_else(|| meta.map(|m| within::header(m, k)))
+                .unwrap_or_else(|| k.to_string())
+        };
         let what = |row: &str| {
             let base = if ch.what.is_empty() {
-                format!("{} = {}", ch.total, ch.parts.join(" + "))
+                let parts: Vec<String> = ch.parts.iter().map(|k| word(k)).collect();
+                format!("{} = {}", word(&ch.total), parts.join(" + "))
             } else {
                 ch.what.clone()
             };
@@ -526,7 +558,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
             let parts: Vec<Term> = vals
                 .iter()
                 .filter(|(k, _)| *k != ch.total)
-                .map(|(k, a)| Term::new(k.clone(), a, unit))
+                .map(|(k, a)| Term::new(word(k), a, unit))
                 .collect();
             if parts.is_empty() {
                 continue;
@@ -535,7 +567,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
                 rule,
                 &d.table,
                 &what(&label),
-                &[Term::new(ch.total.clone(), total, unit)],
+                &[Term::new(word(&ch.total), total, unit)],
                 &parts,
                 Relation::Equal,
             );
@@ -555,6 +587,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
 /// }
 /// ```
 pub fn check(budget: &Budget) -> Vec<Finding> {
+    let _numbering = Numbering::of(budget);
     let mut c = Checker::new();
     structure::from_import(budget, &mut c);
     within::check(budget, &mut c);
@@ -570,23 +603,110 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
     };
     c.findings
         .sort_by_key(|f| (table_order(&f.table), order(f)));
+    for f in &mut c.findings {
+        f.table_name = if f.table.is_empty() {
+            String::new()
+        } else {
+            table_name(&f.table)
+        };
+    }
     c.findings
 }
 
-/// `表5-1` for `t5_1`.
-pub fn table_name(id: &str) -> String {
-    match id.strip_prefix('t') {
-        Some(n) => format!("表{}", n.replace('_', "-")),
-        None => "工作簿".to_string(),
+/// `5-1` for `t5_1`: a table's number in the canonical (2024) set.
+pub fn canonical_number(id: &str) -> String {
+    id.strip_prefix('t').unwrap_or(id).replace('_', "-")
+}
+
+thread_local! {
+    /// The numbers the budget being checked prints its tables with (a
+    /// bureau may number its 一般公共预算基本支出 table 8): set by [`check`]
+    /// for its own thread, so that every message names a table as the
+    /// reviewer's workbook does.
+    static NUMBERS: std::cell::RefCell<BTreeMap<String, String>> = Default::default();
+}
+
+/// The numbers of `b`'s tables, in force until the guard is dropped.
+struct Numbering;
+
+impl Numbering {
+    fn of(b: &Budget) -> Numbering {
+        let numbers = b
+            .tables
+            .metas()
+            .iter()
+            .filter(|m| !m.number.is_empty())
+            .map(|m| (m.id.clone(), m.number.clone()))
+            .collect();
+        NUMBERS.with(|n| *n.borrow_mut() = numbers);
+        Numbering
     }
 }
 
-/// Report order of tables (`t1` … `t12`, then workbook-level).
-pub fn table_order(id: &str) -> usize {
-    const IDS: [&str; 13] = [
-        "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
-    ];
-    IDS.iter().position(|t| *t == id).unwrap_or(IDS.len())
+impl Drop for Numbering {
+    fn drop(&mut self) {
+        NUMBERS.with(|n| n.borrow_mut().clear());
+    }
+}
+
+/// `表5-1` for `t5_1`: the table as the budget being checked numbers it
+/// (its template's number), else as the canonical set does; `工作簿` for
+/// findings about the whole workbook.
+pub fn table_name(id: &str) -> String {
+    if !id.starts_with('t') {
+        return "工作簿".to_string();
+    }
+    let number = NUMBERS
+        .with(|n| n.borrow().get(id).cloned())
+        .unwrap_or_else(|| canonical_number(id));
+    format!("表{number}")
+}
+
+/// One of our message texts (`表1 收入 = 表2 合计行`) with each table named
+/// as the budget being checked numbers it. Only for texts written here:
+/// a label or a name from the workbook may say `表6` of anything.
+pub(crate) fn named(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('表') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + '表'.len_utf8()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            out.push('表');
+            rest = after;
+            continue;
+        }
+        let mut number = after[..digits].to_string();
+        let mut used = digits;
+        // `5-1`, `5-2`.
+        if let Some(sub) = after[digits..].strip_prefix('-') {
+            let d = sub.bytes().take_while(u8::is_ascii_digit).count();
+            if d > 0 {
+                number = format!("{number}-{}", &sub[..d]);
+                used += 1 + d;
+            }
+        }
+        out.push_str(&table_name(&format!("t{}", number.replace('-', "_"))));
+        rest = &after[used..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Report order of tables: by the number they are printed with (`表5-1`
+/// after `表5`, a bureau's `表8` after its `表7`), then findings about the
+/// whole workbook.
+pub fn table_order(id: &str) -> (u32, u32) {
+    if !id.starts_with('t') {
+        return (u32::MAX, 0);
+    }
+    let name = table_name(id);
+    let mut parts = name
+        .trim_start_matches('表')
+        .split('-')
+        .map(|p| p.parse::<u32>().unwrap_or(u32::MAX - 1));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
 /// Counts of findings by severity: (errors, warnings, infos).

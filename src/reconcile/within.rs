@@ -19,12 +19,16 @@ pub fn row_label(r: &CodedRow) -> String {
     }
 }
 
-/// The printed header of a column (its lowest level), or the key.
+/// The printed header of a column (its lowest level); for a column the
+/// table does not have, the canonical template's word for it — never the
+/// key, which no reviewer reads.
 pub fn header(meta: &TableMeta, key: &str) -> String {
     meta.columns
         .iter()
+        .chain(&meta.extra_columns)
         .find(|c| c.key == key)
         .map(|c| c.header.rsplit('/').next().unwrap_or(&c.header).to_string())
+        .or_else(|| crate::template::Template::canonical_words(&meta.id, key))
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -92,10 +96,17 @@ fn row_sum(
     total_key: &str,
     parts: &[&str],
 ) {
+    // The parts this table has: a layout without some (another bureau's
+    // 表3 has no 事业单位经营支出) names only its own in the message.
+    let present: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|k| t.meta.columns.iter().any(|c| c.key == *k))
+        .collect();
     for r in t.total.iter().chain(&t.rows) {
         let at: Vec<At> = parts.iter().map(|k| (r, *k)).collect();
         sum_rule(c, rule, id, t, (r, total_key), &at, || {
-            let sum: Vec<String> = parts.iter().map(|k| header(&t.meta, k)).collect();
+            let sum: Vec<String> = present.iter().map(|k| header(&t.meta, k)).collect();
             format!(
                 "{} {} 行：{} = {}",
                 table_name(id),
@@ -214,11 +225,11 @@ fn lines_sum(
 }
 
 /// The lines of a side that are neither totals nor carry lines, nor parts
-/// of another line (a sub-line counts once, in its parent).
+/// of another line (a part counts once, in its parent).
 fn body_lines<'a>(t: &'a LinesTable, side: Side, skip: &[&str]) -> Vec<Term<'a>> {
     t.side(side)
         .iter()
-        .filter(|l| l.within.is_none())
+        .filter(|l| l.part_of.is_none() && l.within.is_none())
         .filter(|l| l.key.as_deref().is_none_or(|k| !skip.contains(&k)))
         .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
         .collect()
@@ -236,45 +247,91 @@ fn own_total<'a>(t: &'a LinesTable, side: Side, carry: &str) -> Option<&'a crate
     })
 }
 
-/// Each line that has sub-lines (一、财政拨款收入 with 1. 一般公共预算 …) =
-/// the sum of them; `handled` parents are checked elsewhere.
+/// Do the parts of a line name all of it? Parts the template declares
+/// (`within`, `sub`) do; so does a whole numbered enumeration (`1.` `2.`
+/// `3.` from one, no number missing). A `其中` line, or numbering with a
+/// gap, may name only some of it.
+fn whole_enumeration(parts: &[&crate::model::Line], parent: &crate::model::Line) -> bool {
+    let declared = parts.iter().all(|l| {
+        l.key.is_some() && l.within.is_some() && l.within == parent.key && {
+            let (_, of_which, _) = crate::text::line_words(&l.label);
+            !of_which
+        }
+    });
+    if declared {
+        return true;
+    }
+    let numbers: Option<Vec<(u8, u32)>> = parts
+        .iter()
+        .map(|l| match crate::text::line_words(&l.label) {
+            (Some(o), false, _) => Some((o.level, o.number)),
+            _ => None,
+        })
+        .collect();
+    numbers.is_some_and(|n| {
+        n.iter().all(|(level, _)| *level == n[0].0)
+            && n.iter().enumerate().all(|(i, (_, x))| *x as usize == i + 1)
+    })
+}
+
+/// Each line that has parts (一、财政拨款收入 with 1. 一般公共预算 …, by the
+/// template, by numbering or by `其中`) = the sum of them when they name all
+/// of it, and at least it when they may name only some; `handled` parents
+/// are checked elsewhere.
 fn sub_lines(c: &mut Checker, rule: &'static str, t: &LinesTable, side: Side, handled: &[&str]) {
-    for parent in t.side(side) {
-        let Some(key) = parent.key.as_deref() else {
-            continue;
-        };
-        if handled.contains(&key) {
+    let lines = t.side(side);
+    for (i, parent) in lines.iter().enumerate() {
+        if parent.key.as_deref().is_some_and(|k| handled.contains(&k)) {
             continue;
         }
-        let parts: Vec<Term> = t
-            .side(side)
-            .iter()
-            .filter(|l| l.within.as_deref() == Some(key))
-            .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
-            .collect();
+        let parts: Vec<&crate::model::Line> =
+            lines.iter().filter(|l| l.part_of == Some(i)).collect();
         if parts.is_empty() {
             continue;
         }
+        let terms: Vec<Term> = parts
+            .iter()
+            .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
+            .collect();
+        let (relation, what) = if whole_enumeration(&parts, parent) {
+            (Relation::Equal, "= 其中各项之和")
+        } else {
+            (Relation::AtLeast, "不小于其中各项之和")
+        };
         c.compare(
             rule,
             &t.meta.id,
-            &format!("{} {} = 其中各项之和", table_name(&t.meta.id), parent.label),
+            &format!("{} {} {what}", table_name(&t.meta.id), parent.label),
             &[Term::new(parent.label.clone(), &parent.amount, t.meta.unit)],
-            &parts,
-            Relation::Equal,
+            &terms,
+            relation,
         );
     }
 }
 
-/// The expenditure total of a side-by-side table = its 功能分类 class lines.
+/// The expenditure total of a side-by-side table = its 功能分类 class lines:
+/// the lines that are its parts (表4's `（一）一般公共服务支出` under
+/// `一、本年支出`), else the class lines that are no other line's part.
 fn class_sum(c: &mut Checker, rule: &'static str, t: &LinesTable, what: &str) {
     let Some(total) = own_total(t, Side::Expense, "carry_forward") else {
         return;
     };
-    let parts: Vec<Term> = t
+    let at = t.expense.iter().position(|l| std::ptr::eq(l, total));
+    let parts_of_total: Vec<&crate::model::Line> = t
         .expense
         .iter()
-        .filter(|l| l.class_code.is_some())
+        .filter(|l| at.is_some() && l.part_of == at)
+        .collect();
+    let lines: Vec<&crate::model::Line> = if parts_of_total.is_empty() {
+        t.expense
+            .iter()
+            .filter(|l| l.class_code.is_some() && l.part_of.is_none())
+            .collect()
+    } else {
+        parts_of_total
+    };
+    let parts: Vec<Term> = lines
+        .iter()
         .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
         .collect();
     let left = Term::new(total.label.clone(), &total.amount, t.meta.unit);
@@ -284,19 +341,31 @@ fn class_sum(c: &mut Checker, rule: &'static str, t: &LinesTable, what: &str) {
 fn check_t1(c: &mut Checker, t: &LinesTable) {
     let id = "t1";
     sub_lines(c, "T1.income_total", t, Side::Income, &[]);
-    sub_lines(c, "T1.expense_total", t, Side::Expense, &[]);
+    let expense_total = own_total(t, Side::Expense, "carry_forward").and_then(|l| l.key.as_deref());
+    sub_lines(
+        c,
+        "T1.expense_total",
+        t,
+        Side::Expense,
+        &expense_total.into_iter().collect::<Vec<_>>(),
+    );
     if let Some(total) = own_total(t, Side::Income, "carryover") {
         let parts = body_lines(t, Side::Income, &["total", "carryover", "grand_total"]);
         c.compare(
             "T1.income_total",
             id,
-            "表1 本年收入合计 = 各项收入之和",
+            &format!("{} 本年收入合计 = 各项收入之和", table_name("t1")),
             &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
             &parts,
             Relation::Equal,
         );
     }
-    class_sum(c, "T1.expense_total", t, "表1 本年支出合计 = 各类支出之和");
+    class_sum(
+        c,
+        "T1.expense_total",
+        t,
+        &format!("{} 本年支出合计 = 各类支出之和", table_name("t1")),
+    );
     lines_sum(
         c,
         "T1.grand_income",
@@ -304,7 +373,10 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "grand_total",
         &["total", "carryover"],
-        "表1 收入总计 = 本年收入合计 + 上年结转结余",
+        &format!(
+            "{} 收入总计 = 本年收入合计 + 上年结转结余",
+            table_name("t1")
+        ),
     );
     lines_sum(
         c,
@@ -313,9 +385,18 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         Side::Expense,
         "grand_total",
         &["total", "carry_forward"],
-        "表1 支出总计 = 本年支出合计 + 年终结转结余",
+        &format!(
+            "{} 支出总计 = 本年支出合计 + 年终结转结余",
+            table_name("t1")
+        ),
     );
-    balance(c, "T1.balance", id, t, "表1 收入总计 = 支出总计");
+    balance(
+        c,
+        "T1.balance",
+        id,
+        t,
+        &format!("{} 收入总计 = 支出总计", table_name("t1")),
+    );
 }
 
 fn balance(c: &mut Checker, rule: &'static str, id: &str, t: &LinesTable, what: &str) {
@@ -343,7 +424,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "cur_total",
         &["cur_gp", "cur_gf", "cur_soe"],
-        "表4 本年收入 = 三项财政拨款之和",
+        &format!("{} 本年收入 = 三项财政拨款之和", table_name("t4")),
     );
     lines_sum(
         c,
@@ -352,7 +433,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "carry_total",
         &["carry_gp", "carry_gf", "carry_soe"],
-        "表4 上年结转 = 三项财政拨款之和",
+        &format!("{} 上年结转 = 三项财政拨款之和", table_name("t4")),
     );
     lines_sum(
         c,
@@ -361,7 +442,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "grand_total",
         &["cur_total", "carry_total"],
-        "表4 收入总计 = 本年收入 + 上年结转",
+        &format!("{} 收入总计 = 本年收入 + 上年结转", table_name("t4")),
     );
     sub_lines(
         c,
@@ -378,14 +459,27 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
             c.compare(
                 "T4.income_total",
                 id,
-                "表4 收入总计 = 各项财政拨款之和",
+                &format!("{} 收入总计 = 各项财政拨款之和", table_name("t4")),
                 &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
                 &parts,
                 Relation::Equal,
             );
         }
     }
-    class_sum(c, "T4.expense_total", t, "表4 本年支出 = 各类支出之和");
+    class_sum(
+        c,
+        "T4.expense_total",
+        t,
+        &format!("{} 本年支出 = 各类支出之和", table_name("t4")),
+    );
+    let expense_total = own_total(t, Side::Expense, "carry_forward").and_then(|l| l.key.as_deref());
+    sub_lines(
+        c,
+        "T4.expense_total",
+        t,
+        Side::Expense,
+        &expense_total.into_iter().collect::<Vec<_>>(),
+    );
     lines_sum(
         c,
         "T4.expense_total",
@@ -393,9 +487,15 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Expense,
         "grand_total",
         &["total", "carry_forward"],
-        "表4 支出总计 = 本年支出 + 年终结转结余",
+        &format!("{} 支出总计 = 本年支出 + 年终结转结余", table_name("t4")),
     );
-    balance(c, "T4.balance", id, t, "表4 收入总计 = 支出总计");
+    balance(
+        c,
+        "T4.balance",
+        id,
+        t,
+        &format!("{} 收入总计 = 支出总计", table_name("t4")),
+    );
 }
 
 fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
@@ -502,11 +602,80 @@ const FUNDS: [(&str, &str, [&str; 2]); 2] = [
     ),
 ];
 
+/// Rows of a form block numbered under another (`1.` `2.` under `一、`),
+/// when they are the whole enumeration: their parent = their sum, in each
+/// of `keys`. A `其中` row names only some of its parent and is not checked
+/// (forms put it under the line it follows, not always the one it is of).
+fn block_parts(
+    c: &mut Checker,
+    rule: &'static str,
+    table: &str,
+    what: &str,
+    b: &FormBlock,
+    keys: &[&str],
+    unit: crate::amount::Unit,
+) {
+    let label = |r: &std::collections::BTreeMap<String, FormValue>| {
+        r.get("label")
+            .and_then(FormValue::as_text)
+            .unwrap_or_default()
+            .to_string()
+    };
+    for (p, parent) in b.rows.iter().enumerate() {
+        let parts: Vec<usize> = (0..b.rows.len())
+            .filter(|i| b.part_of.get(*i).copied().flatten() == Some(p))
+            .collect();
+        let numbers: Option<Vec<(u8, u32)>> = parts
+            .iter()
+            .map(|i| match crate::text::line_words(&label(&b.rows[*i])) {
+                (Some(o), false, _) => Some((o.level, o.number)),
+                _ => None,
+            })
+            .collect();
+        let whole = numbers.is_some_and(|n| {
+            !n.is_empty()
+                && n.iter().all(|(level, _)| *level == n[0].0)
+                && n.iter().enumerate().all(|(i, (_, x))| *x as usize == i + 1)
+        });
+        if !whole {
+            continue;
+        }
+        for key in keys {
+            let Some(total) = block_value(parent, key) else {
+                continue;
+            };
+            let right: Vec<Term> = parts
+                .iter()
+                .filter_map(|i| {
+                    block_value(&b.rows[*i], key).map(|a| Term::new(label(&b.rows[*i]), a, unit))
+                })
+                .collect();
+            c.compare(
+                rule,
+                table,
+                &format!("{what}：{} = 其中各项之和", label(parent)),
+                &[Term::new(label(parent), total, unit)],
+                &right,
+                Relation::Equal,
+            );
+        }
+    }
+}
+
 fn check_t11(c: &mut Checker, f: &Form) {
     let unit = f.meta.unit;
     let Some(b) = f.blocks("funds").next() else {
         return;
     };
+    block_parts(
+        c,
+        "T11.funds",
+        "t11",
+        &format!("{} 总体资金情况", table_name("t11")),
+        b,
+        &["current", "prev2", "prev1"],
+        unit,
+    );
     for (section, total_key, parts) in FUNDS {
         let Some(total) = b.line(total_key) else {
             continue;
@@ -523,7 +692,8 @@ fn check_t11(c: &mut Checker, f: &Form) {
                 .collect();
             let names: Vec<String> = parts.iter().filter_map(|p| b.line(p)).map(label).collect();
             let what = format!(
-                "表11 {section} {}：合计 = {}",
+                "{} {section} {}：合计 = {}",
+                table_name("t11"),
                 funds_column(b, key),
                 names.join(" + ")
             );
@@ -552,7 +722,10 @@ fn check_t11(c: &mut Checker, f: &Form) {
                 continue;
             };
             let label = text_of(r, "label");
-            let what = format!("表11 {section} {label} 占比 = {label} / 合计");
+            let what = format!(
+                "{} {section} {label} 占比 = {label} / 合计",
+                table_name("t11")
+            );
             percent_check(c, "T11.share", "t11", &what, (*percent, cell), a, t);
         }
     }
@@ -593,6 +766,7 @@ fn percent_check(
         rule,
         severity,
         table: table.to_string(),
+        table_name: String::new(),
         message: format!(
             "{what}：表上为 {printed}%，计算为 {computed}%，相差 {diff} 个百分点{tail}"
         ),
@@ -619,6 +793,9 @@ fn check_t12(c: &mut Checker, f: &Form) {
                 .rows
                 .iter()
                 .zip(&b.line_keys)
+                .enumerate()
+                .filter(|(i, _)| b.part_of.get(*i).is_none_or(Option::is_none))
+                .map(|(_, x)| x)
                 .filter(|(_, k)| {
                     k.as_deref()
                         .is_none_or(|k| k != "total" && !b.sub_keys.iter().any(|s| s == k))
@@ -630,12 +807,26 @@ fn check_t12(c: &mut Checker, f: &Form) {
             c.compare(
                 "T12.sources",
                 "t12",
-                &format!("表12「{name}」项目资金来源：合计 = 各来源之和"),
+                &format!(
+                    "{}「{name}」项目资金来源：合计 = 各来源之和",
+                    table_name("t12")
+                ),
                 &[Term::new("合计", t, unit)],
                 &parts,
                 Relation::Equal,
             );
         }
+    }
+    if let Some(b) = f.blocks("sources").next() {
+        block_parts(
+            c,
+            "T12.sources",
+            "t12",
+            &format!("{}「{name}」项目资金来源", table_name("t12")),
+            b,
+            &["amount"],
+            unit,
+        );
     }
     if let (Some(year), Some(b)) = (
         f.fields.get("year_budget").and_then(FormValue::as_amount),
@@ -652,7 +843,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
             c.compare(
                 "T12.detail",
                 "t12",
-                &format!("表12「{name}」项目当年预算 = 支出明细测算数之和"),
+                &format!(
+                    "{}「{name}」项目当年预算 = 支出明细测算数之和",
+                    table_name("t12")
+                ),
                 &[Term::new("项目当年预算", year, unit)],
                 &parts,
                 Relation::Equal,
@@ -669,7 +863,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
                 continue;
             };
             let year = text_of(r, "year");
-            let what = format!("表12「{name}」{year} 执行率 = 执行数 / 预算数");
+            let what = format!(
+                "{}「{name}」{year} 执行率 = 执行数 / 预算数",
+                table_name("t12")
+            );
             percent_check(c, "T12.rate", "t12", &what, (*percent, cell), spent, budget);
         }
     }
@@ -784,7 +981,10 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c.compare(
                 "T7.row",
                 "t7",
-                "表7 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                &format!(
+                    "{} 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                    table_name("t7")
+                ),
                 &[total],
                 &parts,
                 Relation::Equal,
@@ -798,7 +998,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
             c.compare(
                 "T7.row",
                 "t7",
-                "表7 公务用车小计 = 购置费 + 运行费",
+                &format!("{} 公务用车小计 = 购置费 + 运行费", table_name("t7")),
                 &[sub],
                 &parts,
                 Relation::Equal,

@@ -7,6 +7,7 @@
 mod grid;
 pub mod model;
 pub mod putuo;
+pub mod putuo_budgets;
 pub mod variants;
 
 // The writer and the printed tables live with the outputs; a sample is made

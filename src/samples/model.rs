@@ -73,6 +73,7 @@ fn value(s: &str, unit: Unit, figure: bool) -> FormValue {
 fn meta(id: &str, unit: Unit, title: Option<&str>, notes: &[String]) -> TableMeta {
     TableMeta {
         id: id.to_string(),
+        number: crate::reconcile::canonical_number(id),
         sheet: String::new(),
         title: title.map(text),
         range: String::new(),
@@ -154,6 +155,7 @@ fn lines(id: &str, lf: &LinesFixture) -> LinesTable {
                 form: CellForm::Blank,
             }),
             within: None,
+            part_of: None,
             extras: BTreeMap::new(),
         })
     };
@@ -228,6 +230,7 @@ fn block(
             .collect(),
         line_keys: vec![],
         sub_keys: vec![],
+        part_of: vec![],
     }
 }
 
@@ -434,6 +437,9 @@ pub fn to_budget(fx: &Fixture, template: &Template) -> Budget {
             name_cell: None,
         },
         units: vec![],
+        level: fx.level,
+        level_from: None,
+        budget_unit: None,
         tables,
         diagnostics: vec![],
         declared_checks: vec![],

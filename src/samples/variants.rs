@@ -217,6 +217,7 @@ pub const VARIATIONS: &[&str] = &[
     "shuffle",
     "cover",
     "instructions",
+    "every_merge_dropped",
 ];
 
 /// Lays `wb` (read into `base`) out anew, as `seed` decides.
@@ -562,7 +563,14 @@ fn vary_structure(g: &mut Grid, r: &Roles, rng: &mut Rng, v: &mut Variant) {
     }
     // Blank rows between data rows, bottom up so positions stay valid.
     if r.kind_grid && rng.apply("blank_rows", 0.3) {
-        let first_data = r.header_first + 2;
+        // Between data rows (and above the first), never inside a header
+        // band, however many rows it has.
+        let first_data = r
+            .amounts
+            .iter()
+            .map(|((row, _), _)| *row)
+            .min()
+            .unwrap_or(r.header_first + 2);
         let mut at: Vec<u32> = (first_data..=r.last_row)
             .filter(|_| rng.chance(0.2))
             .collect();
@@ -670,6 +678,14 @@ fn vary_workbook(
     v: &mut Variant,
     base: &Budget,
 ) {
+    // Every merge dropped at once, on every table and form, its text left
+    // in its first cell (as tools that do not keep merges save a sheet).
+    if rng.apply("every_merge_dropped", 0.15) {
+        for g in grids.iter_mut().filter(|g| roles.contains_key(&g.name)) {
+            g.merges.clear();
+        }
+        v.applied.push("workbook: every merge dropped".into());
+    }
     // Sheet names.
     if rng.apply("sheet_names", 0.5) {
         let style = rng.below(4);
@@ -868,6 +884,22 @@ pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
     }
     v.workbook.sheets = sheets;
     v.workbook
+}
+
+/// The workbook with every merge of every sheet dropped, each merged text
+/// left in its first cell: as a tool that does not keep merges saves it.
+pub fn without_merges(wb: &Workbook) -> Workbook {
+    let mut out = wb.clone();
+    out.sheets = wb
+        .sheets
+        .iter()
+        .map(|s| {
+            let mut g = Grid::of(s);
+            g.merges.clear();
+            g.sheet()
+        })
+        .collect();
+    out
 }
 
 /// A workbook as finance systems export it: a web page of tables saved as

@@ -459,7 +459,13 @@ impl Template {
             origin: origin.to_string(),
             message,
         };
-        let mut raw: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        // The TOML library's own words, after ours.
+        let mut raw: toml::Table = toml::from_str(text).map_err(|e| {
+            err(format!(
+                "不是有效的 TOML，请按所示位置改正（{}）",
+                e.to_string().trim()
+            ))
+        })?;
         if let Some(base_id) = raw.get("extends").and_then(toml::Value::as_str) {
             let base = known.iter().find(|t| t.id == base_id).ok_or_else(|| {
                 err(format!(
@@ -473,9 +479,15 @@ impl Template {
             })?;
             raw = extend(&base.raw, raw).map_err(err)?;
         }
-        let mut t: Template = toml::Value::Table(raw.clone())
-            .try_into()
-            .map_err(|e: toml::de::Error| err(e.to_string()))?;
+        let mut t: Template =
+            toml::Value::Table(raw.clone())
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    err(format!(
+                        "有不认识的字段或取值不合要求，请对照 docs/templates.md 改正（{}）",
+                        e.to_string().trim()
+                    ))
+                })?;
         t.raw = raw;
         t.origin = origin.to_string();
         for table in &mut t.tables {
@@ -684,6 +696,17 @@ impl Template {
             .is_some_and(|t| t.columns.iter().any(|c| c.key == key))
     }
 
+    /// The canonical template's word for a column of table `id` (`operating`
+    /// → `事业单位经营支出`), for messages about a column a layout lacks.
+    pub fn canonical_words(id: &str, key: &str) -> Option<String> {
+        canonical()
+            .table(id)?
+            .columns
+            .iter()
+            .find(|c| c.key == key)
+            .and_then(|c| c.words.first().cloned())
+    }
+
     /// Is `key` a line key of the canonical model (or a class line)?
     pub fn is_canonical_line(id: &str, key: &str) -> bool {
         key.starts_with("class_")
@@ -811,7 +834,7 @@ impl Templates {
         let origin = dir.display().to_string();
         let entries = std::fs::read_dir(dir).map_err(|e| TemplateError {
             origin: origin.clone(),
-            message: format!("无法读取模板目录：{e}"),
+            message: format!("无法读取模板目录：{}", crate::workbook::io_reason(&e)),
         })?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -823,7 +846,7 @@ impl Templates {
             let o = f.display().to_string();
             let text = std::fs::read_to_string(&f).map_err(|e| TemplateError {
                 origin: o.clone(),
-                message: e.to_string(),
+                message: format!("无法读取模板文件：{}", crate::workbook::io_reason(&e)),
             })?;
             let t = Template::parse_with(&text, &o, &self.all)?;
             self.all.retain(|x| x.id != t.id);

@@ -395,13 +395,15 @@ pub enum WorkbookError {
     NotAFile { path: PathBuf },
     #[error("{path}: 不是 Excel 工作簿（{what}）；请另存为 .xlsx 后再试")]
     NotAWorkbook { path: PathBuf, what: String },
-    #[error("{path}: 工作簿已损坏或无法解析（{format}）：{message}")]
+    #[error("{path}: 工作簿已损坏或无法解析，请用 Excel 或 WPS 打开后另存为 .xlsx 再试（{format}：{message}）")]
     Corrupt {
         path: PathBuf,
         format: &'static str,
         message: String,
     },
-    #[error("{path}: 工作表“{sheet}”无法读取：{message}")]
+    #[error(
+        "{path}: 工作表“{sheet}”无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再试（{message}）"
+    )]
     Sheet {
         path: PathBuf,
         sheet: String,
@@ -424,7 +426,8 @@ pub fn io_reason(e: &std::io::Error) -> String {
         ErrorKind::NotFound => "文件不存在".into(),
         ErrorKind::PermissionDenied => "没有读取权限".into(),
         ErrorKind::IsADirectory => "这是一个文件夹，应给出工作簿文件".into(),
-        _ => e.to_string(),
+        // The system's own words, after ours.
+        _ => format!("系统拒绝读取，请确认文件可以打开（{e}）"),
     }
 }
 
@@ -437,7 +440,9 @@ pub fn write_reason(e: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "没有写入权限".into(),
         ErrorKind::ReadOnlyFilesystem => "文件系统只读".into(),
         ErrorKind::InvalidFilename => "文件名无效（过长或含不允许的字符）".into(),
-        _ => e.to_string(),
+        ErrorKind::AlreadyExists => "同名的文件或文件夹已经存在，请换一个输出位置".into(),
+        // The system's own words, after ours.
+        _ => format!("系统拒绝写入，请检查输出文件夹（{e}）"),
     }
 }
 

@@ -7,7 +7,7 @@ use yusuan::model::Budget;
 /// headers of the layout it was read from.
 pub fn content(b: &Budget) -> serde_json::Value {
     fn strip(v: &mut serde_json::Value) {
-        const WHERE: [&str; 15] = [
+        const WHERE: [&str; 17] = [
             "coverage",
             "cell",
             "label_cell",
@@ -17,6 +17,8 @@ pub fn content(b: &Budget) -> serde_json::Value {
             "range",
             "source",
             "year_from",
+            "level_from",
+            "number",
             "sheet",
             "diagnostics",
             "columns",
