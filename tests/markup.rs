@@ -704,3 +704,59 @@ fn comments_stop_at_the_per_sheet_limit_and_the_report_says_so() {
         .count();
     assert_eq!(listed, n);
 }
+
+/// Regression: a workbook whose sheet parts are named `Sheet1.xml` (where
+/// its relationships say `sheet1.xml`) was read and checked — the reader
+/// finds parts ignoring case — and then marked nowhere, the markup saying
+/// `部件 … 缺失`: one package layer now serves both. With every sheet part
+/// renamed so, and two officeDocument relationships (the last one names the
+/// workbook, for both), the reviewer's workbook is marked in full.
+#[test]
+fn a_package_with_sheet_parts_renamed_in_case_is_marked_in_full() {
+    let path = sample("qiaokou-2024.xlsx");
+    let original = std::fs::read(&path).unwrap();
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in unzip(&original) {
+        let renamed = match name.strip_prefix("xl/worksheets/sheet") {
+            Some(rest) => format!("xl/worksheets/SHEET{}", rest.to_uppercase()),
+            None => name.clone(),
+        };
+        let bytes = if name == "_rels/.rels" {
+            // A first officeDocument relationship to a part that is not there.
+            let text = String::from_utf8(bytes).unwrap();
+            text.replacen(
+                "<Relationship ",
+                "<Relationship Id=\"rIdStale\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/old-workbook.xml\"/><Relationship ",
+                1,
+            )
+            .into_bytes()
+        } else {
+            bytes
+        };
+        z.start_file(renamed, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(&bytes).unwrap();
+    }
+    let renamed = z.finish().unwrap().into_inner();
+    let wb = Workbook::from_bytes(&path, &renamed).unwrap();
+    let budget = budget_of(&wb);
+    let findings = check(&budget);
+    assert!(!findings.is_empty());
+    let out = unzip(&mark_up(&renamed, &wb, &budget, &findings).unwrap());
+    let review = String::from_utf8_lossy(&out["xl/worksheets/yusuan-review1.xml"]).into_owned();
+    assert!(!review.contains("缺失"), "{review}");
+    // Every sheet with a finding got its comments, in the part as named.
+    let marked: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| f.cells.iter().map(|c| &*c.sheet))
+        .collect();
+    let comments = out.keys().filter(|n| n.starts_with("xl/comments")).count();
+    assert_eq!(
+        comments,
+        marked.len(),
+        "{:?}",
+        out.keys().collect::<Vec<_>>()
+    );
+    assert!(out.keys().any(|n| n.starts_with("xl/worksheets/SHEET")));
+    assert!(!out.keys().any(|n| n.starts_with("xl/worksheets/sheet")));
+}

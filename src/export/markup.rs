@@ -28,7 +28,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::workbook::col_letters;
-use crate::workbook::{limits, Workbook};
+use crate::workbook::{limits, opc, Workbook};
 
 /// Why a package could not be marked up (the report then redraws it).
 #[derive(Debug, thiserror::Error)]
@@ -387,8 +387,12 @@ fn a1(row: u32, col: u32) -> String {
 // ---------------------------------------------------------------- package
 
 /// The source package, read part by part; what changes is kept aside.
+/// Parts are named as the package layer finds them (ignoring case):
+/// `xl/worksheets/Sheet1.xml` is the part a relationship calls
+/// `worksheets/sheet1.xml`, as the reader found it.
 struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
+    names: opc::PartNames,
     replaced: BTreeMap<String, Vec<u8>>,
     added: Vec<(String, Vec<u8>)>,
     removed: Vec<String>,
@@ -396,39 +400,52 @@ struct Package<'a> {
 
 impl<'a> Package<'a> {
     fn open(bytes: &'a [u8]) -> Result<Package<'a>, MarkupError> {
+        let archive = ZipArchive::new(Cursor::new(bytes))?;
+        let stored: Vec<String> = archive
+            .file_names()
+            .filter_map(Result::ok)
+            .map(|n| n.into_owned())
+            .collect();
         Ok(Package {
-            archive: ZipArchive::new(Cursor::new(bytes))?,
+            names: opc::PartNames::of(stored.iter().map(String::as_str)),
+            archive,
             replaced: BTreeMap::new(),
             added: Vec::new(),
             removed: Vec::new(),
         })
     }
 
+    /// The name the package stores part `name` under, when it has it.
+    fn stored(&self, name: &str) -> Option<String> {
+        self.names.find(name).map(str::to_string)
+    }
+
     fn exists(&self, name: &str) -> bool {
-        self.archive.index_for_name(name).is_some() || self.added.iter().any(|(n, _)| n == name)
+        self.stored(name).is_some() || self.added.iter().any(|(n, _)| n == name)
     }
 
     /// A part as text; `None` when the package has no such part.
     fn read(&mut self, name: &str) -> Result<Option<String>, MarkupError> {
+        let name = self.stored(name).unwrap_or_else(|| name.to_string());
         if let Some(b) = self
             .replaced
-            .get(name)
-            .or_else(|| self.added.iter().find(|(n, _)| n == name).map(|(_, b)| b))
+            .get(&name)
+            .or_else(|| self.added.iter().find(|(n, _)| *n == name).map(|(_, b)| b))
         {
             return Ok(Some(String::from_utf8_lossy(b).into_owned()));
         }
-        let Some(i) = self.archive.index_for_name(name) else {
+        let Some(i) = self.archive.index_for_name(&name) else {
             return Ok(None);
         };
         let file = self.archive.by_index(i)?;
         if file.size() > limits::PART_BYTES {
-            return Err(MarkupError::Limit(name.to_string()));
+            return Err(MarkupError::Limit(name));
         }
         let mut s = String::new();
         file.take(limits::PART_BYTES)
             .read_to_string(&mut s)
             .map_err(|e| MarkupError::Xml {
-                part: name.to_string(),
+                part: name.clone(),
                 message: e.to_string(),
             })?;
         Ok(Some(s))
@@ -441,12 +458,13 @@ impl<'a> Package<'a> {
 
     /// Leaves a part out of the package written.
     fn remove(&mut self, name: &str) {
-        self.removed.push(name.to_string());
+        let name = self.stored(name).unwrap_or_else(|| name.to_string());
+        self.removed.push(name);
     }
 
     fn put(&mut self, name: &str, text: String) {
-        if self.archive.index_for_name(name).is_some() {
-            self.replaced.insert(name.to_string(), text.into_bytes());
+        if let Some(stored) = self.stored(name) {
+            self.replaced.insert(stored, text.into_bytes());
         } else if let Some(slot) = self.added.iter_mut().find(|(n, _)| n == name) {
             slot.1 = text.into_bytes();
         } else {
@@ -486,80 +504,17 @@ impl<'a> Package<'a> {
     }
 }
 
-/// A relationship of a `.rels` part.
-struct Rel {
-    id: String,
-    kind: String,
-    target: String,
-    external: bool,
-}
+/// A relationship, as the package layer reads it.
+type Rel = opc::Relationship;
 
 fn rels(part: &str, xml: &str) -> Result<Vec<Rel>, MarkupError> {
-    Ok(tags(part, xml)?
-        .into_iter()
-        .filter(|t| t.local() == "Relationship" && t.kind != Kind::Close)
-        .map(|t| Rel {
-            id: t.attr("Id").unwrap_or_default().to_string(),
-            kind: t.attr("Type").unwrap_or_default().to_string(),
-            target: t.attr("Target").unwrap_or_default().to_string(),
-            external: t.attr("TargetMode") == Some("External"),
-        })
-        .collect())
+    opc::relationships(xml.as_bytes()).ok_or_else(|| MarkupError::Xml {
+        part: part.to_string(),
+        message: "关系部件不是合法的 XML".into(),
+    })
 }
 
-/// The `.rels` part of a part: `xl/worksheets/sheet1.xml` →
-/// `xl/worksheets/_rels/sheet1.xml.rels`.
-fn rels_name(part: &str) -> String {
-    match part.rsplit_once('/') {
-        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
-        None => format!("_rels/{part}.rels"),
-    }
-}
-
-fn dir_of(part: &str) -> &str {
-    part.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-/// A relationship target resolved against the folder of its source part.
-fn resolve(dir: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = if let Some(abs) = target.strip_prefix('/') {
-        return normalize_path(abs.split('/').collect());
-    } else if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    parts.extend(target.split('/'));
-    normalize_path(parts)
-}
-
-fn normalize_path(parts: Vec<&str>) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for p in parts {
-        match p {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            p => out.push(p),
-        }
-    }
-    out.join("/")
-}
-
-/// A target written relative to `from_dir` (`../comments1.xml`).
-fn relative(from_dir: &str, to: &str) -> String {
-    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out: Vec<&str> = vec![".."; from.len() - common];
-    out.extend(&to_parts[common..]);
-    out.join("/")
-}
+use opc::{folder as dir_of, relative, rels_part as rels_name, resolve};
 
 /// Adds a relationship to a `.rels` part (made if absent); its new id.
 fn add_rel(
@@ -1288,10 +1243,7 @@ pub fn mark_up(
     let mut pkg = Package::open(bytes)?;
     // The workbook part, from the package relationships.
     let root_rels = pkg.need("_rels/.rels")?;
-    let wb_part = rels("_rels/.rels", &root_rels)?
-        .into_iter()
-        .find(|r| r.kind.ends_with("/officeDocument"))
-        .map(|r| resolve("", &r.target))
+    let wb_part = opc::workbook_part(&rels("_rels/.rels", &root_rels)?)
         .ok_or_else(|| MarkupError::Missing("officeDocument".into()))?;
     let wb_dir = dir_of(&wb_part).to_string();
     let wb_rels_part = rels_name(&wb_part);
@@ -1648,28 +1600,6 @@ mod tests {
         }
         assert_eq!(parse_a1("C"), None);
         assert_eq!(parse_a1("7"), None);
-    }
-
-    #[test]
-    fn targets_resolve_and_relate() {
-        assert_eq!(
-            resolve("xl", "worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
-        assert_eq!(
-            resolve("xl/worksheets", "../comments1.xml"),
-            "xl/comments1.xml"
-        );
-        assert_eq!(resolve("xl", "/xl/styles.xml"), "xl/styles.xml");
-        assert_eq!(
-            relative("xl/worksheets", "xl/comments1.xml"),
-            "../comments1.xml"
-        );
-        assert_eq!(
-            relative("xl/worksheets", "xl/drawings/v.vml"),
-            "../drawings/v.vml"
-        );
-        assert_eq!(relative("xl", "xl/worksheets/s.xml"), "worksheets/s.xml");
     }
 
     #[test]

@@ -14,45 +14,37 @@ use std::io::{Cursor, Read};
 use quick_xml::events::Event;
 use quick_xml::XmlVersion;
 
-use super::Merge;
+use super::{opc, Merge};
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
-/// The part of each worksheet, by sheet name, as calamine resolves them:
-/// the workbook part from the package relationships, each sheet's target
-/// from the workbook's (absolute, or relative to the workbook's folder).
+/// The part of each worksheet, by sheet name, as the package layer
+/// resolves them: the workbook part from the package relationships, each
+/// sheet's target from the workbook's.
 pub(super) fn sheet_parts(zip: &mut Zip) -> Option<HashMap<String, String>> {
-    let root = rels(&part_text(zip, "_rels/.rels")?)?;
-    let workbook = root
-        .values()
-        .find(|(_, typ)| typ.ends_with("/officeDocument"))
-        .map(|(target, _)| target.trim_start_matches('/').to_string())?;
-    let (dir, file) = match workbook.rsplit_once('/') {
-        Some((d, f)) => (format!("{d}/"), f.to_string()),
-        None => (String::new(), workbook.clone()),
-    };
-    let targets = rels(&part_text(zip, &format!("{dir}_rels/{file}.rels"))?)?;
+    let stored: Vec<String> = zip
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let names = opc::PartNames::of(stored.iter().map(String::as_str));
+    let mut part = |name: &str| part_bytes(zip, names.find(name)?);
+    let workbook = opc::workbook_part(&opc::relationships(&part("_rels/.rels")?)?)?;
+    let dir = opc::folder(&workbook).to_string();
+    let targets: HashMap<String, opc::Relationship> =
+        opc::relationships(&part(&opc::rels_part(&workbook))?)?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
     let mut parts = HashMap::new();
-    for sheet in elements(&part_text(zip, &workbook)?, "sheet")? {
-        let (target, _) = targets.get(sheet.get("id")?)?;
-        let path = match target.strip_prefix('/') {
-            Some(abs) => abs.to_string(),
-            None => format!("{dir}{target}"),
-        };
+    let book = String::from_utf8(part(&workbook)?).ok()?;
+    for sheet in elements(&book, "sheet")? {
+        let rel = targets.get(sheet.get("id")?)?;
+        let path = opc::resolve(&dir, &rel.target);
+        let path = names.find(&path).unwrap_or(&path).to_string();
         parts.insert(sheet.get("name")?.clone(), path);
     }
     Some(parts)
-}
-
-/// A relationships part: id → (target, type).
-fn rels(xml: &str) -> Option<HashMap<String, (String, String)>> {
-    let mut out = HashMap::new();
-    for mut rel in elements(xml, "Relationship")? {
-        let mut take = |k: &str| rel.remove(k).unwrap_or_default();
-        let (target, typ) = (take("Target"), take("Type"));
-        out.insert(rel.remove("Id")?, (target, typ));
-    }
-    Some(out)
 }
 
 /// The attributes (by local name, unescaped) of every `local` element of
@@ -75,10 +67,6 @@ fn elements(xml: &str, local: &str) -> Option<Vec<HashMap<String, String>>> {
         }
     }
     Some(out)
-}
-
-fn part_text(zip: &mut Zip, name: &str) -> Option<String> {
-    String::from_utf8(part_bytes(zip, name)?).ok()
 }
 
 /// A part inflated (its size was checked against the limits before).

@@ -12,6 +12,7 @@ mod address;
 mod calamine_guard;
 mod html;
 mod merges;
+pub mod opc;
 mod package;
 mod xls_extent;
 

@@ -26,7 +26,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{limits, merges, CellRef, CellValue, Sheet, WorkbookError};
+use super::{limits, merges, opc, CellRef, CellValue, Sheet, WorkbookError};
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
@@ -47,7 +47,8 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
     let mut out = Vec::with_capacity(book.sheets.len());
     let mut text = super::TextBudget::new(path);
     for entry in &book.sheets {
-        let Some(xml) = merges::part_bytes(zip, book.names.find(&entry.part)) else {
+        let stored = book.names.find(&entry.part).unwrap_or(&entry.part);
+        let Some(xml) = merges::part_bytes(zip, stored) else {
             return Ok(None);
         };
         let Ok(xml) = body(&xml) else {
@@ -79,56 +80,28 @@ struct SheetEntry {
 /// What every sheet shares: the sheets in order, the shared strings, and
 /// which cell styles calamine turns numbers into dates with.
 struct Book {
-    names: PartNames,
+    names: opc::PartNames,
     sheets: Vec<SheetEntry>,
     strings: Vec<String>,
     /// Per `cellXfs` index: the number format is a date, time or duration.
     date_styles: Vec<bool>,
 }
 
-/// The package's part names as calamine finds them: by name ignoring
-/// ASCII case, `\\` read as `/` in the stored names.
-struct PartNames(HashMap<String, String>);
-
-impl PartNames {
-    fn of(zip: &Zip) -> Result<PartNames, Unsupported> {
-        let mut names = HashMap::with_capacity(zip.len());
-        for name in zip.file_names() {
-            let name = name.map_err(|_| ())?;
-            names.insert(
-                name.replace('\\', "/").to_ascii_lowercase(),
-                name.into_owned(),
-            );
-        }
-        Ok(PartNames(names))
-    }
-
-    /// The stored name of part `path` (itself when none matches).
-    fn find<'a>(&'a self, path: &'a str) -> &'a str {
-        self.0
-            .get(&path.to_ascii_lowercase())
-            .map_or(path, String::as_str)
-    }
-}
-
 impl Book {
     fn open(zip: &mut Zip) -> Result<Book, Unsupported> {
-        let names = PartNames::of(zip)?;
-        let mut part = |name: &str| part(zip, names.find(name));
-        // The last officeDocument relationship names the workbook part, and
-        // its folder holds the shared strings and styles (calamine's way).
-        let workbook = relationships(&part("_rels/.rels")?)?
-            .into_iter()
-            .rfind(|r| r.typ.ends_with("/relationships/officeDocument"))
-            .ok_or(())?
-            .target;
-        let workbook = workbook.strip_prefix('/').unwrap_or(&workbook).to_string();
-        let (dir, file) = match workbook.rsplit_once('/') {
-            Some((d, f)) => (format!("{d}/"), f.to_string()),
-            None => (String::new(), workbook.clone()),
-        };
-        let targets: HashMap<String, Relationship> =
-            relationships(&part(&format!("{dir}_rels/{file}.rels"))?)?
+        let stored: Vec<String> = zip
+            .file_names()
+            .map(|n| n.map(|n| n.into_owned()))
+            .collect::<Result<_, _>>()
+            .map_err(|_| ())?;
+        let names = opc::PartNames::of(stored.iter().map(String::as_str));
+        let mut part = |name: &str| part(zip, names.find(name).unwrap_or(name));
+        // The workbook part and its folder, which holds the shared strings
+        // and styles (the package layer's rule, calamine's too).
+        let workbook = opc::workbook_part(&relationships(&part("_rels/.rels")?)?).ok_or(())?;
+        let dir = opc::folder(&workbook).to_string();
+        let targets: HashMap<String, opc::Relationship> =
+            relationships(&part(&opc::rels_part(&workbook))?)?
                 .into_iter()
                 .map(|r| (r.id.clone(), r))
                 .collect();
@@ -149,30 +122,26 @@ impl Book {
                 Some(_) => return Err(()),
             };
             let id = attr_local(attrs, b"id")?.ok_or(())?;
-            let Relationship { target, typ, .. } = targets.get(utf8(id)?).ok_or(())?;
-            let part = match target.strip_prefix('/') {
-                Some(abs) => abs.to_string(),
-                None => format!("{dir}{target}"),
-            };
-            match typ.rsplit('/').next() {
-                Some("worksheet") => sheets.push(SheetEntry { name, part, hidden }),
-                Some("chartsheet" | "dialogsheet") => {}
-                _ => return Err(()),
+            let rel = targets.get(utf8(id)?).ok_or(())?;
+            let part = opc::resolve(&dir, &rel.target);
+            if rel.is("worksheet") {
+                sheets.push(SheetEntry { name, part, hidden });
+            } else if !(rel.is("chartsheet") || rel.is("dialogsheet")) {
+                return Err(());
             }
         }
         // Either part may be absent (no strings, no styles), as for calamine.
         let mut optional = |name: String| -> Result<Option<Vec<u8>>, Unsupported> {
-            let name = names.find(&name);
-            match zip.index_for_name(name) {
-                Some(_) => self::part(zip, name).map(Some),
+            match names.find(&name) {
+                Some(name) => self::part(zip, name).map(Some),
                 None => Ok(None),
             }
         };
-        let strings = match optional(format!("{dir}sharedStrings.xml"))? {
+        let strings = match optional(opc::resolve(&dir, "sharedStrings.xml"))? {
             Some(xml) => shared_strings(&xml)?,
             None => Vec::new(),
         };
-        let date_styles = match optional(format!("{dir}styles.xml"))? {
+        let date_styles = match optional(opc::resolve(&dir, "styles.xml"))? {
             Some(xml) => date_styles(&xml)?,
             None => Vec::new(),
         };
@@ -222,40 +191,15 @@ fn attr_text(raw: &[u8]) -> Result<Cow<'_, str>, Unsupported> {
     quick_xml::escape::unescape(utf8(raw)?).map_err(|_| ())
 }
 
-/// A relationship of the package.
-struct Relationship {
-    id: String,
-    target: String,
-    typ: String,
-}
-
-/// A relationships part's entries, in order. A value with a reference in
-/// it is left to calamine (it unescapes some of them and not others).
-fn relationships(xml: &[u8]) -> Result<Vec<Relationship>, Unsupported> {
-    let mut out = Vec::new();
-    let mut tags = Tags::new(body(xml)?);
-    while let Some(tok) = tags.next_token()? {
-        if let Tok::Start {
-            name: b"Relationship",
-            attrs,
-            ..
-        } = tok
-        {
-            let text = |k: &[u8]| -> Result<String, Unsupported> {
-                let raw = attr(attrs, k)?.unwrap_or_default();
-                if raw.contains(&b'&') {
-                    return Err(());
-                }
-                Ok(utf8(raw)?.to_string())
-            };
-            out.push(Relationship {
-                id: text(b"Id")?,
-                target: text(b"Target")?,
-                typ: text(b"Type")?,
-            });
-        }
+/// A relationships part's entries, in order, as the package layer reads
+/// them. A value with a reference in it is left to calamine (it unescapes
+/// some of them and not others).
+fn relationships(xml: &[u8]) -> Result<Vec<opc::Relationship>, Unsupported> {
+    let rels = opc::relationships(body(xml)?).ok_or(())?;
+    if rels.iter().any(|r| r.escaped) {
+        return Err(());
     }
-    Ok(out)
+    Ok(rels)
 }
 
 /// The shared strings, as calamine reads each `<si>`.
