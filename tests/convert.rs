@@ -49,7 +49,7 @@ fn csv_of(b: &Budget, source: &str) -> Vec<(String, Vec<u8>)> {
     t.add(b, source, "", Unit::Yuan);
     schemas()
         .into_iter()
-        .filter(|(n, _)| *n != "manifest")
+        .filter(|(n, _)| yusuan::export::csv::per_input(n))
         .map(|(name, cols)| {
             let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
             let rows: Vec<Vec<String>> = t

@@ -62,7 +62,7 @@ for path in sorted(glob.glob(os.path.join(flat, "*.csv"))):
     if "year" in t and count > 0:
         check(t["year"].startswith(NUMERIC), f"{name}.year is {t['year']}")
 
-check(loaded == 25, f"{loaded} CSV files loaded, expected 25")
+check(loaded == 28, f"{loaded} CSV files loaded, expected 28")
 
 # Codes keep their text form: 2011308 招商引资 under 20113 under 201, and 表10's project codes.
 row = one("SELECT code, parent_code, level FROM t3 WHERE name = '招商引资'")
@@ -139,6 +139,20 @@ guessed = con.execute(
     "SELECT CAST(dept_code AS VARCHAR), printf('%.2f', sum(total)) FROM t3 WHERE level = '类' GROUP BY ALL ORDER BY 1"
 ).fetchall()
 check(exact == guessed and len(exact) == 2, f"typed sums {exact} against {guessed}")
+
+# The batch's years: dept_years gives each department-year's figures as the
+# facts of its source give them.
+joined = typed.execute("""
+    SELECT count(*) FROM dept_years d JOIN facts f
+      ON f.source_hash = d.source_hash AND f.table_id = 't3' AND f.row_code = '合计'
+         AND f.column_key = 'basic'
+    WHERE f.amount = d.basic
+""").fetchone()[0]
+years = typed.execute("SELECT count(*) FROM dept_years").fetchone()[0]
+check(years == 2 and joined == 2, f"dept_years {years} rows, {joined} agree with facts")
+check(typed_types("dept_years")["basic"] == "DECIMAL(18,2)", "typed dept_years.basic")
+projects = typed.execute("SELECT count(*) FROM project_years JOIN t10 ON t10.code = project_years.project_code AND t10.source_hash = project_years.source_hash WHERE t10.total = project_years.t10_total").fetchone()[0]
+check(projects > 0, "project_years agree with t10")
 
 # The Parquet parts (one per input and table, beside the CSV parts): typed
 # by the file itself, and the same exact sums as the CSVs through schema.sql.

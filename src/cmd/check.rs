@@ -13,6 +13,7 @@ use super::batch::{
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
 use yusuan::model::Severity;
+use yusuan::reconcile::years::YearSummary;
 use yusuan::reconcile::{counts, Finding};
 use yusuan::workbook::Workbook;
 
@@ -287,6 +288,44 @@ impl Review {
         Ok(())
     }
 
+    /// Adds an input's findings across years: its rows of findings.csv,
+    /// its counts, and its reviewer's workbook made again (the file read
+    /// once more) with them, a comment on each of its cells naming the
+    /// earlier workbook's.
+    fn add_years(
+        &mut self,
+        input: &Input,
+        i: usize,
+        years: &[Finding],
+        cfg: &ReadConfig,
+    ) -> anyhow::Result<()> {
+        use yusuan::export::review::finding_rows;
+        let Some(row) = self.rows.get_mut(i) else {
+            return Ok(());
+        };
+        let (e, w, n) = counts(years);
+        row.counts = (row.counts.0 + e, row.counts.1 + w, row.counts.2 + n);
+        if row.status == "ok" {
+            row.status = "findings".into();
+        }
+        self.findings.write_all(&yusuan::export::csv::render_rows(
+            "findings.csv",
+            finding_rows(row, years),
+            yusuan::export::csv::Encoding::Utf8,
+        )?)?;
+        let Some(report) = row.report.clone() else {
+            return Ok(());
+        };
+        let bytes = Workbook::read_file(&input.path)?;
+        let wb = Workbook::from_bytes(&input.path, &bytes)?;
+        let (b, mut findings, wb) =
+            check_workbook(wb, cfg).map_err(|e| anyhow::anyhow!(e.message))?;
+        findings.extend(years.iter().cloned());
+        let (marked, _) = yusuan::export::report::write_report(&bytes, &wb, &b, &findings)?;
+        write_atomic(&self.dir.join(report), &marked)?;
+        Ok(())
+    }
+
     /// Adds the batch's own findings, writes the summary, puts
     /// findings.csv in place; the number of reports written.
     fn finish(mut self, batch: &[BatchFinding]) -> anyhow::Result<usize> {
@@ -378,6 +417,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let mut kept: Rendered = None;
     let want_report = args.report.is_some() || args.report_dir.is_some();
     let mut keys: Vec<(Option<i32>, Option<String>, String, String)> = Vec::new();
+    // One small summary per input, for the years' rules once all are in.
+    let mut years: Vec<(usize, YearSummary)> = Vec::new();
     let (mut unreadable, mut errors) = (false, false);
     let json = args.format == OutputFormat::Json;
     let mut stdout = std::io::stdout().lock();
@@ -395,6 +436,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             (Err(failure), None)
         },
         |input, (r, mut rendered)| {
+            if let Ok((b, _, _)) = &r {
+                if let Some(y) = YearSummary::of(b, &file_name(&input.path), &input.source, "") {
+                    years.push((keys.len(), y));
+                }
+            }
             let report = file_report(&input.path, &r);
             if let Some(review) = &mut review {
                 if let Err(e) = review.add(input, &r, rendered.take()) {
@@ -463,11 +509,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             }
         })
         .collect();
+    let across = across_years(&years, &files);
     if json {
         writeln!(
             stdout,
-            "\n],\n\"batch\": {}\n}}",
-            serde_json::to_string_pretty(&batch_findings)?
+            "\n],\n\"batch\": {},\n\"years\": {}\n}}",
+            serde_json::to_string_pretty(&batch_findings)?,
+            serde_json::to_string_pretty(&across)?
         )?;
     } else if !batch_findings.is_empty() {
         writeln!(stdout, "\n批量核对：")?;
@@ -482,7 +530,32 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             )?;
         }
     }
+    if !json && !across.is_empty() {
+        writeln!(stdout, "\n跨年度核对（同一预算的不同年度互相印证）：")?;
+        for a in &across {
+            writeln!(stdout, "\n文件：{}", a.path)?;
+            for f in &a.findings {
+                if f.severity == Severity::Info && args.no_info {
+                    continue;
+                }
+                writeln!(
+                    stdout,
+                    "  [{}] {} {}",
+                    f.severity.label(),
+                    f.rule,
+                    f.message
+                )?;
+                let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
+                writeln!(stdout, "      单元格：{}", cells.join(", "))?;
+            }
+        }
+    }
     drop(stdout);
+    if let Some(review) = &mut review {
+        for a in &across {
+            review.add_years(&files[a.input], a.input, &a.findings, &cfg)?;
+        }
+    }
     if let Some(review) = review {
         let dir = review.dir.clone();
         let n = review.finish(&batch_findings)?;
@@ -507,6 +580,39 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// The years' findings of one input (the later workbook of each).
+#[derive(Serialize)]
+struct AcrossYears {
+    path: String,
+    /// The input's place in the batch.
+    #[serde(skip)]
+    input: usize,
+    findings: Vec<Finding>,
+}
+
+/// The years' rules over the batch, by the later input of each finding.
+fn across_years(years: &[(usize, YearSummary)], files: &[Input]) -> Vec<AcrossYears> {
+    let summaries: Vec<YearSummary> = years.iter().map(|(_, y)| y.clone()).collect();
+    let mut by_input: std::collections::BTreeMap<usize, Vec<Finding>> = Default::default();
+    for (i, f) in yusuan::reconcile::years::check(&summaries) {
+        by_input.entry(years[i].0).or_default().push(f);
+    }
+    by_input
+        .into_iter()
+        .map(|(input, findings)| AcrossYears {
+            path: batch::shown(&files[input].path),
+            input,
+            findings,
+        })
+        .collect()
+}
+
+/// A file's name as given, for another workbook's cells (`[2023.xlsx]表3!C5`).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| batch::shown(path), |n| batch::shown(Path::new(n)))
 }
 
 /// Whose budget an input is, as a duplicate's message says it:

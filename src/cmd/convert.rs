@@ -13,11 +13,12 @@ use super::outdir::{clean_stale, OutputLock};
 use super::{sync_folder, write_atomic, write_renamed, ReadArgs};
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
-    manifest_row, render, render_rows, schemas, Column, CsvChunks, CsvTables, Encoding,
+    manifest_row, per_input, render, render_rows, schemas, Column, CsvChunks, CsvTables, Encoding,
     ManifestEntry,
 };
 use yusuan::export::ledger::{Ledger, JOURNAL, MANIFEST};
 use yusuan::reconcile::counts;
+use yusuan::reconcile::years::YearSummary;
 use yusuan::workbook::{write_reason, Workbook};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -186,8 +187,9 @@ fn content_hash(bytes: &[u8]) -> String {
 
 /// What a worker made of one input.
 enum Job {
-    /// An earlier run converted this very content; its outputs are there.
-    Skipped(ManifestEntry),
+    /// An earlier run converted this very content; its outputs are there
+    /// (and its year's summary, when it kept one).
+    Skipped(ManifestEntry, Option<Box<YearSummary>>),
     /// Read, checked and rendered; to be written.
     Done(Box<Rendered>),
     /// Not readable, over a limit, or not writable in a format asked for.
@@ -196,6 +198,8 @@ enum Job {
 
 struct Rendered {
     entry: ManifestEntry,
+    /// What the years' rules and tables need of it.
+    year: Option<YearSummary>,
     /// The flat layout's chunk of each table (the table's name; bytes); the
     /// part layout's files are written by the worker, and named in the entry.
     csv: Vec<(String, Vec<u8>)>,
@@ -259,7 +263,14 @@ impl Plan<'_> {
         entry.size = bytes.len() as u64;
         entry.source_hash = content_hash(&bytes);
         if let Some(prev) = self.converted_before(&entry) {
-            return Job::Skipped(prev);
+            let year = prev
+                .outputs
+                .iter()
+                .find(|o| o.starts_with(YEARS_DIR))
+                .and_then(|o| std::fs::read(self.out.join(o)).ok())
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .map(Box::new);
+            return Job::Skipped(prev, year);
         }
         // The bytes just hashed are the ones read: the file is read once.
         let wb =
@@ -288,8 +299,15 @@ impl Plan<'_> {
             entry.unit_name = u.name.clone().unwrap_or_default();
         }
         entry.counts = counts(&findings);
+        let year = YearSummary::of(
+            &budget,
+            &super::check::file_name(&input.path),
+            &entry.source_file,
+            &entry.source_hash,
+        );
         let mut r = Rendered {
             entry,
+            year,
             csv: Vec::new(),
             xlsx: None,
             json: None,
@@ -397,7 +415,7 @@ impl Plan<'_> {
             self.formats.contains(&To::Parquet),
         );
         let fail = |e: String| format!("{}：{e}", r.entry.path);
-        let tables = self.schemas.iter().filter(|(n, _)| *n != "manifest");
+        let tables = self.schemas.iter().filter(|(n, _)| per_input(n));
         let (id, hash) = (r.entry.input_id.clone(), r.entry.source_hash.clone());
         let part_of = |name: &str, year: &str| format!("{name}/year={year}/part-{id}-{hash}");
         if csv {
@@ -425,6 +443,17 @@ impl Plan<'_> {
                 let mut bytes = render(&file, &header, &[], self.encoding, self.bom)
                     .map_err(|e| fail(e.to_string()))?;
                 bytes.extend_from_slice(&rows);
+                write_renamed(&self.out.join(&file), &bytes).map_err(|e| fail(e.to_string()))?;
+                r.entry.outputs.push(file);
+            }
+        }
+        if self.hive {
+            // The year's summary beside the parts: a later run that skips
+            // this input still checks its years and writes its rows of
+            // dept_years and project_years.
+            if let Some(y) = &r.year {
+                let file = format!("{YEARS_DIR}{id}-{hash}.json");
+                let bytes = serde_json::to_vec(y).map_err(|e| fail(e.to_string()))?;
                 write_renamed(&self.out.join(&file), &bytes).map_err(|e| fail(e.to_string()))?;
                 r.entry.outputs.push(file);
             }
@@ -510,7 +539,7 @@ impl FlatFiles {
     fn finish(mut self, schemas: &[(&'static str, Vec<Column>)]) -> std::io::Result<Vec<String>> {
         use std::io::Write;
         for (name, cols) in schemas {
-            if *name != "manifest" {
+            if per_input(name) {
                 let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
                 self.append(name, &header, &[])?;
             }
@@ -533,7 +562,7 @@ impl FlatFiles {
 fn flat_table_files(schemas: &[(&'static str, Vec<Column>)]) -> Vec<String> {
     schemas
         .iter()
-        .filter(|(n, _)| *n != "manifest")
+        .filter(|(n, _)| per_input(n))
         .map(|(n, _)| format!("{n}.csv"))
         .chain(["schema.sql".to_string()])
         .collect()
@@ -883,6 +912,8 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let journal_path = out.join(JOURNAL);
     let mut journal = Journal::open(out, hive)?;
     let mut tally = Tally::default();
+    // One small summary per input read (or skipped), for the years.
+    let mut years: Vec<(String, YearSummary)> = Vec::new();
     let mut io_error: Option<anyhow::Error> = None;
     let bar = progress(inputs.len(), "转换");
     batch::run_ordered(
@@ -911,8 +942,9 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                 return;
             }
             let entry = match job {
-                Job::Skipped(e) => {
+                Job::Skipped(e, year) => {
                     tally.skipped += 1;
+                    years.extend(year.map(|y| (e.input_id.clone(), *y)));
                     e
                 }
                 Job::Failed(e) => {
@@ -923,7 +955,8 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                     bar.suspend(|| eprintln!("错误：{}", e.message));
                     e
                 }
-                Job::Done(r) => {
+                Job::Done(mut r) => {
+                    years.extend(r.year.take().map(|y| (input.id.clone(), y)));
                     let earlier = {
                         let l = ledger.lock().unwrap_or_else(|e| e.into_inner());
                         l.get(&input.id, &input.source, &r.entry.source_hash)
@@ -1016,8 +1049,27 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         )?;
         tally.files.insert("schema.sql".into());
     }
-    // This run's files are in place: what they replace goes.
     let mut ledger = ledger.into_inner().unwrap_or_else(|e| e.into_inner());
+    if hive {
+        // The inputs of earlier runs that stay: their years too.
+        let here: BTreeSet<&str> = years.iter().map(|(id, _)| id.as_str()).collect();
+        let mut kept = Vec::new();
+        for e in ledger
+            .entries()
+            .filter(|e| !here.contains(e.input_id.as_str()))
+        {
+            let year = e
+                .outputs
+                .iter()
+                .find(|o| o.starts_with(YEARS_DIR))
+                .and_then(|o| std::fs::read(out.join(o)).ok())
+                .and_then(|b| serde_json::from_slice::<YearSummary>(&b).ok());
+            kept.extend(year.map(|y| (e.input_id.clone(), y)));
+        }
+        years.extend(kept);
+    }
+    write_years(out, &years, &formats, unit, encoding, args.bom, &mut tally)?;
+    // This run's files are in place: what they replace goes.
     remove_all(out, ledger.take_superseded().iter());
     remove_all(out, leftovers.iter().filter(|f| !tally.files.contains(*f)));
     let dups = if hive {
@@ -1069,6 +1121,88 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     Ok(if tally.failed > 0 { 2 } else { 0 })
 }
 
+/// Where the part layout keeps each input's year summary (a hidden folder:
+/// engines reading the partitions pass it over).
+const YEARS_DIR: &str = ".yusuan-years/";
+
+/// The batch's years: the rules across them (their findings in
+/// `across_years.csv`, said on stderr), and `dept_years` and
+/// `project_years`, as CSV and Parquet as asked.
+fn write_years(
+    out: &Path,
+    years: &[(String, YearSummary)],
+    formats: &[To],
+    unit: Unit,
+    encoding: Encoding,
+    bom: bool,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    use yusuan::export::review::{finding_rows, Reviewed};
+    let (csv, parquet) = (formats.contains(&To::Csv), formats.contains(&To::Parquet));
+    if !(csv || parquet) {
+        return Ok(());
+    }
+    let summaries: Vec<YearSummary> = years.iter().map(|(_, y)| y.clone()).collect();
+    let found = yusuan::reconcile::years::check(&summaries);
+    if !found.is_empty() {
+        let (e, w, n) = counts(&found.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+        eprintln!(
+            "跨年度核对：同一预算的不同年度之间有 {w} 个警告、{n} 条提示（{e} 个错误）：见 across_years.csv"
+        );
+    }
+    let schemas = yusuan::export::years::schemas();
+    let tables = [
+        (
+            "dept_years",
+            yusuan::export::years::dept_years(&summaries, unit),
+        ),
+        (
+            "project_years",
+            yusuan::export::years::project_years(&summaries, unit),
+        ),
+    ];
+    for ((name, rows), (_, cols)) in tables.iter().zip(&schemas[..2]) {
+        let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
+        if csv {
+            let file = format!("{name}.csv");
+            write_atomic(
+                &out.join(&file),
+                &render(&file, &header, rows, encoding, bom)?,
+            )?;
+            tally.files.insert(file);
+        }
+        if parquet {
+            let file = format!("{name}.parquet");
+            let bytes =
+                yusuan::export::parquet::render(name, cols, rows).map_err(anyhow::Error::msg)?;
+            write_atomic(&out.join(&file), &bytes)?;
+            tally.files.insert(file);
+        }
+    }
+    if csv {
+        let mut rows = Vec::new();
+        for (i, f) in &found {
+            let y = &summaries[*i];
+            let who = Reviewed {
+                source_file: y.source_file.clone(),
+                department: y.dept_name.clone(),
+                dept_code: y.dept_code.clone(),
+                year: Some(y.year),
+                ..Default::default()
+            };
+            rows.extend(finding_rows(&who, std::slice::from_ref(f)));
+        }
+        let file = "across_years.csv";
+        let header: Vec<&str> = schemas[2].1.iter().map(|c| c.0).collect();
+        write_atomic(
+            &out.join(file),
+            &render(file, &header, &rows, encoding, bom)?,
+        )?;
+        tally.files.insert(file.to_string());
+    }
+    Ok(())
+}
+
 /// Puts one converted input's files in the folder: its CSV chunks appended
 /// (flat) or its parts written (hive), its Parquet parts, its workbook and
 /// JSON renamed into place (hive) or kept for the end (flat); its line,
@@ -1087,6 +1221,7 @@ fn put(
         csv,
         xlsx,
         json,
+        ..
     } = r;
     let result = (|| -> anyhow::Result<()> {
         if let Some(flat) = flat.as_deref_mut() {

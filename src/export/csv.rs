@@ -393,7 +393,14 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("replaces", "text", "分区布局：此输入的旧版本（内容哈希）的输出已被本行的输出替换、删除，或空"),
         ],
     ));
+    out.extend(super::years::schemas());
     out
+}
+
+/// Is `file` written an input at a time (its rows in each input's chunk or
+/// part), or once for the batch (`manifest`, `dept_years`, `project_years`)?
+pub fn per_input(file: &str) -> bool {
+    file != "manifest" && !super::years::FILES.contains(&file)
 }
 
 /// A CSV row and the year it belongs to (the hive layout partitions by it).

@@ -12,3 +12,4 @@ pub mod parquet;
 pub mod printed;
 pub mod report;
 pub mod review;
+pub mod years;

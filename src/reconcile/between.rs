@@ -128,7 +128,7 @@ fn funds_line<'a>(f: &'a Form, key: &str) -> Option<Term<'a>> {
 /// characters (at least four) with it; forms and 表10 often word a name
 /// differently (“硚口企业加油站”系列… / “企业加油站”系列…).
 /// How a 表12 form found its 表10 row.
-enum ProjectMatch<'a> {
+pub(super) enum ProjectMatch<'a> {
     Found(&'a CodedRow),
     /// Several projects of that name, and the form's 项目执行单位 does not
     /// tell them apart: their units.
@@ -138,7 +138,7 @@ enum ProjectMatch<'a> {
 
 /// The unit that runs a 表10 project: its 项目单位 column, else the 单位
 /// row above it.
-fn unit_of(t10: &CodedTable, row: &CodedRow) -> String {
+pub(super) fn unit_of(t10: &CodedTable, row: &CodedRow) -> String {
     if let Some(u) = row.texts.get("unit_name") {
         return u.clone();
     }
@@ -158,7 +158,7 @@ fn unit_of(t10: &CodedTable, row: &CodedRow) -> String {
 /// The 表10 row of a 表12 form: by code; else by name, and among projects
 /// of the same name (each school its own 学生资助项目) by the form's
 /// 项目执行单位 against the row's unit; else the one name most alike.
-fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> ProjectMatch<'a> {
+pub(super) fn project_row<'a>(t10: &'a CodedTable, f: &Form) -> ProjectMatch<'a> {
     let projects: Vec<&CodedRow> = t10
         .rows
         .iter()

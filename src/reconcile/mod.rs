@@ -18,6 +18,7 @@
 mod between;
 mod structure;
 mod within;
+pub mod years;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -178,6 +179,9 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "S.text_number", what: "数值以文本形式存放" },
     RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）" },
     RuleInfo { id: "S.year", what: "找不到预算年度" },
+    RuleInfo { id: "Y.t11_history", what: "较晚年度表11 所列某一较早年度的财政拨款、基本支出、项目支出、支出合计 = 该年度预算本身（其表11 当年列；没有表11 时为表4 本年收入、表3 合计行）（警告）" },
+    RuleInfo { id: "Y.t12_history", what: "较晚年度表12 项目前两年预算情况的预算数 = 该年度表10 同一项目（按编码，否则按名称和执行单位）合计（警告；该年度表10 没有此项目时为提示）" },
+    RuleInfo { id: "Y.project_renamed", what: "同一项目编码在相邻年度的名称不同（提示，列出两个名称）" },
     RuleInfo { id: "S.duplicate_input", what: "同一年度的同一份预算（同一部门的部门预算，或同一单位的单位预算）出现在多个输入中（批量核对、转换时）" },
 ];
 

@@ -42,11 +42,24 @@ impl CellRef {
 
 /// `表3!`, or `'1. 收支总表'!` for a sheet name with spaces or punctuation
 /// (quoted as Excel does): the sheet part of an address.
+///
+/// A sheet of another workbook is named `[文件.xlsx]表3` (no sheet name
+/// holds `[`, Excel forbids it), and written as Excel writes an external
+/// reference: `[2023.xlsx]表3!`, quoted when either name needs it.
 pub fn sheet_prefix(sheet: &str) -> String {
-    let plain = sheet
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || !c.is_ascii());
-    if plain && !sheet.contains(['\u{3000}', '!', '\'']) {
+    let plain = |s: &str| {
+        s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || !c.is_ascii())
+            && !s.contains(['\u{3000}', '!', '\''])
+    };
+    let external = sheet
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'));
+    let is_plain = match external {
+        Some((file, name)) => plain(file) && plain(name),
+        None => plain(sheet),
+    };
+    if is_plain {
         format!("{sheet}!")
     } else {
         format!("'{}'!", sheet.replace('\'', "''"))
@@ -127,6 +140,15 @@ mod tests {
         }
         assert_eq!(CellRef::new("x".into(), 0, 702).to_string(), "x!AAA1");
         assert_eq!(CellRef::new("a'b".into(), 0, 0).to_string(), "'a''b'!A1");
+        // Another workbook's cell, as Excel writes an external reference.
+        assert_eq!(
+            CellRef::new("[series-2023.xlsx]公开04表".into(), 4, 2).to_string(),
+            "[series-2023.xlsx]公开04表!C5"
+        );
+        assert_eq!(
+            CellRef::new("[2023 年.xlsx]表3".into(), 4, 2).to_string(),
+            "'[2023 年.xlsx]表3'!C5"
+        );
         assert_eq!(
             CellRef::new("表\u{3000}1".into(), 9, 3).to_string(),
             "'表\u{3000}1'!D10"

@@ -1,0 +1,583 @@
+//! A department's years checked against each other: what only a batch of
+//! several years can see. Every workbook restates earlier years — 表11's
+//! 近两年收支情况 gives the two years before, each 表12 form's
+//! 项目前两年预算情况 a project's 预算数 and 执行数 — and those figures belong
+//! to workbooks submitted in other years.
+//!
+//! A batch keeps one small [`YearSummary`] per input (the figures these
+//! rules read, with their cells), never whole models; [`check`] runs once
+//! every input is read. Findings are warnings: restated history may
+//! honestly differ (an adjusted budget, 执行数 written where 预算数 is
+//! meant), and each says which figure on each side was compared. The
+//! later workbook's cells are its own; the earlier workbook's are named in
+//! Excel's external form, `[2023.xlsx]公开04表!C5`.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{Checker, Finding, Relation, Term};
+use crate::amount::{CellForm, Unit};
+use crate::model::{Amount, Budget, FormValue, Severity};
+use crate::template::Side;
+use crate::text::norm;
+use crate::workbook::CellRef;
+
+/// A figure and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fig {
+    /// Exact, in 元.
+    pub yuan: Decimal,
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+    /// The unit its table displays (rounding allowances follow it).
+    pub unit: Unit,
+}
+
+impl Fig {
+    fn of(a: &Amount, unit: Unit) -> Fig {
+        Fig {
+            yuan: a.yuan,
+            sheet: a.cell.sheet.to_string(),
+            row: a.cell.row,
+            col: a.cell.col,
+            unit,
+        }
+    }
+
+    /// As an amount of this workbook, or (`file`) of another one, whose
+    /// cell is then named in Excel's external form.
+    fn amount(&self, file: Option<&str>) -> Amount {
+        let sheet = match file {
+            Some(f) => format!("[{f}]{}", self.sheet),
+            None => self.sheet.clone(),
+        };
+        Amount {
+            yuan: self.yuan,
+            cell: CellRef::new(sheet.into(), self.row, self.col),
+            form: CellForm::Number,
+        }
+    }
+}
+
+/// One year's income and expenditure as 表11 states it (its 当年 column,
+/// or a past year's column), or as the year's own tables give it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Funds {
+    pub year: i32,
+    /// 财政拨款 (表4 本年收入).
+    pub fiscal: Option<Fig>,
+    /// 基本支出 (表3 合计行).
+    pub basic: Option<Fig>,
+    /// 项目支出 (表3 合计行).
+    pub project: Option<Fig>,
+    /// 支出合计 (表11 only).
+    pub total: Option<Fig>,
+}
+
+/// A project's year as a later form restates it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Restated {
+    pub year: i32,
+    pub budget: Option<Fig>,
+    pub spent: Option<Fig>,
+    /// 执行率, percent points.
+    pub rate: Option<Decimal>,
+}
+
+/// A project of the year: its 表10 row and what its 表12 form restates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub code: Option<String>,
+    pub name: String,
+    /// 项目执行单位 (the form's) or the unit the 表10 row stands under.
+    pub executor: String,
+    /// 表10 合计.
+    pub total: Option<Fig>,
+    /// 表10 一般公共预算 (本年 + 结转), for the warehouse.
+    pub gp: Option<Decimal>,
+    /// The form's 项目前两年预算情况, by year.
+    pub restated: Vec<Restated>,
+}
+
+/// What the years' rules and the warehouse's year tables need of one
+/// budget: a few figures and their cells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearSummary {
+    /// The workbook's file name as given, for external cell names.
+    pub file: String,
+    pub source_file: String,
+    pub source_hash: String,
+    /// The budget's identity ([`crate::model::identity`]).
+    pub identity: String,
+    pub dept_code: String,
+    pub dept_name: String,
+    pub level: String,
+    pub unit_code: String,
+    pub year: i32,
+    /// 表11's columns: this year's and the two before, as it states them.
+    pub t11: Vec<Funds>,
+    /// This year's figures from its own tables (表4, 表3).
+    pub own: Funds,
+    pub projects: Vec<Project>,
+    /// Headline figures by key ([`HEADLINES`]).
+    pub headline: BTreeMap<String, Fig>,
+}
+
+/// The headline figures of a year, for `dept_years`: key and what it is.
+pub const HEADLINES: [(&str, &str); 6] = [
+    ("income_total", "表1 本年收入合计"),
+    ("expense_total", "表1 本年支出合计"),
+    ("fiscal_income", "表4 本年财政拨款收入"),
+    ("basic", "表3 合计 基本支出"),
+    ("project", "表3 合计 项目支出"),
+    ("three_public", "表7 “三公”经费合计"),
+];
+
+impl YearSummary {
+    /// The summary of a budget read from `file`; `None` without a year or
+    /// a department (nothing to put it beside).
+    pub fn of(b: &Budget, file: &str, source_file: &str, source_hash: &str) -> Option<YearSummary> {
+        let year = b.year?;
+        let identity = b.identity()?;
+        let t = &b.tables;
+        let mut own = Funds {
+            year,
+            ..Funds::default()
+        };
+        let mut headline = BTreeMap::new();
+        if let Some(t4) = &t.t4 {
+            own.fiscal = t4
+                .line(Side::Income, "cur_total")
+                .map(|l| Fig::of(&l.amount, t4.meta.unit));
+            if let Some(f) = &own.fiscal {
+                headline.insert("fiscal_income".to_string(), f.clone());
+            }
+        }
+        if let Some(t3) = &t.t3 {
+            let total = |k: &str| {
+                t3.total
+                    .as_ref()
+                    .and_then(|r| r.amount(k))
+                    .map(|a| Fig::of(a, t3.meta.unit))
+            };
+            own.basic = total("basic");
+            own.project = total("project");
+            for (k, f) in [("basic", &own.basic), ("project", &own.project)] {
+                if let Some(f) = f {
+                    headline.insert(k.to_string(), f.clone());
+                }
+            }
+        }
+        if let Some(t1) = &t.t1 {
+            for (k, side) in [
+                ("income_total", Side::Income),
+                ("expense_total", Side::Expense),
+            ] {
+                if let Some(l) = t1.line(side, "total") {
+                    headline.insert(k.to_string(), Fig::of(&l.amount, t1.meta.unit));
+                }
+            }
+        }
+        if let Some(a) =
+            t.t7.as_ref()
+                .and_then(|t7| t7.amounts.get("total").map(|a| Fig::of(a, t7.meta.unit)))
+        {
+            headline.insert("three_public".to_string(), a);
+        }
+        Some(YearSummary {
+            file: file.to_string(),
+            source_file: source_file.to_string(),
+            source_hash: source_hash.to_string(),
+            identity,
+            dept_code: b.department.code.clone().unwrap_or_default(),
+            dept_name: b.department.name.clone().unwrap_or_default(),
+            level: b.level.word().to_string(),
+            unit_code: b
+                .budget_unit
+                .as_ref()
+                .and_then(|u| u.code.clone())
+                .unwrap_or_default(),
+            year,
+            t11: t11_columns(b, year),
+            own,
+            projects: projects(b),
+            headline,
+        })
+    }
+}
+
+/// 表11 资金情况's columns, each with the year its header gives.
+fn t11_columns(b: &Budget, year: i32) -> Vec<Funds> {
+    let Some(f) = &b.tables.t11 else {
+        return Vec::new();
+    };
+    let Some(block) = f.blocks("funds").next() else {
+        return Vec::new();
+    };
+    let unit = f.meta.unit;
+    let mut out = Vec::new();
+    for (col, col_year) in [
+        ("current", Some(year)),
+        ("prev1", header_year(block.columns.get("prev1"))),
+        ("prev2", header_year(block.columns.get("prev2"))),
+    ] {
+        let Some(col_year) = col_year else { continue };
+        let fig = |line: &str| {
+            block
+                .line(line)
+                .and_then(|r| r.get(col))
+                .and_then(FormValue::as_amount)
+                .map(|a| Fig::of(a, unit))
+        };
+        out.push(Funds {
+            year: col_year,
+            fiscal: fig("income_fiscal"),
+            basic: fig("expense_basic"),
+            project: fig("expense_project"),
+            total: fig("expense_total"),
+        });
+    }
+    out
+}
+
+fn header_year(h: Option<&String>) -> Option<i32> {
+    let h = h?;
+    crate::text::year_label(&norm(h.rsplit('/').next().unwrap_or(h)))
+}
+
+/// The 表10 projects, each with what its 表12 form restates.
+fn projects(b: &Budget) -> Vec<Project> {
+    let Some(t10) = &b.tables.t10 else {
+        return Vec::new();
+    };
+    let unit = t10.meta.unit;
+    let mut out: Vec<Project> = t10
+        .rows
+        .iter()
+        .filter(|r| r.level.as_deref() == Some("项目"))
+        .map(|r| Project {
+            code: r.code.clone(),
+            name: r.name.trim().to_string(),
+            executor: super::between::unit_of(t10, r),
+            total: r.amount("total").map(|a| Fig::of(a, unit)),
+            gp: Some(
+                ["cur_gp", "carry_gp"]
+                    .iter()
+                    .filter_map(|k| r.amount(k))
+                    .map(|a| a.yuan)
+                    .sum(),
+            ),
+            restated: Vec::new(),
+        })
+        .collect();
+    for f in &b.tables.t12 {
+        let super::between::ProjectMatch::Found(row) = super::between::project_row(t10, f) else {
+            continue;
+        };
+        let Some(p) = out
+            .iter_mut()
+            .find(|p| p.code == row.code && p.name == row.name.trim())
+        else {
+            continue;
+        };
+        if let Some(e) = f.field_text("executor").filter(|e| !e.trim().is_empty()) {
+            p.executor = e.trim().to_string();
+        }
+        let fu = f.meta.unit;
+        for block in f.blocks("past_budgets") {
+            for r in &block.rows {
+                let Some(year) = r.get("year").and_then(|v| match v {
+                    FormValue::Text(t) => crate::text::year_label(&norm(&t.text)),
+                    FormValue::Amount(a) => a.yuan.trunc().try_into().ok(),
+                    FormValue::Percent { .. } => None,
+                }) else {
+                    continue;
+                };
+                let a = |k: &str| {
+                    r.get(k)
+                        .and_then(FormValue::as_amount)
+                        .map(|a| Fig::of(a, fu))
+                };
+                let rate = match r.get("rate") {
+                    Some(FormValue::Percent { percent, .. }) => Some(*percent),
+                    _ => None,
+                };
+                p.restated.push(Restated {
+                    year,
+                    budget: a("budget"),
+                    spent: a("spent"),
+                    rate,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The years' rules over a batch's summaries: each finding with the index
+/// of the later workbook it belongs to.
+pub fn check(years: &[YearSummary]) -> Vec<(usize, Finding)> {
+    let mut by_budget: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, y) in years.iter().enumerate() {
+        by_budget.entry(&y.identity).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for members in by_budget.values() {
+        for &later in members {
+            // A renamed project is said once: against the nearest year.
+            let nearest = members
+                .iter()
+                .map(|&e| years[e].year)
+                .filter(|&y| y < years[later].year)
+                .max();
+            for &earlier in members {
+                let (l, e) = (&years[later], &years[earlier]);
+                // The two years a workbook restates.
+                if !(1..=2).contains(&(l.year - e.year)) {
+                    continue;
+                }
+                let mut c = Checker::new();
+                t11_history(&mut c, l, e);
+                t12_history(&mut c, l, e);
+                if nearest == Some(e.year) {
+                    renamed(&mut c, l, e);
+                }
+                out.extend(c.findings.into_iter().map(|mut f| {
+                    // Restated history may honestly differ: a warning at most.
+                    if f.severity == Severity::Error {
+                        f.severity = Severity::Warning;
+                    }
+                    f.table_name = super::table_name(&f.table);
+                    (later, f)
+                }));
+            }
+        }
+    }
+    out
+}
+
+/// `Y.t11_history`: the later 表11's column for an earlier year against
+/// that year's own 表11 当年 column, or, without one, the figures it is
+/// checked against within that year (表4 本年收入, 表3 合计).
+fn t11_history(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
+    let Some(stated) = l.t11.iter().find(|f| f.year == e.year) else {
+        return;
+    };
+    let (own, from) = match e.t11.iter().find(|f| f.year == e.year) {
+        Some(f) => (f, "表11 当年"),
+        None => (&e.own, "表4 本年收入、表3 合计行"),
+    };
+    for (what, later, earlier) in [
+        ("财政拨款", &stated.fiscal, &own.fiscal),
+        ("基本支出", &stated.basic, &own.basic),
+        ("项目支出", &stated.project, &own.project),
+        ("支出合计", &stated.total, &own.total),
+    ] {
+        let (Some(later), Some(earlier)) = (later, earlier) else {
+            continue;
+        };
+        let (a, b) = (later.amount(None), earlier.amount(Some(&e.file)));
+        c.compare(
+            "Y.t11_history",
+            "t11",
+            &format!(
+                "{} 年的{what}：{} 年预算表11所列 = {} 年预算本身（{}，{}）",
+                e.year, l.year, e.year, e.file, from
+            ),
+            &[Term::new(
+                format!("{} 年表11 {what}", l.year),
+                &a,
+                later.unit,
+            )],
+            &[Term::new(
+                format!("{} 年预算 {what}", e.year),
+                &b,
+                earlier.unit,
+            )],
+            Relation::Equal,
+        );
+    }
+}
+
+/// The earlier year's project of a later one: by code, else by name and
+/// 执行单位.
+fn earlier_project<'a>(p: &Project, e: &'a YearSummary) -> Option<&'a Project> {
+    if let Some(code) = p.code.as_deref().filter(|c| !c.is_empty()) {
+        if let Some(q) = e.projects.iter().find(|q| q.code.as_deref() == Some(code)) {
+            return Some(q);
+        }
+    }
+    let same: Vec<&Project> = e
+        .projects
+        .iter()
+        .filter(|q| norm(&q.name) == norm(&p.name))
+        .collect();
+    match same.as_slice() {
+        [one] => Some(one),
+        [] => None,
+        many => many
+            .iter()
+            .copied()
+            .find(|q| norm(&q.executor) == norm(&p.executor)),
+    }
+}
+
+/// `Y.t12_history`: each form's 前两年预算 预算数 for an earlier year against
+/// that year's 表10 row of the same project; a project the earlier 表10
+/// does not hold is said once.
+fn t12_history(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
+    for p in &l.projects {
+        let Some(r) = p.restated.iter().find(|r| r.year == e.year) else {
+            continue;
+        };
+        let Some(budget) = &r.budget else { continue };
+        let what = match &p.code {
+            Some(code) => format!("{code} {}", p.name),
+            None => p.name.clone(),
+        };
+        let Some(q) = earlier_project(p, e) else {
+            let at = budget.amount(None);
+            c.note(
+                "Y.t12_history",
+                Severity::Info,
+                "t12",
+                format!(
+                    "项目“{what}”：{} 年表12 列出其 {} 年预算数 {}，但 {} 年预算（{}）的表10 中没有这个项目（按编码、名称和执行单位都找不到），未能比对",
+                    l.year,
+                    e.year,
+                    crate::amount::from_yuan(budget.yuan, budget.unit),
+                    e.year,
+                    e.file
+                ),
+                vec![at.cell],
+            );
+            continue;
+        };
+        let Some(total) = &q.total else { continue };
+        let (a, b) = (budget.amount(None), total.amount(Some(&e.file)));
+        c.compare(
+            "Y.t12_history",
+            "t12",
+            &format!(
+                "项目“{what}”{} 年的预算数：{} 年表12 项目前两年预算情况 = {} 年表10 该项目合计（{}）",
+                e.year, l.year, e.year, e.file
+            ),
+            &[Term::new(format!("{} 年表12 预算数", l.year), &a, budget.unit)],
+            &[Term::new(format!("{} 年表10 合计", e.year), &b, total.unit)],
+            Relation::Equal,
+        );
+    }
+}
+
+/// A project code whose name changed between the years: an info with both.
+fn renamed(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
+    for p in &l.projects {
+        let Some(code) = p.code.as_deref().filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        let Some(q) = e.projects.iter().find(|q| q.code.as_deref() == Some(code)) else {
+            continue;
+        };
+        if norm(&p.name) == norm(&q.name) {
+            continue;
+        }
+        let cells = [&p.total, &q.total]
+            .iter()
+            .zip([None, Some(e.file.as_str())])
+            .filter_map(|(f, file)| f.as_ref().map(|f| f.amount(file).cell))
+            .collect();
+        c.note(
+            "Y.project_renamed",
+            Severity::Info,
+            "t10",
+            format!(
+                "项目编码 {code} 的名称在 {} 年是“{}”，在 {} 年（{}）是“{}”：同一项目改了名，或编码被另一项目沿用",
+                l.year, p.name, e.year, e.file, q.name
+            ),
+            cells,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(yuan: i64, sheet: &str) -> Option<Fig> {
+        Some(Fig {
+            yuan: Decimal::from(yuan),
+            sheet: sheet.into(),
+            row: 4,
+            col: 2,
+            unit: Unit::Wan,
+        })
+    }
+
+    fn year(y: i32, file: &str) -> YearSummary {
+        YearSummary {
+            file: file.into(),
+            source_file: file.into(),
+            source_hash: String::new(),
+            identity: "137|部门|".into(),
+            dept_code: "137".into(),
+            dept_name: String::new(),
+            level: "部门".into(),
+            unit_code: String::new(),
+            year: y,
+            t11: Vec::new(),
+            own: Funds {
+                year: y,
+                fiscal: fig(3_000_000, "表4"),
+                basic: fig(2_000_000, "表3"),
+                project: fig(1_000_000, "表3"),
+                total: None,
+            },
+            projects: Vec::new(),
+            headline: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_restated_year_that_differs_is_a_warning_with_both_cells() {
+        let mut later = year(2024, "2024.xlsx");
+        let earlier = year(2023, "2023.xlsx");
+        later.t11.push(Funds {
+            year: 2023,
+            fiscal: fig(3_000_000, "表11"),
+            basic: fig(2_100_000, "表11"),
+            project: fig(1_000_000, "表11"),
+            total: fig(3_100_000, "表11"),
+        });
+        let found = check(&[earlier, later]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (i, f) = &found[0];
+        assert_eq!(*i, 1);
+        assert_eq!(f.rule, "Y.t11_history");
+        assert_eq!(f.severity, Severity::Warning);
+        let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
+        assert_eq!(cells, ["表11!C5", "[2023.xlsx]表3!C5"]);
+        assert!(f.message.contains("基本支出"), "{}", f.message);
+    }
+
+    #[test]
+    fn years_of_other_budgets_or_too_far_apart_are_not_compared() {
+        let mut later = year(2024, "2024.xlsx");
+        later.t11.push(Funds {
+            year: 2021,
+            basic: fig(1, "表11"),
+            ..Funds::default()
+        });
+        let mut other = year(2023, "other.xlsx");
+        other.identity = "138|部门|".into();
+        let mut stated = later.clone();
+        stated.t11 = vec![Funds {
+            year: 2023,
+            basic: fig(1, "表11"),
+            ..Funds::default()
+        }];
+        assert!(check(&[year(2021, "2021.xlsx"), later, other, stated]).is_empty());
+    }
+}
