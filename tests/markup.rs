@@ -591,16 +591,39 @@ fn damaged_parts_are_refused_never_a_panic() {
         let package = z.finish().unwrap().into_inner();
         let result = std::panic::catch_unwind(|| mark_up(&package, &wb, &budget, &findings));
         match result {
-            Ok(Ok(_)) => marked += 1,
+            Ok(Ok(report)) => {
+                // What is handed back opens: a package our reader reads,
+                // 核对结果 first, every sheet of the source still there.
+                let back =
+                    Workbook::from_bytes(Path::new("report.xlsx"), &report).unwrap_or_else(|e| {
+                        panic!("seed {seed}: the report of a damaged {name} does not open: {e}")
+                    });
+                assert_eq!(&*back.sheets[0].name, "核对结果", "seed {seed}");
+                for sheet in &wb.sheets {
+                    assert!(
+                        back.sheets.iter().any(|s| s.name == sheet.name),
+                        "seed {seed}: {} lost",
+                        sheet.name
+                    );
+                }
+                marked += 1;
+            }
             Ok(Err(e)) => {
-                assert!(!e.to_string().is_empty());
+                // Said in Chinese, naming what could not be read.
+                let said = e.to_string();
+                assert!(
+                    ["压缩包无法读取", "无法解析", "缺少部件", "超出读取上限"]
+                        .iter()
+                        .any(|w| said.contains(w)),
+                    "seed {seed}: {said}"
+                );
                 refused += 1;
             }
             Err(_) => panic!("seed {seed}: marking up a damaged {name} panicked"),
         }
     }
     assert!(
-        refused > 0 && marked + refused == 60,
+        refused > 0 && marked > 0,
         "{marked} marked, {refused} refused"
     );
     let _ = writeln!(

@@ -1,5 +1,8 @@
 //! Damaged input gives a typed error or a model, never a panic: the sample
-//! workbooks with bytes flipped, cut short or zeroed, read in-process.
+//! workbooks with bytes flipped, cut short or zeroed, read and checked
+//! in-process. A panic inside a reader is caught there and reported as a
+//! damaged file; one in our own code would be a bug hidden as a message,
+//! so the messages are read too.
 
 use std::path::Path;
 
@@ -49,8 +52,10 @@ fn damaged_copies(name: &str, count: usize, seed: u64) -> (usize, usize) {
         }
         let path = dir.path().join(format!("{i}-{name}"));
         std::fs::write(&path, &bytes).unwrap();
-        let result =
-            std::panic::catch_unwind(|| import_file(&path, &templates, &ImportOptions::default()));
+        let result = std::panic::catch_unwind(|| {
+            import_file(&path, &templates, &ImportOptions::default())
+                .map(|b| yusuan::reconcile::check(&b).len())
+        });
         match result {
             Ok(Ok(_)) => ok += 1,
             Ok(Err(e)) => {
@@ -59,9 +64,16 @@ fn damaged_copies(name: &str, count: usize, seed: u64) -> (usize, usize) {
                     msg.contains(&format!("{i}-{name}")) || msg.contains("模板"),
                     "error names the file: {msg}"
                 );
+                // A reader's guard reports a panic with where it happened:
+                // in a library it is the library's damage report, in our
+                // own code (`src/…`) a bug.
+                assert!(
+                    !msg.contains("，src/"),
+                    "our own code panicked on damaged copy {i} of {name}: {msg}"
+                );
                 errors += 1;
             }
-            Err(_) => panic!("import panicked on damaged copy {i} of {name}"),
+            Err(_) => panic!("import or check panicked on damaged copy {i} of {name}"),
         }
     }
     (ok, errors)
@@ -70,13 +82,12 @@ fn damaged_copies(name: &str, count: usize, seed: u64) -> (usize, usize) {
 #[test]
 fn damaged_xlsx_never_panics() {
     let (ok, errors) = damaged_copies("qiaokou-2024.xlsx", 45, 7);
-    assert_eq!(ok + errors, 45);
-    assert!(errors > 0, "some damage must be detected");
+    // Both outcomes are met: the damage is not all fatal, nor all harmless.
+    assert!(errors > 0 && ok > 0, "{ok} read, {errors} refused");
 }
 
 #[test]
 fn damaged_xls_never_panics() {
     let (ok, errors) = damaged_copies("wenlv-2024-quirks.xls", 45, 11);
-    assert_eq!(ok + errors, 45);
-    assert!(errors > 0, "some damage must be detected");
+    assert!(errors > 0 && ok > 0, "{ok} read, {errors} refused");
 }

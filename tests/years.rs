@@ -239,14 +239,19 @@ fn consistent_years_in_random_layouts_give_no_finding_across_years() {
 fn planted(slip: Slip, rule: &str, severity: Severity, earlier: &str) {
     for seed in 0..3 {
         let found = across(&department(seed, slip));
-        let of_2024: Vec<&(String, Finding)> =
-            found.iter().filter(|(f, _)| f == "wenlv-2024.xlsx").collect();
+        let of_2024: Vec<&(String, Finding)> = found
+            .iter()
+            .filter(|(f, _)| f == "wenlv-2024.xlsx")
+            .collect();
         assert_eq!(of_2024.len(), 1, "seed {seed} {slip:?}: {found:#?}");
         let f = &of_2024[0].1;
         assert_eq!((f.rule, f.severity), (rule, severity), "{f:#?}");
         let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
         assert_eq!(cells.len(), 2, "{cells:?}");
-        assert!(!cells[0].starts_with('['), "the later workbook's own cell first: {cells:?}");
+        assert!(
+            !cells[0].starts_with('['),
+            "the later workbook's own cell first: {cells:?}"
+        );
         assert!(cells[1].starts_with(earlier), "{cells:?}");
         // Nothing else across the years: 2023 agrees with 2022.
         assert_eq!(found.len(), 1, "seed {seed} {slip:?}: {found:#?}");
@@ -255,19 +260,39 @@ fn planted(slip: Slip, rule: &str, severity: Severity, earlier: &str) {
 
 #[test]
 fn y_t11_history() {
-    planted(Slip::Funds, "Y.t11_history", Severity::Warning, "[wenlv-2023.xlsx]");
+    planted(
+        Slip::Funds,
+        "Y.t11_history",
+        Severity::Warning,
+        "[wenlv-2023.xlsx]",
+    );
     // 2022's budget has no 表11: its 表4 本年收入 is what the column restates.
-    planted(Slip::Funds2022, "Y.t11_history", Severity::Warning, "[wenlv-2022.xlsx]");
+    planted(
+        Slip::Funds2022,
+        "Y.t11_history",
+        Severity::Warning,
+        "[wenlv-2022.xlsx]",
+    );
 }
 
 #[test]
 fn y_t12_history() {
-    planted(Slip::Restated, "Y.t12_history", Severity::Warning, "[wenlv-2023.xlsx]");
+    planted(
+        Slip::Restated,
+        "Y.t12_history",
+        Severity::Warning,
+        "[wenlv-2023.xlsx]",
+    );
 }
 
 #[test]
 fn y_project_renamed() {
-    planted(Slip::Renamed, "Y.project_renamed", Severity::Info, "[wenlv-2023.xlsx]");
+    planted(
+        Slip::Renamed,
+        "Y.project_renamed",
+        Severity::Info,
+        "[wenlv-2023.xlsx]",
+    );
 }
 
 /// `check` over the three years' folder: the years' findings at the end of

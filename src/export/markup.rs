@@ -265,10 +265,27 @@ fn tags_to(part: &str, xml: &str, max_depth: usize) -> Result<Vec<Tag>, MarkupEr
             .read_event()
             .map_err(|e| bad(format!("{e}（第 {} 字节）", reader.error_position())))?;
         let end = reader.buffer_position() as usize;
+        // quick-xml does not check names: a stray `<` in text reads as a
+        // tag, and a part Excel cannot open would be handed back.
+        let name_ok = |name: &[u8]| {
+            let s = String::from_utf8_lossy(name);
+            s.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && !s.contains(['<', '&', '"', '\''])
+        };
         let kind = match &event {
             Event::Start(e) | Event::Empty(e) => {
+                if !name_ok(e.name().as_ref().as_bytes()) {
+                    return Err(bad(format!("第 {start} 字节处的标记名无效")));
+                }
                 for a in e.attributes() {
-                    a.map_err(|e| bad(e.to_string()))?;
+                    let a = a.map_err(|e| bad(e.to_string()))?;
+                    // No `<` in a value: XML forbids it, Excel refuses it.
+                    let raw: &str = a.value.as_ref();
+                    if raw.contains('<') {
+                        return Err(bad(format!("第 {start} 字节处的属性值含有 <")));
+                    }
                 }
                 if matches!(event, Event::Start(_)) {
                     Kind::Open
@@ -276,7 +293,10 @@ fn tags_to(part: &str, xml: &str, max_depth: usize) -> Result<Vec<Tag>, MarkupEr
                     Kind::Empty
                 }
             }
-            Event::End(_) => {
+            Event::End(e) => {
+                if !name_ok(e.name().as_ref().as_bytes()) {
+                    return Err(bad(format!("第 {start} 字节处的标记名无效")));
+                }
                 depth = depth
                     .checked_sub(1)
                     .ok_or_else(|| bad("多余的结束标记".into()))?;

@@ -718,3 +718,136 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s| findings.iter().filter(|f| f.severity == s).count();
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amount::CellForm;
+
+    fn amount(yuan: &str, col: u32) -> Amount {
+        Amount {
+            yuan: yuan.parse().unwrap(),
+            cell: CellRef::new("表3".into(), 4, col),
+            form: CellForm::Number,
+        }
+    }
+
+    /// The severity of `total` against `parts` (all in one unit), or none.
+    fn judged(unit: Unit, total: &str, parts: &[&str], relation: Relation) -> Option<Severity> {
+        let t = amount(total, 0);
+        let ps: Vec<Amount> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| amount(p, i as u32 + 1))
+            .collect();
+        let left = [Term::new("合计", &t, unit)];
+        let right: Vec<Term> = ps.iter().map(|a| Term::new("项", a, unit)).collect();
+        let mut c = Checker::new();
+        c.compare("T3.row", "t3", "合计 = 各项之和", &left, &right, relation);
+        c.findings.first().map(|f| f.severity)
+    }
+
+    #[test]
+    fn one_figure_against_one_allows_half_a_cent_of_the_display_unit() {
+        // 万元: 0.005 万元 = 50 元, inclusive.
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["10050.00"], Relation::Equal),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["9950.00"], Relation::Equal),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["10050.01"], Relation::Equal),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["10000.00"], Relation::Equal),
+            None
+        );
+    }
+
+    #[test]
+    fn a_total_of_k_nonzero_figures_allows_less_than_k_half_cents() {
+        // Three non-zero figures (the total and two parts): under 150 元.
+        assert_eq!(
+            judged(
+                Unit::Wan,
+                "30000.00",
+                &["10000.00", "20149.99"],
+                Relation::Equal
+            ),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            judged(
+                Unit::Wan,
+                "30000.00",
+                &["10000.00", "20150.00"],
+                Relation::Equal
+            ),
+            Some(Severity::Error)
+        );
+        // A zero part errs by nothing: two non-zero figures, under 100 元.
+        assert_eq!(
+            judged(
+                Unit::Wan,
+                "30000.00",
+                &["0.00", "30099.99"],
+                Relation::Equal
+            ),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            judged(
+                Unit::Wan,
+                "30000.00",
+                &["0.00", "30100.00"],
+                Relation::Equal
+            ),
+            Some(Severity::Error)
+        );
+    }
+
+    #[test]
+    fn tables_in_yuan_compare_exactly() {
+        assert_eq!(
+            judged(Unit::Yuan, "100.00", &["100.01"], Relation::Equal),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            judged(Unit::Yuan, "100.00", &["40.00", "60.01"], Relation::Equal),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            judged(Unit::Yuan, "100.00", &["40.00", "60.00"], Relation::Equal),
+            None
+        );
+    }
+
+    #[test]
+    fn inequalities_warn_past_the_half_cent_and_say_rounding_within_it() {
+        // left ≤ right: 表5-1 合计 ≤ 表3 合计.
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["9999.00"], Relation::AtMost),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["9900.00"], Relation::AtMost),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["10100.00"], Relation::AtMost),
+            None
+        );
+        assert_eq!(
+            judged(Unit::Wan, "10000.00", &["10100.00"], Relation::AtLeast),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            judged(Unit::Yuan, "100.00", &["99.99"], Relation::AtMost),
+            Some(Severity::Warning)
+        );
+    }
+}
