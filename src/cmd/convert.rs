@@ -799,9 +799,9 @@ impl Journal {
     }
 
     /// Commits the last group; the first error met, if any.
-    fn close(mut self, ledger: &Mutex<Ledger>) -> Option<std::io::Error> {
+    fn close(&mut self, ledger: &Mutex<Ledger>) -> Option<std::io::Error> {
         self.commit(ledger);
-        self.err
+        self.err.take()
     }
 }
 
@@ -820,101 +820,68 @@ struct Tally {
     deferred: Vec<(PathBuf, String)>,
 }
 
+/// What a run writes, resolved once from the arguments.
+struct Settings {
+    formats: Vec<To>,
+    hive: bool,
+    force: bool,
+    unit: Unit,
+    encoding: Encoding,
+    bom: bool,
+}
+
+impl Settings {
+    fn of(args: &ConvertArgs) -> Settings {
+        let mut formats = args.to.clone();
+        formats.sort_by_key(|f| *f as u8);
+        formats.dedup();
+        Settings {
+            formats,
+            hive: args.layout == LayoutArg::Hive,
+            force: args.force,
+            unit: match args.unit {
+                UnitArg::Yuan => Unit::Yuan,
+                UnitArg::Wan => Unit::Wan,
+            },
+            encoding: match args.encoding {
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Gbk => Encoding::Gbk,
+            },
+            bom: args.bom,
+        }
+    }
+
+    fn tables(&self) -> bool {
+        self.formats.contains(&To::Csv) || self.formats.contains(&To::Parquet)
+    }
+}
+
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let inputs = workbooks(&args.inputs, Some(&args.output))?;
     let folder = Folder::take(&args.output)?;
     let out = folder.out.clone();
-    let out = out.as_path();
-    let mut formats = args.to.clone();
-    formats.sort_by_key(|f| *f as u8);
-    formats.dedup();
-    let hive = args.layout == LayoutArg::Hive;
+    let set = Settings::of(args);
     let schemas = schemas();
     let headers: BTreeMap<&str, Vec<&str>> = schemas
         .iter()
         .map(|(n, c)| (*n, c.iter().map(|x| x.0).collect()))
         .collect();
-    // What the folder holds: a killed run's journal folded in and committed
-    // first, so that this run's journal holds its own lines only.
-    let encoding = match args.encoding {
-        EncodingArg::Utf8 => Encoding::Utf8,
-        EncodingArg::Gbk => Encoding::Gbk,
-    };
-    let mut ledger = Ledger::read(out);
-    if hive && Ledger::has_journal(out) {
-        remove_all(out, &ledger.take_superseded());
-        write_manifest(
-            out,
-            &headers["manifest"],
-            || {
-                Ok(Box::new(
-                    ledger.entries().cloned().collect::<Vec<_>>().into_iter(),
-                ))
-            },
-            encoding,
-            args.bom,
-        )?;
-    }
-    let _ = std::fs::remove_file(out.join(JOURNAL));
-    // Files of earlier runs to remove once this run's are in place: the
-    // flat layout replaces the earlier run as a whole; a change of layout
-    // does so only when asked (`--force`).
-    let flat_files = flat_table_files(&schemas);
-    let had_flat = ledger.entries().next().is_some()
-        && flat_files
-            .iter()
-            .any(|f| f.ends_with(".csv") && out.join(f).is_file());
-    let switch = if hive { had_flat } else { ledger.has_parts() };
-    if switch && !args.force {
-        let (was, now) = if hive {
-            ("flat", "hive")
-        } else {
-            ("hive", "flat")
-        };
-        anyhow::bail!(
-            "输出文件夹 {} 里是以 --layout {was} 写出的结果，改用 --layout {now} 会使两者混在一起：请换一个输出文件夹，或加 --force 用本次的结果整个替换它",
-            out.display()
-        );
-    }
-    let mut leftovers: BTreeSet<String> = BTreeSet::new();
-    if !hive || switch {
-        leftovers.extend(ledger.entries().flat_map(|e| e.outputs.iter().cloned()));
-        leftovers.extend(flat_files.iter().cloned());
-        ledger.clear();
-    }
-    let mut names = Names {
-        taken: ledger.top_level_outputs(),
-    };
+    let (ledger, leftovers) = earlier_runs(&out, &set, &schemas, &headers["manifest"])?;
     let ledger = Mutex::new(ledger);
-    let unit = match args.unit {
-        UnitArg::Yuan => Unit::Yuan,
-        UnitArg::Wan => Unit::Wan,
-    };
     let plan = Plan {
         cfg: &cfg,
-        formats: formats.clone(),
-        unit,
-        encoding,
-        bom: args.bom,
-        hive,
-        force: args.force,
-        out,
+        formats: set.formats.clone(),
+        unit: set.unit,
+        encoding: set.encoding,
+        bom: set.bom,
+        hive: set.hive,
+        force: set.force,
+        out: &out,
         ledger: &ledger,
         schemas: &schemas,
     };
-    let mut flat = (formats.contains(&To::Csv) && !hive).then(|| FlatFiles {
-        out: out.to_path_buf(),
-        files: BTreeMap::new(),
-        encoding,
-        bom: args.bom,
-    });
-    let journal_path = out.join(JOURNAL);
-    let mut journal = Journal::open(out, hive)?;
-    let mut tally = Tally::default();
-    // One small summary per input read (or skipped), for the years.
-    let mut years: Vec<(String, YearSummary)> = Vec::new();
-    let mut io_error: Option<anyhow::Error> = None;
+    let mut writer = Writer::new(&out, &set, &headers, &ledger)?;
     let bar = progress(inputs.len(), "转换");
     batch::run_ordered(
         &inputs,
@@ -931,194 +898,354 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                 ..Default::default()
             })
         },
-        |input, job| {
-            if io_error.is_some() {
-                // The run ends with that error; what comes after is dropped.
-                if let Job::Done(r) = job {
-                    for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
-                        let _ = std::fs::remove_file(tmp);
-                    }
-                }
-                return;
-            }
-            let entry = match job {
-                Job::Skipped(e, year) => {
-                    tally.skipped += 1;
-                    years.extend(year.map(|y| (e.input_id.clone(), *y)));
-                    e
-                }
-                Job::Failed(e) => {
-                    tally.failed += 1;
-                    if matches!(e.status.as_str(), "unreadable" | "refused") {
-                        tally.unreadable += 1;
-                    }
-                    bar.suspend(|| eprintln!("错误：{}", e.message));
-                    e
-                }
-                Job::Done(mut r) => {
-                    years.extend(r.year.take().map(|y| (input.id.clone(), y)));
-                    let earlier = {
-                        let l = ledger.lock().unwrap_or_else(|e| e.into_inner());
-                        l.get(&input.id, &input.source, &r.entry.source_hash)
-                            .cloned()
-                    };
-                    let stem = if r.xlsx.is_some() || r.json.is_some() {
-                        names.stem(input, earlier.as_ref())
-                    } else {
-                        String::new()
-                    };
-                    match put(out, *r, &stem, &headers, flat.as_mut(), hive, &mut tally) {
-                        Ok(entry) => {
-                            tally.written += 1;
-                            entry
-                        }
-                        Err(e) => {
-                            io_error = Some(e);
-                            return;
-                        }
-                    }
-                }
-            };
-            journal.add(entry, &ledger);
-        },
+        |input, job| writer.take(input, job, &bar),
     );
     bar.finish_and_clear();
-    let journal_err = journal.close(&ledger);
-    let discard = |tally: &Tally| {
-        for (tmp, _) in &tally.deferred {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    if let Some(e) = io_error {
-        discard(&tally);
-        if !hive {
-            // Only the part layout resumes from its journal.
-            let _ = std::fs::remove_file(&journal_path);
-        }
-        return Err(e);
-    }
-    if let Some(source) = journal_err {
-        discard(&tally);
-        return Err(yusuan::Error::Output {
-            path: journal_path,
-            source,
-        }
-        .into());
-    }
-    if tally.unreadable == inputs.len() {
-        // Nothing was read: no table of empty files, nothing replaced.
-        discard(&tally);
-        drop(flat);
-        let _ = std::fs::remove_file(&journal_path);
-        eprintln!(
-            "没有一个输入能读取（{} 个），输出文件夹 {} 未改动",
-            tally.unreadable,
-            out.display()
-        );
-        folder.untouched();
-        return Ok(2);
-    }
-    if let Some(flat) = flat {
-        let written = flat
-            .finish(&schemas)
-            .map_err(|source| yusuan::Error::Output {
-                path: out.to_path_buf(),
-                source,
-            })?;
-        tally.files.extend(written);
-    }
-    // The workbooks were written unsynced: made durable together, then put
-    // in place.
-    if !tally.deferred.is_empty() {
-        sync_folder(out).map_err(|source| yusuan::Error::Output {
-            path: out.to_path_buf(),
-            source,
-        })?;
-    }
-    for (tmp, name) in std::mem::take(&mut tally.deferred) {
-        std::fs::rename(&tmp, out.join(&name)).map_err(|source| yusuan::Error::Output {
-            path: out.join(&name),
-            source,
-        })?;
-        tally.files.insert(name);
-    }
-    if formats.contains(&To::Csv) || formats.contains(&To::Parquet) {
-        write_atomic(
-            &out.join("schema.sql"),
-            yusuan::export::csv::schema_sql().as_bytes(),
-        )?;
-        tally.files.insert("schema.sql".into());
-    }
-    let mut ledger = ledger.into_inner().unwrap_or_else(|e| e.into_inner());
-    if hive {
-        // The inputs of earlier runs that stay: their years too.
-        let here: BTreeSet<&str> = years.iter().map(|(id, _)| id.as_str()).collect();
-        let mut kept = Vec::new();
-        for e in ledger
-            .entries()
-            .filter(|e| !here.contains(e.input_id.as_str()))
-        {
-            let year = e
-                .outputs
-                .iter()
-                .find(|o| o.starts_with(YEARS_DIR))
-                .and_then(|o| std::fs::read(out.join(o)).ok())
-                .and_then(|b| serde_json::from_slice::<YearSummary>(&b).ok());
-            kept.extend(year.map(|y| (e.input_id.clone(), y)));
-        }
-        years.extend(kept);
-    }
-    write_years(out, &years, &formats, unit, encoding, args.bom, &mut tally)?;
-    // This run's files are in place: what they replace goes.
-    remove_all(out, ledger.take_superseded().iter());
-    remove_all(out, leftovers.iter().filter(|f| !tally.files.contains(*f)));
-    let dups = if hive {
+    writer.finish(folder, inputs.len(), &schemas, leftovers)
+}
+
+/// What the folder holds from earlier runs: its ledger (a killed run's
+/// journal folded in and committed first, so that this run's journal holds
+/// its own lines only), and the files to remove once this run's are in
+/// place — the flat layout replaces the earlier run as a whole; a change of
+/// layout does so only when asked (`--force`).
+fn earlier_runs(
+    out: &Path,
+    set: &Settings,
+    schemas: &[(&'static str, Vec<Column>)],
+    manifest_header: &[&str],
+) -> anyhow::Result<(Ledger, BTreeSet<String>)> {
+    let mut ledger = Ledger::read(out);
+    if set.hive && Ledger::has_journal(out) {
+        remove_all(out, &ledger.take_superseded());
         write_manifest(
             out,
-            &headers["manifest"],
+            manifest_header,
             || {
                 Ok(Box::new(
                     ledger.entries().cloned().collect::<Vec<_>>().into_iter(),
                 ))
             },
-            encoding,
-            args.bom,
-        )?
+            set.encoding,
+            set.bom,
+        )?;
+    }
+    let _ = std::fs::remove_file(out.join(JOURNAL));
+    let flat_files = flat_table_files(schemas);
+    let had_flat = ledger.entries().next().is_some()
+        && flat_files
+            .iter()
+            .any(|f| f.ends_with(".csv") && out.join(f).is_file());
+    let switch = if set.hive {
+        had_flat
     } else {
-        write_manifest(
-            out,
-            &headers["manifest"],
-            || journal_lines(&journal_path),
-            encoding,
-            args.bom,
-        )?
+        ledger.has_parts()
     };
-    let _ = std::fs::remove_file(&journal_path);
-    if dups > 0 {
-        eprintln!(
-            "警告：{dups} 个输入与其他输入是同一部门同一年度的同一份预算（部门预算或同一单位的单位预算，见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份"
+    if switch && !set.force {
+        let (was, now) = if set.hive {
+            ("flat", "hive")
+        } else {
+            ("hive", "flat")
+        };
+        anyhow::bail!(
+            "输出文件夹 {} 里是以 --layout {was} 写出的结果，改用 --layout {now} 会使两者混在一起：请换一个输出文件夹，或加 --force 用本次的结果整个替换它",
+            out.display()
         );
     }
-    eprintln!(
-        "已转换 {} 个工作簿{}{} → {}（{} 个文件）",
-        tally.written,
-        if tally.skipped > 0 {
-            format!(
-                "，跳过 {} 个已转换过的（内容未变；--force 重做）",
-                tally.skipped
-            )
+    let mut leftovers: BTreeSet<String> = BTreeSet::new();
+    if !set.hive || switch {
+        leftovers.extend(ledger.entries().flat_map(|e| e.outputs.iter().cloned()));
+        leftovers.extend(flat_files.iter().cloned());
+        ledger.clear();
+    }
+    Ok((ledger, leftovers))
+}
+
+/// The writer of a run, on the calling thread: each input's result as it
+/// comes (in input order), then the folder put in order at the end.
+struct Writer<'a> {
+    out: &'a Path,
+    set: &'a Settings,
+    headers: &'a BTreeMap<&'static str, Vec<&'static str>>,
+    ledger: &'a Mutex<Ledger>,
+    names: Names,
+    flat: Option<FlatFiles>,
+    journal: Journal,
+    tally: Tally,
+    /// One small summary per input read (or skipped), for the years.
+    years: Vec<(String, YearSummary)>,
+    /// An output that could not be written: the run ends with it.
+    io_error: Option<anyhow::Error>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(
+        out: &'a Path,
+        set: &'a Settings,
+        headers: &'a BTreeMap<&'static str, Vec<&'static str>>,
+        ledger: &'a Mutex<Ledger>,
+    ) -> anyhow::Result<Writer<'a>> {
+        let taken = ledger
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .top_level_outputs();
+        Ok(Writer {
+            out,
+            set,
+            headers,
+            ledger,
+            names: Names { taken },
+            flat: (set.formats.contains(&To::Csv) && !set.hive).then(|| FlatFiles {
+                out: out.to_path_buf(),
+                files: BTreeMap::new(),
+                encoding: set.encoding,
+                bom: set.bom,
+            }),
+            journal: Journal::open(out, set.hive)?,
+            tally: Tally::default(),
+            years: Vec::new(),
+            io_error: None,
+        })
+    }
+
+    /// One input's result: its files put in the folder, its line journalled.
+    fn take(&mut self, input: &Input, job: Job, bar: &indicatif::ProgressBar) {
+        if self.io_error.is_some() {
+            // The run ends with that error; what comes after is dropped.
+            if let Job::Done(r) = job {
+                for tmp in [&r.xlsx, &r.json].into_iter().flatten() {
+                    let _ = std::fs::remove_file(tmp);
+                }
+            }
+            return;
+        }
+        let tally = &mut self.tally;
+        let entry = match job {
+            Job::Skipped(e, year) => {
+                tally.skipped += 1;
+                self.years.extend(year.map(|y| (e.input_id.clone(), *y)));
+                e
+            }
+            Job::Failed(e) => {
+                tally.failed += 1;
+                if matches!(e.status.as_str(), "unreadable" | "refused") {
+                    tally.unreadable += 1;
+                }
+                bar.suspend(|| eprintln!("错误：{}", e.message));
+                e
+            }
+            Job::Done(mut r) => {
+                self.years
+                    .extend(r.year.take().map(|y| (input.id.clone(), y)));
+                let earlier = {
+                    let l = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
+                    l.get(&input.id, &input.source, &r.entry.source_hash)
+                        .cloned()
+                };
+                let stem = if r.xlsx.is_some() || r.json.is_some() {
+                    self.names.stem(input, earlier.as_ref())
+                } else {
+                    String::new()
+                };
+                let put = put(
+                    self.out,
+                    *r,
+                    &stem,
+                    self.headers,
+                    self.flat.as_mut(),
+                    self.set.hive,
+                    tally,
+                );
+                match put {
+                    Ok(entry) => {
+                        tally.written += 1;
+                        entry
+                    }
+                    Err(e) => {
+                        self.io_error = Some(e);
+                        return;
+                    }
+                }
+            }
+        };
+        self.journal.add(entry, self.ledger);
+    }
+
+    /// Removes the files only this run had (an ending that writes nothing).
+    fn discard(&self) {
+        for (tmp, _) in &self.tally.deferred {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+
+    /// The folder put in order once every input is in: this run's files in
+    /// place, the batch's years, what they replace removed, the manifest.
+    /// The exit status.
+    fn finish(
+        mut self,
+        folder: Folder,
+        inputs: usize,
+        schemas: &[(&'static str, Vec<Column>)],
+        leftovers: BTreeSet<String>,
+    ) -> anyhow::Result<i32> {
+        let out = self.out;
+        let journal_path = out.join(JOURNAL);
+        let journal_err = self.journal.close(self.ledger);
+        if let Some(e) = self.io_error.take() {
+            self.discard();
+            if !self.set.hive {
+                // Only the part layout resumes from its journal.
+                let _ = std::fs::remove_file(&journal_path);
+            }
+            return Err(e);
+        }
+        if let Some(source) = journal_err {
+            self.discard();
+            return Err(yusuan::Error::Output {
+                path: journal_path,
+                source,
+            }
+            .into());
+        }
+        if self.tally.unreadable == inputs {
+            // Nothing was read: no table of empty files, nothing replaced.
+            self.discard();
+            drop(self.flat.take());
+            let _ = std::fs::remove_file(&journal_path);
+            eprintln!(
+                "没有一个输入能读取（{} 个），输出文件夹 {} 未改动",
+                self.tally.unreadable,
+                out.display()
+            );
+            folder.untouched();
+            return Ok(2);
+        }
+        self.put_in_place(schemas)?;
+        let mut ledger =
+            std::mem::take(&mut *self.ledger.lock().unwrap_or_else(|e| e.into_inner()));
+        if self.set.hive {
+            self.years_kept(&ledger);
+        }
+        write_years(
+            out,
+            &self.years,
+            &self.set.formats,
+            self.set.unit,
+            self.set.encoding,
+            self.set.bom,
+            &mut self.tally,
+        )?;
+        // This run's files are in place: what they replace goes.
+        remove_all(out, ledger.take_superseded().iter());
+        remove_all(
+            out,
+            leftovers.iter().filter(|f| !self.tally.files.contains(*f)),
+        );
+        let manifest = &self.headers["manifest"];
+        let dups = if self.set.hive {
+            write_manifest(
+                out,
+                manifest,
+                || {
+                    Ok(Box::new(
+                        ledger.entries().cloned().collect::<Vec<_>>().into_iter(),
+                    ))
+                },
+                self.set.encoding,
+                self.set.bom,
+            )?
         } else {
-            String::new()
-        },
-        if tally.failed > 0 {
-            format!("，{} 个失败（见 manifest.csv）", tally.failed)
-        } else {
-            String::new()
-        },
-        out.display(),
-        tally.files.len() + 1,
-    );
-    Ok(if tally.failed > 0 { 2 } else { 0 })
+            write_manifest(
+                out,
+                manifest,
+                || journal_lines(&journal_path),
+                self.set.encoding,
+                self.set.bom,
+            )?
+        };
+        let _ = std::fs::remove_file(&journal_path);
+        self.tally.report(out, dups);
+        Ok(if self.tally.failed > 0 { 2 } else { 0 })
+    }
+
+    /// The flat layout's table files, and the workbooks and JSON files it
+    /// kept aside, put in place; the schema beside the tables.
+    fn put_in_place(&mut self, schemas: &[(&'static str, Vec<Column>)]) -> anyhow::Result<()> {
+        let out = self.out;
+        let failed = |source| yusuan::Error::Output {
+            path: out.to_path_buf(),
+            source,
+        };
+        if let Some(flat) = self.flat.take() {
+            let written = flat.finish(schemas).map_err(failed)?;
+            self.tally.files.extend(written);
+        }
+        // The workbooks were written unsynced: made durable together, then
+        // put in place.
+        if !self.tally.deferred.is_empty() {
+            sync_folder(out).map_err(failed)?;
+        }
+        for (tmp, name) in std::mem::take(&mut self.tally.deferred) {
+            std::fs::rename(&tmp, out.join(&name)).map_err(|source| yusuan::Error::Output {
+                path: out.join(&name),
+                source,
+            })?;
+            self.tally.files.insert(name);
+        }
+        if self.set.tables() {
+            write_atomic(
+                &out.join("schema.sql"),
+                yusuan::export::csv::schema_sql().as_bytes(),
+            )?;
+            self.tally.files.insert("schema.sql".into());
+        }
+        Ok(())
+    }
+
+    /// The years of the inputs of earlier runs that stay (their summaries
+    /// kept beside their parts), so the batch's years are the folder's.
+    fn years_kept(&mut self, ledger: &Ledger) {
+        let here: BTreeSet<String> = self.years.iter().map(|(id, _)| id.clone()).collect();
+        for e in ledger.entries().filter(|e| !here.contains(&e.input_id)) {
+            let year = e
+                .outputs
+                .iter()
+                .find(|o| o.starts_with(YEARS_DIR))
+                .and_then(|o| std::fs::read(self.out.join(o)).ok())
+                .and_then(|b| serde_json::from_slice::<YearSummary>(&b).ok());
+            self.years.extend(year.map(|y| (e.input_id.clone(), y)));
+        }
+    }
+}
+
+impl Tally {
+    /// What the run did, said on stderr.
+    fn report(&self, out: &Path, dups: usize) {
+        if dups > 0 {
+            eprintln!(
+                "警告：{dups} 个输入与其他输入是同一部门同一年度的同一份预算（部门预算或同一单位的单位预算，见 manifest.csv 的 duplicate_of 列）；入库时只应保留一份"
+            );
+        }
+        eprintln!(
+            "已转换 {} 个工作簿{}{} → {}（{} 个文件）",
+            self.written,
+            if self.skipped > 0 {
+                format!(
+                    "，跳过 {} 个已转换过的（内容未变；--force 重做）",
+                    self.skipped
+                )
+            } else {
+                String::new()
+            },
+            if self.failed > 0 {
+                format!("，{} 个失败（见 manifest.csv）", self.failed)
+            } else {
+                String::new()
+            },
+            out.display(),
+            self.files.len() + 1,
+        );
+    }
 }
 
 /// Where the part layout keeps each input's year summary (a hidden folder:
