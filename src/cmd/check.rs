@@ -389,43 +389,38 @@ struct BatchFinding {
     members: Vec<usize>,
 }
 
+/// `--report`: an `.xlsx` file, not a folder, not one of the inputs, for
+/// one input.
+fn report_target(args: &CheckArgs, files: &[Input]) -> anyhow::Result<()> {
+    let Some(r) = &args.report else {
+        return Ok(());
+    };
+    if r.extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
+    {
+        anyhow::bail!("--report {} 应是一个 .xlsx 文件（核对工作簿）", r.display());
+    }
+    if r.is_dir() {
+        anyhow::bail!("--report {} 是一个文件夹，应给出 .xlsx 文件名", r.display());
+    }
+    super::not_an_input(r, files.iter().map(|f| f.path.as_path()))?;
+    if files.len() != 1 {
+        anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
+    }
+    Ok(())
+}
+
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let files = workbooks(&args.inputs, args.report_dir.as_deref())?;
-    if let Some(r) = &args.report {
-        if r.extension()
-            .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
-        {
-            anyhow::bail!("--report {} 应是一个 .xlsx 文件（核对工作簿）", r.display());
-        }
-        if r.is_dir() {
-            anyhow::bail!("--report {} 是一个文件夹，应给出 .xlsx 文件名", r.display());
-        }
-        super::not_an_input(r, files.iter().map(|f| f.path.as_path()))?;
-    }
-    if args.report.is_some() && files.len() != 1 {
-        anyhow::bail!("--report 只能用于一个工作簿（现有 {} 个输入）", files.len());
-    }
-    let mut review = match &args.report_dir {
+    report_target(args, &files)?;
+    let review = match &args.report_dir {
         Some(dir) => Some(Review::open(dir)?),
         None => None,
     };
-    // One input at a time: each report is printed as soon as it and those
-    // before it are in, then dropped; what is kept per input is its
-    // department and year (for duplicates) and the exit status.
-    let bar = progress(files.len(), "核对");
-    let mut kept: Rendered = None;
     let want_report = args.report.is_some() || args.report_dir.is_some();
-    let mut keys: Vec<(Option<i32>, Option<String>, String, String)> = Vec::new();
-    // One small summary per input, for the years' rules once all are in.
-    let mut years: Vec<(usize, YearSummary)> = Vec::new();
-    let (mut unreadable, mut errors) = (false, false);
-    let json = args.format == OutputFormat::Json;
-    let mut stdout = std::io::stdout().lock();
-    let mut write_err: Option<std::io::Error> = None;
-    if json {
-        let _ = writeln!(stdout, "{{\n\"files\": [");
-    }
+    let mut reports = Reports::new(args, review);
+    let bar = progress(files.len(), "核对");
     batch::run_ordered(
         &files,
         batch::threads(),
@@ -435,64 +430,207 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             let failure = batch::Failure::unreadable(batch::internal_error(input, &message));
             (Err(failure), None)
         },
-        |input, (r, mut rendered)| {
-            if let Ok((b, _, _)) = &r {
-                if let Some(y) = YearSummary::of(b, &file_name(&input.path), &input.source, "") {
-                    years.push((keys.len(), y));
-                }
-            }
-            let report = file_report(&input.path, &r);
-            if let Some(review) = &mut review {
-                if let Err(e) = review.add(input, &r, rendered.take()) {
-                    write_err.get_or_insert(std::io::Error::other(e.to_string()));
-                }
-            }
-            if args.report.is_some() {
-                kept = rendered;
-            }
-            unreadable |= matches!(report.status, "unreadable" | "refused");
-            errors |= report
-                .findings
-                .iter()
-                .any(|f| f.severity == Severity::Error);
-            if let Some(m) = report
-                .message
-                .as_deref()
-                // Said once: in the text report, or on stderr beside JSON.
-                .filter(|_| matches!(report.status, "unreadable" | "refused") && json)
-            {
-                bar.suspend(|| eprintln!("错误：{m}"));
-            }
-            let text = if json {
-                let sep = if keys.is_empty() { "" } else { ",\n" };
-                format!(
-                    "{sep}{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                )
-            } else {
-                let sep = if keys.is_empty() { "" } else { "\n" };
-                format!(
-                    "{sep}{}",
-                    text_report(std::slice::from_ref(&report), !args.no_info)
-                )
-            };
-            if let Err(e) = bar.suspend(|| stdout.write_all(text.as_bytes())) {
-                write_err.get_or_insert(e);
-            }
-            let who = duplicate_who(&report);
-            keys.push((report.year, report.identity, report.path, who));
-        },
+        |input, (r, rendered)| reports.take(input, r, rendered, &bar),
     );
     bar.finish_and_clear();
-    if let Some(e) = write_err {
-        return Err(e.into());
+    reports.finish(&files, &cfg)
+}
+
+/// One input at a time: each report is printed as soon as it and those
+/// before it are in, then dropped; what is kept per input is its identity
+/// and year (for duplicates), its year's summary (for the years' rules)
+/// and the exit status.
+struct Reports<'a> {
+    args: &'a CheckArgs,
+    json: bool,
+    stdout: std::io::StdoutLock<'static>,
+    review: Option<Review>,
+    /// The one input's reviewer's workbook (`--report`).
+    kept: Rendered,
+    /// (year, identity, path, whose budget it is) per input.
+    keys: Vec<(Option<i32>, Option<String>, String, String)>,
+    years: Vec<(usize, YearSummary)>,
+    unreadable: bool,
+    errors: bool,
+    write_err: Option<std::io::Error>,
+}
+
+impl<'a> Reports<'a> {
+    fn new(args: &'a CheckArgs, review: Option<Review>) -> Reports<'a> {
+        let json = args.format == OutputFormat::Json;
+        let mut stdout = std::io::stdout().lock();
+        if json {
+            let _ = writeln!(stdout, "{{\n\"files\": [");
+        }
+        Reports {
+            args,
+            json,
+            stdout,
+            review,
+            kept: None,
+            keys: Vec::new(),
+            years: Vec::new(),
+            unreadable: false,
+            errors: false,
+            write_err: None,
+        }
     }
+
+    fn take(
+        &mut self,
+        input: &Input,
+        r: Checked,
+        mut rendered: Rendered,
+        bar: &indicatif::ProgressBar,
+    ) {
+        if let Ok((b, _, _)) = &r {
+            if let Some(y) = YearSummary::of(b, &file_name(&input.path), &input.source, "") {
+                self.years.push((self.keys.len(), y));
+            }
+        }
+        let report = file_report(&input.path, &r);
+        if let Some(review) = &mut self.review {
+            if let Err(e) = review.add(input, &r, rendered.take()) {
+                self.write_err
+                    .get_or_insert(std::io::Error::other(e.to_string()));
+            }
+        }
+        if self.args.report.is_some() {
+            self.kept = rendered;
+        }
+        let failed = matches!(report.status, "unreadable" | "refused");
+        self.unreadable |= failed;
+        self.errors |= report
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error);
+        if let Some(m) = report
+            .message
+            .as_deref()
+            // Said once: in the text report, or on stderr beside JSON.
+            .filter(|_| failed && self.json)
+        {
+            bar.suspend(|| eprintln!("错误：{m}"));
+        }
+        let first = self.keys.is_empty();
+        let text = if self.json {
+            let sep = if first { "" } else { ",\n" };
+            format!(
+                "{sep}{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            )
+        } else {
+            let sep = if first { "" } else { "\n" };
+            format!(
+                "{sep}{}",
+                text_report(std::slice::from_ref(&report), !self.args.no_info)
+            )
+        };
+        let stdout = &mut self.stdout;
+        if let Err(e) = bar.suspend(|| stdout.write_all(text.as_bytes())) {
+            self.write_err.get_or_insert(e);
+        }
+        let who = duplicate_who(&report);
+        self.keys
+            .push((report.year, report.identity, report.path, who));
+    }
+
+    /// What only the whole batch shows (the same budget twice, the years
+    /// against each other), then the reviewer's files; the exit status.
+    fn finish(mut self, files: &[Input], cfg: &ReadConfig) -> anyhow::Result<i32> {
+        if let Some(e) = self.write_err.take() {
+            return Err(e.into());
+        }
+        let batch_findings = duplicates(&self.keys);
+        let across = across_years(&self.years, files);
+        self.print_batch(&batch_findings, &across)?;
+        if let Some(review) = &mut self.review {
+            for a in &across {
+                review.add_years(&files[a.input], a.input, &a.findings, cfg)?;
+            }
+        }
+        if let Some(review) = self.review.take() {
+            let dir = review.dir.clone();
+            let n = review.finish(&batch_findings)?;
+            eprintln!(
+                "核对结果已写入 {}：{n} 个核对工作簿、findings.csv、核对汇总.xlsx",
+                dir.display()
+            );
+        }
+        if let (Some(out), Some(rendered)) = (&self.args.report, self.kept.take()) {
+            let (bytes, kind) = rendered.map_err(|e| anyhow::anyhow!("核对工作簿无法生成：{e}"))?;
+            write_atomic(out, &bytes)?;
+            eprintln!(
+                "核对工作簿已写入 {}（{}）",
+                out.display(),
+                report_kind(&kind)
+            );
+        }
+        Ok(if self.unreadable {
+            2
+        } else if self.errors {
+            1
+        } else {
+            0
+        })
+    }
+
+    /// The batch's findings after every file's: in JSON, `batch` and
+    /// `years`; in text, under 批量核对 and 跨年度核对.
+    fn print_batch(
+        &mut self,
+        batch: &[BatchFinding],
+        across: &[AcrossYears],
+    ) -> anyhow::Result<()> {
+        let out = &mut self.stdout;
+        if self.json {
+            writeln!(
+                out,
+                "\n],\n\"batch\": {},\n\"years\": {}\n}}",
+                serde_json::to_string_pretty(batch)?,
+                serde_json::to_string_pretty(across)?
+            )?;
+            return Ok(());
+        }
+        if !batch.is_empty() {
+            writeln!(out, "\n批量核对：")?;
+            for f in batch {
+                writeln!(
+                    out,
+                    "  [{}] {} {}\n      文件：{}",
+                    f.severity.label(),
+                    f.rule,
+                    f.message,
+                    f.files.join("、")
+                )?;
+            }
+        }
+        if !across.is_empty() {
+            writeln!(out, "\n跨年度核对（同一预算的不同年度互相印证）：")?;
+            for a in across {
+                writeln!(out, "\n文件：{}", a.path)?;
+                for f in &a.findings {
+                    if f.severity == Severity::Info && self.args.no_info {
+                        continue;
+                    }
+                    writeln!(out, "  [{}] {} {}", f.severity.label(), f.rule, f.message)?;
+                    let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
+                    writeln!(out, "      单元格：{}", cells.join(", "))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The same budget and year in several inputs (`S.duplicate_input`).
+fn duplicates(keys: &[(Option<i32>, Option<String>, String, String)]) -> Vec<BatchFinding> {
     let groups = duplicate_groups(
         keys.iter()
             .enumerate()
             .map(|(i, (y, d, _, _))| (i, *y, d.as_deref(), None)),
     );
-    let batch_findings: Vec<BatchFinding> = groups
+    groups
         .iter()
         .map(|g| {
             let (year, _, _, who) = &keys[g[0]];
@@ -508,78 +646,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
                 members: g.clone(),
             }
         })
-        .collect();
-    let across = across_years(&years, &files);
-    if json {
-        writeln!(
-            stdout,
-            "\n],\n\"batch\": {},\n\"years\": {}\n}}",
-            serde_json::to_string_pretty(&batch_findings)?,
-            serde_json::to_string_pretty(&across)?
-        )?;
-    } else if !batch_findings.is_empty() {
-        writeln!(stdout, "\n批量核对：")?;
-        for f in &batch_findings {
-            writeln!(
-                stdout,
-                "  [{}] {} {}\n      文件：{}",
-                f.severity.label(),
-                f.rule,
-                f.message,
-                f.files.join("、")
-            )?;
-        }
-    }
-    if !json && !across.is_empty() {
-        writeln!(stdout, "\n跨年度核对（同一预算的不同年度互相印证）：")?;
-        for a in &across {
-            writeln!(stdout, "\n文件：{}", a.path)?;
-            for f in &a.findings {
-                if f.severity == Severity::Info && args.no_info {
-                    continue;
-                }
-                writeln!(
-                    stdout,
-                    "  [{}] {} {}",
-                    f.severity.label(),
-                    f.rule,
-                    f.message
-                )?;
-                let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
-                writeln!(stdout, "      单元格：{}", cells.join(", "))?;
-            }
-        }
-    }
-    drop(stdout);
-    if let Some(review) = &mut review {
-        for a in &across {
-            review.add_years(&files[a.input], a.input, &a.findings, &cfg)?;
-        }
-    }
-    if let Some(review) = review {
-        let dir = review.dir.clone();
-        let n = review.finish(&batch_findings)?;
-        eprintln!(
-            "核对结果已写入 {}：{n} 个核对工作簿、findings.csv、核对汇总.xlsx",
-            dir.display()
-        );
-    }
-    if let (Some(out), Some(rendered)) = (&args.report, kept) {
-        let (bytes, kind) = rendered.map_err(|e| anyhow::anyhow!("核对工作簿无法生成：{e}"))?;
-        write_atomic(out, &bytes)?;
-        eprintln!(
-            "核对工作簿已写入 {}（{}）",
-            out.display(),
-            report_kind(&kind)
-        );
-    }
-    Ok(if unreadable {
-        2
-    } else if errors {
-        1
-    } else {
-        0
-    })
+        .collect()
 }
 
 /// The years' findings of one input (the later workbook of each).
