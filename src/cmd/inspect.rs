@@ -88,6 +88,19 @@ fn rows_summary(b: &Budget, id: &str, sheet: &str) -> String {
 pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     let mut s = String::new();
     let tpl = templates.get(&b.source.template);
+    identity(&mut s, b, tpl);
+    let _ = writeln!(s, "表格：");
+    for m in b.tables.metas() {
+        let line = table_line(b, m, tpl.and_then(|t| t.table(&m.id)));
+        let _ = writeln!(s, "{line}");
+    }
+    sheets_and_notes(&mut s, b, tpl);
+    conclusion(&mut s, b);
+    s
+}
+
+/// The file, its template, year, department, level and units.
+fn identity(s: &mut String, b: &Budget, tpl: Option<&yusuan::template::Template>) {
     let _ = writeln!(
         s,
         "文件：{}（{:?}，{} 个工作表）",
@@ -147,73 +160,82 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
             .collect();
         let _ = writeln!(s, "单位：{}", units.join("；"));
     }
-    let _ = writeln!(s, "表格：");
-    for m in b.tables.metas() {
-        let spec = tpl.and_then(|t| t.table(&m.id));
-        let number = spec.map_or(String::new(), |t| format!("表{}", t.number));
-        let title = spec.map_or("", |t| t.title.as_str());
-        let mut line = format!(
-            "  {:<5} {:<7} {:<28} {}!{:<10} {:<4} {}",
-            m.id,
-            number,
-            title,
-            m.sheet,
-            m.range,
-            m.unit.label(),
-            rows_summary(b, &m.id, &m.sheet)
-        );
-        let _ = write!(
-            line,
-            "；单元格 读入 {} / 未读 {}",
-            m.coverage.cells_read, m.coverage.cells_left
-        );
-        // Columns by their words as printed, the template's key beside
-        // for whoever writes a template.
-        let words = |key: &str| {
-            spec.and_then(|t| t.columns.iter().find(|c| c.key == key))
-                .and_then(|c| c.words.first())
-                .map_or(key.to_string(), |w| format!("{w}（模板键 {key}）"))
-        };
-        if !m.missing_columns.is_empty() {
-            let cols: Vec<String> = m.missing_columns.iter().map(|k| words(k)).collect();
-            let _ = write!(line, "；缺少列：{}", cols.join("、"));
-        }
-        if !m.extra_columns.is_empty() {
-            let cols: Vec<String> = m
-                .extra_columns
-                .iter()
-                .map(|c| {
-                    let header = c.header.rsplit('/').next().unwrap_or(&c.header);
-                    if c.key == c.header {
-                        format!("{header}（{} 列）", c.column)
-                    } else {
-                        format!("{header}（{} 列，模板键 {}）", c.column, c.key)
-                    }
-                })
-                .collect();
-            let _ = write!(line, "；规范模型之外的列：{}", cols.join("、"));
-        }
-        if let Some(l) = b.tables.lines(&m.id) {
-            let own: Vec<String> = l
-                .income
-                .iter()
-                .chain(&l.expense)
-                .filter_map(|x| {
-                    x.key
-                        .as_deref()
-                        .filter(|k| !yusuan::template::Template::is_canonical_line(&m.id, k))
-                        .map(|k| format!("{}（模板键 {k}）", x.label))
-                })
-                .collect();
-            if !own.is_empty() {
-                let _ = write!(line, "；规范模型之外的行：{}", own.join("、"));
-            }
-        }
-        if let Some(n) = m.empty_note() {
-            let _ = write!(line, "；{}", n.text);
-        }
-        let _ = writeln!(s, "{line}");
+}
+
+/// A table's line: where it stands, its rows and cells, and what it lacks
+/// or has beyond the canonical model.
+fn table_line(
+    b: &Budget,
+    m: &yusuan::model::TableMeta,
+    spec: Option<&yusuan::template::TableSpec>,
+) -> String {
+    let number = spec.map_or(String::new(), |t| format!("表{}", t.number));
+    let title = spec.map_or("", |t| t.title.as_str());
+    let mut line = format!(
+        "  {:<5} {:<7} {:<28} {}!{:<10} {:<4} {}",
+        m.id,
+        number,
+        title,
+        m.sheet,
+        m.range,
+        m.unit.label(),
+        rows_summary(b, &m.id, &m.sheet)
+    );
+    let _ = write!(
+        line,
+        "；单元格 读入 {} / 未读 {}",
+        m.coverage.cells_read, m.coverage.cells_left
+    );
+    // Columns by their words as printed, the template's key beside
+    // for whoever writes a template.
+    let words = |key: &str| {
+        spec.and_then(|t| t.columns.iter().find(|c| c.key == key))
+            .and_then(|c| c.words.first())
+            .map_or(key.to_string(), |w| format!("{w}（模板键 {key}）"))
+    };
+    if !m.missing_columns.is_empty() {
+        let cols: Vec<String> = m.missing_columns.iter().map(|k| words(k)).collect();
+        let _ = write!(line, "；缺少列：{}", cols.join("、"));
     }
+    if !m.extra_columns.is_empty() {
+        let cols: Vec<String> = m
+            .extra_columns
+            .iter()
+            .map(|c| {
+                let header = c.header.rsplit('/').next().unwrap_or(&c.header);
+                if c.key == c.header {
+                    format!("{header}（{} 列）", c.column)
+                } else {
+                    format!("{header}（{} 列，模板键 {}）", c.column, c.key)
+                }
+            })
+            .collect();
+        let _ = write!(line, "；规范模型之外的列：{}", cols.join("、"));
+    }
+    if let Some(l) = b.tables.lines(&m.id) {
+        let own: Vec<String> = l
+            .income
+            .iter()
+            .chain(&l.expense)
+            .filter_map(|x| {
+                x.key
+                    .as_deref()
+                    .filter(|k| !yusuan::template::Template::is_canonical_line(&m.id, k))
+                    .map(|k| format!("{}（模板键 {k}）", x.label))
+            })
+            .collect();
+        if !own.is_empty() {
+            let _ = write!(line, "；规范模型之外的行：{}", own.join("、"));
+        }
+    }
+    if let Some(n) = m.empty_note() {
+        let _ = write!(line, "；{}", n.text);
+    }
+    line
+}
+
+/// The sheets no table took, the tables not found, the importer's notes.
+fn sheets_and_notes(s: &mut String, b: &Budget, tpl: Option<&yusuan::template::Template>) {
     let unused: Vec<String> = b
         .source
         .sheets
@@ -273,6 +295,10 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
             );
         }
     }
+}
+
+/// How many tables were recognized, counted alike in every line.
+fn conclusion(s: &mut String, b: &Budget) {
     let errors = b
         .diagnostics
         .iter()
@@ -309,5 +335,4 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
         "结论：识别 {} 张表{unread}{forms}，{errors} 个导入错误",
         found.len()
     );
-    s
 }
