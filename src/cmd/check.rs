@@ -281,6 +281,7 @@ impl Review {
                 difference: None,
                 unit: None,
                 cells: vec![],
+                paragraph: None,
             };
             // Rows are in input order, as the batch's indices are.
             for &i in &f.members {

@@ -51,6 +51,9 @@ pub struct Finding {
     pub unit: Option<Unit>,
     /// Every source cell the rule compared, as `sheet!A1`.
     pub cells: Vec<CellRef>,
+    /// The narrative's paragraph a finding is about (`情况说明.docx 第 5 段`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<String>,
 }
 
 /// A rule and what it checks, for help texts and reports.
@@ -163,6 +166,16 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）" },
     RuleInfo { id: "S.year", what: "找不到预算年度" },
     RuleInfo { id: "S.duplicate_input", what: "同一部门同一年度的预算出现在多个输入中（批量核对、转换时）" },
+    RuleInfo { id: "N.amount", what: "情况说明所写金额 = 它所说的表中数（按说明写到的小数位四舍五入）" },
+    RuleInfo { id: "N.zero", what: "表中为零的科目，说明不得写成有数或有安排；表中有数的，不得写成 0 或“没有”" },
+    RuleInfo { id: "N.share", what: "说明所写占比 = 两个所写金额之比" },
+    RuleInfo { id: "N.growth", what: "说明所写增减额、增长率、增减方向 = 与上年数相比（上年数不在工作簿中时按说明所述计，为警告）" },
+    RuleInfo { id: "N.sum", what: "说明所写合计 = 所列各项之和（政府采购 = 货物 + 工程 + 服务；项目支出 = 所列功能科目之和 …）" },
+    RuleInfo { id: "N.blank", what: "说明中该写金额处空着（“一般公共预算财政拨款收入 万元”）" },
+    RuleInfo { id: "N.placeholder", what: "说明中留有模板占位文字（XXX万元、××、XX（单位）、填写提示）" },
+    RuleInfo { id: "N.missing", what: "模板要求附情况说明的工作簿没有说明（工作表或 --narrative 文档）" },
+    RuleInfo { id: "N.unpaired", what: "输入中的情况说明没有同一部门同一年度的工作簿与之配对（批量核对时）" },
+    RuleInfo { id: "N.unreadable", what: "情况说明文档无法读取（批量核对时；退出码 2）" },
 ];
 
 /// A figure in a comparison: its label for the message and its amount.
@@ -335,6 +348,7 @@ impl Checker {
             difference: Some(show(diff)),
             unit: Some(unit),
             cells,
+            paragraph: None,
         });
     }
 
@@ -357,6 +371,7 @@ impl Checker {
             difference: None,
             unit: None,
             cells,
+            paragraph: None,
         });
     }
 }
@@ -575,6 +590,9 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
 
 /// `表5-1` for `t5_1`.
 pub fn table_name(id: &str) -> String {
+    if id == crate::narrative::TABLE {
+        return "情况说明".to_string();
+    }
     match id.strip_prefix('t') {
         Some(n) => format!("表{}", n.replace('_', "-")),
         None => "工作簿".to_string(),
@@ -586,6 +604,9 @@ pub fn table_order(id: &str) -> usize {
     const IDS: [&str; 13] = [
         "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
     ];
+    if id == crate::narrative::TABLE {
+        return IDS.len() + 1;
+    }
     IDS.iter().position(|t| *t == id).unwrap_or(IDS.len())
 }
 

@@ -601,6 +601,7 @@ fn percent_check(
         difference: Some(diff.to_string()),
         unit: None,
         cells,
+        paragraph: None,
     });
 }
 
