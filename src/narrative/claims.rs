@@ -575,8 +575,7 @@ fn tokens(n: &Normed, lex: &Lexicon) -> Vec<(usize, usize, Tok)> {
             }
             let mut grouped = false;
             // Thousands separators: `3,248,300`.
-            while j + 3 < ch.len() + 1
-                && ch.get(j) == Some(&',')
+            while ch.get(j) == Some(&',')
                 && ch
                     .get(j + 1..j + 4)
                     .is_some_and(|g| g.iter().all(char::is_ascii_digit))

@@ -31,11 +31,10 @@ impl Normed {
         self.chars.is_empty()
     }
 
-    /// The normalized characters `a..b` as a string.
+    /// The normalized characters `a..b` as a string (empty when `b <= a`).
     pub fn slice(&self, a: usize, b: usize) -> String {
-        self.chars[a.min(self.len())..b.min(self.len())]
-            .iter()
-            .collect()
+        let b = b.min(self.len());
+        self.chars[a.min(b)..b].iter().collect()
     }
 
     /// The byte range in the paragraph as written of characters `a..b`.
