@@ -622,7 +622,8 @@ fn growth(cx: &mut Ctx, i: usize) {
                     if !r.overlaps(rspan) && !mid.is_zero() {
                         let exact = signed(dd, ds) * Decimal::ONE_HUNDRED / mid;
                         problems.push(format!(
-                            "本工作簿没有 {year}的数，按说明所述 {year}为 {}，{}率应为 {}，说明写{}",
+                            "工作簿中没有 {year}的{}，按说明所述 {year}为 {}，{}率应为 {}，说明写{}",
+                            subject.words,
                             money(mid, unit),
                             if exact < Decimal::ZERO { "下降" } else { "增长" },
                             pct(exact.abs(), rs.decimals.max(1)),
