@@ -4,7 +4,8 @@
 //! - [`workbook`]: `.xlsx` / `.xls` → grids of cells with merges and A1 addresses;
 //! - [`template`]: how each table is recognized, as data (`templates/*.toml`);
 //! - [`import`]: workbook + template → the canonical [`model::Budget`];
-//! - [`amount`]: cell → exact decimal; never a float past it.
+//! - [`amount`]: cell → exact decimal; never a float past it;
+//! - [`narrative`]: the 情况说明 beside the tables, checked against them.
 
 pub mod amount;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod export;
 pub mod guard;
 pub mod import;
 pub mod model;
+pub mod narrative;
 pub mod reconcile;
 pub mod samples;
 pub mod template;

@@ -529,6 +529,10 @@ pub struct Budget {
     /// the built-in rules; not part of the JSON model.
     #[serde(skip)]
     pub declared_checks: Vec<crate::template::DeclaredCheck>,
+    /// The narrative checked beside it (情况说明), when there is one; not
+    /// part of the JSON model.
+    #[serde(skip)]
+    pub narrative: Option<Box<crate::narrative::Review>>,
 }
 
 impl Budget {

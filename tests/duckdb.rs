@@ -50,7 +50,7 @@ fn warehouse_csv_loads_into_duckdb_with_codes_as_text_and_sums_that_hold() {
     assert!(o.status.success(), "DuckDB checks failed:\n{out}{err}");
     assert!(
         out.contains(&format!(
-            "duckdb {DUCKDB_VERSION}: 28 files loaded, all checks hold"
+            "duckdb {DUCKDB_VERSION}: 29 files loaded, all checks hold"
         )),
         "{out}"
     );

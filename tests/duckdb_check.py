@@ -62,7 +62,7 @@ for path in sorted(glob.glob(os.path.join(flat, "*.csv"))):
     if "year" in t and count > 0:
         check(t["year"].startswith(NUMERIC), f"{name}.year is {t['year']}")
 
-check(loaded == 28, f"{loaded} CSV files loaded, expected 28")
+check(loaded == 29, f"{loaded} CSV files loaded, expected 29")
 
 # Codes keep their text form: 2011308 招商引资 under 20113 under 201, and 表10's project codes.
 row = one("SELECT code, parent_code, level FROM t3 WHERE name = '招商引资'")

@@ -115,6 +115,7 @@ fn random_findings(wb: &Workbook, seed: u64) -> Vec<Finding> {
                 difference: figures.then(|| "-0.06".into()),
                 unit: None,
                 cells,
+                paragraph: None,
             }
         })
         .collect()
@@ -396,6 +397,7 @@ fn unusual_findings() -> Vec<Finding> {
         difference: Some("-0.5".into()),
         unit: None,
         cells,
+        paragraph: None,
     };
     vec![
         f(
@@ -680,6 +682,7 @@ fn comments_stop_at_the_per_sheet_limit_and_the_report_says_so() {
             difference: None,
             unit: None,
             cells: vec![CellRef::new(Arc::from("表3"), 100 + i as u32, 12)],
+            paragraph: None,
         })
         .collect();
     let marked = mark_up(&bytes, &wb, &budget, &findings).unwrap();

@@ -1219,3 +1219,215 @@ fn s_duplicate_input() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["batch"], serde_json::json!([]));
 }
+
+// ---------------------------------------------------------------- 情况说明
+
+/// A figure of the workbook in 万元, two decimals, moved by `by` 万元.
+fn wan(c: &Checked, figure: &str, by: &str) -> String {
+    use rust_decimal::Decimal;
+    let r = yusuan::narrative::figure::FigureRef::parse(figure).unwrap();
+    let f = yusuan::narrative::figure::resolve(&c.budget, &r).unwrap();
+    let mut v = f.yuan / Decimal::from(10_000) + by.parse::<Decimal>().unwrap();
+    v.rescale(2);
+    format!("{v} 万元")
+}
+
+fn figure_cells(c: &Checked, figure: &str) -> Vec<String> {
+    let r = yusuan::narrative::figure::FigureRef::parse(figure).unwrap();
+    let f = yusuan::narrative::figure::resolve(&c.budget, &r).unwrap();
+    f.cells.iter().map(ToString::to_string).collect()
+}
+
+/// The findings of a narrative of `paragraphs` read with the workbook.
+fn narrative(c: &Checked, paragraphs: &[String]) -> Checked {
+    let n = yusuan::narrative::Narrative {
+        source: "说明.txt".into(),
+        paragraphs: paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| yusuan::narrative::Paragraph {
+                no: i + 1,
+                place: format!("说明.txt 第 {} 段", i + 1),
+                text: t.clone(),
+                cell: None,
+            })
+            .collect(),
+    };
+    let t = Templates::builtin();
+    let findings = yusuan::narrative::check(&c.budget, &n, t.get("2024").unwrap().narrative()).0;
+    Checked {
+        budget: c.budget.clone(),
+        findings,
+    }
+}
+
+#[test]
+fn n_amount() {
+    let c = run(&base());
+    let ok = format!("部门预算收入 {}。", wan(&c, "t1.income.total", "0"));
+    assert_set(&narrative(&c, &[ok]), &[]);
+    let off = format!("部门预算收入 {}。", wan(&c, "t1.income.total", "0.02"));
+    let n = narrative(&c, &[off]);
+    assert_set(&n, &["N.amount"]);
+    assert_fires(
+        &n,
+        "N.amount",
+        Severity::Error,
+        &figure_cells(&c, "t1.income.total"),
+    );
+}
+
+#[test]
+fn n_zero() {
+    let c = run(&base());
+    // 表9 is empty in this department; 表8 is not.
+    let n = narrative(
+        &c,
+        &[format!(
+            "国有资本经营预算支出 {}。",
+            wan(&c, "t8.total.total", "0")
+        )],
+    );
+    assert_set(&n, &["N.zero"]);
+    let n = narrative(
+        &c,
+        &["本部门没有使用政府性基金预算安排的支出。".to_string()],
+    );
+    assert_set(&n, &["N.zero"]);
+    assert_fires(
+        &n,
+        "N.zero",
+        Severity::Error,
+        &figure_cells(&c, "t8.total.total"),
+    );
+}
+
+#[test]
+fn n_share() {
+    let c = run(&base());
+    let text = |share: &str| {
+        format!(
+            "部门支出预算 {}，其中基本支出 {}，占 {share}。",
+            wan(&c, "t3.total.total", "0"),
+            wan(&c, "t3.total.basic", "0")
+        )
+    };
+    // 710.00 / 900.00 = 78.89%.
+    assert_set(&narrative(&c, &[text("78.9%")]), &[]);
+    let n = narrative(&c, &[text("79.9%")]);
+    assert_set(&n, &["N.share"]);
+    assert_fires(&n, "N.share", Severity::Error, &[]);
+}
+
+#[test]
+fn n_growth() {
+    let c = run(&base());
+    let now = wan(&c, "t1.income.grand_total", "0");
+    // The workbook's 表11 has no earlier year's figure for this: the
+    // narrative's own is taken, and a wrong rate is a warning.
+    let n = narrative(
+        &c,
+        &[format!(
+            "部门收支总预算 {now}。比 2023 年预算增加 100 万元，增长 1%。"
+        )],
+    );
+    assert_set(&n, &["N.growth"]);
+    assert_fires(&n, "N.growth", Severity::Warning, &[]);
+}
+
+#[test]
+fn n_sum() {
+    let c = run(&base());
+    let text = |total: &str| {
+        format!("政府采购预算支出合计 {total} 万元。包括：货物类 1.00 万元，服务类 2.00 万元，工程类 0 万元。")
+    };
+    assert_set(&narrative(&c, &[text("3.00")]), &[]);
+    // Rounding-aware: parts written without decimals (1 may be 1.4) add up
+    // to a total written with them.
+    let rounded =
+        "政府采购预算支出合计 3.80 万元。包括：货物类 1 万元，服务类 2 万元，工程类 0 万元。";
+    assert_set(&narrative(&c, &[rounded.to_string()]), &[]);
+    let n = narrative(&c, &[text("4.00")]);
+    assert_set(&n, &["N.sum"]);
+    assert_fires(&n, "N.sum", Severity::Error, &[]);
+}
+
+#[test]
+fn n_blank() {
+    let c = run(&base());
+    let n = narrative(
+        &c,
+        &["收入包括：一般公共预算财政拨款收入 万元。".to_string()],
+    );
+    assert_set(&n, &["N.blank"]);
+    assert_fires(
+        &n,
+        "N.blank",
+        Severity::Error,
+        &figure_cells(&c, "t1.income.gp"),
+    );
+}
+
+#[test]
+fn n_placeholder() {
+    let c = run(&base());
+    let n = narrative(&c, &["2024年，XX收入预算x,xxx万元。".to_string()]);
+    assert_set(&n, &["N.placeholder"]);
+    assert_eq!(n.findings.len(), 1, "said once a paragraph");
+    assert!(
+        n.findings[0].message.contains("“XX”、“x,xxx万元”（2 处）"),
+        "{}",
+        n.findings[0].message
+    );
+}
+
+#[test]
+fn n_missing() {
+    // 上海市普陀区's workbook carries its narrative: without it, said.
+    let t = Templates::builtin();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
+    let mut wb = yusuan::workbook::Workbook::open(&path).unwrap();
+    wb.sheets.retain(|s| !s.name.contains("编制说明"));
+    let mut b = yusuan::import::import_workbook(&wb, &t, &ImportOptions::default()).unwrap();
+    let f = yusuan::narrative::review(&mut b, &wb, None, &t);
+    let c = Checked {
+        budget: b,
+        findings: f,
+    };
+    assert_set(&c, &["N.missing"]);
+    assert_fires(&c, "N.missing", Severity::Warning, &[]);
+}
+
+#[test]
+fn n_unpaired() {
+    // A document naming another department is paired with no workbook.
+    let c = run(&base());
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("某局.txt");
+    std::fs::write(&doc, "武汉市江汉区教育局 2024 年部门预算情况说明\n").unwrap();
+    let (pairing, failed) =
+        yusuan::narrative::pair::Pairing::new(None, &[(doc.clone(), "某局.txt".into())]);
+    assert!(failed.is_empty());
+    assert!(pairing
+        .for_workbook(&c.budget, &dir.path().join("wenlv.xlsx"))
+        .is_none());
+    assert_eq!(pairing.unpaired().len(), 1);
+    // Its own department's is taken.
+    let name = c.budget.department.name.clone().unwrap();
+    std::fs::write(&doc, format!("{name} 2024 年部门预算情况说明\n")).unwrap();
+    let (pairing, _) = yusuan::narrative::pair::Pairing::new(None, &[(doc, "某局.txt".into())]);
+    assert!(pairing
+        .for_workbook(&c.budget, &dir.path().join("wenlv.xlsx"))
+        .is_some());
+    assert!(pairing.unpaired().is_empty());
+}
+
+#[test]
+fn n_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("坏.docx");
+    std::fs::write(&doc, "not a zip").unwrap();
+    let (_, failed) = yusuan::narrative::pair::Pairing::new(None, &[(doc, "坏.docx".into())]);
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].1.contains("不是 Word 文档"), "{}", failed[0].1);
+}

@@ -88,6 +88,9 @@ pub struct Expanded {
     pub skipped_special: Vec<PathBuf>,
     /// Hidden entries (`.name`): a workbook, or a folder, not searched.
     pub skipped_hidden: Vec<PathBuf>,
+    /// Narratives (情况说明): `.docx` found in a folder, `.docx` or `.txt`
+    /// given by name; with how they are shown.
+    pub narratives: Vec<(PathBuf, String)>,
 }
 
 /// What a folder is searched for: `.xlsx`, `.xlsm` (the same package, with
@@ -225,6 +228,9 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
                 walk(root, &p, out, (&mut *seen_dirs, &mut *seen_files), output);
             } else if is_other_spreadsheet(&p) {
                 out.skipped_formats.push(p);
+            } else if has_extension(&p, &["docx"]) && meta.is_file() {
+                let source = relative(root, &p);
+                out.narratives.push((p, source));
             } else if is_workbook(&p) {
                 if !meta.is_file() {
                     out.skipped_special.push(p);
@@ -250,6 +256,11 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
                 (&mut seen_dirs, &mut seen_files),
                 output.as_deref(),
             );
+        } else if has_extension(p, &["docx", "docm", "txt"]) {
+            let source = p
+                .file_name()
+                .map_or_else(|| shown(p), |n| shown(Path::new(n)));
+            out.narratives.push((p.clone(), source));
         } else {
             // A file given by name is taken whatever it is: one that is
             // missing, or not a regular file, fails alone with the reason.
@@ -422,16 +433,29 @@ pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
     check_workbook(Workbook::open(path).map_err(Failure::unreadable)?, cfg)
 }
 
-/// Imports and checks a workbook already read.
+/// Imports and checks a workbook already read, with its narrative (its
+/// own narrative sheets, and the document paired with it).
 pub fn check_workbook(wb: Workbook, cfg: &ReadConfig) -> Checked {
-    let budget = import_workbook(&wb, &cfg.templates, &cfg.options)?;
-    let findings = check(&budget);
+    let mut budget = import_workbook(&wb, &cfg.templates, &cfg.options)?;
+    let mut findings = check(&budget);
+    findings.extend(super::narrative::review(&mut budget, &wb, cfg));
     Ok((budget, findings, wb))
 }
 
 /// The workbooks of the inputs (folders expanded, each once); an error when
 /// there are none. Links not followed are said on stderr.
 pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Vec<Input>> {
+    Ok(workbooks_and_narratives(inputs, output)?.0)
+}
+
+/// Narrative documents of a run, with how each is shown.
+pub type Narratives = Vec<(PathBuf, String)>;
+
+/// [`workbooks`], and the narratives among the inputs.
+pub fn workbooks_and_narratives(
+    inputs: &[PathBuf],
+    output: Option<&Path>,
+) -> anyhow::Result<(Vec<Input>, Narratives)> {
     let expanded = expand(inputs, output);
     for link in &expanded.skipped_links {
         eprintln!(
@@ -488,8 +512,13 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
     }
     if expanded.inputs.is_empty() {
         let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        let narratives = if expanded.narratives.is_empty() {
+            String::new()
+        } else {
+            "（只有情况说明：请同时给出它所说明的工作簿）".to_string()
+        };
         anyhow::bail!(
-            "在 {} 中没有找到 .xlsx、.xlsm 或 .xls 文件",
+            "在 {} 中没有找到 .xlsx、.xlsm 或 .xls 文件{narratives}",
             given.join("、")
         );
     }
@@ -504,7 +533,7 @@ pub fn workbooks(inputs: &[PathBuf], output: Option<&Path>) -> anyhow::Result<Ve
             shown(out)
         );
     }
-    Ok(expanded.inputs)
+    Ok((expanded.inputs, expanded.narratives))
 }
 
 /// Inputs that are the same department and year (an `.xls` and its

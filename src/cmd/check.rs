@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::batch::{
-    self, check_one, check_workbook, duplicate_groups, progress, workbooks, Checked, Input,
-};
+use super::batch::{self, check_one, check_workbook, duplicate_groups, progress, Checked, Input};
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
 use yusuan::model::Severity;
@@ -39,7 +37,7 @@ pub enum OutputFormat {
 
 退出码：0 没有错误；1 至少一个错误；2 有文件无法读取或参数错误。")]
 pub struct CheckArgs {
-    /// 工作簿，或文件夹（其中的 .xlsx / .xlsm / .xls 逐层查找；WPS 的 .et 等其他格式会列出并跳过）
+    /// 工作簿，或文件夹（其中的 .xlsx / .xlsm / .xls 逐层查找；WPS 的 .et 等其他格式会列出并跳过）；给出或找到的 .docx（给出的 .txt）是情况说明，按部门名称和年度与工作簿配对
     #[arg(required = true, value_name = "文件|文件夹")]
     pub inputs: Vec<PathBuf>,
     /// 报告格式：text（按表分组的中文报告，默认）或 json
@@ -61,6 +59,9 @@ pub struct CheckArgs {
     /// 批量核对：每个输入写 文件夹/<输入>-核对.xlsx，另写 findings.csv（每条结果一行）和 核对汇总.xlsx（每个输入一行，错误在前，链接到其核对工作簿）；输入不能在此文件夹之内，它在输入文件夹之中时不作为输入
     #[arg(long, value_name = "文件夹", conflicts_with = "report")]
     pub report_dir: Option<PathBuf>,
+    /// 情况说明（.docx 或 .txt），与唯一的工作簿一同核对（规则 N.*）；输入中给出或文件夹中找到的 .docx 按部门名称和年度与工作簿配对
+    #[arg(long, value_name = "说明.docx")]
+    pub narrative: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -91,7 +92,37 @@ pub struct FileReport {
     /// unit), for the batch's duplicates.
     #[serde(skip)]
     pub identity: Option<String>,
+    /// The narrative checked with it, in numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<NarrativeSummary>,
     pub findings: Vec<Finding>,
+}
+
+/// A narrative checked with a workbook, in numbers.
+#[derive(Debug, Serialize)]
+pub struct NarrativeSummary {
+    /// The document's name, or the narrative sheets'.
+    pub source: String,
+    pub paragraphs: usize,
+    /// Figures found (amounts, blanks, placeholders, shares, changes, nils).
+    pub figures: usize,
+    /// Of them, compared with the tables or with each other.
+    pub compared: usize,
+    pub differing: usize,
+}
+
+impl NarrativeSummary {
+    fn of(b: &yusuan::model::Budget) -> Option<NarrativeSummary> {
+        let r = b.narrative.as_ref()?;
+        let (figures, compared, differing) = r.counts();
+        Some(NarrativeSummary {
+            source: r.narrative.source.clone(),
+            paragraphs: r.narrative.paragraphs.len(),
+            figures,
+            compared,
+            differing,
+        })
+    }
 }
 
 /// The reviewer's workbook of one input, made in the worker that checked
@@ -145,6 +176,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             level: Some(b.level),
             budget_unit: b.budget_unit.clone(),
             identity: b.identity(),
+            narrative: NarrativeSummary::of(b),
             findings: findings.clone(),
         },
         Err(e) => FileReport {
@@ -158,6 +190,7 @@ fn file_report(path: &Path, r: &Checked) -> FileReport {
             level: None,
             budget_unit: None,
             identity: None,
+            narrative: None,
             findings: vec![],
         },
     }
@@ -267,6 +300,11 @@ impl Review {
                     dept_code: b.department.code.clone().unwrap_or_default(),
                     year: b.year,
                     report: Some(file),
+                    narrative: b
+                        .narrative
+                        .as_ref()
+                        .map(|r| r.narrative.source.clone())
+                        .unwrap_or_default(),
                     ..who
                 }
                 .with_findings(findings);
@@ -329,8 +367,48 @@ impl Review {
     /// Adds the batch's own findings, writes the summary, puts
     /// findings.csv in place; the number of reports written.
     fn finish(mut self, batch: &[BatchFinding]) -> anyhow::Result<usize> {
-        use yusuan::export::review::{finding_rows, summary_workbook};
+        use yusuan::export::review::{finding_rows, summary_workbook, Reviewed};
         for f in batch {
+            if f.members.is_empty() {
+                // A narrative no workbook took (or that could not be read):
+                // a row of its own.
+                let row = Reviewed {
+                    source_file: f.files.join("、"),
+                    status: if f.rule == "N.unreadable" {
+                        "unreadable"
+                    } else {
+                        "unpaired"
+                    }
+                    .into(),
+                    message: f.message.clone(),
+                    counts: match f.severity {
+                        Severity::Error => (1, 0, 0),
+                        Severity::Warning => (0, 1, 0),
+                        Severity::Info => (0, 0, 1),
+                    },
+                    ..Default::default()
+                };
+                let finding = Finding {
+                    rule: f.rule,
+                    severity: f.severity,
+                    table: yusuan::narrative::TABLE.to_string(),
+                    table_name: "情况说明".to_string(),
+                    message: f.message.clone(),
+                    expected: None,
+                    actual: None,
+                    difference: None,
+                    unit: None,
+                    cells: vec![],
+                    paragraph: None,
+                };
+                self.findings.write_all(&yusuan::export::csv::render_rows(
+                    "findings.csv",
+                    finding_rows(&row, std::slice::from_ref(&finding)),
+                    yusuan::export::csv::Encoding::Utf8,
+                )?)?;
+                self.rows.push(row);
+                continue;
+            }
             let finding = Finding {
                 rule: f.rule,
                 severity: f.severity,
@@ -342,6 +420,7 @@ impl Review {
                 difference: None,
                 unit: None,
                 cells: vec![],
+                paragraph: None,
             };
             // Rows are in input order, as the batch's indices are.
             for &i in &f.members {
@@ -411,8 +490,11 @@ fn report_target(args: &CheckArgs, files: &[Input]) -> anyhow::Result<()> {
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let cfg = args.read.resolve()?;
-    let files = workbooks(&args.inputs, args.report_dir.as_deref())?;
+    let mut cfg = args.read.resolve()?;
+    let (files, narratives) =
+        batch::workbooks_and_narratives(&args.inputs, args.report_dir.as_deref())?;
+    let narratives_said =
+        super::narrative::setup(&mut cfg, args.narrative.as_ref(), &narratives, files.len())?;
     report_target(args, &files)?;
     let review = match &args.report_dir {
         Some(dir) => Some(Review::open(dir)?),
@@ -433,7 +515,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         |input, (r, rendered)| reports.take(input, r, rendered, &bar),
     );
     bar.finish_and_clear();
-    reports.finish(&files, &cfg)
+    reports.finish(&files, &cfg, narratives_said)
 }
 
 /// One input at a time: each report is printed as soon as it and those
@@ -537,11 +619,28 @@ impl<'a> Reports<'a> {
 
     /// What only the whole batch shows (the same budget twice, the years
     /// against each other), then the reviewer's files; the exit status.
-    fn finish(mut self, files: &[Input], cfg: &ReadConfig) -> anyhow::Result<i32> {
+    fn finish(
+        mut self,
+        files: &[Input],
+        cfg: &ReadConfig,
+        mut narratives: Vec<super::narrative::Unpaired>,
+    ) -> anyhow::Result<i32> {
         if let Some(e) = self.write_err.take() {
             return Err(e.into());
         }
-        let batch_findings = duplicates(&self.keys);
+        let mut batch_findings = duplicates(&self.keys);
+        // Narratives no workbook took, or that could not be read.
+        narratives.extend(super::narrative::unpaired(cfg));
+        for n in narratives {
+            self.unreadable |= n.rule == "N.unreadable";
+            batch_findings.push(BatchFinding {
+                rule: n.rule,
+                severity: n.severity,
+                message: n.message,
+                files: vec![n.file],
+                members: vec![],
+            });
+        }
         let across = across_years(&self.years, files);
         self.print_batch(&batch_findings, &across)?;
         if let Some(review) = &mut self.review {
@@ -731,6 +830,13 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         );
         let (e, w, n) = counts(&r.findings);
         let _ = writeln!(s, "结果：{e} 个错误，{w} 个警告，{n} 条提示");
+        if let Some(n) = &r.narrative {
+            let _ = writeln!(
+                s,
+                "说明：{}（{} 段；找到数字 {} 处，核对 {} 处，不符 {} 处）",
+                n.source, n.paragraphs, n.figures, n.compared, n.differing
+            );
+        }
         // Tables in the order the findings come (by the numbers the
         // workbook's template prints them with).
         let mut tables: Vec<&str> = Vec::new();

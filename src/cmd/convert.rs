@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 
 use std::sync::Mutex;
 
+use super::batch::progress;
 use super::batch::{self, Input};
-use super::batch::{progress, workbooks};
 use super::outdir::{clean_stale, OutputLock};
 use super::{sync_folder, write_atomic, write_renamed, ReadArgs};
 use yusuan::amount::Unit;
@@ -78,7 +78,7 @@ manifest.csv 每个输入一行（相对路径、输入ID、内容哈希、状�
 
 退出码：0 全部转换；2 有输入失败（其余照常输出，见 manifest.csv 的 status、message），或参数错误、输出目录被占用。")]
 pub struct ConvertArgs {
-    /// 工作簿，或文件夹（其中的 .xlsx / .xlsm / .xls 逐层查找；WPS 的 .et 等其他格式会列出并跳过）
+    /// 工作簿，或文件夹（其中的 .xlsx / .xlsm / .xls 逐层查找；WPS 的 .et 等其他格式会列出并跳过）；给出或找到的 .docx（给出的 .txt）是情况说明，按部门名称和年度与工作簿配对
     #[arg(required = true, value_name = "输入")]
     pub inputs: Vec<PathBuf>,
     /// 输出文件夹
@@ -131,6 +131,9 @@ pub struct ConvertArgs {
     /// 给出的输入全部重新转换，包括内容未变、已转换过的（--layout hive）；输出文件夹是另一种布局时，用本次结果整个替换它
     #[arg(long)]
     pub force: bool,
+    /// 情况说明（.docx 或 .txt），随唯一的工作簿核对，其数字写入 narrative_facts；输入中的 .docx 按部门名称和年度与工作簿配对
+    #[arg(long, value_name = "说明.docx")]
+    pub narrative: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -857,8 +860,14 @@ impl Settings {
 }
 
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
-    let cfg = args.read.resolve()?;
-    let inputs = workbooks(&args.inputs, Some(&args.output))?;
+    let mut cfg = args.read.resolve()?;
+    let (inputs, narratives) =
+        super::batch::workbooks_and_narratives(&args.inputs, Some(&args.output))?;
+    let narratives_failed =
+        super::narrative::setup(&mut cfg, args.narrative.as_ref(), &narratives, inputs.len())?;
+    for n in &narratives_failed {
+        eprintln!("错误：{}", n.message);
+    }
     let folder = Folder::take(&args.output)?;
     let out = folder.out.clone();
     let set = Settings::of(args);
@@ -901,7 +910,15 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         |input, job| writer.take(input, job, &bar),
     );
     bar.finish_and_clear();
-    writer.finish(folder, inputs.len(), &schemas, leftovers)
+    let code = writer.finish(folder, inputs.len(), &schemas, leftovers)?;
+    for n in super::narrative::unpaired(&cfg) {
+        eprintln!("警告：{}：{}", n.file, n.message);
+    }
+    Ok(if narratives_failed.is_empty() {
+        code
+    } else {
+        code.max(2)
+    })
 }
 
 /// What the folder holds from earlier runs: its ledger (a killed run's

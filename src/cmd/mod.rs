@@ -5,6 +5,7 @@ pub mod check;
 pub mod convert;
 pub mod import;
 pub mod inspect;
+pub mod narrative;
 pub mod outdir;
 pub mod templates;
 
@@ -43,6 +44,8 @@ fn parse_year(s: &str) -> Result<i32, String> {
 pub struct ReadConfig {
     pub templates: Templates,
     pub options: ImportOptions,
+    /// The narratives of the run (情况说明) and which workbook each goes with.
+    pub narratives: yusuan::narrative::pair::Pairing,
 }
 
 impl ReadArgs {
@@ -65,6 +68,7 @@ impl ReadArgs {
                 year: self.year,
                 template: self.template.clone(),
             },
+            narratives: Default::default(),
         })
     }
 }

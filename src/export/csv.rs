@@ -342,6 +342,7 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("cell", "text", "来源单元格"),
         ]),
     ));
+    out.push(("narrative_facts", key(NARRATIVE_FACTS.to_vec())));
     out.push((
         "facts",
         key(vec![
@@ -402,6 +403,25 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
 pub fn per_input(file: &str) -> bool {
     file != "manifest" && !super::years::FILES.contains(&file)
 }
+
+/// Columns of `narrative_facts.csv`: every figure found in the narrative
+/// (情况说明) checked with the workbook, and what it was compared with.
+const NARRATIVE_FACTS: &[Column] = &[
+    ("source", "text", "说明的来源：文档的文件名，或工作簿中说明工作表的名称 the narrative's document or sheets"),
+    ("paragraph_no", "integer", "段序，从 1 起（文档在工作表之后）paragraph order"),
+    ("place", "text", "段落所在：`情况说明.docx 第 5 段`，或 `部门编制说明!A3 第 2 行`"),
+    ("kind", "text", "`amount` 金额, `unknown` 主题未识别的金额, `blank` 空着的金额, `placeholder` 模板占位文字, `nil` 说“没有”的科目, `share` 占比, `growth` 与上年比较"),
+    ("subject", "text", "所说的科目，如说明所写（空白与引号已去）"),
+    ("subject_key", "text", "模板 `[narrative]` 的主题键（`gp_income`），或表中的行（`row:t5_1:2011308`）"),
+    ("stated_year", "integer", "数字所属的年度"),
+    ("stated", "text", "说明所写：`324.83万元`、`10.7%`、`XXX万元`"),
+    ("amount", "decimal", "所写金额（`growth`：所写增减额，减少为负）"),
+    ("percent", "decimal", "所写占比或增长率（百分点，下降为负）"),
+    ("figure", "text", "与之比较的表中数：`表6 合计`、`表11 收入构成 合计 2023年`"),
+    ("figure_amount", "decimal", "表中数"),
+    ("cells", "text", "表中数的单元格，以空格分隔"),
+    ("result", "text", "`agrees` 相符, `differs` 不符（见 findings）, `not_compared` 表中没有可比的数"),
+];
 
 /// A CSV row and the year it belongs to (the hive layout partitions by it).
 pub type YearRow = (Option<i32>, Vec<String>);
@@ -1036,6 +1056,9 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
     for (i, f) in t.t12.iter().enumerate() {
         t12_rows(&mut e, i + 1, f);
     }
+    if let Some(r) = &b.narrative {
+        narrative_rows(&mut e, r);
+    }
     for m in t.metas() {
         for n in &m.notes {
             e.push(
@@ -1049,6 +1072,66 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
             );
         }
     }
+}
+
+fn yuan_text(yuan: Decimal, unit: Unit) -> String {
+    let mut d = from_yuan(yuan, unit);
+    d.rescale(2);
+    let mut out = String::new();
+    crate::amount::push_decimal(&mut out, d);
+    out
+}
+
+fn narrative_rows(e: &mut Emit, r: &crate::narrative::Review) {
+    use crate::narrative::Kind;
+    for f in &r.facts {
+        let p = &r.narrative.paragraphs[f.para];
+        let (mut amount, mut percent) = (String::new(), String::new());
+        match (&f.stated, f.kind) {
+            (_, Kind::Growth) => {
+                amount = f.change.map(|d| yuan_text(d, e.unit)).unwrap_or_default();
+                percent = f.rate.map(pct).unwrap_or_default();
+            }
+            (Some(s), Kind::Share) => percent = pct(s.value),
+            (Some(s), _) => amount = yuan_text(s.yuan(), e.unit),
+            _ => {}
+        }
+        let row = narrative_row(r, f, p, f.said.clone(), amount, percent, e.unit);
+        e.push("narrative_facts", row);
+    }
+}
+
+fn narrative_row(
+    r: &crate::narrative::Review,
+    f: &crate::narrative::Fact,
+    p: &crate::narrative::Paragraph,
+    stated: String,
+    amount: String,
+    percent: String,
+    unit: Unit,
+) -> Vec<String> {
+    vec![
+        r.narrative.source.clone(),
+        (f.para + 1).to_string(),
+        p.place.clone(),
+        f.kind_key().to_string(),
+        f.subject.clone(),
+        f.subject_key.clone(),
+        f.year.map(|y| y.to_string()).unwrap_or_default(),
+        stated,
+        amount,
+        percent,
+        f.figure.clone(),
+        f.figure_yuan
+            .map(|y| yuan_text(y, unit))
+            .unwrap_or_default(),
+        f.cells
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+        f.outcome.key().to_string(),
+    ]
 }
 
 /// A manifest row.

@@ -1229,6 +1229,115 @@ fn review_sheet(
     (s, last)
 }
 
+/// The colour of a figure in 说明核对, by what checking it came to.
+pub fn outcome_rgb(o: crate::narrative::Outcome) -> &'static str {
+    match o {
+        crate::narrative::Outcome::Agrees => "FF00803C",
+        crate::narrative::Outcome::Differs => "FFC00000",
+        crate::narrative::Outcome::NotCompared => "FF7F7F7F",
+    }
+}
+
+/// The 说明核对 sheet: each paragraph of the narrative quoted with its
+/// figures coloured, what each was compared with, and its findings.
+fn narrative_sheet(
+    review: &crate::narrative::Review,
+    findings: &[Finding],
+    styles: &mut Styles,
+) -> String {
+    use crate::narrative::SHEET_HEAD;
+    let title = styles.look(Look::Title, None);
+    let header = styles.look(Look::Header, None);
+    let wrap = styles.look(Look::Wrap, None);
+    let rows = review.sheet_rows(findings);
+    let (n, compared, differing) = review.counts();
+    let mut out: Vec<Row> = vec![
+        Row(
+            vec![text_cell(
+                0,
+                0,
+                &format!(
+                    "情况说明 {}：{} 段，找到数字 {n} 处，与表核对 {compared} 处，不符 {differing} 处",
+                    review.narrative.source,
+                    rows.len()
+                ),
+                title,
+            )],
+            None,
+        ),
+        Row(
+            SHEET_HEAD
+                .iter()
+                .enumerate()
+                .map(|(c, (h, _))| text_cell(1, c as u32, h, header))
+                .collect(),
+            None,
+        ),
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        let mut rich = String::new();
+        for (text, outcome) in &row.pieces {
+            match outcome {
+                Some(o) => rich.push_str(&format!(
+                    "<r><rPr><b/><color rgb=\"{}\"/></rPr><t xml:space=\"preserve\">{}</t></r>",
+                    outcome_rgb(*o),
+                    esc(text)
+                )),
+                None => rich.push_str(&format!(
+                    "<r><t xml:space=\"preserve\">{}</t></r>",
+                    esc(text)
+                )),
+            }
+        }
+        let text: String = row.pieces.iter().map(|p| p.0.as_str()).collect();
+        let place_style = match row.severity {
+            Some(s) => styles.look(Look::Wrap, Some(s)),
+            None => wrap,
+        };
+        let mut cells = vec![
+            text_cell(r, 0, &row.place, place_style),
+            format!(
+                "<c r=\"{}\" s=\"{wrap}\" t=\"inlineStr\"><is>{rich}</is></c>",
+                a1(r, 1)
+            ),
+        ];
+        for (c, text) in [(2, &row.checks), (3, &row.problems)] {
+            if !text.is_empty() {
+                cells.push(text_cell(r, c, text, wrap));
+            }
+        }
+        let lines = crate::text::wrapped_lines(&text, SHEET_HEAD[1].1)
+            .max(crate::text::wrapped_lines(&row.checks, SHEET_HEAD[2].1))
+            .max(crate::text::wrapped_lines(&row.problems, SHEET_HEAD[3].1));
+        out.push(Row(cells, Some(crate::text::row_height(lines))));
+    }
+    let last = 2 + rows.len().max(1) as u32;
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:D{last}\"/><sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A3\" sqref=\"A3\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>"
+    );
+    for (c, (_, w)) in SHEET_HEAD.iter().enumerate() {
+        s.push_str(&format!(
+            "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
+            c + 1
+        ));
+    }
+    s.push_str("</cols><sheetData>");
+    for (r, row) in out.iter().enumerate() {
+        let height = row
+            .1
+            .map(|h| format!(" ht=\"{h}\" customHeight=\"1\""))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "<row r=\"{}\"{height}>{}</row>",
+            r + 1,
+            row.0.concat()
+        ));
+    }
+    s.push_str("</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:D1\"/></mergeCells><pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>");
+    s
+}
+
 // ---------------------------------------------------------------- workbook
 
 /// Elements of a workbook that follow `<definedNames>` (ECMA-376 order).
@@ -1468,6 +1577,34 @@ pub fn mark_up(
     ct_additions.push(format!(
         "<Override PartName=\"/{review_part}\" ContentType=\"{CT_WORKSHEET}\"/>"
     ));
+    // 说明核对, second, when a narrative was checked with the workbook.
+    let mut added = vec![(name, rid)];
+    if let Some(review) = &budget.narrative {
+        let name = (1..)
+            .map(|k| {
+                if k == 1 {
+                    "说明核对".to_string()
+                } else {
+                    format!("说明核对{k}")
+                }
+            })
+            .find(|n| !sheet_parts.iter().any(|(s, _)| s == n))
+            .expect("a free sheet name");
+        let xml = narrative_sheet(review, findings, &mut styles);
+        let part = pkg.free_name(&format!("{wb_dir}/worksheets/yusuan-narrative{{}}.xml"));
+        pkg.put(&part, xml);
+        let rid = add_rel(
+            &mut pkg,
+            &wb_rels_part,
+            REL_WORKSHEET,
+            &relative(&wb_dir, &part),
+        )?;
+        ct_additions.push(format!(
+            "<Override PartName=\"/{part}\" ContentType=\"{CT_WORKSHEET}\"/>"
+        ));
+        added.push((name, rid));
+    }
+    let name = added[0].0.clone();
     styles.write(&mut pkg);
 
     // The workbook: the new sheet first, sheet-scoped names moved by one,
@@ -1491,20 +1628,30 @@ pub fn mark_up(
         .unwrap_or(0)
         + 1;
     let prefix = rel_prefix(&wb_tags[0], &mut ed);
-    ed.insert(
-        sheets_open.end,
-        format!(
-            "<{} name=\"{}\" sheetId=\"{next_id}\" {prefix}:id=\"{rid}\"/>",
-            qualify(&wp, "sheet"),
-            esc(&name),
-        ),
-    );
+    let new_tags: String = added
+        .iter()
+        .enumerate()
+        .map(|(i, (name, rid))| {
+            format!(
+                "<{} name=\"{}\" sheetId=\"{}\" {prefix}:id=\"{rid}\"/>",
+                qualify(&wp, "sheet"),
+                esc(name),
+                next_id + i as u32,
+            )
+        })
+        .collect();
+    ed.insert(sheets_open.end, new_tags);
+    let moved = added.len() as u32;
     for t in &wb_tags {
         if t.local() == "definedName" && t.kind == Kind::Open {
             if let Some(k) = t.attr("localSheetId").and_then(|v| v.parse::<u32>().ok()) {
                 ed.replace(
                     t,
-                    t.rewrite(Kind::Open, &[("localSheetId", (k + 1).to_string())], &[]),
+                    t.rewrite(
+                        Kind::Open,
+                        &[("localSheetId", (k + moved).to_string())],
+                        &[],
+                    ),
                 );
             }
         }

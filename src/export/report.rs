@@ -18,6 +18,96 @@ fn color(s: Severity) -> Color {
     Color::RGB(u32::from_str_radix(&argb[2..], 16).unwrap_or(0))
 }
 
+/// 说明核对: each paragraph of the narrative with its figures coloured, as
+/// the marked-up report has it.
+fn narrative_sheet(
+    wb: &mut XlsxWorkbook,
+    name: &str,
+    review: &crate::narrative::Review,
+    findings: &[Finding],
+) -> Result<(), XlsxError> {
+    use crate::narrative::SHEET_HEAD;
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xD9_D9_D9));
+    let rows = review.sheet_rows(findings);
+    let (n, compared, differing) = review.counts();
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "情况说明 {}：{} 段，找到数字 {n} 处，与表核对 {compared} 处，不符 {differing} 处",
+            review.narrative.source,
+            rows.len()
+        ),
+        &Format::new().set_bold().set_font_size(13),
+    )?;
+    for (c, (h, w)) in SHEET_HEAD.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *h, &header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_freeze_panes(2, 0)?;
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    let plain = Format::new();
+    let marks: Vec<(crate::narrative::Outcome, Format)> = [
+        crate::narrative::Outcome::Agrees,
+        crate::narrative::Outcome::Differs,
+        crate::narrative::Outcome::NotCompared,
+    ]
+    .into_iter()
+    .map(|o| {
+        let rgb = super::markup::outcome_rgb(o);
+        let rgb = u32::from_str_radix(&rgb[2..], 16).unwrap_or(0);
+        (o, Format::new().set_bold().set_font_color(Color::RGB(rgb)))
+    })
+    .collect();
+    for (i, row) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        let place = match row.severity {
+            Some(s) => wrap.clone().set_background_color(color(s)),
+            None => wrap.clone(),
+        };
+        ws.write_string_with_format(r, 0, &row.place, &place)?;
+        let pieces: Vec<(&Format, &str)> = row
+            .pieces
+            .iter()
+            .filter(|(t, _)| !t.is_empty())
+            .map(|(t, o)| {
+                let f = o
+                    .and_then(|o| marks.iter().find(|(k, _)| *k == o).map(|(_, f)| f))
+                    .unwrap_or(&plain);
+                (f, t.as_str())
+            })
+            .collect();
+        match pieces.len() {
+            0 => {}
+            // A rich string needs two pieces at least.
+            1 if pieces[0].0 == &plain => {
+                ws.write_string_with_format(r, 1, pieces[0].1, &wrap)?;
+            }
+            1 => {
+                ws.write_rich_string_with_format(r, 1, &[pieces[0], (&plain, " ")], &wrap)?;
+            }
+            _ => {
+                ws.write_rich_string_with_format(r, 1, &pieces, &wrap)?;
+            }
+        }
+        ws.write_string_with_format(r, 2, &row.checks, &wrap)?;
+        ws.write_string_with_format(r, 3, &row.problems, &wrap)?;
+        let text: String = row.pieces.iter().map(|p| p.0.as_str()).collect();
+        let lines = crate::text::wrapped_lines(&text, SHEET_HEAD[1].1)
+            .max(crate::text::wrapped_lines(&row.checks, SHEET_HEAD[2].1))
+            .max(crate::text::wrapped_lines(&row.problems, SHEET_HEAD[3].1));
+        ws.set_row_height(r, crate::text::row_height(lines))?;
+    }
+    Ok(())
+}
+
 /// Quotes a sheet name for an internal link.
 fn link(sheet: &str, a1: &str) -> String {
     format!("internal:'{}'!{a1}", sheet.replace('\'', "''"))
@@ -174,6 +264,19 @@ pub fn redraw(
     summary.autofilter(2, 0, last - 1, 9)?;
     if findings.is_empty() {
         summary.write_string(3, 5, "没有发现问题。")?;
+    }
+    if let Some(review) = &budget.narrative {
+        let name = (1..)
+            .map(|k| {
+                if k == 1 {
+                    "说明核对".to_string()
+                } else {
+                    format!("说明核对{k}")
+                }
+            })
+            .find(|n| !source.sheets.iter().any(|s| *s.name == **n))
+            .unwrap_or_default();
+        narrative_sheet(&mut wb, &name, review, findings)?;
     }
     // Notes per cell: every finding that names it.
     let mut by_cell: BTreeMap<(String, u32, u32), Vec<&Finding>> = BTreeMap::new();

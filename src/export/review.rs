@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, XlsxError};
 use crate::reconcile::{counts, Finding};
 
 /// Columns of `findings.csv`.
-pub const FINDINGS_COLUMNS: [&str; 13] = [
+pub const FINDINGS_COLUMNS: [&str; 14] = [
     "source_file",
     "department",
     "dept_code",
@@ -22,6 +22,7 @@ pub const FINDINGS_COLUMNS: [&str; 13] = [
     "difference",
     "unit",
     "message",
+    "paragraph",
 ];
 
 /// Who a row of the review is about.
@@ -38,6 +39,9 @@ pub struct Reviewed {
     pub counts: (usize, usize, usize),
     /// Its report workbook, relative to the review folder.
     pub report: Option<String>,
+    /// The narrative checked with it (a document's name, or the workbook's
+    /// narrative sheets).
+    pub narrative: String,
 }
 
 /// The findings of one input as `findings.csv` rows.
@@ -72,6 +76,7 @@ pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
                 f.difference.clone().unwrap_or_default(),
                 f.unit.map(|u| u.label().to_string()).unwrap_or_default(),
                 f.message.clone(),
+                f.paragraph.clone().unwrap_or_default(),
             ]
         })
         .collect()
@@ -127,6 +132,7 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
         ("核对工作簿", 30.0),
         ("文件", 36.0),
         ("说明", 50.0),
+        ("情况说明", 24.0),
     ];
     for (c, (h, w)) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
@@ -139,6 +145,7 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
             "findings" if r.counts.0 > 0 => "有错误",
             "findings" => "有提示或警告",
             "refused" => "不是预算",
+            "unpaired" => "说明未配对",
             _ => "无法读取",
         };
         ws.write_string(row, 0, &r.department)?;
@@ -167,6 +174,7 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
         }
         ws.write_string(row, 8, &r.source_file)?;
         ws.write_string(row, 9, &r.message)?;
+        ws.write_string(row, 10, &r.narrative)?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;

@@ -174,6 +174,7 @@ pub fn import_workbook(
                 })
             })
             .collect(),
+        narrative: None,
     };
     meta::settle(&mut budget, wb, template, &located, opts);
     let scale = units::check(&budget);

@@ -56,6 +56,9 @@ pub struct Finding {
     pub unit: Option<Unit>,
     /// Every source cell the rule compared, as `sheet!A1`.
     pub cells: Vec<CellRef>,
+    /// The narrative's paragraph a finding is about (`情况说明.docx 第 5 段`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<String>,
 }
 
 impl Finding {
@@ -183,6 +186,16 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "Y.t12_history", what: "较晚年度表12 项目前两年预算情况的预算数 = 该年度表10 同一项目（按编码，否则按名称和执行单位）合计（警告；该年度表10 没有此项目时为提示）" },
     RuleInfo { id: "Y.project_renamed", what: "同一项目编码在相邻年度的名称不同（提示，列出两个名称）" },
     RuleInfo { id: "S.duplicate_input", what: "同一年度的同一份预算（同一部门的部门预算，或同一单位的单位预算）出现在多个输入中（批量核对、转换时）" },
+    RuleInfo { id: "N.amount", what: "情况说明所写金额 = 它所说的表中数（按说明写到的小数位四舍五入）" },
+    RuleInfo { id: "N.zero", what: "表中为零的科目，说明不得写成有数或有安排；表中有数的，不得写成 0 或“没有”" },
+    RuleInfo { id: "N.share", what: "说明所写占比 = 两个所写金额之比" },
+    RuleInfo { id: "N.growth", what: "说明所写增减额、增长率、增减方向 = 与上年数相比（上年数不在工作簿中时按说明所述计，为警告）" },
+    RuleInfo { id: "N.sum", what: "说明所写合计 = 所列各项之和（政府采购 = 货物 + 工程 + 服务；项目支出 = 所列功能科目之和 …）" },
+    RuleInfo { id: "N.blank", what: "说明中该写金额处空着（“一般公共预算财政拨款收入 万元”）" },
+    RuleInfo { id: "N.placeholder", what: "说明中留有模板占位文字（XXX万元、××、XX（单位）、填写提示）" },
+    RuleInfo { id: "N.missing", what: "模板要求附情况说明的工作簿没有说明（工作表或 --narrative 文档）" },
+    RuleInfo { id: "N.unpaired", what: "输入中的情况说明没有同一部门同一年度的工作簿与之配对（批量核对时）" },
+    RuleInfo { id: "N.unreadable", what: "情况说明文档无法读取（批量核对时；退出码 2）" },
 ];
 
 /// A figure in a comparison: its label for the message and its amount.
@@ -356,6 +369,7 @@ impl Checker {
             difference: Some(show(diff)),
             unit: Some(unit),
             cells,
+            paragraph: None,
         });
     }
 
@@ -379,6 +393,7 @@ impl Checker {
             difference: None,
             unit: None,
             cells,
+            paragraph: None,
         });
     }
 }
@@ -657,6 +672,9 @@ impl Drop for Numbering {
 /// (its template's number), else as the canonical set does; `工作簿` for
 /// findings about the whole workbook.
 pub fn table_name(id: &str) -> String {
+    if id == crate::narrative::TABLE {
+        return "情况说明".to_string();
+    }
     if !id.starts_with('t') {
         return "工作簿".to_string();
     }
@@ -702,6 +720,10 @@ pub(crate) fn named(text: &str) -> String {
 /// after `表5`, a bureau's `表8` after its `表7`), then findings about the
 /// whole workbook.
 pub fn table_order(id: &str) -> (u32, u32) {
+    if id == crate::narrative::TABLE {
+        // The narrative after the tables and the workbook.
+        return (u32::MAX, 1);
+    }
     if !id.starts_with('t') {
         return (u32::MAX, 0);
     }

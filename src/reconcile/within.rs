@@ -775,6 +775,7 @@ fn percent_check(
         difference: Some(diff.to_string()),
         unit: None,
         cells,
+        paragraph: None,
     });
 }
 

@@ -443,5 +443,6 @@ pub fn to_budget(fx: &Fixture, template: &Template) -> Budget {
         tables,
         diagnostics: vec![],
         declared_checks: vec![],
+        narrative: None,
     }
 }

@@ -751,6 +751,12 @@ fn separator(style: &Style, level: Level) -> &'static str {
     }
 }
 
+/// 元 as the narrative writes them: 万元 to two decimals, rounded.
+fn wan(yuan: i64) -> String {
+    let hundreds = (yuan + 50).div_euclid(100);
+    format!("{}.{:02}", hundreds / 100, hundreds % 100)
+}
+
 /// The workbook of one budget: cover, contents, 编制说明, nine tables.
 fn workbook(org_name: &str, level: Level, f: &Figures, style: &Style) -> Workbook {
     let w = level.word();
@@ -809,8 +815,8 @@ fn workbook(org_name: &str, level: Level, f: &Figures, style: &Style) -> Workboo
         0,
         &format!(
             "    2026年，{org_name}收入预算{}万元，支出预算{}万元。",
-            total(&all, "total") / 10_000,
-            total(&all, "total") / 10_000
+            wan(total(&all, "total")),
+            wan(total(&all, "total"))
         ),
     );
     sheets.push(notes.sheet());

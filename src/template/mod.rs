@@ -352,6 +352,10 @@ pub struct Template {
     #[serde(default)]
     pub functional_classes: Vec<ClassName>,
     pub tables: Vec<TableSpec>,
+    /// The narrative's vocabulary (`[narrative]`): which words name which
+    /// figure. A template without one uses the built-in 2024 template's.
+    #[serde(default)]
+    pub narrative: crate::narrative::NarrativeSpec,
     /// The ID of a template this one is made from: every key not given here
     /// is the base's; a table with a base table's `id` changes only the
     /// keys it gives; other tables are added.
@@ -508,7 +512,9 @@ impl Template {
             }
         }
         t.validate().map_err(err)?;
+        t.narrative.validate().map_err(err)?;
         t.normalize_words();
+        t.narrative.normalize();
         Ok(t)
     }
 
@@ -736,6 +742,16 @@ impl Template {
         }
     }
 
+    /// The narrative's vocabulary: this template's, or the built-in 2024
+    /// template's when it has none.
+    pub fn narrative(&self) -> &crate::narrative::NarrativeSpec {
+        if self.narrative.subjects.is_empty() && self.id != canonical().id {
+            &canonical().narrative
+        } else {
+            &self.narrative
+        }
+    }
+
     pub fn table(&self, id: &str) -> Option<&TableSpec> {
         self.tables.iter().find(|t| t.id == id)
     }
@@ -764,6 +780,14 @@ fn extend(base: &toml::Table, child: toml::Table) -> Result<toml::Table, String>
         })
         .unwrap_or_default();
     for (k, v) in child {
+        // `[narrative]` is made from the base's too: the keys given replace
+        // the base's, the others stay (its vocabulary).
+        if let (toml::Value::Table(child_n), Some(toml::Value::Table(base_n))) =
+            (&v, out.get_mut(&k).filter(|_| k == "narrative"))
+        {
+            base_n.extend(child_n.clone());
+            continue;
+        }
         if k != "tables" {
             out.insert(k, v);
             continue;

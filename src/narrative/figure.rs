@@ -1,0 +1,316 @@
+//! The model figures a narrative's words name, by reference (`t1.income.gp`,
+//! `t6.total.total`, `t6.row.303.total`, `t7.abroad`, `t11.funds.income_total`),
+//! resolved against a budget to an amount, its label and its cells.
+
+use rust_decimal::Decimal;
+
+use crate::amount::Unit;
+use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, TableMeta};
+use crate::reconcile::table_name;
+use crate::template::Side;
+use crate::workbook::CellRef;
+
+/// A figure reference of `[narrative]` (documented in docs/templates.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureRef {
+    /// `t1.income.gp`: a line of a side-by-side table.
+    Line {
+        table: String,
+        side: Side,
+        key: String,
+    },
+    /// `t3.total.basic`: a column of a coded table's 合计 row.
+    Total { table: String, column: String },
+    /// `t6.row.303.total`: a column of a coded table's row, by code.
+    Row {
+        table: String,
+        code: String,
+        column: String,
+    },
+    /// `t7.abroad`: an amount of a one-row table (or one of its extra columns).
+    Single { table: String, column: String },
+    /// `t11.funds.income_total`, `t11.funds.income_total.current`: a line of
+    /// a form's block; without a column, `current` (or the column of the
+    /// year asked for, for earlier years).
+    Block {
+        table: String,
+        block: String,
+        line: String,
+        column: Option<String>,
+    },
+}
+
+impl FigureRef {
+    /// Parses a reference.
+    ///
+    /// # Errors
+    /// What is wrong with it, in words.
+    pub fn parse(s: &str) -> Result<FigureRef, String> {
+        let parts: Vec<&str> = s.split('.').collect();
+        let table = parts[0].to_string();
+        let coded = ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"];
+        let bad = || {
+            Err(
+                "应形如 t1.income.gp、t3.total.basic、t6.row.303.total、t7.abroad 或 t11.funds.income_total"
+                    .to_string(),
+            )
+        };
+        match (table.as_str(), parts.as_slice()) {
+            ("t1" | "t4", [_, side, key]) => {
+                let side = match *side {
+                    "income" => Side::Income,
+                    "expense" => Side::Expense,
+                    _ => return bad(),
+                };
+                Ok(FigureRef::Line {
+                    table,
+                    side,
+                    key: key.to_string(),
+                })
+            }
+            (t, [_, "total", column]) if coded.contains(&t) => Ok(FigureRef::Total {
+                table,
+                column: column.to_string(),
+            }),
+            (t, [_, "row", code, column]) if coded.contains(&t) => Ok(FigureRef::Row {
+                table,
+                code: code.to_string(),
+                column: column.to_string(),
+            }),
+            ("t7", [_, column]) => Ok(FigureRef::Single {
+                table,
+                column: column.to_string(),
+            }),
+            ("t11", [_, block, line]) => Ok(FigureRef::Block {
+                table,
+                block: block.to_string(),
+                line: line.to_string(),
+                column: None,
+            }),
+            ("t11", [_, block, line, column]) => Ok(FigureRef::Block {
+                table,
+                block: block.to_string(),
+                line: line.to_string(),
+                column: Some(column.to_string()),
+            }),
+            _ => bad(),
+        }
+    }
+}
+
+/// A figure of the model: its label for messages, its amount in 元, the
+/// cells it stands in (none for a row a table does not have: zero), and
+/// the unit its table shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub label: String,
+    pub yuan: Decimal,
+    pub cells: Vec<CellRef>,
+    pub unit: Unit,
+}
+
+impl Figure {
+    fn of(label: String, a: &Amount, unit: Unit) -> Figure {
+        Figure {
+            label,
+            yuan: a.yuan,
+            cells: vec![a.cell.clone()],
+            unit,
+        }
+    }
+
+    /// Zero because the table says it has nothing (or lacks the row):
+    /// its 本单位…无… note, if any, is the cell.
+    fn nil(label: String, meta: &TableMeta) -> Figure {
+        Figure {
+            label,
+            yuan: Decimal::ZERO,
+            cells: meta
+                .empty_note()
+                .map(|n| n.cell.clone())
+                .into_iter()
+                .collect(),
+            unit: meta.unit,
+        }
+    }
+}
+
+/// The header of a column as printed, its levels joined (`基本支出 小计`), or the key.
+fn header(meta: &TableMeta, key: &str) -> String {
+    meta.columns
+        .iter()
+        .find(|c| c.key == key)
+        .map(|c| c.header.replace('/', " "))
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// `表6 合计`, `表3 合计 基本支出`.
+fn total_label(meta: &TableMeta, column: &str) -> String {
+    let h = header(meta, column);
+    if h == "合计" || h.ends_with("合计") {
+        format!("{} {h}", table_name(&meta.id))
+    } else {
+        format!("{} 合计 {h}", table_name(&meta.id))
+    }
+}
+
+/// A coded row's label: `2011308 招商引资`.
+pub fn row_label(r: &CodedRow) -> String {
+    match &r.code {
+        Some(c) => format!("{c} {}", r.name),
+        None => "合计".to_string(),
+    }
+}
+
+fn coded_cell(t: &CodedTable, r: &CodedRow, column: &str) -> Option<Figure> {
+    let a = r.amounts.get(column).or_else(|| r.extras.get(column))?;
+    let label = match r.code {
+        None => total_label(&t.meta, column),
+        Some(_) => format!(
+            "{} {} {}",
+            table_name(&t.meta.id),
+            row_label(r),
+            header(&t.meta, column)
+        ),
+    };
+    Some(Figure::of(label, a, t.meta.unit))
+}
+
+/// The figure `r` names in `b` for the budget year; `None` when the
+/// workbook does not have it (the table, line or column is not there).
+pub fn resolve(b: &Budget, r: &FigureRef) -> Option<Figure> {
+    resolve_year(b, r, None)
+}
+
+/// As [`resolve`], for an earlier year (`Some(2023)`): only form blocks
+/// with year columns (表11 近两年) have one.
+pub fn resolve_year(b: &Budget, r: &FigureRef, year: Option<i32>) -> Option<Figure> {
+    let t = &b.tables;
+    if year.is_some() && !matches!(r, FigureRef::Block { .. }) {
+        return None;
+    }
+    match r {
+        FigureRef::Line { table, side, key } => {
+            let x = t.lines(table)?;
+            let l = x.line(*side, key)?;
+            let name = crate::text::strip_ordinal(&crate::text::norm(&l.label)).to_string();
+            Some(Figure::of(
+                format!("{} {name}", table_name(table)),
+                &l.amount,
+                x.meta.unit,
+            ))
+        }
+        FigureRef::Total { table, column } => {
+            let x = t.coded(table)?;
+            match &x.total {
+                Some(row) => coded_cell(x, row, column),
+                // A table with no row at all says it has nothing.
+                None if x.rows.is_empty() => {
+                    Some(Figure::nil(total_label(&x.meta, column), &x.meta))
+                }
+                None => None,
+            }
+        }
+        FigureRef::Row {
+            table,
+            code,
+            column,
+        } => {
+            let x = t.coded(table)?;
+            match x.row(code) {
+                Some(row) => coded_cell(x, row, column),
+                None if x.meta.columns.iter().any(|c| c.key == *column) => {
+                    let mut f = Figure::nil(format!("{} 无 {code} 行", table_name(table)), &x.meta);
+                    if f.cells.is_empty() {
+                        f.cells.extend(x.total.iter().map(|r| r.cell.clone()));
+                    }
+                    Some(f)
+                }
+                None => None,
+            }
+        }
+        FigureRef::Single { table, column } => {
+            let x = t.t7.as_ref().filter(|_| table == "t7")?;
+            match x.amounts.get(column).or_else(|| x.extras.get(column)) {
+                Some(a) => Some(Figure::of(
+                    format!("{} {}", table_name(table), header(&x.meta, column)),
+                    a,
+                    x.meta.unit,
+                )),
+                // Only the 本单位…无… note: every figure is zero.
+                None if x.amounts.is_empty() && x.meta.empty_note().is_some() => Some(Figure::nil(
+                    format!("{} {}", table_name(table), header(&x.meta, column)),
+                    &x.meta,
+                )),
+                None => None,
+            }
+        }
+        FigureRef::Block {
+            table,
+            block,
+            line,
+            column,
+        } => {
+            let f = t.t11.as_ref().filter(|_| table == "t11")?;
+            let blk = f.blocks(block).next()?;
+            let row = blk.line(line)?;
+            let col = match (year, column) {
+                (Some(y), _) => blk
+                    .columns
+                    .iter()
+                    .find(|(_, h)| {
+                        let last = h.rsplit('/').next().unwrap_or(h);
+                        crate::text::year_label(&crate::text::norm(last)) == Some(y)
+                    })
+                    .map(|(k, _)| k.clone())?,
+                (None, Some(c)) => c.clone(),
+                (None, None) => "current".to_string(),
+            };
+            let a = row.get(&col).and_then(FormValue::as_amount)?;
+            let label = row
+                .get("label")
+                .and_then(FormValue::as_text)
+                .unwrap_or(line)
+                .to_string();
+            let section = row
+                .get("section")
+                .and_then(FormValue::as_text)
+                .map(|s| format!("{s} "))
+                .unwrap_or_default();
+            let when = blk
+                .columns
+                .get(&col)
+                .map(|h| h.rsplit('/').next().unwrap_or(h).to_string())
+                .unwrap_or(col.clone());
+            Some(Figure::of(
+                format!("{} {section}{label} {when}", table_name(table)),
+                a,
+                f.meta.unit,
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_or_say_why_not() {
+        assert!(matches!(
+            FigureRef::parse("t1.income.gp"),
+            Ok(FigureRef::Line { .. })
+        ));
+        assert!(matches!(
+            FigureRef::parse("t6.row.303.total"),
+            Ok(FigureRef::Row { .. })
+        ));
+        assert!(matches!(
+            FigureRef::parse("t11.funds.income_total"),
+            Ok(FigureRef::Block { column: None, .. })
+        ));
+        for bad in ["t1.gp", "t3.basic", "t99.total.total", "t1.side.gp", ""] {
+            assert!(FigureRef::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

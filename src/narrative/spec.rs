@@ -1,0 +1,174 @@
+//! The narrative's vocabulary, as template data (`[narrative]`): which
+//! words name which figure of the model, and the words that connect them
+//! (其中, 比…增加, 占). A bureau's narrative is a template entry, not code.
+
+use serde::Deserialize;
+
+use crate::template::Side;
+
+/// `[narrative]` of a template.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeSpec {
+    /// Sheets of the workbook that hold the narrative: a sheet whose name
+    /// contains one of these words (`编制说明`, `情况说明`).
+    #[serde(default)]
+    pub sheets: Vec<String>,
+    /// The bureau's workbook comes with a narrative: a workbook without
+    /// narrative sheets and without a paired document is said (`N.missing`).
+    #[serde(default)]
+    pub expected: bool,
+    /// Words between a subject and its amount (`为`, `预算数为`, `合计`).
+    #[serde(default)]
+    pub connectors: Vec<String>,
+    /// Words a subject may follow in its clause (`年`, `部门`, `其中`); any
+    /// other text before it means the words name something else.
+    #[serde(default)]
+    pub leads: Vec<String>,
+    /// Words after which a list of parts follows (`其中`, `包括`).
+    #[serde(default)]
+    pub lists: Vec<String>,
+    /// Words that say a subject is nil (`没有`, `无`).
+    #[serde(default)]
+    pub negations: Vec<String>,
+    /// Words that start with a negation word and say something else (`无偿`).
+    #[serde(default)]
+    pub not_negations: Vec<String>,
+    /// Words of a comparison with an earlier year (`比`, `较`).
+    #[serde(default)]
+    pub compare: Vec<String>,
+    #[serde(default)]
+    pub increase: Vec<String>,
+    #[serde(default)]
+    pub decrease: Vec<String>,
+    /// Words that say nothing changed (`持平`, `无变化`).
+    #[serde(default)]
+    pub flat: Vec<String>,
+    /// Words of a share (`占`).
+    #[serde(default)]
+    pub share: Vec<String>,
+    /// Template text left in besides runs of `x`, `X`, `×` (`若无，则写`).
+    #[serde(default)]
+    pub placeholders: Vec<String>,
+    /// Subjects whose parts named by a row of the tables (功能科目) must add
+    /// up to them (`项目支出 6.67 万元，其中：招商引资 6.67 万元`).
+    #[serde(default)]
+    pub itemized: Vec<String>,
+    #[serde(default)]
+    pub subjects: Vec<SubjectSpec>,
+    #[serde(default)]
+    pub rows: Vec<RowsSpec>,
+    #[serde(default)]
+    pub sums: Vec<SumSpec>,
+}
+
+/// Words that name one figure of the model.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectSpec {
+    /// The subject's key (`gp_income`): sums, shares and `within` name it.
+    pub key: String,
+    /// Its words as a narrative writes them; the longest that fits wins.
+    pub words: Vec<String>,
+    /// Only in a section, or under a list head, about one of these subjects.
+    #[serde(default)]
+    pub within: Vec<String>,
+    /// The model figures it names, in order of preference ([`super::figure`]);
+    /// a stated amount that agrees with one of them agrees. Empty: a figure
+    /// the tables do not have (政府采购), still added up and reported.
+    #[serde(default)]
+    pub figures: Vec<String>,
+    /// Where the workbook gives the same figure for earlier years (表11's
+    /// 近两年 columns), for growth against them.
+    #[serde(default)]
+    pub prior: Vec<String>,
+}
+
+/// Subjects named by the rows of a table (功能科目 by their names, 经济科目).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowsSpec {
+    /// A coded table (`t5_1`), or a side-by-side one (`t1`, `t4`) whose
+    /// class lines are named.
+    pub table: String,
+    /// The coded table's column compared (`project`).
+    #[serde(default)]
+    pub column: Option<String>,
+    /// The side of a side-by-side table.
+    #[serde(default)]
+    pub side: Option<Side>,
+    /// Only in a section, or under a list head, about one of these subjects.
+    #[serde(default)]
+    pub within: Vec<String>,
+}
+
+/// A total and its parts, stated in one section (`政府采购 = 货物 + 工程 + 服务`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SumSpec {
+    pub total: String,
+    pub parts: Vec<String>,
+}
+
+impl NarrativeSpec {
+    /// Checks the figure references and keys.
+    ///
+    /// # Errors
+    /// The first reference that does not parse, or a key that names no subject.
+    pub fn validate(&self) -> Result<(), String> {
+        let keys: std::collections::BTreeSet<&str> =
+            self.subjects.iter().map(|s| s.key.as_str()).collect();
+        for s in &self.subjects {
+            if s.words.is_empty() {
+                return Err(format!("[narrative] 的主题 {} 没有任何词（words）", s.key));
+            }
+            for r in s.figures.iter().chain(&s.prior) {
+                super::figure::FigureRef::parse(r)
+                    .map_err(|e| format!("[narrative] 的主题 {} 的数 “{r}”：{e}", s.key))?;
+            }
+        }
+        for sum in &self.sums {
+            for k in std::iter::once(&sum.total).chain(&sum.parts) {
+                if !keys.contains(k.as_str()) {
+                    return Err(format!("[narrative] 的 sums 用到了 {k}，但没有这个主题"));
+                }
+            }
+        }
+        for r in &self.rows {
+            let lines = matches!(r.table.as_str(), "t1" | "t4");
+            if lines && r.side.is_none() || !lines && r.column.is_none() {
+                return Err(format!(
+                    "[narrative] 的 rows（表 {}）应给出 {}",
+                    r.table,
+                    if lines { "side" } else { "column" }
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Normalizes every word once, as paragraphs are ([`super::text::norm`]).
+    pub fn normalize(&mut self) {
+        let n = |v: &mut Vec<String>| v.iter_mut().for_each(|w| *w = super::text::norm(w));
+        n(&mut self.sheets);
+        n(&mut self.connectors);
+        n(&mut self.leads);
+        n(&mut self.lists);
+        n(&mut self.negations);
+        n(&mut self.not_negations);
+        n(&mut self.compare);
+        n(&mut self.increase);
+        n(&mut self.decrease);
+        n(&mut self.flat);
+        n(&mut self.share);
+        n(&mut self.placeholders);
+        for s in &mut self.subjects {
+            n(&mut s.words);
+        }
+    }
+
+    /// The subject with `key`.
+    pub fn subject(&self, key: &str) -> Option<&SubjectSpec> {
+        self.subjects.iter().find(|s| s.key == key)
+    }
+}
