@@ -1431,3 +1431,78 @@ fn n_unreadable() {
     assert_eq!(failed.len(), 1);
     assert!(failed[0].1.contains("不是 Word 文档"), "{}", failed[0].1);
 }
+
+/// A rule between tables is one entry of the table: given to the engine, it
+/// fires with the cells of both sides — here 表1 本年支出合计 against 表3's
+/// 基本支出 alone, which the consistent department does not satisfy.
+#[test]
+fn a_rule_between_tables_is_one_entry_of_the_table() {
+    use yusuan::reconcile::rules::{run, Absent, Body, Fig, Pair, Rule};
+    use yusuan::reconcile::Checker;
+    const EXTRA: &[Rule] = &[Rule {
+        id: "X.t1_t3_basic",
+        what: "表1 本年支出合计 = 表3 合计行基本支出（试验）",
+        extras_explain: false,
+        body: Body::Pairs {
+            table: "t1",
+            absent: Absent::Skip,
+            pairs: &[Pair {
+                says: "表1 本年支出合计 = 表3 基本支出",
+                left: &[Fig::Line("t1", Side::Expense, "total")],
+                right: &[Fig::Total("t3", "basic")],
+            }],
+        },
+    }];
+    let c = run_with(&base(), &Layout::official());
+    let mut checker = Checker::new();
+    run(EXTRA, &c.budget, &mut checker);
+    let found = Checked {
+        budget: c.budget.clone(),
+        findings: checker.findings,
+    };
+    assert_fires(
+        &found,
+        "X.t1_t3_basic",
+        Severity::Error,
+        &[
+            line_cell(&found, "t1", Side::Expense, "total"),
+            coded_cell(&found, "t3", "合计", "basic"),
+        ],
+    );
+    assert_eq!(found.findings.len(), 1, "{:#?}", found.findings);
+}
+
+/// Every figure a rule of the table reads is a canonical key of the
+/// built-in templates: a typo would make a rule that never fires.
+#[test]
+fn every_key_a_rule_reads_is_a_canonical_key() {
+    use yusuan::reconcile::rules::{Body, Fig};
+    let templates = Templates::builtin();
+    let canonical = templates.get("2024").unwrap();
+    let mut figures = 0;
+    for r in RULES {
+        let Body::Pairs { table, pairs, .. } = &r.body else {
+            continue;
+        };
+        assert!(canonical.table(table).is_some(), "{}: table {table}", r.id);
+        for f in pairs.iter().flat_map(|p| p.left.iter().chain(p.right)) {
+            figures += 1;
+            let spec = canonical
+                .table(f.table())
+                .unwrap_or_else(|| panic!("{}: no table {}", r.id, f.table()));
+            let known = match *f {
+                Fig::Line(_, side, key) => {
+                    spec.lines.iter().any(|l| l.side == side && l.key == key)
+                }
+                Fig::Total(_, key) => spec.columns.iter().any(|c| c.key == key),
+                Fig::Funds(key) => spec
+                    .blocks
+                    .iter()
+                    .filter(|b| b.key == "funds")
+                    .any(|b| b.lines.iter().any(|l| l.key == key)),
+            };
+            assert!(known, "{}: {f:?} is no canonical key", r.id);
+        }
+    }
+    assert!(figures > 40, "{figures} figures checked");
+}

@@ -1,5 +1,6 @@
 //! Rules between tables (表间勾稽).
 
+use super::rules::Fig;
 use super::within::{header, row_label};
 use super::{named, table_name, Checker, Relation, Term};
 use crate::model::{Budget, CodedRow, CodedTable, Form, FormValue, LinesTable};
@@ -34,23 +35,6 @@ fn cell<'a>(id: &str, t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<T
 
 fn total<'a>(id: &str, t: &'a CodedTable, key: &str) -> Option<Term<'a>> {
     t.total.as_ref().and_then(|r| cell(id, t, r, key))
-}
-
-/// One figure (or a sum) against another, skipped when either side is absent.
-fn eq(
-    c: &mut Checker,
-    rule: &'static str,
-    table: &str,
-    what: &str,
-    left: Vec<Option<Term>>,
-    right: Vec<Option<Term>>,
-) {
-    if left.iter().all(Option::is_none) || right.iter().all(Option::is_none) {
-        return;
-    }
-    let l: Vec<Term> = left.into_iter().flatten().collect();
-    let r: Vec<Term> = right.into_iter().flatten().collect();
-    c.compare(rule, table, what, &l, &r, Relation::Equal);
 }
 
 /// Class lines of a side-by-side table against the 类 rows of coded tables:
@@ -234,31 +218,20 @@ fn longest_common_run(a: &str, b: &str) -> usize {
     best
 }
 
-pub fn check(b: &Budget, c: &mut Checker) {
+/// A figure of a rule's pair, labelled as the budget's tables are named;
+/// `None` when its table, line or column is not there.
+pub(super) fn figure<'a>(b: &'a Budget, f: &Fig) -> Option<Term<'a>> {
     let t = &b.tables;
-    if let (Some(t1), Some(t2)) = (&t.t1, &t.t2) {
-        for (k1, k2) in [
-            ("gp", "cur_gp"),
-            ("gf", "cur_gf"),
-            ("soe", "cur_soe"),
-            ("special", "cur_special"),
-            ("business", "cur_business"),
-            ("operating", "cur_operating"),
-            ("superior", "cur_superior"),
-            ("affiliated", "cur_affiliated"),
-            ("other", "cur_other"),
-            ("carryover", "carry_subtotal"),
-        ] {
-            eq(
-                c,
-                "X.t1_t2_income",
-                "t1",
-                &named("表1 收入 = 表2 合计行"),
-                vec![line(t1, Side::Income, k1)],
-                vec![total("t2", t2, k2)],
-            );
-        }
+    match *f {
+        Fig::Line(id, side, key) => line(t.lines(id)?, side, key),
+        Fig::Total(id, key) => total(id, t.coded(id)?, key),
+        Fig::Funds(key) => funds_line(t.t11.as_ref()?, key),
     }
+}
+
+/// `X.t1_t3_class`: each 表1 class line against 表3's row of that 类.
+pub(super) fn t1_t3_class(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
     if let (Some(t1), Some(t3)) = (&t.t1, &t.t3) {
         class_lines(
             c,
@@ -267,215 +240,112 @@ pub fn check(b: &Budget, c: &mut Checker) {
             &[("t3", t3)],
             &named("表1 该类支出 = 表3 该类合计"),
         );
-        eq(
+    }
+}
+
+/// `X.t4_class`: each 表4 class line against 表5-1 + 表8 + 表9 of that 类.
+pub(super) fn t4_class(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    let Some(t4) = &t.t4 else { return };
+    let mut tables: Vec<(&str, &CodedTable)> = Vec::new();
+    tables.extend(t.t5_1.as_ref().map(|x| ("t5_1", x)));
+    tables.extend(t.t8.as_ref().map(|x| ("t8", x)));
+    tables.extend(t.t9.as_ref().map(|x| ("t9", x)));
+    if !tables.is_empty() {
+        class_lines(
             c,
-            "X.t1_t3_total",
-            "t1",
-            &named("表1 本年支出合计 = 表3 合计"),
-            vec![line(t1, Side::Expense, "total")],
-            vec![total("t3", t3, "total")],
+            "X.t4_class",
+            t4,
+            &tables,
+            &named("表4 该类支出 = 表5-1 + 表8 + 表9 该类合计"),
         );
     }
-    if let (Some(t1), Some(t4)) = (&t.t1, &t.t4) {
-        for (k1, k4) in [("gp", "cur_gp"), ("gf", "cur_gf"), ("soe", "cur_soe")] {
-            eq(
-                c,
-                "X.t1_t4_fiscal",
-                "t1",
-                &named("表1 财政拨款收入 = 表4 本年收入"),
-                vec![line(t1, Side::Income, k1)],
-                vec![line(t4, Side::Income, k4)],
-            );
-        }
-    }
-    if let (Some(t4), Some(t5)) = (&t.t4, &t.t5_1) {
-        eq(
-            c,
-            "X.t4_t5",
-            "t4",
-            &named("表4 一般公共预算拨款（本年 + 上年结转）= 表5-1 合计"),
-            vec![
-                line(t4, Side::Income, "cur_gp"),
-                line(t4, Side::Income, "carry_gp"),
-            ],
-            vec![total("t5_1", t5, "total")],
+}
+
+/// `X.t3_t5`: for each code, 表5-1 合计 ≤ 表3 合计.
+pub(super) fn t3_t5(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    let (Some(t3), Some(t5)) = (&t.t3, &t.t5_1) else {
+        return;
+    };
+    for r in t5.rows.iter().filter(|r| r.code.is_some()) {
+        let Some(left) = cell("t5_1", t5, r, "total") else {
+            continue;
+        };
+        let right: Vec<Term> = r
+            .code
+            .as_deref()
+            .and_then(|code| t3.row(code))
+            .and_then(|r3| cell("t3", t3, r3, "total"))
+            .into_iter()
+            .collect();
+        c.compare(
+            "X.t3_t5",
+            "t3",
+            &named("同一科目：表5-1 合计 ≤ 表3 合计"),
+            &[left],
+            &right,
+            Relation::AtMost,
         );
     }
-    if let Some(t4) = &t.t4 {
-        let mut tables: Vec<(&str, &CodedTable)> = Vec::new();
-        tables.extend(t.t5_1.as_ref().map(|x| ("t5_1", x)));
-        tables.extend(t.t8.as_ref().map(|x| ("t8", x)));
-        tables.extend(t.t9.as_ref().map(|x| ("t9", x)));
-        if !tables.is_empty() {
-            class_lines(
-                c,
-                "X.t4_class",
-                t4,
-                &tables,
-                &named("表4 该类支出 = 表5-1 + 表8 + 表9 该类合计"),
-            );
-        }
-        for (id, kind, table) in [("t8", "gf", &t.t8), ("t9", "soe", &t.t9)] {
-            let Some(tb) = table else { continue };
-            let left = vec![
-                line(t4, Side::Income, &format!("cur_{kind}")),
-                line(t4, Side::Income, &format!("carry_{kind}")),
-            ];
-            let l: Vec<Term> = left.into_iter().flatten().collect();
-            let r: Vec<Term> = total(id, tb, "total").into_iter().collect();
-            let what = format!(
-                "{} {}（本年 + 上年结转）= {} 合计",
-                table_name("t4"),
-                if kind == "gf" {
-                    "政府性基金预算拨款"
-                } else {
-                    "国有资本经营预算拨款"
-                },
-                table_name(id)
-            );
-            c.compare("X.t4_t8", "t4", &what, &l, &r, Relation::Equal);
-        }
-    }
-    if let (Some(a), Some(b5)) = (&t.t5_1, &t.t5_2) {
-        for key in [
-            "total",
-            "basic_subtotal",
-            "basic_personnel",
-            "basic_public",
-            "project",
-        ] {
-            eq(
-                c,
-                "X.t5_1_t5_2",
-                "t5_1",
-                &named("表5-1 合计行 = 表5-2 合计行"),
-                vec![total("t5_1", a, key)],
-                vec![total("t5_2", b5, key)],
-            );
-        }
-    }
-    if let (Some(t5), Some(t6)) = (&t.t5_1, &t.t6) {
-        for (k5, k6) in [
-            ("basic_subtotal", "total"),
-            ("basic_personnel", "personnel"),
-            ("basic_public", "public"),
-        ] {
-            eq(
-                c,
-                "X.t5_t6",
-                "t5_1",
-                &named("表5-1 基本支出 = 表6 合计行"),
-                vec![total("t5_1", t5, k5)],
-                vec![total("t6", t6, k6)],
-            );
-        }
-    }
-    if let (Some(t3), Some(t5)) = (&t.t3, &t.t5_1) {
-        for r in t5.rows.iter().filter(|r| r.code.is_some()) {
-            let Some(left) = cell("t5_1", t5, r, "total") else {
-                continue;
-            };
-            let right: Vec<Term> = r
-                .code
-                .as_deref()
-                .and_then(|code| t3.row(code))
-                .and_then(|r3| cell("t3", t3, r3, "total"))
-                .into_iter()
-                .collect();
-            c.compare(
-                "X.t3_t5",
-                "t3",
-                &named("同一科目：表5-1 合计 ≤ 表3 合计"),
-                &[left],
-                &right,
-                Relation::AtMost,
-            );
-        }
-    }
-    if let Some(t10) = &t.t10 {
-        let t10_total = |k: &str| total("t10", t10, k);
-        if let Some(t3) = &t.t3 {
-            eq(
-                c,
-                "X.t3_t10",
-                "t3",
-                &named("表3 项目支出 = 表10 合计"),
-                vec![total("t3", t3, "project")],
-                vec![t10_total("total")],
-            );
-        }
-        if let Some(t5) = &t.t5_1 {
-            eq(
-                c,
-                "X.t5_t10",
-                "t5_1",
-                &named("表5-1 项目支出 = 表10 一般公共预算（本年拨款 + 结转结余）"),
-                vec![total("t5_1", t5, "project")],
-                vec![t10_total("cur_gp"), t10_total("carry_gp")],
-            );
-        }
-        if let Some(t8) = &t.t8 {
-            let left: Vec<Term> = total("t8", t8, "project").into_iter().collect();
-            let right: Vec<Term> = [t10_total("cur_gf"), t10_total("carry_gf")]
-                .into_iter()
-                .flatten()
-                .collect();
-            c.compare(
-                "X.t8_t10",
-                "t8",
-                &named("表8 项目支出 = 表10 政府性基金预算（本年拨款 + 结转结余）"),
-                &left,
-                &right,
-                Relation::Equal,
-            );
-        }
-        // Forms matched to each 表10 project, to name a project filled in twice.
-        let mut forms_of: Vec<(&CodedRow, Vec<&Form>)> = Vec::new();
-        for f in &t.t12 {
-            let Some(year) = f.fields.get("year_budget").and_then(FormValue::as_amount) else {
-                continue;
-            };
-            let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
-            let (t12_name, t10_name) = (table_name("t12"), table_name("t10"));
-            let left = Term::new(
-                format!("{t12_name}「{name}」项目当年预算"),
-                year,
-                f.meta.unit,
-            );
-            let found = match project_row(t10, f) {
-                ProjectMatch::Found(r) => {
-                    match forms_of.iter_mut().find(|(row, _)| std::ptr::eq(*row, r)) {
-                        Some((_, forms)) => forms.push(f),
-                        None => forms_of.push((r, vec![f])),
-                    }
-                    cell("t10", t10, r, "total").ok_or_else(String::new)
+}
+
+/// `X.t12_t10`: each 表12 form's 项目当年预算 against its 表10 project; a
+/// project filled in twice is named.
+pub(super) fn t12_t10(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    let Some(t10) = &t.t10 else { return };
+    // Forms matched to each 表10 project, to name a project filled in twice.
+    let mut forms_of: Vec<(&CodedRow, Vec<&Form>)> = Vec::new();
+    for f in &t.t12 {
+        let Some(year) = f.fields.get("year_budget").and_then(FormValue::as_amount) else {
+            continue;
+        };
+        let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
+        let (t12_name, t10_name) = (table_name("t12"), table_name("t10"));
+        let left = Term::new(
+            format!("{t12_name}「{name}」项目当年预算"),
+            year,
+            f.meta.unit,
+        );
+        let found = match project_row(t10, f) {
+            ProjectMatch::Found(r) => {
+                match forms_of.iter_mut().find(|(row, _)| std::ptr::eq(*row, r)) {
+                    Some((_, forms)) => forms.push(f),
+                    None => forms_of.push((r, vec![f])),
                 }
-                ProjectMatch::Ambiguous(units) => Err(format!(
-                    "{t12_name}「{name}」在{t10_name}中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
-                    units.len(),
-                    units.join("、")
-                )),
-                ProjectMatch::None => Err(String::new()),
-            };
-            match found {
-                Ok(right) => c.compare("X.t12_t10", "t12", &named("表12 项目当年预算 = 表10 该项目合计"), &[left], &[right], Relation::Equal),
-                Err(why) => c.note(
-                    "X.t12_t10",
-                    crate::model::Severity::Warning,
-                    "t12",
-                    if why.is_empty() {
-                        format!("{t12_name}「{name}」在{t10_name}中找不到同一项目（按编码、名称），未能核对项目当年预算")
-                    } else {
-                        why
-                    },
-                    vec![year.cell.clone()],
-                ),
+                cell("t10", t10, r, "total").ok_or_else(String::new)
             }
-        }
-        for (row, forms) in forms_of.iter().filter(|(_, forms)| forms.len() > 1) {
-            duplicate_forms(c, row, forms);
+            ProjectMatch::Ambiguous(units) => Err(format!(
+                "{t12_name}「{name}」在{t10_name}中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
+                units.len(),
+                units.join("、")
+            )),
+            ProjectMatch::None => Err(String::new()),
+        };
+        match found {
+            Ok(right) => c.compare("X.t12_t10", "t12", &named("表12 项目当年预算 = 表10 该项目合计"), &[left], &[right], Relation::Equal),
+            Err(why) => c.note(
+                "X.t12_t10",
+                crate::model::Severity::Warning,
+                "t12",
+                if why.is_empty() {
+                    format!("{t12_name}「{name}」在{t10_name}中找不到同一项目（按编码、名称），未能核对项目当年预算")
+                } else {
+                    why
+                },
+                vec![year.cell.clone()],
+            ),
         }
     }
+    for (row, forms) in forms_of.iter().filter(|(_, forms)| forms.len() > 1) {
+        duplicate_forms(c, row, forms);
+    }
+}
+
+/// `X.t7_t6`: 表7's 三公 items at least 表6's 经济科目 of each.
+pub(super) fn t7_t6(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
     if let (Some(t7), Some(t6)) = (&t.t7, &t.t6) {
         for (k7, code) in [
             ("reception", "30217"),
@@ -510,46 +380,6 @@ pub fn check(b: &Budget, c: &mut Checker) {
                 &[left],
                 &right,
                 Relation::AtLeast,
-            );
-        }
-    }
-    if let Some(t11) = &t.t11 {
-        if let Some(t4) = &t.t4 {
-            eq(
-                c,
-                "X.t11_t1",
-                "t11",
-                &named("表11 当年财政拨款 = 表4 本年收入"),
-                vec![funds_line(t11, "income_fiscal")],
-                vec![line(t4, Side::Income, "cur_total")],
-            );
-        }
-        if let Some(t1) = &t.t1 {
-            eq(
-                c,
-                "X.t11_t1",
-                "t11",
-                &named("表11 当年收入合计 = 表1 本年收入合计"),
-                vec![funds_line(t11, "income_total")],
-                vec![line(t1, Side::Income, "total")],
-            );
-        }
-        if let Some(t3) = &t.t3 {
-            eq(
-                c,
-                "X.t11_t3",
-                "t11",
-                &named("表11 当年基本支出 = 表3 合计行基本支出"),
-                vec![funds_line(t11, "expense_basic")],
-                vec![total("t3", t3, "basic")],
-            );
-            eq(
-                c,
-                "X.t11_t3",
-                "t11",
-                &named("表11 当年项目支出 = 表3 合计行项目支出"),
-                vec![funds_line(t11, "expense_project")],
-                vec![total("t3", t3, "project")],
             );
         }
     }

@@ -16,9 +16,12 @@
 //! error); tables kept in 元 compare exactly.
 
 mod between;
+pub mod rules;
 mod structure;
 mod within;
 pub mod years;
+
+pub use rules::{Rule, RULES};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -123,79 +126,6 @@ pub const IMPORTER_NOTES: &[RuleInfo] = &[
         id: "I.missing_column",
         what: "缺少必需的列",
     },
-];
-
-/// Every rule `check` applies, in report order.
-pub const RULES: &[RuleInfo] = &[
-    RuleInfo { id: "T1.income_total", what: "表1 本年收入合计 = 各项收入之和" },
-    RuleInfo { id: "T1.expense_total", what: "表1 本年支出合计 = 各类支出之和" },
-    RuleInfo { id: "T1.grand_income", what: "表1 收入总计 = 本年收入合计 + 上年结转结余" },
-    RuleInfo { id: "T1.grand_expense", what: "表1 支出总计 = 本年支出合计 + 年终结转结余" },
-    RuleInfo { id: "T1.balance", what: "表1 收入总计 = 支出总计" },
-    RuleInfo { id: "T2.row", what: "表2 每行：合计 = 本年收入小计 + 上年结转结余小计；小计 = 各来源之和" },
-    RuleInfo { id: "T2.rollup", what: "表2 合计行 = 各部门行之和；部门行 = 所属单位行之和" },
-    RuleInfo { id: "T3.row", what: "表3 每行：合计 = 基本支出 + 项目支出 + 事业单位经营支出 + 上缴上级支出 + 对附属单位补助支出" },
-    RuleInfo { id: "T3.tree", what: "表3 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和（每列）" },
-    RuleInfo { id: "T4.income_total", what: "表4 本年收入、上年结转 = 三项财政拨款之和；收入总计 = 本年收入 + 上年结转" },
-    RuleInfo { id: "T4.expense_total", what: "表4 本年支出 = 各类支出之和；支出总计 = 本年支出 + 年终结转结余" },
-    RuleInfo { id: "T4.balance", what: "表4 收入总计 = 支出总计" },
-    RuleInfo { id: "T5_1.row", what: "表5-1 每行：合计 = 基本支出小计 + 项目支出；小计 = 人员经费 + 公用经费" },
-    RuleInfo { id: "T5_1.tree", what: "表5-1 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和" },
-    RuleInfo { id: "T5_2.row", what: "表5-2 每行：合计 = 基本支出小计 + 项目支出；小计 = 人员经费 + 公用经费" },
-    RuleInfo { id: "T5_2.rollup", what: "表5-2 合计行 = 各部门行之和；部门行 = 所属单位行之和" },
-    RuleInfo { id: "T6.row", what: "表6 每行：合计 = 人员经费 + 公用经费" },
-    RuleInfo { id: "T6.tree", what: "表6 合计 = 各类之和；类 = 所属款之和" },
-    RuleInfo { id: "T7.row", what: "表7 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费；公务用车小计 = 购置费 + 运行费" },
-    RuleInfo { id: "T8.row", what: "表8 每行：合计 = 基本支出 + 项目支出" },
-    RuleInfo { id: "T8.tree", what: "表8 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和" },
-    RuleInfo { id: "T9.row", what: "表9 每行：合计 = 基本支出 + 项目支出" },
-    RuleInfo { id: "T9.tree", what: "表9 合计 = 各类之和；类 = 所属款之和；款 = 所属项之和" },
-    RuleInfo { id: "T10.row", what: "表10 每行：合计 = 各资金来源之和" },
-    RuleInfo { id: "T10.rollup", what: "表10 合计 = 各部门之和 = 各单位之和；单位 = 所属类别之和；类别 = 所属项目之和" },
-    RuleInfo { id: "T11.funds", what: "表11 收入合计 = 财政拨款 + 其他资金；支出合计 = 基本支出 + 项目支出（当年及近两年）" },
-    RuleInfo { id: "T11.share", what: "表11 占比 = 金额 / 合计" },
-    RuleInfo { id: "T12.sources", what: "表12 项目资金来源合计 = 各来源之和" },
-    RuleInfo { id: "T12.detail", what: "表12 支出明细测算数之和 = 项目当年预算" },
-    RuleInfo { id: "T12.rate", what: "表12 执行率 = 执行数 / 预算数" },
-    RuleInfo { id: "X.t1_t2_income", what: "表1 各项收入、上年结转结余 = 表2 合计行对应列" },
-    RuleInfo { id: "X.t1_t3_class", what: "表1 各类支出 = 表3 该类合计" },
-    RuleInfo { id: "X.t1_t3_total", what: "表1 本年支出合计 = 表3 合计" },
-    RuleInfo { id: "X.t1_t4_fiscal", what: "表1 三项财政拨款收入 = 表4 本年收入对应行" },
-    RuleInfo { id: "X.t4_t5", what: "表4 一般公共预算拨款（本年 + 结转）= 表5-1 合计" },
-    RuleInfo { id: "X.t4_class", what: "表4 各类支出 = 表5-1 + 表8 + 表9 该类合计" },
-    RuleInfo { id: "X.t4_t8", what: "表4 政府性基金（本年 + 结转）= 表8 合计；国有资本经营 = 表9 合计" },
-    RuleInfo { id: "X.t5_1_t5_2", what: "表5-1 合计行 = 表5-2 合计行（每列）" },
-    RuleInfo { id: "X.t5_t6", what: "表5-1 基本支出小计、人员经费、公用经费 = 表6 合计行" },
-    RuleInfo { id: "X.t3_t5", what: "每个科目：表5-1 合计 ≤ 表3 合计" },
-    RuleInfo { id: "X.t3_t10", what: "表3 项目支出 = 表10 合计" },
-    RuleInfo { id: "X.t5_t10", what: "表5-1 项目支出 = 表10 一般公共预算（本年 + 结转）" },
-    RuleInfo { id: "X.t8_t10", what: "表8 项目支出 = 表10 政府性基金预算（本年 + 结转）" },
-    RuleInfo { id: "X.t7_t6", what: "表7 三公经费 ≥ 表6 对应经济科目（30217、30212、30231）" },
-    RuleInfo { id: "X.t11_t1", what: "表11 当年财政拨款 = 表4 本年收入；合计 = 表1 本年收入合计" },
-    RuleInfo { id: "X.t11_t3", what: "表11 当年基本支出、项目支出 = 表3 合计行" },
-    RuleInfo { id: "X.t12_t10", what: "表12 项目当年预算（元）= 表10 同一项目合计 × 10000；一个项目只有一张表12" },
-    RuleInfo { id: "X.empty_note", what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明" },
-    RuleInfo { id: "S.missing_table", what: "模板中的表在工作簿中缺失" },
-    RuleInfo { id: "S.code_format", what: "功能分类编码 3/5/7 位，经济分类 3/5 位；下级编码以上级编码开头" },
-    RuleInfo { id: "S.orphan", what: "款、项没有上级行" },
-    RuleInfo { id: "S.duplicate", what: "同一表中编码重复" },
-    RuleInfo { id: "S.text_number", what: "数值以文本形式存放" },
-    RuleInfo { id: "S.unit", what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）" },
-    RuleInfo { id: "S.year", what: "找不到预算年度" },
-    RuleInfo { id: "Y.t11_history", what: "较晚年度表11 所列某一较早年度的财政拨款、基本支出、项目支出、支出合计 = 该年度预算本身（其表11 当年列；没有表11 时为表4 本年收入、表3 合计行）（警告）" },
-    RuleInfo { id: "Y.t12_history", what: "较晚年度表12 项目前两年预算情况的预算数 = 该年度表10 同一项目（按编码，否则按名称和执行单位）合计（警告；该年度表10 没有此项目时为提示）" },
-    RuleInfo { id: "Y.project_renamed", what: "同一项目编码在相邻年度的名称不同（提示，列出两个名称）" },
-    RuleInfo { id: "S.duplicate_input", what: "同一年度的同一份预算（同一部门的部门预算，或同一单位的单位预算）出现在多个输入中（批量核对、转换时）" },
-    RuleInfo { id: "N.amount", what: "情况说明所写金额 = 它所说的表中数（按说明写到的小数位四舍五入）" },
-    RuleInfo { id: "N.zero", what: "表中为零的科目，说明不得写成有数或有安排；表中有数的，不得写成 0 或“没有”" },
-    RuleInfo { id: "N.share", what: "说明所写占比 = 两个所写金额之比" },
-    RuleInfo { id: "N.growth", what: "说明所写增减额、增长率、增减方向 = 与上年数相比（上年数不在工作簿中时按说明所述计，为警告）" },
-    RuleInfo { id: "N.sum", what: "说明所写合计 = 所列各项之和（政府采购 = 货物 + 工程 + 服务；项目支出 = 所列功能科目之和 …）" },
-    RuleInfo { id: "N.blank", what: "说明中该写金额处空着（“一般公共预算财政拨款收入 万元”）" },
-    RuleInfo { id: "N.placeholder", what: "说明中留有模板占位文字（XXX万元、××、XX（单位）、填写提示）" },
-    RuleInfo { id: "N.missing", what: "模板要求附情况说明的工作簿没有说明（工作表或 --narrative 文档）" },
-    RuleInfo { id: "N.unpaired", what: "输入中的情况说明没有同一部门同一年度的工作簿与之配对（批量核对时）" },
-    RuleInfo { id: "N.unreadable", what: "情况说明文档无法读取（批量核对时；退出码 2）" },
 ];
 
 /// A figure in a comparison: its label for the message and its amount.
@@ -410,7 +340,8 @@ impl Default for Checker {
 /// that says which column explains the difference, with its cells.
 fn explained_by_extras(budget: &Budget, c: &mut Checker) {
     for f in &mut c.findings {
-        if f.severity != Severity::Error || !f.rule.ends_with(".row") {
+        let explainable = RULES.iter().any(|r| r.id == f.rule && r.extras_explain);
+        if f.severity != Severity::Error || !explainable {
             continue;
         }
         let Some(table) = budget.tables.coded(&f.table) else {
@@ -612,7 +543,7 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
     within::check(budget, &mut c);
     explained_by_extras(budget, &mut c);
     declared(budget, &mut c);
-    between::check(budget, &mut c);
+    rules::run(RULES, budget, &mut c);
     structure::check(budget, &mut c);
     let order = |f: &Finding| {
         RULES
