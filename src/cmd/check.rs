@@ -99,11 +99,12 @@ pub type Rendered = Option<Result<(Vec<u8>, ReportKind), String>>;
 
 /// Reads and checks one input and, when asked, makes its report from the
 /// same bytes (the submitted package is marked up, not read twice).
-fn check_input(path: &Path, cfg: &ReadConfig, want_report: bool) -> (Checked, Rendered) {
+pub fn check_input(input: &Input, cfg: &ReadConfig, want_report: bool) -> (Checked, Rendered) {
     if !want_report {
-        return (check_one(path, cfg), None);
+        return (check_one(input, cfg), None);
     }
-    let bytes = match Workbook::read_file(path) {
+    let path = input.path.as_path();
+    let bytes = match Workbook::read_file(&input.file) {
         Ok(b) => b,
         Err(e) => return (Err(batch::Failure::unreadable(e)), None),
     };
@@ -127,7 +128,8 @@ fn report_kind(kind: &ReportKind) -> String {
     }
 }
 
-fn file_report(path: &Path, r: &Checked) -> FileReport {
+/// One input's entry of the JSON report, and what the text report says of it.
+pub fn file_report(path: &Path, r: &Checked) -> FileReport {
     match r {
         Ok((b, findings, _)) => FileReport {
             path: super::batch::shown(path),
@@ -340,19 +342,30 @@ impl Review {
 
 /// A finding about the batch, not one workbook.
 #[derive(Serialize)]
-struct BatchFinding {
-    rule: &'static str,
-    severity: Severity,
-    message: String,
-    files: Vec<String>,
+pub struct BatchFinding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub files: Vec<String>,
     /// The inputs concerned, by their place in the batch.
     #[serde(skip)]
-    members: Vec<usize>,
+    pub members: Vec<usize>,
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let files = workbooks(&args.inputs, args.report_dir.as_deref())?;
+    run_inputs(args, &cfg, &files, &mut std::io::stdout().lock())
+}
+
+/// `check` on inputs already found (`args.inputs` is not read again), its
+/// report written to `stdout`; the exit status.
+pub fn run_inputs(
+    args: &CheckArgs,
+    cfg: &ReadConfig,
+    files: &[Input],
+    stdout: &mut dyn std::io::Write,
+) -> anyhow::Result<i32> {
     if let Some(r) = &args.report {
         if r.extension()
             .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
@@ -380,16 +393,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let mut keys: Vec<(Option<i32>, Option<String>, String, String)> = Vec::new();
     let (mut unreadable, mut errors) = (false, false);
     let json = args.format == OutputFormat::Json;
-    let mut stdout = std::io::stdout().lock();
     let mut write_err: Option<std::io::Error> = None;
     if json {
         let _ = writeln!(stdout, "{{\n\"files\": [");
     }
     batch::run_ordered(
-        &files,
+        files,
         batch::threads(),
         &bar,
-        |input| check_input(&input.path, &cfg, want_report),
+        |input| check_input(input, cfg, want_report),
         |input, message| {
             let failure = batch::Failure::unreadable(batch::internal_error(input, &message));
             (Err(failure), None)
@@ -441,28 +453,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if let Some(e) = write_err {
         return Err(e.into());
     }
-    let groups = duplicate_groups(
-        keys.iter()
-            .enumerate()
-            .map(|(i, (y, d, _, _))| (i, *y, d.as_deref(), None)),
-    );
-    let batch_findings: Vec<BatchFinding> = groups
-        .iter()
-        .map(|g| {
-            let (year, _, _, who) = &keys[g[0]];
-            BatchFinding {
-                rule: "S.duplicate_input",
-                severity: Severity::Warning,
-                message: format!(
-                    "{who}同一年度（{}）出现在 {} 个输入中；入库时只应保留一份",
-                    year.map(|y| y.to_string()).unwrap_or_default(),
-                    g.len()
-                ),
-                files: g.iter().map(|&i| keys[i].2.clone()).collect(),
-                members: g.clone(),
-            }
-        })
-        .collect();
+    let batch_findings = batch_findings(&keys);
     if json {
         writeln!(
             stdout,
@@ -482,7 +473,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             )?;
         }
     }
-    drop(stdout);
     if let Some(review) = review {
         let dir = review.dir.clone();
         let n = review.finish(&batch_findings)?;
@@ -509,9 +499,37 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     })
 }
 
+/// What only the whole batch shows, from each input's year, identity,
+/// path and whose budget it is ([`duplicate_who`]), in input order: the
+/// same budget in several inputs.
+pub fn batch_findings(keys: &[(Option<i32>, Option<String>, String, String)]) -> Vec<BatchFinding> {
+    let groups = duplicate_groups(
+        keys.iter()
+            .enumerate()
+            .map(|(i, (y, d, _, _))| (i, *y, d.as_deref(), None)),
+    );
+    groups
+        .iter()
+        .map(|g| {
+            let (year, _, _, who) = &keys[g[0]];
+            BatchFinding {
+                rule: "S.duplicate_input",
+                severity: Severity::Warning,
+                message: format!(
+                    "{who}同一年度（{}）出现在 {} 个输入中；入库时只应保留一份",
+                    year.map(|y| y.to_string()).unwrap_or_default(),
+                    g.len()
+                ),
+                files: g.iter().map(|&i| keys[i].2.clone()).collect(),
+                members: g.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Whose budget an input is, as a duplicate's message says it:
 /// `同一部门（X）的部门预算`, `同一单位（Y）的单位预算`.
-fn duplicate_who(r: &FileReport) -> String {
+pub fn duplicate_who(r: &FileReport) -> String {
     let dept = r
         .dept_code
         .as_deref()

@@ -252,7 +252,7 @@ impl Plan<'_> {
             Job::Failed(e)
         };
         // Read at most the limit; never a pipe or a device.
-        let bytes = match Workbook::read_file(&input.path) {
+        let bytes = match Workbook::read_file(&input.file) {
             Ok(b) => b,
             Err(e) => return failed(entry, "unreadable", e.to_string()),
         };
@@ -794,6 +794,16 @@ struct Tally {
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
     let inputs = workbooks(&args.inputs, Some(&args.output))?;
+    run_inputs(args, &cfg, &inputs)
+}
+
+/// `convert` on inputs already found (`args.inputs` is not read again);
+/// the exit status.
+pub fn run_inputs(
+    args: &ConvertArgs,
+    cfg: &super::ReadConfig,
+    inputs: &[Input],
+) -> anyhow::Result<i32> {
     let folder = Folder::take(&args.output)?;
     let out = folder.out.clone();
     let out = out.as_path();
@@ -863,7 +873,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         UnitArg::Wan => Unit::Wan,
     };
     let plan = Plan {
-        cfg: &cfg,
+        cfg,
         formats: formats.clone(),
         unit,
         encoding,
@@ -886,7 +896,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let mut io_error: Option<anyhow::Error> = None;
     let bar = progress(inputs.len(), "转换");
     batch::run_ordered(
-        &inputs,
+        inputs,
         batch::threads(),
         &bar,
         |input| plan.work(input),
