@@ -6,6 +6,7 @@ pub mod convert;
 pub mod import;
 pub mod inspect;
 pub mod outdir;
+pub mod serve;
 pub mod templates;
 
 use std::io::Write;
