@@ -297,6 +297,15 @@ impl Desk {
         Ok(())
     }
 
+    /// The data folder, and whether it is this run's own temporary one.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn is_temporary(&self) -> bool {
+        self.temporary
+    }
+
     /// The folder uploads are stored in, by content hash.
     pub fn uploads(&self) -> &Path {
         &self.uploads
@@ -822,4 +831,51 @@ fn private_folder() -> anyhow::Result<PathBuf> {
         )
     })?;
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Gate;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    #[test]
+    fn the_gate_lets_at_most_its_size_read_and_serves_in_order() {
+        let gate = Gate::new(2);
+        let reading = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let order = Mutex::new(Vec::new());
+        // One holds both places while the others line up behind it.
+        let first = gate.take(2);
+        std::thread::scope(|s| {
+            for i in 0..8 {
+                let (gate, reading, most, order) = (&gate, &reading, &most, &order);
+                s.spawn(move || {
+                    // Line up in the order of `i`.
+                    std::thread::sleep(Duration::from_millis(20 * i as u64));
+                    let _place = gate.take(if i == 4 { 2 } else { 1 });
+                    order.lock().unwrap().push(i);
+                    let now = reading.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(30));
+                    reading.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+            std::thread::sleep(Duration::from_millis(250));
+            drop(first);
+        });
+        assert!(most.load(Ordering::SeqCst) <= 2);
+        assert_eq!(most.load(Ordering::SeqCst), 2, "both places were used");
+        // Taken in the order asked for (two may start together).
+        let order = order.into_inner().unwrap();
+        let mut sorted = order.clone();
+        sorted.sort();
+        let out_of_order = order.windows(2).filter(|w| w[0] > w[1]).count();
+        assert!(out_of_order <= 2, "{order:?}");
+        assert_eq!(sorted, (0..8).collect::<Vec<_>>());
+        // The one wanting both places ran alone, after those before it.
+        let at = order.iter().position(|&i| i == 4).unwrap();
+        assert!(order[..at].iter().all(|&i| i < 4), "{order:?}");
+    }
 }

@@ -62,6 +62,15 @@ pub async fn serve(
         "核对台已启动：用浏览器打开 {shown}，把工作簿拖进网页；按 Ctrl-C 停止。同时读取的工作簿不超过 {} 个。",
         desk.gate.size()
     );
+    eprintln!(
+        "上传的文件存放在 {}（{}）",
+        desk.root().display(),
+        if desk.is_temporary() {
+            "只有本用户能读，停止时删除"
+        } else {
+            "按内容哈希命名；停止时删除各批的结果，上传的文件保留"
+        }
+    );
     if !local.ip().is_loopback() {
         eprintln!(
             "注意：核对台在 {local} 上监听，同一网络中的其他人也能打开这个网页、上传和下载文件；只在可信的网络中这样做，用完请停止"
@@ -72,6 +81,7 @@ pub async fn serve(
         .route("/", get(page))
         .route("/app.js", get(script))
         .route("/app.css", get(style))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/api/health", get(health))
         .route("/api/check", post(api_check))
         .route("/api/batches", post(new_batch))

@@ -21,7 +21,7 @@ pub const MAX_FILES: usize = 1000;
 
 /// An uploaded file, stored.
 pub struct Stored {
-    /// `uploads/<sha256>.<xlsx|xlsm|xls|bin>`.
+    /// `uploads/<sha256>`: the same content uploaded twice is one file.
     pub path: PathBuf,
     pub size: u64,
 }
@@ -141,7 +141,7 @@ pub async fn files(mut form: Multipart, uploads: &Path) -> Result<Vec<(String, S
                 "一次最多上传 {MAX_FILES} 个文件：请分几次上传"
             )));
         }
-        let stored = store(field, &name, uploads).await?;
+        let stored = store(field, uploads).await?;
         out.push((name, stored));
     }
     Ok(out)
@@ -149,7 +149,7 @@ pub async fn files(mut form: Multipart, uploads: &Path) -> Result<Vec<(String, S
 
 /// Streams one file to `uploads/`, hashing it; renamed to its content
 /// hash when complete.
-async fn store(mut field: Field<'_>, name: &str, uploads: &Path) -> Result<Stored, Refused> {
+async fn store(mut field: Field<'_>, uploads: &Path) -> Result<Stored, Refused> {
     let tmp = uploads.join(format!(".upload-{}.tmp", super::desk::random_id()));
     let result = async {
         let mut file = tokio::fs::File::create(&tmp)
@@ -171,12 +171,7 @@ async fn store(mut field: Field<'_>, name: &str, uploads: &Path) -> Result<Store
         }
         file.flush().await.map_err(|e| Refused::io(&e))?;
         let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        let ext = Path::new(name)
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .filter(|e| ["xlsx", "xlsm", "xls"].contains(&e.as_str()))
-            .unwrap_or_else(|| "bin".into());
-        let path = uploads.join(format!("{digest}.{ext}"));
+        let path = uploads.join(digest);
         tokio::fs::rename(&tmp, &path)
             .await
             .map_err(|e| Refused::io(&e))?;

@@ -392,7 +392,7 @@ function renderFindings() {
     tr.dataset.rule = x.rule;
     if (k === state.finding) tr.classList.add('chosen');
     const s = el('span', SEVERITY[x.severity], 'sev sev-' + x.severity);
-    const cells = x.cells.slice(0, 3).join(', ') + (x.cells.length > 3 ? ' 等 ' + x.cells.length + ' 个' : '');
+    const cells = x.cells.slice(0, 3).join('\n') + (x.cells.length > 3 ? '\n等 ' + x.cells.length + ' 个' : '');
     const first = el('td');
     first.append(s);
     tr.append(
@@ -435,8 +435,16 @@ async function showCells(k) {
   box.replaceChildren();
   for (const w of shown.sheets) box.append(...grid(w, x.severity));
   for (const name of shown.missing) box.append(el('p', '工作簿中没有名为“' + name + '”的工作表', 'note'));
+  // The first marked cell in the middle of the sheet's own scroll, the
+  // page itself left where it is.
   const mark = box.querySelector('td.mark');
-  if (mark) mark.scrollIntoView({ block: 'center', inline: 'center' });
+  if (mark) {
+    const view = $('sheet');
+    const m = mark.getBoundingClientRect();
+    const v = view.getBoundingClientRect();
+    view.scrollTop += m.top - v.top - (v.height - m.height) / 2;
+    view.scrollLeft += m.left - v.left - (v.width - m.width) / 2;
+  }
 }
 
 const NUMBER = /^-?[\d,]*\.?\d+(E[+-]?\d+)?%?$/i;
