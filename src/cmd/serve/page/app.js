@@ -162,9 +162,9 @@ function render() {
     tr.append(
       el('td', f.name, 'name'),
       el('td', dept),
-      el('td', f.year || ''),
-      el('td', f.template || ''),
-      el('td', level),
+      el('td', f.year || '', 'nw'),
+      el('td', f.template || '', 'nw'),
+      el('td', level, 'nw'),
       el('td', done ? f.errors : '', 'num'),
       el('td', done ? f.warnings : '', 'num'),
       el('td', done ? f.infos : '', 'num'),
@@ -398,7 +398,7 @@ function renderFindings() {
     tr.append(
       first,
       el('td', x.rule, 'rule'),
-      el('td', tableOf(x)),
+      el('td', tableOf(x), 'nw'),
       el('td', cells, 'cells'),
       el('td', x.expected || '', 'num'),
       el('td', x.actual || '', 'num'),
