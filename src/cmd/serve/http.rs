@@ -106,13 +106,26 @@ pub async fn serve(
         .layer(DefaultBodyLimit::max(REQUEST_BYTES as usize))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(stopped())
-        .await
-        .map_err(|e| anyhow::anyhow!("网络服务出错（{e}）"))?;
+    // Stopped: requests under way get a few seconds to finish (a batch's
+    // downloads may take longer), then the desk stops all the same.
+    let (told, mut stop) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        stopped().await;
+        let _ = told.send(true);
+    });
+    tokio::select! {
+        served = server => served.map_err(|e| anyhow::anyhow!("网络服务出错（{e}）"))?,
+        () = async {
+            let _ = stop.wait_for(|s| *s).await;
+            tokio::time::sleep(FINISHING).await;
+        } => eprintln!("停止时仍有请求未完成，未等它们结束"),
+    }
     eprintln!("核对台已停止");
     Ok(())
 }
+
+/// How long requests under way may take once the desk is told to stop.
+const FINISHING: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Ctrl-C or SIGTERM.
 async fn stopped() {
