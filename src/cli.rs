@@ -30,7 +30,7 @@ const SUB_TEMPLATE: &str = "\
 选项：
 {options}{after-help}";
 
-const COMMANDS: &str = "inspect、import、check、convert、templates";
+const COMMANDS: &str = "inspect、import、check、convert、templates、serve";
 
 fn help_flag() -> Arg {
     Arg::new("help")

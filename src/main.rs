@@ -50,6 +50,9 @@ enum Command {
     /// 列出各模板（版式）及其所含的表
     #[command(override_usage = "yusuan templates [选项]")]
     Templates(cmd::templates::TemplatesArgs),
+    /// 在浏览器中核对：启动本机的核对台网页（拖入工作簿，看结果和单元格，下载）
+    #[command(override_usage = "yusuan serve [选项]")]
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() {
@@ -63,6 +66,7 @@ fn main() {
         Command::Check(a) => cmd::check::run(a),
         Command::Convert(a) => cmd::convert::run(a),
         Command::Templates(a) => cmd::templates::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
     })
     .unwrap_or_else(|message| {
         Err(anyhow::anyhow!(

@@ -432,6 +432,7 @@ fn help_and_argument_errors_are_in_chinese() {
         &["check", "--help"],
         &["convert", "--help"],
         &["templates", "--help"],
+        &["serve", "--help"],
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}");
@@ -452,7 +453,7 @@ fn help_and_argument_errors_are_in_chinese() {
         (&["check", "--bogus"][..], "错误：不认识的参数 --bogus"),
         (
             &["chek"],
-            "错误：没有命令 chek（有：inspect、import、check、convert、templates）",
+            "错误：没有命令 chek（有：inspect、import、check、convert、templates、serve）",
         ),
         (
             &["check", "x.xlsx", "--format", "xml"],

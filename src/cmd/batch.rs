@@ -32,12 +32,17 @@ pub struct Input {
     /// hashed ([`input_id`]). Two folders holding a `教育局.xlsx` are two
     /// inputs; a rerun on the same file is the same input.
     pub id: String,
+    /// Where its bytes are: `path` itself, but for `yusuan serve`, whose
+    /// uploads are stored by content hash and known by the names the
+    /// reviewer's files had (`path`, then never opened).
+    pub file: PathBuf,
 }
 
 impl Input {
     pub fn new(path: PathBuf, source: String, real: &Path) -> Input {
         Input {
             id: input_id(real),
+            file: path.clone(),
             path,
             source,
         }
@@ -429,8 +434,14 @@ impl std::fmt::Display for Failure {
 }
 
 /// Reads and checks one input; an error is what to report.
-pub fn check_one(path: &Path, cfg: &ReadConfig) -> Checked {
-    check_workbook(Workbook::open(path).map_err(Failure::unreadable)?, cfg)
+/// Its bytes are read from `input.file`, and named by `input.path`.
+pub fn check_one(input: &Input, cfg: &ReadConfig) -> Checked {
+    // The bytes go as soon as the workbook is read, as in `Workbook::open`.
+    let wb = Workbook::from_bytes(
+        &input.path,
+        &Workbook::read_file(&input.file).map_err(Failure::unreadable)?,
+    );
+    check_workbook(wb.map_err(Failure::unreadable)?, cfg)
 }
 
 /// Imports and checks a workbook already read, with its narrative (its

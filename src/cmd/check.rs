@@ -131,11 +131,12 @@ pub type Rendered = Option<Result<(Vec<u8>, ReportKind), String>>;
 
 /// Reads and checks one input and, when asked, makes its report from the
 /// same bytes (the submitted package is marked up, not read twice).
-fn check_input(path: &Path, cfg: &ReadConfig, want_report: bool) -> (Checked, Rendered) {
+pub fn check_input(input: &Input, cfg: &ReadConfig, want_report: bool) -> (Checked, Rendered) {
     if !want_report {
-        return (check_one(path, cfg), None);
+        return (check_one(input, cfg), None);
     }
-    let bytes = match Workbook::read_file(path) {
+    let path = input.path.as_path();
+    let bytes = match Workbook::read_file(&input.file) {
         Ok(b) => b,
         Err(e) => return (Err(batch::Failure::unreadable(e)), None),
     };
@@ -159,7 +160,8 @@ fn report_kind(kind: &ReportKind) -> String {
     }
 }
 
-fn file_report(path: &Path, r: &Checked) -> FileReport {
+/// One input's entry of the JSON report, and what the text report says of it.
+pub fn file_report(path: &Path, r: &Checked) -> FileReport {
     match r {
         Ok((b, findings, _)) => FileReport {
             path: super::batch::shown(path),
@@ -354,7 +356,7 @@ impl Review {
         let Some(report) = row.report.clone() else {
             return Ok(());
         };
-        let bytes = Workbook::read_file(&input.path)?;
+        let bytes = Workbook::read_file(&input.file)?;
         let wb = Workbook::from_bytes(&input.path, &bytes)?;
         let (b, mut findings, wb) =
             check_workbook(wb, cfg).map_err(|e| anyhow::anyhow!(e.message))?;
@@ -458,14 +460,14 @@ impl Review {
 
 /// A finding about the batch, not one workbook.
 #[derive(Serialize)]
-struct BatchFinding {
-    rule: &'static str,
-    severity: Severity,
-    message: String,
-    files: Vec<String>,
+pub struct BatchFinding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub files: Vec<String>,
     /// The inputs concerned, by their place in the batch.
     #[serde(skip)]
-    members: Vec<usize>,
+    pub members: Vec<usize>,
 }
 
 /// `--report`: an `.xlsx` file, not a folder, not one of the inputs, for
@@ -495,19 +497,38 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         batch::workbooks_and_narratives(&args.inputs, args.report_dir.as_deref())?;
     let narratives_said =
         super::narrative::setup(&mut cfg, args.narrative.as_ref(), &narratives, files.len())?;
-    report_target(args, &files)?;
+    run_inputs(
+        args,
+        &cfg,
+        &files,
+        narratives_said,
+        &mut std::io::stdout().lock(),
+    )
+}
+
+/// `check` on inputs already found (`args.inputs` is not read again; the
+/// narratives already paired in `cfg`), its report written to `stdout`;
+/// the exit status.
+pub fn run_inputs(
+    args: &CheckArgs,
+    cfg: &ReadConfig,
+    files: &[Input],
+    narratives_said: Vec<super::narrative::Unpaired>,
+    stdout: &mut dyn std::io::Write,
+) -> anyhow::Result<i32> {
+    report_target(args, files)?;
     let review = match &args.report_dir {
         Some(dir) => Some(Review::open(dir)?),
         None => None,
     };
     let want_report = args.report.is_some() || args.report_dir.is_some();
-    let mut reports = Reports::new(args, review);
+    let mut reports = Reports::new(args, review, stdout);
     let bar = progress(files.len(), "核对");
     batch::run_ordered(
-        &files,
+        files,
         batch::threads(),
         &bar,
-        |input| check_input(&input.path, &cfg, want_report),
+        |input| check_input(input, cfg, want_report),
         |input, message| {
             let failure = batch::Failure::unreadable(batch::internal_error(input, &message));
             (Err(failure), None)
@@ -515,7 +536,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         |input, (r, rendered)| reports.take(input, r, rendered, &bar),
     );
     bar.finish_and_clear();
-    reports.finish(&files, &cfg, narratives_said)
+    reports.finish(files, cfg, narratives_said)
 }
 
 /// One input at a time: each report is printed as soon as it and those
@@ -525,7 +546,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
 struct Reports<'a> {
     args: &'a CheckArgs,
     json: bool,
-    stdout: std::io::StdoutLock<'static>,
+    stdout: &'a mut dyn std::io::Write,
     review: Option<Review>,
     /// The one input's reviewer's workbook (`--report`).
     kept: Rendered,
@@ -538,9 +559,12 @@ struct Reports<'a> {
 }
 
 impl<'a> Reports<'a> {
-    fn new(args: &'a CheckArgs, review: Option<Review>) -> Reports<'a> {
+    fn new(
+        args: &'a CheckArgs,
+        review: Option<Review>,
+        stdout: &'a mut dyn std::io::Write,
+    ) -> Reports<'a> {
         let json = args.format == OutputFormat::Json;
-        let mut stdout = std::io::stdout().lock();
         if json {
             let _ = writeln!(stdout, "{{\n\"files\": [");
         }
@@ -628,7 +652,7 @@ impl<'a> Reports<'a> {
         if let Some(e) = self.write_err.take() {
             return Err(e.into());
         }
-        let mut batch_findings = duplicates(&self.keys);
+        let mut batch_findings = batch_findings(&self.keys);
         // Narratives no workbook took, or that could not be read.
         narratives.extend(super::narrative::unpaired(cfg));
         for n in narratives {
@@ -722,8 +746,10 @@ impl<'a> Reports<'a> {
     }
 }
 
-/// The same budget and year in several inputs (`S.duplicate_input`).
-fn duplicates(keys: &[(Option<i32>, Option<String>, String, String)]) -> Vec<BatchFinding> {
+/// What only the whole batch shows, from each input's year, identity,
+/// path and whose budget it is ([`duplicate_who`]), in input order: the
+/// same budget and year in several inputs (`S.duplicate_input`).
+pub fn batch_findings(keys: &[(Option<i32>, Option<String>, String, String)]) -> Vec<BatchFinding> {
     let groups = duplicate_groups(
         keys.iter()
             .enumerate()
@@ -783,7 +809,7 @@ pub fn file_name(path: &Path) -> String {
 
 /// Whose budget an input is, as a duplicate's message says it:
 /// `同一部门（X）的部门预算`, `同一单位（Y）的单位预算`.
-fn duplicate_who(r: &FileReport) -> String {
+pub fn duplicate_who(r: &FileReport) -> String {
     let dept = r
         .dept_code
         .as_deref()

@@ -259,7 +259,7 @@ impl Plan<'_> {
             Job::Failed(e)
         };
         // Read at most the limit; never a pipe or a device.
-        let bytes = match Workbook::read_file(&input.path) {
+        let bytes = match Workbook::read_file(&input.file) {
             Ok(b) => b,
             Err(e) => return failed(entry, "unreadable", e.to_string()),
         };
@@ -868,6 +868,24 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     for n in &narratives_failed {
         eprintln!("错误：{}", n.message);
     }
+    let code = run_inputs(args, &cfg, &inputs)?;
+    for n in super::narrative::unpaired(&cfg) {
+        eprintln!("警告：{}：{}", n.file, n.message);
+    }
+    Ok(if narratives_failed.is_empty() {
+        code
+    } else {
+        code.max(2)
+    })
+}
+
+/// `convert` on inputs already found (`args.inputs` is not read again; the
+/// narratives already paired in `cfg`); the exit status.
+pub fn run_inputs(
+    args: &ConvertArgs,
+    cfg: &super::ReadConfig,
+    inputs: &[Input],
+) -> anyhow::Result<i32> {
     let folder = Folder::take(&args.output)?;
     let out = folder.out.clone();
     let set = Settings::of(args);
@@ -879,7 +897,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let (ledger, leftovers) = earlier_runs(&out, &set, &schemas, &headers["manifest"])?;
     let ledger = Mutex::new(ledger);
     let plan = Plan {
-        cfg: &cfg,
+        cfg,
         formats: set.formats.clone(),
         unit: set.unit,
         encoding: set.encoding,
@@ -893,7 +911,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let mut writer = Writer::new(&out, &set, &headers, &ledger)?;
     let bar = progress(inputs.len(), "转换");
     batch::run_ordered(
-        &inputs,
+        inputs,
         batch::threads(),
         &bar,
         |input| plan.work(input),
@@ -910,15 +928,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         |input, job| writer.take(input, job, &bar),
     );
     bar.finish_and_clear();
-    let code = writer.finish(folder, inputs.len(), &schemas, leftovers)?;
-    for n in super::narrative::unpaired(&cfg) {
-        eprintln!("警告：{}：{}", n.file, n.message);
-    }
-    Ok(if narratives_failed.is_empty() {
-        code
-    } else {
-        code.max(2)
-    })
+    writer.finish(folder, inputs.len(), &schemas, leftovers)
 }
 
 /// What the folder holds from earlier runs: its ledger (a killed run's

@@ -7,6 +7,7 @@ pub mod import;
 pub mod inspect;
 pub mod narrative;
 pub mod outdir;
+pub mod serve;
 pub mod templates;
 
 use std::io::Write;

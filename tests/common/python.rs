@@ -1,10 +1,12 @@
-//! The test Python: a virtual environment under cargo's target folder
+//! The test Pythons: virtual environments under cargo's target folder
 //! (`target/tmp/py-<pins>`) holding the pinned packages the tests check our
 //! outputs with — DuckDB (the warehouse files) and openpyxl (the reviewer's
-//! workbooks, styles and all). Made on first use from PyPI, reused later;
-//! nothing goes into the system Python. `YUSUAN_TEST_PYTHON` points at a
-//! Python that already has them (an offline machine). Without one the test
-//! fails with one line saying what to install: it is never skipped.
+//! workbooks, styles and all) in one, Playwright (the desk's page, in
+//! Debian's Chromium) in another. Made on first use from PyPI, reused
+//! later; nothing goes into the system Python. `YUSUAN_TEST_PYTHON` (and
+//! `YUSUAN_TEST_BROWSER_PYTHON`) point at a Python that already has them
+//! (an offline machine). Without one the test fails with one line saying
+//! what to install: it is never skipped.
 
 #![allow(dead_code)]
 
@@ -15,24 +17,38 @@ use std::process::{Command, Output};
 /// The packages and releases the checks are written against.
 pub const PINS: [(&str, &str); 2] = [("duckdb", "2.0.1"), ("openpyxl", "3.1.5")];
 
+/// What the browser tests drive Chromium with.
+pub const BROWSER_PINS: [(&str, &str); 1] = [("playwright", "1.65.2")];
+
 /// `duckdb==2.0.1 openpyxl==3.1.5`.
-fn pins() -> Vec<String> {
-    PINS.iter().map(|(p, v)| format!("{p}=={v}")).collect()
+fn pins(set: &[(&str, &str)]) -> Vec<String> {
+    set.iter().map(|(p, v)| format!("{p}=={v}")).collect()
 }
 
 /// A Python that imports the pinned packages.
 pub fn test_python() -> PathBuf {
-    if let Some(p) = std::env::var_os("YUSUAN_TEST_PYTHON") {
+    python_with(&PINS, "YUSUAN_TEST_PYTHON")
+}
+
+/// A Python that imports Playwright.
+pub fn browser_python() -> PathBuf {
+    python_with(&BROWSER_PINS, "YUSUAN_TEST_BROWSER_PYTHON")
+}
+
+/// A Python that imports the packages of `set`: the one `variable` names,
+/// or a virtual environment of its own.
+fn python_with(set: &[(&str, &str)], variable: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(variable) {
         let p = PathBuf::from(p);
-        if let Err(why) = has_pins(&p) {
-            fail(&format!("YUSUAN_TEST_PYTHON={}: {why}", p.display()));
+        if let Err(why) = has_pins(&p, set) {
+            fail(&format!("{variable}={}: {why}", p.display()), set, variable);
         }
         return p;
     }
-    let name: Vec<String> = PINS.iter().map(|(p, v)| format!("{p}-{v}")).collect();
+    let name: Vec<String> = set.iter().map(|(p, v)| format!("{p}-{v}")).collect();
     let env = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("py-{}", name.join("-")));
     let python = env.join("bin").join("python");
-    if has_pins(&python).is_ok() {
+    if has_pins(&python, set).is_ok() {
         return python;
     }
     // Built beside and renamed into place when complete, so a run killed
@@ -42,26 +58,26 @@ pub fn test_python() -> PathBuf {
     let _ = writeln!(
         std::io::stderr(),
         "test Python: installing {} into {} (once)",
-        pins().join(" "),
+        pins(set).join(" "),
         env.display()
     );
-    if let Err(why) = install(&building) {
+    if let Err(why) = install(&building, set) {
         let _ = std::fs::remove_dir_all(&building);
-        fail(&why);
+        fail(&why, set, variable);
     }
     let _ = std::fs::remove_dir_all(&env);
     if std::fs::rename(&building, &env).is_err() {
         // Another test process finished first; use its environment.
         let _ = std::fs::remove_dir_all(&building);
     }
-    if let Err(why) = has_pins(&python) {
-        fail(&format!("{}: {why}", env.display()));
+    if let Err(why) = has_pins(&python, set) {
+        fail(&format!("{}: {why}", env.display()), set, variable);
     }
     python
 }
 
 /// Creates a virtual environment at `dir` holding the pinned packages.
-fn install(dir: &Path) -> Result<(), String> {
+fn install(dir: &Path, set: &[(&str, &str)]) -> Result<(), String> {
     let venv = run(Command::new("python3").args(["-m", "venv"]).arg(dir))
         .map_err(|e| format!("python3 -m venv: {e}"))?;
     if !venv.status.success() {
@@ -79,12 +95,12 @@ fn install(dir: &Path) -> Result<(), String> {
             "--disable-pip-version-check",
             "--no-input",
         ])
-        .args(pins()))
+        .args(pins(set)))
     .map_err(|e| format!("pip: {e}"))?;
     if !pip.status.success() {
         return Err(format!(
             "pip could not install {} from the package index ({})",
-            pins().join(" "),
+            pins(set).join(" "),
             last_line(&pip)
         ));
     }
@@ -92,14 +108,16 @@ fn install(dir: &Path) -> Result<(), String> {
 }
 
 /// `Ok` when `python` imports every pinned package at its version.
-fn has_pins(python: &Path) -> Result<(), String> {
+fn has_pins(python: &Path, set: &[(&str, &str)]) -> Result<(), String> {
     if !python.exists() {
         return Err("no such Python".into());
     }
-    let script: Vec<String> = PINS
-        .iter()
-        .map(|(p, _)| format!("import {p}; print({p}.__version__)"))
-        .collect();
+    // The version as installed (Playwright has no `__version__`).
+    let mut script = vec!["import importlib.metadata".to_string()];
+    script.extend(
+        set.iter()
+            .map(|(p, _)| format!("import {p}; print(importlib.metadata.version('{p}'))")),
+    );
     let o =
         run(Command::new(python).args(["-c", &script.join("; ")])).map_err(|e| e.to_string())?;
     if !o.status.success() {
@@ -109,7 +127,7 @@ fn has_pins(python: &Path) -> Result<(), String> {
         ));
     }
     let got = String::from_utf8_lossy(&o.stdout);
-    for ((p, want), have) in PINS.iter().zip(got.lines()) {
+    for ((p, want), have) in set.iter().zip(got.lines()) {
         if have.trim() != *want {
             return Err(format!("has {p} {}, not {want}", have.trim()));
         }
@@ -133,11 +151,11 @@ fn last_line(o: &Output) -> String {
 }
 
 /// One line saying what is missing and what to do; the test fails.
-fn fail(why: &str) -> ! {
+fn fail(why: &str, set: &[(&str, &str)], variable: &str) -> ! {
     panic!(
         "test Python not available: {why}. Needs python3 with venv and access to PyPI, \
-         or YUSUAN_TEST_PYTHON set to a python with `pip install {}`.",
-        pins().join(" ")
+         or {variable} set to a python with `pip install {}`.",
+        pins(set).join(" ")
     )
 }
 
