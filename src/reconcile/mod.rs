@@ -16,6 +16,7 @@
 //! error); tables kept in 元 compare exactly.
 
 mod between;
+mod chain;
 pub mod rules;
 mod structure;
 mod within;

@@ -240,6 +240,12 @@ pub const RULES: &[Rule] = &[
         body: Body::Within,
     },
     Rule {
+        id: "T6.kinds",
+        what: "表6 人员经费只在人员类（301 工资福利支出、303 对个人和家庭的补助），公用经费只在公用类（302 商品和服务支出、310 资本性支出）：301、303 的行不得有公用经费，302、310 的行不得有人员经费",
+        extras_explain: false,
+        body: Body::Code(super::chain::t6_kinds),
+    },
+    Rule {
         id: "T7.row",
         what: "表7 合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费；公务用车小计 = 购置费 + 运行费",
         extras_explain: true,
@@ -329,6 +335,20 @@ pub const RULES: &[Rule] = &[
                 Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "affiliated")], right: &[Fig::Total("t2", "cur_affiliated")] },
                 Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "other")], right: &[Fig::Total("t2", "cur_other")] },
                 Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "carryover")], right: &[Fig::Total("t2", "carry_subtotal")] },
+            ],
+        },
+    },
+    Rule {
+        id: "X.t2_t4_carry",
+        what: "表2 合计行上年结转结余的一般公共预算、政府性基金、国有资本经营 = 表4 上年结转中该项资金",
+        extras_explain: false,
+        body: Body::Pairs {
+            table: "t2",
+            absent: Absent::Skip,
+            pairs: &[
+                Pair { says: "表2 合计行上年结转结余（一般公共预算）= 表4 上年结转一般公共预算", left: &[Fig::Total("t2", "carry_gp")], right: &[Fig::Line("t4", Side::Income, "carry_gp")] },
+                Pair { says: "表2 合计行上年结转结余（政府性基金）= 表4 上年结转政府性基金预算", left: &[Fig::Total("t2", "carry_gf")], right: &[Fig::Line("t4", Side::Income, "carry_gf")] },
+                Pair { says: "表2 合计行上年结转结余（国有资本经营）= 表4 上年结转国有资本经营预算", left: &[Fig::Total("t2", "carry_soe")], right: &[Fig::Line("t4", Side::Income, "carry_soe")] },
             ],
         },
     },
