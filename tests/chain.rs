@@ -15,7 +15,7 @@ use yusuan::samples::variants::vary;
 use yusuan::template::{Side, Templates};
 use yusuan::workbook::Workbook;
 
-const NEW: [&str; 2] = ["X.t2_t4_carry", "T6.kinds"];
+const NEW: [&str; 3] = ["X.t2_t4_carry", "T6.kinds", "X.units"];
 
 fn sample(name: &str) -> Budget {
     let wb = Workbook::open(
@@ -93,8 +93,13 @@ fn x_t2_t4_carry() {
         "carry_gf",
         10_000,
     );
-    let found = check(&b);
-    assert_eq!(fired(&found), ["X.t2_t4_carry"].into(), "{found:#?}");
+    // The unit's 一般公共预算 is 表5-2's row too: X.units says that side.
+    let all = check(&b);
+    assert_eq!(fired(&all), ["X.t2_t4_carry", "X.units"].into(), "{all:#?}");
+    let found: Vec<Finding> = all
+        .into_iter()
+        .filter(|f| f.rule == "X.t2_t4_carry")
+        .collect();
     assert_eq!(
         found.len(),
         2,
@@ -183,4 +188,93 @@ fn t6_kinds() {
         .flat_map(|f| f.cells.iter().map(ToString::to_string))
         .collect();
     assert_eq!(said, moved, "{found:#?}");
+}
+
+/// Moves `yuan` of `keys` from one unit's row of `t` to another's: the
+/// department's row and the 合计 keep their sums, each row its own.
+fn move_between_units(t: &mut CodedTable, from: &str, to: &str, keys: &[&str], yuan: i64) {
+    for (code, sign) in [(from, -1), (to, 1)] {
+        let row = t
+            .rows
+            .iter_mut()
+            .find(|r| r.code.as_deref() == Some(code))
+            .unwrap_or_else(|| panic!("no unit {code}"));
+        for k in keys {
+            row.amounts.get_mut(*k).unwrap().yuan += Decimal::from(sign * yuan);
+        }
+    }
+}
+
+/// Regression: an amount moved from one unit to another in 表5-2 (both
+/// rows' sums, the department's row and the 合计 kept) agreed with every
+/// rule — 表5-2 was linked to 表2 and 表10 only in total. Over random
+/// layouts of the department, the new rule finds it at the moved cells.
+#[test]
+fn x_units() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = sample("wenlv-2024.xlsx");
+    for seed in 0..6 {
+        let v = vary(&wb, &base, seed);
+        let mut b = import_workbook(
+            &v.workbook,
+            &Templates::builtin(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            check(&b).iter().all(|f| f.severity == Severity::Info),
+            "seed {seed}"
+        );
+        // Project money from 本级 to the library: 合计 and 项目支出 of both.
+        let t52 = b.tables.t5_2.as_mut().unwrap();
+        move_between_units(t52, "145001", "145002", &["total", "project"], 10_000);
+        let found: Vec<Finding> = check(&b)
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info)
+            .collect();
+        let errors: Vec<&Finding> = found.iter().collect();
+        assert_eq!(fired(&found), ["X.units"].into(), "seed {seed}: {found:#?}");
+        // Each unit against 表2 (合计) and 表10 (项目支出).
+        assert_eq!(errors.len(), 4, "seed {seed}: {errors:#?}");
+        let t52 = b.tables.t5_2.as_ref().unwrap();
+        let moved: BTreeSet<String> = ["145001", "145002"]
+            .iter()
+            .flat_map(|u| {
+                let r = t52.row(u).unwrap();
+                ["total", "project"].map(|k| r.amounts[k].cell.to_string())
+            })
+            .collect();
+        for f in &errors {
+            assert!(
+                f.cells.iter().any(|c| moved.contains(&c.to_string())),
+                "seed {seed}: not pinned to a moved cell: {f:#?}"
+            );
+        }
+    }
+}
+
+/// A unit that 表2 lists with 一般公共预算 money and 表5-2 does not is said.
+#[test]
+fn x_units_a_unit_missing_from_t5_2() {
+    let mut b = sample("wenlv-2024.xlsx");
+    let t52 = b.tables.t5_2.as_mut().unwrap();
+    let moved = t52
+        .rows
+        .iter()
+        .position(|r| r.code.as_deref() == Some("145002"))
+        .unwrap();
+    t52.rows[moved].code = Some("145009".into());
+    let found = check(&b);
+    let said: Vec<&Finding> = found.iter().filter(|f| f.rule == "X.units").collect();
+    assert!(
+        said.iter()
+            .any(|f| f.message.contains("145009") && f.message.contains("却没有这个单位")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|f| f.message.contains("145002") && f.message.contains("却没有这个单位")),
+        "{said:#?}"
+    );
 }

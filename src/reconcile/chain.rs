@@ -1,9 +1,11 @@
 //! Relations that close the chain between figures no other rule holds:
 //! a figure could move between them with every total kept.
 
+use std::collections::BTreeMap;
+
 use super::within::{header, row_label};
-use super::{table_name, Checker};
-use crate::model::{Budget, Severity};
+use super::{table_name, Checker, Relation, Term};
+use crate::model::{Amount, Budget, CodedRow, CodedTable, Severity};
 
 /// 经济分类 classes whose spending is 人员经费, and those whose is 公用经费,
 /// in a 基本支出 table (表6).
@@ -52,5 +54,140 @@ pub(super) fn t6_kinds(b: &Budget, c: &mut Checker) {
             ),
             vec![a.cell.clone()],
         );
+    }
+}
+
+/// A row that stands for a budget unit (表2, 表5-2 and 表10 list them by
+/// code). The department's row is their sum, which the tables' own rollup
+/// rules hold.
+fn is_unit(r: &CodedRow) -> bool {
+    r.level.as_deref() == Some("单位")
+}
+
+/// The unit rows of a table, by code; `None` when it lists none (a layout
+/// whose 表2 is by 功能 class).
+fn unit_rows(t: Option<&CodedTable>) -> Option<BTreeMap<&str, &CodedRow>> {
+    let rows: BTreeMap<&str, &CodedRow> = t?
+        .rows
+        .iter()
+        .filter(|r| is_unit(r))
+        .filter_map(|r| Some((r.code.as_deref()?, r)))
+        .collect();
+    (!rows.is_empty()).then_some(rows)
+}
+
+/// `X.units`: each unit's 表5-2 row against its own 表2 and 表10 rows —
+/// a figure moved from one unit to another keeps every total, so only the
+/// units' own rows find it. 表5-2 合计 = 表2 一般公共预算 (本年 + 上年结转);
+/// 表5-2 项目支出 = 表10 一般公共预算 (本年 + 结转); and the three list the
+/// same units under the same names.
+pub(super) fn units(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    let (Some(t52), Some(units52)) = (t.t5_2.as_ref(), unit_rows(t.t5_2.as_ref())) else {
+        return;
+    };
+    let name52 = table_name("t5_2");
+    for (other, key, right) in [
+        ("t2", "total", ["cur_gp", "carry_gp"]),
+        ("t10", "project", ["cur_gp", "carry_gp"]),
+    ] {
+        let (Some(table), Some(rows)) = (t.coded(other), unit_rows(t.coded(other))) else {
+            continue;
+        };
+        let other_name = table_name(other);
+        for (code, r52) in &units52 {
+            let Some(left) = r52.amount(key) else {
+                continue;
+            };
+            let Some(r) = rows.get(code) else {
+                // 表10 lists only the units that have projects; 表2 every
+                // unit with income.
+                if !left.yuan.is_zero() {
+                    c.note(
+                        "X.units",
+                        Severity::Error,
+                        "t5_2",
+                        format!(
+                            "{name52} 列出 {}，其“{}”为 {} {}，{other_name} 却没有这个单位",
+                            row_label(r52),
+                            header(&t52.meta, key),
+                            crate::amount::from_yuan(left.yuan, t52.meta.unit),
+                            t52.meta.unit.label()
+                        ),
+                        vec![r52.cell.clone(), left.cell.clone()],
+                    );
+                }
+                continue;
+            };
+            let terms: Vec<Term> = right
+                .iter()
+                .filter_map(|k| {
+                    Some(Term::new(
+                        format!("{other_name} {}", header(&table.meta, k)),
+                        r.amount(k)?,
+                        table.meta.unit,
+                    ))
+                })
+                .collect();
+            if terms.is_empty() {
+                continue;
+            }
+            c.compare(
+                "X.units",
+                "t5_2",
+                &format!(
+                    "{} 的 {name52}“{}” = {other_name} 一般公共预算（本年 + 结转）",
+                    row_label(r52),
+                    header(&t52.meta, key)
+                ),
+                &[Term::new(
+                    format!("{name52} {}", header(&t52.meta, key)),
+                    left,
+                    t52.meta.unit,
+                )],
+                &terms,
+                Relation::Equal,
+            );
+            if crate::text::norm(&r.name) != crate::text::norm(&r52.name) {
+                c.note(
+                    "X.units",
+                    Severity::Warning,
+                    "t5_2",
+                    format!(
+                        "单位 {code} 在 {name52} 名为“{}”，在 {other_name} 名为“{}”：同一编码应是同一单位，请核对编码或名称",
+                        r52.name, r.name
+                    ),
+                    vec![r52.cell.clone(), r.cell.clone()],
+                );
+            }
+        }
+        // A unit with 一般公共预算 money in 表2 or 表10 that 表5-2 does not list.
+        for (code, r) in &rows {
+            if units52.contains_key(code) {
+                continue;
+            }
+            let money: Vec<&Amount> = right
+                .iter()
+                .filter_map(|k| r.amount(k))
+                .filter(|a| !a.yuan.is_zero())
+                .collect();
+            if money.is_empty() {
+                continue;
+            }
+            let mut cells = vec![r.cell.clone()];
+            cells.extend(money.iter().map(|a| a.cell.clone()));
+            c.note(
+                "X.units",
+                Severity::Error,
+                "t5_2",
+                format!(
+                    "{other_name} 列出 {}，有一般公共预算 {} {}，{name52} 却没有这个单位",
+                    row_label(r),
+                    crate::amount::from_yuan(money.iter().map(|a| a.yuan).sum(), table.meta.unit),
+                    table.meta.unit.label()
+                ),
+                cells,
+            );
+        }
     }
 }

@@ -446,6 +446,12 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
+        id: "X.units",
+        what: "每个单位：表5-2 合计 = 表2 一般公共预算（本年 + 上年结转），表5-2 项目支出 = 表10 一般公共预算（本年 + 结转）；三张表列出同样的单位，同一编码同一名称",
+        extras_explain: false,
+        body: Body::Code(super::chain::units),
+    },
+    Rule {
         id: "X.t3_t5",
         what: "每个科目：表5-1 合计 ≤ 表3 合计",
         extras_explain: false,
