@@ -15,7 +15,7 @@ use yusuan::samples::variants::vary;
 use yusuan::template::{Side, Templates};
 use yusuan::workbook::Workbook;
 
-const NEW: [&str; 3] = ["X.t2_t4_carry", "T6.kinds", "X.units"];
+const NEW: [&str; 4] = ["X.t2_t4_carry", "T6.kinds", "X.units", "S.one_budget"];
 
 fn sample(name: &str) -> Budget {
     let wb = Workbook::open(
@@ -277,4 +277,158 @@ fn x_units_a_unit_missing_from_t5_2() {
             .any(|f| f.message.contains("145002") && f.message.contains("却没有这个单位")),
         "{said:#?}"
     );
+}
+
+/// Every table's title and `部门/单位：` line, with the cells they are in.
+fn title_and_name_cells(b: &Budget) -> Vec<(String, yusuan::workbook::CellRef)> {
+    b.tables
+        .metas()
+        .iter()
+        .filter_map(|m| Some((m.sheet.clone(), m.title.as_ref()?.cell.clone())))
+        .collect()
+}
+
+/// Regression: a sheet copied from last year's workbook (its title's year)
+/// or another department's (its `部门/单位：` line) was outvoted by the
+/// other sheets and said nothing. Each copied sheet of a random layout is
+/// found at its own cell, and nothing else fires.
+#[test]
+fn s_one_budget() {
+    use yusuan::workbook::CellValue;
+    let other = "武汉市硚口区企业服务中心";
+    for (name, year, seeds) in [
+        ("wenlv-2024.xlsx", 2024, 0..6),
+        ("putuo-2026.xlsx", 2026, 0..3),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(name);
+        let wb = Workbook::open(&path).unwrap();
+        let base = sample(name);
+        let dept = base.department.name.clone().unwrap();
+        for seed in seeds {
+            let v = vary(&wb, &base, seed);
+            let b = import_workbook(
+                &v.workbook,
+                &Templates::builtin(),
+                &ImportOptions::default(),
+            )
+            .unwrap();
+            // Last year's title on one sheet whose title names the year.
+            let titles: Vec<_> = title_and_name_cells(&b)
+                .into_iter()
+                .filter(|(sheet, cell)| {
+                    let s = v
+                        .workbook
+                        .sheets
+                        .iter()
+                        .find(|s| *s.name == **sheet)
+                        .unwrap();
+                    s.get(cell.row, cell.col)
+                        .as_text()
+                        .contains(&year.to_string())
+                })
+                .collect();
+            assert!(!titles.is_empty(), "{name} seed {seed}");
+            let (sheet, cell) = &titles[seed as usize % titles.len()];
+            let mut copied = v.workbook.clone();
+            let s = copied
+                .sheets
+                .iter_mut()
+                .find(|s| *s.name == **sheet)
+                .unwrap();
+            let title = s.get(cell.row, cell.col).as_text();
+            let last = (year - 1).to_string();
+            s.set(
+                cell.row,
+                cell.col,
+                CellValue::Text(title.replace(&year.to_string(), &last)),
+            );
+            let b =
+                import_workbook(&copied, &Templates::builtin(), &ImportOptions::default()).unwrap();
+            let found: Vec<Finding> = check(&b)
+                .into_iter()
+                .filter(|f| f.severity != Severity::Info)
+                .collect();
+            assert_eq!(
+                fired(&found),
+                ["S.one_budget"].into(),
+                "{name} seed {seed}: {found:#?}"
+            );
+            assert_eq!(found.len(), 1, "{name} seed {seed}: {found:#?}");
+            assert_eq!(found[0].cells, [cell.clone()], "{name} seed {seed}");
+            assert!(found[0].message.contains(&last), "{}", found[0].message);
+
+            // Another department's name on one sheet's 部门/单位 line.
+            let mut copied = v.workbook.clone();
+            let mut renamed = None;
+            'sheets: for s in copied.sheets.iter_mut().filter(|s| !s.hidden) {
+                for r in 0..s.height().min(6) {
+                    for c in 0..s.row(r).len() as u32 {
+                        let t = s.get(r, c).as_text();
+                        if t.contains(&dept) && t.contains(['：', ':']) {
+                            s.set(r, c, CellValue::Text(t.replace(&dept, other)));
+                            renamed = Some(s.cell_ref(r, c));
+                            break 'sheets;
+                        }
+                    }
+                }
+            }
+            let renamed = renamed.expect("a 部门/单位 line");
+            let b =
+                import_workbook(&copied, &Templates::builtin(), &ImportOptions::default()).unwrap();
+            let found: Vec<Finding> = check(&b)
+                .into_iter()
+                .filter(|f| f.severity != Severity::Info)
+                .collect();
+            assert_eq!(
+                fired(&found),
+                ["S.one_budget"].into(),
+                "{name} seed {seed}: {found:#?}"
+            );
+            assert_eq!(found[0].cells, [renamed], "{name} seed {seed}: {found:#?}");
+            assert!(found[0].message.contains(other), "{}", found[0].message);
+        }
+    }
+}
+
+/// Regression: a 本单位…无… note copied onto the wrong table (表8's on
+/// 表9) or from last year's workbook agreed with every rule, as long as
+/// the table was empty.
+#[test]
+fn x_empty_note_names_its_own_table_and_year() {
+    use yusuan::workbook::CellValue;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qiaokou-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let b = sample("qiaokou-2024.xlsx");
+    let note = |id: &str| {
+        let m = b.tables.metas().into_iter().find(|m| m.id == id).unwrap();
+        m.empty_note().unwrap().clone()
+    };
+    let (t8, t9) = (note("t8"), note("t9"));
+    // The department's own 表11 has a slip of its own (T11.funds): only
+    // what the copied note adds counts.
+    let before: BTreeSet<String> = check(&b).iter().map(|f| f.message.clone()).collect();
+    for (copied_text, at, says) in [
+        (t8.text.clone(), &t9.cell, "政府性基金"),
+        (t9.text.replace("2024", "2023"), &t9.cell, "2023 年"),
+    ] {
+        let mut copied = wb.clone();
+        let s = copied
+            .sheets
+            .iter_mut()
+            .find(|s| *s.name == *at.sheet)
+            .unwrap();
+        s.set(at.row, at.col, CellValue::Text(copied_text));
+        let b = import_workbook(&copied, &Templates::builtin(), &ImportOptions::default()).unwrap();
+        let found: Vec<Finding> = check(&b)
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info && !before.contains(&f.message))
+            .collect();
+        assert_eq!(fired(&found), ["X.empty_note"].into(), "{found:#?}");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].cells, [at.clone()]);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(found[0].message.contains(says), "{}", found[0].message);
+    }
 }

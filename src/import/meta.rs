@@ -206,6 +206,8 @@ pub fn settle(
         budget.department.name_cell = Some(cell);
     }
 
+    one_budget(budget, wb, t, located);
+
     // 部门预算 or 单位预算; a 单位预算 names its unit.
     if let Some((level, from)) = level(wb, located) {
         budget.level = level;
@@ -223,6 +225,62 @@ pub fn settle(
                 .flatten()
                 .or_else(|| listed.map(|u| u.name.clone())),
         });
+    }
+}
+
+/// `S.one_budget`: every table's title names the workbook's year, and every
+/// sheet's `部门/单位：` line its department. A sheet copied from last
+/// year's workbook, or from another department's, is found even when the
+/// other sheets outvote it. A name that contains the other (`文化和旅游局`
+/// on one sheet, `武汉市硚口区文化和旅游局` on another) is the same
+/// department written shorter. With `--year` the titles are already said
+/// by `S.year`.
+fn one_budget(budget: &mut Budget, wb: &Workbook, t: &Template, located: &[Located]) {
+    let year = budget
+        .year
+        .filter(|_| budget.year_from.as_deref() != Some("--year"));
+    let dept = budget
+        .department
+        .name_cell
+        .is_some()
+        .then(|| budget.department.name.as_deref().map(norm))
+        .flatten();
+    for l in located {
+        let table = &t.tables[l.spec];
+        let number = &table.number;
+        if let (Some(y), Some((title, cell))) = (year, &l.title) {
+            let named = years_in(title);
+            if !named.is_empty() && !named.contains(&y) {
+                budget.diagnostics.push(Diagnostic {
+                    rule: "S.one_budget",
+                    severity: Severity::Error,
+                    table: Some(table.id.clone()),
+                    message: format!(
+                        "表{number} 的标题“{}”写的是 {} 年，工作簿是 {y} 年的预算：这张表可能是从别的年度的工作簿复制来的，请核对其中的数字和标题",
+                        clean(title),
+                        named.iter().map(ToString::to_string).collect::<Vec<_>>().join("、"),
+                    ),
+                    cells: vec![cell.clone()],
+                });
+            }
+        }
+        let Some(dept) = &dept else { continue };
+        let texts = title_texts(wb, std::slice::from_ref(l));
+        if let Some((name, cell)) = department_name(wb, t, &texts) {
+            let n = norm(&name);
+            if !n.contains(dept.as_str()) && !dept.contains(n.as_str()) {
+                budget.diagnostics.push(Diagnostic {
+                    rule: "S.one_budget",
+                    severity: Severity::Error,
+                    table: Some(table.id.clone()),
+                    message: format!(
+                        "表{number} 的编制单位写的是“{name}”，工作簿的其他表写的是“{}”：这张表可能是从别的部门的工作簿复制来的，请核对",
+                        budget.department.name.as_deref().unwrap_or_default()
+                    ),
+                    cells: vec![cell],
+                });
+            }
+        }
     }
 }
 

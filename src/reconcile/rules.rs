@@ -533,7 +533,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "X.empty_note",
-        what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明",
+        what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明；说明写的是本表的内容（表8 政府性基金、表9 国有资本经营、表7 三公经费）和本年度",
         extras_explain: false,
         body: Body::Elsewhere,
     },
@@ -570,6 +570,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "S.unit",
         what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）",
+        extras_explain: false,
+        body: Body::Elsewhere,
+    },
+    Rule {
+        id: "S.one_budget",
+        what: "每张表的标题写的是工作簿的年度，每张表的“部门/单位：”写的是同一部门（从别的年度或别的部门复制来的表）",
         extras_explain: false,
         body: Body::Elsewhere,
     },

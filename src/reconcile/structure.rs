@@ -118,6 +118,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
         text_number(c, id, text_cells);
         empty_note(
             c,
+            b,
             id,
             &t.meta,
             t.total
@@ -130,6 +131,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
     if let Some(t7) = &b.tables.t7 {
         empty_note(
             c,
+            b,
             "t7",
             &t7.meta,
             t7.amounts.values().all(|a| a.yuan.is_zero()),
@@ -175,8 +177,17 @@ fn text_number(c: &mut Checker, id: &str, cells: Vec<crate::workbook::CellRef>) 
 }
 
 /// A table whose amounts are all zero must say 本单位…无…; one with money must not.
-fn empty_note(c: &mut Checker, id: &str, meta: &crate::model::TableMeta, all_zero: bool) {
+fn empty_note(
+    c: &mut Checker,
+    b: &Budget,
+    id: &str,
+    meta: &crate::model::TableMeta,
+    all_zero: bool,
+) {
     let note = meta.empty_note();
+    if let Some(n) = note {
+        note_names_its_table(c, b, id, n);
+    }
     let at = meta.title.as_ref().map(|t| t.cell.clone());
     match (all_zero, note) {
         (true, None) => c.note(
@@ -197,5 +208,54 @@ fn empty_note(c: &mut Checker, id: &str, meta: &crate::model::TableMeta, all_zer
             vec![n.cell.clone()],
         ),
         _ => {}
+    }
+}
+
+/// What the 本单位…无… note of a table is about: the words that name it, so
+/// a note copied onto the wrong table (`无政府性基金预算` on 表9) is found.
+const NOTE_WORDS: [(&str, &str); 3] =
+    [("t7", "三公"), ("t8", "政府性基金"), ("t9", "国有资本经营")];
+
+/// `X.empty_note`: a table's 本单位…无… note names that table and the
+/// workbook's year — one copied from another table, or from last year's
+/// workbook, says something the table does not.
+fn note_names_its_table(c: &mut Checker, b: &Budget, id: &str, n: &crate::model::Note) {
+    let text = crate::text::norm(&n.text);
+    // With --year the workbook's own years are already said by S.year.
+    if let Some(year) = b.year.filter(|_| b.year_from.as_deref() != Some("--year")) {
+        let named = crate::text::years_in(&n.text);
+        if !named.is_empty() && !named.contains(&year) {
+            c.note(
+                "X.empty_note",
+                Severity::Error,
+                id,
+                format!(
+                    "{} 注明“{}”，写的是 {} 年，工作簿是 {year} 年的预算：请改为本年度的说明",
+                    table_name(id),
+                    n.text,
+                    named[0]
+                ),
+                vec![n.cell.clone()],
+            );
+        }
+    }
+    let own = NOTE_WORDS.iter().find(|(t, _)| *t == id).map(|(_, w)| *w);
+    let other = NOTE_WORDS
+        .iter()
+        .find(|(t, w)| *t != id && text.contains(w) && own.is_none_or(|o| !text.contains(o)));
+    if let Some((t, w)) = other {
+        c.note(
+            "X.empty_note",
+            Severity::Error,
+            id,
+            format!(
+                "{} 注明“{}”，说的是{w}（{}）：这句说明应在 {}，本表应注明本表的内容",
+                table_name(id),
+                n.text,
+                table_name(t),
+                table_name(t)
+            ),
+            vec![n.cell.clone()],
+        );
     }
 }
