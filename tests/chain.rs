@@ -356,7 +356,7 @@ fn s_one_budget() {
                 "{name} seed {seed}: {found:#?}"
             );
             assert_eq!(found.len(), 1, "{name} seed {seed}: {found:#?}");
-            assert_eq!(found[0].cells, [cell.clone()], "{name} seed {seed}");
+            assert_eq!(found[0].cells, std::slice::from_ref(cell), "{name} seed {seed}");
             assert!(found[0].message.contains(&last), "{}", found[0].message);
 
             // Another department's name on one sheet's 部门/单位 line.
@@ -427,7 +427,7 @@ fn x_empty_note_names_its_own_table_and_year() {
             .collect();
         assert_eq!(fired(&found), ["X.empty_note"].into(), "{found:#?}");
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!(found[0].cells, [at.clone()]);
+        assert_eq!(found[0].cells, std::slice::from_ref(at));
         assert_eq!(found[0].severity, Severity::Error);
         assert!(found[0].message.contains(says), "{}", found[0].message);
     }
