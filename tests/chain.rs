@@ -15,7 +15,18 @@ use yusuan::samples::variants::vary;
 use yusuan::template::{Side, Templates};
 use yusuan::workbook::Workbook;
 
-const NEW: [&str; 4] = ["X.t2_t4_carry", "T6.kinds", "X.units", "S.one_budget"];
+const NEW: [&str; 10] = [
+    "X.t2_t4_carry",
+    "T6.kinds",
+    "X.units",
+    "S.one_budget",
+    "X.t12_sources",
+    "P.pairs",
+    "P.no_project",
+    "P.t3_fiscal",
+    "P.negative",
+    "P.percent",
+];
 
 fn sample(name: &str) -> Budget {
     let wb = Workbook::open(
@@ -356,7 +367,11 @@ fn s_one_budget() {
                 "{name} seed {seed}: {found:#?}"
             );
             assert_eq!(found.len(), 1, "{name} seed {seed}: {found:#?}");
-            assert_eq!(found[0].cells, std::slice::from_ref(cell), "{name} seed {seed}");
+            assert_eq!(
+                found[0].cells,
+                std::slice::from_ref(cell),
+                "{name} seed {seed}"
+            );
             assert!(found[0].message.contains(&last), "{}", found[0].message);
 
             // Another department's name on one sheet's 部门/单位 line.
@@ -431,4 +446,218 @@ fn x_empty_note_names_its_own_table_and_year() {
         assert_eq!(found[0].severity, Severity::Error);
         assert!(found[0].message.contains(says), "{}", found[0].message);
     }
+}
+
+/// Adds `yuan` to the 资金来源 line `key` of a form.
+fn add_to_source(f: &mut yusuan::model::Form, key: &str, yuan: i64) -> yusuan::workbook::CellRef {
+    let block = f.blocks.iter_mut().find(|b| b.key == "sources").unwrap();
+    let i = block
+        .line_keys
+        .iter()
+        .position(|k| k.as_deref() == Some(key))
+        .unwrap_or_else(|| panic!("no line {key}"));
+    match block.rows[i].get_mut("amount") {
+        Some(yusuan::model::FormValue::Amount(a)) => {
+            a.yuan += Decimal::from(yuan);
+            a.cell.clone()
+        }
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+/// Regression: money moved between two 资金来源 lines of a 表12 form (its
+/// 合计 and the project's 表10 row kept) agreed with every rule. Over
+/// random layouts and each form, the new rule finds it at the moved lines.
+#[test]
+fn x_t12_sources() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
+    let wb = Workbook::open(&path).unwrap();
+    let base = sample("wenlv-2024.xlsx");
+    for seed in 0..4 {
+        let v = vary(&wb, &base, seed);
+        let b = import_workbook(
+            &v.workbook,
+            &Templates::builtin(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        for form in 0..b.tables.t12.len() {
+            let mut b = b.clone();
+            let f = &mut b.tables.t12[form];
+            // From 一般公共预算 (and its 当年 part) to 单位资金.
+            let x = 50_000;
+            let moved: BTreeSet<String> = [
+                add_to_source(f, "gp", -x),
+                add_to_source(f, "gp_current", -x),
+                add_to_source(f, "unit_funds", x),
+            ]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+            let found: Vec<Finding> = check(&b)
+                .into_iter()
+                .filter(|f| f.severity != Severity::Info)
+                .collect();
+            assert_eq!(
+                fired(&found),
+                ["X.t12_sources"].into(),
+                "seed {seed} form {form}: {found:#?}"
+            );
+            assert_eq!(found.len(), 3, "seed {seed} form {form}: {found:#?}");
+            let said: BTreeSet<String> = found.iter().map(|f| f.cells[0].to_string()).collect();
+            assert_eq!(said, moved, "seed {seed} form {form}");
+        }
+    }
+}
+
+/// The findings of `b` that `base` does not have (a sample's own slips
+/// are not the move's).
+fn added(base: &Budget, b: &Budget) -> Vec<Finding> {
+    let before: BTreeSet<String> = check(base).iter().map(|f| f.message.clone()).collect();
+    check(b)
+        .into_iter()
+        .filter(|f| f.severity != Severity::Info && !before.contains(&f.message))
+        .collect()
+}
+
+/// The cells of a coded row's `key`, for the tables named.
+fn cells_of(b: &Budget, id: &str, code: &str, key: &str) -> String {
+    b.tables.coded(id).unwrap().row(code).unwrap().amounts[key]
+        .cell
+        .to_string()
+}
+
+/// A pension contribution moved in 表6 from 30108 to 30101 (the 301 class
+/// and every total kept): its 功能 项 in 表5-1 no longer matches, a
+/// warning at both.
+#[test]
+fn p_pairs() {
+    for name in ["qiaokou-2024.xlsx", "wenlv-2024.xlsx", "putuo-2026.xlsx"] {
+        let base = sample(name);
+        let mut b = base.clone();
+        let t6 = b.tables.t6.as_mut().unwrap();
+        for (code, sign) in [("30108", -1), ("30101", 1)] {
+            let r = t6
+                .rows
+                .iter_mut()
+                .find(|r| r.code.as_deref() == Some(code))
+                .unwrap();
+            for k in ["total", "personnel"] {
+                r.amounts.get_mut(k).unwrap().yuan += Decimal::from(sign * 10_000);
+            }
+        }
+        let found = added(&base, &b);
+        assert_eq!(fired(&found), ["P.pairs"].into(), "{name}: {found:#?}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        let at: Vec<String> = found[0].cells.iter().map(ToString::to_string).collect();
+        assert!(
+            at.contains(&cells_of(&b, "t6", "30108", "total")),
+            "{name}: {at:?}"
+        );
+        assert!(
+            at.contains(&cells_of(&b, "t5_1", "2080505", "basic_subtotal")),
+            "{name}: {at:?}"
+        );
+    }
+}
+
+/// 行政运行 or 事业运行 with 项目支出 is a warning at the cell.
+#[test]
+fn p_no_project() {
+    let base = sample("qiaokou-2024.xlsx");
+    let mut b = base.clone();
+    shift(
+        b.tables.t3.as_mut().unwrap(),
+        &["2011350"],
+        "basic",
+        "project",
+        10_000,
+    );
+    let found = added(&base, &b);
+    let said: Vec<&Finding> = found.iter().filter(|f| f.rule == "P.no_project").collect();
+    assert_eq!(said.len(), 1, "{found:#?}");
+    assert_eq!(said[0].severity, Severity::Warning);
+    assert_eq!(
+        said[0].cells[0].to_string(),
+        cells_of(&b, "t3", "2011350", "project")
+    );
+}
+
+/// A department with no money outside 财政拨款: 表3 moved between two 项
+/// of one 款 (every total kept) no longer equals 表5-1 at either, and the
+/// 项 that grew is said by no equality but this one.
+#[test]
+fn p_t3_fiscal() {
+    let base = sample("qiaokou-2024.xlsx");
+    let mut b = base.clone();
+    let t3 = b.tables.t3.as_mut().unwrap();
+    for (code, sign) in [("2101102", -1), ("2101103", 1)] {
+        let r = t3
+            .rows
+            .iter_mut()
+            .find(|r| r.code.as_deref() == Some(code))
+            .unwrap();
+        for k in ["total", "basic"] {
+            r.amounts.get_mut(k).unwrap().yuan += Decimal::from(sign * 10_000);
+        }
+    }
+    let found = added(&base, &b);
+    let said: BTreeSet<String> = found
+        .iter()
+        .filter(|f| f.rule == "P.t3_fiscal")
+        .map(|f| f.cells[0].to_string())
+        .collect();
+    for code in ["2101102", "2101103"] {
+        assert!(
+            said.contains(&cells_of(&b, "t3", code, "total")),
+            "{code}: {found:#?}"
+        );
+    }
+    assert!(found
+        .iter()
+        .filter(|f| f.rule == "P.t3_fiscal")
+        .all(|f| f.severity == Severity::Warning));
+}
+
+/// A negative amount is a warning at its cell.
+#[test]
+fn p_negative() {
+    let base = sample("wenlv-2024.xlsx");
+    let mut b = base.clone();
+    let t7 = b.tables.t7.as_mut().unwrap();
+    let a = t7.amounts.values_mut().next().unwrap();
+    a.yuan = Decimal::from(-100);
+    let at = a.cell.to_string();
+    let found = added(&base, &b);
+    let said: Vec<&Finding> = found.iter().filter(|f| f.rule == "P.negative").collect();
+    assert_eq!(said.len(), 1, "{found:#?}");
+    assert_eq!(said[0].severity, Severity::Warning);
+    assert_eq!(said[0].cells[0].to_string(), at);
+}
+
+/// A 执行率 over 100% is a warning at its cell.
+#[test]
+fn p_percent() {
+    let base = sample("wenlv-2024.xlsx");
+    let mut b = base.clone();
+    let mut at = None;
+    'forms: for f in &mut b.tables.t12 {
+        for block in &mut f.blocks {
+            for r in &mut block.rows {
+                for v in r.values_mut() {
+                    if let yusuan::model::FormValue::Percent { percent, cell } = v {
+                        *percent = Decimal::from(120);
+                        at = Some(cell.to_string());
+                        break 'forms;
+                    }
+                }
+            }
+        }
+    }
+    let at = at.expect("a 执行率");
+    let found = added(&base, &b);
+    let said: Vec<&Finding> = found.iter().filter(|f| f.rule == "P.percent").collect();
+    assert_eq!(said.len(), 1, "{found:#?}");
+    assert_eq!(said[0].severity, Severity::Warning);
+    assert_eq!(said[0].cells[0].to_string(), at);
 }

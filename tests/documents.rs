@@ -252,7 +252,8 @@ fn a_budget_with_a_final_accounts_sheet_is_still_a_budget() {
     )
     .unwrap();
     assert_eq!(b.tables.metas().len(), 9);
-    assert!(yusuan::reconcile::check(&b).is_empty());
+    let found = yusuan::reconcile::check(&b);
+    assert!(found.is_empty(), "{found:#?}");
 }
 
 /// `inspect` counts tables one way in every line: the template's choice

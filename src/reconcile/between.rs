@@ -18,7 +18,12 @@ fn line<'a>(t: &'a LinesTable, side: Side, key: &str) -> Option<Term<'a>> {
 }
 
 /// A cell of table `id` (`t3`), labelled as the budget numbers the table.
-fn cell<'a>(id: &str, t: &'a CodedTable, r: &'a CodedRow, key: &str) -> Option<Term<'a>> {
+pub(super) fn cell<'a>(
+    id: &str,
+    t: &'a CodedTable,
+    r: &'a CodedRow,
+    key: &str,
+) -> Option<Term<'a>> {
     r.amount(key).map(|a| {
         Term::new(
             format!(

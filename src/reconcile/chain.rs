@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use super::between::{cell, project_row, ProjectMatch};
 use super::within::{header, row_label};
 use super::{table_name, Checker, Relation, Term};
-use crate::model::{Amount, Budget, CodedRow, CodedTable, Severity};
+use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, Severity};
 
 /// 经济分类 classes whose spending is 人员经费, and those whose is 公用经费,
 /// in a 基本支出 table (表6).
@@ -187,6 +188,86 @@ pub(super) fn units(b: &Budget, c: &mut Checker) {
                     table.meta.unit.label()
                 ),
                 cells,
+            );
+        }
+    }
+}
+
+/// Each 资金来源 line of a 表12 form and the 表10 columns of the same money.
+const SOURCE_COLUMNS: [(&str, &[&str]); 7] = [
+    ("gp", &["cur_gp", "carry_gp"]),
+    ("gp_current", &["cur_gp"]),
+    ("gf", &["cur_gf", "carry_gf"]),
+    ("soe", &["cur_soe", "carry_soe"]),
+    ("special", &["special"]),
+    ("unit_funds", &["unit_funds"]),
+    ("carry", &["carry_gp", "carry_gf", "carry_soe"]),
+];
+
+/// `X.t12_sources`: each 资金来源 line of a 表12 form equals its project's
+/// 表10 columns of that money (其中 使用上年度财政拨款结转 = the carry
+/// columns) — money moved between two sources keeps the form's 合计 and
+/// the project's; and 项目总预算 is at least 项目当年预算.
+pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    let t12_name = table_name("t12");
+    for f in &t.t12 {
+        let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
+        if let (Some(total), Some(year)) = (
+            f.fields.get("total_budget").and_then(FormValue::as_amount),
+            f.fields.get("year_budget").and_then(FormValue::as_amount),
+        ) {
+            c.compare(
+                "X.t12_sources",
+                "t12",
+                &format!("{t12_name}「{name}」项目总预算 ≥ 项目当年预算"),
+                &[Term::new("项目总预算", total, f.meta.unit)],
+                &[Term::new("项目当年预算", year, f.meta.unit)],
+                Relation::AtMost,
+            );
+        }
+        let (Some(t10), Some(block)) = (&t.t10, f.blocks("sources").next()) else {
+            continue;
+        };
+        let ProjectMatch::Found(row) = project_row(t10, f) else {
+            // X.t12_t10 says a form without its project.
+            continue;
+        };
+        for (line, columns) in SOURCE_COLUMNS {
+            let Some(amount) = block
+                .line(line)
+                .and_then(|r| r.get("amount"))
+                .and_then(FormValue::as_amount)
+            else {
+                continue;
+            };
+            let right: Vec<Term> = columns
+                .iter()
+                .filter_map(|k| cell("t10", t10, row, k))
+                .collect();
+            if right.is_empty() {
+                continue;
+            }
+            let label = block
+                .line(line)
+                .and_then(|r| r.get("label"))
+                .and_then(FormValue::as_text)
+                .map(crate::text::clean)
+                .unwrap_or_else(|| line.to_string());
+            c.compare(
+                "X.t12_sources",
+                "t12",
+                &format!(
+                    "{t12_name}「{name}」资金来源“{label}” = {} 该项目的同一资金",
+                    table_name("t10")
+                ),
+                &[Term::new(
+                    format!("{t12_name} {label}"),
+                    amount,
+                    f.meta.unit,
+                )],
+                &right,
+                Relation::Equal,
             );
         }
     }

@@ -17,6 +17,7 @@
 
 mod between;
 mod chain;
+mod plausible;
 pub mod rules;
 mod structure;
 mod within;

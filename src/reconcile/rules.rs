@@ -532,6 +532,12 @@ pub const RULES: &[Rule] = &[
         body: Body::Code(between::t12_t10),
     },
     Rule {
+        id: "X.t12_sources",
+        what: "表12 每条资金来源 = 表10 该项目同一资金的列（一般公共预算 = 本年 + 结转，其中申请当年预算拨款 = 本年，使用上年度财政拨款结转 = 各结转列）；项目总预算 ≥ 项目当年预算",
+        extras_explain: false,
+        body: Body::Code(super::chain::t12_sources),
+    },
+    Rule {
         id: "X.empty_note",
         what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明；说明写的是本表的内容（表8 政府性基金、表9 国有资本经营、表7 三公经费）和本年度",
         extras_explain: false,
@@ -572,6 +578,36 @@ pub const RULES: &[Rule] = &[
         what: "金额单位缺失或不是元/万元（警告）；单位与数字相差一万倍（错误，指向单位单元格）",
         extras_explain: false,
         body: Body::Elsewhere,
+    },
+    Rule {
+        id: "P.pairs",
+        what: "（提示性核对，警告）基本支出中同一笔缴费的功能科目和经济科目相等：表5-1 2080505 ↔ 表6 30108，2080506 ↔ 30109，2101101 + 2101102 ↔ 30110，2101103 ↔ 30111，2210201 ↔ 30113",
+        extras_explain: false,
+        body: Body::Code(super::plausible::pairs),
+    },
+    Rule {
+        id: "P.no_project",
+        what: "（提示性核对，警告）行政运行、事业运行和社会保险缴费、住房公积金等科目没有项目支出（表3、表5-1）",
+        extras_explain: false,
+        body: Body::Code(super::plausible::no_project),
+    },
+    Rule {
+        id: "P.t3_fiscal",
+        what: "（提示性核对，警告）部门只有财政拨款时，表3 每个科目 = 表5-1 + 表8 + 表9（合计、基本支出、项目支出）；另有其他资金时，表3 ≥ 三表之和",
+        extras_explain: false,
+        body: Body::Code(super::plausible::t3_fiscal),
+    },
+    Rule {
+        id: "P.negative",
+        what: "（提示性核对，警告）金额为负数",
+        extras_explain: false,
+        body: Body::Code(super::plausible::negative),
+    },
+    Rule {
+        id: "P.percent",
+        what: "（提示性核对，警告）表11、表12 的执行率、占比超出 0–100%",
+        extras_explain: false,
+        body: Body::Code(super::plausible::percent),
     },
     Rule {
         id: "S.one_budget",

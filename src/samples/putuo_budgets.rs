@@ -152,6 +152,8 @@ const ECONOMIC: &[(&str, &str, &str, bool)] = &[
         "机关事业单位基本养老保险缴费",
         true,
     ),
+    ("30109", "工资福利支出", "职业年金缴费", true),
+    ("30110", "工资福利支出", "职工基本医疗保险缴费", true),
     ("30113", "工资福利支出", "住房公积金", true),
     ("30199", "工资福利支出", "其他工资福利支出", true),
     ("30201", "商品和服务支出", "办公费", false),
@@ -160,6 +162,22 @@ const ECONOMIC: &[(&str, &str, &str, bool)] = &[
     ("30299", "商品和服务支出", "其他商品和服务支出", false),
     ("30305", "对个人和家庭的补助", "生活补助", true),
 ];
+
+/// 功能 项 whose basic money is one payment booked under one 经济 款 as
+/// well: a unit's pension, annuity, health insurance and housing fund.
+const PAID_AS: [(&str, &str); 5] = [
+    ("2080505", "30108"),
+    ("2080506", "30109"),
+    ("2101101", "30110"),
+    ("2101102", "30110"),
+    ("2210201", "30113"),
+];
+
+/// A 项 that carries only basic money: the running of an office or an
+/// institution, and the payments for its staff.
+fn basic_only(leaf: &Leaf) -> bool {
+    matches!(leaf.names[2], "行政运行" | "事业运行") || PAID_AS.iter().any(|(c, _)| *c == leaf.code)
+}
 
 const DEPARTMENTS: &[(&str, &[&str])] = &[
     (
@@ -354,9 +372,20 @@ fn unit_figures(rng: &mut Rng) -> Figures {
     leaves.sort_unstable();
     for l in leaves {
         let mut s = Spend::default();
-        if CATALOG[l].fund == Fund::Gp && rng.chance(0.7) {
+        let paid = PAID_AS.iter().any(|(c, _)| *c == CATALOG[l].code);
+        if paid {
+            // One payment for staff: 人员经费 only.
+            s.personnel = money(rng, 100_000, 3_000_000);
+            f.spends.insert(l, s);
+            continue;
+        }
+        if CATALOG[l].fund == Fund::Gp && (basic_only(&CATALOG[l]) || rng.chance(0.7)) {
             s.personnel = money(rng, 100_000, 3_000_000);
             s.public = money(rng, 0, 600_000);
+        }
+        if basic_only(&CATALOG[l]) {
+            f.spends.insert(l, s);
+            continue;
         }
         if s.basic() == 0 || rng.chance(0.5) {
             s.project_fiscal = money(rng, 10_000, 2_000_000);
@@ -384,13 +413,24 @@ fn unit_figures(rng: &mut Rng) -> Figures {
         s.public = money(rng, 10_000, 600_000);
     }
     // 经济分类: the 一般公共预算 basic money by 款, 人员经费 and 公用经费.
+    // The payments of PAID_AS go to their own 款; the rest is spread.
     let gp_leaves = f.of_fund(Fund::Gp);
-    let personnel: i64 = gp_leaves.iter().map(|(_, s)| s.personnel).sum();
+    let mut paid: Vec<(&'static str, i64)> = Vec::new();
+    for (l, s) in &gp_leaves {
+        if let Some((_, eco)) = PAID_AS.iter().find(|(c, _)| *c == l.code) {
+            paid.push((eco, s.personnel));
+        }
+    }
+    let paid_total: i64 = paid.iter().map(|(_, x)| x).sum();
+    let personnel: i64 = gp_leaves.iter().map(|(_, s)| s.personnel).sum::<i64>() - paid_total;
     let public: i64 = gp_leaves.iter().map(|(_, s)| s.public).sum();
+    for (code, x) in paid {
+        f.economic.entry(code).or_default().0 += x;
+    }
     let mut spread = |total: i64, personnel_side: bool, rng: &mut Rng| {
         let codes: Vec<&'static str> = ECONOMIC
             .iter()
-            .filter(|e| e.3 == personnel_side)
+            .filter(|e| e.3 == personnel_side && !PAID_AS.iter().any(|(_, c)| *c == e.0))
             .map(|e| e.0)
             .collect();
         let mut left = total;
