@@ -15,8 +15,9 @@ use yusuan::samples::variants::vary;
 use yusuan::template::{Side, Templates};
 use yusuan::workbook::Workbook;
 
-const NEW: [&str; 10] = [
+const NEW: [&str; 11] = [
     "X.t2_t4_carry",
+    "X.t4_class_funds",
     "T6.kinds",
     "X.units",
     "S.one_budget",
@@ -660,4 +661,70 @@ fn p_percent() {
     assert_eq!(said.len(), 1, "{found:#?}");
     assert_eq!(said[0].severity, Severity::Warning);
     assert_eq!(said[0].cells[0].to_string(), at);
+}
+
+/// Regression: 表4 of a layout that splits expenditure by fund was checked
+/// by its totals only: money moved between two classes in 一般公共预算 and
+/// back in 政府性基金 (each class's total and each fund's total kept)
+/// agreed with every rule. Over the second bureau's random departments.
+#[test]
+fn x_t4_class_funds() {
+    use yusuan::samples::putuo_budgets::{Department, Style};
+    let mut moved_in = 0;
+    for seed in 0..30 {
+        let doc = &Department::random(seed).documents(&Style::random(seed))[0];
+        let base = import_workbook(
+            &doc.workbook,
+            &Templates::builtin(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            check(&base).iter().all(|f| !NEW.contains(&f.rule)),
+            "seed {seed}"
+        );
+        let t4 = base.tables.t4.as_ref().unwrap();
+        let x = Decimal::from(1_000);
+        let has = |i: usize, k: &str| t4.expense[i].extras.get(k).is_some_and(|a| a.yuan >= x);
+        let classes: Vec<usize> = (0..t4.expense.len())
+            .filter(|&i| t4.expense[i].class_code.is_some())
+            .collect();
+        // A class with 政府性基金 money, and another with 一般公共预算 money.
+        let Some(&a) = classes.iter().find(|&&i| has(i, "expense_gf")) else {
+            continue;
+        };
+        let Some(&bb) = classes.iter().find(|&&i| i != a && has(i, "expense_gp")) else {
+            continue;
+        };
+        let mut b = base.clone();
+        let t4 = b.tables.t4.as_mut().unwrap();
+        for (i, gp, gf) in [(a, x, -x), (bb, -x, x)] {
+            t4.expense[i].extras.get_mut("expense_gp").unwrap().yuan += gp;
+            t4.expense[i].extras.get_mut("expense_gf").unwrap().yuan += gf;
+        }
+        let moved: BTreeSet<String> = [a, bb]
+            .iter()
+            .flat_map(|&i| {
+                ["expense_gp", "expense_gf"].map(|k| t4.expense[i].extras[k].cell.to_string())
+            })
+            .collect();
+        let found = added(&base, &b);
+        assert_eq!(
+            fired(&found),
+            ["X.t4_class_funds"].into(),
+            "seed {seed}: {found:#?}"
+        );
+        assert_eq!(found.len(), 4, "seed {seed}: {found:#?}");
+        for f in &found {
+            assert!(
+                moved.contains(&f.cells[0].to_string()),
+                "seed {seed}: {f:#?}"
+            );
+        }
+        moved_in += 1;
+    }
+    assert!(
+        moved_in >= 5,
+        "only {moved_in} departments had two classes to move between"
+    );
 }

@@ -272,3 +272,54 @@ pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
         }
     }
 }
+
+/// 表4's expenditure split by fund (where a layout prints it), each fund's
+/// column and the table that lists that fund's spending by 功能 class.
+const CLASS_FUNDS: [(&str, &str); 3] = [
+    ("expense_gp", "t5_1"),
+    ("expense_gf", "t8"),
+    ("expense_soe", "t9"),
+];
+
+/// `X.t4_class_funds`: each class line of 表4, fund by fund, against the 类
+/// row of that fund's table — an amount moved between two classes of one
+/// fund and back in another keeps every class total and every fund total.
+pub(super) fn t4_class_funds(b: &Budget, c: &mut Checker) {
+    let Some(t4) = &b.tables.t4 else { return };
+    let t4_name = table_name("t4");
+    for line in &t4.expense {
+        let Some(class) = line.class_code.as_deref() else {
+            continue;
+        };
+        for (column, id) in CLASS_FUNDS {
+            let Some(amount) = line.extras.get(column) else {
+                continue;
+            };
+            let Some(table) = b.tables.coded(id) else {
+                continue;
+            };
+            let right: Vec<Term> = table
+                .row(class)
+                .and_then(|r| cell(id, table, r, "total"))
+                .into_iter()
+                .collect();
+            let fund = header(&t4.meta, column);
+            c.compare(
+                "X.t4_class_funds",
+                "t4",
+                &format!(
+                    "{t4_name} {}（{fund}）= {} {class} 类合计",
+                    crate::text::clean(&line.label),
+                    table_name(id)
+                ),
+                &[Term::new(
+                    format!("{t4_name} {}（{fund}）", crate::text::clean(&line.label)),
+                    amount,
+                    t4.meta.unit,
+                )],
+                &right,
+                Relation::Equal,
+            );
+        }
+    }
+}

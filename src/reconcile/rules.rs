@@ -403,6 +403,12 @@ pub const RULES: &[Rule] = &[
         body: Body::Code(between::t4_class),
     },
     Rule {
+        id: "X.t4_class_funds",
+        what: "表4 支出按资金分列时（第二个区的格式），每个功能分类类：一般公共预算列 = 表5-1 该类合计，政府性基金预算列 = 表8 该类合计，国有资本经营预算列 = 表9 该类合计",
+        extras_explain: false,
+        body: Body::Code(super::chain::t4_class_funds),
+    },
+    Rule {
         id: "X.t4_t8",
         what: "表4 政府性基金（本年 + 结转）= 表8 合计；国有资本经营 = 表9 合计",
         extras_explain: false,
