@@ -15,7 +15,9 @@ use yusuan::samples::variants::vary;
 use yusuan::template::{Side, Templates};
 use yusuan::workbook::Workbook;
 
-const NEW: [&str; 11] = [
+const NEW: [&str; 13] = [
+    "X.code_names",
+    "S.depth",
     "X.t2_t4_carry",
     "X.t4_class_funds",
     "T6.kinds",
@@ -726,5 +728,50 @@ fn x_t4_class_funds() {
     assert!(
         moved_in >= 5,
         "only {moved_in} departments had two classes to move between"
+    );
+}
+
+/// Regression: a 功能 code typed for its neighbour names its row
+/// differently from the other tables: a warning at both rows.
+#[test]
+fn x_code_names() {
+    let base = sample("wenlv-2024.xlsx");
+    let mut b = base.clone();
+    let t5 = b.tables.t5_1.as_mut().unwrap();
+    let r = t5
+        .rows
+        .iter_mut()
+        .find(|r| r.code.as_deref() == Some("2070109"))
+        .unwrap();
+    r.name = "文化活动".into();
+    let found = added(&base, &b);
+    assert_eq!(fired(&found), ["X.code_names"].into(), "{found:#?}");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let label = |t: &str| {
+        b.tables
+            .coded(t)
+            .unwrap()
+            .row("2070109")
+            .unwrap()
+            .cell
+            .clone()
+    };
+    assert_eq!(found[0].cells, [label("t3"), label("t5_1")]);
+}
+
+/// Money in a 款 with no 项 below it is a warning at the row.
+#[test]
+fn s_depth() {
+    let base = sample("qiaokou-2024.xlsx");
+    let mut b = base.clone();
+    let t3 = b.tables.t3.as_mut().unwrap();
+    t3.rows.retain(|r| r.parent.as_deref() != Some("22102"));
+    let found = added(&base, &b);
+    let said: Vec<&Finding> = found.iter().filter(|f| f.rule == "S.depth").collect();
+    assert_eq!(said.len(), 1, "{found:#?}");
+    assert_eq!(said[0].severity, Severity::Warning);
+    assert_eq!(
+        said[0].cells[0],
+        b.tables.t3.as_ref().unwrap().row("22102").unwrap().cell
     );
 }

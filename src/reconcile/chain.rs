@@ -323,3 +323,81 @@ pub(super) fn t4_class_funds(b: &Budget, c: &mut Checker) {
         }
     }
 }
+
+/// The tables listing spending by 功能 class: one code is one 科目 in all.
+const FUNCTION_TABLES: [&str; 4] = ["t3", "t5_1", "t8", "t9"];
+
+/// `X.code_names`: one 功能 code named alike in every table — a code typed
+/// for its neighbour (2070109 群众文化 written 2070108 in 表5-1) keeps every
+/// sum and names the row differently.
+pub(super) fn code_names(b: &Budget, c: &mut Checker) {
+    let mut first: BTreeMap<&str, (&str, &CodedRow)> = BTreeMap::new();
+    for id in FUNCTION_TABLES {
+        let Some(t) = b.tables.coded(id) else {
+            continue;
+        };
+        for r in &t.rows {
+            let Some(code) = r.code.as_deref() else {
+                continue;
+            };
+            let Some((at, seen)) = first.get(code) else {
+                first.insert(code, (id, r));
+                continue;
+            };
+            if *at == id || crate::text::norm(&seen.name) == crate::text::norm(&r.name) {
+                continue;
+            }
+            c.note(
+                "X.code_names",
+                Severity::Warning,
+                id,
+                format!(
+                    "科目 {code} 在 {} 名为“{}”，在 {} 名为“{}”：同一编码应是同一科目，请核对编码或名称",
+                    table_name(at),
+                    seen.name.trim(),
+                    table_name(id),
+                    r.name.trim()
+                ),
+                vec![seen.cell.clone(), r.cell.clone()],
+            );
+        }
+    }
+}
+
+/// `S.depth`: money in a 功能 类 or 款 with no row below it — a budget
+/// discloses its 功能 spending to the 项 (seven digits).
+pub(super) fn depth(b: &Budget, c: &mut Checker) {
+    for id in FUNCTION_TABLES {
+        let Some(t) = b.tables.coded(id) else {
+            continue;
+        };
+        let parents: std::collections::HashSet<&str> =
+            t.rows.iter().filter_map(|r| r.parent.as_deref()).collect();
+        for r in &t.rows {
+            let Some(code) = r.code.as_deref() else {
+                continue;
+            };
+            if code.len() >= 7 || r.depth == 0 || parents.contains(code) {
+                continue;
+            }
+            let money: Vec<&Amount> = r.amounts.values().filter(|a| !a.yuan.is_zero()).collect();
+            if money.is_empty() {
+                continue;
+            }
+            c.note(
+                "S.depth",
+                Severity::Warning,
+                id,
+                format!(
+                    "{} {} 有金额，但其下没有列出{}：功能分类支出应列到项（7 位编码）",
+                    table_name(id),
+                    row_label(r),
+                    if code.len() <= 3 { "款和项" } else { "项" }
+                ),
+                std::iter::once(r.cell.clone())
+                    .chain(money.iter().map(|a| a.cell.clone()))
+                    .collect(),
+            );
+        }
+    }
+}

@@ -616,6 +616,18 @@ pub const RULES: &[Rule] = &[
         body: Body::Code(super::plausible::percent),
     },
     Rule {
+        id: "X.code_names",
+        what: "同一功能分类编码在表3、表5-1、表8、表9 中名称相同（警告）",
+        extras_explain: false,
+        body: Body::Code(super::chain::code_names),
+    },
+    Rule {
+        id: "S.depth",
+        what: "功能分类支出列到项：有金额的类、款，其下须列出款和项（警告）",
+        extras_explain: false,
+        body: Body::Code(super::chain::depth),
+    },
+    Rule {
         id: "S.one_budget",
         what: "每张表的标题写的是工作簿的年度，每张表的“部门/单位：”写的是同一部门（从别的年度或别的部门复制来的表）",
         extras_explain: false,
