@@ -529,6 +529,10 @@ pub struct Budget {
     /// the built-in rules; not part of the JSON model.
     #[serde(skip)]
     pub declared_checks: Vec<crate::template::DeclaredCheck>,
+    /// Plausibility rules the template switches off (`rules_off`); not part
+    /// of the JSON model.
+    #[serde(skip)]
+    pub rules_off: Vec<String>,
     /// The narrative checked beside it (情况说明), when there is one; not
     /// part of the JSON model.
     #[serde(skip)]

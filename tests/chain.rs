@@ -775,3 +775,63 @@ fn s_depth() {
         b.tables.t3.as_ref().unwrap().row("22102").unwrap().cell
     );
 }
+
+/// A bureau's template switches a plausibility rule off: its findings are
+/// not reported, the report says it was not run; an equality cannot be
+/// switched off, and a rule that does not exist is said.
+#[test]
+fn s_rules_off() {
+    use yusuan::template::Template;
+    let builtin = Templates::builtin();
+    let quiet = Template::parse_with(
+        "id = \"2024-quiet\"\nextends = \"2024\"\nname = \"安静\"\nrules_off = [\"P.negative\", \"P.nothing\"]\n",
+        "quiet.toml",
+        &builtin.all,
+    )
+    .unwrap();
+    // The workbook read by the bureau's template carries its switches.
+    let mut templates = Templates::builtin();
+    templates.all.push(quiet);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
+    let opts = ImportOptions {
+        template: Some("2024-quiet".into()),
+        ..Default::default()
+    };
+    let mut b = import_workbook(&Workbook::open(&path).unwrap(), &templates, &opts).unwrap();
+    let t7 = b.tables.t7.as_mut().unwrap();
+    t7.amounts.values_mut().next().unwrap().yuan = Decimal::from(-100);
+    let mut loud = b.clone();
+    loud.rules_off.clear();
+    assert!(check(&loud).iter().any(|f| f.rule == "P.negative"));
+    let found = check(&b);
+    assert!(found.iter().all(|f| f.rule != "P.negative"), "{found:#?}");
+    let said: Vec<&str> = found
+        .iter()
+        .filter(|f| f.rule == "S.rules_off")
+        .inspect(|f| assert_eq!(f.severity, Severity::Info))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].contains("P.negative") && said[0].contains("未进行"),
+        "{}",
+        said[0]
+    );
+    assert!(
+        said[1].contains("P.nothing") && said[1].contains("不存在"),
+        "{}",
+        said[1]
+    );
+
+    let refused = Template::parse_with(
+        "id = \"x\"\nextends = \"2024\"\nrules_off = [\"X.units\"]\n",
+        "x.toml",
+        &builtin.all,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("X.units") && refused.contains("只有提示性核对可以关闭"),
+        "{refused}"
+    );
+}

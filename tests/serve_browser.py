@@ -108,8 +108,18 @@ def main():
             until(name + "'s findings", lambda: page.locator("#detail-title").inner_text() == name
                   and (page.locator("#findings tbody tr").count() > 0
                        or page.locator("#no-findings").is_visible()))
-            rules = [r.get_attribute("data-rule") for r in page.locator("#findings tbody tr").all()]
-            assert rules == [f["rule"] for f in want["findings"]], (name, rules)
+            # Read in one step: the table is redrawn as the page loads, and a
+            # row found in one call may be gone by the next.
+            def shown():
+                return page.eval_on_selector_all(
+                    "#findings tbody tr", "rows => rows.map(r => r.dataset.rule)")
+            expected_rules = [f["rule"] for f in want["findings"]]
+            try:
+                until(name + "'s rules", lambda: shown() == expected_rules, seconds=30)
+            except AssertionError:
+                pass
+            rules = shown()
+            assert rules == expected_rules, (name, rules)
             if not rules:
                 assert page.locator("#no-findings").is_visible()
             print(name, "findings:", rules)

@@ -164,6 +164,7 @@ pub fn import_workbook(
         budget_unit: None,
         tables,
         diagnostics: diags,
+        rules_off: template.rules_off.clone(),
         declared_checks: template
             .tables
             .iter()

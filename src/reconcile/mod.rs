@@ -547,6 +547,7 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
     declared(budget, &mut c);
     rules::run(RULES, budget, &mut c);
     structure::check(budget, &mut c);
+    switched_off(budget, &mut c);
     let order = |f: &Finding| {
         RULES
             .iter()
@@ -672,6 +673,22 @@ pub fn table_order(id: &str) -> (u32, u32) {
 pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s| findings.iter().filter(|f| f.severity == s).count();
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+/// The plausibility rules the template switches off: their findings are
+/// dropped, and the report says which were not run (a rule the template
+/// names that does not exist is said too).
+fn switched_off(budget: &Budget, c: &mut Checker) {
+    for id in &budget.rules_off {
+        c.findings.retain(|f| f.rule != id.as_str());
+        let message = match RULES.iter().find(|r| r.id == id.as_str()) {
+            Some(r) => format!("模板关闭了提示性核对 {id}（{}），未进行此项核对", r.what),
+            None => format!(
+                "模板要关闭的核对 {id} 不存在（见 yusuan 的规则表），请核对模板的 rules_off"
+            ),
+        };
+        c.note("S.rules_off", Severity::Info, "", message, vec![]);
+    }
 }
 
 #[cfg(test)]

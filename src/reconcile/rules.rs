@@ -628,6 +628,12 @@ pub const RULES: &[Rule] = &[
         body: Body::Code(super::chain::depth),
     },
     Rule {
+        id: "S.rules_off",
+        what: "模板关闭的提示性核对（P.*）：未进行，报告中说明（提示）",
+        extras_explain: false,
+        body: Body::Elsewhere,
+    },
+    Rule {
         id: "S.one_budget",
         what: "每张表的标题写的是工作簿的年度，每张表的“部门/单位：”写的是同一部门（从别的年度或别的部门复制来的表）",
         extras_explain: false,

@@ -443,6 +443,7 @@ pub fn to_budget(fx: &Fixture, template: &Template) -> Budget {
         tables,
         diagnostics: vec![],
         declared_checks: vec![],
+        rules_off: vec![],
         narrative: None,
     }
 }

@@ -55,6 +55,7 @@ pub const STRUCTS: &[StructDoc] = &[
             f!("placeholder_marks", "list of words", "`[\"源工作簿无此表\"]`", "Words of a placeholder sheet in the title rows: a table a normalized workbook prints only to say its source had none. Such a sheet is never taken for the table.", ""),
             f!("identity_tables", "list of table IDs", "`[\"t2\", \"t5_2\", \"t10\"]`", "Tables whose 部门/单位 rows give the department's code and its units, the first that has them; only a table whose first level is named 部门 is used. `[]`: the department is named by its `department_labels` line, without a code.", "`[]`"),
             f!("functional_classes", "list of `{code, names}`", "`[]`", "The 支出功能分类 类 by name, for the class lines of 表1 and 表4.", "`{ code = \"201\", names = [\"一般公共服务支出\"] }`"),
+            f!("rules_off", "list of rule IDs", "`[]`", "Plausibility rules (`P.*`, warnings) the bureau's conventions make noise of: not run on its workbooks, and each report says which were not (`S.rules_off`, an info). Equalities cannot be switched off.", "`[\"P.no_project\"]`"),
             f!("tables", "list of `[[tables]]`", "required", "The tables of the layout.", ""),
             f!("narrative", "table", "the 2024 template's", "The narrative's vocabulary: which words name which figure (see `[narrative]`). With `extends`, the keys given replace the base's and the others stay.", ""),
         ],

@@ -351,6 +351,10 @@ pub struct Template {
     pub identity_tables: Vec<String>,
     #[serde(default)]
     pub functional_classes: Vec<ClassName>,
+    /// Plausibility rules (`P.*`) the bureau's conventions make noise of:
+    /// not run on its workbooks, and each report says so.
+    #[serde(default)]
+    pub rules_off: Vec<String>,
     pub tables: Vec<TableSpec>,
     /// The narrative's vocabulary (`[narrative]`): which words name which
     /// figure. A template without one uses the built-in 2024 template's.
@@ -558,6 +562,13 @@ impl Template {
     }
 
     fn validate(&self) -> Result<(), String> {
+        // Equalities hold in every bureau; only a plausibility question may
+        // be a bureau's convention to answer otherwise.
+        if let Some(id) = self.rules_off.iter().find(|id| !id.starts_with("P.")) {
+            return Err(format!(
+                "rules_off 中的 “{id}” 不是提示性核对（P.*）：只有提示性核对可以关闭，勾稽关系在每个区都成立"
+            ));
+        }
         let mut ids = BTreeSet::new();
         const TABLES: [&str; 13] = [
             "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
@@ -591,7 +602,7 @@ impl Template {
                 }
                 // The built-in families are T1…T12, X, S and I.
                 let prefix = ch.id.split('.').next().unwrap_or("");
-                let builtin = matches!(prefix, "X" | "S" | "I")
+                let builtin = matches!(prefix, "X" | "S" | "I" | "P" | "N" | "Y")
                     || prefix.strip_prefix('T').is_some_and(|n| {
                         !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '_')
                     });
