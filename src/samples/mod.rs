@@ -32,28 +32,28 @@ pub const FIXTURES: &[(&str, &str)] = &[
 /// official-layout writer.
 ///
 /// # Errors
-/// [`rust_xlsxwriter::XlsxError`] from the writer (an invalid sheet name).
+/// [`crate::export::xlsx::XlsxError`] from the writer (an invalid sheet name).
 pub fn render_workbook(
     fx: &Fixture,
     template: &crate::template::Template,
     layout: &Layout,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+) -> Result<Vec<u8>, crate::export::xlsx::XlsxError> {
     crate::export::official::render_workbook(&model::to_budget(fx, template), template, layout)
 }
 
 /// As [`render_workbook`], written to `path`.
 ///
 /// # Errors
-/// [`rust_xlsxwriter::XlsxError`] from the writer (an unwritable path, an
+/// [`crate::export::xlsx::XlsxError`] from the writer (an unwritable path, an
 /// invalid sheet name).
 pub fn write_workbook(
     fx: &Fixture,
     template: &crate::template::Template,
     layout: &Layout,
     path: &std::path::Path,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
+) -> Result<(), crate::export::xlsx::XlsxError> {
     let bytes = render_workbook(fx, template, layout)?;
-    std::fs::write(path, bytes).map_err(rust_xlsxwriter::XlsxError::IoError)
+    std::fs::write(path, bytes).map_err(crate::export::xlsx::XlsxError::Io)
 }
 
 /// A bundled sample: its file name in `samples/`, figures, layout, template ID.
