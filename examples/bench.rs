@@ -116,10 +116,9 @@ fn main() {
             .sum::<usize>()
     };
     let xlsx = |b: &yusuan::model::Budget| {
-        let cur = t.current();
-        let layout = yusuan::export::normalize::layout(b, cur);
-        yusuan::export::official::render_workbook(b, cur, &layout)
+        yusuan::export::layout::write_as(b, t.current())
             .unwrap()
+            .bytes
             .len()
     };
     let (with_csv, _) = best(3, || {
@@ -148,11 +147,9 @@ fn main() {
         .iter()
         .map(|b| {
             use std::io::Read;
-            let bytes = {
-                let cur = t.current();
-                let layout = yusuan::export::normalize::layout(b, cur);
-                yusuan::export::official::render_workbook(b, cur, &layout).unwrap()
-            };
+            let bytes = yusuan::export::layout::write_as(b, t.current())
+                .unwrap()
+                .bytes;
             let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
             (0..z.len())
                 .map(|i| {

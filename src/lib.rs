@@ -4,7 +4,12 @@
 //! - [`workbook`]: `.xlsx` / `.xls` → grids of cells with merges and A1 addresses;
 //! - [`template`]: how each table is recognized, as data (`templates/*.toml`);
 //! - [`import`]: workbook + template → the canonical [`model::Budget`];
-//! - [`amount`]: cell → exact decimal; never a float past it.
+//! - [`amount`]: cell → exact decimal; never a float past it;
+//! - [`export`]: the warehouse files, the normalized workbook in any
+//!   template's layout, the reviewer's workbooks.
+//!
+//! The sample workbooks and the layout variator ([`samples`]) are built for
+//! the tests, examples and benchmarks only (the `samples` feature).
 
 pub mod amount;
 pub mod error;
@@ -13,6 +18,7 @@ pub mod guard;
 pub mod import;
 pub mod model;
 pub mod reconcile;
+#[cfg(feature = "samples")]
 pub mod samples;
 pub mod template;
 pub mod text;

@@ -103,13 +103,8 @@ fn flat_chunks_written_from_the_budget_equal_the_rendered_rows() {
 fn normalized(b: &Budget, dir: &Path, name: &str) -> PathBuf {
     let templates = Templates::builtin();
     let t = templates.get("2024").unwrap();
-    let layout = yusuan::export::normalize::layout(b, t);
     let path = dir.join(name);
-    std::fs::write(
-        &path,
-        yusuan::export::official::render_workbook(b, t, &layout).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&path, yusuan::export::layout::write_as(b, t).unwrap().bytes).unwrap();
     path
 }
 

@@ -130,6 +130,9 @@ pub struct ConvertArgs {
     /// 给出的输入全部重新转换，包括内容未变、已转换过的（--layout hive）；输出文件夹是另一种布局时，用本次结果整个替换它
     #[arg(long)]
     pub force: bool,
+    /// 规范工作簿（--to xlsx）按哪个模板的格式写出：模板 ID（yusuan templates 列出；默认当前的 2024 年格式，--templates 加入的模板也可以）；该格式放不下的数和留空的位置逐表警告，并记入 manifest.csv
+    #[arg(long = "as", value_name = "模板")]
+    pub as_template: Option<String>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -205,6 +208,8 @@ struct Rendered {
     /// part of the parallel work); the writer renames them into place.
     xlsx: Option<PathBuf>,
     json: Option<PathBuf>,
+    /// What the normalized workbook's layout could not hold, a line a table.
+    warnings: Vec<String>,
 }
 
 /// Writes a worker's file under a temporary name in `out` (`.…tmp-<pid>`,
@@ -222,6 +227,8 @@ fn write_temporary(out: &Path, hash: &str, ext: &str, bytes: &[u8]) -> std::io::
 /// Everything a worker needs, resolved once.
 struct Plan<'a> {
     cfg: &'a super::ReadConfig,
+    /// The layout normalized workbooks are written in (`--as`).
+    layout: &'a yusuan::template::Template,
     formats: Vec<To>,
     unit: Unit,
     encoding: Encoding,
@@ -285,6 +292,7 @@ impl Plan<'_> {
             files: Vec::new(),
             xlsx: None,
             json: None,
+            warnings: Vec::new(),
         };
         if let Err(message) = self.tables(&budget, &mut r) {
             return failed(r.entry, "failed", message);
@@ -337,13 +345,14 @@ impl Plan<'_> {
             match format {
                 To::Csv | To::Parquet => {}
                 To::Xlsx => {
-                    // Whatever template read it, it is written in the current layout.
-                    let t = self.cfg.templates.current();
-                    let layout = yusuan::export::normalize::layout(budget, t);
-                    let bytes = yusuan::export::official::render_workbook(budget, t, &layout)
-                        .map_err(|e| {
+                    // Whatever template read it, it is written in the layout asked for.
+                    let done =
+                        yusuan::export::layout::write_as(budget, self.layout).map_err(|e| {
                             format!("{}: 无法生成规范工作簿：{e}", input.path.display())
                         })?;
+                    r.warnings = done.report.warnings();
+                    r.entry.message = done.report.summary();
+                    let bytes = done.bytes;
                     let tmp = write_temporary(self.out, &r.entry.source_hash, "xlsx", &bytes)
                         .map_err(|e| written("规范工作簿", e))?;
                     r.xlsx = Some(tmp);
@@ -742,8 +751,19 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         UnitArg::Yuan => Unit::Yuan,
         UnitArg::Wan => Unit::Wan,
     };
+    let layout = match &args.as_template {
+        Some(id) => cfg
+            .templates
+            .get(id)
+            .ok_or_else(|| yusuan::Error::UnknownTemplate {
+                id: id.to_string(),
+                available: cfg.templates.all.iter().map(|t| t.id.clone()).collect(),
+            })?,
+        None => cfg.templates.current(),
+    };
     let plan = Plan {
         cfg: &cfg,
+        layout,
         formats: formats.clone(),
         unit,
         encoding,
@@ -813,6 +833,11 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
                     e
                 }
                 Job::Done(r) => {
+                    bar.suspend(|| {
+                        for w in &r.warnings {
+                            eprintln!("警告：{}：规范工作簿 {w}", r.entry.path);
+                        }
+                    });
                     let earlier = {
                         let l = ledger.lock().unwrap_or_else(|e| e.into_inner());
                         l.get(&input.id, &input.source, &r.entry.source_hash)
@@ -984,6 +1009,7 @@ fn put(
         files,
         xlsx,
         json,
+        ..
     } = r;
     let result = (|| -> anyhow::Result<()> {
         for (name, bytes) in &csv {

@@ -91,6 +91,12 @@ pub struct FitColumn {
 pub struct Page {
     pub name: String,
     pub hidden: bool,
+    /// The canonical table laid out here, if any.
+    pub table: Option<String>,
+    /// The printed columns by key, left to right, from the first column.
+    pub columns: Vec<String>,
+    /// The first row below the header.
+    pub body: Option<u32>,
     pub writes: Vec<Write>,
     /// Column widths, in characters.
     pub widths: BTreeMap<u16, f64>,
@@ -367,6 +373,9 @@ impl Page {
             })
             .collect();
         if let Some((r, _)) = &mut self.freeze {
+            shift(r);
+        }
+        if let Some(r) = &mut self.body {
             shift(r);
         }
         if let Some((a, b)) = &mut self.repeat_rows {

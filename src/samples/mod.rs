@@ -1,20 +1,19 @@
-//! The sample workbooks: fixtures of real-looking departments, made into
-//! the model ([`model`]) and written by the outputs' official-layout writer
-//! ([`crate::export::official`]), in the official layout or with the quirks
-//! real submissions have. Used by `examples/make_samples.rs`,
-//! by the tests and by the benchmarks' corpus generator.
+//! The sample workbooks: fixtures of real-looking departments ([`fixture`],
+//! the figures of `samples/data/*.toml`), made into the model ([`model`]),
+//! laid out by the writer of normalized workbooks and then, for some, done
+//! over with the quirks real submissions have ([`layout`]). Used by
+//! `examples/make_samples.rs`, by the tests and by the benchmarks' corpus
+//! generator; built only for them (the `samples` feature).
 
+pub mod fixture;
 mod grid;
+pub mod layout;
 pub mod model;
 pub mod putuo;
 pub mod variants;
 
-// The writer and the printed tables live with the outputs; a sample is made
-// a budget and written by the same writer as a normalized workbook.
-pub use crate::export::official::{Layout, SheetNames};
-pub use crate::export::printed::{
-    DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm,
-};
+pub use fixture::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
+pub use layout::{Layout, SheetNames};
 
 /// The fixtures shipped with the crate.
 pub const FIXTURES: &[(&str, &str)] = &[
@@ -28,8 +27,8 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ),
 ];
 
-/// A sample's tables laid out as a workbook: fixture → model → the
-/// official-layout writer.
+/// A sample's tables laid out as a workbook: fixture → model → the layout
+/// writer → the sample's quirks.
 ///
 /// # Errors
 /// [`crate::export::xlsx::XlsxError`] from the writer (an invalid sheet name).
@@ -38,7 +37,7 @@ pub fn render_workbook(
     template: &crate::template::Template,
     layout: &Layout,
 ) -> Result<Vec<u8>, crate::export::xlsx::XlsxError> {
-    crate::export::official::render_workbook(&model::to_budget(fx, template), template, layout)
+    layout::render(fx, template, layout)
 }
 
 /// As [`render_workbook`], written to `path`.

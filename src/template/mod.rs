@@ -6,6 +6,7 @@
 //! new file in `templates/`, or a user's own with `--templates DIR`.
 
 pub mod docs;
+pub mod print;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -300,6 +301,9 @@ pub struct TableSpec {
     /// The bureau's own relations within this table.
     #[serde(default)]
     pub checks: Vec<CheckSpec>,
+    /// How the table prints, beyond its header.
+    #[serde(default)]
+    pub print: print::TablePrint,
 }
 
 impl TableSpec {
@@ -360,6 +364,9 @@ pub struct Template {
     /// IDs of the base's tables this layout does not have (`["t5_2"]`).
     #[serde(default)]
     pub omit: Vec<String>,
+    /// How the workbook prints.
+    #[serde(default)]
+    pub print: print::WorkbookPrint,
     /// Where the template came from (file path or `builtin:2024.toml`).
     #[serde(skip)]
     pub origin: String,

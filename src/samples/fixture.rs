@@ -1,8 +1,6 @@
-//! A department's tables as printed — the strings of each cell, in the
-//! table's unit — which the official-layout writer ([`super::official`])
-//! lays out. Normalized workbooks get them from the model
-//! ([`super::normalize::printed`]); the samples read them from
-//! `samples/data/*.toml`.
+//! A sample department's tables as printed — the strings of each cell, in
+//! the table's unit — as `samples/data/*.toml` holds them. [`super::model`]
+//! makes them a budget, which the layout writer lays out.
 
 use serde::Deserialize;
 
