@@ -12,31 +12,11 @@ use crate::model::{Amount, CodedRow, CodedTable};
 use crate::template::print::{TotalAt, TotalLabel};
 use crate::template::{ColumnSpec, Role, TableKind, TableSpec};
 
-/// The columns a table prints, left to right: the template's `print.columns`,
-/// or every column but the code-and-name one with the code either whole
-/// or split over its parts, whichever the header is as wide as.
+/// The columns a table prints, left to right ([`TableSpec::printed`]); a
+/// template validated on load always has them.
 pub(crate) fn printed(spec: &TableSpec) -> Vec<&ColumnSpec> {
-    if !spec.print.columns.is_empty() {
-        return spec
-            .print
-            .columns
-            .iter()
-            .filter_map(|k| spec.columns.iter().find(|c| &c.key == k))
-            .collect();
-    }
-    let whole: Vec<&ColumnSpec> = spec.printed_columns().collect();
-    let split: Vec<&ColumnSpec> = spec
-        .columns
-        .iter()
-        .filter(|c| !matches!(c.role, Role::Code | Role::CodeName))
-        .collect();
-    let width = spec.header_layout.first().map_or(0, Vec::len);
-    let has_parts = split.iter().any(|c| c.role == Role::CodePart);
-    if has_parts && width == split.len() && width != whole.len() {
-        split
-    } else {
-        whole
-    }
+    spec.printed()
+        .unwrap_or_else(|| spec.printed_columns().collect())
 }
 
 /// The header as printed: the template's `header_layout` when it is as wide

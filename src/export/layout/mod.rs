@@ -289,8 +289,10 @@ pub(crate) fn sheet_name(spec: &TableSpec, item: Option<usize>) -> String {
 /// is lost.
 fn lost_tables(ctx: &Ctx) {
     let tb = &ctx.b.tables;
+    let mut seen = std::collections::BTreeSet::new();
     for meta in tb.metas() {
-        if ctx.t.table(&meta.id).is_some() {
+        // A table of several sheets (表12) once.
+        if ctx.t.table(&meta.id).is_some() || !seen.insert(meta.id.as_str()) {
             continue;
         }
         let figures = figures_of_table(ctx.b, &meta.id);
@@ -298,14 +300,12 @@ fn lost_tables(ctx: &Ctx) {
             Some(t) => format!("{}（{}）", t.text, meta.id),
             None => meta.id.clone(),
         };
-        let mut report = ctx.report.borrow_mut();
-        let entry = report.table(&meta.id, &name);
-        if entry.lost.is_empty() {
-            entry
-                .lost
-                .push((format!("整张表（模板 {} 没有这张表）", ctx.t.id), 0));
-        }
-        entry.lost[0].1 += figures;
+        ctx.report.borrow_mut().lose(
+            &meta.id,
+            &name,
+            format!("整张表（模板 {} 没有这张表）", ctx.t.id),
+            figures,
+        );
     }
 }
 
