@@ -372,10 +372,16 @@ fn report(ctx: &Ctx, spec: &TableSpec, f: &Form, parts: &[FormPart]) {
         .collect();
     for (k, v) in &f.fields {
         if !printed_fields.contains(&k.as_str()) {
+            let label = spec
+                .fields
+                .iter()
+                .find(|x| &x.key == k)
+                .and_then(|x| x.labels.first())
+                .unwrap_or(k);
             report.lose(
                 &spec.id,
                 &name,
-                format!("字段 {k}"),
+                format!("字段 {label}"),
                 usize::from(is_figure(v)),
             );
         }
@@ -388,7 +394,7 @@ fn report(ctx: &Ctx, spec: &TableSpec, f: &Form, parts: &[FormPart]) {
                 .flat_map(|r| r.values())
                 .filter(|v| is_figure(v))
                 .count();
-            report.lose(&spec.id, &name, format!("块 {}", b.key), n);
+            report.lose(&spec.id, &name, format!("{}的块", block_words(b)), n);
             continue;
         };
         let keys: Vec<&str> = part.columns.iter().map(|c| c.key.as_str()).collect();
@@ -400,11 +406,32 @@ fn report(ctx: &Ctx, spec: &TableSpec, f: &Form, parts: &[FormPart]) {
                     report.lose(
                         &spec.id,
                         &name,
-                        format!("块 {} 的列 {k}", b.key),
+                        format!(
+                            "{}的块中的列 {}",
+                            block_words(b),
+                            b.columns.get(k).map_or(k.as_str(), String::as_str)
+                        ),
                         usize::from(is_figure(v)),
                     );
                 }
             }
         }
+    }
+}
+
+/// A block of a form, for a message: its first columns' headers as read
+/// (`“年度/资金来源”、“金额”列`), or its title.
+fn block_words(b: &FormBlock) -> String {
+    let heads: Vec<String> = b
+        .columns
+        .values()
+        .filter(|h| !h.trim().is_empty())
+        .take(2)
+        .map(|h| format!("“{h}”"))
+        .collect();
+    match (&b.title, heads.is_empty()) {
+        (_, false) => format!("有{}列", heads.join("、")),
+        (Some(t), true) => format!("“{}”下", t.text),
+        (None, true) => "一个".to_string(),
     }
 }

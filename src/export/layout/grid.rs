@@ -307,7 +307,12 @@ fn report_coded(ctx: &Ctx, spec: &TableSpec, t: &CodedTable, columns: &[&ColumnS
         }
     }
     for (k, n) in lost_cols {
-        report.lose(&spec.id, &name, format!("列 {}", column_name(t, &k)), n);
+        report.lose(
+            &spec.id,
+            &name,
+            format!("列 {}", super::report::column_words(&t.meta, &k)),
+            n,
+        );
     }
     // Printed columns of figures no row of the source has.
     for c in columns {
@@ -332,15 +337,6 @@ fn report_coded(ctx: &Ctx, spec: &TableSpec, t: &CodedTable, columns: &[&ColumnS
 }
 
 /// A column of the source by its header as read (`本年收入/小计`), else its key.
-fn column_name(t: &CodedTable, key: &str) -> String {
-    t.meta
-        .columns
-        .iter()
-        .chain(&t.meta.extra_columns)
-        .find(|c| c.key == key)
-        .map_or_else(|| key.to_string(), |c| format!("{}（{key}）", c.header))
-}
-
 fn report_single(
     ctx: &Ctx,
     spec: &TableSpec,
@@ -352,7 +348,12 @@ fn report_single(
     for (k, a) in t.amounts.iter().chain(&t.extras) {
         if !keys.contains(k.as_str()) {
             let n = usize::from(a.form != crate::amount::CellForm::Blank);
-            report.lose(&spec.id, &name, format!("列 {k}"), n);
+            report.lose(
+                &spec.id,
+                &name,
+                format!("列 {}", super::report::column_words(&t.meta, k)),
+                n,
+            );
         }
     }
     if !t.amounts.is_empty() || !t.extras.is_empty() {

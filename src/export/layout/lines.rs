@@ -265,7 +265,12 @@ fn report_columns(ctx: &Ctx, spec: &TableSpec, t: &LinesTable, columns: &[&Colum
         }
     }
     for (k, n) in lost {
-        report.lose(&spec.id, &name, format!("列 {k}"), n);
+        report.lose(
+            &spec.id,
+            &name,
+            format!("列 {}", super::report::column_words(&t.meta, &k)),
+            n,
+        );
     }
     for c in columns {
         let extra =

@@ -21,6 +21,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+pub(crate) use report::{column_words, source_table_name};
 pub use report::{Report, TableReport};
 
 use super::page::{Page, Style};
@@ -216,7 +217,7 @@ pub fn lay_out(budget: &Budget, template: &Template) -> Laid {
         t: template,
         print: &template.print,
         report: std::cell::RefCell::new(Report {
-            template: template.id.clone(),
+            template: template.name.clone(),
             tables: Vec::new(),
         }),
     };
@@ -296,14 +297,11 @@ fn lost_tables(ctx: &Ctx) {
             continue;
         }
         let figures = figures_of_table(ctx.b, &meta.id);
-        let name = match &meta.title {
-            Some(t) => format!("{}（{}）", t.text, meta.id),
-            None => meta.id.clone(),
-        };
+        let name = source_table_name(meta);
         ctx.report.borrow_mut().lose(
             &meta.id,
             &name,
-            format!("整张表（模板 {} 没有这张表）", ctx.t.id),
+            "整张表（该格式没有这张表）".to_string(),
             figures,
         );
     }

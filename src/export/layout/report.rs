@@ -22,10 +22,36 @@ impl TableReport {
     }
 }
 
+/// A column of a table read, by the words its header printed (levels
+/// joined by `/`), for a message; its key only when none were read.
+pub(crate) fn column_words(meta: &crate::model::TableMeta, key: &str) -> String {
+    meta.columns
+        .iter()
+        .chain(&meta.extra_columns)
+        .find(|c| c.key == key && !c.header.trim().is_empty())
+        .map_or_else(|| key.to_string(), |c| c.header.clone())
+}
+
+/// A table of the source that the target lacks, for a message: `表12
+/// 项目支出绩效目标表` — its canonical number (the IDs number tables as the
+/// 2024 set does) and its title as read, the year in front left out.
+pub(crate) fn source_table_name(meta: &crate::model::TableMeta) -> String {
+    let number = meta.id.trim_start_matches('t').replace('_', "-");
+    let title = meta.title.as_ref().map_or("", |t| t.text.trim());
+    let title = match title.split_once('年') {
+        Some((y, rest)) if !y.is_empty() && y.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => title,
+    };
+    let title = title.trim_start_matches(|c: char| {
+        c == '表' || c.is_ascii_digit() || c == '-' || c.is_whitespace()
+    });
+    format!("表{number} {title}").trim().to_string()
+}
+
 /// Everything a workbook written in a layout could not hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
-    /// The layout's template ID.
+    /// The layout, by its template's name (and the blank filled).
     pub template: String,
     pub tables: Vec<TableReport>,
 }
