@@ -133,6 +133,9 @@ pub struct ConvertArgs {
     /// 规范工作簿（--to xlsx）按哪个模板的格式写出：模板 ID（yusuan templates 列出；默认当前的 2024 年格式，--templates 加入的模板也可以）；该格式放不下的数和留空的位置逐表警告，并记入 manifest.csv
     #[arg(long = "as", value_name = "模板")]
     pub as_template: Option<String>,
+    /// 规范工作簿（--to xlsx）写入局里下发的空白模板工作簿（.xlsx）的副本：各表按其标题和表头找到，数字填入相应单元格，样式、列宽、合并单元格、打印设置、公式和其他工作表原样保留；行不够时按其样式插入；放不下的数和留空的位置逐表警告，并记入 manifest.csv
+    #[arg(long, value_name = "空白模板.xlsx", conflicts_with = "as_template")]
+    pub into: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -229,6 +232,8 @@ struct Plan<'a> {
     cfg: &'a super::ReadConfig,
     /// The layout normalized workbooks are written in (`--as`).
     layout: &'a yusuan::template::Template,
+    /// The bureau's blank they are written into instead (`--into`).
+    blank: Option<&'a yusuan::export::fill::Blank>,
     formats: Vec<To>,
     unit: Unit,
     encoding: Encoding,
@@ -345,11 +350,18 @@ impl Plan<'_> {
             match format {
                 To::Csv | To::Parquet => {}
                 To::Xlsx => {
-                    // Whatever template read it, it is written in the layout asked for.
-                    let done =
-                        yusuan::export::layout::write_as(budget, self.layout).map_err(|e| {
-                            format!("{}: 无法生成规范工作簿：{e}", input.path.display())
-                        })?;
+                    // Whatever template read it, it is written in the layout
+                    // asked for, or into the bureau's blank.
+                    let cannot = |e: &dyn std::fmt::Display| {
+                        format!("{}: 无法生成规范工作簿：{e}", input.path.display())
+                    };
+                    let done = match self.blank {
+                        Some(blank) => blank
+                            .fill(budget, &self.cfg.templates)
+                            .map_err(|e| cannot(&e))?,
+                        None => yusuan::export::layout::write_as(budget, self.layout)
+                            .map_err(|e| cannot(&e))?,
+                    };
                     r.warnings = done.report.warnings();
                     r.entry.message = done.report.summary();
                     let bytes = done.bytes;
@@ -682,6 +694,31 @@ struct Tally {
 
 pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
     let cfg = args.read.resolve()?;
+    if (args.as_template.is_some() || args.into.is_some()) && !args.to.contains(&To::Xlsx) {
+        anyhow::bail!("--as 与 --into 说的是规范工作簿的格式：请同时给出 --to xlsx");
+    }
+    let layout = match &args.as_template {
+        Some(id) => cfg
+            .templates
+            .get(id)
+            .ok_or_else(|| yusuan::Error::UnknownTemplate {
+                id: id.to_string(),
+                available: cfg.templates.all.iter().map(|t| t.id.clone()).collect(),
+            })?,
+        None => cfg.templates.current(),
+    };
+    let blank = match &args.into {
+        Some(path) => {
+            let bytes = Workbook::read_file(path)
+                .map_err(|e| anyhow::anyhow!("空白模板（--into）：{e}"))?;
+            Some(yusuan::export::fill::Blank::read(
+                path,
+                bytes,
+                &cfg.templates,
+            )?)
+        }
+        None => None,
+    };
     let inputs = workbooks(&args.inputs, Some(&args.output))?;
     let folder = Folder::take(&args.output)?;
     let out = folder.out.clone();
@@ -751,19 +788,10 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<i32> {
         UnitArg::Yuan => Unit::Yuan,
         UnitArg::Wan => Unit::Wan,
     };
-    let layout = match &args.as_template {
-        Some(id) => cfg
-            .templates
-            .get(id)
-            .ok_or_else(|| yusuan::Error::UnknownTemplate {
-                id: id.to_string(),
-                available: cfg.templates.all.iter().map(|t| t.id.clone()).collect(),
-            })?,
-        None => cfg.templates.current(),
-    };
     let plan = Plan {
         cfg: &cfg,
         layout,
+        blank: blank.as_ref(),
         formats: formats.clone(),
         unit,
         encoding,

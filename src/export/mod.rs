@@ -4,6 +4,7 @@
 //! redrawn one, `review` for a batch).
 
 pub mod csv;
+pub mod fill;
 pub mod layout;
 pub mod ledger;
 pub mod markup;

@@ -1009,6 +1009,11 @@ fn app_xml(pages: &[Page], titles: &[(usize, String)]) -> Vec<u8> {
     app.into_bytes()
 }
 
+/// A figure as a cell's value is written (`<v>…</v>`).
+pub(crate) fn push_number(o: &mut Vec<u8>, d: rust_decimal::Decimal) {
+    number::push(o, d);
+}
+
 /// A figure as the nearest binary number, as Excel stores it.
 pub(crate) fn to_f64(d: rust_decimal::Decimal) -> f64 {
     d.to_f64().unwrap_or_default()
