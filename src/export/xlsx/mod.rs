@@ -19,14 +19,15 @@
 //! one written now are the same file (the committed samples are). What it
 //! leaves out (charts, images, comments, formulas …) no layout uses.
 
+mod container;
 mod number;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write as _;
 
+use container::{Container, TooLarge};
 use rust_decimal::prelude::ToPrimitive;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::page::{Page, Style, Value, Write};
 
@@ -92,7 +93,7 @@ pub enum XlsxError {
     #[error("工作表“{0}”超出 Excel 的行列范围")]
     Bounds(String),
     #[error("写入失败：{0}")]
-    Zip(#[from] zip::result::ZipError),
+    TooLarge(#[from] TooLarge),
     #[error("写入失败：{0}")]
     Io(#[from] std::io::Error),
 }
@@ -302,10 +303,34 @@ impl Styles {
 
 // ---------------------------------------------------------------- strings
 
+/// A hasher for the strings of one workbook (FxHash's multiply and
+/// rotate, a word at a time): SipHash's resistance to chosen keys is not
+/// needed for a table's own texts, and it was a tenth of writing them.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The shared strings, numbered by first use.
 #[derive(Default)]
 struct Strings<'a> {
-    index: HashMap<&'a str, u32>,
+    index: HashMap<&'a str, u32, std::hash::BuildHasherDefault<Fx>>,
     order: Vec<&'a str>,
     /// String cells written, repeats included.
     count: usize,
@@ -418,6 +443,19 @@ fn push_f64(o: &mut Vec<u8>, v: f64) {
     let _ = write!(o, "{v}");
 }
 
+/// A height of `px` pixels in points (¾ of a pixel each), as `push_f64`
+/// writes it: `15`, `14.25`, `20.5`.
+fn push_points(o: &mut Vec<u8>, px: u32) {
+    let quarters = u64::from(px) * 3;
+    push_u32(o, u32::try_from(quarters / 4).unwrap_or(u32::MAX));
+    o.extend_from_slice(match quarters % 4 {
+        1 => b".25",
+        2 => b".5",
+        3 => b".75",
+        _ => b"",
+    });
+}
+
 /// A page's cells as finally written: the last write to each cell, row by
 /// row; its merged areas; its rows given a height; its used range.
 struct Cells<'a> {
@@ -484,7 +522,9 @@ impl<'a> Cells<'a> {
         {
             return Err(XlsxError::Bounds(page.name.clone()));
         }
-        cells.sort_unstable_by_key(|(r, c, s, ..)| (*r, *c, *s));
+        if !cells.is_sorted_by_key(|(r, c, s, ..)| (*r, *c, *s)) {
+            cells.sort_unstable_by_key(|(r, c, s, ..)| (*r, *c, *s));
+        }
         let mut dims: Option<(u32, u16, u32, u16)> = None;
         let mut kept = Vec::with_capacity(cells.len());
         for (i, (r, c, _, v, s)) in cells.iter().enumerate() {
@@ -717,7 +757,7 @@ fn sheet_data<'a>(
         }
         if let Some(px) = height {
             o.extend_from_slice(b" ht=\"");
-            push_f64(o, f64::from(px) * 0.75);
+            push_points(o, px);
             o.extend_from_slice(b"\" customHeight=\"1\"");
         }
         if start == at {
@@ -758,6 +798,12 @@ fn sheet_data<'a>(
 // ---------------------------------------------------------------- package
 
 fn escape_with(o: &mut Vec<u8>, s: &str, attr: bool) {
+    // Most texts have nothing to escape: as they are.
+    let plain = |b: &u8| !matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF) && *b >= 0x20;
+    if s.as_bytes().iter().all(plain) {
+        o.extend_from_slice(s.as_bytes());
+        return;
+    }
     for ch in s.chars() {
         match ch {
             '&' => o.extend_from_slice(b"&amp;"),
@@ -867,46 +913,55 @@ pub fn write(pages: &[Page], options: &Options) -> Result<Vec<u8>, XlsxError> {
         .collect();
     titles.sort_by(|a, b| a.1.cmp(&b.1));
 
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(n + 10);
-    parts.push(("[Content_Types].xml".into(), content_types(n, has_strings)));
-    parts.push(("_rels/.rels".into(), format!("{DECLARATION}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>").into_bytes()));
+    // Each part's bytes: made for this package, or the same in every one.
+    let mut parts: Vec<(String, Cow<'static, [u8]>)> = Vec::with_capacity(n + 10);
+    parts.push((
+        "[Content_Types].xml".into(),
+        Cow::Owned(content_types(n, has_strings)),
+    ));
+    parts.push(("_rels/.rels".into(), Cow::Owned(format!("{DECLARATION}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>").into_bytes())));
     parts.push((
         "xl/_rels/workbook.xml.rels".into(),
-        workbook_rels(n, has_strings),
+        Cow::Owned(workbook_rels(n, has_strings)),
     ));
-    parts.push(("xl/theme/theme1.xml".into(), THEME.to_vec()));
-    parts.push(("xl/styles.xml".into(), styles.xml(&options.look)));
-    parts.push(("xl/workbook.xml".into(), workbook_xml(pages, &titles)));
+    parts.push(("xl/theme/theme1.xml".into(), Cow::Borrowed(THEME)));
+    parts.push((
+        "xl/styles.xml".into(),
+        Cow::Owned(styles.xml(&options.look)),
+    ));
+    parts.push((
+        "xl/workbook.xml".into(),
+        Cow::Owned(workbook_xml(pages, &titles)),
+    ));
     for (i, xml) in sheets.into_iter().enumerate() {
-        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), xml));
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), Cow::Owned(xml)));
     }
     if has_strings {
-        parts.push(("xl/sharedStrings.xml".into(), strings.xml()));
+        parts.push(("xl/sharedStrings.xml".into(), Cow::Owned(strings.xml())));
     }
     let props = &options.properties;
-    parts.push(("docProps/core.xml".into(), format!(
+    parts.push(("docProps/core.xml".into(), Cow::Owned(format!(
         "{DECLARATION}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator>{a}</dc:creator><cp:lastModifiedBy>{a}</cp:lastModifiedBy><dcterms:created xsi:type=\"dcterms:W3CDTF\">{t}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{t}</dcterms:modified></cp:coreProperties>",
         a = escape_data(&props.author),
         t = escape_data(&props.created)
-    ).into_bytes()));
-    parts.push(("docProps/app.xml".into(), app_xml(pages, &titles)));
+    ).into_bytes())));
+    parts.push((
+        "docProps/app.xml".into(),
+        Cow::Owned(app_xml(pages, &titles)),
+    ));
 
-    let mut buf = Vec::with_capacity(parts.iter().map(|(_, b)| b.len()).sum::<usize>() / 4);
-    {
-        let mut zip = ZipWriter::new_stream(&mut buf);
-        let opts = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(options.zip_level.map(i64::from))
-            .unix_permissions(0o600)
-            .last_modified_time(DateTime::default())
-            .large_file(false);
-        for (name, bytes) in &parts {
-            zip.start_file(name.as_str(), opts)?;
-            zip.write_all(bytes)?;
+    let level = options.zip_level.map_or(6, u32::from).min(9);
+    let mut zip = Container::new(
+        level,
+        parts.iter().map(|(_, b)| b.len()).sum::<usize>() / 4 + THEME.len(),
+    );
+    for (name, bytes) in &parts {
+        match bytes {
+            Cow::Borrowed(constant) => zip.add_constant(name, constant)?,
+            Cow::Owned(made) => zip.add(name, made)?,
         }
-        zip.finish()?;
     }
-    Ok(buf)
+    Ok(zip.finish()?)
 }
 
 fn content_types(n: usize, has_strings: bool) -> Vec<u8> {

@@ -165,7 +165,13 @@ fn the_package_is_rust_xlsxwriters_byte_for_byte() {
             assert_eq!(xa, xb, "{na}");
         }
         assert_eq!(parts(&a).len(), parts(&b).len());
-        assert!(a == b, "the zip container differs at level {level:?}");
+        let at = a.iter().zip(&b).position(|(x, y)| x != y);
+        assert!(
+            a == b,
+            "the zip container differs at level {level:?}: at byte {at:?} of {} and {}",
+            a.len(),
+            b.len()
+        );
     }
 }
 
@@ -177,4 +183,42 @@ fn sheet_names_excel_refuses_are_refused() {
     }
     let e = write(&[Page::new("表1"), Page::new("表1")], &Options::default()).unwrap_err();
     assert!(matches!(e, XlsxError::SheetName(_)), "{e}");
+}
+
+#[test]
+fn heights_in_points_are_written_as_floats_are() {
+    for px in 0..3000 {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        super::push_points(&mut a, px);
+        super::push_f64(&mut b, f64::from(px) * 0.75);
+        assert_eq!(a, b, "{px}");
+    }
+}
+
+#[test]
+fn texts_are_escaped_as_character_by_character() {
+    for s in [
+        "plain 文字",
+        "a & b",
+        "<x>",
+        "\"q\"",
+        "tab\there",
+        "line\nnext",
+        "\u{1}",
+        "\u{FFFE}",
+        "ｅ",
+        "_x0041_",
+    ] {
+        for attr in [false, true] {
+            let mut fast = Vec::new();
+            super::escape_with(&mut fast, s, attr);
+            let mut slow = Vec::new();
+            for ch in s.chars() {
+                let mut one = Vec::new();
+                super::escape_with(&mut one, &ch.to_string(), attr);
+                slow.extend(one);
+            }
+            assert_eq!(fast, slow, "{s:?}");
+        }
+    }
 }
