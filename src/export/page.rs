@@ -120,29 +120,84 @@ pub const DEFAULT_HEIGHT: f64 = 15.0;
 
 /// How many characters `#,##0.00` shows a figure in.
 pub fn figure_width(d: Decimal) -> usize {
-    let whole = d.abs().trunc();
-    let mut digits = 1;
-    let mut ten = Decimal::TEN;
-    while whole >= ten && digits < 29 {
-        digits += 1;
-        ten = match ten.checked_mul(Decimal::TEN) {
-            Some(t) => t,
-            None => break,
-        };
-    }
+    // The whole part's digits (at most 29, a Decimal's).
+    let whole = d.mantissa().unsigned_abs() / 10u128.pow(d.scale());
+    let digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1).min(29);
     digits + (digits - 1) / 3 + 3 + usize::from(d.is_sign_negative() && !d.is_zero())
 }
 
 /// A cell or merged area the sizing reads: its rows and columns, and its
-/// text, or for a figure only how wide `#,##0.00` shows it (a figure never
-/// wraps).
+/// text, or a figure (it never wraps: only how wide `#,##0.00` shows it).
 struct Shown<'a> {
     r1: u32,
     r2: u32,
     c1: u16,
     c2: u16,
     text: Option<&'a str>,
-    width: usize,
+    figure: Option<Decimal>,
+}
+
+impl Shown<'_> {
+    fn width(&self) -> usize {
+        match (self.text, self.figure) {
+            (Some(t), _) => crate::text::display_width(t),
+            (None, Some(d)) => figure_width(d),
+            (None, None) => 0,
+        }
+    }
+}
+
+/// What the sizing reads, in the order written: texts below the first
+/// row (a merged area's text over the whole area) and figures.
+fn shown(writes: &[Write]) -> Vec<Shown<'_>> {
+    let mut out = Vec::new();
+    for w in writes {
+        match w {
+            Write::Cell {
+                row,
+                col,
+                value: Value::Text(s),
+                ..
+            } if *row > 0 && !s.trim().is_empty() => out.push(Shown {
+                r1: *row,
+                r2: *row,
+                c1: *col,
+                c2: *col,
+                text: Some(s),
+                figure: None,
+            }),
+            Write::Cell {
+                row,
+                col,
+                value: Value::Number(d),
+                ..
+            } if *row > 0 => out.push(Shown {
+                r1: *row,
+                r2: *row,
+                c1: *col,
+                c2: *col,
+                text: None,
+                figure: Some(*d),
+            }),
+            Write::Merge {
+                first_row,
+                first_col,
+                last_row,
+                last_col,
+                text,
+                ..
+            } if *first_row > 0 && !text.trim().is_empty() => out.push(Shown {
+                r1: *first_row,
+                r2: *last_row,
+                c1: *first_col,
+                c2: *last_col,
+                text: Some(text),
+                figure: None,
+            }),
+            _ => {}
+        }
+    }
+    out
 }
 
 impl Page {
@@ -197,63 +252,6 @@ impl Page {
         self.heights.insert(row, h);
     }
 
-    fn col_width(&self, c: u16) -> f64 {
-        self.widths.get(&c).copied().unwrap_or(DEFAULT_WIDTH)
-    }
-
-    /// What the sizing reads, in the order written: texts below the first
-    /// row (a merged area's text over the whole area) and figures.
-    fn shown(&self) -> Vec<Shown<'_>> {
-        let mut out = Vec::new();
-        for w in &self.writes {
-            match w {
-                Write::Cell {
-                    row,
-                    col,
-                    value: Value::Text(s),
-                    ..
-                } if *row > 0 && !s.trim().is_empty() => out.push(Shown {
-                    r1: *row,
-                    r2: *row,
-                    c1: *col,
-                    c2: *col,
-                    text: Some(s),
-                    width: crate::text::display_width(s),
-                }),
-                Write::Cell {
-                    row,
-                    col,
-                    value: Value::Number(d),
-                    ..
-                } if *row > 0 => out.push(Shown {
-                    r1: *row,
-                    r2: *row,
-                    c1: *col,
-                    c2: *col,
-                    text: None,
-                    width: figure_width(*d),
-                }),
-                Write::Merge {
-                    first_row,
-                    first_col,
-                    last_row,
-                    last_col,
-                    text,
-                    ..
-                } if *first_row > 0 && !text.trim().is_empty() => out.push(Shown {
-                    r1: *first_row,
-                    r2: *last_row,
-                    c1: *first_col,
-                    c2: *last_col,
-                    text: Some(text),
-                    width: crate::text::display_width(text),
-                }),
-                _ => {}
-            }
-        }
-        out
-    }
-
     /// Sizes the page to what it holds, for paper: each of
     /// [`Page::fit_columns`] as wide as its widest one-column text (within
     /// its bounds), then every row as high as its texts need wrapped at
@@ -261,24 +259,26 @@ impl Page {
     /// down over several rows shares its height among them.
     pub fn fit(&mut self) {
         use crate::text::{row_height, wrapped_lines};
-        let shown = self.shown();
-        let mut widths = Vec::new();
+        let shown = shown(&self.writes);
         for f in &self.fit_columns {
             let widest = shown
                 .iter()
                 .filter(|t| t.c1 == f.col && t.c2 == f.col)
-                .map(|t| t.width)
+                .map(Shown::width)
                 .max()
                 .unwrap_or(0);
-            widths.push((f.col, ((widest + 2) as f64).clamp(f.min, f.max)));
+            self.widths
+                .insert(f.col, ((widest + 2) as f64).clamp(f.min, f.max));
         }
-        drop(shown);
-        self.widths.extend(widths);
         if !self.fit_rows {
             return;
         }
-        let shown = self.shown();
-        let span_width = |c1: u16, c2: u16| (c1..=c2).map(|c| self.col_width(c)).sum::<f64>();
+        let widths = &self.widths;
+        let span_width = |c1: u16, c2: u16| {
+            (c1..=c2)
+                .map(|c| widths.get(&c).copied().unwrap_or(DEFAULT_WIDTH))
+                .sum::<f64>()
+        };
         let mut heights: BTreeMap<u32, f64> = BTreeMap::new();
         // Texts only: a figure shows on one line, whatever its width.
         let texts = || shown.iter().filter_map(|t| t.text.map(|s| (t, s)));
@@ -299,7 +299,6 @@ impl Page {
                 }
             }
         }
-        drop(shown);
         for (r, h) in heights {
             if h > DEFAULT_HEIGHT {
                 // Excel's highest row is 409 points.
