@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::fixture::Fixture;
+use super::printed::PrintedBudget;
 use crate::amount::Unit;
 use crate::export::page::{Page, Style, Value, Write};
 use crate::export::xlsx::{self, Options, XlsxError};
@@ -356,7 +356,11 @@ fn blank_rows(page: &mut Page) {
 ///
 /// # Errors
 /// [`XlsxError`] from the package writer (an invalid sheet name).
-pub fn render(fx: &Fixture, template: &Template, layout: &Layout) -> Result<Vec<u8>, XlsxError> {
+pub fn render(
+    fx: &PrintedBudget,
+    template: &Template,
+    layout: &Layout,
+) -> Result<Vec<u8>, XlsxError> {
     let template = with_split_codes(template, layout.split_codes);
     let mut budget = super::model::to_budget(fx, &template);
     for id in layout.yuan {

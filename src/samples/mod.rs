@@ -1,19 +1,21 @@
-//! The sample workbooks: fixtures of real-looking departments ([`fixture`],
+//! The sample workbooks: fixtures of real-looking departments ([`printed`],
 //! the figures of `samples/data/*.toml`), made into the model ([`model`]),
 //! laid out by the writer of normalized workbooks and then, for some, done
 //! over with the quirks real submissions have ([`layout`]). Used by
 //! `examples/make_samples.rs`, by the tests and by the benchmarks' corpus
 //! generator; built only for them (the `samples` feature).
 
-pub mod fixture;
 mod grid;
 pub mod layout;
 pub mod model;
+pub mod printed;
 pub mod putuo;
 pub mod variants;
 
-pub use fixture::{DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm};
 pub use layout::{Layout, SheetNames};
+pub use printed::{
+    DeptForm, GridFixture, IndicatorBlock, LinesFixture, PrintedBudget, ProjectForm,
+};
 
 /// The fixtures shipped with the crate.
 pub const FIXTURES: &[(&str, &str)] = &[
@@ -33,7 +35,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
 /// # Errors
 /// [`crate::export::xlsx::XlsxError`] from the writer (an invalid sheet name).
 pub fn render_workbook(
-    fx: &Fixture,
+    fx: &PrintedBudget,
     template: &crate::template::Template,
     layout: &Layout,
 ) -> Result<Vec<u8>, crate::export::xlsx::XlsxError> {
@@ -46,7 +48,7 @@ pub fn render_workbook(
 /// [`crate::export::xlsx::XlsxError`] from the writer (an unwritable path, an
 /// invalid sheet name).
 pub fn write_workbook(
-    fx: &Fixture,
+    fx: &PrintedBudget,
     template: &crate::template::Template,
     layout: &Layout,
     path: &std::path::Path,
@@ -56,7 +58,7 @@ pub fn write_workbook(
 }
 
 /// A bundled sample: its file name in `samples/`, figures, layout, template ID.
-pub type Bundled = (String, Fixture, Layout, &'static str);
+pub type Bundled = (String, PrintedBudget, Layout, &'static str);
 
 /// The bundled sample workbooks. The multi-unit department is also written
 /// with every quirk, with generic sheet names, and — its figures as a 2022
@@ -64,7 +66,7 @@ pub type Bundled = (String, Fixture, Layout, &'static str);
 pub fn bundled() -> Vec<Bundled> {
     let mut out = Vec::new();
     for (name, text) in FIXTURES {
-        let fx = Fixture::parse(text).expect("bundled fixture parses");
+        let fx = PrintedBudget::parse(text).expect("bundled fixture parses");
         out.push((
             format!("{name}.xlsx"),
             fx.clone(),
@@ -95,7 +97,7 @@ pub fn bundled() -> Vec<Bundled> {
 }
 
 /// The multi-unit department's figures as a 2022 budget.
-pub fn as_2022(mut fx: Fixture) -> Fixture {
+pub fn as_2022(mut fx: PrintedBudget) -> PrintedBudget {
     fx.year = 2022;
     fx.file = "wenlv-2022.xlsx".into();
     for n in fx

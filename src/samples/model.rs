@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::fixture::{self as printed, DeptForm, Fixture, GridFixture, LinesFixture, ProjectForm};
+use super::printed::{
+    self as printed, DeptForm, GridFixture, LinesFixture, PrintedBudget, ProjectForm,
+};
 use crate::amount::{to_yuan, CellForm, Unit};
 use crate::model::{
     Amount, Budget, CodedRow, CodedTable, Coverage, Department, Form, FormBlock, FormValue, Line,
@@ -392,7 +394,7 @@ fn project_form(p: &ProjectForm) -> Form {
 }
 
 /// The model of a sample's tables as printed, for `template`'s tables.
-pub fn to_budget(fx: &Fixture, template: &Template) -> Budget {
+pub fn to_budget(fx: &PrintedBudget, template: &Template) -> Budget {
     let has = |id: &str| template.table(id).is_some();
     let grid = |id: &str| {
         fx.grid(id)

@@ -144,7 +144,7 @@ impl ProjectForm {
 /// One department's workbook as printed.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fixture {
+pub struct PrintedBudget {
     pub file: String,
     pub department: String,
     pub dept_code: String,
@@ -164,12 +164,12 @@ pub struct Fixture {
     pub t12: Vec<ProjectForm>,
 }
 
-impl Fixture {
+impl PrintedBudget {
     /// Parses a fixture file's text.
     ///
     /// # Errors
     /// The TOML error, for a malformed fixture.
-    pub fn parse(text: &str) -> Result<Fixture, toml::de::Error> {
+    pub fn parse(text: &str) -> Result<PrintedBudget, toml::de::Error> {
         toml::from_str(text)
     }
 
