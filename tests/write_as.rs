@@ -273,3 +273,88 @@ fn every_layout_written_as_every_template_reads_back_with_the_same_figures_and_f
             .join("\n")
     );
 }
+
+/// A user's template, from `--templates DIR`: `convert --as` writes its
+/// layout (here the 2024 tables with the 合计 row at the foot and an
+/// 编制部门 line; made for an earlier year, so that it is not the current
+/// layout written without `--as`), says nothing when every figure has a
+/// place, and the workbook reads back by that template with every figure.
+#[test]
+fn convert_as_a_users_template_writes_its_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let tdir = dir.path().join("templates");
+    std::fs::create_dir_all(&tdir).unwrap();
+    std::fs::write(
+        tdir.join("bureau.toml"),
+        r#"id = "bureau-x-2025"
+extends = "2024"
+name = "某区 2025 年部门预算公开表"
+description = "2024 年的表，合计行在表尾，表头上方写编制部门"
+years = [2019, 2019]
+
+[print]
+head = ["title", "department"]
+department_label = "编制部门："
+total_at = "foot"
+"#,
+    )
+    .unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .arg("convert")
+        .arg(&sample)
+        .args(["--to", "xlsx", "--as", "bureau-x-2025", "--templates"])
+        .arg(&tdir)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("规范工作簿"), "nothing lost: {stderr}");
+    let mut templates = Templates::builtin();
+    templates.add_dir(&tdir).unwrap();
+    let wb = Workbook::open(out.join("wenlv-2024.xlsx")).unwrap();
+    let opts = ImportOptions {
+        template: Some("bureau-x-2025".into()),
+        ..ImportOptions::default()
+    };
+    let back = import_workbook(&wb, &templates, &opts).unwrap();
+    let source = import_workbook(
+        &Workbook::open(&sample).unwrap(),
+        &templates,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let nonzero = |b: &Budget| -> BTreeMap<Key, String> {
+        figures(b).into_iter().filter(|(_, v)| v != "0").collect()
+    };
+    assert_eq!(nonzero(&back), nonzero(&source));
+    // Its layout: 编制部门 above the header, 合计 below the rows.
+    let sheet = wb.sheets.iter().find(|s| s.name.contains("表3")).unwrap();
+    let rows: Vec<Vec<String>> = (0..sheet.height())
+        .map(|r| {
+            sheet
+                .row(r)
+                .iter()
+                .map(|c| c.as_text().trim().to_string())
+                .collect()
+        })
+        .collect();
+    let at = |f: &dyn Fn(&str) -> bool| rows.iter().position(|r| r.iter().any(|c| f(c)));
+    let dept = at(&|c| c.starts_with("编制部门：")).expect("an 编制部门 line");
+    let header = at(&|c| c == "科目编码").expect("the header");
+    // A row by its first words.
+    let first = |f: &dyn Fn(&str) -> bool| {
+        rows.iter()
+            .position(|r| r.iter().find(|c| !c.is_empty()).is_some_and(|c| f(c)))
+    };
+    let total = first(&|c| c.replace(' ', "") == "合计").expect("the 合计 row");
+    let first_code =
+        first(&|c| c.len() == 3 && c.chars().all(|x| x.is_ascii_digit())).expect("a 类 row");
+    assert!(
+        dept < header && header < first_code && first_code < total,
+        "{dept} {header} {first_code} {total}"
+    );
+}

@@ -82,14 +82,24 @@ impl Blank {
         if wb.format != Format::Xlsx {
             return Err(FillError::NotXlsx(name));
         }
-        // The template that finds the most tables; on a tie, the first.
+        // The template that finds the most tables; on a tie, the one that
+        // misses the fewest of its own (a blank is all of its layout), then
+        // the one made for the year of its titles; then the first.
         let titles = locate::SheetTitles::of(&wb);
-        let mut best: Option<(usize, Vec<Located>, usize)> = None;
+        let year = crate::import::meta::title_year(&wb);
+        // (tables found, fewest of its own missed, made for the year)
+        type Score = (usize, std::cmp::Reverse<usize>, bool);
+        let mut best: Option<(usize, Vec<Located>, Score)> = None;
         for (i, t) in templates.all.iter().enumerate() {
             let l = locate::locate_titles(&wb, &titles, t);
             let found: std::collections::BTreeSet<usize> = l.iter().map(|x| x.spec).collect();
-            if found.len() > best.as_ref().map_or(0, |b| b.2) {
-                best = Some((i, l, found.len()));
+            let score = (
+                found.len(),
+                std::cmp::Reverse(t.tables.len() - found.len()),
+                year.is_some_and(|y| t.fits_year(y)),
+            );
+            if !found.is_empty() && best.as_ref().is_none_or(|b| score > b.2) {
+                best = Some((i, l, score));
             }
         }
         let Some((template, located, _)) = best else {
@@ -132,6 +142,7 @@ impl Blank {
             inserted: Vec::new(),
             table: (String::new(), String::new()),
             formulas: Vec::new(),
+            unplaced: BTreeMap::new(),
         };
         let mut done = std::collections::BTreeSet::new();
         for l in &self.located {
@@ -186,6 +197,8 @@ struct Filler<'a> {
     /// Formula cells given a figure other than 0: sheet index, row,
     /// column, and the table's ID and name.
     formulas: Vec<(usize, u32, u32, String, String)>,
+    /// Figures of a lines table's lines in columns the blank lacks, by key.
+    unplaced: BTreeMap<String, usize>,
 }
 
 /// Where a table stands in the blank.

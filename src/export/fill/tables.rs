@@ -182,12 +182,25 @@ impl Filler<'_> {
     pub(super) fn coded(&mut self, spec: &TableSpec, p: &Place) -> Result<(), FillError> {
         let name = self.name(spec);
         let cols = columns(spec, p);
+        let (mut body, mut total) = self.body(p, &cols)?;
         let Some(t) = self.b.tables.coded(&spec.id) else {
+            // Nothing of the blank's own stays: its example rows and the
+            // figures of its 合计.
+            for &r in &body {
+                for c in cols.first..=cols.last {
+                    self.xml(p.index)?.clear(r, c);
+                }
+            }
+            for (r, (_, c)) in total
+                .iter()
+                .flat_map(|r| cols.amounts.iter().map(move |c| (*r, c)))
+            {
+                self.xml(p.index)?.clear(r, *c);
+            }
             self.report
                 .leave_empty(&spec.id, &name, "源工作簿无此表，整张表留空".into());
             return Ok(());
         };
-        let (mut body, mut total) = self.body(p, &cols)?;
         // The blank's own examples (205 教育支出 …) go.
         for &r in &body {
             for c in cols.first..=cols.last {
@@ -280,6 +293,11 @@ impl Filler<'_> {
                     self.figure(index, r, c, a, p.unit, &mut rounded)?;
                 }
             }
+            (Some(r), None) => {
+                for (_, c) in &cols.amounts {
+                    self.xml(index)?.clear(r, *c);
+                }
+            }
             (None, Some(row)) => {
                 let n = count(row.amounts.values().chain(row.extras.values()));
                 self.report
@@ -348,12 +366,15 @@ impl Filler<'_> {
     pub(super) fn single(&mut self, spec: &TableSpec, p: &Place) -> Result<(), FillError> {
         let name = self.name(spec);
         let cols = columns(spec, p);
+        let r = p.hm.last_row + 1;
         let Some(t) = self.b.tables.t7.as_ref().filter(|_| spec.id == "t7") else {
+            for (_, c) in &cols.amounts {
+                self.xml(p.index)?.clear(r, *c);
+            }
             self.report
                 .leave_empty(&spec.id, &name, "源工作簿无此表，整张表留空".into());
             return Ok(());
         };
-        let r = p.hm.last_row + 1;
         let mut rounded = 0;
         for (k, c) in cols.amounts.clone() {
             let a = t.amounts.get(&k).or_else(|| t.extras.get(&k));
@@ -386,17 +407,36 @@ impl Filler<'_> {
 
     /// The key a label of the blank names on one side (`class_201` for a
     /// 功能分类 类), if any.
-    fn key_of(&self, spec: &TableSpec, side: Side, label: &str) -> Option<String> {
+    /// The key of the line a label of the blank stands for, as the
+    /// importer places it: a label two lines share (`（一）一般公共预算拨款`
+    /// under 本年收入 and under 上年结转) goes to the one within the
+    /// section of the last line that heads one.
+    fn key_of(
+        &self,
+        spec: &TableSpec,
+        side: Side,
+        label: &str,
+        section: &mut Option<String>,
+    ) -> Option<String> {
         let t = norm(label);
         let t = strip_ordinal(&t);
         if t.is_empty() {
             return None;
         }
-        if let Some(l) = spec
+        let specs: Vec<&crate::template::LineSpec> = spec
             .lines
             .iter()
-            .find(|l| l.side == side && l.labels.iter().any(|x| x == t))
-        {
+            .filter(|l| l.side == side && l.labels.iter().any(|x| x == t))
+            .collect();
+        let chosen = specs
+            .iter()
+            .find(|l| l.within.is_some() && l.within == *section)
+            .or_else(|| specs.iter().find(|l| l.within.is_none()))
+            .or_else(|| specs.first());
+        if let Some(l) = chosen {
+            if l.within.is_none() {
+                *section = Some(l.key.clone());
+            }
             return Some(l.key.clone());
         }
         if spec.class_side == Some(side) {
@@ -410,6 +450,22 @@ impl Filler<'_> {
     pub(super) fn lines(&mut self, spec: &TableSpec, p: &Place) -> Result<(), FillError> {
         let name = self.name(spec);
         let Some(t) = self.b.tables.lines(&spec.id) else {
+            // The blank's own figures go; its labels stay.
+            let amounts: Vec<u32> = spec
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.role == Role::Amount)
+                .filter_map(|(i, _)| p.hm.cols[i])
+                .collect();
+            let s = self.xml(p.index)?;
+            for r in s.rows_with_cells_in(p.hm.first_col()..=p.hm.last_col()) {
+                if r > p.hm.last_row {
+                    for &c in &amounts {
+                        s.clear(r, c);
+                    }
+                }
+            }
             self.report
                 .leave_empty(&spec.id, &name, "源工作簿无此表，整张表留空".into());
             return Ok(());
@@ -481,6 +537,16 @@ impl Filler<'_> {
             )?;
         }
         self.say_rounded(spec, p.unit, rounded);
+        for (k, n) in std::mem::take(&mut self.unplaced) {
+            if n > 0 {
+                self.report.lose(
+                    &spec.id,
+                    &name,
+                    format!("列 {}（空白模板中没有这一列）", column_words(&t.meta, &k)),
+                    n,
+                );
+            }
+        }
         Ok(())
     }
 
@@ -503,7 +569,12 @@ impl Filler<'_> {
         let name = self.name(spec);
         let keyed: Vec<(u32, Option<String>)> = rows
             .iter()
-            .map(|r| (*r, self.key_of(spec, side, &p.sheet.get(*r, lc).as_text())))
+            .scan(None, |section, r| {
+                Some((
+                    *r,
+                    self.key_of(spec, side, &p.sheet.get(*r, lc).as_text(), section),
+                ))
+            })
             .collect();
         // The class rows: from the first row the blank gives a 功能分类 类,
         // on while rows are placeholders (`二、…`) or empty, up to the
@@ -595,6 +666,12 @@ impl Filler<'_> {
         for (r, k) in &keyed {
             if let Some(k) = k {
                 if !k.starts_with("class_") && !found.contains(k) {
+                    // The blank's own figure, if it has one, goes.
+                    let s = self.xml(index)?;
+                    s.clear(shift(*r), ac);
+                    for (_, c) in extras {
+                        s.clear(shift(*r), *c);
+                    }
                     let label = p.sheet.get(*r, lc).as_text();
                     self.report
                         .leave_empty(&spec.id, &name, format!("行 {}", label.trim()));
@@ -616,6 +693,12 @@ impl Filler<'_> {
         rounded: &mut usize,
     ) -> Result<(), FillError> {
         self.figure(index, r, ac, Some(&l.amount), unit, rounded)?;
+        // Figures of the line in columns the blank lacks.
+        for (k, a) in &l.extras {
+            if !extras.iter().any(|(x, _)| x == k) {
+                *self.unplaced.entry(k.clone()).or_default() += count(std::iter::once(a));
+            }
+        }
         for (k, c) in extras {
             self.figure(index, r, *c, l.extras.get(k), unit, rounded)?;
         }
