@@ -6,6 +6,11 @@
 //! - [`import`]: workbook + template → the canonical [`model::Budget`];
 //! - [`amount`]: cell → exact decimal; never a float past it;
 //! - [`narrative`]: the 情况说明 beside the tables, checked against them.
+//! - [`export`]: the warehouse files, the normalized workbook in any
+//!   template's layout, the reviewer's workbooks.
+//!
+//! The sample workbooks and the layout variator ([`samples`]) are built for
+//! the tests, examples and benchmarks only (the `samples` feature).
 
 pub mod amount;
 pub mod error;
@@ -15,6 +20,7 @@ pub mod import;
 pub mod model;
 pub mod narrative;
 pub mod reconcile;
+#[cfg(feature = "samples")]
 pub mod samples;
 pub mod template;
 pub mod text;

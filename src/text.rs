@@ -587,6 +587,11 @@ fn is_wide(c: char) -> bool {
 pub fn wrapped_lines(s: &str, width: f64) -> usize {
     // A cell loses about one unit to its margins.
     let room = ((width - 1.0).floor() as usize).max(2);
+    // No character is wider than its bytes: a text of no more bytes than
+    // the room has each paragraph on one line.
+    if s.len() <= room {
+        return s.bytes().filter(|b| *b == b'\n').count() + 1;
+    }
     s.split('\n')
         .map(|para| {
             let (mut lines, mut used) = (1, 0);

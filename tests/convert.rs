@@ -13,7 +13,7 @@ use yusuan::export::csv::{
 };
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::Budget;
-use yusuan::samples::{write_workbook, Fixture, Layout, FIXTURES};
+use yusuan::samples::{write_workbook, Layout, PrintedBudget, FIXTURES};
 use yusuan::template::{Role, Templates};
 
 const SAMPLES: [&str; 7] = [
@@ -103,13 +103,8 @@ fn flat_chunks_written_from_the_budget_equal_the_rendered_rows() {
 fn normalized(b: &Budget, dir: &Path, name: &str) -> PathBuf {
     let templates = Templates::builtin();
     let t = templates.get("2024").unwrap();
-    let layout = yusuan::export::normalize::layout(b, t);
     let path = dir.join(name);
-    std::fs::write(
-        &path,
-        yusuan::export::official::render_workbook(b, t, &layout).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&path, yusuan::export::layout::write_as(b, t).unwrap().bytes).unwrap();
     path
 }
 
@@ -324,7 +319,7 @@ fn gbk_output_decodes_to_the_utf8_output() {
 fn a_character_gbk_cannot_hold_fails_that_input_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut fx =
-        Fixture::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap();
+        PrintedBudget::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap();
     fx.t3.rows[1][1] = "文化旅游体育与传媒支出𠮷".into();
     let input = dir.path().join("odd.xlsx");
     write_workbook(

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use yusuan::amount::{parse_amount, to_yuan, Unit};
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::{Amount, Budget, CodedRow, Form, FormBlock, FormValue, TableMeta};
-use yusuan::samples::{Fixture, FIXTURES};
+use yusuan::samples::{PrintedBudget, FIXTURES};
 use yusuan::template::{Side, Templates};
 use yusuan::text::norm;
 use yusuan::workbook::{CellRef, Workbook};
@@ -26,13 +26,13 @@ fn sample(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn fixture(name: &str) -> Fixture {
+fn fixture(name: &str) -> PrintedBudget {
     let text = FIXTURES
         .iter()
         .find(|(n, _)| *n == name)
         .expect("fixture")
         .1;
-    Fixture::parse(text).expect("fixture parses")
+    PrintedBudget::parse(text).expect("fixture parses")
 }
 
 fn dec(s: &str) -> Decimal {
@@ -45,7 +45,7 @@ fn dec(s: &str) -> Decimal {
 
 /// Checks one workbook against one fixture, counting the figures compared.
 struct Check<'a> {
-    fx: &'a Fixture,
+    fx: &'a PrintedBudget,
     budget: Budget,
     wb: Workbook,
     figures: usize,

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, Finding, RULES};
-use yusuan::samples::{write_workbook, Fixture, GridFixture, Layout, LinesFixture, FIXTURES};
+use yusuan::samples::{write_workbook, GridFixture, Layout, LinesFixture, PrintedBudget, FIXTURES};
 use yusuan::template::{Side, Templates};
 
 struct Checked {
@@ -16,11 +16,11 @@ struct Checked {
     findings: Vec<Finding>,
 }
 
-fn base() -> Fixture {
-    Fixture::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap()
+fn base() -> PrintedBudget {
+    PrintedBudget::parse(FIXTURES.iter().find(|(n, _)| *n == "wenlv-2024").unwrap().1).unwrap()
 }
 
-fn run_with(fx: &Fixture, layout: &Layout) -> Checked {
+fn run_with(fx: &PrintedBudget, layout: &Layout) -> Checked {
     let templates = Templates::builtin();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.xlsx");
@@ -30,7 +30,7 @@ fn run_with(fx: &Fixture, layout: &Layout) -> Checked {
     Checked { budget, findings }
 }
 
-fn run(fx: &Fixture) -> Checked {
+fn run(fx: &PrintedBudget) -> Checked {
     run_with(fx, &Layout::official())
 }
 
@@ -530,7 +530,7 @@ fn t8_tree() {
 }
 
 /// 表9 with rows whose totals are zero, so only 表9's own rules can fire.
-fn t9_rows(fx: &mut Fixture, item: [&str; 3]) {
+fn t9_rows(fx: &mut PrintedBudget, item: [&str; 3]) {
     let z = "0.00".to_string();
     fx.t9.notes.clear();
     fx.t9.rows = vec![

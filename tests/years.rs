@@ -37,9 +37,8 @@ fn read(wb: &Workbook) -> Budget {
 fn written(b: &Budget, id: &str) -> Workbook {
     let templates = Templates::builtin();
     let t = templates.get(id).unwrap();
-    let layout = yusuan::export::normalize::layout(b, t);
-    let bytes = yusuan::export::official::render_workbook(b, t, &layout).unwrap();
-    Workbook::from_bytes(Path::new("year.xlsx"), &bytes).unwrap()
+    let written = yusuan::export::layout::write_as(b, t).unwrap();
+    Workbook::from_bytes(Path::new("year.xlsx"), &written.bytes).unwrap()
 }
 
 /// Sets a 表11 资金情况 column of every line to the 当年 column's figure.

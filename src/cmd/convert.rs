@@ -134,6 +134,12 @@ pub struct ConvertArgs {
     /// 情况说明（.docx 或 .txt），随唯一的工作簿核对，其数字写入 narrative_facts；输入中的 .docx 按部门名称和年度与工作簿配对
     #[arg(long, value_name = "说明.docx")]
     pub narrative: Option<PathBuf>,
+    /// 规范工作簿（--to xlsx）按哪个模板的格式写出：模板 ID（yusuan templates 列出；默认当前的 2024 年格式，--templates 加入的模板也可以）；该格式放不下的数和留空的位置逐表警告，并记入 manifest.csv
+    #[arg(long = "as", value_name = "模板")]
+    pub as_template: Option<String>,
+    /// 规范工作簿（--to xlsx）写入局里下发的空白模板工作簿（.xlsx）的副本：各表按其标题和表头找到，数字填入相应单元格，样式、列宽、合并单元格、打印设置、公式和其他工作表原样保留；行不够时按其样式插入；放不下的数和留空的位置逐表警告，并记入 manifest.csv
+    #[arg(long, value_name = "空白模板.xlsx", conflicts_with = "as_template")]
+    pub into: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -211,6 +217,8 @@ struct Rendered {
     /// part of the parallel work); the writer renames them into place.
     xlsx: Option<PathBuf>,
     json: Option<PathBuf>,
+    /// What the normalized workbook's layout could not hold, a line a table.
+    warnings: Vec<String>,
 }
 
 /// Writes a worker's file under a temporary name in `out` (`.…tmp-<pid>`,
@@ -231,6 +239,10 @@ fn write_temporary(out: &Path, hash: &str, ext: &str, bytes: &[u8]) -> std::io::
 /// Everything a worker needs, resolved once.
 struct Plan<'a> {
     cfg: &'a super::ReadConfig,
+    /// The layout normalized workbooks are written in (`--as`).
+    layout: &'a yusuan::template::Template,
+    /// The bureau's blank they are written into instead (`--into`).
+    blank: Option<&'a yusuan::export::fill::Blank>,
     formats: Vec<To>,
     unit: Unit,
     encoding: Encoding,
@@ -314,6 +326,7 @@ impl Plan<'_> {
             csv: Vec::new(),
             xlsx: None,
             json: None,
+            warnings: Vec::new(),
         };
         let done = self
             .tables(&budget, &mut r)
@@ -381,13 +394,21 @@ impl Plan<'_> {
             match format {
                 To::Csv | To::Parquet => {}
                 To::Xlsx => {
-                    // Whatever template read it, it is written in the current layout.
-                    let t = self.cfg.templates.current();
-                    let layout = yusuan::export::normalize::layout(budget, t);
-                    let bytes = yusuan::export::official::render_workbook(budget, t, &layout)
-                        .map_err(|e| {
-                            format!("{}: 无法生成规范工作簿：{e}", input.path.display())
-                        })?;
+                    // Whatever template read it, it is written in the layout
+                    // asked for, or into the bureau's blank.
+                    let cannot = |e: &dyn std::fmt::Display| {
+                        format!("{}: 无法生成规范工作簿：{e}", input.path.display())
+                    };
+                    let done = match self.blank {
+                        Some(blank) => blank
+                            .fill(budget, &self.cfg.templates)
+                            .map_err(|e| cannot(&e))?,
+                        None => yusuan::export::layout::write_as(budget, self.layout)
+                            .map_err(|e| cannot(&e))?,
+                    };
+                    r.warnings = done.report.warnings();
+                    r.entry.message = done.report.summary();
+                    let bytes = done.bytes;
                     let tmp = write_temporary(self.out, &r.entry.source_hash, "xlsx", &bytes)
                         .map_err(|e| written("规范工作簿", e))?;
                     r.xlsx = Some(tmp);
@@ -886,6 +907,31 @@ pub fn run_inputs(
     cfg: &super::ReadConfig,
     inputs: &[Input],
 ) -> anyhow::Result<i32> {
+    if (args.as_template.is_some() || args.into.is_some()) && !args.to.contains(&To::Xlsx) {
+        anyhow::bail!("--as 与 --into 说的是规范工作簿的格式：请同时给出 --to xlsx");
+    }
+    let layout = match &args.as_template {
+        Some(id) => cfg
+            .templates
+            .get(id)
+            .ok_or_else(|| yusuan::Error::UnknownTemplate {
+                id: id.to_string(),
+                available: cfg.templates.all.iter().map(|t| t.id.clone()).collect(),
+            })?,
+        None => cfg.templates.current(),
+    };
+    let blank = match &args.into {
+        Some(path) => {
+            let bytes = Workbook::read_file(path)
+                .map_err(|e| anyhow::anyhow!("空白模板（--into）：{e}"))?;
+            Some(yusuan::export::fill::Blank::read(
+                path,
+                bytes,
+                &cfg.templates,
+            )?)
+        }
+        None => None,
+    };
     let folder = Folder::take(&args.output)?;
     let out = folder.out.clone();
     let set = Settings::of(args);
@@ -898,6 +944,8 @@ pub fn run_inputs(
     let ledger = Mutex::new(ledger);
     let plan = Plan {
         cfg,
+        layout,
+        blank: blank.as_ref(),
         formats: set.formats.clone(),
         unit: set.unit,
         encoding: set.encoding,
@@ -1062,6 +1110,11 @@ impl<'a> Writer<'a> {
                 e
             }
             Job::Done(mut r) => {
+                bar.suspend(|| {
+                    for w in &r.warnings {
+                        eprintln!("警告：{}：规范工作簿 {w}", r.entry.path);
+                    }
+                });
                 self.years
                     .extend(r.year.take().map(|y| (input.id.clone(), y)));
                 let earlier = {

@@ -16,6 +16,8 @@
 
 pub mod claims;
 pub mod figure;
+/// Generated narratives, for the tests and benchmarks (the `samples` feature).
+#[cfg(feature = "samples")]
 pub mod generate;
 pub mod pair;
 pub mod read;

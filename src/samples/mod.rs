@@ -1,20 +1,21 @@
-//! The sample workbooks: fixtures of real-looking departments, made into
-//! the model ([`model`]) and written by the outputs' official-layout writer
-//! ([`crate::export::official`]), in the official layout or with the quirks
-//! real submissions have. Used by `examples/make_samples.rs`,
-//! by the tests and by the benchmarks' corpus generator.
+//! The sample workbooks: fixtures of real-looking departments ([`printed`],
+//! the figures of `samples/data/*.toml`), made into the model ([`model`]),
+//! laid out by the writer of normalized workbooks and then, for some, done
+//! over with the quirks real submissions have ([`layout`]). Used by
+//! `examples/make_samples.rs`, by the tests and by the benchmarks' corpus
+//! generator; built only for them (the `samples` feature).
 
 mod grid;
+pub mod layout;
 pub mod model;
+pub mod printed;
 pub mod putuo;
 pub mod putuo_budgets;
 pub mod variants;
 
-// The writer and the printed tables live with the outputs; a sample is made
-// a budget and written by the same writer as a normalized workbook.
-pub use crate::export::official::{Layout, SheetNames};
-pub use crate::export::printed::{
-    DeptForm, Fixture, GridFixture, IndicatorBlock, LinesFixture, ProjectForm,
+pub use layout::{Layout, SheetNames};
+pub use printed::{
+    DeptForm, GridFixture, IndicatorBlock, LinesFixture, PrintedBudget, ProjectForm,
 };
 
 /// The fixtures shipped with the crate.
@@ -29,36 +30,36 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ),
 ];
 
-/// A sample's tables laid out as a workbook: fixture → model → the
-/// official-layout writer.
+/// A sample's tables laid out as a workbook: fixture → model → the layout
+/// writer → the sample's quirks.
 ///
 /// # Errors
-/// [`rust_xlsxwriter::XlsxError`] from the writer (an invalid sheet name).
+/// [`crate::export::xlsx::XlsxError`] from the writer (an invalid sheet name).
 pub fn render_workbook(
-    fx: &Fixture,
+    fx: &PrintedBudget,
     template: &crate::template::Template,
     layout: &Layout,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    crate::export::official::render_workbook(&model::to_budget(fx, template), template, layout)
+) -> Result<Vec<u8>, crate::export::xlsx::XlsxError> {
+    layout::render(fx, template, layout)
 }
 
 /// As [`render_workbook`], written to `path`.
 ///
 /// # Errors
-/// [`rust_xlsxwriter::XlsxError`] from the writer (an unwritable path, an
+/// [`crate::export::xlsx::XlsxError`] from the writer (an unwritable path, an
 /// invalid sheet name).
 pub fn write_workbook(
-    fx: &Fixture,
+    fx: &PrintedBudget,
     template: &crate::template::Template,
     layout: &Layout,
     path: &std::path::Path,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
+) -> Result<(), crate::export::xlsx::XlsxError> {
     let bytes = render_workbook(fx, template, layout)?;
-    std::fs::write(path, bytes).map_err(rust_xlsxwriter::XlsxError::IoError)
+    std::fs::write(path, bytes).map_err(crate::export::xlsx::XlsxError::Io)
 }
 
 /// A bundled sample: its file name in `samples/`, figures, layout, template ID.
-pub type Bundled = (String, Fixture, Layout, &'static str);
+pub type Bundled = (String, PrintedBudget, Layout, &'static str);
 
 /// The bundled sample workbooks. The multi-unit department is also written
 /// with every quirk, with generic sheet names, and — its figures as a 2022
@@ -66,7 +67,7 @@ pub type Bundled = (String, Fixture, Layout, &'static str);
 pub fn bundled() -> Vec<Bundled> {
     let mut out = Vec::new();
     for (name, text) in FIXTURES {
-        let fx = Fixture::parse(text).expect("bundled fixture parses");
+        let fx = PrintedBudget::parse(text).expect("bundled fixture parses");
         out.push((
             format!("{name}.xlsx"),
             fx.clone(),
@@ -97,7 +98,7 @@ pub fn bundled() -> Vec<Bundled> {
 }
 
 /// The multi-unit department's figures as a 2022 budget.
-pub fn as_2022(mut fx: Fixture) -> Fixture {
+pub fn as_2022(mut fx: PrintedBudget) -> PrintedBudget {
     fx.year = 2022;
     fx.file = "wenlv-2022.xlsx".into();
     for n in fx

@@ -1,6 +1,6 @@
 //! A sample's tables as printed, made into the canonical model, so that the
 //! samples are written by the same writer as a normalized workbook: fixture
-//! → model → [`crate::export::official`]. Figures become exact amounts in
+//! → model → [`crate::export::layout`]. Figures become exact amounts in
 //! 元 (the fixtures print 万元, 表12 元), blanks stay blank, percentages
 //! stay percentages, texts stay texts. There are no source cells yet: every
 //! value points at `样例!A1`. Exact both ways: the five bundled samples
@@ -13,8 +13,10 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::printed::{
+    self as printed, DeptForm, GridFixture, LinesFixture, PrintedBudget, ProjectForm,
+};
 use crate::amount::{to_yuan, CellForm, Unit};
-use crate::export::printed::{self, DeptForm, Fixture, GridFixture, LinesFixture, ProjectForm};
 use crate::model::{
     Amount, Budget, CodedRow, CodedTable, Coverage, Department, Form, FormBlock, FormValue, Line,
     LinesTable, Note, SingleTable, TableMeta, Tables, Text,
@@ -395,7 +397,7 @@ fn project_form(p: &ProjectForm) -> Form {
 }
 
 /// The model of a sample's tables as printed, for `template`'s tables.
-pub fn to_budget(fx: &Fixture, template: &Template) -> Budget {
+pub fn to_budget(fx: &PrintedBudget, template: &Template) -> Budget {
     let has = |id: &str| template.table(id).is_some();
     let grid = |id: &str| {
         fx.grid(id)

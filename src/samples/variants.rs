@@ -312,7 +312,7 @@ fn vary_values(
             if g.get(row, col).is_numeric() {
                 if let Some(x) = shown(g, row, col) {
                     let t = if with_commas {
-                        crate::export::official::thousands(x)
+                        super::layout::thousands(x)
                     } else {
                         format!("{x:.2}")
                     };

@@ -6,6 +6,7 @@
 //! new file in `templates/`, or a user's own with `--templates DIR`.
 
 pub mod docs;
+pub mod print;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -300,14 +301,50 @@ pub struct TableSpec {
     /// The bureau's own relations within this table.
     #[serde(default)]
     pub checks: Vec<CheckSpec>,
+    /// How the table prints, beyond its header.
+    #[serde(default)]
+    pub print: print::TablePrint,
 }
 
 impl TableSpec {
-    /// The columns the official layout prints, in order.
+    /// Every column but the code parts and the code-and-name column, in order.
     pub fn printed_columns(&self) -> impl Iterator<Item = &ColumnSpec> {
         self.columns
             .iter()
             .filter(|c| !matches!(c.role, Role::CodePart | Role::CodeName))
+    }
+
+    /// The columns the table prints, left to right: `print.columns`, or
+    /// every column but the code-and-name one, the code whole or split over
+    /// its parts, whichever the `header_layout` is as wide as (whole when
+    /// there is none). `None` when the header fits neither.
+    pub fn printed(&self) -> Option<Vec<&ColumnSpec>> {
+        if !self.print.columns.is_empty() {
+            return Some(
+                self.print
+                    .columns
+                    .iter()
+                    .filter_map(|k| self.columns.iter().find(|c| &c.key == k))
+                    .collect(),
+            );
+        }
+        let whole: Vec<&ColumnSpec> = self.printed_columns().collect();
+        let Some(width) = self.header_layout.first().map(Vec::len) else {
+            return Some(whole);
+        };
+        let split: Vec<&ColumnSpec> = self
+            .columns
+            .iter()
+            .filter(|c| !matches!(c.role, Role::Code | Role::CodeName))
+            .collect();
+        let has_parts = split.iter().any(|c| c.role == Role::CodePart);
+        if width == whole.len() {
+            Some(whole)
+        } else if has_parts && width == split.len() {
+            Some(split)
+        } else {
+            None
+        }
     }
 
     pub fn unit(&self, template: &Template) -> Unit {
@@ -368,6 +405,9 @@ pub struct Template {
     /// IDs of the base's tables this layout does not have (`["t5_2"]`).
     #[serde(default)]
     pub omit: Vec<String>,
+    /// How the workbook prints.
+    #[serde(default)]
+    pub print: print::WorkbookPrint,
     /// Where the template came from (file path or `builtin:2024.toml`).
     #[serde(skip)]
     pub origin: String,
@@ -687,8 +727,24 @@ impl Template {
                     }
                 }
             }
-            // The header as printed may have more cells than the declared
-            // columns (类 | 款 | 项 under one 编码): only its rows must agree.
+            for k in &table.print.columns {
+                if !table.columns.iter().any(|c| &c.key == k) {
+                    return Err(format!(
+                        "表 {id} 的 [tables.print] columns 中 {k} 不是该表的列"
+                    ));
+                }
+            }
+            // The header is printed over the printed columns, one cell each.
+            if let Some(first) = table.header_layout.first() {
+                if table.kind != TableKind::Form
+                    && table.printed().is_none_or(|p| p.len() != first.len())
+                {
+                    return Err(format!(
+                        "表 {id} 的 header_layout 每行 {} 格，与印出的列数不符（无论编码合为一列还是分为类、款、项）：请在 [tables.print] columns 中按顺序列出印出的列",
+                        first.len()
+                    ));
+                }
+            }
             if let Some(first) = table.header_layout.first() {
                 for (i, row) in table.header_layout.iter().enumerate() {
                     if row.len() != first.len() {
@@ -739,7 +795,7 @@ impl Template {
             self.table(&c.id).is_some_and(|t| {
                 t.header_layout
                     .iter()
-                    .all(|row| row.len() == t.printed_columns().count())
+                    .all(|row| Some(row.len()) == t.printed().map(|p| p.len()))
             })
         })
     }
@@ -922,6 +978,32 @@ mod tests {
         );
         assert_eq!(t2024.table("t1").unwrap().class_lines.len(), 24);
         assert_eq!(t2024.class_by_name("住房保障支出"), Some("221"));
+    }
+
+    #[test]
+    fn a_header_not_as_wide_as_the_printed_columns_is_refused() {
+        let base = Templates::builtin();
+        let narrow = "id = \"x\"\nextends = \"2024\"\n[[tables]]\nid = \"t3\"\nheader_layout = [[\"科目编码\", \"科目名称\", \"合计\"]]\n";
+        let e = Template::parse_with(narrow, "x.toml", &base.all).unwrap_err();
+        assert!(
+            e.to_string().contains("表 t3 的 header_layout 每行 3 格"),
+            "{e}"
+        );
+        // Naming the printed columns makes it a layout.
+        let named = format!("{narrow}[tables.print]\ncolumns = [\"code\", \"name\", \"total\"]\n");
+        let t = Template::parse_with(&named, "x.toml", &base.all).unwrap();
+        let keys: Vec<&str> = t
+            .table("t3")
+            .unwrap()
+            .printed()
+            .unwrap()
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
+        assert_eq!(keys, ["code", "name", "total"]);
+        let unknown = format!("{narrow}[tables.print]\ncolumns = [\"code\", \"name\", \"nope\"]\n");
+        let e = Template::parse_with(&unknown, "x.toml", &base.all).unwrap_err();
+        assert!(e.to_string().contains("nope 不是该表的列"), "{e}");
     }
 
     #[test]

@@ -1,8 +1,6 @@
-//! A department's tables as printed — the strings of each cell, in the
-//! table's unit — which the official-layout writer ([`super::official`])
-//! lays out. Normalized workbooks get them from the model
-//! ([`super::normalize::printed`]); the samples read them from
-//! `samples/data/*.toml`.
+//! A sample department's tables as printed — the strings of each cell, in
+//! the table's unit — as `samples/data/*.toml` holds them. [`super::model`]
+//! makes them a budget, which the layout writer lays out.
 
 use serde::Deserialize;
 
@@ -146,7 +144,7 @@ impl ProjectForm {
 /// One department's workbook as printed.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fixture {
+pub struct PrintedBudget {
     pub file: String,
     pub department: String,
     /// 部门预算 or 单位预算 (a 部门预算 when the fixture does not say).
@@ -169,12 +167,12 @@ pub struct Fixture {
     pub t12: Vec<ProjectForm>,
 }
 
-impl Fixture {
+impl PrintedBudget {
     /// Parses a fixture file's text.
     ///
     /// # Errors
     /// The TOML error, for a malformed fixture.
-    pub fn parse(text: &str) -> Result<Fixture, toml::de::Error> {
+    pub fn parse(text: &str) -> Result<PrintedBudget, toml::de::Error> {
         toml::from_str(text)
     }
 
