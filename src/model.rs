@@ -533,6 +533,10 @@ pub struct Budget {
     /// of the JSON model.
     #[serde(skip)]
     pub rules_off: Vec<String>,
+    /// The template's conventions the rules follow (which 经济 classes are
+    /// 人员经费, whether every project has a form); not part of the JSON model.
+    #[serde(skip)]
+    pub conventions: crate::template::Conventions,
     /// The narrative checked beside it (情况说明), when there is one; not
     /// part of the JSON model.
     #[serde(skip)]

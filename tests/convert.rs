@@ -413,7 +413,11 @@ fn xlsx_and_json_outputs() {
     let names: Vec<String> = b.source.sheets.iter().map(|s| s.name.clone()).collect();
     assert_eq!(names[0], "封面");
     assert_eq!(names[1], "表1");
-    assert_eq!(names.len(), 15, "a cover, 13 tables, 表12 twice: {names:?}");
+    assert_eq!(
+        names.len(),
+        16,
+        "a cover, 13 tables, 表12 three times: {names:?}"
+    );
     let out = dir.path().join("j");
     assert_eq!(
         run(&[

@@ -165,6 +165,7 @@ pub fn import_workbook(
         tables,
         diagnostics: diags,
         rules_off: template.rules_off.clone(),
+        conventions: template.conventions.clone(),
         declared_checks: template
             .tables
             .iter()

@@ -7,25 +7,24 @@ use super::between::{cell, project_row, ProjectMatch};
 use super::within::{header, row_label};
 use super::{table_name, Checker, Relation, Term};
 use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, Severity};
+use crate::text::norm;
 
-/// 经济分类 classes whose spending is 人员经费, and those whose is 公用经费,
-/// in a 基本支出 table (表6).
-const PERSONNEL: [&str; 2] = ["301", "303"];
-const PUBLIC: [&str; 2] = ["302", "310"];
-
-/// `T6.kinds`: a 301 or 303 row has no 公用经费, a 302 or 310 row no
-/// 人员经费 — an amount put in the wrong column keeps every total and
-/// every row sum.
+/// `T6.kinds`: a row of a 人员经费 class (301, 303 unless the template's
+/// `[conventions]` say otherwise) has no 公用经费, a row of a 公用经费
+/// class (302, 310) no 人员经费 — an amount put in the wrong column keeps
+/// every total and every row sum.
 pub(super) fn t6_kinds(b: &Budget, c: &mut Checker) {
     let Some(t6) = &b.tables.t6 else { return };
+    let kinds = &b.conventions;
+    let is = |classes: &[String], class: &str| classes.iter().any(|k| k == class);
     for r in &t6.rows {
         let Some(code) = r.code.as_deref() else {
             continue;
         };
         let class = code.get(..3).unwrap_or(code);
-        let (wrong, kind) = if PERSONNEL.contains(&class) {
+        let (wrong, kind) = if is(&kinds.personnel_classes, class) {
             ("public", "人员经费")
-        } else if PUBLIC.contains(&class) {
+        } else if is(&kinds.public_classes, class) {
             ("personnel", "公用经费")
         } else {
             continue;
@@ -399,5 +398,94 @@ pub(super) fn depth(b: &Budget, c: &mut Checker) {
                     .collect(),
             );
         }
+    }
+}
+
+/// `X.t10_forms`: where the bureau asks a form of every project
+/// (`[conventions] form_per_project`), each 表10 project with money has
+/// its 表12 form — a project left without one changes no total.
+pub(super) fn t10_forms(b: &Budget, c: &mut Checker) {
+    let t = &b.tables;
+    let Some(t10) = &t.t10 else { return };
+    if !b.conventions.form_per_project || t.t12.is_empty() {
+        // No form at all is the missing table's finding.
+        return;
+    }
+    let mut found: Vec<&CodedRow> = Vec::new();
+    let mut ambiguous: Vec<String> = Vec::new();
+    for f in &t.t12 {
+        match project_row(t10, f) {
+            ProjectMatch::Found(r) => found.push(r),
+            ProjectMatch::Ambiguous(_) => {
+                ambiguous.extend(f.field_text("project_name").map(norm));
+            }
+            ProjectMatch::None => {}
+        }
+    }
+    let t10_name = table_name("t10");
+    let t12_name = table_name("t12");
+    for r in t10
+        .rows
+        .iter()
+        .filter(|r| r.level.as_deref() == Some("项目"))
+    {
+        let Some(total) = r.amount("total").filter(|a| !a.yuan.is_zero()) else {
+            continue;
+        };
+        // A form among several projects of its name (each school its own
+        // 学生资助项目) that its 执行单位 does not place is said by
+        // X.t12_t10; none of those projects is said again here.
+        if found.iter().any(|f| std::ptr::eq(*f, r)) || ambiguous.contains(&norm(&r.name)) {
+            continue;
+        }
+        c.note(
+            "X.t10_forms",
+            Severity::Error,
+            "t10",
+            format!(
+                "{t10_name}的项目 {}（{} {} {}）没有{t12_name}：本模板要求每个项目附一张{t12_name}，请补上，或核对两表的项目名称与编码",
+                row_label(r),
+                crate::amount::from_yuan(total.yuan, t10.meta.unit),
+                t10.meta.unit.label(),
+                header(&t10.meta, "total"),
+            ),
+            vec![r.cell.clone(), total.cell.clone()],
+        );
+    }
+}
+
+/// `X.t12_procurement`: a form's 政府采购 lines add up to no more than its
+/// 项目当年预算 — what is bought is paid from the project's money.
+pub(super) fn t12_procurement(b: &Budget, c: &mut Checker) {
+    let t12_name = table_name("t12");
+    for f in &b.tables.t12 {
+        let Some(year) = f.fields.get("year_budget").and_then(FormValue::as_amount) else {
+            continue;
+        };
+        let items: Vec<Term> = f
+            .blocks("procurement")
+            .flat_map(|block| &block.rows)
+            .filter_map(|row| {
+                let amount = row.get("amount").and_then(FormValue::as_amount)?;
+                let item = row
+                    .get("item")
+                    .and_then(FormValue::as_text)
+                    .map(crate::text::clean)
+                    .unwrap_or_else(|| "采购品目".to_string());
+                Some(Term::new(item, amount, f.meta.unit))
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
+        c.compare(
+            "X.t12_procurement",
+            "t12",
+            &format!("{t12_name}「{name}」政府采购金额之和 ≤ 项目当年预算"),
+            &items,
+            &[Term::new("项目当年预算", year, f.meta.unit)],
+            Relation::AtMost,
+        );
     }
 }

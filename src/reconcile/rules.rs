@@ -544,6 +544,18 @@ pub const RULES: &[Rule] = &[
         body: Body::Code(super::chain::t12_sources),
     },
     Rule {
+        id: "X.t12_procurement",
+        what: "表12 政府采购各品目金额之和 ≤ 项目当年预算（超出时警告）",
+        extras_explain: false,
+        body: Body::Code(super::chain::t12_procurement),
+    },
+    Rule {
+        id: "X.t10_forms",
+        what: "模板要求每个项目附表12 时（[conventions] form_per_project），表10 每个有金额的项目都有一张表12",
+        extras_explain: false,
+        body: Body::Code(super::chain::t10_forms),
+    },
+    Rule {
         id: "X.empty_note",
         what: "无数据的表须注明“本单位…无…预算”；有数据的表不得注明；说明写的是本表的内容（表8 政府性基金、表9 国有资本经营、表7 三公经费）和本年度",
         extras_explain: false,

@@ -446,6 +446,7 @@ pub fn to_budget(fx: &PrintedBudget, template: &Template) -> Budget {
         diagnostics: vec![],
         declared_checks: vec![],
         rules_off: vec![],
+        conventions: Default::default(),
         narrative: None,
     }
 }

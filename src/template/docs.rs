@@ -56,6 +56,7 @@ pub const STRUCTS: &[StructDoc] = &[
             f!("identity_tables", "list of table IDs", "`[\"t2\", \"t5_2\", \"t10\"]`", "Tables whose 部门/单位 rows give the department's code and its units, the first that has them; only a table whose first level is named 部门 is used. `[]`: the department is named by its `department_labels` line, without a code.", "`[]`"),
             f!("functional_classes", "list of `{code, names}`", "`[]`", "The 支出功能分类 类 by name, for the class lines of 表1 and 表4.", "`{ code = \"201\", names = [\"一般公共服务支出\"] }`"),
             f!("rules_off", "list of rule IDs", "`[]`", "Plausibility rules (`P.*`, warnings) the bureau's conventions make noise of: not run on its workbooks, and each report says which were not (`S.rules_off`, an info). Equalities cannot be switched off.", "`[\"P.no_project\"]`"),
+            f!("conventions", "table", "see `[conventions]`", "The bureau's conventions the rules follow.", ""),
             f!("tables", "list of `[[tables]]`", "required", "The tables of the layout.", ""),
             f!("print", "table", "see `[print]`", "How the workbook prints: what writing this layout (`convert --to xlsx --as ID`) needs beyond what reading needs.", ""),
             f!("narrative", "table", "the 2024 template's", "The narrative's vocabulary: which words name which figure (see `[narrative]`). With `extends`, the keys given replace the base's and the others stay.", ""),
@@ -125,6 +126,16 @@ pub const STRUCTS: &[StructDoc] = &[
             f!("starts", "list of words", "`[\"本单位\", \"本部门\"]`", "A note that starts with one of these…", ""),
             f!("word", "word", "`\"无\"`", "…and contains this word says the table is empty (本单位2024年无政府性基金预算).", ""),
             f!("marks", "list of words", "`[\"无\"]`", "A row whose only cell is one of these says the same.", ""),
+        ],
+    },
+    StructDoc {
+        path: "[conventions]",
+        probe: "[conventions]\n__probe = 1\n",
+        about: "What a bureau's rules of the game say where bureaus differ: the rules read them, the layout does not.",
+        fields: &[
+            f!("personnel_classes", "list of 经济 classes", "`[\"301\", \"303\"]`", "Classes whose spending is 人员经费: a 表6 row of one with 公用经费 is `T6.kinds`.", "`[\"301\", \"303\"]`"),
+            f!("public_classes", "list of 经济 classes", "`[\"302\", \"310\"]`", "Classes whose spending is 公用经费: a 表6 row of one with 人员经费 is `T6.kinds`.", "`[\"302\", \"310\", \"399\"]`"),
+            f!("form_per_project", "bool", "`false`", "Every 表10 project with money has its 表12 form (`X.t10_forms`); `false` for a bureau that asks forms of some projects only.", "`true`"),
         ],
     },
     StructDoc {

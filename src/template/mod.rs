@@ -166,6 +166,41 @@ pub struct LineSpec {
     pub sub: bool,
 }
 
+/// What a bureau's rules of the game say, where bureaus differ
+/// (`[conventions]`): the rules read them, the layout does not.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conventions {
+    /// 经济分类 classes (3 digits) whose spending is 人员经费 in 表6.
+    #[serde(default = "default_personnel_classes")]
+    pub personnel_classes: Vec<String>,
+    /// 经济分类 classes whose spending is 公用经费 in 表6.
+    #[serde(default = "default_public_classes")]
+    pub public_classes: Vec<String>,
+    /// Every project of 表10 has its 表12 form (a bureau that asks forms
+    /// of its larger projects only says `false`).
+    #[serde(default)]
+    pub form_per_project: bool,
+}
+
+fn default_personnel_classes() -> Vec<String> {
+    vec!["301".into(), "303".into()]
+}
+
+fn default_public_classes() -> Vec<String> {
+    vec!["302".into(), "310".into()]
+}
+
+impl Default for Conventions {
+    fn default() -> Self {
+        Conventions {
+            personnel_classes: default_personnel_classes(),
+            public_classes: default_public_classes(),
+            form_per_project: false,
+        }
+    }
+}
+
 /// A 支出功能分类 类 that a side-by-side table lists by name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -392,6 +427,9 @@ pub struct Template {
     /// not run on its workbooks, and each report says so.
     #[serde(default)]
     pub rules_off: Vec<String>,
+    /// The bureau's conventions the rules follow (`[conventions]`).
+    #[serde(default)]
+    pub conventions: Conventions,
     pub tables: Vec<TableSpec>,
     /// The narrative's vocabulary (`[narrative]`): which words name which
     /// figure. A template without one uses the built-in 2024 template's.
