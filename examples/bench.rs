@@ -9,7 +9,8 @@
 //! and its ratio to the floor measured in the same run. Then import + check,
 //! and the whole of `--to csv,xlsx` in the process, with all cores; the
 //! process's peak memory; and the release binary on one thread and on all
-//! (best of three each), its outputs written and synced to disk.
+//! (best of three each), its outputs written and synced to disk; and the
+//! resumable layout (`--layout hive`) against the flat one, files a second.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -259,26 +260,37 @@ fn main() {
     // on the main thread.
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/yusuan");
     if bin.exists() {
+        // One conversion from an empty output folder; `extra` after `--to`.
+        let once = |to: &str, threads: usize, extra: &[&str]| {
+            let out = dir.join(format!("out-{threads}"));
+            let _ = std::fs::remove_dir_all(&out);
+            let t = Instant::now();
+            let ok = std::process::Command::new(&bin)
+                .arg("convert")
+                .args(&files)
+                .args(["-o", out.to_str().unwrap(), "--to", to])
+                .args(extra)
+                .env("RAYON_NUM_THREADS", threads.to_string())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "convert --to {to} {extra:?} failed");
+            t.elapsed()
+        };
+        // Best of three, as the phases above.
+        let run = |to: &str, threads: usize, extra: &[&str]| {
+            (0..3)
+                .map(|_| once(to, threads, extra))
+                .min()
+                .unwrap_or_default()
+        };
+        let mut flat_all = Duration::ZERO;
         for to in ["csv", "csv,xlsx"] {
-            let once = |threads: usize| {
-                let out = dir.join(format!("out-{threads}"));
-                let _ = std::fs::remove_dir_all(&out);
-                let t = Instant::now();
-                let ok = std::process::Command::new(&bin)
-                    .arg("convert")
-                    .args(&files)
-                    .args(["-o", out.to_str().unwrap(), "--to", to])
-                    .env("RAYON_NUM_THREADS", threads.to_string())
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success());
-                assert!(ok, "convert --to {to} failed");
-                t.elapsed()
-            };
-            // Best of three, as the phases above.
-            let run = |threads: usize| (0..3).map(|_| once(threads)).min().unwrap_or_default();
-            let (one, all) = (run(1), run(pool));
+            let (one, all) = (run(to, 1, &[]), run(to, pool, &[]));
+            if to == "csv" {
+                flat_all = all;
+            }
             println!(
                 "  convert --to {to:<8} binary: 1 thread {:>7.1} ms, {pool} threads {:>7.1} ms: {:.2}x",
                 ms(one),
@@ -286,6 +298,16 @@ fn main() {
                 one.as_secs_f64() / all.as_secs_f64()
             );
         }
+        // The resumable layout makes each group of inputs durable before
+        // journalling them; the flat one syncs its files once at the end.
+        let hive = run("csv", pool, &["--layout", "hive"]);
+        let per_s = |d: Duration| n as f64 / d.as_secs_f64();
+        println!(
+            "  convert --to csv, {pool} threads: flat {:>6.0} files/s, --layout hive {:>6.0} files/s: {:.2}x",
+            per_s(flat_all),
+            per_s(hive),
+            per_s(hive) / per_s(flat_all)
+        );
     } else {
         println!("  (cargo build --release first to time the binary on 1 and {pool} threads)");
     }
