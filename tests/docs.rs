@@ -234,7 +234,12 @@ fn limits_table() -> String {
         (
             "GRID_CELLS",
             thousands(limits::GRID_CELLS),
-            "a sheet whose cells spread over more grid cells than this (one value in every row at column ALL), or whose merged regions cover more (a merge over the whole sheet, repeated); for `.xls`, a sheet whose cells' bounding box or DIMENSIONS record is past it",
+            "a sheet whose cells spread over more grid cells than this (one value in every row at column ALL), or whose merged regions cover more (a merge over the whole sheet, repeated); for `.xls`, a sheet whose cells' bounding box or DIMENSIONS record is past it, each sheet read from where the workbook's sheet list says it starts, as calamine reads it",
+        ),
+        (
+            "BOOK_CELLS",
+            thousands(limits::BOOK_CELLS),
+            "a workbook whose sheets together spread over more (forty sheets, each just under `GRID_CELLS`): every sheet is held at once",
         ),
         (
             "CELL_CHARS",

@@ -243,7 +243,50 @@ fn cases() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("目录循环.xls", xls_directory_loop(), "复合文档的扇区链循环"),
         ("改名的流.xls", xls_renamed_and_far(), "超出读取上限（每表最多 2000000 个"),
         ("同名部件.xlsx", duplicated, "只差大小写的同名部件"),
+        // Regression: each sheet under the sheet limit, forty of them held
+        // at once took 3.9 GB from a 426 KB file.
+        ("四十张宽表.xlsx", many_wide_sheets(40), "各表单元格共铺开"),
+        // Regression: a sheet part broken before its shared formula; the
+        // guard stopped at the break, calamine read on (160 GB).
+        (
+            "断开的共享公式.xlsx",
+            one_sheet(
+                br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xml<c r="IV65536"><v>1</v></c>ns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><f t="shared" si="4000000000" ref="A1:A2">1+1</f></c></row></sheetData></worksheet>"#.to_vec(),
+                None,
+            ),
+            "共享公式编号为 4000000000",
+        ),
     ]
+}
+
+/// A package of `n` sheets, each spread just under the sheet limit (a
+/// value at column ALL in each of 1,998 rows): together past the book's.
+fn many_wide_sheets(n: usize) -> Vec<u8> {
+    let rows: String = (1..=1998)
+        .map(|r| format!(r#"<row r="{r}"><c r="ALL{r}"><v>1</v></c></row>"#))
+        .collect();
+    let sheet = worksheet(&rows);
+    let ids: Vec<usize> = (1..=n).collect();
+    let types: String = ids.iter().map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#)).collect();
+    let sheets: String = ids
+        .iter()
+        .map(|i| format!(r#"<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>"#))
+        .collect();
+    let rels: String = ids.iter().map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#)).collect();
+    let names: Vec<String> = ids
+        .iter()
+        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
+        .collect();
+    let mut parts: Vec<(&str, Vec<u8>)> = vec![
+        ("[Content_Types].xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{types}</Types>"#).into_bytes()),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_vec()),
+        ("xl/workbook.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheets}</sheets></workbook>"#).into_bytes()),
+        ("xl/_rels/workbook.xml.rels", format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#).into_bytes()),
+    ];
+    for name in &names {
+        parts.push((name.as_str(), sheet.clone()));
+    }
+    package(&parts)
 }
 
 /// Good workbooks: the multi-unit sample laid out by a few seeds.

@@ -78,13 +78,22 @@ fn number(raw: &[u8]) -> Option<u64> {
 /// What in one part is past the limits, said in words.
 fn scan(xml: &[u8]) -> Result<(), String> {
     let mut reader = quick_xml::Reader::from_reader(xml);
+    // As calamine reads (`xlsx::xml_reader`): end tags and comments are not
+    // held to the names they close, so this scan stops no sooner than it.
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
     let mut buf = Vec::new();
     let mut strings = 0u64;
     loop {
         buf.clear();
         let e = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => e,
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Eof) => return Ok(()),
+            // Past an error, what calamine makes of the rest is its own
+            // guess: every number these attributes could carry is held to
+            // the limits, whatever element it stands in.
+            Err(_) => return scan_bytes(xml),
             Ok(_) => continue,
         };
         let attr = |key: &str| {
@@ -119,6 +128,48 @@ fn scan(xml: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The values of `si` and `uniqueCount` attributes anywhere in a part
+/// that is not well-formed XML, held to the limits.
+fn scan_bytes(xml: &[u8]) -> Result<(), String> {
+    for (key, limit) in [
+        (&b"si"[..], limits::SHARED_FORMULAS),
+        (&b"uniqueCount"[..], limits::SHARED_STRINGS + 1),
+    ] {
+        for at in memchr::memmem::find_iter(xml, key) {
+            let before = at.checked_sub(1).map(|i| xml[i]);
+            if !before.is_some_and(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            let rest = &xml[at + key.len()..];
+            let rest = rest.trim_ascii_start();
+            let Some(rest) = rest.strip_prefix(b"=") else {
+                continue;
+            };
+            let rest = rest.trim_ascii_start();
+            let Some((&quote, value)) = rest.split_first() else {
+                continue;
+            };
+            if quote != b'"' && quote != b'\'' {
+                continue;
+            }
+            let end = value
+                .iter()
+                .position(|&b| b == quote)
+                .unwrap_or(value.len());
+            if let Some(n) = number(&value[..end]) {
+                if n >= limit {
+                    return Err(if key == b"si" {
+                        format!("的共享公式编号为 {n}")
+                    } else {
+                        format!("声明有 {n} 个共享字符串")
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +194,21 @@ mod tests {
         .is_ok());
         assert!(scan(br#"<c r="A1"><f t="shared" ref="A1:A9" si="12">B1</f><v>1</v></c>"#).is_ok());
         assert!(scan(br#"<sst uniqueCount="many"/>"#).is_ok());
+    }
+
+    /// Regression: a sheet part broken before its formula (a tag cut into
+    /// the root's attributes, found by the fuzzer) stopped this scan at the
+    /// first error while calamine read on to `si="4000000000"` and
+    /// allocated 160 GB.
+    #[test]
+    fn a_part_that_is_not_well_formed_is_scanned_to_its_end() {
+        let broken = br#"<?xml version="1.0"?><worksheet xml<c r="IV65536"><v>1</v></c>ns="x"><sheetData><row r="1"><c r="A1"><f t="shared" si="4000000000" ref="A1:A2">1+1</f></c></row></sheetData></workshee<table>"#;
+        assert!(scan(broken)
+            .unwrap_err()
+            .contains("共享公式编号为 4000000000"));
+        assert!(scan_bytes(b"<x <f si = '99999999999'/>").is_err());
+        assert!(scan_bytes(br#"<sst  uniqueCount="4000000000"<"#).is_err());
+        // Numbers within the limits, and words that only end in si=.
+        assert!(scan_bytes(br#"<<f si="3"/><c basi="99999999999"/>"#).is_ok());
     }
 }

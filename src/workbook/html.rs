@@ -284,6 +284,8 @@ struct Table {
 struct Reader<'p> {
     path: &'p Path,
     sheets: Vec<Sheet>,
+    /// Cells the sheets so far spread over together.
+    spread: u64,
     table: Option<Table>,
     /// Tables opened inside a cell: their text goes to that cell.
     nested: u32,
@@ -541,7 +543,14 @@ impl Reader<'_> {
         let height = t.rows.len() as u32;
         let width = t.rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
         let area = t.rows.iter().map(|r| r.len() as u64).sum();
-        check_extent(self.path, &name, area, (height, width), &t.merges)?;
+        check_extent(
+            self.path,
+            &name,
+            area,
+            (height, width),
+            &t.merges,
+            &mut self.spread,
+        )?;
         self.sheets.push(Sheet::new(&name, t.rows, t.merges));
         Ok(())
     }
@@ -628,6 +637,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Vec<Sheet>, WorkbookError>
     let mut rd = Reader {
         path,
         sheets: Vec::new(),
+        spread: 0,
         table: None,
         nested: 0,
         loose: Vec::new(),

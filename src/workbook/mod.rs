@@ -183,16 +183,25 @@ fn merge_cover(merges: &[Merge], height: u32, width: u32) -> u64 {
 /// [`limits::GRID_CELLS`], before either is built: a few cells far apart
 /// (one in every row, at column ALL) or a merge over the whole sheet made a
 /// 500 KB file take gigabytes.
+///
+/// `book` is what the workbook's sheets before it spread over, and grows by
+/// this one's: every sheet is held at once, so forty sheets each just under
+/// the limit (a 426 KB file) took 3.9 GB.
 fn check_extent(
     path: &Path,
     sheet: &str,
     grid: u64,
     (height, width): (u32, u32),
     merges: &[Merge],
+    book: &mut u64,
 ) -> Result<(), WorkbookError> {
     let limit = |what: String| past_grid(path, sheet, &what);
     if grid > limits::GRID_CELLS {
         return Err(limit(format!("的单元格铺开有 {grid} 个（{height} 行）")));
+    }
+    *book += grid;
+    if *book > limits::BOOK_CELLS {
+        return Err(past_book(path, sheet, *book));
     }
     let covered = merge_cover(merges, height, width);
     if covered > limits::GRID_CELLS {
@@ -456,6 +465,10 @@ pub mod limits {
     /// Cells a sheet's grid spreads over (each row to its last value), and
     /// cells its merged regions cover: a budget table has a few thousand.
     pub const GRID_CELLS: u64 = 2_000_000;
+    /// Cells all the sheets of a workbook spread over together: every
+    /// sheet is held at once (calamine builds every `.xls` sheet's grid when
+    /// it opens the file).
+    pub const BOOK_CELLS: u64 = 2 * GRID_CELLS;
     /// Characters of one cell: Excel's own limit.
     pub const CELL_CHARS: usize = 32_767;
     /// Uncompressed bytes of one part of an `.xlsx` package.
@@ -752,6 +765,7 @@ where
 {
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
+    let mut book = 0u64;
     for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let range = wb
             .worksheet_range(&s.name)
@@ -760,7 +774,14 @@ where
         let grid = to_grid(&range);
         let area: u64 = grid.iter().map(|r| r.len() as u64).sum();
         let width = grid.iter().map(Vec::len).max().unwrap_or(0) as u32;
-        check_extent(path, &s.name, area, (grid.len() as u32, width), &merged)?;
+        check_extent(
+            path,
+            &s.name,
+            area,
+            (grid.len() as u32, width),
+            &merged,
+            &mut book,
+        )?;
         let mut sheet = Sheet::new(&s.name, grid, merged);
         sheet.hidden = !visible(s.visible);
         out.push(sheet);
@@ -782,6 +803,19 @@ fn read_xlsx(
         }
     }
     read_xlsx_calamine(path, source, zip)
+}
+
+/// The sheets up to `sheet` spread over `cells` together, past
+/// [`limits::BOOK_CELLS`].
+fn past_book(path: &Path, sheet: &str, cells: u64) -> WorkbookError {
+    WorkbookError::Limit {
+        path: path.to_path_buf(),
+        what: format!("到工作表“{sheet}”为止，各表单元格共铺开 {cells} 个"),
+        limit: format!(
+            "全书最多 {} 个；多半是大量空白工作表或远处误填的单元格",
+            limits::BOOK_CELLS
+        ),
+    }
 }
 
 /// `sheet` spreads past [`limits::GRID_CELLS`]; `what` says how
@@ -836,6 +870,7 @@ fn read_xlsx_calamine(
     let meta = wb.sheets_metadata().to_vec();
     let mut out = Vec::new();
     let mut budget = TextBudget::new(path);
+    let mut book = 0u64;
     for s in meta.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let err = |e: calamine::XlsxError| sheet_err(path, &s.name, e);
         // One pass gives each cell's stored value and its formula, so a
@@ -891,7 +926,8 @@ fn read_xlsx_calamine(
             Some(m) => m,
             None => to_merges(&wb.merge_cells_by_sheet_name(&s.name).map_err(err)?),
         };
-        let mut sheet = Sheet::new(&s.name, grid_of(path, &s.name, cells, &merged)?, merged);
+        let grid = grid_of(path, &s.name, cells, &merged, &mut book)?;
+        let mut sheet = Sheet::new(&s.name, grid, merged);
         sheet.hidden = !visible(s.visible);
         out.push(sheet);
     }
@@ -906,6 +942,7 @@ fn grid_of(
     sheet: &str,
     mut cells: Vec<((u32, u32), CellValue)>,
     merges: &[Merge],
+    book: &mut u64,
 ) -> Result<Vec<Vec<CellValue>>, WorkbookError> {
     cells.sort_by_key(|(pos, _)| *pos);
     // Each row as wide as its last cell (sorted: the last of each row).
@@ -918,7 +955,7 @@ fn grid_of(
         }
     }
     let height = cells.last().map_or(0, |((r, _), _)| *r + 1);
-    check_extent(path, sheet, grid, (height, width), merges)?;
+    check_extent(path, sheet, grid, (height, width), merges, book)?;
     let height = height as usize;
     let mut rows: Vec<Vec<CellValue>> = vec![Vec::new(); height];
     for ((r, c), v) in cells {
@@ -937,11 +974,22 @@ fn read_xls(path: &Path, source: Cursor<&[u8]>) -> Result<Vec<Sheet>, WorkbookEr
     // from the file itself; a file the scan cannot follow is not handed on.
     let extent = xls_extent::extent(source.get_ref())
         .map_err(|why| corrupt(path, "xls", format!("文件结构无法读取：{why}")))?;
+    let mut book = 0u64;
     for (i, spread) in extent.spreads.into_iter().enumerate() {
+        let name = || {
+            spread
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("第 {} 张", i + 1))
+        };
         if spread.cells > limits::GRID_CELLS {
-            let name = spread.name.unwrap_or_else(|| format!("第 {} 张", i + 1));
             let what = format!("的单元格铺开有 {} 个", spread.cells);
-            return Err(past_grid(path, &name, &what));
+            return Err(past_grid(path, &name(), &what));
+        }
+        // calamine holds every sheet's range at once.
+        book += spread.cells;
+        if book > limits::BOOK_CELLS {
+            return Err(past_book(path, &name(), book));
         }
     }
     if extent.shared_text > limits::TEXT_BYTES {
@@ -1026,10 +1074,10 @@ mod tests {
             let bytes = std::fs::read(&path).unwrap();
             let spreads = xls_extent::extent(&bytes).expect("scanned").spreads;
             let mut wb: Xls<_> = Xls::new(Cursor::new(bytes.as_slice())).unwrap();
+            // Every sheet: calamine builds a range for charts too.
             let names: Vec<String> = wb
                 .sheets_metadata()
                 .iter()
-                .filter(|s| s.typ == SheetType::WorkSheet)
                 .map(|s| s.name.clone())
                 .collect();
             assert_eq!(

@@ -46,6 +46,7 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
     };
     let mut out = Vec::with_capacity(book.sheets.len());
     let mut text = super::TextBudget::new(path);
+    let mut spread = 0u64;
     for entry in &book.sheets {
         let stored = book.names.find(&entry.part).unwrap_or(&entry.part);
         let Some(xml) = merges::part_bytes(zip, stored) else {
@@ -62,7 +63,7 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
         let Some(merged) = merges::scan(xml) else {
             return Ok(None);
         };
-        let grid = super::grid_of(path, &entry.name, cells, &merged)?;
+        let grid = super::grid_of(path, &entry.name, cells, &merged, &mut spread)?;
         let mut sheet = Sheet::new(&entry.name, grid, merged);
         sheet.hidden = entry.hidden;
         out.push(sheet);

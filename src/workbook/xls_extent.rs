@@ -16,8 +16,10 @@
 //! scan cannot follow is refused with the reason: calamine is never handed
 //! a file whose allocations were not bounded first.
 
-/// A worksheet's name (from its BOUNDSHEET record, when readable) and the
-/// cells calamine would allocate for it.
+/// A sheet's name (from its BOUNDSHEET record, when readable) and the
+/// cells calamine would allocate for it: the bounding box of the records it
+/// makes cells of (not blanks), or what its DIMENSIONS record claims,
+/// whichever is larger.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Spread {
     pub name: Option<String>,
@@ -27,7 +29,7 @@ pub(super) struct Spread {
 /// What calamine would allocate for a file.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Extent {
-    /// Each worksheet's spread, in the order its substream comes.
+    /// Each sheet's spread, in the order BOUNDSHEET lists them.
     pub spreads: Vec<Spread>,
     /// UTF-8 bytes (at most) of the shared strings copied into cells.
     pub shared_text: u64,
@@ -250,135 +252,218 @@ fn follow<'a>(
     Ok(out)
 }
 
-/// What calamine would allocate for the file: each worksheet's spread, in
-/// the order its substream comes (the bounding box of the records calamine
-/// makes cells of, not blanks, or what its DIMENSIONS record claims,
-/// whichever is larger), and the shared text its cells copy.
-///
-/// # Errors
-/// Why the file cannot be followed: a chain that loops or leaves the file,
-/// no workbook stream, a shared-string table that is cut or too long.
-pub(super) fn extent(bytes: &[u8]) -> Result<Extent, Unreadable> {
-    let stream = Compound::open(bytes)?.workbook()?;
-    let mut names: Vec<Option<String>> = Vec::new();
-    let mut out: Vec<Spread> = Vec::new();
-    // Estimated UTF-8 bytes of each shared string.
-    let mut shared: Vec<u32> = Vec::new();
-    let mut shared_text = 0u64;
-    // Substreams nest (a chart inside a sheet): the sheet being read, if
-    // the innermost open substream is a worksheet.
-    let mut open: Vec<bool> = Vec::new();
-    let mut bounds: Option<(u32, u32, u32, u32)> = None;
-    let mut claimed = 0u64;
-    let mut at = 0usize;
-    const CUT: Unreadable = "工作簿数据流中的记录不完整";
-    while at + 4 <= stream.len() {
-        let typ = u16_at(&stream, at).ok_or(CUT)?;
-        let len = u16_at(&stream, at + 2).ok_or(CUT)? as usize;
-        let data = stream.get(at + 4..at + 4 + len).ok_or(CUT)?;
-        at += 4 + len;
+/// The records of a stream as calamine's `RecordIter` cuts them: a type,
+/// a length, the data, and the CONTINUE records after it taken with it.
+struct Records<'a> {
+    stream: &'a [u8],
+}
+
+/// One record: its type, its data and its CONTINUE records' data.
+type Record<'a> = (u16, &'a [u8], Vec<&'a [u8]>);
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Record<'a>, Unreadable>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        const CUT: Unreadable = "工作簿数据流中的记录不完整";
+        if self.stream.len() < 4 {
+            return (!self.stream.is_empty()).then_some(Err(CUT));
+        }
+        let typ = u16_at(self.stream, 0)?;
+        let len = usize::from(u16_at(self.stream, 2)?);
+        let Some(data) = self.stream.get(4..4 + len) else {
+            self.stream = &[];
+            return Some(Err(CUT));
+        };
+        self.stream = &self.stream[4 + len..];
+        let mut cont = Vec::new();
+        while self.stream.len() > 4 && u16_at(self.stream, 0) == Some(0x003C) {
+            let l = usize::from(u16_at(self.stream, 2)?);
+            let Some(c) = self.stream.get(4..4 + l) else {
+                self.stream = &[];
+                return Some(Err(CUT));
+            };
+            cont.push(c);
+            self.stream = &self.stream[4 + l..];
+        }
+        Some(Ok((typ, data, cont)))
+    }
+}
+
+/// Sheets a workbook may list: calamine builds every one at once.
+const SHEETS: usize = 4096;
+
+/// What the workbook globals give the sheets: where each sheet's records
+/// start (BOUNDSHEET, every kind, as calamine reads them all) and its name,
+/// and the size of each shared string. Read as calamine reads them: up to
+/// the globals' EOF.
+struct Globals {
+    sheets: Vec<(usize, Option<String>)>,
+    shared: Vec<u32>,
+}
+
+fn globals(stream: &[u8]) -> Result<Globals, Unreadable> {
+    let mut g = Globals {
+        sheets: Vec::new(),
+        shared: Vec::new(),
+    };
+    for record in (Records { stream }) {
+        let (typ, data, cont) = record?;
         match typ {
-            0x0809 => open.push(open.is_empty() && u16_at(data, 2) == Some(0x0010)),
-            0x000A => {
-                let ends_a_sheet = open.pop() == Some(true) && open.is_empty();
-                if ends_a_sheet {
-                    let area = bounds.map_or(0, |(r0, r1, c0, c1)| {
-                        u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
-                    });
-                    out.push(Spread {
-                        name: names.get(out.len()).cloned().flatten(),
-                        cells: area.max(claimed),
-                    });
-                    bounds = None;
-                    claimed = 0;
+            0x0085 => {
+                if g.sheets.len() == SHEETS {
+                    return Err("工作表超过 4096 张");
+                }
+                let pos = u32_at(data, 0).ok_or("工作表目录记录不完整")?;
+                g.sheets.push((pos as usize, boundsheet_name(data)));
+            }
+            0x00FC => {
+                let parts: Vec<&[u8]> = std::iter::once(data).chain(cont).collect();
+                g.shared = shared_string_sizes(&parts)?;
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    Ok(g)
+}
+
+/// The bounding box of the cells met so far, `(r0, r1, c0, c1)`.
+#[derive(Default)]
+struct Bounds(Option<(u32, u32, u32, u32)>);
+
+impl Bounds {
+    fn add(&mut self, r: u32, c0: u32, c1: u32) {
+        self.0 = Some(match self.0 {
+            None => (r, r, c0, c1),
+            Some((r0, r1, a, z)) => (r0.min(r), r1.max(r), a.min(c0), z.max(c1)),
+        });
+    }
+
+    fn area(&self) -> u64 {
+        self.0.map_or(0, |(r0, r1, c0, c1)| {
+            u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
+        })
+    }
+}
+
+/// One sheet as calamine reads it from where BOUNDSHEET says it starts to
+/// its EOF, charts and other substreams inside it skipped: the cells its
+/// range spreads over (or its DIMENSIONS record makes calamine reserve),
+/// the shared text its cells copy, and the bytes of records walked.
+fn sheet(stream: &[u8], shared: &[u32]) -> Result<(u64, u64, usize), Unreadable> {
+    const CUT: Unreadable = "工作簿数据流中的记录不完整";
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    let mut bounds = Bounds::default();
+    let mut claimed = 0u64;
+    let mut text = 0u64;
+    let mut walked = 0usize;
+    // Where a formula's string value (a STRING record after it) goes.
+    let mut formula_at = (0u32, 0u32);
+    for record in (Records { stream }) {
+        let (typ, data, cont) = record?;
+        walked += 4 + data.len() + cont.iter().map(|c| 4 + c.len()).sum::<usize>();
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let at = |i: usize| u16_at(data, i).map(u32::from).ok_or(CUT);
+        match typ {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E => {
+                let (r, c) = (at(0)?, at(2)?);
+                bounds.add(r, c, c);
+            }
+            0x0207 => bounds.add(formula_at.0, formula_at.1, formula_at.1),
+            0x0006 => {
+                formula_at = (at(0)?, at(2)?);
+                bounds.add(formula_at.0, formula_at.1, formula_at.1);
+            }
+            0x00FD => {
+                // LABELSST: a cell only when its string exists, copied in.
+                let i = u32_at(data, 6).ok_or(CUT)?;
+                if let Some(&bytes) = shared.get(i as usize) {
+                    let (r, c) = (at(0)?, at(2)?);
+                    bounds.add(r, c, c);
+                    text += u64::from(bytes);
                 }
             }
-            // BOUNDSHEET in the globals: a worksheet's name (dt 0).
-            0x0085 if open.len() == 1 && !open[0] && data.get(5) == Some(&0) => {
-                names.push(boundsheet_name(data));
-            }
-            // SST in the globals, with the CONTINUE records after it.
-            0x00FC if open.len() == 1 && !open[0] => {
-                let mut parts = vec![data];
-                while u16_at(&stream, at) == Some(0x003C) {
-                    let l = u16_at(&stream, at + 2).ok_or(CUT)? as usize;
-                    parts.push(stream.get(at + 4..at + 4 + l).ok_or(CUT)?);
-                    at += 4 + l;
+            0x00BD => {
+                // MULRK: calamine takes it when its length fits its columns.
+                let (r, c0) = (at(0)?, at(2)?);
+                let c1 = at(data.len().checked_sub(2).ok_or(CUT)?)?;
+                if c1 >= c0 && data.len() as u64 == 6 + 6 * u64::from(c1 - c0 + 1) {
+                    bounds.add(r, c0, c1);
                 }
-                shared = shared_string_sizes(&parts)?;
             }
-            _ if open.len() == 1 && open[0] => {
-                let cell = |r: u32, c0: u32, c1: u32, b: &mut Option<(u32, u32, u32, u32)>| {
-                    *b = Some(match *b {
-                        None => (r, r, c0, c1),
-                        Some((r0, r1, a, z)) => (r0.min(r), r1.max(r), a.min(c0), z.max(c1)),
-                    });
+            0x0200 => {
+                // DIMENSIONS: calamine reserves this much, its sums done
+                // as it does them (u32, wrapping).
+                let (r0, r1, c0, c1) = match data.len() {
+                    10 => (at(0)?, at(2)?, at(4)?, at(6)?),
+                    14 | 16 => (
+                        u32_at(data, 0).ok_or(CUT)?,
+                        u32_at(data, 4).ok_or(CUT)?,
+                        at(8)?,
+                        at(10)?,
+                    ),
+                    _ => continue,
                 };
-                match typ {
-                    0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                        let (r, c) = (
-                            u32::from(u16_at(data, 0).ok_or(CUT)?),
-                            u32::from(u16_at(data, 2).ok_or(CUT)?),
-                        );
-                        cell(r, c, c, &mut bounds);
-                        if typ == 0x00FD {
-                            // LABELSST: the string is copied into the cell.
-                            if let Some(i) = u32_at(data, 6) {
-                                shared_text +=
-                                    u64::from(shared.get(i as usize).copied().unwrap_or(0));
-                            }
-                        }
-                    }
-                    0x00BD => {
-                        let (r, c0) = (
-                            u32::from(u16_at(data, 0).ok_or(CUT)?),
-                            u32::from(u16_at(data, 2).ok_or(CUT)?),
-                        );
-                        let c1 = u32::from(
-                            u16_at(data, data.len().checked_sub(2).ok_or(CUT)?).ok_or(CUT)?,
-                        );
-                        if c1 >= c0 {
-                            cell(r, c0, c1, &mut bounds);
-                        }
-                    }
-                    0x0200 => {
-                        // DIMENSIONS: calamine reserves this much, its sums
-                        // done as it does them (u32, wrapping).
-                        let (r0, r1, c0, c1) = match len {
-                            10 => (
-                                u32::from(u16_at(data, 0).ok_or(CUT)?),
-                                u32::from(u16_at(data, 2).ok_or(CUT)?),
-                                u32::from(u16_at(data, 4).ok_or(CUT)?),
-                                u32::from(u16_at(data, 6).ok_or(CUT)?),
-                            ),
-                            14 | 16 => (
-                                u32_at(data, 0).ok_or(CUT)?,
-                                u32_at(data, 4).ok_or(CUT)?,
-                                u32::from(u16_at(data, 8).ok_or(CUT)?),
-                                u32::from(u16_at(data, 10).ok_or(CUT)?),
-                            ),
-                            _ => continue,
-                        };
-                        let c0 = if c0 > 0xFF || c1 < c0 { 0 } else { c0 };
-                        let (end_r, end_c) = if r1 >= 1 && c1 >= 1 {
-                            (r1 - 1, c1 - 1)
-                        } else {
-                            (r0, c0)
-                        };
-                        let rows = end_r.wrapping_sub(r0).wrapping_add(1);
-                        let cols = end_c.wrapping_sub(c0).wrapping_add(1);
-                        claimed = claimed.max(u64::from(rows) * u64::from(cols));
-                    }
-                    _ => {}
-                }
+                let c0 = if c0 > 0xFF || c1 < c0 { 0 } else { c0 };
+                let (end_r, end_c) = if r1 >= 1 && c1 >= 1 {
+                    (r1 - 1, c1 - 1)
+                } else {
+                    (r0, c0)
+                };
+                let rows = end_r.wrapping_sub(r0).wrapping_add(1);
+                let cols = end_c.wrapping_sub(c0).wrapping_add(1);
+                claimed = claimed.max(u64::from(rows) * u64::from(cols));
             }
             _ => {}
         }
     }
-    Ok(Extent {
-        spreads: out,
-        shared_text,
-    })
+    Ok((bounds.area().max(claimed), text, walked))
+}
+
+/// What calamine would allocate for an `.xls`: every sheet BOUNDSHEET
+/// lists, read from where it says the sheet starts, as calamine 0.38's
+/// `parse_workbook` reads them — not the substreams in the order they
+/// come, which a crafted BOUNDSHEET points away from.
+///
+/// # Errors
+/// Why the file cannot be followed: a chain that loops or leaves the file,
+/// no workbook stream, a shared-string table that is cut or too long, a
+/// record cut short, a sheet that starts past the stream, sheets whose records
+/// overlap over and over (each read again for every sheet that points
+/// into them).
+pub(super) fn extent(bytes: &[u8]) -> Result<Extent, Unreadable> {
+    let stream = Compound::open(bytes)?.workbook()?;
+    let g = globals(&stream)?;
+    let mut out = Extent {
+        spreads: Vec::with_capacity(g.sheets.len()),
+        shared_text: 0,
+    };
+    let mut walked = 0usize;
+    for (pos, name) in g.sheets {
+        let records = stream
+            .get(pos..)
+            .ok_or("工作表的起始位置超出工作簿数据流")?;
+        let (cells, text, bytes) = sheet(records, &g.shared)?;
+        walked += bytes;
+        if walked > 4 * stream.len() + 4096 {
+            return Err("多张工作表指向同一段记录");
+        }
+        out.spreads.push(Spread { name, cells });
+        out.shared_text += text;
+    }
+    Ok(out)
 }
 
 /// The UTF-8 bytes each string of an SST record decodes to, at most (three
@@ -479,6 +564,21 @@ mod tests {
         r
     }
 
+    /// The globals of a workbook of one worksheet named `name` (UTF-16),
+    /// `records` among them: its BOUNDSHEET points just past their EOF.
+    fn globals_of(records: &[u8], name: &str) -> Vec<u8> {
+        let mut sheet = vec![0u8, 0, 0, 0, 0, 0, name.chars().count() as u8, 1];
+        sheet.extend(name.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut s = bof(0x0005);
+        s.extend(records);
+        let at = s.len();
+        s.extend(record(0x0085, &sheet));
+        s.extend(record(0x000A, &[]));
+        let pos = s.len() as u32;
+        s[at + 4..at + 8].copy_from_slice(&pos.to_le_bytes());
+        s
+    }
+
     fn bof(dt: u16) -> Vec<u8> {
         let mut d = 0x0600u16.to_le_bytes().to_vec();
         d.extend(dt.to_le_bytes());
@@ -498,11 +598,7 @@ mod tests {
     /// at `cells`, a chart inside it whose own records must not count, and
     /// a chart sheet after it.
     fn stream(cells: &[(u16, u16)]) -> Vec<u8> {
-        let mut name = vec![0u8, 0, 0, 0, 0, 0, 2, 1];
-        name.extend("表3".encode_utf16().flat_map(u16::to_le_bytes));
-        let mut s = bof(0x0005);
-        s.extend(record(0x0085, &name));
-        s.extend(record(0x000A, &[]));
+        let mut s = globals_of(&[], "表3");
         s.extend(bof(0x0010));
         for &(r, c) in cells {
             s.extend(number(r, c));
@@ -672,6 +768,50 @@ mod tests {
         );
     }
 
+    /// Regression: the scan walked the substreams in order and counted the
+    /// cells of those whose BOF says worksheet; calamine reads each sheet
+    /// from where BOUNDSHEET points, whatever its BOF says. A BOF turned
+    /// into a chart's (found by the fuzzer) hid a value at IV65536: 1.6 GB.
+    /// And sheets that all point at the same records are refused before
+    /// the scan reads them over and over.
+    #[test]
+    fn each_sheet_is_read_where_boundsheet_points() {
+        let mut s = globals_of(&[], "表3");
+        s.extend(bof(0x0020));
+        s.extend(number(0, 0));
+        s.extend(number(65_535, 255));
+        s.extend(record(0x000A, &[]));
+        assert_eq!(spreads(&compound(&s)).unwrap()[0].cells, 65_536 * 256);
+        // A sheet that starts past the stream.
+        let mut past = s.clone();
+        let at = past.windows(2).position(|w| w == [0x85, 0x00]).unwrap();
+        past[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(extent(&compound(&past)).is_err());
+        // 4,096 sheets over one sheet's records.
+        let mut sheet = vec![0u8, 0, 0, 0, 0, 0, 1, 0, b'x'];
+        let mut many = bof(0x0005);
+        let first = many.len();
+        for _ in 0..4096 {
+            many.extend(record(0x0085, &sheet));
+        }
+        many.extend(record(0x000A, &[]));
+        let pos = (many.len() as u32).to_le_bytes();
+        sheet[..4].copy_from_slice(&pos);
+        let one = record(0x0085, &sheet);
+        for i in 0..4096 {
+            many[first + i * one.len()..first + (i + 1) * one.len()].copy_from_slice(&one);
+        }
+        many.extend(bof(0x0010));
+        for r in 0..200 {
+            many.extend(number(r, 0));
+        }
+        many.extend(record(0x000A, &[]));
+        assert_eq!(
+            extent(&compound(&many)).unwrap_err(),
+            "多张工作表指向同一段记录"
+        );
+    }
+
     /// Regression: a directory chain that loops back on itself made
     /// calamine grow the directory without end (8.4 GB before the abort).
     #[test]
@@ -720,10 +860,9 @@ mod tests {
         sst.extend(vec![b'x'; first]);
         let mut cont = vec![0u8]; // the characters go on, Latin-1
         cont.extend(vec![b'x'; chars - first]);
-        let mut s = bof(0x0005);
-        s.extend(record(0x00FC, &sst));
-        s.extend(record(0x003C, &cont));
-        s.extend(record(0x000A, &[]));
+        let mut sst_records = record(0x00FC, &sst);
+        sst_records.extend(record(0x003C, &cont));
+        let mut s = globals_of(&sst_records, "表3");
         s.extend(bof(0x0010));
         let cells = 50u16;
         for r in 0..cells {
