@@ -649,9 +649,9 @@ pub(crate) struct BodyRows<'a> {
     ctx: &'a Ctx<'a>,
     /// Whether a 本单位…无… note ends the table's own rows, as a 备注 does.
     /// In a coded table it does not: `X.empty_note` weighs the note
-    /// against the rows read after it, so they are still read. A
-    /// side-by-side table (表1, 表4) is never empty on purpose, and there
-    /// any note ends the lines.
+    /// against the rows read after it, so they are still read. In a
+    /// side-by-side table (表1, 表4) no rule weighs such a note, and any
+    /// note ends the lines.
     empty_note_ends_rows: bool,
     in_notes: bool,
     first: u32,
