@@ -151,46 +151,98 @@ const T7_AMOUNTS: &[Column] = amounts!(
     "car_purchase" => "公务用车购置费", "car_running" => "公务用车运行费", "reception" => "公务接待费",
 );
 
-/// Every file and its columns after the key columns (`manifest` has none of them).
-pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
-    let key = |rest: Vec<Column>| -> Vec<Column> { KEY.iter().copied().chain(rest).collect() };
-    let mut out: Vec<(&'static str, Vec<Column>)> = Vec::new();
-    let lines = || {
-        key(vec![
-            ("side", "text", "`income` 收入 or `expense` 支出"),
-            ("line_no", "integer", "该侧的行序 order on its side"),
-            (
-                "part_of_line",
-                "integer",
-                "该行所属之行的 line_no（编号下一级的行如 `1. 一般公共预算` 属于 `一、财政拨款收入`，`其中` 行属于其上一行），否则空；求和时只加此列为空的行 line_no of the line this one is a part of",
-            ),
-            ("key", "text", "行键：`gp`, `total`, `carryover`, `grand_total`, `class_201` …（未知行为空）line key"),
-            ("label", "text", "项目名称 as printed"),
-            ("amount", "decimal", "预算数"),
-            ("cell", "text", "金额的来源单元格 source cell"),
-        ])
-    };
-    for (id, amounts) in CODED_AMOUNTS {
-        if *id == "t2" {
-            out.push(("t1", lines()));
-        }
-        if *id == "t5_1" {
-            out.push(("t4", lines()));
-        }
-        let mut cols: Vec<Column> = CODED_HEAD[..5].to_vec();
-        if *id == "t10" {
-            cols.push(("unit_name", "text", "项目单位 unit of the project"));
-        }
-        cols.extend(amounts.iter().copied());
-        cols.push(CODED_HEAD[5]);
-        out.push((id, key(cols)));
-        if *id == "t6" {
-            out.push(("t7", key(T7_AMOUNTS.to_vec())));
+/// The 表12 a row comes from, in files with a row per form or per line of one.
+const FORM_NO: Column = ("form_no", "integer", "第几张表12（按工作表顺序）");
+
+/// How a file's columns are made.
+enum Layout {
+    /// The key columns, then these.
+    Keyed(&'static [Column]),
+    /// A file of 表12 rows: the key columns, [`FORM_NO`], then these.
+    PerForm(&'static [Column]),
+    /// A coded table: the key columns, the head of [`CODED_HEAD`], these,
+    /// the table's [`CODED_AMOUNTS`], and the source cell.
+    Coded(&'static [Column]),
+    /// These columns alone (`manifest` is written once for the batch).
+    Unkeyed(&'static [Column]),
+}
+
+impl Layout {
+    fn columns(&self, file: &str) -> Vec<Column> {
+        let chained = |parts: &[&[Column]]| parts.concat();
+        match self {
+            Layout::Keyed(cols) => chained(&[&KEY, cols]),
+            Layout::PerForm(cols) => chained(&[&KEY, &[FORM_NO], cols]),
+            Layout::Coded(before_amounts) => {
+                let amounts = CODED_AMOUNTS
+                    .iter()
+                    .find(|(id, _)| *id == file)
+                    .map(|(_, a)| *a)
+                    .unwrap_or_default();
+                chained(&[
+                    &KEY,
+                    &CODED_HEAD[..5],
+                    before_amounts,
+                    amounts,
+                    &CODED_HEAD[5..],
+                ])
+            }
+            Layout::Unkeyed(cols) => cols.to_vec(),
         }
     }
-    out.push((
+}
+
+/// Columns of 表1 and 表4, one line a row.
+const LINES: &[Column] = &[
+    ("side", "text", "`income` 收入 or `expense` 支出"),
+    ("line_no", "integer", "该侧的行序 order on its side"),
+    (
+        "part_of_line",
+        "integer",
+        "该行所属之行的 line_no（编号下一级的行如 `1. 一般公共预算` 属于 `一、财政拨款收入`，`其中` 行属于其上一行），否则空；求和时只加此列为空的行 line_no of the line this one is a part of",
+    ),
+    ("key", "text", "行键：`gp`, `total`, `carryover`, `grand_total`, `class_201` …（未知行为空）line key"),
+    ("label", "text", "项目名称 as printed"),
+    ("amount", "decimal", "预算数"),
+    ("cell", "text", "金额的来源单元格 source cell"),
+];
+
+/// Columns of 表11 and 表12's indicator tables.
+const INDICATORS: &[Column] = &[
+    ("block", "text", "`long_term` 长期 or `annual` 年度"),
+    ("block_no", "integer", "第几个指标表"),
+    ("block_title", "text", "指标表上方的目标"),
+    ("row_no", "integer", "行序"),
+    ("goal", "text", "目标名称（表12）"),
+    ("level1", "text", "一级指标"),
+    ("level2", "text", "二级指标"),
+    ("name", "text", "三级指标 / 指标名称"),
+    ("prev2", "text", "前年指标值"),
+    ("prev1", "text", "上年指标值"),
+    ("value", "text", "指标值 / 预计当年实现值"),
+    ("standard", "text", "绩效标准 / 指标值确定依据"),
+];
+
+/// Every file but the years' ones, in the order they are documented: its
+/// name and how its columns are made.
+const FILES: &[(&str, Layout)] = &[
+    ("t1", Layout::Keyed(LINES)),
+    ("t2", Layout::Coded(&[])),
+    ("t3", Layout::Coded(&[])),
+    ("t4", Layout::Keyed(LINES)),
+    ("t5_1", Layout::Coded(&[])),
+    ("t5_2", Layout::Coded(&[])),
+    ("t6", Layout::Coded(&[])),
+    ("t7", Layout::Keyed(T7_AMOUNTS)),
+    ("t8", Layout::Coded(&[])),
+    ("t9", Layout::Coded(&[])),
+    (
+        "t10",
+        Layout::Coded(&[("unit_name", "text", "项目单位 unit of the project")]),
+    ),
+    (
         "t11",
-        key(vec![
+        Layout::Keyed(&[
             ("title", "text", "标题"),
             ("dept_name", "text", "部门名称"),
             ("filler", "text", "填报人"),
@@ -198,10 +250,10 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("functions", "text", "部门职能概述"),
             ("tasks", "text", "年度工作任务"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t11_funds",
-        key(vec![
+        Layout::Keyed(&[
             ("row_no", "integer", "行序"),
             (
                 "part_of_row",
@@ -221,42 +273,19 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("prev1_year", "integer", "上年年度"),
             ("prev1", "decimal", "上年收支"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t11_goals",
-        key(vec![
+        Layout::Keyed(&[
             ("row_no", "integer", "行序"),
             ("long_term", "text", "长期目标"),
             ("annual", "text", "年度目标"),
         ]),
-    ));
-    let indicators = |form: bool| {
-        let mut v: Vec<Column> = Vec::new();
-        if form {
-            v.push(("form_no", "integer", "第几张表12（按工作表顺序）"));
-        }
-        v.extend([
-            ("block", "text", "`long_term` 长期 or `annual` 年度"),
-            ("block_no", "integer", "第几个指标表"),
-            ("block_title", "text", "指标表上方的目标"),
-            ("row_no", "integer", "行序"),
-            ("goal", "text", "目标名称（表12）"),
-            ("level1", "text", "一级指标"),
-            ("level2", "text", "二级指标"),
-            ("name", "text", "三级指标 / 指标名称"),
-            ("prev2", "text", "前年指标值"),
-            ("prev1", "text", "上年指标值"),
-            ("value", "text", "指标值 / 预计当年实现值"),
-            ("standard", "text", "绩效标准 / 指标值确定依据"),
-        ]);
-        key(v)
-    };
-    out.push(("t11_indicators", indicators(false)));
-    let form_no = ("form_no", "integer", "第几张表12（按工作表顺序）");
-    out.push((
+    ),
+    ("t11_indicators", Layout::Keyed(INDICATORS)),
+    (
         "t12",
-        key(vec![
-            form_no,
+        Layout::PerForm(&[
             ("sheet", "text", "工作表名"),
             ("project_name", "text", "项目名称"),
             ("department", "text", "项目主管部门"),
@@ -274,22 +303,20 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("total_budget", "decimal", "项目总预算"),
             ("year_budget", "decimal", "项目当年预算"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t12_past",
-        key(vec![
-            form_no,
+        Layout::PerForm(&[
             ("row_no", "integer", "行序"),
             ("budget_year", "integer", "年度"),
             ("budget", "decimal", "预算数"),
             ("spent", "decimal", "执行数"),
             ("rate_percent", "decimal", "执行率（百分点）"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t12_sources",
-        key(vec![
-            form_no,
+        Layout::PerForm(&[
             ("row_no", "integer", "行序"),
             (
                 "part_of_row",
@@ -299,11 +326,10 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("label", "text", "来源项目"),
             ("amount", "decimal", "金额"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t12_details",
-        key(vec![
-            form_no,
+        Layout::PerForm(&[
             ("row_no", "integer", "行序"),
             ("task", "text", "项目任务明细"),
             ("standard", "text", "支出标准"),
@@ -312,40 +338,38 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("amount", "decimal", "测算数"),
             ("note", "text", "测算依据及说明"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t12_procurement",
-        key(vec![
-            form_no,
+        Layout::PerForm(&[
             ("row_no", "integer", "行序"),
             ("item", "text", "品名"),
             ("quantity", "text", "数量 as printed"),
             ("amount", "decimal", "金额"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "t12_goals",
-        key(vec![
-            form_no,
+        Layout::PerForm(&[
             ("row_no", "integer", "行序"),
             ("name", "text", "名称"),
             ("text", "text", "目标说明"),
         ]),
-    ));
-    out.push(("t12_indicators", indicators(true)));
-    out.push((
+    ),
+    ("t12_indicators", Layout::PerForm(INDICATORS)),
+    (
         "notes",
-        key(vec![
+        Layout::Keyed(&[
             ("table_id", "text", "表 ID (t1 … t12)"),
             ("text", "text", "表下或表中的说明文字"),
             ("says_empty", "boolean", "`true` for a 本单位…无…预算 note"),
             ("cell", "text", "来源单元格"),
         ]),
-    ));
-    out.push(("narrative_facts", key(NARRATIVE_FACTS.to_vec())));
-    out.push((
+    ),
+    ("narrative_facts", Layout::Keyed(NARRATIVE_FACTS)),
+    (
         "facts",
-        key(vec![
+        Layout::Keyed(&[
             ("table_id", "text", "表 ID (t1 … t12)"),
             ("form_no", "integer", "第几张表12（其他表为空）"),
             ("side", "text", "表1/表4: `income` or `expense`；其他表为空"),
@@ -364,10 +388,10 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("amount", "decimal", "金额"),
             ("cell", "text", "来源单元格"),
         ]),
-    ));
-    out.push((
+    ),
+    (
         "manifest",
-        vec![
+        Layout::Unkeyed(&[
             ("path", "text", "输入路径 as given"),
             ("source_file", "text", "输入相对其根目录的路径，与各表的 source_file 相同"),
             ("source_hash", "text", "内容 SHA-256（前 16 位），与各表的 source_hash 相同；分区布局按它续跑"),
@@ -392,10 +416,17 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             ("outputs", "text", "此输入写出的文件（相对输出目录，以 `;` 分隔）"),
             ("input_id", "text", "输入的身份：其规范路径的 SHA-256（前 16 位）；同名而在别的文件夹的文件是另一个输入，再次运行时按它续跑或替换"),
             ("replaces", "text", "分区布局：此输入的旧版本（内容哈希）的输出已被本行的输出替换、删除，或空"),
-        ],
-    ));
-    out.extend(super::years::schemas());
-    out
+        ]),
+    ),
+];
+
+/// Every file and its columns after the key columns (`manifest` has none of them).
+pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
+    FILES
+        .iter()
+        .map(|(file, layout)| (*file, layout.columns(file)))
+        .chain(super::years::schemas())
+        .collect()
 }
 
 /// Is `file` written an input at a time (its rows in each input's chunk or
@@ -1475,6 +1506,19 @@ pub fn coded_amount_keys(id: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A coded file takes its amount columns from `CODED_AMOUNTS` by its
+    /// name: each coded file has its entry there, and each entry a file.
+    #[test]
+    fn every_coded_file_has_its_amount_columns() {
+        let coded: Vec<&str> = FILES
+            .iter()
+            .filter(|(_, l)| matches!(l, Layout::Coded(_)))
+            .map(|(f, _)| *f)
+            .collect();
+        let with_amounts: Vec<&str> = CODED_AMOUNTS.iter().map(|(id, _)| *id).collect();
+        assert_eq!(coded, with_amounts);
+    }
 
     #[test]
     fn fields_are_written_as_the_csv_crate_writes_them() {

@@ -1370,110 +1370,220 @@ pub fn mark_up(
     findings: &[Finding],
 ) -> Result<Vec<u8>, MarkupError> {
     let mut pkg = Package::open(bytes)?;
-    // The workbook part, from the package relationships.
-    let root_rels = pkg.need("_rels/.rels")?;
-    let wb_part = opc::workbook_part(&rels("_rels/.rels", &root_rels)?)
-        .ok_or_else(|| MarkupError::Missing("officeDocument".into()))?;
-    let wb_dir = dir_of(&wb_part).to_string();
-    let wb_rels_part = rels_name(&wb_part);
-    let wb_rels = rels(&wb_rels_part, &pkg.need(&wb_rels_part)?)?;
-    let styles_part = wb_rels
-        .iter()
-        .find(|r| r.kind.ends_with("/styles"))
-        .map(|r| resolve(&wb_dir, &r.target))
-        .ok_or_else(|| MarkupError::Missing("styles".into()))?;
-    let wb_xml = pkg.need(&wb_part)?;
-    let wb_tags = tags(&wb_part, &wb_xml)?;
-    let sheet_tags: Vec<&Tag> = wb_tags
-        .iter()
-        .filter(|t| t.local() == "sheet" && t.depth == 2 && t.kind != Kind::Close)
-        .collect();
-    let mut sheet_parts: Vec<(String, String)> = Vec::new();
-    for t in &sheet_tags {
-        let name = unescape(t.attr("name").unwrap_or_default());
-        let id = t.attr_local("id").unwrap_or_default();
-        if let Some(r) = wb_rels.iter().find(|r| r.id == id && !r.external) {
-            sheet_parts.push((name, resolve(&wb_dir, &r.target)));
-        }
-    }
-    let mut styles = Styles::load(&mut pkg, &styles_part)?;
+    let wb = WorkbookPart::locate(&mut pkg)?;
+    let mut styles = Styles::load(&mut pkg, &wb.styles_part)?;
     let mut notes: Vec<String> = Vec::new();
-    // A workbook with macros (.xlsm) becomes a plain .xlsx report: the
-    // macros are left out, and 核对结果 says so.
-    let macros: Vec<&Rel> = wb_rels
+    let content_types = pkg.need(CONTENT_TYPES)?;
+    leave_out_macros(&mut pkg, &wb, &content_types, &mut notes)?;
+    let marks = Marks::of(source, findings);
+    let mut new_types: Vec<String> = Vec::new();
+    let comments_added = mark_sheets(
+        &mut pkg,
+        &wb,
+        &marks,
+        findings,
+        &mut styles,
+        &mut notes,
+        &mut new_types,
+    )?;
+    let (added, last) = add_review_sheets(
+        &mut pkg,
+        &wb,
+        budget,
+        findings,
+        &notes,
+        &mut styles,
+        &mut new_types,
+    )?;
+    styles.write(&mut pkg);
+    list_review_sheets_first(&mut pkg, &wb, &added, last)?;
+    declare_content_types(&mut pkg, &content_types, new_types, comments_added)?;
+    pkg.finish()
+}
+
+/// The package's content types part.
+const CONTENT_TYPES: &str = "[Content_Types].xml";
+
+/// The workbook part, found from the package relationships, with its
+/// relationships, styles part and sheets (name, part) in tab order.
+struct WorkbookPart {
+    part: String,
+    dir: String,
+    rels_part: String,
+    rels: Vec<Rel>,
+    styles_part: String,
+    xml: String,
+    tags: Vec<Tag>,
+    sheets: Vec<(String, String)>,
+}
+
+impl WorkbookPart {
+    fn locate(pkg: &mut Package) -> Result<WorkbookPart, MarkupError> {
+        let root_rels = pkg.need("_rels/.rels")?;
+        let part = opc::workbook_part(&rels("_rels/.rels", &root_rels)?)
+            .ok_or_else(|| MarkupError::Missing("officeDocument".into()))?;
+        let dir = dir_of(&part).to_string();
+        let rels_part = rels_name(&part);
+        let wb_rels = rels(&rels_part, &pkg.need(&rels_part)?)?;
+        let styles_part = wb_rels
+            .iter()
+            .find(|r| r.kind.ends_with("/styles"))
+            .map(|r| resolve(&dir, &r.target))
+            .ok_or_else(|| MarkupError::Missing("styles".into()))?;
+        let xml = pkg.need(&part)?;
+        let tags = tags(&part, &xml)?;
+        let mut wb = WorkbookPart {
+            part,
+            dir,
+            rels_part,
+            rels: wb_rels,
+            styles_part,
+            xml,
+            tags,
+            sheets: Vec::new(),
+        };
+        let mut sheets: Vec<(String, String)> = Vec::new();
+        for t in wb.sheet_tags() {
+            let name = unescape(t.attr("name").unwrap_or_default());
+            let id = t.attr_local("id").unwrap_or_default();
+            if let Some(r) = wb.rels.iter().find(|r| r.id == id && !r.external) {
+                sheets.push((name, resolve(&wb.dir, &r.target)));
+            }
+        }
+        wb.sheets = sheets;
+        Ok(wb)
+    }
+
+    /// The `<sheet>` entries of `<sheets>`.
+    fn sheet_tags(&self) -> impl Iterator<Item = &Tag> {
+        self.tags
+            .iter()
+            .filter(|t| t.local() == "sheet" && t.depth == 2 && t.kind != Kind::Close)
+    }
+
+    /// `base`, or `base2`, `base3` … : the first name no sheet has.
+    fn free_sheet_name(&self, base: &str) -> String {
+        (1..)
+            .map(|k| {
+                if k == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}{k}")
+                }
+            })
+            .find(|n| !self.sheets.iter().any(|(s, _)| s == n))
+            .expect("a free sheet name")
+    }
+}
+
+/// A workbook with macros (.xlsm) becomes a plain .xlsx report: the macros
+/// are left out (their part and its relationship), and 核对结果 says so.
+fn leave_out_macros(
+    pkg: &mut Package,
+    wb: &WorkbookPart,
+    content_types: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), MarkupError> {
+    let macros: Vec<&Rel> = wb
+        .rels
         .iter()
         .filter(|r| r.kind.ends_with("/vbaProject") && !r.external)
         .collect();
-    let ct_part = "[Content_Types].xml";
-    let ct = pkg.need(ct_part)?;
-    let macro_enabled = ct.contains(CT_MACRO_MAIN);
-    if macro_enabled || !macros.is_empty() {
-        let xml = pkg.need(&wb_rels_part)?;
-        let ts = tags(&wb_rels_part, &xml)?;
-        let mut ed = Edits::default();
-        for t in ts.iter().filter(|t| {
-            t.local() == "Relationship"
-                && t.kind != Kind::Close
-                && t.attr("Type").is_some_and(|k| k.ends_with("/vbaProject"))
-        }) {
-            ed.replace(t, String::new());
-        }
-        pkg.put(&wb_rels_part, ed.apply(&xml));
-        for r in &macros {
-            let part = resolve(&wb_dir, &r.target);
-            pkg.remove(&part);
-        }
-        notes.push("源工作簿启用了宏（.xlsm），核对工作簿是 .xlsx，宏未保留。".into());
+    if !content_types.contains(CT_MACRO_MAIN) && macros.is_empty() {
+        return Ok(());
     }
+    let xml = pkg.need(&wb.rels_part)?;
+    let ts = tags(&wb.rels_part, &xml)?;
+    let mut ed = Edits::default();
+    for t in ts.iter().filter(|t| {
+        t.local() == "Relationship"
+            && t.kind != Kind::Close
+            && t.attr("Type").is_some_and(|k| k.ends_with("/vbaProject"))
+    }) {
+        ed.replace(t, String::new());
+    }
+    pkg.put(&wb.rels_part, ed.apply(&xml));
+    for r in &macros {
+        let part = resolve(&wb.dir, &r.target);
+        pkg.remove(&part);
+    }
+    notes.push("源工作簿启用了宏（.xlsm），核对工作簿是 .xlsx，宏未保留。".into());
+    Ok(())
+}
 
-    // Each finding's cells, moved to the first cell of a merged area.
-    let mut marks: BTreeMap<String, BTreeMap<(u32, u32), Severity>> = BTreeMap::new();
-    // The findings of each marked cell, by index: their comment texts are
-    // made only for the cells that get a comment.
-    let mut texts: BTreeMap<String, BTreeMap<(u32, u32), Vec<usize>>> = BTreeMap::new();
-    for (i, f) in findings.iter().enumerate() {
-        for c in &f.cells {
-            let (mut r, mut col) = (c.row, c.col);
-            if let Some(m) = source
-                .sheets
-                .iter()
-                .find(|s| *s.name == *c.sheet)
-                .and_then(|s| s.merge_at(c.row, c.col))
-            {
-                (r, col) = (m.first_row, m.first_col);
-            }
-            let sev = marks
-                .entry(c.sheet.to_string())
-                .or_default()
-                .entry((r, col))
-                .or_insert(f.severity);
-            *sev = (*sev).max(f.severity);
-            let t = texts
-                .entry(c.sheet.to_string())
-                .or_default()
-                .entry((r, col))
-                .or_default();
-            if t.last() != Some(&i) {
-                t.push(i);
+/// Each finding's cells by sheet, moved to the first cell of a merged area.
+struct Marks {
+    /// The worst severity of the findings on each cell: its fill.
+    severity: BTreeMap<String, BTreeMap<(u32, u32), Severity>>,
+    /// The findings of each cell, by index: their comment texts are made
+    /// only for the cells that get a comment.
+    findings: BTreeMap<String, BTreeMap<(u32, u32), Vec<usize>>>,
+}
+
+impl Marks {
+    fn of(source: &Workbook, findings: &[Finding]) -> Marks {
+        let mut marks = Marks {
+            severity: BTreeMap::new(),
+            findings: BTreeMap::new(),
+        };
+        for (i, f) in findings.iter().enumerate() {
+            for c in &f.cells {
+                let (mut r, mut col) = (c.row, c.col);
+                if let Some(m) = source
+                    .sheets
+                    .iter()
+                    .find(|s| *s.name == *c.sheet)
+                    .and_then(|s| s.merge_at(c.row, c.col))
+                {
+                    (r, col) = (m.first_row, m.first_col);
+                }
+                let sev = marks
+                    .severity
+                    .entry(c.sheet.to_string())
+                    .or_default()
+                    .entry((r, col))
+                    .or_insert(f.severity);
+                *sev = (*sev).max(f.severity);
+                let t = marks
+                    .findings
+                    .entry(c.sheet.to_string())
+                    .or_default()
+                    .entry((r, col))
+                    .or_default();
+                if t.last() != Some(&i) {
+                    t.push(i);
+                }
             }
         }
+        marks
     }
+}
 
-    let mut ct_additions: Vec<String> = Vec::new();
-    let mut vml_needed = false;
-    let mut drawing_no = 0u32;
-    for (name, part) in &sheet_parts {
+/// Fills the marked cells of every sheet and comments on them; a sheet
+/// with no marks only loses its selected tab (核对结果 opens first). Notes
+/// for 核对结果 say which sheets could not be marked or commented on.
+/// Whether any comments were added (they need the `vml` content type).
+fn mark_sheets(
+    pkg: &mut Package,
+    wb: &WorkbookPart,
+    marks: &Marks,
+    findings: &[Finding],
+    styles: &mut Styles,
+    notes: &mut Vec<String>,
+    new_types: &mut Vec<String>,
+) -> Result<bool, MarkupError> {
+    let mut drawings = 0u32;
+    for (name, part) in &wb.sheets {
         let Some(xml) = pkg.read(part)? else {
-            if marks.contains_key(name) {
+            if marks.severity.contains_key(name) {
                 notes.push(format!(
                     "工作表“{name}”的部件 {part} 缺失，其单元格未能标色。"
                 ));
             }
             continue;
         };
-        let Some(sheet_marks) = marks.get(name) else {
-            // Unmarked: only its selected tab, if any, is unselected (the
-            // sheet is parsed only when it says tabSelected at all).
+        let Some(sheet_marks) = marks.severity.get(name) else {
+            // Only a sheet that says tabSelected at all is parsed.
             if !xml.contains("tabSelected") {
                 continue;
             }
@@ -1497,118 +1607,139 @@ pub fn mark_up(
             notes.push(format!("“{name}”已有批注，未再加批注（见本表各行）。"));
             None
         } else {
-            drawing_no += 1;
-            let comments = pkg.free_name(&format!("{wb_dir}/comments-yusuan{{}}.xml"));
-            let drawing = pkg.free_name(&format!("{wb_dir}/drawings/vmlDrawing-yusuan{{}}.vml"));
-            let marked = texts.get(name);
-            let count = marked.map_or(0, BTreeMap::len);
-            if count > COMMENTS_PER_SHEET {
-                notes.push(format!(
-                    "“{name}”有 {count} 个单元格标色，批注只加在前 {COMMENTS_PER_SHEET} 个（按行）上，其余只标色；每条问题都列在本表。"
-                ));
-            }
-            let cells: BTreeMap<(u32, u32), String> = marked
-                .into_iter()
-                .flatten()
-                .take(COMMENTS_PER_SHEET)
-                .map(|(k, found)| {
-                    let mut said: Vec<String> = Vec::new();
-                    for &i in found {
-                        let text = comment_text(&findings[i]);
-                        if !said.contains(&text) {
-                            said.push(text);
-                        }
-                    }
-                    (*k, said.join("\n"))
-                })
-                .collect();
-            let shapes: Vec<(u32, u32)> = cells.keys().copied().collect();
-            pkg.put(&comments, comments_part(&cells));
-            pkg.put(&drawing, vml(&shapes, 100 + drawing_no));
-            let from = dir_of(part).to_string();
-            add_rel(
-                &mut pkg,
-                &sheet_rels_part,
-                REL_COMMENTS,
-                &relative(&from, &comments),
-            )?;
-            let vml_id = add_rel(
-                &mut pkg,
-                &sheet_rels_part,
-                REL_VML,
-                &relative(&from, &drawing),
-            )?;
-            ct_additions.push(format!(
-                "<Override PartName=\"/{comments}\" ContentType=\"{CT_COMMENTS}\"/>"
-            ));
-            vml_needed = true;
-            Some(vml_id)
+            drawings += 1;
+            let marked = marks.findings.get(name);
+            let cells = comment_texts(name, marked, findings, notes);
+            Some(add_comments(pkg, wb, part, &cells, drawings, new_types)?)
         };
-        let marked = mark_sheet(part, &xml, sheet_marks, &mut styles, legacy.as_deref())?;
+        let marked = mark_sheet(part, &xml, sheet_marks, styles, legacy.as_deref())?;
         pkg.put(part, marked);
     }
-    for sheet in marks.keys() {
-        if !sheet_parts.iter().any(|(n, _)| n == sheet) {
+    for sheet in marks.severity.keys() {
+        if !wb.sheets.iter().any(|(n, _)| n == sheet) {
             notes.push(format!("工作表“{sheet}”不在工作簿中，其单元格未能标色。"));
         }
     }
+    Ok(drawings > 0)
+}
 
-    // The 核对结果 sheet, first.
-    let ordered = review_order(findings);
-    let name = (1..)
-        .map(|k| {
-            if k == 1 {
-                "核对结果".to_string()
-            } else {
-                format!("核对结果{k}")
+/// The comment of each marked cell of a sheet, up to
+/// [`COMMENTS_PER_SHEET`] (in row order; a note says when there were more):
+/// its findings' texts, each once.
+fn comment_texts(
+    sheet: &str,
+    marked: Option<&BTreeMap<(u32, u32), Vec<usize>>>,
+    findings: &[Finding],
+    notes: &mut Vec<String>,
+) -> BTreeMap<(u32, u32), String> {
+    let count = marked.map_or(0, BTreeMap::len);
+    if count > COMMENTS_PER_SHEET {
+        notes.push(format!(
+            "“{sheet}”有 {count} 个单元格标色，批注只加在前 {COMMENTS_PER_SHEET} 个（按行）上，其余只标色；每条问题都列在本表。"
+        ));
+    }
+    marked
+        .into_iter()
+        .flatten()
+        .take(COMMENTS_PER_SHEET)
+        .map(|(k, found)| {
+            let mut said: Vec<String> = Vec::new();
+            for &i in found {
+                let text = comment_text(&findings[i]);
+                if !said.contains(&text) {
+                    said.push(text);
+                }
             }
+            (*k, said.join("\n"))
         })
-        .find(|n| !sheet_parts.iter().any(|(s, _)| s == n))
-        .expect("a free sheet name");
-    let (review_xml, last) = review_sheet(budget, &ordered, &notes, &mut styles);
-    let review_part = pkg.free_name(&format!("{wb_dir}/worksheets/yusuan-review{{}}.xml"));
-    pkg.put(&review_part, review_xml);
-    let rid = add_rel(
-        &mut pkg,
-        &wb_rels_part,
-        REL_WORKSHEET,
-        &relative(&wb_dir, &review_part),
+        .collect()
+}
+
+/// Adds a comments part and its drawing for a sheet, related to it; the id
+/// of the drawing's relationship, for the sheet's `<legacyDrawing>`.
+fn add_comments(
+    pkg: &mut Package,
+    wb: &WorkbookPart,
+    sheet_part: &str,
+    cells: &BTreeMap<(u32, u32), String>,
+    drawing_no: u32,
+    new_types: &mut Vec<String>,
+) -> Result<String, MarkupError> {
+    let wb_dir = &wb.dir;
+    let comments = pkg.free_name(&format!("{wb_dir}/comments-yusuan{{}}.xml"));
+    let drawing = pkg.free_name(&format!("{wb_dir}/drawings/vmlDrawing-yusuan{{}}.vml"));
+    let shapes: Vec<(u32, u32)> = cells.keys().copied().collect();
+    pkg.put(&comments, comments_part(cells));
+    pkg.put(&drawing, vml(&shapes, 100 + drawing_no));
+    let sheet_rels_part = rels_name(sheet_part);
+    let from = dir_of(sheet_part).to_string();
+    add_rel(
+        pkg,
+        &sheet_rels_part,
+        REL_COMMENTS,
+        &relative(&from, &comments),
     )?;
-    ct_additions.push(format!(
-        "<Override PartName=\"/{review_part}\" ContentType=\"{CT_WORKSHEET}\"/>"
+    let vml_id = add_rel(pkg, &sheet_rels_part, REL_VML, &relative(&from, &drawing))?;
+    new_types.push(format!(
+        "<Override PartName=\"/{comments}\" ContentType=\"{CT_COMMENTS}\"/>"
     ));
-    // 说明核对, second, when a narrative was checked with the workbook.
+    Ok(vml_id)
+}
+
+/// Adds 核对结果 and, when a narrative was checked with the workbook,
+/// 说明核对: each sheet's name and relationship id, and the last row of
+/// 核对结果's findings (its filter's range).
+fn add_review_sheets(
+    pkg: &mut Package,
+    wb: &WorkbookPart,
+    budget: &Budget,
+    findings: &[Finding],
+    notes: &[String],
+    styles: &mut Styles,
+    new_types: &mut Vec<String>,
+) -> Result<(Vec<(String, String)>, u32), MarkupError> {
+    let ordered = review_order(findings);
+    let name = wb.free_sheet_name("核对结果");
+    let (review_xml, last) = review_sheet(budget, &ordered, notes, styles);
+    let rid = add_sheet(pkg, wb, "yusuan-review", review_xml, new_types)?;
     let mut added = vec![(name, rid)];
     if let Some(review) = &budget.narrative {
-        let name = (1..)
-            .map(|k| {
-                if k == 1 {
-                    "说明核对".to_string()
-                } else {
-                    format!("说明核对{k}")
-                }
-            })
-            .find(|n| !sheet_parts.iter().any(|(s, _)| s == n))
-            .expect("a free sheet name");
-        let xml = narrative_sheet(review, findings, &mut styles);
-        let part = pkg.free_name(&format!("{wb_dir}/worksheets/yusuan-narrative{{}}.xml"));
-        pkg.put(&part, xml);
-        let rid = add_rel(
-            &mut pkg,
-            &wb_rels_part,
-            REL_WORKSHEET,
-            &relative(&wb_dir, &part),
-        )?;
-        ct_additions.push(format!(
-            "<Override PartName=\"/{part}\" ContentType=\"{CT_WORKSHEET}\"/>"
-        ));
+        let name = wb.free_sheet_name("说明核对");
+        let xml = narrative_sheet(review, findings, styles);
+        let rid = add_sheet(pkg, wb, "yusuan-narrative", xml, new_types)?;
         added.push((name, rid));
     }
-    let name = added[0].0.clone();
-    styles.write(&mut pkg);
+    Ok((added, last))
+}
 
-    // The workbook: the new sheet first, sheet-scoped names moved by one,
-    // the first tab active.
+/// Adds a worksheet part (named from `stem`) related to the workbook; its
+/// relationship id.
+fn add_sheet(
+    pkg: &mut Package,
+    wb: &WorkbookPart,
+    stem: &str,
+    xml: String,
+    new_types: &mut Vec<String>,
+) -> Result<String, MarkupError> {
+    let part = pkg.free_name(&format!("{}/worksheets/{stem}{{}}.xml", wb.dir));
+    pkg.put(&part, xml);
+    let rid = add_rel(pkg, &wb.rels_part, REL_WORKSHEET, &relative(&wb.dir, &part))?;
+    new_types.push(format!(
+        "<Override PartName=\"/{part}\" ContentType=\"{CT_WORKSHEET}\"/>"
+    ));
+    Ok(rid)
+}
+
+/// The workbook part with the added sheets first: sheet-scoped names move
+/// by as many, the first tab is active, and 核对结果 gets its filter
+/// (`_xlnm._FilterDatabase`, rows 3 to `last`).
+fn list_review_sheets_first(
+    pkg: &mut Package,
+    wb: &WorkbookPart,
+    added: &[(String, String)],
+    last: u32,
+) -> Result<(), MarkupError> {
+    let wb_tags = &wb.tags;
     let mut ed = Edits::default();
     let wp = wb_tags
         .first()
@@ -1618,11 +1749,11 @@ pub fn mark_up(
         .iter()
         .find(|t| t.local() == "sheets" && t.depth == 1 && t.kind == Kind::Open)
         .ok_or_else(|| MarkupError::Xml {
-            part: wb_part.clone(),
+            part: wb.part.clone(),
             message: "没有 <sheets>".into(),
         })?;
-    let next_id = sheet_tags
-        .iter()
+    let next_id = wb
+        .sheet_tags()
         .filter_map(|t| t.attr("sheetId").and_then(|v| v.parse::<u32>().ok()))
         .max()
         .unwrap_or(0)
@@ -1642,7 +1773,7 @@ pub fn mark_up(
         .collect();
     ed.insert(sheets_open.end, new_tags);
     let moved = added.len() as u32;
-    for t in &wb_tags {
+    for t in wb_tags {
         if t.local() == "definedName" && t.kind == Kind::Open {
             if let Some(k) = t.attr("localSheetId").and_then(|v| v.parse::<u32>().ok()) {
                 ed.replace(
@@ -1669,7 +1800,7 @@ pub fn mark_up(
     let filter = format!(
         "<{0} name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">{1}!$A$3:$J${last}</{0}>",
         qualify(&wp, "definedName"),
-        esc(&format!("'{}'", name.replace('\'', "''")))
+        esc(&format!("'{}'", added[0].0.replace('\'', "''")))
     );
     match wb_tags
         .iter()
@@ -1690,25 +1821,35 @@ pub fn mark_up(
                         .rfind(|t| t.depth == 0 && t.kind == Kind::Close)
                 })
                 .map(|t| t.start)
-                .ok_or_else(|| MarkupError::Missing(wb_part.clone()))?;
+                .ok_or_else(|| MarkupError::Missing(wb.part.clone()))?;
             ed.insert(
                 at,
                 format!("<{0}>{filter}</{0}>", qualify(&wp, "definedNames")),
             );
         }
     }
-    pkg.put(&wb_part, ed.apply(&wb_xml));
+    pkg.put(&wb.part, ed.apply(&wb.xml));
+    Ok(())
+}
 
-    // Content types of the new parts.
-    let ct_tags = tags(ct_part, &ct)?;
-    if vml_needed
+/// The content types part with the new parts declared (defaults first, as
+/// Excel writes them), the parts left out undeclared, and a macro-enabled
+/// workbook declared a plain one.
+fn declare_content_types(
+    pkg: &mut Package,
+    ct: &str,
+    mut new_types: Vec<String>,
+    comments_added: bool,
+) -> Result<(), MarkupError> {
+    let ct_tags = tags(CONTENT_TYPES, ct)?;
+    if comments_added
         && !ct_tags.iter().any(|t| {
             t.local() == "Default"
                 && t.attr("Extension")
                     .is_some_and(|e| e.eq_ignore_ascii_case("vml"))
         })
     {
-        ct_additions.push(format!(
+        new_types.push(format!(
             "<Default Extension=\"vml\" ContentType=\"{CT_VML}\"/>"
         ));
     }
@@ -1721,7 +1862,7 @@ pub fn mark_up(
             .rfind(|t| t.depth == 0 && t.kind == Kind::Close),
     );
     let (Some(open), Some(close)) = (open, close) else {
-        return Err(MarkupError::Missing(ct_part.into()));
+        return Err(MarkupError::Missing(CONTENT_TYPES.into()));
     };
     let mut ed = Edits::default();
     for t in &ct_tags {
@@ -1741,14 +1882,13 @@ pub fn mark_up(
             ed.replace(t, String::new());
         }
     }
-    // Defaults first, as Excel writes them.
-    let (defaults, overrides): (Vec<String>, Vec<String>) = ct_additions
+    let (defaults, overrides): (Vec<String>, Vec<String>) = new_types
         .into_iter()
         .partition(|x| x.starts_with("<Default"));
     ed.insert(open.end, defaults.concat());
     ed.insert(close.start, overrides.concat());
-    pkg.put(ct_part, ed.apply(&ct));
-    pkg.finish()
+    pkg.put(CONTENT_TYPES, ed.apply(ct));
+    Ok(())
 }
 
 /// The five XML escapes undone, for sheet names read from attributes.

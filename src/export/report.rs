@@ -162,13 +162,47 @@ pub fn redraw(
     why: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = XlsxWorkbook::new();
+    review_sheet(&mut wb, budget, findings, why)?;
+    if let Some(review) = &budget.narrative {
+        let name = (1..)
+            .map(|k| {
+                if k == 1 {
+                    "说明核对".to_string()
+                } else {
+                    format!("说明核对{k}")
+                }
+            })
+            .find(|n| !source.sheets.iter().any(|s| *s.name == **n))
+            .unwrap_or_default();
+        narrative_sheet(&mut wb, &name, review, findings)?;
+    }
+    // Notes per cell: every finding that names it.
+    let mut by_cell: BTreeMap<(String, u32, u32), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        for c in &f.cells {
+            by_cell
+                .entry((c.sheet.to_string(), c.row, c.col))
+                .or_default()
+                .push(f);
+        }
+    }
+    for sheet in &source.sheets {
+        redraw_sheet(&mut wb, sheet, &by_cell)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// 核对结果: what the report is and why redrawn, then every finding,
+/// errors first, its first cell linked, its figures as numbers.
+fn review_sheet(
+    wb: &mut XlsxWorkbook,
+    budget: &Budget,
+    findings: &[Finding],
+    why: Option<&str>,
+) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xD9_D9_D9));
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let number = Format::new()
-        .set_num_format("#,##0.00")
-        .set_align(FormatAlign::Top);
     let summary = wb.add_worksheet();
     summary.set_name("核对结果")?;
     let (e, w, n) = crate::reconcile::counts(findings);
@@ -208,160 +242,163 @@ pub fn redraw(
         .set_print_fit_to_pages(1, 0);
     let ordered = super::markup::review_order(findings);
     for (i, f) in ordered.iter().enumerate() {
-        let r = 3 + i as u32;
-        let fill = Format::new()
-            .set_background_color(color(f.severity))
-            .set_align(FormatAlign::Top);
-        summary.write_number(r, 0, (i + 1) as f64)?;
-        summary.write_string_with_format(r, 1, f.severity.label(), &fill)?;
-        summary.write_string_with_format(r, 2, f.rule, &wrap)?;
-        summary.write_string_with_format(r, 3, f.table_shown(), &wrap)?;
-        // The first cell links to its place; all cells are listed.
-        if let Some(first) = f.cells.first() {
-            summary.write_url_with_options(
-                r,
-                4,
-                Url::new(link(&first.sheet, &first.a1())),
-                super::markup::cells_label(f),
-                "",
-                Some(
-                    &Format::new()
-                        .set_font_color(Color::RGB(0x05_63_C1))
-                        .set_underline(rust_xlsxwriter::FormatUnderline::Single)
-                        .set_text_wrap()
-                        .set_align(FormatAlign::Top),
-                ),
-            )?;
-        }
-        summary.write_string_with_format(r, 5, &f.message, &wrap)?;
-        let lines = crate::text::wrapped_lines(&f.message, super::markup::REVIEW_WIDTHS[5]).max(
-            crate::text::wrapped_lines(
-                &super::markup::cells_label(f),
-                super::markup::REVIEW_WIDTHS[4],
-            ),
-        );
-        summary.set_row_height(r, crate::text::row_height(lines))?;
-        for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
-            if let Some(v) = v {
-                // Figures as numbers a reviewer can sum and filter; the
-                // finding's text keeps the exact decimal.
-                match v.trim().parse::<rust_decimal::Decimal>() {
-                    Ok(d) => summary.write_number_with_format(
-                        r,
-                        c,
-                        rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default(),
-                        &number,
-                    )?,
-                    Err(_) => summary.write_string_with_format(r, c, v, &wrap)?,
-                };
-            }
-        }
-        if let Some(u) = f.unit {
-            summary.write_string_with_format(r, 9, u.label(), &wrap)?;
-        }
+        review_row(summary, 3 + i as u32, i + 1, f)?;
     }
     let last = 3 + ordered.len().max(1) as u32;
     summary.autofilter(2, 0, last - 1, 9)?;
     if findings.is_empty() {
         summary.write_string(3, 5, "没有发现问题。")?;
     }
-    if let Some(review) = &budget.narrative {
-        let name = (1..)
-            .map(|k| {
-                if k == 1 {
-                    "说明核对".to_string()
-                } else {
-                    format!("说明核对{k}")
-                }
-            })
-            .find(|n| !source.sheets.iter().any(|s| *s.name == **n))
-            .unwrap_or_default();
-        narrative_sheet(&mut wb, &name, review, findings)?;
+    Ok(())
+}
+
+/// Finding number `no` on row `r` of 核对结果.
+fn review_row(
+    summary: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    no: usize,
+    f: &Finding,
+) -> Result<(), XlsxError> {
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let fill = Format::new()
+        .set_background_color(color(f.severity))
+        .set_align(FormatAlign::Top);
+    summary.write_number(r, 0, no as f64)?;
+    summary.write_string_with_format(r, 1, f.severity.label(), &fill)?;
+    summary.write_string_with_format(r, 2, f.rule, &wrap)?;
+    summary.write_string_with_format(r, 3, f.table_shown(), &wrap)?;
+    // The first cell links to its place; all cells are listed.
+    if let Some(first) = f.cells.first() {
+        summary.write_url_with_options(
+            r,
+            4,
+            Url::new(link(&first.sheet, &first.a1())),
+            super::markup::cells_label(f),
+            "",
+            Some(
+                &Format::new()
+                    .set_font_color(Color::RGB(0x05_63_C1))
+                    .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                    .set_text_wrap()
+                    .set_align(FormatAlign::Top),
+            ),
+        )?;
     }
-    // Notes per cell: every finding that names it.
-    let mut by_cell: BTreeMap<(String, u32, u32), Vec<&Finding>> = BTreeMap::new();
-    for f in findings {
-        for c in &f.cells {
-            by_cell
-                .entry((c.sheet.to_string(), c.row, c.col))
-                .or_default()
-                .push(f);
-        }
-    }
-    for sheet in &source.sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(sheet.name.as_ref())?;
-        if sheet.hidden {
-            ws.set_hidden(true);
-        }
-        ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
-        // Merged cells as in the source: merged first, the value written into
-        // the first cell after; cells a merge covers are not written.
-        for m in sheet.merges() {
-            let (Ok(c1), Ok(c2)) = (u16::try_from(m.first_col), u16::try_from(m.last_col)) else {
-                continue;
+    summary.write_string_with_format(r, 5, &f.message, &wrap)?;
+    let lines = crate::text::wrapped_lines(&f.message, super::markup::REVIEW_WIDTHS[5]).max(
+        crate::text::wrapped_lines(
+            &super::markup::cells_label(f),
+            super::markup::REVIEW_WIDTHS[4],
+        ),
+    );
+    summary.set_row_height(r, crate::text::row_height(lines))?;
+    let number = Format::new()
+        .set_num_format("#,##0.00")
+        .set_align(FormatAlign::Top);
+    for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
+        if let Some(v) = v {
+            // Figures as numbers a reviewer can sum and filter; the
+            // finding's text keeps the exact decimal.
+            match v.trim().parse::<rust_decimal::Decimal>() {
+                Ok(d) => summary.write_number_with_format(
+                    r,
+                    c,
+                    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default(),
+                    &number,
+                )?,
+                Err(_) => summary.write_string_with_format(r, c, v, &wrap)?,
             };
-            if (m.first_row, c1) != (m.last_row, c2) {
-                // Cosmetic here: a merge Excel refuses (overlapping, beyond
-                // its limits — a damaged source) is left out, not fatal.
-                let _ = ws.merge_range(m.first_row, c1, m.last_row, c2, "", &Format::new());
-            }
-        }
-        for r in 0..sheet.height() {
-            for (c, v) in sheet.row(r).iter().enumerate() {
-                if sheet
-                    .merge_at(r, c as u32)
-                    .is_some_and(|m| (m.first_row, m.first_col) != (r, c as u32))
-                {
-                    continue;
-                }
-                let key = (sheet.name.to_string(), r, c as u32);
-                let marks = by_cell.get(&key);
-                let fmt = match marks.and_then(|m| m.iter().map(|f| f.severity).max()) {
-                    Some(sev) => Format::new()
-                        .set_background_color(color(sev))
-                        .set_border(FormatBorder::Thin),
-                    None => Format::new(),
-                };
-                let col = c as u16;
-                match v {
-                    CellValue::Number(x) => {
-                        ws.write_number_with_format(
-                            r,
-                            col,
-                            *x,
-                            &fmt.clone().set_num_format("#,##0.00"),
-                        )?;
-                    }
-                    CellValue::Int(x) => {
-                        ws.write_number_with_format(r, col, *x as f64, &fmt)?;
-                    }
-                    CellValue::Empty => {
-                        if marks.is_some() {
-                            ws.write_blank(r, col, &fmt)?;
-                        }
-                    }
-                    other => {
-                        ws.write_string_with_format(r, col, other.as_text(), &fmt)?;
-                    }
-                }
-                if let Some(m) = marks {
-                    // Worded as the marked-up report words its comments.
-                    let text: Vec<String> =
-                        m.iter().map(|f| super::markup::comment_text(f)).collect();
-                    ws.insert_note(
-                        r,
-                        col,
-                        &Note::new(text.join("\n"))
-                            .set_author("yusuan")
-                            .add_author_prefix(false),
-                    )?;
-                }
-            }
-        }
-        for c in 0..sheet.width().min(60) {
-            ws.set_column_width(c as u16, 14)?;
         }
     }
-    wb.save_to_buffer()
+    if let Some(u) = f.unit {
+        summary.write_string_with_format(r, 9, u.label(), &wrap)?;
+    }
+    Ok(())
+}
+
+/// A sheet of the source as read: its values and merges, each cell of a
+/// finding filled by the worst severity with a note of its findings.
+fn redraw_sheet(
+    wb: &mut XlsxWorkbook,
+    sheet: &crate::workbook::Sheet,
+    by_cell: &BTreeMap<(String, u32, u32), Vec<&Finding>>,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet.name.as_ref())?;
+    if sheet.hidden {
+        ws.set_hidden(true);
+    }
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+    // Merged cells as in the source: merged first, the value written into
+    // the first cell after; cells a merge covers are not written.
+    for m in sheet.merges() {
+        let (Ok(c1), Ok(c2)) = (u16::try_from(m.first_col), u16::try_from(m.last_col)) else {
+            continue;
+        };
+        if (m.first_row, c1) != (m.last_row, c2) {
+            // Cosmetic here: a merge Excel refuses (overlapping, beyond
+            // its limits — a damaged source) is left out, not fatal.
+            let _ = ws.merge_range(m.first_row, c1, m.last_row, c2, "", &Format::new());
+        }
+    }
+    for r in 0..sheet.height() {
+        for (c, v) in sheet.row(r).iter().enumerate() {
+            if sheet
+                .merge_at(r, c as u32)
+                .is_some_and(|m| (m.first_row, m.first_col) != (r, c as u32))
+            {
+                continue;
+            }
+            let marks = by_cell.get(&(sheet.name.to_string(), r, c as u32));
+            redraw_cell(ws, r, c as u16, v, marks.map(Vec::as_slice))?;
+        }
+    }
+    for c in 0..sheet.width().min(60) {
+        ws.set_column_width(c as u16, 14)?;
+    }
+    Ok(())
+}
+
+/// A cell's value written again; when findings name it, filled by the
+/// worst of them with a note worded as the marked-up report's comments.
+fn redraw_cell(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    col: u16,
+    v: &CellValue,
+    marks: Option<&[&Finding]>,
+) -> Result<(), XlsxError> {
+    let fmt = match marks.and_then(|m| m.iter().map(|f| f.severity).max()) {
+        Some(sev) => Format::new()
+            .set_background_color(color(sev))
+            .set_border(FormatBorder::Thin),
+        None => Format::new(),
+    };
+    match v {
+        CellValue::Number(x) => {
+            ws.write_number_with_format(r, col, *x, &fmt.clone().set_num_format("#,##0.00"))?;
+        }
+        CellValue::Int(x) => {
+            ws.write_number_with_format(r, col, *x as f64, &fmt)?;
+        }
+        CellValue::Empty => {
+            if marks.is_some() {
+                ws.write_blank(r, col, &fmt)?;
+            }
+        }
+        other => {
+            ws.write_string_with_format(r, col, other.as_text(), &fmt)?;
+        }
+    }
+    if let Some(m) = marks {
+        let text: Vec<String> = m.iter().map(|f| super::markup::comment_text(f)).collect();
+        ws.insert_note(
+            r,
+            col,
+            &Note::new(text.join("\n"))
+                .set_author("yusuan")
+                .add_author_prefix(false),
+        )?;
+    }
+    Ok(())
 }

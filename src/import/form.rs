@@ -151,6 +151,8 @@ pub fn read(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Form {
     }
 }
 
+/// Reads one block from under its header band to `end`: its rows, keyed
+/// by the template's column keys, and the last row it used.
 fn read_block(
     ctx: &Ctx,
     spec: &BlockSpec,
@@ -160,15 +162,13 @@ fn read_block(
     is_field_row: &dyn Fn(u32) -> bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (FormBlock, u32) {
-    let sheet = ctx.sheet;
     ctx.take_rows(hm.first_row, hm.last_row);
-    let cols: Vec<(usize, u32)> = spec
+    let mut cols: Vec<(usize, u32)> = spec
         .columns
         .iter()
         .enumerate()
         .filter_map(|(i, _)| hm.cols[i].map(|c| (i, c)))
         .collect();
-    let mut cols = cols;
     if !spec.lines.is_empty() {
         place_by_content(ctx, spec, hm, end, &mut cols);
     }
@@ -180,121 +180,24 @@ fn read_block(
         .map(|(_, c)| *c);
     let mut rows = Vec::new();
     let mut last = hm.last_row;
-    // Text columns left of the key column group the rows (收入构成 down the
-    // funds lines, 一级指标 down its indicators): a label written once, in
-    // the first row, covers the rows below until the next label of its
-    // column, as a merge would. A new label resets the groups right of it.
-    let mut groups: Vec<(usize, u32)> = match key_col {
-        Some(kc) => cols
-            .iter()
-            .filter(|(i, c)| *c < kc && spec.columns[*i].role == Role::Text)
-            .copied()
-            .collect(),
-        None => Vec::new(),
-    };
-    groups.sort_by_key(|(_, c)| *c);
-    let mut carried: Vec<Option<FormValue>> = vec![None; groups.len()];
-    for r in hm.last_row + 1..end {
-        if sheet.is_blank_row(r) || is_field_row(r) {
-            break;
-        }
-        let Some(kc) = key_col else { break };
-        if sheet.down(r, kc).is_empty() {
-            break;
-        }
-        // A section title spanning the block's columns ends it.
-        if let Some(m) = sheet.merge_at(r, kc) {
-            if m.last_col > m.first_col
-                && cols
-                    .iter()
-                    .any(|(_, c)| *c != kc && (m.first_col..=m.last_col).contains(c))
-            {
+    // With no key column no row can be told from the next section.
+    if let Some(kc) = key_col {
+        let mut groups = Groups::new(spec, &cols, kc);
+        for r in hm.last_row + 1..end {
+            if ends_block(ctx, spec, &cols, kc, r, is_field_row) {
                 break;
             }
-        }
-        let filled = cols
-            .iter()
-            .filter(|(_, c)| !sheet.down(r, *c).is_empty())
-            .count();
-        let alone = sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1;
-        if filled == 1 && cols.len() >= 3 && alone {
-            break;
-        }
-        // With no blank row before it, the next section's title
-        // (项目支出明细测算) stands alone where a line label would be.
-        if alone && !spec.lines.is_empty() && !is_line_label(spec, sheet.norm_at(r, kc)) {
-            break;
-        }
-        let mut row = BTreeMap::new();
-        for (i, c) in &cols {
-            let cell = sheet.down(r, *c);
-            if cell.is_empty() {
-                continue;
-            }
-            let col = &spec.columns[*i];
-            // A merged value carried down is read from its own cell.
-            let (sr, sc) = match sheet.merge_at(r, *c) {
-                Some(m) => (m.first_row, m.first_col),
-                None => (r, *c),
-            };
-            let at = sheet.cell_ref(sr, sc);
-            ctx.take(sr, sc);
-            let value = match col.role {
-                Role::Amount => ctx.amount(sr, sc, unit, diags).map(FormValue::Amount),
-                Role::Percent => match parse_percent(cell) {
-                    Ok(Some(p)) => Some(FormValue::Percent {
-                        percent: p,
-                        cell: at,
-                    }),
-                    Ok(None) => None,
-                    Err(e) => {
-                        diags.push(ctx.diag(
-                            "I.not_amount",
-                            Severity::Error,
-                            super::not_amount_message(&at, "百分比", &e),
-                            vec![at.clone()],
-                        ));
-                        None
-                    }
-                },
-                Role::Value => match parse_amount(cell) {
-                    Ok(p) if p.form != CellForm::Blank => {
-                        Some(FormValue::Amount(crate::model::Amount {
-                            yuan: to_yuan(p.value, unit),
-                            cell: at,
-                            form: p.form,
-                        }))
-                    }
-                    _ => Some(FormValue::Text(Text {
-                        text: clean(&cell.as_text()),
-                        cell: at,
-                    })),
-                },
-                _ => Some(FormValue::Text(Text {
-                    text: clean(&cell.as_text()),
-                    cell: at,
-                })),
-            };
-            if let Some(v) = value {
-                row.insert(col.key.clone(), v);
-            }
-        }
-        for (g, (i, _)) in groups.iter().enumerate() {
-            let key = &spec.columns[*i].key;
-            match row.get(key) {
-                Some(v) => {
-                    carried[g] = Some(v.clone());
-                    carried[g + 1..].iter_mut().for_each(|x| *x = None);
-                }
-                None => {
-                    if let Some(v) = &carried[g] {
-                        row.insert(key.clone(), v.clone());
-                    }
+            let mut row = BTreeMap::new();
+            for (i, c) in &cols {
+                let col = &spec.columns[*i];
+                if let Some(v) = block_value(ctx, col.role, r, *c, unit, diags) {
+                    row.insert(col.key.clone(), v);
                 }
             }
+            groups.fill(spec, &mut row);
+            rows.push(row);
+            last = r;
         }
-        rows.push(row);
-        last = r;
     }
     let title = spec
         .repeat
@@ -329,6 +232,146 @@ fn read_block(
         },
         last,
     )
+}
+
+/// Whether row `r` is past the block: a blank row, a field's row, a row
+/// with no key, a section title spanning the block's columns, or a lone
+/// cell where a line label would be that names no line.
+fn ends_block(
+    ctx: &Ctx,
+    spec: &BlockSpec,
+    cols: &[(usize, u32)],
+    kc: u32,
+    r: u32,
+    is_field_row: &dyn Fn(u32) -> bool,
+) -> bool {
+    let sheet = ctx.sheet;
+    if sheet.is_blank_row(r) || is_field_row(r) || sheet.down(r, kc).is_empty() {
+        return true;
+    }
+    if let Some(m) = sheet.merge_at(r, kc) {
+        if m.last_col > m.first_col
+            && cols
+                .iter()
+                .any(|(_, c)| *c != kc && (m.first_col..=m.last_col).contains(c))
+        {
+            return true;
+        }
+    }
+    let filled = cols
+        .iter()
+        .filter(|(_, c)| !sheet.down(r, *c).is_empty())
+        .count();
+    let alone = sheet.row(r).iter().filter(|c| !c.is_empty()).count() == 1;
+    if filled == 1 && cols.len() >= 3 && alone {
+        return true;
+    }
+    // With no blank row before it, the next section's title
+    // (项目支出明细测算) stands alone where a line label would be.
+    alone && !spec.lines.is_empty() && !is_line_label(spec, sheet.norm_at(r, kc))
+}
+
+/// The value of a block's cell by its column's role: an amount, a
+/// percent, a figure or words (`Role::Value`), else words. A merged value
+/// carried down is read from its own cell. `None` for an empty cell or one
+/// that is not what its column holds (reported).
+fn block_value(
+    ctx: &Ctx,
+    role: Role,
+    r: u32,
+    c: u32,
+    unit: Unit,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FormValue> {
+    let sheet = ctx.sheet;
+    let cell = sheet.down(r, c);
+    if cell.is_empty() {
+        return None;
+    }
+    let (sr, sc) = match sheet.merge_at(r, c) {
+        Some(m) => (m.first_row, m.first_col),
+        None => (r, c),
+    };
+    let at = sheet.cell_ref(sr, sc);
+    ctx.take(sr, sc);
+    let words = |at| {
+        Some(FormValue::Text(Text {
+            text: clean(&cell.as_text()),
+            cell: at,
+        }))
+    };
+    match role {
+        Role::Amount => ctx.amount(sr, sc, unit, diags).map(FormValue::Amount),
+        Role::Percent => match parse_percent(cell) {
+            Ok(Some(p)) => Some(FormValue::Percent {
+                percent: p,
+                cell: at,
+            }),
+            Ok(None) => None,
+            Err(e) => {
+                diags.push(ctx.diag(
+                    "I.not_amount",
+                    Severity::Error,
+                    super::not_amount_message(&at, "百分比", &e),
+                    vec![at.clone()],
+                ));
+                None
+            }
+        },
+        Role::Value => match parse_amount(cell) {
+            Ok(p) if p.form != CellForm::Blank => Some(FormValue::Amount(crate::model::Amount {
+                yuan: to_yuan(p.value, unit),
+                cell: at,
+                form: p.form,
+            })),
+            _ => words(at),
+        },
+        _ => words(at),
+    }
+}
+
+/// Text columns left of the key column group the rows (收入构成 down the
+/// funds lines, 一级指标 down its indicators): a label written once, in
+/// the first row, covers the rows below until the next label of its
+/// column, as a merge would. A new label resets the groups right of it.
+struct Groups {
+    /// Their column indices in the block, left to right.
+    columns: Vec<usize>,
+    carried: Vec<Option<FormValue>>,
+}
+
+impl Groups {
+    fn new(spec: &BlockSpec, cols: &[(usize, u32)], kc: u32) -> Groups {
+        let mut groups: Vec<(usize, u32)> = cols
+            .iter()
+            .filter(|(i, c)| *c < kc && spec.columns[*i].role == Role::Text)
+            .copied()
+            .collect();
+        groups.sort_by_key(|(_, c)| *c);
+        Groups {
+            carried: vec![None; groups.len()],
+            columns: groups.into_iter().map(|(i, _)| i).collect(),
+        }
+    }
+
+    /// A row's group labels: its own, remembered for the rows below, or
+    /// those carried down from above.
+    fn fill(&mut self, spec: &BlockSpec, row: &mut BTreeMap<String, FormValue>) {
+        for (g, i) in self.columns.iter().enumerate() {
+            let key = &spec.columns[*i].key;
+            match row.get(key) {
+                Some(v) => {
+                    self.carried[g] = Some(v.clone());
+                    self.carried[g + 1..].iter_mut().for_each(|x| *x = None);
+                }
+                None => {
+                    if let Some(v) = &self.carried[g] {
+                        row.insert(key.clone(), v.clone());
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The block's lines a label names: by its words (without numbering or

@@ -120,28 +120,70 @@ impl Outliner {
 }
 
 pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTable {
-    let sheet = ctx.sheet;
     let (unit, unit_cell) = ctx.unit(hm.last_row + 1, diags);
+    let mut sides = side_columns(ctx, hm).map(|cols| SideReader {
+        placer: Placer {
+            ctx,
+            side: cols.side,
+            section: None,
+        },
+        cols,
+        outliner: Outliner::default(),
+        lines: Vec::new(),
+    });
+    let mut body = super::BodyRows::new(ctx, hm, true);
+    for r in body.rows() {
+        if !body.is_table_row(r) {
+            continue;
+        }
+        body.last_used = r;
+        for side in &mut sides {
+            side.read_line(r, unit, diags);
+        }
+    }
+    let declared: Vec<(&str, u32)> = sides
+        .iter()
+        .flat_map(|s| s.cols.extras.iter().copied())
+        .collect();
+    let mut meta = ctx.meta(Some(hm), body.last_used, unit, unit_cell, body.notes);
+    meta.extra_columns = super::coded::declared_extra_columns(hm, ctx, &declared);
+    let [income, expense] = sides.map(|s| s.lines);
+    LinesTable {
+        meta,
+        income,
+        expense,
+    }
+}
+
+/// One side's columns: its label and amount columns, and the further amount
+/// columns the template declares (keys outside the canonical four) that
+/// belong to it.
+struct SideCols<'k> {
+    side: Side,
+    label: Option<u32>,
+    amount: Option<u32>,
+    extras: Vec<(&'k str, u32)>,
+}
+
+/// The income side's columns and the expense side's. A further amount
+/// column belongs to the side whose label column is the nearest to its
+/// left (the income side when none is).
+fn side_columns<'k>(ctx: &'k Ctx, hm: &HeaderMatch) -> [SideCols<'k>; 2] {
     let col = |k: &str| hm.col(&ctx.spec.columns, k);
-    let sides = [
-        (Side::Income, col("income_label"), col("income_amount")),
-        (Side::Expense, col("expense_label"), col("expense_amount")),
-    ];
-    let mut placers = [
-        Placer {
-            ctx,
+    let mut sides = [
+        SideCols {
             side: Side::Income,
-            section: None,
+            label: col("income_label"),
+            amount: col("income_amount"),
+            extras: Vec::new(),
         },
-        Placer {
-            ctx,
+        SideCols {
             side: Side::Expense,
-            section: None,
+            label: col("expense_label"),
+            amount: col("expense_amount"),
+            extras: Vec::new(),
         },
     ];
-    // Further amount columns the template declares (keys outside the
-    // canonical four): each belongs to the side whose label column is the
-    // nearest to its left.
     let extra_cols: Vec<(&str, u32)> = ctx
         .spec
         .columns
@@ -153,129 +195,123 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
         })
         .filter_map(|(i, c)| hm.cols[i].map(|col| (c.key.as_str(), col)))
         .collect();
-    let mut side_extras: [Vec<(&str, u32)>; 2] = [Vec::new(), Vec::new()];
     for (k, c) in extra_cols {
         let side = sides
             .iter()
             .enumerate()
-            .filter_map(|(i, (_, lc, _))| lc.filter(|lc| *lc < c).map(|lc| (i, lc)))
+            .filter_map(|(i, s)| s.label.filter(|lc| *lc < c).map(|lc| (i, lc)))
             .max_by_key(|(_, lc)| *lc)
             .map_or(0, |(i, _)| i);
-        side_extras[side].push((k, c));
+        sides[side].extras.push((k, c));
     }
-    let mut out: [Vec<Line>; 2] = [Vec::new(), Vec::new()];
-    let mut outliners = [Outliner::default(), Outliner::default()];
-    let mut notes = Vec::new();
-    let mut last_used = hm.last_row;
-    let mut in_notes = false;
-    for r in hm.last_row + 1..sheet.height() {
-        if sheet.is_blank_row(r) {
-            continue;
-        }
-        if let Some(n) = ctx.note_at(r) {
-            in_notes = true;
-            notes.push(n);
-            ctx.take_words(r);
-            last_used = r;
-            continue;
-        }
-        if in_notes {
-            ctx.take_words(r);
-            last_used = r;
-            continue;
-        }
-        last_used = r;
-        for (i, (side, label_col, amount_col)) in sides.iter().enumerate() {
-            let (Some(lc), Some(ac)) = (label_col, amount_col) else {
-                continue;
-            };
-            let label = clean(&sheet.get(r, *lc).as_text());
-            ctx.take(r, *lc);
-            if label.is_empty() {
-                let v = sheet.get(r, *ac);
-                if !v.is_empty() {
-                    // Reported here, so not again as unread; said as what
-                    // the cell holds (a figure, or words such as 合计).
-                    ctx.take(r, *ac);
-                    let at = sheet.cell_ref(r, *ac);
-                    let message = if super::holds_figure(v) {
-                        format!("{at} 有金额但这一行没有项目名称，未导入")
-                    } else {
-                        format!(
-                            "{at} 写有“{}”，但这一行的项目名称列是空的，未导入",
-                            clean(&v.as_text())
-                        )
-                    };
-                    diags.push(ctx.diag("I.unknown_line", Severity::Warning, message, vec![at]));
-                }
-                continue;
+    sides
+}
+
+/// One side of the table as its lines are read, top to bottom.
+struct SideReader<'a> {
+    cols: SideCols<'a>,
+    placer: Placer<'a>,
+    outliner: Outliner,
+    lines: Vec<Line>,
+}
+
+impl SideReader<'_> {
+    /// Reads this side of row `r`: a label and its amount make a line,
+    /// placed by its words and its place in the outline. A figure with no
+    /// label, or a label the template does not know and that is no part of
+    /// a line above, is a warning.
+    fn read_line(&mut self, r: u32, unit: crate::amount::Unit, diags: &mut Vec<Diagnostic>) {
+        let ctx = self.placer.ctx;
+        let sheet = ctx.sheet;
+        let (Some(lc), Some(ac)) = (self.cols.label, self.cols.amount) else {
+            return;
+        };
+        let label = clean(&sheet.get(r, lc).as_text());
+        ctx.take(r, lc);
+        if label.is_empty() {
+            if let Some(d) = unlabelled_figure(ctx, r, ac) {
+                diags.push(d);
             }
-            // A line whose figure is not an amount (reported) is not a line.
-            let Some(amount) = ctx.amount(r, *ac, unit, diags) else {
-                continue;
-            };
-            let (outline, of_which, words) = line_words(&label);
-            let numbered = outliners[i].part_of(out[i].len(), outline, of_which);
-            let under_class = numbered.is_some_and(|p| out[i][p].class_code.is_some());
-            let Placed {
-                key,
-                class_code,
-                within,
-            } = placers[i].place(&words, under_class);
-            // The template's word first (一般公共预算 under 财政拨款收入, or
-            // under 本年收入 and not 上年结转), else the numbering.
-            let part_of = match &within {
-                Some(w) => out[i]
-                    .iter()
-                    .rposition(|l: &Line| l.key.as_deref() == Some(w.as_str()))
-                    .or(numbered),
-                None => numbered,
-            };
-            let within = part_of.and_then(|p| out[i][p].key.clone()).or(within);
-            let label_cell = sheet.cell_ref(r, *lc);
-            // A part of a line above is read, kept and checked against that
-            // line whether or not the template knows its words.
-            if key.is_none() && part_of.is_none() {
-                diags.push(ctx.diag(
-                    "I.unknown_line",
-                    Severity::Warning,
-                    format!(
-                        "{label_cell} 的项目“{label}”不在模板“{}”的{}项目中，按原文保留",
-                        ctx.template.name,
-                        side_word(*side)
-                    ),
-                    vec![label_cell.clone()],
-                ));
-            }
-            let mut extras = BTreeMap::new();
-            for (k, c) in &side_extras[i] {
-                if !sheet.get(r, *c).is_empty() {
-                    if let Some(a) = ctx.amount(r, *c, unit, diags) {
-                        extras.insert(k.to_string(), a);
-                    }
+            return;
+        }
+        // A line whose figure is not an amount (reported) is not a line.
+        let Some(amount) = ctx.amount(r, ac, unit, diags) else {
+            return;
+        };
+        let lines = &self.lines;
+        let (outline, of_which, words) = line_words(&label);
+        let numbered = self.outliner.part_of(lines.len(), outline, of_which);
+        let under_class = numbered.is_some_and(|p| lines[p].class_code.is_some());
+        let Placed {
+            key,
+            class_code,
+            within,
+        } = self.placer.place(&words, under_class);
+        // The template's word first (一般公共预算 under 财政拨款收入, or
+        // under 本年收入 and not 上年结转), else the numbering.
+        let part_of = match &within {
+            Some(w) => lines
+                .iter()
+                .rposition(|l: &Line| l.key.as_deref() == Some(w.as_str()))
+                .or(numbered),
+            None => numbered,
+        };
+        let within = part_of.and_then(|p| lines[p].key.clone()).or(within);
+        let label_cell = sheet.cell_ref(r, lc);
+        // A part of a line above is read, kept and checked against that
+        // line whether or not the template knows its words.
+        if key.is_none() && part_of.is_none() {
+            diags.push(ctx.diag(
+                "I.unknown_line",
+                Severity::Warning,
+                format!(
+                    "{label_cell} 的项目“{label}”不在模板“{}”的{}项目中，按原文保留",
+                    ctx.template.name,
+                    side_word(self.cols.side)
+                ),
+                vec![label_cell.clone()],
+            ));
+        }
+        let mut extras = BTreeMap::new();
+        for (k, c) in &self.cols.extras {
+            if !sheet.get(r, *c).is_empty() {
+                if let Some(a) = ctx.amount(r, *c, unit, diags) {
+                    extras.insert(k.to_string(), a);
                 }
             }
-            out[i].push(Line {
-                key,
-                class_code,
-                label,
-                label_cell,
-                amount,
-                within,
-                part_of,
-                extras,
-            });
         }
+        self.lines.push(Line {
+            key,
+            class_code,
+            label,
+            label_cell,
+            amount,
+            within,
+            part_of,
+            extras,
+        });
     }
-    let declared: Vec<(&str, u32)> = side_extras.iter().flatten().copied().collect();
-    let [income, expense] = out;
-    let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);
-    meta.extra_columns = super::coded::declared_extra_columns(hm, ctx, &declared);
-    LinesTable {
-        meta,
-        income,
-        expense,
+}
+
+/// `I.unknown_line` for something in an amount cell of a row whose label
+/// cell is empty, said as what the cell holds (a figure, or words such as
+/// 合计); the cell taken, so not reported again as unread.
+fn unlabelled_figure(ctx: &Ctx, r: u32, ac: u32) -> Option<Diagnostic> {
+    let v = ctx.sheet.get(r, ac);
+    if v.is_empty() {
+        return None;
     }
+    ctx.take(r, ac);
+    let at = ctx.sheet.cell_ref(r, ac);
+    let message = if super::holds_figure(v) {
+        format!("{at} 有金额但这一行没有项目名称，未导入")
+    } else {
+        format!(
+            "{at} 写有“{}”，但这一行的项目名称列是空的，未导入",
+            clean(&v.as_text())
+        )
+    };
+    Some(ctx.diag("I.unknown_line", Severity::Warning, message, vec![at]))
 }
 
 fn side_word(side: Side) -> &'static str {

@@ -643,6 +643,58 @@ impl Ctx<'_> {
     }
 }
 
+/// The rows under a table's header, as its reader goes down them: blank
+/// rows passed over, each note (备注…, 本单位…无…) kept with the lines of
+/// text under it, and the last row the table used, for its range.
+pub(crate) struct BodyRows<'a> {
+    ctx: &'a Ctx<'a>,
+    /// Whether a 本单位…无… note ends the table's own rows, as a 备注 does.
+    /// In a coded table it does not: `X.empty_note` weighs the note
+    /// against the rows read after it, so they are still read. In a
+    /// side-by-side table (表1, 表4) no rule weighs such a note, and any
+    /// note ends the lines.
+    empty_note_ends_rows: bool,
+    in_notes: bool,
+    first: u32,
+    pub notes: Vec<Note>,
+    pub last_used: u32,
+}
+
+impl<'a> BodyRows<'a> {
+    pub fn new(ctx: &'a Ctx<'a>, hm: &HeaderMatch, empty_note_ends_rows: bool) -> BodyRows<'a> {
+        BodyRows {
+            ctx,
+            empty_note_ends_rows,
+            in_notes: false,
+            first: hm.last_row + 1,
+            notes: Vec::new(),
+            last_used: hm.last_row,
+        }
+    }
+
+    /// The rows from the one under the header to the end of the sheet.
+    pub fn rows(&self) -> std::ops::Range<u32> {
+        self.first..self.ctx.sheet.height()
+    }
+
+    /// Whether row `r` is one of the table's own rows. A note, and text
+    /// under a note (it belongs to the note), is taken here and is not.
+    pub fn is_table_row(&mut self, r: u32) -> bool {
+        if self.ctx.sheet.is_blank_row(r) {
+            return false;
+        }
+        if let Some(note) = self.ctx.note_at(r) {
+            self.in_notes |= self.empty_note_ends_rows || !note.says_empty;
+            self.notes.push(note);
+        } else if !self.in_notes {
+            return true;
+        }
+        self.ctx.take_words(r);
+        self.last_used = r;
+        false
+    }
+}
+
 /// Most cells one finding lists.
 const MAX_LISTED_CELLS: usize = 200;
 

@@ -826,7 +826,21 @@ fn direction_ending(lex: &Lexicon, n: &Normed, end: usize, floor: usize) -> Opti
     }
 }
 
-#[allow(clippy::too_many_lines)]
+/// What the reading of a paragraph meets, by position: its tokens (by
+/// index), and besides them list markers, comparisons, flat words,
+/// negations of a subject (`没有…经费`) and blanks (a unit with no number).
+#[derive(Debug)]
+enum Event {
+    Tok(usize),
+    List(usize),
+    Compare(usize, Option<i32>),
+    Flat(usize),
+    Nil(usize, usize, usize),
+    Blank(usize, usize, usize),
+}
+
+/// Reads the claims of one paragraph, in the state the paragraphs above
+/// left.
 fn paragraph(
     pi: usize,
     n: &Normed,
@@ -836,290 +850,35 @@ fn paragraph(
     st: &mut State,
     claims: &mut Vec<Claim>,
 ) {
-    let first = claims.len();
-    // Events of the paragraph besides its numbers, by position: list
-    // markers, comparisons, negations, flat words, blanks.
-    #[derive(Debug)]
-    enum Ev {
-        Tok(usize),
-        List(usize),
-        Compare(usize, Option<i32>),
-        Flat(usize),
-        Nil(usize, usize, usize),
-        Blank(usize, usize, usize),
-    }
-    let mut evs: Vec<(usize, Ev)> = toks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.0, Ev::Tok(i)))
-        .collect();
-    let covered = |at: usize| toks.iter().any(|t| t.0 <= at && at < t.1);
-    let mut i = 0;
-    while i < n.len() {
-        if covered(i) {
-            i += 1;
-            continue;
-        }
-        if let Some(w) = Lexicon::word_starting(&lex.lists, n, i) {
-            evs.push((i, Ev::List(i)));
-            i += w.len();
-            continue;
-        }
-        if let Some(w) = Lexicon::word_starting(&lex.flat, n, i) {
-            evs.push((i, Ev::Flat(i)));
-            i += w.len();
-            continue;
-        }
-        if let Some(w) = Lexicon::word_starting(&lex.compare, n, i) {
-            // `比2023年`, `较上年`, `同比`.
-            let after = i + w.len();
-            let year = toks.iter().find(|t| t.0 == after).and_then(|t| match t.2 {
-                Tok::Year(y) => Some(y),
-                _ => None,
-            });
-            let last_year = ["上年", "去年", "上一年", "上年度"]
-                .iter()
-                .any(|w| n.slice(after, after + w.chars().count()) == *w);
-            if year.is_some() || last_year || n.slice(i, i + 2) == "同比" {
-                evs.push((i, Ev::Compare(i, year)));
-                i = after;
-                continue;
-            }
-        }
-        if n.chars[i] == '与' {
-            if let Some(t) = toks.iter().find(|t| t.0 == i + 1) {
-                if let Tok::Year(y) = t.2 {
-                    evs.push((i, Ev::Compare(i, Some(y))));
-                    i += 1;
-                    continue;
-                }
-            }
-        }
-        if let Some(w) = Lexicon::word_starting(&lex.negations, n, i) {
-            let not = Lexicon::word_starting(&lex.not_negations, n, i).is_some()
-                || Lexicon::word_starting(&lex.flat, n, i).is_some();
-            if !not {
-                let from = i + w.len();
-                let end = clause_end(n, from);
-                let money_after = toks
-                    .iter()
-                    .any(|t| t.0 >= from && t.0 < end && matches!(t.2, Tok::Money(_)));
-                if !money_after {
-                    let window = (from + 12).min(end);
-                    if let Some((at, ph)) =
-                        (from..window).find_map(|a| lex.phrase_starting(n, a, end).map(|p| (a, p)))
-                    {
-                        evs.push((i, Ev::Nil(at, at + lex.phrases[ph].chars.len(), ph)));
-                        i = end;
-                        continue;
-                    }
-                }
-            }
-            i += w.len();
-            continue;
-        }
-        // A unit with no number before it: a blank when a subject precedes.
-        if let Some((_, len)) = money_unit(&n.chars, i) {
-            let prev_digit =
-                i > 0 && (n.chars[i - 1].is_ascii_digit() || is_placeholder_char(n.chars[i - 1]));
-            let after_unit = len == 1 && i > 0 && matches!(n.chars[i - 1], '万' | '亿');
-            if !(prev_digit || after_unit) {
-                let floor = clause_start(n, i);
-                if let Some((s, _, ph)) = lex.subject_before(n, i, floor) {
-                    evs.push((s, Ev::Blank(s, i + len, ph)));
-                }
-            }
-            i += len;
-            continue;
-        }
-        i += 1;
-    }
-    evs.sort_by_key(|e| e.0);
-
-    // The comparison open in the current sentence (claim index).
-    let mut open: Option<(usize, usize)> = None; // (claim, sentence start)
-    let sentence_claims = |claims: &Vec<Claim>, at: usize| -> Option<usize> {
-        let s = sentence_start(n, at);
-        (first..claims.len()).rev().find(|&c| {
-            claims[c].para == pi
-                && claims[c].kind == Kind::Amount
-                && claims[c].span.0 >= s
-                && claims[c].span.0 < at
-        })
+    let mut reader = ParagraphReader {
+        pi,
+        n,
+        toks,
+        lex,
+        budget_year,
+        first: claims.len(),
+        open: None,
     };
-    let para_claim = |claims: &Vec<Claim>, at: usize| -> Option<usize> {
-        (first..claims.len()).rev().find(|&c| {
-            claims[c].para == pi && claims[c].kind == Kind::Amount && claims[c].span.0 < at
-        })
-    };
-    for (_, ev) in evs {
+    for (_, ev) in paragraph_events(n, toks, lex) {
         match ev {
-            Ev::Tok(ti) => {
-                let (s, e, tok) = &toks[ti];
-                let (s, e) = (*s, *e);
-                if open.is_some_and(|(_, ss)| ss != sentence_start(n, s)) {
-                    open = None;
-                }
-                match tok {
-                    Tok::Money(stated) => {
-                        let floor = clause_start(n, s);
-                        let b = lex.strip_connectors(n, s, floor);
-                        if let Some(dir) = direction_ending(lex, n, b, floor) {
-                            if let Some((g, _)) = open {
-                                claims[g].delta = Some((dir, stated.clone()));
-                                claims[g].span.1 = claims[g].span.1.max(e);
-                                continue;
-                            }
-                        }
-                        let mut c = Claim::new(pi, st.section, Kind::Unknown, (s, e));
-                        c.stated = Some(stated.clone());
-                        c.year = year_at(n, toks, s, lex, budget_year);
-                        c.head = st.head;
-                        c.head_key = st.head_key.clone();
-                        if let Some((ps, pe, ph)) = lex.subject_before(n, s, floor) {
-                            let ctx = st.context(claims);
-                            c.subject = Some(lex.subject(ph, n.slice(ps, pe), &ctx));
-                            c.by_row = lex.is_row(ph);
-                            c.kind = Kind::Amount;
-                            c.span.0 = ps;
-                        }
-                        claims.push(c);
-                    }
-                    Tok::Percent(stated) => {
-                        let floor = clause_start(n, s);
-                        let b = lex.strip_connectors(n, s, floor);
-                        if let Some(dir) = direction_ending(lex, n, b, floor) {
-                            if let Some((g, _)) = open {
-                                claims[g].rate = Some((dir, stated.clone()));
-                                claims[g].span.1 = claims[g].span.1.max(e);
-                            }
-                            continue;
-                        }
-                        // `占97.9%`, `占部门支出的2.1%`.
-                        let share_at = (floor..s)
-                            .rev()
-                            .find(|&a| Lexicon::word_starting(&lex.share, n, a).is_some());
-                        let Some(sa) = share_at else { continue };
-                        let Some(part) = sentence_claims(claims, s) else {
-                            continue;
-                        };
-                        let mut c = Claim::new(pi, st.section, Kind::Share, (sa, e));
-                        c.stated = Some(stated.clone());
-                        c.compared = Some(part);
-                        c.year = claims[part].year;
-                        c.subject = claims[part].subject.clone();
-                        // The base: a subject named after 占, else the head
-                        // the part stands under.
-                        let after =
-                            sa + Lexicon::word_starting(&lex.share, n, sa).map_or(1, <[char]>::len);
-                        let named = (after..s).find_map(|a| lex.phrase_starting(n, a, s));
-                        match named {
-                            Some(ph) => {
-                                let key = lex.phrases[ph].meanings.iter().find_map(|m| match m {
-                                    Meaning::Subject(i) => Some(lex.spec.subjects[*i].key.clone()),
-                                    Meaning::Row(..) => None,
-                                });
-                                c.base = key.and_then(|k| {
-                                    (0..claims.len()).rev().find(|&x| {
-                                        claims[x].kind == Kind::Amount
-                                            && claims[x]
-                                                .subject
-                                                .as_ref()
-                                                .is_some_and(|s| s.key == k)
-                                    })
-                                });
-                            }
-                            None => c.base = claims[part].head,
-                        }
-                        claims.push(c);
-                    }
-                    Tok::Year(_) => {}
-                    Tok::Placeholder => {
-                        let mut c = Claim::new(pi, st.section, Kind::Placeholder, (s, e));
-                        c.head = st.head;
-                        claims.push(c);
-                    }
-                }
-            }
-            Ev::List(at) => {
-                let floor = clause_start(n, at);
-                let phrase = lex.subject_before(n, at, floor).map(|(ps, _, ph)| (ps, ph));
-                if let Some(c) = sentence_claims(claims, at).filter(|_| phrase.is_none()) {
-                    st.head = Some(c);
-                    st.head_key = None;
-                    claims[c].is_head = true;
-                } else if let Some((_, ph)) = phrase {
-                    st.head = None;
-                    let ctx = st.context(claims);
-                    st.head_key = Some(lex.subject(ph, String::new(), &ctx).key);
-                } else if let Some(c) = para_claim(claims, at) {
-                    st.head = Some(c);
-                    st.head_key = None;
-                    claims[c].is_head = true;
-                } else if let Some(ph) = (floor..at).find_map(|a| lex.phrase_starting(n, a, at)) {
-                    st.head = None;
-                    let ctx = st.context(claims);
-                    st.head_key = Some(lex.subject(ph, String::new(), &ctx).key);
-                }
-            }
-            Ev::Compare(at, year) => {
-                let ss = sentence_start(n, at);
-                // What is compared: the amount just stated in the sentence,
-                // else a subject named before the comparison, else the last
-                // amount before it in the paragraph or the section.
-                let target = sentence_claims(claims, at).or_else(|| {
-                    let named =
-                        (ss..at).find_map(|a| lex.phrase_starting(n, a, at).map(|ph| (a, ph)));
-                    match named {
-                        Some((a, ph)) => {
-                            let ctx = st.context(claims);
-                            let subj =
-                                lex.subject(ph, n.slice(a, a + lex.phrases[ph].chars.len()), &ctx);
-                            let stated = (0..claims.len()).rev().find(|&x| {
-                                claims[x].kind == Kind::Amount
-                                    && claims[x]
-                                        .subject
-                                        .as_ref()
-                                        .is_some_and(|s| s.key == subj.key)
-                            });
-                            stated.or_else(|| {
-                                let mut c = Claim::new(pi, st.section, Kind::Unknown, (a, a));
-                                c.subject = Some(subj);
-                                c.year = year_at(n, toks, a, lex, budget_year);
-                                claims.push(c);
-                                Some(claims.len() - 1)
-                            })
-                        }
-                        None => (0..claims.len()).rev().find(|&x| {
-                            claims[x].kind == Kind::Amount && claims[x].section == st.section
-                        }),
-                    }
-                });
-                let Some(target) = target else { continue };
-                let this_year = claims[target].year.or(budget_year);
-                let mut g = Claim::new(pi, st.section, Kind::Growth, (at, clause_end(n, at)));
-                g.compared = Some(target);
-                g.subject = claims[target].subject.clone();
-                g.year = this_year;
-                g.base_year = year.or(this_year.map(|y| y - 1));
-                claims.push(g);
-                open = Some((claims.len() - 1, ss));
-            }
-            Ev::Flat(at) => {
-                if let Some((g, ss)) = open {
+            Event::Tok(ti) => reader.read_token(ti, st, claims),
+            Event::List(at) => reader.read_list_marker(at, st, claims),
+            Event::Compare(at, year) => reader.read_comparison(at, year, st, claims),
+            Event::Flat(at) => {
+                if let Some((g, ss)) = reader.open {
                     if ss == sentence_start(n, at) {
                         claims[g].flat = true;
                     }
                 }
             }
-            Ev::Nil(a, b, ph) => {
+            Event::Nil(a, b, ph) => {
                 let ctx = st.context(claims);
                 let mut c = Claim::new(pi, st.section, Kind::Nil, (a, b));
                 c.subject = Some(lex.subject(ph, n.slice(a, b), &ctx));
                 c.year = year_at(n, toks, a, lex, budget_year);
                 claims.push(c);
             }
-            Ev::Blank(a, b, ph) => {
+            Event::Blank(a, b, ph) => {
                 let ctx = st.context(claims);
                 let words_end = (a..b)
                     .find(|&x| money_unit(&n.chars, x).is_some())
@@ -1131,5 +890,369 @@ fn paragraph(
                 claims.push(c);
             }
         }
+    }
+}
+
+/// A paragraph's events in the order they stand.
+fn paragraph_events(
+    n: &Normed,
+    toks: &[(usize, usize, Tok)],
+    lex: &Lexicon,
+) -> Vec<(usize, Event)> {
+    let mut evs: Vec<(usize, Event)> = toks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.0, Event::Tok(i)))
+        .collect();
+    let covered = |at: usize| toks.iter().any(|t| t.0 <= at && at < t.1);
+    let mut i = 0;
+    while i < n.len() {
+        if covered(i) {
+            i += 1;
+            continue;
+        }
+        let (ev, next) = event_at(n, toks, lex, i);
+        evs.extend(ev);
+        i = next;
+    }
+    evs.sort_by_key(|e| e.0);
+    evs
+}
+
+/// The event that starts at `i`, if any, and where to look next.
+fn event_at(
+    n: &Normed,
+    toks: &[(usize, usize, Tok)],
+    lex: &Lexicon,
+    i: usize,
+) -> (Option<(usize, Event)>, usize) {
+    if let Some(w) = Lexicon::word_starting(&lex.lists, n, i) {
+        return (Some((i, Event::List(i))), i + w.len());
+    }
+    if let Some(w) = Lexicon::word_starting(&lex.flat, n, i) {
+        return (Some((i, Event::Flat(i))), i + w.len());
+    }
+    if let Some((next, year)) = comparison_at(n, toks, lex, i) {
+        return (Some((i, Event::Compare(i, year))), next);
+    }
+    if let Some(w) = Lexicon::word_starting(&lex.negations, n, i) {
+        return match nil_after(n, toks, lex, i, w.len()) {
+            Some((nil, end)) => (Some((i, nil)), end),
+            None => (None, i + w.len()),
+        };
+    }
+    // A unit with no number before it: a blank when a subject precedes.
+    if let Some((_, len)) = money_unit(&n.chars, i) {
+        let prev_digit =
+            i > 0 && (n.chars[i - 1].is_ascii_digit() || is_placeholder_char(n.chars[i - 1]));
+        let after_unit = len == 1 && i > 0 && matches!(n.chars[i - 1], '万' | '亿');
+        let mut blank = None;
+        if !(prev_digit || after_unit) {
+            let floor = clause_start(n, i);
+            if let Some((s, _, ph)) = lex.subject_before(n, i, floor) {
+                blank = Some((s, Event::Blank(s, i + len, ph)));
+            }
+        }
+        return (blank, i + len);
+    }
+    (None, i + 1)
+}
+
+/// A comparison at `i` (`比2023年`, `较上年`, `同比`, `与2023年`): where it
+/// ends and the year compared with, when written.
+fn comparison_at(
+    n: &Normed,
+    toks: &[(usize, usize, Tok)],
+    lex: &Lexicon,
+    i: usize,
+) -> Option<(usize, Option<i32>)> {
+    let year_from = |at: usize| {
+        toks.iter().find(|t| t.0 == at).and_then(|t| match t.2 {
+            Tok::Year(y) => Some(y),
+            _ => None,
+        })
+    };
+    if let Some(w) = Lexicon::word_starting(&lex.compare, n, i) {
+        let after = i + w.len();
+        let year = year_from(after);
+        let last_year = ["上年", "去年", "上一年", "上年度"]
+            .iter()
+            .any(|w| n.slice(after, after + w.chars().count()) == *w);
+        if year.is_some() || last_year || n.slice(i, i + 2) == "同比" {
+            return Some((after, year));
+        }
+    }
+    if n.chars[i] == '与' {
+        if let Some(y) = year_from(i + 1) {
+            return Some((i + 1, Some(y)));
+        }
+    }
+    None
+}
+
+/// After a negation word at `i` (`len` long), a subject said to be nil
+/// (`没有安排…经费`): in the same clause, within twelve characters, and
+/// with no amount after it (`没有…，只有…万元` is no nil). The event and
+/// the end of its clause.
+fn nil_after(
+    n: &Normed,
+    toks: &[(usize, usize, Tok)],
+    lex: &Lexicon,
+    i: usize,
+    len: usize,
+) -> Option<(Event, usize)> {
+    let not = Lexicon::word_starting(&lex.not_negations, n, i).is_some()
+        || Lexicon::word_starting(&lex.flat, n, i).is_some();
+    if not {
+        return None;
+    }
+    let from = i + len;
+    let end = clause_end(n, from);
+    let money_after = toks
+        .iter()
+        .any(|t| t.0 >= from && t.0 < end && matches!(t.2, Tok::Money(_)));
+    if money_after {
+        return None;
+    }
+    let window = (from + 12).min(end);
+    let (at, ph) = (from..window).find_map(|a| lex.phrase_starting(n, a, end).map(|p| (a, p)))?;
+    Some((Event::Nil(at, at + lex.phrases[ph].chars.len(), ph), end))
+}
+
+/// One paragraph being read.
+struct ParagraphReader<'p> {
+    pi: usize,
+    n: &'p Normed,
+    toks: &'p [(usize, usize, Tok)],
+    lex: &'p Lexicon<'p>,
+    budget_year: Option<i32>,
+    /// The first claim of the paragraph.
+    first: usize,
+    /// The comparison open in the current sentence: its claim, and where
+    /// the sentence starts.
+    open: Option<(usize, usize)>,
+}
+
+impl ParagraphReader<'_> {
+    /// The last amount of this paragraph stated in the sentence before `at`.
+    fn sentence_claim(&self, claims: &[Claim], at: usize) -> Option<usize> {
+        let s = sentence_start(self.n, at);
+        (self.first..claims.len()).rev().find(|&c| {
+            claims[c].para == self.pi
+                && claims[c].kind == Kind::Amount
+                && claims[c].span.0 >= s
+                && claims[c].span.0 < at
+        })
+    }
+
+    /// The last amount of this paragraph stated before `at`.
+    fn paragraph_claim(&self, claims: &[Claim], at: usize) -> Option<usize> {
+        (self.first..claims.len()).rev().find(|&c| {
+            claims[c].para == self.pi && claims[c].kind == Kind::Amount && claims[c].span.0 < at
+        })
+    }
+
+    /// A token: an amount, a percent, a placeholder (a year is read where
+    /// a figure needs it). A new sentence closes the open comparison.
+    fn read_token(&mut self, ti: usize, st: &mut State, claims: &mut Vec<Claim>) {
+        let (s, e, tok) = &self.toks[ti];
+        let (s, e) = (*s, *e);
+        if self
+            .open
+            .is_some_and(|(_, ss)| ss != sentence_start(self.n, s))
+        {
+            self.open = None;
+        }
+        match tok {
+            Tok::Money(stated) => self.read_money(s, e, stated, st, claims),
+            Tok::Percent(stated) => self.read_percent(s, e, stated, st, claims),
+            Tok::Year(_) => {}
+            Tok::Placeholder => {
+                let mut c = Claim::new(self.pi, st.section, Kind::Placeholder, (s, e));
+                c.head = st.head;
+                claims.push(c);
+            }
+        }
+    }
+
+    /// An amount: the change of the open comparison when a direction word
+    /// stands before it (`增加12万元`), else an amount of the subject
+    /// named before it (unknown when none is).
+    fn read_money(
+        &mut self,
+        s: usize,
+        e: usize,
+        stated: &Stated,
+        st: &mut State,
+        claims: &mut Vec<Claim>,
+    ) {
+        let (n, lex) = (self.n, self.lex);
+        let floor = clause_start(n, s);
+        let b = lex.strip_connectors(n, s, floor);
+        if let Some(dir) = direction_ending(lex, n, b, floor) {
+            if let Some((g, _)) = self.open {
+                claims[g].delta = Some((dir, stated.clone()));
+                claims[g].span.1 = claims[g].span.1.max(e);
+                return;
+            }
+        }
+        let mut c = Claim::new(self.pi, st.section, Kind::Unknown, (s, e));
+        c.stated = Some(stated.clone());
+        c.year = year_at(n, self.toks, s, lex, self.budget_year);
+        c.head = st.head;
+        c.head_key = st.head_key.clone();
+        if let Some((ps, pe, ph)) = lex.subject_before(n, s, floor) {
+            let ctx = st.context(claims);
+            c.subject = Some(lex.subject(ph, n.slice(ps, pe), &ctx));
+            c.by_row = lex.is_row(ph);
+            c.kind = Kind::Amount;
+            c.span.0 = ps;
+        }
+        claims.push(c);
+    }
+
+    /// A percent: the rate of the open comparison when a direction word
+    /// stands before it, else a share (`占97.9%`, `占部门支出的2.1%`) of
+    /// the amount stated before it in the sentence; else nothing.
+    fn read_percent(
+        &mut self,
+        s: usize,
+        e: usize,
+        stated: &Stated,
+        st: &mut State,
+        claims: &mut Vec<Claim>,
+    ) {
+        let (n, lex) = (self.n, self.lex);
+        let floor = clause_start(n, s);
+        let b = lex.strip_connectors(n, s, floor);
+        if let Some(dir) = direction_ending(lex, n, b, floor) {
+            if let Some((g, _)) = self.open {
+                claims[g].rate = Some((dir, stated.clone()));
+                claims[g].span.1 = claims[g].span.1.max(e);
+            }
+            return;
+        }
+        let share_at = (floor..s)
+            .rev()
+            .find(|&a| Lexicon::word_starting(&lex.share, n, a).is_some());
+        let Some(sa) = share_at else { return };
+        let Some(part) = self.sentence_claim(claims, s) else {
+            return;
+        };
+        let mut c = Claim::new(self.pi, st.section, Kind::Share, (sa, e));
+        c.stated = Some(stated.clone());
+        c.compared = Some(part);
+        c.year = claims[part].year;
+        c.subject = claims[part].subject.clone();
+        // The base: a subject named after 占, else the head the part
+        // stands under.
+        let after = sa + Lexicon::word_starting(&lex.share, n, sa).map_or(1, <[char]>::len);
+        let named = (after..s).find_map(|a| lex.phrase_starting(n, a, s));
+        match named {
+            Some(ph) => {
+                let key = lex.phrases[ph].meanings.iter().find_map(|m| match m {
+                    Meaning::Subject(i) => Some(lex.spec.subjects[*i].key.clone()),
+                    Meaning::Row(..) => None,
+                });
+                c.base = key.and_then(|k| {
+                    (0..claims.len()).rev().find(|&x| {
+                        claims[x].kind == Kind::Amount
+                            && claims[x].subject.as_ref().is_some_and(|s| s.key == k)
+                    })
+                });
+            }
+            None => c.base = claims[part].head,
+        }
+        claims.push(c);
+    }
+
+    /// A list marker (其中, 包括): the head of the items that follow is the
+    /// amount just stated in the sentence, else the subject named before
+    /// the marker, else the paragraph's last amount, else a subject named
+    /// in the clause.
+    fn read_list_marker(&mut self, at: usize, st: &mut State, claims: &mut [Claim]) {
+        let (n, lex) = (self.n, self.lex);
+        let floor = clause_start(n, at);
+        let phrase = lex.subject_before(n, at, floor).map(|(ps, _, ph)| (ps, ph));
+        if let Some(c) = self.sentence_claim(claims, at).filter(|_| phrase.is_none()) {
+            st.head = Some(c);
+            st.head_key = None;
+            claims[c].is_head = true;
+        } else if let Some((_, ph)) = phrase {
+            st.head = None;
+            let ctx = st.context(claims);
+            st.head_key = Some(lex.subject(ph, String::new(), &ctx).key);
+        } else if let Some(c) = self.paragraph_claim(claims, at) {
+            st.head = Some(c);
+            st.head_key = None;
+            claims[c].is_head = true;
+        } else if let Some(ph) = (floor..at).find_map(|a| lex.phrase_starting(n, a, at)) {
+            st.head = None;
+            let ctx = st.context(claims);
+            st.head_key = Some(lex.subject(ph, String::new(), &ctx).key);
+        }
+    }
+
+    /// A comparison (`比2023年`): a growth claim of the amount compared,
+    /// open for the change and rate the sentence goes on to state.
+    fn read_comparison(
+        &mut self,
+        at: usize,
+        year: Option<i32>,
+        st: &mut State,
+        claims: &mut Vec<Claim>,
+    ) {
+        let n = self.n;
+        let ss = sentence_start(n, at);
+        let Some(target) = self.compared_amount(at, ss, st, claims) else {
+            return;
+        };
+        let this_year = claims[target].year.or(self.budget_year);
+        let mut g = Claim::new(self.pi, st.section, Kind::Growth, (at, clause_end(n, at)));
+        g.compared = Some(target);
+        g.subject = claims[target].subject.clone();
+        g.year = this_year;
+        g.base_year = year.or(this_year.map(|y| y - 1));
+        claims.push(g);
+        self.open = Some((claims.len() - 1, ss));
+    }
+
+    /// What a comparison at `at` compares: the amount just stated in the
+    /// sentence (from `ss`), else a subject named before the comparison
+    /// (its last amount, or an amount-less claim of it made here), else
+    /// the last amount before it in the section.
+    fn compared_amount(
+        &self,
+        at: usize,
+        ss: usize,
+        st: &State,
+        claims: &mut Vec<Claim>,
+    ) -> Option<usize> {
+        let (n, lex) = (self.n, self.lex);
+        if let Some(c) = self.sentence_claim(claims, at) {
+            return Some(c);
+        }
+        let named = (ss..at).find_map(|a| lex.phrase_starting(n, a, at).map(|ph| (a, ph)));
+        let Some((a, ph)) = named else {
+            return (0..claims.len())
+                .rev()
+                .find(|&x| claims[x].kind == Kind::Amount && claims[x].section == st.section);
+        };
+        let ctx = st.context(claims);
+        let subj = lex.subject(ph, n.slice(a, a + lex.phrases[ph].chars.len()), &ctx);
+        let stated = (0..claims.len()).rev().find(|&x| {
+            claims[x].kind == Kind::Amount
+                && claims[x]
+                    .subject
+                    .as_ref()
+                    .is_some_and(|s| s.key == subj.key)
+        });
+        stated.or_else(|| {
+            let mut c = Claim::new(self.pi, st.section, Kind::Unknown, (a, a));
+            c.subject = Some(subj);
+            c.year = year_at(n, self.toks, a, lex, self.budget_year);
+            claims.push(c);
+            Some(claims.len() - 1)
+        })
     }
 }

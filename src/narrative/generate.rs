@@ -446,13 +446,25 @@ impl Writer<'_> {
             .collect()
     }
 
-    #[allow(clippy::too_many_lines)]
+    /// The sections of the narrative, in order; each says its figures as a
+    /// department would, each figure resolved from the tables.
     fn sections(&mut self, dept: &str, year: i32) -> Vec<Section> {
-        let y = year.to_string();
         let mut out = Vec::new();
-        let opt = |p: Option<Piece>| p.into_iter().collect::<Vec<_>>();
+        self.overview_section(dept, year, &mut out);
+        self.income_section(year, &mut out);
+        self.expenditure_section(year, &mut out);
+        self.fiscal_section(year, &mut out);
+        self.general_budget_section(year, &mut out);
+        self.basic_spending_section(year, &mut out);
+        self.fund_sections(dept, year, &mut out);
+        self.three_public_section(year, &mut out);
+        self.other_matters_section(year, &mut out);
+        out
+    }
 
-        // 一、总体
+    /// 一、本部门预算收支情况总体说明: the income and spending lines of 表1, and its grand total with its growth.
+    fn overview_section(&mut self, dept: &str, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         let mut income = Vec::new();
         for (w, r) in [
             ("一般公共预算财政拨款收入", "t1.income.gp"),
@@ -504,10 +516,12 @@ impl Writer<'_> {
             heading: "本部门预算收支情况总体说明".into(),
             paras,
         });
+    }
 
-        // 二、收入
+    /// 二、部门预算收入情况说明: the total income, its growth against 表11's last year when the workbook has it, and its funds.
+    fn income_section(&mut self, year: i32, out: &mut Vec<Section>) {
         let mut s = vec![];
-        s.extend(opt(self.amount("部门预算收入", "", "t1.income.total")));
+        s.extend(self.amount("部门预算收入", "", "t1.income.total"));
         // 表11 gives last year's: growth checked against the workbook.
         let prior = self
             .b
@@ -549,8 +563,11 @@ impl Writer<'_> {
             heading: "部门预算收入情况说明".into(),
             paras: vec![vec![sentence(s)]],
         });
+    }
 
-        // 三、支出
+    /// 三、部门预算支出情况说明: 基本支出 and 项目支出, each with its share of the total.
+    fn expenditure_section(&mut self, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         if let (Some(total), Some(basic), Some(project)) = (
             self.figure("t3.total.total"),
             self.figure("t3.total.basic"),
@@ -592,16 +609,15 @@ impl Writer<'_> {
                 paras: vec![vec![sentence(s)]],
             });
         }
+    }
 
-        // 四、财政拨款
+    /// 四、财政拨款收支预算情况说明: the 表4 total, its income and its spending by class.
+    fn fiscal_section(&mut self, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         if let Some(p) = self.amount("财政拨款收支总预算", "", "t4.income.grand_total") {
             let s1 = vec![text(&format!("{y} 年")), p, text("。")];
             let mut s2 = vec![text("收入包括：")];
-            s2.extend(opt(self.amount(
-                "一般公共预算财政拨款本年收入",
-                "",
-                "t4.income.cur_gp",
-            )));
+            s2.extend(self.amount("一般公共预算财政拨款本年收入", "", "t4.income.cur_gp"));
             s2.push(text("。"));
             let mut s3 = vec![text("支出包括：")];
             let classes = self.classes("t4");
@@ -616,13 +632,16 @@ impl Writer<'_> {
                 paras: vec![para],
             });
         }
+    }
 
-        // 五、一般公共预算支出
+    /// 五、一般公共预算支出安排情况说明: the total, this year's and carried-over funds, and the items of 基本支出 and 项目支出.
+    fn general_budget_section(&mut self, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         if let Some(total) = self.amount("一般公共预算支出", "预算数为", "t5_1.total.total")
         {
             let mut s = vec![text(&format!("{y} 年")), total, text("，其中：(1)")];
             if let Some(now) = self.figure("t4.income.cur_gp") {
-                s.extend(opt(self.amount("本年预算", "", "t4.income.cur_gp")));
+                s.extend(self.amount("本年预算", "", "t4.income.cur_gp"));
                 if !now.is_zero() {
                     let before = self.before(now);
                     s.push(text("，"));
@@ -636,7 +655,7 @@ impl Writer<'_> {
                 }
             }
             s.push(text("；(2)"));
-            s.extend(opt(self.amount("上年结转", "", "t4.income.carry_gp")));
+            s.extend(self.amount("上年结转", "", "t4.income.carry_gp"));
             s.push(text("。"));
             let mut paras = vec![
                 vec![sentence(s)],
@@ -671,29 +690,28 @@ impl Writer<'_> {
                 paras,
             });
         }
+    }
 
-        // 六、一般公共预算基本支出
+    /// 六、一般公共预算基本支出安排情况说明: 人员经费 and 公用经费 by economic class.
+    fn basic_spending_section(&mut self, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         if let Some(total) = self.amount("一般公共预算基本支出", "", "t6.total.total") {
             let mut paras = vec![vec![
                 sentence(vec![text(&format!("{y} 年")), total, text("。")]),
                 sentence(vec![text("按部门预算支出经济分类包括：")]),
             ]];
             let mut p = vec![];
-            p.extend(opt(self.amount("1、人员经费", "", "t6.total.personnel")));
+            p.extend(self.amount("1、人员经费", "", "t6.total.personnel"));
             p.push(text("。包括："));
-            p.extend(opt(self.amount("工资福利支出", "", "t6.row.301.total")));
+            p.extend(self.amount("工资福利支出", "", "t6.row.301.total"));
             p.push(text("，"));
-            p.extend(opt(self.amount(
-                "对个人和家庭的补助",
-                "",
-                "t6.row.303.total",
-            )));
+            p.extend(self.amount("对个人和家庭的补助", "", "t6.row.303.total"));
             p.push(text("。"));
             paras.push(vec![sentence(p)]);
             let mut p = vec![];
-            p.extend(opt(self.amount("2、公用经费", "", "t6.total.public")));
+            p.extend(self.amount("2、公用经费", "", "t6.total.public"));
             p.push(text("。包括"));
-            p.extend(opt(self.amount("商品和服务支出", "", "t6.row.302.total")));
+            p.extend(self.amount("商品和服务支出", "", "t6.row.302.total"));
             p.push(text("，主要用于办公费、印刷费、差旅费等。"));
             paras.push(vec![sentence(p)]);
             out.push(Section {
@@ -701,8 +719,11 @@ impl Writer<'_> {
                 paras,
             });
         }
+    }
 
-        // 七、八、基金和国有资本
+    /// 七、八: 政府性基金 and 国有资本经营 spending, or that there is none.
+    fn fund_sections(&mut self, dept: &str, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         for (heading, words, r) in [
             (
                 "政府性基金预算支出安排情况说明",
@@ -731,8 +752,11 @@ impl Writer<'_> {
                 paras: vec![vec![sentence(s)]],
             });
         }
+    }
 
-        // 九、三公
+    /// 九、“三公”经费: the total and each of its parts.
+    fn three_public_section(&mut self, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         if let Some(total) = self.amount("财政拨款“三公”经费", "预算数", "t7.total")
         {
             let mut paras = vec![vec![sentence(vec![
@@ -749,15 +773,11 @@ impl Writer<'_> {
                 }
             }
             let mut s = vec![];
-            s.extend(opt(self.amount(
-                "（3）公务用车购置及运行维护费",
-                "",
-                "t7.car_subtotal",
-            )));
+            s.extend(self.amount("（3）公务用车购置及运行维护费", "", "t7.car_subtotal"));
             s.push(text("，其中："));
-            s.extend(opt(self.amount("公务用车购置费", "", "t7.car_purchase")));
+            s.extend(self.amount("公务用车购置费", "", "t7.car_purchase"));
             s.push(text("，"));
-            s.extend(opt(self.amount("公务用车运行维护费", "", "t7.car_running")));
+            s.extend(self.amount("公务用车运行维护费", "", "t7.car_running"));
             s.push(text("；"));
             paras.push(vec![sentence(s)]);
             out.push(Section {
@@ -765,8 +785,11 @@ impl Writer<'_> {
                 paras,
             });
         }
+    }
 
-        // 十、其他：政府采购（不在表中，各项之和）与绩效
+    /// 十、其他重要事项: 政府采购 (not in the tables: only its sum is checked) and 绩效 management.
+    fn other_matters_section(&mut self, year: i32, out: &mut Vec<Section>) {
+        let y = year.to_string();
         let goods = self.before(Decimal::from(200_000));
         let services = self.before(Decimal::from(120_000));
         let works = if self.rng.chance(0.5) {
@@ -816,7 +839,6 @@ impl Writer<'_> {
             heading: "其他重要事项的情况说明".into(),
             paras,
         });
-        out
     }
 }
 

@@ -500,7 +500,47 @@ fn share(cx: &mut Ctx, i: usize) {
     cx.fact(i, Outcome::Differs, None);
 }
 
-#[allow(clippy::too_many_lines)]
+/// What a growth claim states: the change and the rate, each as a span
+/// (the rounding of the words) with its direction, and whether it says 持平.
+struct StatedGrowth<'s> {
+    delta: Option<(Span, Direction, &'s Stated)>,
+    rate: Option<(Span, Direction, &'s Stated)>,
+    flat: bool,
+}
+
+impl StatedGrowth<'_> {
+    fn of(c: &Claim) -> StatedGrowth<'_> {
+        StatedGrowth {
+            delta: c
+                .delta
+                .as_ref()
+                .map(|(d, s)| (Span::around(signed(*d, s), s.half_yuan()), *d, s)),
+            rate: c.rate.as_ref().map(|(d, s)| {
+                (
+                    Span::around(signed_pct(*d, s), Decimal::new(5, s.decimals + 1)),
+                    *d,
+                    s,
+                )
+            }),
+            flat: c.flat,
+        }
+    }
+}
+
+/// A stated change as the message repeats it: `增加 12万元`, `增长 3.5%`.
+fn change_words(dir: Direction, s: &Stated) -> String {
+    let word = match (dir, s.unit) {
+        (Direction::Up, "%") => "增长",
+        (Direction::Down, "%") => "下降",
+        _ => dir_word(dir),
+    };
+    format!("{word} {}", s.shown())
+}
+
+/// `N.growth`: a change against an earlier year (`比2023年增加…`) checked
+/// against the earlier year's figure in the workbook (an error when it
+/// differs); when the workbook has no such figure, the change and the rate
+/// stated are checked against each other (a warning).
 fn growth(cx: &mut Ctx, i: usize) {
     let c = &cx.claims[i];
     let Some(t) = c.compared else { return };
@@ -534,124 +574,26 @@ fn growth(cx: &mut Ctx, i: usize) {
     });
     let year = base_year.map_or("上年".to_string(), |y| format!("{y} 年"));
     let what = format!("{} {a_text} 比 {year}", subject.words);
-    let said_delta = c
-        .delta
-        .as_ref()
-        .map(|(d, s)| (Span::around(signed(*d, s), s.half_yuan()), *d, s));
-    let said_rate = c.rate.as_ref().map(|(d, s)| {
-        (
-            Span::around(signed_pct(*d, s), Decimal::new(5, s.decimals + 1)),
-            *d,
-            s,
-        )
-    });
-    let describe = |dir: Direction, s: &Stated| {
-        let word = match (dir, s.unit) {
-            (Direction::Up, "%") => "增长",
-            (Direction::Down, "%") => "下降",
-            _ => dir_word(dir),
-        };
-        format!("{word} {}", s.shown())
+    let said = StatedGrowth::of(c);
+    let (problems, severity) = match &prior {
+        Some(b) => (growth_against_table(a, b, &said, unit), Severity::Error),
+        None => (
+            growth_within_narrative(a, &said, &year, &subject.words, unit),
+            Severity::Warning,
+        ),
     };
-    let mut problems: Vec<String> = Vec::new();
-    let mut figure: Option<Figure> = None;
-    let severity;
-    match &prior {
-        Some(b) => {
-            severity = Severity::Error;
-            let bs = Span::around(b.yuan, table_half(b));
-            let change = a.sub(bs);
-            let mid = (a.0 + a.1) / Decimal::TWO - b.yuan;
-            if let Some((span, d, s)) = said_delta {
-                if !change.overlaps(span) {
-                    problems.push(format!(
-                        "{} 为 {}，应{}{}，说明写{}",
-                        b.label,
-                        money(b.yuan, unit),
-                        if mid < Decimal::ZERO {
-                            "减少"
-                        } else {
-                            "增加"
-                        },
-                        money(mid.abs(), unit),
-                        describe(d, s)
-                    ));
-                }
-            }
-            if let Some((span, d, s)) = said_rate {
-                if let Some(r) = change.percent_of(bs) {
-                    if !r.overlaps(span) {
-                        let exact = mid * Decimal::ONE_HUNDRED / b.yuan;
-                        problems.push(format!(
-                            "{} 为 {}，{}率应为 {}，说明写{}",
-                            b.label,
-                            money(b.yuan, unit),
-                            if exact < Decimal::ZERO {
-                                "下降"
-                            } else {
-                                "增长"
-                            },
-                            pct(exact.abs(), s.decimals.max(1)),
-                            describe(d, s)
-                        ));
-                    }
-                }
-            }
-            if c.flat && !change.overlaps(Span(Decimal::ZERO, Decimal::ZERO)) {
-                problems.push(format!(
-                    "{} 为 {}，说明写持平",
-                    b.label,
-                    money(b.yuan, unit)
-                ));
-            }
-            figure = Some(b.clone());
-        }
-        None => {
-            // The earlier year is not in the workbook: its figure is the
-            // narrative's own, this year's less the change it states.
-            severity = Severity::Warning;
-            if let (Some((dspan, dd, ds)), Some((rspan, rd, rs))) = (said_delta, said_rate) {
-                let b = a.sub(dspan);
-                let mid = (a.0 + a.1) / Decimal::TWO - signed(dd, ds);
-                if dd != rd {
-                    problems.push(format!(
-                        "变化写{}，增长率写{}，方向不一致",
-                        describe(dd, ds),
-                        describe(rd, rs)
-                    ));
-                } else if let Some(r) = dspan.percent_of(b) {
-                    if !r.overlaps(rspan) && !mid.is_zero() {
-                        let exact = signed(dd, ds) * Decimal::ONE_HUNDRED / mid;
-                        problems.push(format!(
-                            "工作簿中没有 {year}的{}，按说明所述 {year}为 {}，{}率应为 {}，说明写{}",
-                            subject.words,
-                            money(mid, unit),
-                            if exact < Decimal::ZERO { "下降" } else { "增长" },
-                            pct(exact.abs(), rs.decimals.max(1)),
-                            describe(rd, rs)
-                        ));
-                    }
-                }
-            }
-            if let (true, Some((_, d, s))) = (c.flat, said_delta) {
-                if !s.value.is_zero() {
-                    problems.push(format!("说明既写持平又写{}", describe(d, s)));
-                }
-            }
-        }
-    }
     if problems.is_empty() {
-        let outcome = if prior.is_some() || said_delta.is_some() && said_rate.is_some() {
+        let outcome = if prior.is_some() || said.delta.is_some() && said.rate.is_some() {
             Outcome::Agrees
         } else {
             Outcome::NotCompared
         };
-        cx.fact(i, outcome, figure.as_ref());
+        cx.fact(i, outcome, prior.as_ref());
         return;
     }
     // The tables' figures compared: the earlier year's, and this year's
     // amount the change is reckoned from.
-    let mut cells = figure.as_ref().map(|f| f.cells.clone()).unwrap_or_default();
+    let mut cells = prior.as_ref().map(|f| f.cells.clone()).unwrap_or_default();
     let now = cx
         .facts
         .iter()
@@ -667,7 +609,105 @@ fn growth(cx: &mut Ctx, i: usize) {
         (None, None, None, None),
         cells,
     );
-    cx.fact(i, Outcome::Differs, figure.as_ref());
+    cx.fact(i, Outcome::Differs, prior.as_ref());
+}
+
+/// What is wrong with a stated change, rate or 持平 against the earlier
+/// year's figure `b` in the workbook, this year's amount being `a`.
+fn growth_against_table(a: Span, b: &Figure, said: &StatedGrowth, unit: Unit) -> Vec<String> {
+    let mut problems = Vec::new();
+    let bs = Span::around(b.yuan, table_half(b));
+    let change = a.sub(bs);
+    let mid = (a.0 + a.1) / Decimal::TWO - b.yuan;
+    if let Some((span, d, s)) = said.delta {
+        if !change.overlaps(span) {
+            problems.push(format!(
+                "{} 为 {}，应{}{}，说明写{}",
+                b.label,
+                money(b.yuan, unit),
+                if mid < Decimal::ZERO {
+                    "减少"
+                } else {
+                    "增加"
+                },
+                money(mid.abs(), unit),
+                change_words(d, s)
+            ));
+        }
+    }
+    if let Some((span, d, s)) = said.rate {
+        if let Some(r) = change.percent_of(bs) {
+            if !r.overlaps(span) {
+                let exact = mid * Decimal::ONE_HUNDRED / b.yuan;
+                problems.push(format!(
+                    "{} 为 {}，{}率应为 {}，说明写{}",
+                    b.label,
+                    money(b.yuan, unit),
+                    if exact < Decimal::ZERO {
+                        "下降"
+                    } else {
+                        "增长"
+                    },
+                    pct(exact.abs(), s.decimals.max(1)),
+                    change_words(d, s)
+                ));
+            }
+        }
+    }
+    if said.flat && !change.overlaps(Span(Decimal::ZERO, Decimal::ZERO)) {
+        problems.push(format!(
+            "{} 为 {}，说明写持平",
+            b.label,
+            money(b.yuan, unit)
+        ));
+    }
+    problems
+}
+
+/// What is wrong with a stated change when the earlier year is not in the
+/// workbook: its figure is the narrative's own, this year's amount `a`
+/// less the change stated, so the change and the rate must agree with
+/// each other, and a 持平 cannot come with a change.
+fn growth_within_narrative(
+    a: Span,
+    said: &StatedGrowth,
+    year: &str,
+    words: &str,
+    unit: Unit,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let (Some((dspan, dd, ds)), Some((rspan, rd, rs))) = (said.delta, said.rate) {
+        let b = a.sub(dspan);
+        let mid = (a.0 + a.1) / Decimal::TWO - signed(dd, ds);
+        if dd != rd {
+            problems.push(format!(
+                "变化写{}，增长率写{}，方向不一致",
+                change_words(dd, ds),
+                change_words(rd, rs)
+            ));
+        } else if let Some(r) = dspan.percent_of(b) {
+            if !r.overlaps(rspan) && !mid.is_zero() {
+                let exact = signed(dd, ds) * Decimal::ONE_HUNDRED / mid;
+                problems.push(format!(
+                    "工作簿中没有 {year}的{words}，按说明所述 {year}为 {}，{}率应为 {}，说明写{}",
+                    money(mid, unit),
+                    if exact < Decimal::ZERO {
+                        "下降"
+                    } else {
+                        "增长"
+                    },
+                    pct(exact.abs(), rs.decimals.max(1)),
+                    change_words(rd, rs)
+                ));
+            }
+        }
+    }
+    if let (true, Some((_, d, s))) = (said.flat, said.delta) {
+        if !s.value.is_zero() {
+            problems.push(format!("说明既写持平又写{}", change_words(d, s)));
+        }
+    }
+    problems
 }
 
 /// `total = parts` stated in one section, and a list head's 功能科目 items.

@@ -873,60 +873,14 @@ fn check_t12(c: &mut Checker, f: &Form) {
     }
 }
 
+/// Every table's own sums, table by table in the order they are printed.
 pub fn check(b: &Budget, c: &mut Checker) {
     let t = &b.tables;
     if let Some(t1) = &t.t1 {
         check_t1(c, t1);
     }
     if let Some(t2) = &t.t2 {
-        row_sum(
-            c,
-            "T2.row",
-            "t2",
-            t2,
-            "total",
-            &["cur_subtotal", "carry_subtotal"],
-        );
-        row_sum(
-            c,
-            "T2.row",
-            "t2",
-            t2,
-            "cur_subtotal",
-            &[
-                "cur_gp",
-                "cur_gf",
-                "cur_soe",
-                "cur_special",
-                "cur_business",
-                "cur_operating",
-                "cur_superior",
-                "cur_affiliated",
-                "cur_other",
-            ],
-        );
-        row_sum(
-            c,
-            "T2.row",
-            "t2",
-            t2,
-            "carry_subtotal",
-            &[
-                "carry_gp",
-                "carry_gf",
-                "carry_soe",
-                "carry_special",
-                "carry_unit",
-            ],
-        );
-        tree(
-            c,
-            "T2.rollup",
-            "t2",
-            t2,
-            "合计 = 各部门之和",
-            "部门 = 所属单位之和",
-        );
+        check_t2(c, t2);
     }
     if let Some(t3) = &t.t3 {
         row_sum(
@@ -942,69 +896,18 @@ pub fn check(b: &Budget, c: &mut Checker) {
     if let Some(t4) = &t.t4 {
         check_t4(c, t4);
     }
-    for (id, row_rule, tree_rule, table) in [
-        ("t5_1", "T5_1.row", "T5_1.tree", &t.t5_1),
-        ("t5_2", "T5_2.row", "T5_2.rollup", &t.t5_2),
-    ] {
-        if let Some(tb) = table {
-            row_sum(c, row_rule, id, tb, "total", &["basic_subtotal", "project"]);
-            row_sum(
-                c,
-                row_rule,
-                id,
-                tb,
-                "basic_subtotal",
-                &["basic_personnel", "basic_public"],
-            );
-            let (top, words) = if id == "t5_1" {
-                ("合计 = 各类之和", "= 下级科目之和")
-            } else {
-                ("合计 = 各部门之和", "部门 = 所属单位之和")
-            };
-            tree(c, tree_rule, id, tb, top, words);
-        }
+    if let Some(t5_1) = &t.t5_1 {
+        check_t5(c, "t5_1", t5_1);
+    }
+    if let Some(t5_2) = &t.t5_2 {
+        check_t5(c, "t5_2", t5_2);
     }
     if let Some(t6) = &t.t6 {
         row_sum(c, "T6.row", "t6", t6, "total", &["personnel", "public"]);
         tree(c, "T6.tree", "t6", t6, "合计 = 各类之和", "类 = 所属款之和");
     }
     if let Some(t7) = &t.t7 {
-        let a = |k: &str| {
-            t7.amounts
-                .get(k)
-                .map(|x| Term::new(header(&t7.meta, k), x, t7.meta.unit))
-        };
-        if let Some(total) = a("total") {
-            let parts: Vec<Term> = ["abroad", "car_subtotal", "reception"]
-                .iter()
-                .filter_map(|k| a(k))
-                .collect();
-            c.compare(
-                "T7.row",
-                "t7",
-                &format!(
-                    "{} 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
-                    table_name("t7")
-                ),
-                &[total],
-                &parts,
-                Relation::Equal,
-            );
-        }
-        if let Some(sub) = a("car_subtotal") {
-            let parts: Vec<Term> = ["car_purchase", "car_running"]
-                .iter()
-                .filter_map(|k| a(k))
-                .collect();
-            c.compare(
-                "T7.row",
-                "t7",
-                &format!("{} 公务用车小计 = 购置费 + 运行费", table_name("t7")),
-                &[sub],
-                &parts,
-                Relation::Equal,
-            );
-        }
+        check_t7(c, t7);
     }
     for (id, row_rule, tree_rule, table) in [
         ("t8", "T8.row", "T8.tree", &t.t8),
@@ -1040,5 +943,124 @@ pub fn check(b: &Budget, c: &mut Checker) {
     }
     for f in &t.t12 {
         check_t12(c, f);
+    }
+}
+
+/// 表2: each row's total of its two subtotals, each subtotal of its
+/// sources; 合计 of the departments, each department of its units.
+fn check_t2(c: &mut Checker, t2: &CodedTable) {
+    row_sum(
+        c,
+        "T2.row",
+        "t2",
+        t2,
+        "total",
+        &["cur_subtotal", "carry_subtotal"],
+    );
+    row_sum(
+        c,
+        "T2.row",
+        "t2",
+        t2,
+        "cur_subtotal",
+        &[
+            "cur_gp",
+            "cur_gf",
+            "cur_soe",
+            "cur_special",
+            "cur_business",
+            "cur_operating",
+            "cur_superior",
+            "cur_affiliated",
+            "cur_other",
+        ],
+    );
+    row_sum(
+        c,
+        "T2.row",
+        "t2",
+        t2,
+        "carry_subtotal",
+        &[
+            "carry_gp",
+            "carry_gf",
+            "carry_soe",
+            "carry_special",
+            "carry_unit",
+        ],
+    );
+    tree(
+        c,
+        "T2.rollup",
+        "t2",
+        t2,
+        "合计 = 各部门之和",
+        "部门 = 所属单位之和",
+    );
+}
+
+/// 表5-1 (by class, a 类/款/项 tree) and 表5-2 (by unit, departments of
+/// units): each row's total of 基本支出 and 项目支出, 基本支出 of its two
+/// parts.
+fn check_t5(c: &mut Checker, id: &str, tb: &CodedTable) {
+    let (row_rule, tree_rule, top, words) = if id == "t5_1" {
+        ("T5_1.row", "T5_1.tree", "合计 = 各类之和", "= 下级科目之和")
+    } else {
+        (
+            "T5_2.row",
+            "T5_2.rollup",
+            "合计 = 各部门之和",
+            "部门 = 所属单位之和",
+        )
+    };
+    row_sum(c, row_rule, id, tb, "total", &["basic_subtotal", "project"]);
+    row_sum(
+        c,
+        row_rule,
+        id,
+        tb,
+        "basic_subtotal",
+        &["basic_personnel", "basic_public"],
+    );
+    tree(c, tree_rule, id, tb, top, words);
+}
+
+/// 表7, one row: 三公经费合计 of its three, 公务用车 of purchase and running.
+fn check_t7(c: &mut Checker, t7: &crate::model::SingleTable) {
+    let a = |k: &str| {
+        t7.amounts
+            .get(k)
+            .map(|x| Term::new(header(&t7.meta, k), x, t7.meta.unit))
+    };
+    if let Some(total) = a("total") {
+        let parts: Vec<Term> = ["abroad", "car_subtotal", "reception"]
+            .iter()
+            .filter_map(|k| a(k))
+            .collect();
+        c.compare(
+            "T7.row",
+            "t7",
+            &format!(
+                "{} 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                table_name("t7")
+            ),
+            &[total],
+            &parts,
+            Relation::Equal,
+        );
+    }
+    if let Some(sub) = a("car_subtotal") {
+        let parts: Vec<Term> = ["car_purchase", "car_running"]
+            .iter()
+            .filter_map(|k| a(k))
+            .collect();
+        c.compare(
+            "T7.row",
+            "t7",
+            &format!("{} 公务用车小计 = 购置费 + 运行费", table_name("t7")),
+            &[sub],
+            &parts,
+            Relation::Equal,
+        );
     }
 }

@@ -662,138 +662,53 @@ impl Template {
                     TABLES.join("、")
                 ));
             }
-            for ch in &table.checks {
-                let keys: BTreeSet<&str> = if ch.side.is_some() {
-                    table.lines.iter().map(|l| l.key.as_str()).collect()
-                } else {
-                    table.columns.iter().map(|c| c.key.as_str()).collect()
-                };
-                for k in std::iter::once(&ch.total).chain(&ch.parts) {
-                    if !(keys.contains(k.as_str()) || ch.side.is_some() && k.starts_with("class_"))
-                    {
-                        return Err(format!(
-                            "表 {id} 的核对 {} 用到了 {k}，但它不是该表的{}",
-                            ch.id,
-                            if ch.side.is_some() { "行" } else { "列" }
-                        ));
-                    }
-                }
-                // The built-in families are T1…T12, X, S and I.
-                let prefix = ch.id.split('.').next().unwrap_or("");
-                let builtin = matches!(prefix, "X" | "S" | "I" | "P" | "N" | "Y")
-                    || prefix.strip_prefix('T').is_some_and(|n| {
-                        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '_')
-                    });
-                if !ch.id.contains('.') || prefix.is_empty() || builtin {
-                    return Err(format!(
-                        "表 {id} 的核对 id “{}” 应形如 “PT.t2_row”（自己的前缀.名称；T1…T12、X、S、I 是内置规则的前缀）",
-                        ch.id
-                    ));
-                }
-            }
+            validate_checks(table)?;
             if table.names.is_empty() {
                 return Err(format!("表 {id} 没有任何名称（names）"));
             }
-            let mut keys = BTreeSet::new();
-            for c in &table.columns {
-                if !keys.insert(c.key.as_str()) {
-                    return Err(format!("表 {id} 的列 {} 定义了两次", c.key));
-                }
-                if c.words.is_empty() {
-                    return Err(format!("表 {id} 的列 {} 没有表头词（words）", c.key));
-                }
-            }
-            if table.kind != TableKind::Form && table.columns.is_empty() {
-                return Err(format!("表 {id} 没有任何列（columns）"));
-            }
-            let has = |r: Role| table.columns.iter().any(|c| c.role == r);
+            let keys = validate_columns(table)?;
             match table.kind {
-                TableKind::Coded => {
-                    if !has(Role::Code) && !has(Role::CodePart) && !has(Role::CodeName) {
-                        return Err(format!("表 {id} 是编码表，但没有编码列"));
-                    }
-                    if table.levels.is_empty() {
-                        return Err(format!("表 {id} 是编码表，但没有层级（levels）"));
-                    }
-                }
-                TableKind::Lines => {
-                    for k in [
-                        "income_label",
-                        "income_amount",
-                        "expense_label",
-                        "expense_amount",
-                    ] {
-                        if !keys.contains(k) {
-                            return Err(format!("表 {id} 是收支对照表，缺少列 {k}"));
-                        }
-                    }
-                    let line_keys: BTreeSet<(Side, &str)> = table
-                        .lines
-                        .iter()
-                        .map(|l| (l.side, l.key.as_str()))
-                        .collect();
-                    for l in &table.lines {
-                        if let Some(w) = &l.within {
-                            if !line_keys.contains(&(l.side, w.as_str())) {
-                                return Err(format!("表 {id} 的行 {} 的 within={w} 不存在", l.key));
-                            }
-                        }
-                    }
-                    for code in &table.class_lines {
-                        if !self.functional_classes.iter().any(|c| &c.code == code) {
-                            return Err(format!(
-                                "表 {id} 的 class_lines 中 {code} 不在 functional_classes 里"
-                            ));
-                        }
-                    }
-                }
+                TableKind::Coded => validate_coded(table)?,
+                TableKind::Lines => self.validate_lines(table, &keys)?,
                 TableKind::Single => {}
-                TableKind::Form => {
-                    for b in &table.blocks {
-                        if !b.columns.iter().any(|c| c.key == b.row_key) {
-                            return Err(format!("表 {id} 的块 {} 的 row_key 不是它的列", b.key));
-                        }
-                        let mut seen = BTreeSet::new();
-                        for l in &b.lines {
-                            if !seen.insert((l.key.as_str(), l.section.join("|"))) {
-                                return Err(format!(
-                                    "表 {id} 的块 {} 的行 {} 定义了两次",
-                                    b.key, l.key
-                                ));
-                            }
-                        }
-                    }
+                TableKind::Form => validate_blocks(table)?,
+            }
+            validate_print(table)?;
+        }
+        Ok(())
+    }
+
+    /// A side-by-side table has both sides' label and amount columns, each
+    /// line's `within` is a line of its side, each class line a class.
+    fn validate_lines(&self, table: &TableSpec, keys: &BTreeSet<&str>) -> Result<(), String> {
+        let id = &table.id;
+        for k in [
+            "income_label",
+            "income_amount",
+            "expense_label",
+            "expense_amount",
+        ] {
+            if !keys.contains(k) {
+                return Err(format!("表 {id} 是收支对照表，缺少列 {k}"));
+            }
+        }
+        let line_keys: BTreeSet<(Side, &str)> = table
+            .lines
+            .iter()
+            .map(|l| (l.side, l.key.as_str()))
+            .collect();
+        for l in &table.lines {
+            if let Some(w) = &l.within {
+                if !line_keys.contains(&(l.side, w.as_str())) {
+                    return Err(format!("表 {id} 的行 {} 的 within={w} 不存在", l.key));
                 }
             }
-            for k in &table.print.columns {
-                if !table.columns.iter().any(|c| &c.key == k) {
-                    return Err(format!(
-                        "表 {id} 的 [tables.print] columns 中 {k} 不是该表的列"
-                    ));
-                }
-            }
-            // The header is printed over the printed columns, one cell each.
-            if let Some(first) = table.header_layout.first() {
-                if table.kind != TableKind::Form
-                    && table.printed().is_none_or(|p| p.len() != first.len())
-                {
-                    return Err(format!(
-                        "表 {id} 的 header_layout 每行 {} 格，与印出的列数不符（无论编码合为一列还是分为类、款、项）：请在 [tables.print] columns 中按顺序列出印出的列",
-                        first.len()
-                    ));
-                }
-            }
-            if let Some(first) = table.header_layout.first() {
-                for (i, row) in table.header_layout.iter().enumerate() {
-                    if row.len() != first.len() {
-                        return Err(format!(
-                            "表 {id} 的 header_layout 第 {} 行有 {} 格，第 1 行有 {} 格：各行格数应相同",
-                            i + 1,
-                            row.len(),
-                            first.len()
-                        ));
-                    }
-                }
+        }
+        for code in &table.class_lines {
+            if !self.functional_classes.iter().any(|c| &c.code == code) {
+                return Err(format!(
+                    "表 {id} 的 class_lines 中 {code} 不在 functional_classes 里"
+                ));
             }
         }
         Ok(())
@@ -868,6 +783,126 @@ impl Template {
             .find(|c| c.names.iter().any(|n| n == label))
             .map(|c| c.code.as_str())
     }
+}
+
+/// A table's own checks sum its own columns (or lines), and are named
+/// with the bureau's own prefix, not a built-in rule family's.
+fn validate_checks(table: &TableSpec) -> Result<(), String> {
+    let id = &table.id;
+    for ch in &table.checks {
+        let keys: BTreeSet<&str> = if ch.side.is_some() {
+            table.lines.iter().map(|l| l.key.as_str()).collect()
+        } else {
+            table.columns.iter().map(|c| c.key.as_str()).collect()
+        };
+        for k in std::iter::once(&ch.total).chain(&ch.parts) {
+            if !(keys.contains(k.as_str()) || ch.side.is_some() && k.starts_with("class_")) {
+                return Err(format!(
+                    "表 {id} 的核对 {} 用到了 {k}，但它不是该表的{}",
+                    ch.id,
+                    if ch.side.is_some() { "行" } else { "列" }
+                ));
+            }
+        }
+        // The built-in families are T1…T12, X, S and I.
+        let prefix = ch.id.split('.').next().unwrap_or("");
+        let builtin = matches!(prefix, "X" | "S" | "I" | "P" | "N" | "Y")
+            || prefix.strip_prefix('T').is_some_and(|n| {
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '_')
+            });
+        if !ch.id.contains('.') || prefix.is_empty() || builtin {
+            return Err(format!(
+                "表 {id} 的核对 id “{}” 应形如 “PT.t2_row”（自己的前缀.名称；T1…T12、X、S、I 是内置规则的前缀）",
+                ch.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each column once, with header words; a table other than a form has
+/// columns. The column keys.
+fn validate_columns(table: &TableSpec) -> Result<BTreeSet<&str>, String> {
+    let id = &table.id;
+    let mut keys = BTreeSet::new();
+    for c in &table.columns {
+        if !keys.insert(c.key.as_str()) {
+            return Err(format!("表 {id} 的列 {} 定义了两次", c.key));
+        }
+        if c.words.is_empty() {
+            return Err(format!("表 {id} 的列 {} 没有表头词（words）", c.key));
+        }
+    }
+    if table.kind != TableKind::Form && table.columns.is_empty() {
+        return Err(format!("表 {id} 没有任何列（columns）"));
+    }
+    Ok(keys)
+}
+
+/// A coded table has a code column (whole, in parts, or in the name) and
+/// levels.
+fn validate_coded(table: &TableSpec) -> Result<(), String> {
+    let id = &table.id;
+    let has = |r: Role| table.columns.iter().any(|c| c.role == r);
+    if !has(Role::Code) && !has(Role::CodePart) && !has(Role::CodeName) {
+        return Err(format!("表 {id} 是编码表，但没有编码列"));
+    }
+    if table.levels.is_empty() {
+        return Err(format!("表 {id} 是编码表，但没有层级（levels）"));
+    }
+    Ok(())
+}
+
+/// Each block of a form is keyed by one of its columns and names each of
+/// its lines once (within a section).
+fn validate_blocks(table: &TableSpec) -> Result<(), String> {
+    let id = &table.id;
+    for b in &table.blocks {
+        if !b.columns.iter().any(|c| c.key == b.row_key) {
+            return Err(format!("表 {id} 的块 {} 的 row_key 不是它的列", b.key));
+        }
+        let mut seen = BTreeSet::new();
+        for l in &b.lines {
+            if !seen.insert((l.key.as_str(), l.section.join("|"))) {
+                return Err(format!("表 {id} 的块 {} 的行 {} 定义了两次", b.key, l.key));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The printed columns are the table's, and every row of the header
+/// layout has one cell over each of them.
+fn validate_print(table: &TableSpec) -> Result<(), String> {
+    let id = &table.id;
+    for k in &table.print.columns {
+        if !table.columns.iter().any(|c| &c.key == k) {
+            return Err(format!(
+                "表 {id} 的 [tables.print] columns 中 {k} 不是该表的列"
+            ));
+        }
+    }
+    let Some(first) = table.header_layout.first() else {
+        return Ok(());
+    };
+    // The header is printed over the printed columns, one cell each.
+    if table.kind != TableKind::Form && table.printed().is_none_or(|p| p.len() != first.len()) {
+        return Err(format!(
+            "表 {id} 的 header_layout 每行 {} 格，与印出的列数不符（无论编码合为一列还是分为类、款、项）：请在 [tables.print] columns 中按顺序列出印出的列",
+            first.len()
+        ));
+    }
+    for (i, row) in table.header_layout.iter().enumerate() {
+        if row.len() != first.len() {
+            return Err(format!(
+                "表 {id} 的 header_layout 第 {} 行有 {} 格，第 1 行有 {} 格：各行格数应相同",
+                i + 1,
+                row.len(),
+                first.len()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A template made from `base`: the child's keys replace the base's; a
