@@ -8,7 +8,6 @@
 //! figure, a 表12 预算数, a renamed project) gives its one finding, with the
 //! later workbook's cell and the earlier one's.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -16,7 +15,8 @@ use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, FormValue, Severity};
 use yusuan::reconcile::years::{check, YearSummary};
 use yusuan::reconcile::Finding;
-use yusuan::samples::variants::{vary, write_xlsx};
+use yusuan::samples::variants::write_xlsx;
+use yusuan::samples::years;
 use yusuan::template::Templates;
 use yusuan::workbook::Workbook;
 
@@ -35,70 +35,7 @@ fn read(wb: &Workbook) -> Budget {
 
 /// A budget written in the layout of template `id`, read back.
 fn written(b: &Budget, id: &str) -> Workbook {
-    let templates = Templates::builtin();
-    let t = templates.get(id).unwrap();
-    let written = yusuan::export::layout::write_as(b, t).unwrap();
-    Workbook::from_bytes(Path::new("year.xlsx"), &written.bytes).unwrap()
-}
-
-/// Sets a 表11 资金情况 column of every line to the 当年 column's figure.
-fn restate_funds(b: &mut Budget, col: &str) {
-    let f = b.tables.t11.as_mut().unwrap();
-    let block = f.blocks.iter_mut().find(|x| x.key == "funds").unwrap();
-    for row in &mut block.rows {
-        let current = row.get("current").and_then(FormValue::as_amount).cloned();
-        if let (Some(c), Some(FormValue::Amount(a))) = (current, row.get_mut(col)) {
-            a.yuan = c.yuan;
-        }
-    }
-}
-
-/// Sets the header year of a 表11 column.
-fn funds_header(b: &mut Budget, col: &str, year: i32) {
-    let f = b.tables.t11.as_mut().unwrap();
-    let block = f.blocks.iter_mut().find(|x| x.key == "funds").unwrap();
-    block.columns.insert(col.to_string(), format!("{year}年"));
-}
-
-/// Each 表12 form's 前两年 rows say, for year `y`, the project's 表10 合计
-/// as its 预算数 and 执行数 (a rate of 100%).
-fn restate_projects(b: &mut Budget) {
-    let totals: BTreeMap<String, Decimal> = b
-        .tables
-        .t10
-        .as_ref()
-        .unwrap()
-        .rows
-        .iter()
-        .filter(|r| r.level.as_deref() == Some("项目"))
-        .filter_map(|r| Some((r.name.trim().to_string(), r.amount("total")?.yuan)))
-        .collect();
-    for f in &mut b.tables.t12 {
-        let name = f
-            .field_text("project_name")
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        let Some(total) = totals
-            .iter()
-            .find(|(n, _)| n.contains(&name) || name.contains(n.as_str()))
-            .map(|(_, t)| *t)
-        else {
-            continue;
-        };
-        for block in f.blocks.iter_mut().filter(|x| x.key == "past_budgets") {
-            for row in &mut block.rows {
-                for k in ["budget", "spent"] {
-                    if let Some(FormValue::Amount(a)) = row.get_mut(k) {
-                        a.yuan = total;
-                    }
-                }
-                if let Some(FormValue::Percent { percent, .. }) = row.get_mut("rate") {
-                    *percent = Decimal::from(100);
-                }
-            }
-        }
-    }
+    years::written(b, &Templates::builtin(), id).unwrap()
 }
 
 /// A planted disagreement in the later year.
@@ -119,20 +56,7 @@ enum Slip {
 /// laid out by the variator with `seed`: (file name, workbook).
 fn department(seed: u64, slip: Slip) -> Vec<(String, Workbook)> {
     let wb = Workbook::open(sample("wenlv-2024.xlsx")).unwrap();
-    let mut later = read(&wb);
-    for col in ["prev1", "prev2"] {
-        restate_funds(&mut later, col);
-    }
-    restate_projects(&mut later);
-    let mut y2023 = later.clone();
-    y2023.year = Some(2023);
-    funds_header(&mut y2023, "prev1", 2022);
-    funds_header(&mut y2023, "prev2", 2021);
-    let mut y2022 = later.clone();
-    y2022.year = Some(2022);
-    y2022.tables.t11 = None;
-    y2022.tables.t12.clear();
-    y2022.tables.t5_2 = None;
+    let [y2022, y2023, mut later] = years::three_years(&read(&wb));
     match slip {
         Slip::None => {}
         Slip::Funds | Slip::Funds2022 => {
@@ -187,17 +111,16 @@ fn department(seed: u64, slip: Slip) -> Vec<(String, Workbook)> {
             }
         }
     }
-    let mut out = Vec::new();
-    for (i, (b, template)) in [(&y2022, "2022"), (&y2023, "2023"), (&later, "2024")]
-        .into_iter()
+    let templates = Templates::builtin();
+    [y2022, y2023, later]
+        .iter()
+        .zip(years::YEARS)
         .enumerate()
-    {
-        let wb = written(b, template);
-        let base = read(&wb);
-        let laid = vary(&wb, &base, seed * 3 + i as u64).workbook;
-        out.push((format!("wenlv-{}.xlsx", b.year.unwrap()), laid));
-    }
-    out
+        .map(|(i, (b, (year, template)))| {
+            let laid = years::laid_out(b, &templates, template, seed * 3 + i as u64).unwrap();
+            (format!("wenlv-{year}.xlsx"), laid)
+        })
+        .collect()
 }
 
 /// The years' findings of a department's workbooks, each read as given.
@@ -230,6 +153,81 @@ fn consistent_years_in_random_layouts_give_no_finding_across_years() {
         let found = across(&department(seed, Slip::None));
         assert!(found.is_empty(), "seed {seed}: {found:#?}");
     }
+}
+
+/// Distinct departments' years, as a bulk run holds them: the sample
+/// renumbered and renamed as other departments (code 000 among them),
+/// every 部门, 单位 and 项目 code carrying the department's. `check` over
+/// their folder finds nothing across the years, no duplicate input, and
+/// no error or warning in any year's workbook.
+#[test]
+fn distinct_departments_years_are_apart_and_agree() {
+    let base = read(&Workbook::open(sample("wenlv-2024.xlsx")).unwrap());
+    let templates = Templates::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for i in [1, 855] {
+        let (code, name) = years::nth_department(i);
+        names.push((code.clone(), name.clone()));
+        let mut b = base.clone();
+        years::renamed(&mut b, &code, &name);
+        for (k, (budget, (year, template))) in
+            years::three_years(&b).iter().zip(years::YEARS).enumerate()
+        {
+            let laid = years::laid_out(budget, &templates, template, (i * 3 + k) as u64).unwrap();
+            write_xlsx(&laid, &dir.path().join(format!("{code}-{year}.xlsx"))).unwrap();
+            let got = read(&laid);
+            assert_eq!(got.department.code.as_deref(), Some(code.as_str()));
+            assert_eq!(got.department.name.as_deref(), Some(name.as_str()));
+            let t = &got.tables;
+            for table in [&t.t2, &t.t5_2, &t.t10].into_iter().flatten() {
+                for r in &table.rows {
+                    let c = r.code.as_deref().unwrap_or("");
+                    match r.level.as_deref() {
+                        Some("部门") => assert_eq!(c, code, "{year} {}", table.meta.id),
+                        Some("单位") => assert!(c.len() == 6 && c.starts_with(&code), "{c}"),
+                        Some("项目") => assert_eq!(&c[8..11], code, "{c}"),
+                        _ => {}
+                    }
+                }
+            }
+            for f in t.t11.iter().chain(&t.t12) {
+                for k in ["dept_name", "department"] {
+                    if let Some(n) = f.field_text(k) {
+                        assert_eq!(n, name, "{year} {k}");
+                    }
+                }
+            }
+        }
+    }
+    assert_ne!(names[0], names[1]);
+    assert_eq!(names[1].0, "000");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_yusuan"))
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{json:#}");
+    assert_eq!(json["years"], serde_json::json!([]), "{json:#}");
+    assert_eq!(json["batch"], serde_json::json!([]), "{json:#}");
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 6);
+    for f in files {
+        for finding in f["findings"].as_array().unwrap() {
+            assert_eq!(finding["severity"], "info", "{f:#}");
+        }
+    }
+    let budgets: std::collections::BTreeSet<(String, i64)> = files
+        .iter()
+        .map(|f| {
+            (
+                f["dept_code"].as_str().unwrap().to_string(),
+                f["year"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(budgets.len(), 6, "{budgets:?}");
 }
 
 /// A disagreement planted in the later year gives its one finding, with

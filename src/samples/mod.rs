@@ -1,9 +1,10 @@
 //! The sample workbooks: fixtures of real-looking departments ([`printed`],
 //! the figures of `samples/data/*.toml`), made into the model ([`model`]),
 //! laid out by the writer of normalized workbooks and then, for some, done
-//! over with the quirks real submissions have ([`layout`]). Used by
-//! `examples/make_samples.rs`, by the tests and by the benchmarks' corpus
-//! generator; built only for them (the `samples` feature).
+//! over with the quirks real submissions have ([`layout`]); departments'
+//! several years ([`years`]). Used by `examples/make_samples.rs`, by the
+//! tests and by the benchmarks' corpus generator; built only for them (the
+//! `samples` feature).
 
 mod grid;
 pub mod layout;
@@ -12,6 +13,7 @@ pub mod printed;
 pub mod putuo;
 pub mod putuo_budgets;
 pub mod variants;
+pub mod years;
 
 pub use layout::{Layout, SheetNames};
 pub use printed::{
