@@ -263,11 +263,8 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
     let rows = std::iter::once(None).chain(codes.into_iter().map(Some));
     for code in rows {
         for key in ["total", "basic", "project"] {
-            let left: Vec<Term> = row(t3, code)
-                .and_then(|r| cell("t3", t3, r, key))
-                .into_iter()
-                .collect();
-            // 表5-1 splits 基本支出 into 人员 and 公用: its subtotal.
+            // Most comparisons hold exactly: their sums are read before
+            // any label is written.
             let part_key = |id: &str| {
                 if id == "t5_1" && key == "basic" {
                     "basic_subtotal"
@@ -275,13 +272,28 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
                     key
                 }
             };
+            let Some(spent) = row(t3, code).and_then(|r| r.amount(key)) else {
+                continue;
+            };
+            let found: Vec<Decimal> = parts
+                .iter()
+                .filter_map(|(id, p)| Some(row(p, code)?.amount(part_key(id))?.yuan))
+                .collect();
+            if found.is_empty() {
+                continue;
+            }
+            let sum: Decimal = found.iter().sum();
+            if spent.yuan == sum || (!fiscal_only && (found.len() < 2 || spent.yuan > sum)) {
+                continue;
+            }
+            let left: Vec<Term> = row(t3, code)
+                .and_then(|r| cell("t3", t3, r, key))
+                .into_iter()
+                .collect();
             let right: Vec<Term> = parts
                 .iter()
                 .filter_map(|(id, p)| cell(id, p, row(p, code)?, part_key(id)))
                 .collect();
-            if left.is_empty() || right.is_empty() {
-                continue;
-            }
             let label = row(t3, code).map_or_else(|| code.unwrap_or("合计").to_string(), row_label);
             let what = format!(
                 "{} {label} = {} + {} + {}（{key_name}）",
