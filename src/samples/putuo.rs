@@ -135,6 +135,16 @@ impl Page {
         self.text(3, width - 1, &format!("单位：{unit}"));
     }
 
+    /// Header cells, each merged as it says, in order.
+    fn cells(&mut self, cells: &[HeadCell]) {
+        for &(r, c, t, to) in cells {
+            self.text(r, c, t);
+            if let Some((last_row, last_col)) = to {
+                self.merge(r, c, last_row, last_col);
+            }
+        }
+    }
+
     fn sheet(self) -> Sheet {
         self.0.sheet()
     }
@@ -243,48 +253,191 @@ fn functional(
     p.sheet()
 }
 
+/// A header cell: its text at (row, column), merged down and right to
+/// (row, column) when given.
+type HeadCell = (u32, u32, &'static str, Option<(u32, u32)>);
+
+/// The contents sheet's titles, after `2026年`.
+const CONTENTS: [&str; 9] = [
+    "部门财务收支预算总表",
+    "部门收入预算总表",
+    "部门支出预算总表",
+    "部门财政拨款收支预算总表",
+    "部门一般公共预算支出功能分类预算表",
+    "部门政府性基金预算支出功能分类预算表",
+    "部门国有资本经营预算支出功能分类预算表",
+    "部门一般公共预算基本支出部门预算经济分类预算表",
+    "部门“三公”经费和机关运行经费预算表",
+];
+
+/// 表1's headers under its title.
+const FINANCE_HEAD: &[HeadCell] = &[
+    (5, 0, "本年收入", Some((5, 1))),
+    (5, 2, "本年支出", Some((5, 3))),
+    (6, 0, "项目", None),
+    (6, 1, "预算数", None),
+    (6, 2, "项目", None),
+    (6, 3, "预算数", None),
+];
+
+/// 表4's headers under its title: expenditure split by fund.
+const FISCAL_HEAD: &[HeadCell] = &[
+    (5, 0, "财政拨款收入", Some((5, 1))),
+    (5, 2, "财政拨款支出", Some((5, 6))),
+    (6, 0, "项目", None),
+    (6, 1, "预算数", None),
+    (6, 2, "项目", None),
+    (6, 3, "合计", None),
+    (6, 4, "一般公共预算", None),
+    (6, 5, "政府性基金预算", None),
+    (6, 6, "国有资本经营预算", None),
+];
+
+/// The 经济分类 table's headers under its title: 类 | 款 codes, the name,
+/// 合计 | 人员经费 | 公用经费.
+const ECONOMIC_HEAD: &[HeadCell] = &[
+    (5, 0, "项目", Some((5, 2))),
+    (5, 3, "一般公共预算基本支出", Some((5, 5))),
+    (6, 0, "部门预算经济分类科目编码", Some((6, 1))),
+    (6, 2, "经济分类科目名称", Some((7, 2))),
+    (6, 3, "合计", Some((7, 3))),
+    (6, 4, "人员经费", Some((7, 4))),
+    (6, 5, "公用经费", Some((7, 5))),
+    (7, 0, "类", None),
+    (7, 1, "款", None),
+];
+
+/// The 三公 table's title and the headers under its 编制部门 line.
+const THREE_PUBLIC_TITLE: HeadCell = (
+    1,
+    0,
+    "2026年部门“三公”经费和机关运行经费预算表",
+    Some((1, 6)),
+);
+const THREE_PUBLIC_HEAD: &[HeadCell] = &[
+    (2, 6, "单位:万元", None),
+    (3, 0, "“三公”经费预算数", Some((3, 5))),
+    (3, 6, "机关运行经费预算数", Some((5, 6))),
+    (4, 0, "合计", Some((5, 0))),
+    (4, 1, "因公出国(境)费", Some((5, 1))),
+    (4, 2, "公务接待费", Some((5, 2))),
+    (4, 3, "公务用车购置及运行费", Some((4, 5))),
+    (5, 3, "小计", None),
+    (5, 4, "购置费", None),
+    (5, 5, "运行费", None),
+];
+
+/// 三公 in 万元 (合计, 因公出国(境)费, 公务接待费, 公务用车 小计, 购置费,
+/// 运行费) and 机关运行经费.
+const THREE_PUBLIC: [f64; 7] = [10.0, 0.0, 2.0, 8.0, 0.0, 8.0, 60.0];
+
+/// The amount columns of the tables of expenditure by kind.
+const BY_KIND: &[(&str, &str)] = &[
+    ("合计", "total"),
+    ("基本支出", "basic"),
+    ("项目支出", "project"),
+];
+
+/// 表1 and 表4's rows: where the income lines and expenditure classes
+/// start, and the row of the totals.
+const FIRST_LINE: u32 = 7;
+const TOTALS_ROW: u32 = 20;
+
+/// `一、` … for the expenditure classes.
+const ORD: [&str; 5] = ["一", "二", "三", "四", "五"];
+
+/// The expenditure leaves, all and by fund (a leaf with a `gf` figure is
+/// 政府性基金, the others 一般公共预算).
+struct Funds {
+    all: Vec<&'static Leaf>,
+    gp: Vec<&'static Leaf>,
+    gf: Vec<&'static Leaf>,
+}
+
+impl Funds {
+    fn of(leaves: &'static [Leaf]) -> Funds {
+        let is_gf = |l: &&Leaf| l.figures.iter().any(|(k, _)| *k == "gf");
+        Funds {
+            all: leaves.iter().collect(),
+            gp: leaves.iter().filter(|l| !is_gf(l)).collect(),
+            gf: leaves.iter().filter(is_gf).collect(),
+        }
+    }
+
+    /// The expenditure classes (类), in order: (code parts, name, sums).
+    fn classes(&self) -> Vec<([String; 3], String, Vec<i64>)> {
+        tree(&self.all, &["basic", "project"])
+            .into_iter()
+            .filter(|(parts, _, _)| parts[1].is_empty())
+            .collect()
+    }
+}
+
+/// The sum of one figure over `leaves`.
+fn sum(leaves: &[&Leaf], key: &str) -> i64 {
+    leaves
+        .iter()
+        .flat_map(|l| l.figures.iter().filter(|(k, _)| *k == key).map(|(_, v)| *v))
+        .sum()
+}
+
 /// The workbook: cover, contents, narrative, nine tables.
 pub fn workbook() -> Workbook {
-    let all: Vec<&Leaf> = EXPENSE.iter().collect();
-    let gp: Vec<&Leaf> = EXPENSE
-        .iter()
-        .filter(|l| !l.figures.iter().any(|(k, _)| *k == "gf"))
-        .collect();
-    let gf: Vec<&Leaf> = EXPENSE
-        .iter()
-        .filter(|l| l.figures.iter().any(|(k, _)| *k == "gf"))
-        .collect();
-    let sum = |leaves: &[&Leaf], key: &str| -> i64 {
-        leaves
-            .iter()
-            .flat_map(|l| l.figures.iter().filter(|(k, _)| *k == key).map(|(_, v)| *v))
-            .sum()
-    };
-    let mut sheets = Vec::new();
+    let funds = Funds::of(EXPENSE);
+    let mut sheets = vec![
+        cover(),
+        contents(),
+        notes(),
+        finance_summary(&funds),
+        functional(
+            "部门收入总表",
+            "部门收入预算总表",
+            "收入预算",
+            &[
+                ("合计", "total"),
+                ("财政拨款收入", "fiscal"),
+                ("事业收入", "business"),
+                ("事业单位\n经营收入", "operating"),
+                ("其他收入", "other"),
+            ],
+            &funds.all,
+        ),
+        functional(
+            "部门支出总表",
+            "部门支出预算总表",
+            "支出预算",
+            BY_KIND,
+            &funds.all,
+        ),
+        fiscal_summary(&funds),
+    ];
+    sheets.extend(fund_tables(&funds));
+    sheets.push(basic_by_economic_class());
+    sheets.push(three_public());
+    Workbook {
+        path: "putuo-2026.xlsx".into(),
+        format: crate::workbook::Format::Xlsx,
+        sheets,
+    }
+}
 
+fn cover() -> Sheet {
     let mut cover = Page::new("封面");
     cover.text(2, 0, "上海市普陀区2026年区级部门预算");
     cover.text(8, 0, &format!("预算主管部门：{DEPT}"));
-    sheets.push(cover.sheet());
+    cover.sheet()
+}
+
+fn contents() -> Sheet {
     let mut toc = Page::new("目录");
     toc.text(0, 0, "目  录");
-    for (i, t) in [
-        "部门财务收支预算总表",
-        "部门收入预算总表",
-        "部门支出预算总表",
-        "部门财政拨款收支预算总表",
-        "部门一般公共预算支出功能分类预算表",
-        "部门政府性基金预算支出功能分类预算表",
-        "部门国有资本经营预算支出功能分类预算表",
-        "部门一般公共预算基本支出部门预算经济分类预算表",
-        "部门“三公”经费和机关运行经费预算表",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, t) in CONTENTS.iter().enumerate() {
         toc.text(2 + i as u32, 0, &format!("    {}. 2026年{t}", i + 1));
     }
-    sheets.push(toc.sheet());
+    toc.sheet()
+}
+
+fn notes() -> Sheet {
     let mut notes = Page::new("部门编制说明");
     notes.text(0, 0, "2026年部门预算编制说明");
     notes.text(
@@ -292,21 +445,17 @@ pub fn workbook() -> Workbook {
         0,
         "     2026年，本部门收入预算600万元，支出预算600万元。",
     );
-    sheets.push(notes.sheet());
+    notes.sheet()
+}
 
-    // 表1 财务收支预算总表.
-    let (gp_total, gf_total) = (sum(&gp, "fiscal"), sum(&gf, "fiscal"));
-    let business = sum(&all, "business");
+/// 表1 财务收支预算总表: income by source, expenditure by class.
+fn finance_summary(funds: &Funds) -> Sheet {
+    let (gp_total, gf_total) = (sum(&funds.gp, "fiscal"), sum(&funds.gf, "fiscal"));
+    let business = sum(&funds.all, "business");
     let income_total = gp_total + gf_total + business;
     let mut p = Page::new("部门收支总表");
     p.head("部门财务收支预算总表", 4, "元");
-    p.text(5, 0, "本年收入");
-    p.merge(5, 0, 5, 1);
-    p.text(5, 2, "本年支出");
-    p.merge(5, 2, 5, 3);
-    for (c, w) in ["项目", "预算数", "项目", "预算数"].iter().enumerate() {
-        p.text(6, c as u32, w);
-    }
+    p.cells(FINANCE_HEAD);
     let income: [(&str, i64); 7] = [
         ("一、财政拨款收入", gp_total + gf_total),
         ("1. 一般公共预算", gp_total),
@@ -317,71 +466,26 @@ pub fn workbook() -> Workbook {
         ("四、其他收入", 0),
     ];
     for (i, (label, v)) in income.iter().enumerate() {
-        p.text(7 + i as u32, 0, label);
-        p.num(7 + i as u32, 1, *v);
+        p.text(FIRST_LINE + i as u32, 0, label);
+        p.num(FIRST_LINE + i as u32, 1, *v);
     }
-    let classes = tree(&all, &["basic", "project"]);
-    let class_rows: Vec<_> = classes
-        .iter()
-        .filter(|(parts, _, _)| parts[1].is_empty())
-        .collect();
-    const ORD: [&str; 5] = ["一", "二", "三", "四", "五"];
-    for (i, (_, label, sums)) in class_rows.iter().enumerate() {
-        p.text(7 + i as u32, 2, &format!("{}、{label}", ORD[i]));
-        p.num(7 + i as u32, 3, sums.iter().sum());
+    for (i, (_, label, sums)) in funds.classes().iter().enumerate() {
+        p.text(FIRST_LINE + i as u32, 2, &format!("{}、{label}", ORD[i]));
+        p.num(FIRST_LINE + i as u32, 3, sums.iter().sum());
     }
-    p.text(20, 0, "收入总计");
-    p.num(20, 1, income_total);
-    p.text(20, 2, "支出总计");
-    p.num(20, 3, income_total);
-    sheets.push(p.sheet());
+    p.text(TOTALS_ROW, 0, "收入总计");
+    p.num(TOTALS_ROW, 1, income_total);
+    p.text(TOTALS_ROW, 2, "支出总计");
+    p.num(TOTALS_ROW, 3, income_total);
+    p.sheet()
+}
 
-    sheets.push(functional(
-        "部门收入总表",
-        "部门收入预算总表",
-        "收入预算",
-        &[
-            ("合计", "total"),
-            ("财政拨款收入", "fiscal"),
-            ("事业收入", "business"),
-            ("事业单位\n经营收入", "operating"),
-            ("其他收入", "other"),
-        ],
-        &all,
-    ));
-    sheets.push(functional(
-        "部门支出总表",
-        "部门支出预算总表",
-        "支出预算",
-        &[
-            ("合计", "total"),
-            ("基本支出", "basic"),
-            ("项目支出", "project"),
-        ],
-        &all,
-    ));
-
-    // 表4 财政拨款收支预算总表: expenditure by fund.
+/// 表4 财政拨款收支预算总表: expenditure by fund.
+fn fiscal_summary(funds: &Funds) -> Sheet {
+    let (gp_total, gf_total) = (sum(&funds.gp, "fiscal"), sum(&funds.gf, "fiscal"));
     let mut p = Page::new("部门财政拨款收支总表");
     p.head("部门财政拨款收支预算总表", 7, "元");
-    p.text(5, 0, "财政拨款收入");
-    p.merge(5, 0, 5, 1);
-    p.text(5, 2, "财政拨款支出");
-    p.merge(5, 2, 5, 6);
-    for (c, w) in [
-        "项目",
-        "预算数",
-        "项目",
-        "合计",
-        "一般公共预算",
-        "政府性基金预算",
-        "国有资本经营预算",
-    ]
-    .iter()
-    .enumerate()
-    {
-        p.text(6, c as u32, w);
-    }
+    p.cells(FISCAL_HEAD);
     for (i, (label, v)) in [
         ("一、一般公共预算", gp_total),
         ("二、政府性基金预算", gf_total),
@@ -390,36 +494,41 @@ pub fn workbook() -> Workbook {
     .iter()
     .enumerate()
     {
-        p.text(7 + i as u32, 0, label);
-        p.num(7 + i as u32, 1, *v);
+        p.text(FIRST_LINE + i as u32, 0, label);
+        p.num(FIRST_LINE + i as u32, 1, *v);
     }
-    let by_fund = |leaves: &[&Leaf]| tree(leaves, &["fiscal"]);
-    let (gp_tree, gf_tree) = (by_fund(&gp), by_fund(&gf));
+    let (gp_tree, gf_tree) = (tree(&funds.gp, &["fiscal"]), tree(&funds.gf, &["fiscal"]));
     let class_of = |t: &[([String; 3], String, Vec<i64>)], code: &str| {
         t.iter()
             .find(|(parts, _, _)| parts[0] == code && parts[1].is_empty())
             .map_or(0, |(_, _, s)| s[0])
     };
-    for (i, (parts, label, _)) in class_rows.iter().enumerate() {
+    for (i, (parts, label, _)) in funds.classes().iter().enumerate() {
         let (g, f) = (class_of(&gp_tree, &parts[0]), class_of(&gf_tree, &parts[0]));
-        let r = 7 + i as u32;
+        let r = FIRST_LINE + i as u32;
         p.text(r, 2, &format!("{}、{label}", ORD[i]));
         p.num(r, 3, g + f);
         p.num(r, 4, g);
         p.num(r, 5, f);
         p.num(r, 6, 0);
     }
-    p.text(20, 0, "收入总计");
-    p.num(20, 1, gp_total + gf_total);
-    p.text(20, 2, "支出总计");
-    p.num(20, 3, gp_total + gf_total);
-    p.num(20, 4, gp_total);
-    p.num(20, 5, gf_total);
-    p.num(20, 6, 0);
-    sheets.push(p.sheet());
+    p.text(TOTALS_ROW, 0, "收入总计");
+    p.num(TOTALS_ROW, 1, gp_total + gf_total);
+    p.text(TOTALS_ROW, 2, "支出总计");
+    for (c, v) in [gp_total + gf_total, gp_total, gf_total, 0]
+        .iter()
+        .enumerate()
+    {
+        p.num(TOTALS_ROW, 3 + c as u32, *v);
+    }
+    p.sheet()
+}
 
-    // 表5, 表6, 表7: the 一般公共预算 money.
-    let gp_leaves: Vec<Leaf> = gp
+/// 表5, 表6, 表7: each fund's money by function. 群众文化's 事业收入 is
+/// not 一般公共预算 money, so its 项目支出 there is the 财政拨款 part.
+fn fund_tables(funds: &Funds) -> Vec<Sheet> {
+    let gp_leaves: Vec<Leaf> = funds
+        .gp
         .iter()
         .map(|l| Leaf {
             code: l.code,
@@ -432,56 +541,36 @@ pub fn workbook() -> Workbook {
         })
         .collect();
     let gp_refs: Vec<&Leaf> = gp_leaves.iter().collect();
-    sheets.push(functional(
-        "部门一般公共预算拨款表",
-        "部门一般公共预算支出功能分类预算表",
-        "一般公共预算支出",
-        &[
-            ("合计", "total"),
-            ("基本支出", "basic"),
-            ("项目支出", "project"),
-        ],
-        &gp_refs,
-    ));
-    sheets.push(functional(
-        "部门政府性基金拨款表",
-        "部门政府性基金预算支出功能分类预算表",
-        "政府性基金预算支出",
-        &[
-            ("合计", "total"),
-            ("基本支出", "basic"),
-            ("项目支出", "project"),
-        ],
-        &gf,
-    ));
-    sheets.push(functional(
-        "部门国有资本经营预算拨款表 ",
-        "部门国有资本经营预算支出功能分类预算表",
-        "国有资本经营预算支出",
-        &[
-            ("合计", "total"),
-            ("基本支出", "basic"),
-            ("项目支出", "project"),
-        ],
-        &[],
-    ));
+    vec![
+        functional(
+            "部门一般公共预算拨款表",
+            "部门一般公共预算支出功能分类预算表",
+            "一般公共预算支出",
+            BY_KIND,
+            &gp_refs,
+        ),
+        functional(
+            "部门政府性基金拨款表",
+            "部门政府性基金预算支出功能分类预算表",
+            "政府性基金预算支出",
+            BY_KIND,
+            &funds.gf,
+        ),
+        functional(
+            "部门国有资本经营预算拨款表 ",
+            "部门国有资本经营预算支出功能分类预算表",
+            "国有资本经营预算支出",
+            BY_KIND,
+            &[],
+        ),
+    ]
+}
 
+/// 表8 一般公共预算基本支出 by 经济分类: each 类 with its 款 under it.
+fn basic_by_economic_class() -> Sheet {
     let mut p = Page::new("部门一般公共预算拨款基本支出明细表");
     p.head("部门一般公共预算基本支出部门预算经济分类预算表", 6, "元");
-    p.text(5, 0, "项目");
-    p.merge(5, 0, 5, 2);
-    p.text(5, 3, "一般公共预算基本支出");
-    p.merge(5, 3, 5, 5);
-    p.text(6, 0, "部门预算经济分类科目编码");
-    p.merge(6, 0, 6, 1);
-    p.text(6, 2, "经济分类科目名称");
-    p.merge(6, 2, 7, 2);
-    for (c, w) in ["合计", "人员经费", "公用经费"].iter().enumerate() {
-        p.text(6, 3 + c as u32, w);
-        p.merge(6, 3 + c as u32, 7, 3 + c as u32);
-    }
-    p.text(7, 0, "类");
-    p.text(7, 1, "款");
+    p.cells(ECONOMIC_HEAD);
     let mut r = 8;
     let (mut personnel, mut public) = (0, 0);
     let mut class = "";
@@ -515,36 +604,18 @@ pub fn workbook() -> Workbook {
     p.num(r, 3, personnel + public);
     p.num(r, 4, personnel);
     p.num(r, 5, public);
-    sheets.push(p.sheet());
+    p.sheet()
+}
 
-    // 表7 in 万元, with 机关运行经费 beside the 三公 figures.
+/// 三公 (the model's 表7) in 万元, with 机关运行经费 beside.
+fn three_public() -> Sheet {
     let mut p = Page::new("部门“三公”经费和机关运行费预算表");
-    p.text(1, 0, "2026年部门“三公”经费和机关运行经费预算表");
-    p.merge(1, 0, 1, 6);
+    p.cells(&[THREE_PUBLIC_TITLE]);
     p.text(2, 0, &format!("编制部门：{DEPT}"));
     p.merge(2, 0, 2, 2);
-    p.text(2, 6, "单位:万元");
-    p.text(3, 0, "“三公”经费预算数");
-    p.merge(3, 0, 3, 5);
-    p.text(3, 6, "机关运行经费预算数");
-    p.merge(3, 6, 5, 6);
-    for (c, w) in ["合计", "因公出国(境)费", "公务接待费"].iter().enumerate() {
-        p.text(4, c as u32, w);
-        p.merge(4, c as u32, 5, c as u32);
-    }
-    p.text(4, 3, "公务用车购置及运行费");
-    p.merge(4, 3, 4, 5);
-    for (c, w) in ["小计", "购置费", "运行费"].iter().enumerate() {
-        p.text(5, 3 + c as u32, w);
-    }
-    for (c, v) in [10.0, 0.0, 2.0, 8.0, 0.0, 8.0, 60.0].iter().enumerate() {
+    p.cells(THREE_PUBLIC_HEAD);
+    for (c, v) in THREE_PUBLIC.iter().enumerate() {
         p.set(6, c as u32, CellValue::Number(*v));
     }
-    sheets.push(p.sheet());
-
-    Workbook {
-        path: "putuo-2026.xlsx".into(),
-        format: crate::workbook::Format::Xlsx,
-        sheets,
-    }
+    p.sheet()
 }

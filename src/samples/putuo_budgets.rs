@@ -799,406 +799,520 @@ fn wan(yuan: i64) -> String {
 
 /// The workbook of one budget: cover, contents, 编制说明, nine tables.
 fn workbook(org_name: &str, level: Level, f: &Figures, style: &Style) -> Workbook {
-    let w = level.word();
-    // 部门 tables are titled `2026年部门…`, 单位 ones `2026年预算单位…`.
-    let prefix = match level {
-        Level::Department => "2026年部门",
-        Level::Unit => "2026年预算单位",
-    };
-    let org = (
-        match level {
-            Level::Department => "编制部门",
-            Level::Unit => "编制单位",
-        },
-        org_name,
-    );
-    let all = f.all();
-    let gp = f.of_fund(Fund::Gp);
-    let gf = f.of_fund(Fund::Gf);
-    let soe = f.of_fund(Fund::Soe);
-    let total = |leaves: &[(&Leaf, Spend)], key: &str| -> i64 {
-        leaves.iter().map(|(_, s)| column(s, key)).sum()
-    };
-    let mut sheets = Vec::new();
-
-    let mut cover = Page::new("封面", style);
-    cover.text(2, 0, &format!("上海市普陀区2026年区级{w}预算"));
-    cover.merge(2, 0, 2, 12);
-    let who = match level {
-        Level::Department => "预算主管部门",
-        Level::Unit => "预算单位",
-    };
-    cover.text(8, 0, &format!("{who}：{org_name}"));
-    cover.merge(8, 0, 8, 12);
-    sheets.push(cover.sheet());
-    let mut toc = Page::new("目录", style);
-    toc.text(0, 0, "目  录");
-    let titles = [
-        "财务收支预算总表",
-        "收入预算总表",
-        "支出预算总表",
-        "财政拨款收支预算总表",
-        "一般公共预算支出功能分类预算表",
-        "政府性基金预算支出功能分类预算表",
-        "国有资本经营预算支出功能分类预算表",
-        "一般公共预算基本支出部门预算经济分类预算表",
-        "“三公”经费和机关运行经费预算表",
+    let book = Book::new(org_name, level, f, style);
+    let mut sheets = vec![
+        book.cover(),
+        book.contents(),
+        book.notes(),
+        book.finance_summary(),
+        book.income_summary(),
+        book.expense_summary(),
+        book.fiscal_summary(),
     ];
-    for (i, t) in titles.iter().enumerate() {
-        toc.text(2 + i as u32, 0, &format!("    {}. {prefix}{t}", i + 1));
-    }
-    sheets.push(toc.sheet());
-    let mut notes = Page::new(&format!("{w}编制说明"), style);
-    notes.text(0, 0, &format!("2026年{w}预算编制说明"));
-    notes.text(
-        2,
-        0,
-        &format!(
-            "    2026年，{org_name}收入预算{}万元，支出预算{}万元。",
-            wan(total(&all, "total")),
-            wan(total(&all, "total"))
-        ),
-    );
-    sheets.push(notes.sheet());
-
-    // 表1 财务收支预算总表.
-    let fiscal = [
-        total(&gp, "fiscal"),
-        total(&gf, "fiscal"),
-        total(&soe, "fiscal"),
-    ];
-    let sep = separator(style, level);
-    let fund_words: [&str; 3] = if style.drift {
-        ["一般公共预算资金", "政府性基金", "国有资本经营预算资金"]
-    } else {
-        ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
-    };
-    let mut income: Vec<(String, i64)> = vec![("一、财政拨款收入".into(), fiscal.iter().sum())];
-    for (i, words) in fund_words.iter().enumerate() {
-        income.push((numbered(3, i, sep, words), fiscal[i]));
-        if i == 0 && style.income_detail {
-            income.push((numbered(4, 0, sep, "基本支出资金"), total(&gp, "basic")));
-            income.push((
-                numbered(4, 1, sep, "项目支出资金"),
-                total(&gp, "project_fiscal"),
-            ));
-        }
-    }
-    for (i, (words, key)) in [
-        ("事业收入", "business"),
-        ("事业单位经营收入", "operating"),
-        ("其他收入", "other"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        income.push((numbered(1, i + 1, sep, words), total(&all, key)));
-    }
-    let unit_level = level == Level::Unit;
-    // The 单位 template splits expenditure into 合计 | 人员经费 | 公用经费 | 项目支出.
-    let t1_figures = |s: &Spend| -> Vec<i64> {
-        if unit_level {
-            vec![s.total(), s.personnel, s.public, s.project()]
-        } else {
-            vec![s.total()]
-        }
-    };
-    let expense = expense_lines(&all, style, sep, &|_, s| t1_figures(s));
-    let width = if unit_level { 7 } else { 4 };
-    let mut p = Page::new(&format!("{w}收支总表"), style);
-    p.head(&format!("{prefix}财务收支预算总表"), width, org, 3, "元");
-    p.text(5, 0, "本年收入");
-    p.merge(5, 0, 5, 1);
-    p.text(5, 2, "本年支出");
-    p.merge(5, 2, 5, width - 1);
-    let first = if unit_level {
-        for (c, t) in [(0, "项目"), (1, "预算数"), (2, "项目")] {
-            p.text(6, c, t);
-            p.merge(6, c, 8, c);
-        }
-        p.text(6, 3, "预算数");
-        p.merge(6, 3, 6, 6);
-        p.text(7, 3, "合计");
-        p.merge(7, 3, 8, 3);
-        p.text(7, 4, "基本支出");
-        p.merge(7, 4, 7, 5);
-        p.text(7, 6, "项目支出");
-        p.merge(7, 6, 8, 6);
-        p.text(8, 4, "人员经费");
-        p.text(8, 5, "公用经费");
-        9
-    } else {
-        for (c, w) in ["项目", "预算数", "项目", "预算数"].iter().enumerate() {
-            p.text(6, c as u32, w);
-        }
-        7
-    };
-    for (i, (label, v)) in income.iter().enumerate() {
-        p.text(first + i as u32, 0, label);
-        p.num(first + i as u32, 1, *v);
-    }
-    for (i, l) in expense.iter().enumerate() {
-        p.text(first + i as u32, 2, &l.label);
-        for (j, v) in l.figures.iter().enumerate() {
-            p.num(first + i as u32, 3 + j as u32, *v);
-        }
-    }
-    let foot = first + income.len().max(expense.len()) as u32 + 1;
-    p.text(foot, 0, "收入总计");
-    p.num(foot, 1, total(&all, "total"));
-    p.text(foot, 2, "支出总计");
-    for (j, v) in t1_figures(&sum_spends(&all)).iter().enumerate() {
-        p.num(foot, 3 + j as u32, *v);
-    }
-    sheets.push(p.sheet());
-
-    let mut p = Page::new(&format!("{w}收入总表"), style);
-    functional(
-        &mut p,
-        &format!("{prefix}收入预算总表"),
-        org,
-        "收入预算",
-        &[
-            ("合计", "total"),
-            ("财政拨款收入", "fiscal"),
-            ("事业收入", "business"),
-            ("事业单位\n经营收入", "operating"),
-            ("其他收入", "other"),
-        ],
-        &all,
-    );
-    sheets.push(p.sheet());
-    let mut p = Page::new(&format!("{w}支出总表"), style);
-    functional(
-        &mut p,
-        &format!("{prefix}支出预算总表"),
-        org,
-        "支出预算",
-        &[
-            ("合计", "total"),
-            ("基本支出", "basic"),
-            ("项目支出", "project"),
-        ],
-        &all,
-    );
-    sheets.push(p.sheet());
-
-    // 表4 财政拨款收支预算总表: expenditure by fund.
-    let mut p = Page::new(&format!("{w}财政拨款收支总表"), style);
-    p.head(&format!("{prefix}财政拨款收支预算总表"), 7, org, 3, "元");
-    p.text(5, 0, "财政拨款收入");
-    p.merge(5, 0, 5, 1);
-    p.text(5, 2, "财政拨款支出");
-    p.merge(5, 2, 5, 6);
-    for (c, t) in [
-        "项目",
-        "预算数",
-        "项目",
-        "合计",
-        "一般公共预算",
-        "政府性基金预算",
-        "国有资本经营预算",
-    ]
-    .iter()
-    .enumerate()
-    {
-        p.text(6, c as u32, t);
-    }
-    let fund_lines = ["一般公共预算", "政府性基金预算", "国有资本经营预算"];
-    for (i, words) in fund_lines.iter().enumerate() {
-        p.text(7 + i as u32, 0, &numbered(1, i, sep, words));
-        p.num(7 + i as u32, 1, fiscal[i]);
-    }
-    let by_fund = |l: &Leaf, s: &Spend| -> Vec<i64> {
-        let x = s.fiscal();
-        let of = |fund| if l.fund == fund { x } else { 0 };
-        vec![x, of(Fund::Gp), of(Fund::Gf), of(Fund::Soe)]
-    };
-    let with_fiscal: Vec<(&'static Leaf, Spend)> = all
-        .iter()
-        .filter(|(_, s)| s.fiscal() != 0)
-        .copied()
-        .collect();
-    let lines = expense_lines(&with_fiscal, style, sep, &by_fund);
-    for (i, l) in lines.iter().enumerate() {
-        p.text(7 + i as u32, 2, &l.label);
-        for (j, v) in l.figures.iter().enumerate() {
-            p.num(7 + i as u32, 3 + j as u32, *v);
-        }
-    }
-    let foot = 7 + lines.len().max(3) as u32 + 1;
-    p.text(foot, 0, "收入总计");
-    p.num(foot, 1, fiscal.iter().sum());
-    p.text(foot, 2, "支出总计");
-    p.num(foot, 3, fiscal.iter().sum());
-    for (j, v) in fiscal.iter().enumerate() {
-        p.num(foot, 4 + j as u32, *v);
-    }
-    sheets.push(p.sheet());
-
-    // 表5, 表6, 表7: each fund's money by function.
-    let fiscal_only = |leaves: &[(&'static Leaf, Spend)]| -> Vec<(&'static Leaf, Spend)> {
-        leaves
-            .iter()
-            .map(|(l, s)| {
-                (
-                    *l,
-                    Spend {
-                        business: 0,
-                        operating: 0,
-                        other: 0,
-                        ..*s
-                    },
-                )
-            })
-            .filter(|(_, s)| s.total() != 0)
-            .collect()
-    };
-    for (sheet, title, group, leaves) in [
-        (
-            "一般公共预算拨款表",
-            "一般公共预算支出功能分类预算表",
-            "一般公共预算支出",
-            &gp,
-        ),
-        (
-            "政府性基金拨款表",
-            "政府性基金预算支出功能分类预算表",
-            "政府性基金预算支出",
-            &gf,
-        ),
-        (
-            "国有资本经营预算拨款表 ",
-            "国有资本经营预算支出功能分类预算表",
-            "国有资本经营预算支出",
-            &soe,
-        ),
-    ] {
-        let mut p = Page::new(&format!("{w}{sheet}"), style);
-        functional(
-            &mut p,
-            &format!("{prefix}{title}"),
-            org,
-            group,
-            &[
-                ("合计", "total"),
-                ("基本支出", "basic"),
-                ("项目支出", "project_fiscal"),
-            ],
-            &fiscal_only(leaves),
-        );
-        sheets.push(p.sheet());
-    }
-
-    // 表8 经济分类 basic expenditure.
-    let mut p = Page::new(&format!("{w}一般公共预算拨款基本支出明细表"), style);
-    p.head(
-        &format!("{prefix}一般公共预算基本支出部门预算经济分类预算表"),
-        6,
-        org,
-        3,
-        "元",
-    );
-    p.text(5, 0, "项目");
-    p.merge(5, 0, 5, 2);
-    p.text(5, 3, "一般公共预算基本支出");
-    p.merge(5, 3, 5, 5);
-    let (code_words, name_words) = match level {
-        Level::Department => ("部门预算经济分类科目编码", "经济分类科目名称"),
-        Level::Unit => ("经济分类科目编码", "部门经济分类科目名称"),
-    };
-    p.text(6, 0, code_words);
-    p.merge(6, 0, 6, 1);
-    p.text(6, 2, name_words);
-    p.merge(6, 2, 7, 2);
-    for (c, t) in ["合计", "人员经费", "公用经费"].iter().enumerate() {
-        p.text(6, 3 + c as u32, t);
-        p.merge(6, 3 + c as u32, 7, 3 + c as u32);
-    }
-    p.text(7, 0, "类");
-    p.text(7, 1, "款");
-    let mut r = 8;
-    let (mut personnel, mut public) = (0, 0);
-    let mut class = "";
-    for (code, class_name, name, _) in ECONOMIC {
-        let Some((pe, pu)) = f.economic.get(code).copied() else {
-            continue;
-        };
-        if *class_name != class {
-            class = class_name;
-            let (cp, cu) = ECONOMIC
-                .iter()
-                .filter(|e| e.1 == *class_name)
-                .filter_map(|e| f.economic.get(e.0))
-                .fold((0, 0), |(a, b), e| (a + e.0, b + e.1));
-            p.text(r, 0, &code[..3]);
-            p.text(r, 2, class_name);
-            p.num(r, 3, cp + cu);
-            p.num(r, 4, cp);
-            p.num(r, 5, cu);
-            r += 1;
-        }
-        p.text(r, 0, &code[..3]);
-        p.text(r, 1, &code[3..]);
-        p.text(r, 2, name);
-        p.num(r, 3, pe + pu);
-        p.num(r, 4, pe);
-        p.num(r, 5, pu);
-        personnel += pe;
-        public += pu;
-        r += 1;
-    }
-    r += 2;
-    p.text(r, 0, "合计");
-    p.merge(r, 0, r, 2);
-    p.num(r, 3, personnel + public);
-    p.num(r, 4, personnel);
-    p.num(r, 5, public);
-    sheets.push(p.sheet());
-
-    // 表9 三公 in 万元, with 机关运行经费 beside.
-    let mut p = Page::new(&format!("{w}“三公”经费和机关运行费预算表"), style);
-    p.text(1, 0, &format!("2026年{w}“三公”经费和机关运行经费预算表"));
-    p.merge(1, 0, 1, 6);
-    p.text(2, 0, &format!("{}：{org_name}", org.0));
-    p.merge(2, 0, 2, 2);
-    p.text(2, 6, "单位:万元");
-    p.text(3, 0, "“三公”经费预算数");
-    p.merge(3, 0, 3, 5);
-    p.text(3, 6, "机关运行经费预算数");
-    p.merge(3, 6, 5, 6);
-    for (c, t) in ["合计", "因公出国(境)费", "公务接待费"].iter().enumerate() {
-        p.text(4, c as u32, t);
-        p.merge(4, c as u32, 5, c as u32);
-    }
-    p.text(4, 3, "公务用车购置及运行费");
-    p.merge(4, 3, 4, 5);
-    for (c, t) in ["小计", "购置费", "运行费"].iter().enumerate() {
-        p.text(5, 3 + c as u32, t);
-    }
-    let car = f.car_purchase + f.car_running;
-    for (c, yuan) in [
-        f.abroad + car + f.reception,
-        f.abroad,
-        f.reception,
-        car,
-        f.car_purchase,
-        f.car_running,
-        f.office_running,
-    ]
-    .iter()
-    .enumerate()
-    {
-        // 万元, exact: every figure is a multiple of 100 元.
-        p.grid
-            .set(6, c as u32, CellValue::Number(*yuan as f64 / 10_000.0));
-    }
-    sheets.push(p.sheet());
-
+    sheets.extend(book.fund_tables());
+    sheets.push(book.basic_by_economic_class());
+    sheets.push(book.three_public());
     Workbook {
         path: format!("{org_name}.xlsx").into(),
         format: crate::workbook::Format::Xlsx,
         sheets,
+    }
+}
+
+/// The sum of one [`column`] over `leaves`.
+fn sum_of(leaves: &[(&Leaf, Spend)], key: &str) -> i64 {
+    leaves.iter().map(|(_, s)| column(s, key)).sum()
+}
+
+/// What every sheet of one budget's workbook is laid out from.
+struct Book<'a> {
+    org_name: &'a str,
+    level: Level,
+    f: &'a Figures,
+    style: &'a Style,
+    /// `部门` / `单位`, in sheet names and titles.
+    w: &'static str,
+    /// 部门 tables are titled `2026年部门…`, 单位 ones `2026年预算单位…`.
+    prefix: &'static str,
+    /// `编制部门` / `编制单位` and the name, for the line under each title.
+    org: (&'static str, &'a str),
+    /// The separator of `1.` lines.
+    sep: &'static str,
+    all: Vec<(&'static Leaf, Spend)>,
+    gp: Vec<(&'static Leaf, Spend)>,
+    gf: Vec<(&'static Leaf, Spend)>,
+    soe: Vec<(&'static Leaf, Spend)>,
+    /// 财政拨款 of 一般公共预算, 政府性基金预算, 国有资本经营预算.
+    fiscal: [i64; 3],
+}
+
+impl<'a> Book<'a> {
+    fn new(org_name: &'a str, level: Level, f: &'a Figures, style: &'a Style) -> Book<'a> {
+        let gp = f.of_fund(Fund::Gp);
+        let gf = f.of_fund(Fund::Gf);
+        let soe = f.of_fund(Fund::Soe);
+        let fiscal = [
+            sum_of(&gp, "fiscal"),
+            sum_of(&gf, "fiscal"),
+            sum_of(&soe, "fiscal"),
+        ];
+        Book {
+            org_name,
+            level,
+            f,
+            style,
+            w: level.word(),
+            prefix: match level {
+                Level::Department => "2026年部门",
+                Level::Unit => "2026年预算单位",
+            },
+            org: (
+                match level {
+                    Level::Department => "编制部门",
+                    Level::Unit => "编制单位",
+                },
+                org_name,
+            ),
+            sep: separator(style, level),
+            all: f.all(),
+            gp,
+            gf,
+            soe,
+            fiscal,
+        }
+    }
+
+    fn page(&self, name: &str) -> Page {
+        Page::new(&format!("{}{name}", self.w), self.style)
+    }
+
+    fn cover(&self) -> Sheet {
+        let mut cover = Page::new("封面", self.style);
+        cover.text(2, 0, &format!("上海市普陀区2026年区级{}预算", self.w));
+        cover.merge(2, 0, 2, 12);
+        let who = match self.level {
+            Level::Department => "预算主管部门",
+            Level::Unit => "预算单位",
+        };
+        cover.text(8, 0, &format!("{who}：{}", self.org_name));
+        cover.merge(8, 0, 8, 12);
+        cover.sheet()
+    }
+
+    fn contents(&self) -> Sheet {
+        let mut toc = Page::new("目录", self.style);
+        toc.text(0, 0, "目  录");
+        let titles = [
+            "财务收支预算总表",
+            "收入预算总表",
+            "支出预算总表",
+            "财政拨款收支预算总表",
+            "一般公共预算支出功能分类预算表",
+            "政府性基金预算支出功能分类预算表",
+            "国有资本经营预算支出功能分类预算表",
+            "一般公共预算基本支出部门预算经济分类预算表",
+            "“三公”经费和机关运行经费预算表",
+        ];
+        for (i, t) in titles.iter().enumerate() {
+            toc.text(
+                2 + i as u32,
+                0,
+                &format!("    {}. {}{t}", i + 1, self.prefix),
+            );
+        }
+        toc.sheet()
+    }
+
+    /// 编制说明: the budget's income and expenditure in 万元.
+    fn notes(&self) -> Sheet {
+        let w = self.w;
+        let mut notes = self.page("编制说明");
+        notes.text(0, 0, &format!("2026年{w}预算编制说明"));
+        notes.text(
+            2,
+            0,
+            &format!(
+                "    2026年，{}收入预算{}万元，支出预算{}万元。",
+                self.org_name,
+                wan(sum_of(&self.all, "total")),
+                wan(sum_of(&self.all, "total"))
+            ),
+        );
+        notes.sheet()
+    }
+
+    /// 表1's income side: 财政拨款 by fund (一般公共预算 split into 基本
+    /// and 项目 as the style asks), then the other incomes.
+    fn finance_income(&self) -> Vec<(String, i64)> {
+        let (sep, fiscal) = (self.sep, self.fiscal);
+        let fund_words: [&str; 3] = if self.style.drift {
+            ["一般公共预算资金", "政府性基金", "国有资本经营预算资金"]
+        } else {
+            ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+        };
+        let mut income: Vec<(String, i64)> = vec![("一、财政拨款收入".into(), fiscal.iter().sum())];
+        for (i, words) in fund_words.iter().enumerate() {
+            income.push((numbered(3, i, sep, words), fiscal[i]));
+            if i == 0 && self.style.income_detail {
+                income.push((
+                    numbered(4, 0, sep, "基本支出资金"),
+                    sum_of(&self.gp, "basic"),
+                ));
+                income.push((
+                    numbered(4, 1, sep, "项目支出资金"),
+                    sum_of(&self.gp, "project_fiscal"),
+                ));
+            }
+        }
+        for (i, (words, key)) in [
+            ("事业收入", "business"),
+            ("事业单位经营收入", "operating"),
+            ("其他收入", "other"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            income.push((numbered(1, i + 1, sep, words), sum_of(&self.all, key)));
+        }
+        income
+    }
+
+    /// 表1 财务收支预算总表.
+    fn finance_summary(&self) -> Sheet {
+        let income = self.finance_income();
+        let unit_level = self.level == Level::Unit;
+        // The 单位 template splits expenditure into 合计 | 人员经费 | 公用经费 | 项目支出.
+        let t1_figures = |s: &Spend| -> Vec<i64> {
+            if unit_level {
+                vec![s.total(), s.personnel, s.public, s.project()]
+            } else {
+                vec![s.total()]
+            }
+        };
+        let expense = expense_lines(&self.all, self.style, self.sep, &|_, s| t1_figures(s));
+        let width = if unit_level { 7 } else { 4 };
+        let mut p = self.page("收支总表");
+        p.head(
+            &format!("{}财务收支预算总表", self.prefix),
+            width,
+            self.org,
+            3,
+            "元",
+        );
+        p.text(5, 0, "本年收入");
+        p.merge(5, 0, 5, 1);
+        p.text(5, 2, "本年支出");
+        p.merge(5, 2, 5, width - 1);
+        let first = if unit_level {
+            for (c, t) in [(0, "项目"), (1, "预算数"), (2, "项目")] {
+                p.text(6, c, t);
+                p.merge(6, c, 8, c);
+            }
+            p.text(6, 3, "预算数");
+            p.merge(6, 3, 6, 6);
+            p.text(7, 3, "合计");
+            p.merge(7, 3, 8, 3);
+            p.text(7, 4, "基本支出");
+            p.merge(7, 4, 7, 5);
+            p.text(7, 6, "项目支出");
+            p.merge(7, 6, 8, 6);
+            p.text(8, 4, "人员经费");
+            p.text(8, 5, "公用经费");
+            9
+        } else {
+            for (c, w) in ["项目", "预算数", "项目", "预算数"].iter().enumerate() {
+                p.text(6, c as u32, w);
+            }
+            7
+        };
+        for (i, (label, v)) in income.iter().enumerate() {
+            p.text(first + i as u32, 0, label);
+            p.num(first + i as u32, 1, *v);
+        }
+        for (i, l) in expense.iter().enumerate() {
+            p.text(first + i as u32, 2, &l.label);
+            for (j, v) in l.figures.iter().enumerate() {
+                p.num(first + i as u32, 3 + j as u32, *v);
+            }
+        }
+        let foot = first + income.len().max(expense.len()) as u32 + 1;
+        p.text(foot, 0, "收入总计");
+        p.num(foot, 1, sum_of(&self.all, "total"));
+        p.text(foot, 2, "支出总计");
+        for (j, v) in t1_figures(&sum_spends(&self.all)).iter().enumerate() {
+            p.num(foot, 3 + j as u32, *v);
+        }
+        p.sheet()
+    }
+
+    /// 表2 收入预算总表, by function.
+    fn income_summary(&self) -> Sheet {
+        let mut p = self.page("收入总表");
+        functional(
+            &mut p,
+            &format!("{}收入预算总表", self.prefix),
+            self.org,
+            "收入预算",
+            &[
+                ("合计", "total"),
+                ("财政拨款收入", "fiscal"),
+                ("事业收入", "business"),
+                ("事业单位\n经营收入", "operating"),
+                ("其他收入", "other"),
+            ],
+            &self.all,
+        );
+        p.sheet()
+    }
+
+    /// 表3 支出预算总表, by function.
+    fn expense_summary(&self) -> Sheet {
+        let mut p = self.page("支出总表");
+        functional(
+            &mut p,
+            &format!("{}支出预算总表", self.prefix),
+            self.org,
+            "支出预算",
+            &[
+                ("合计", "total"),
+                ("基本支出", "basic"),
+                ("项目支出", "project"),
+            ],
+            &self.all,
+        );
+        p.sheet()
+    }
+
+    /// 表4 财政拨款收支预算总表: expenditure by fund.
+    fn fiscal_summary(&self) -> Sheet {
+        let fiscal = self.fiscal;
+        let mut p = self.page("财政拨款收支总表");
+        p.head(
+            &format!("{}财政拨款收支预算总表", self.prefix),
+            7,
+            self.org,
+            3,
+            "元",
+        );
+        p.text(5, 0, "财政拨款收入");
+        p.merge(5, 0, 5, 1);
+        p.text(5, 2, "财政拨款支出");
+        p.merge(5, 2, 5, 6);
+        for (c, t) in [
+            "项目",
+            "预算数",
+            "项目",
+            "合计",
+            "一般公共预算",
+            "政府性基金预算",
+            "国有资本经营预算",
+        ]
+        .iter()
+        .enumerate()
+        {
+            p.text(6, c as u32, t);
+        }
+        let fund_lines = ["一般公共预算", "政府性基金预算", "国有资本经营预算"];
+        for (i, words) in fund_lines.iter().enumerate() {
+            p.text(7 + i as u32, 0, &numbered(1, i, self.sep, words));
+            p.num(7 + i as u32, 1, fiscal[i]);
+        }
+        let by_fund = |l: &Leaf, s: &Spend| -> Vec<i64> {
+            let x = s.fiscal();
+            let of = |fund| if l.fund == fund { x } else { 0 };
+            vec![x, of(Fund::Gp), of(Fund::Gf), of(Fund::Soe)]
+        };
+        let with_fiscal: Vec<(&'static Leaf, Spend)> = self
+            .all
+            .iter()
+            .filter(|(_, s)| s.fiscal() != 0)
+            .copied()
+            .collect();
+        let lines = expense_lines(&with_fiscal, self.style, self.sep, &by_fund);
+        for (i, l) in lines.iter().enumerate() {
+            p.text(7 + i as u32, 2, &l.label);
+            for (j, v) in l.figures.iter().enumerate() {
+                p.num(7 + i as u32, 3 + j as u32, *v);
+            }
+        }
+        let foot = 7 + lines.len().max(3) as u32 + 1;
+        p.text(foot, 0, "收入总计");
+        p.num(foot, 1, fiscal.iter().sum());
+        p.text(foot, 2, "支出总计");
+        p.num(foot, 3, fiscal.iter().sum());
+        for (j, v) in fiscal.iter().enumerate() {
+            p.num(foot, 4 + j as u32, *v);
+        }
+        p.sheet()
+    }
+
+    /// 表5, 表6, 表7: each fund's 财政拨款 by function.
+    fn fund_tables(&self) -> Vec<Sheet> {
+        let fiscal_only = |leaves: &[(&'static Leaf, Spend)]| -> Vec<(&'static Leaf, Spend)> {
+            leaves
+                .iter()
+                .map(|(l, s)| {
+                    (
+                        *l,
+                        Spend {
+                            business: 0,
+                            operating: 0,
+                            other: 0,
+                            ..*s
+                        },
+                    )
+                })
+                .filter(|(_, s)| s.total() != 0)
+                .collect()
+        };
+        let mut sheets = Vec::new();
+        for (sheet, title, group, leaves) in [
+            (
+                "一般公共预算拨款表",
+                "一般公共预算支出功能分类预算表",
+                "一般公共预算支出",
+                &self.gp,
+            ),
+            (
+                "政府性基金拨款表",
+                "政府性基金预算支出功能分类预算表",
+                "政府性基金预算支出",
+                &self.gf,
+            ),
+            (
+                "国有资本经营预算拨款表 ",
+                "国有资本经营预算支出功能分类预算表",
+                "国有资本经营预算支出",
+                &self.soe,
+            ),
+        ] {
+            let mut p = self.page(sheet);
+            functional(
+                &mut p,
+                &format!("{}{title}", self.prefix),
+                self.org,
+                group,
+                &[
+                    ("合计", "total"),
+                    ("基本支出", "basic"),
+                    ("项目支出", "project_fiscal"),
+                ],
+                &fiscal_only(leaves),
+            );
+            sheets.push(p.sheet());
+        }
+        sheets
+    }
+
+    /// 表8 一般公共预算基本支出 by 经济分类: each 类 with its 款 under it.
+    fn basic_by_economic_class(&self) -> Sheet {
+        let f = self.f;
+        let mut p = self.page("一般公共预算拨款基本支出明细表");
+        p.head(
+            &format!("{}一般公共预算基本支出部门预算经济分类预算表", self.prefix),
+            6,
+            self.org,
+            3,
+            "元",
+        );
+        p.text(5, 0, "项目");
+        p.merge(5, 0, 5, 2);
+        p.text(5, 3, "一般公共预算基本支出");
+        p.merge(5, 3, 5, 5);
+        let (code_words, name_words) = match self.level {
+            Level::Department => ("部门预算经济分类科目编码", "经济分类科目名称"),
+            Level::Unit => ("经济分类科目编码", "部门经济分类科目名称"),
+        };
+        p.text(6, 0, code_words);
+        p.merge(6, 0, 6, 1);
+        p.text(6, 2, name_words);
+        p.merge(6, 2, 7, 2);
+        for (c, t) in ["合计", "人员经费", "公用经费"].iter().enumerate() {
+            p.text(6, 3 + c as u32, t);
+            p.merge(6, 3 + c as u32, 7, 3 + c as u32);
+        }
+        p.text(7, 0, "类");
+        p.text(7, 1, "款");
+        let mut r = 8;
+        let (mut personnel, mut public) = (0, 0);
+        let mut class = "";
+        for (code, class_name, name, _) in ECONOMIC {
+            let Some((pe, pu)) = f.economic.get(code).copied() else {
+                continue;
+            };
+            if *class_name != class {
+                class = class_name;
+                let (cp, cu) = ECONOMIC
+                    .iter()
+                    .filter(|e| e.1 == *class_name)
+                    .filter_map(|e| f.economic.get(e.0))
+                    .fold((0, 0), |(a, b), e| (a + e.0, b + e.1));
+                p.text(r, 0, &code[..3]);
+                p.text(r, 2, class_name);
+                p.num(r, 3, cp + cu);
+                p.num(r, 4, cp);
+                p.num(r, 5, cu);
+                r += 1;
+            }
+            p.text(r, 0, &code[..3]);
+            p.text(r, 1, &code[3..]);
+            p.text(r, 2, name);
+            p.num(r, 3, pe + pu);
+            p.num(r, 4, pe);
+            p.num(r, 5, pu);
+            personnel += pe;
+            public += pu;
+            r += 1;
+        }
+        r += 2;
+        p.text(r, 0, "合计");
+        p.merge(r, 0, r, 2);
+        p.num(r, 3, personnel + public);
+        p.num(r, 4, personnel);
+        p.num(r, 5, public);
+        p.sheet()
+    }
+
+    /// 表9 三公 in 万元, with 机关运行经费 beside.
+    fn three_public(&self) -> Sheet {
+        let (f, w) = (self.f, self.w);
+        let mut p = self.page("“三公”经费和机关运行费预算表");
+        p.text(1, 0, &format!("2026年{w}“三公”经费和机关运行经费预算表"));
+        p.merge(1, 0, 1, 6);
+        p.text(2, 0, &format!("{}：{}", self.org.0, self.org_name));
+        p.merge(2, 0, 2, 2);
+        p.text(2, 6, "单位:万元");
+        p.text(3, 0, "“三公”经费预算数");
+        p.merge(3, 0, 3, 5);
+        p.text(3, 6, "机关运行经费预算数");
+        p.merge(3, 6, 5, 6);
+        for (c, t) in ["合计", "因公出国(境)费", "公务接待费"].iter().enumerate() {
+            p.text(4, c as u32, t);
+            p.merge(4, c as u32, 5, c as u32);
+        }
+        p.text(4, 3, "公务用车购置及运行费");
+        p.merge(4, 3, 4, 5);
+        for (c, t) in ["小计", "购置费", "运行费"].iter().enumerate() {
+            p.text(5, 3 + c as u32, t);
+        }
+        let car = f.car_purchase + f.car_running;
+        for (c, yuan) in [
+            f.abroad + car + f.reception,
+            f.abroad,
+            f.reception,
+            car,
+            f.car_purchase,
+            f.car_running,
+            f.office_running,
+        ]
+        .iter()
+        .enumerate()
+        {
+            // 万元, exact: every figure is a multiple of 100 元.
+            p.grid
+                .set(6, c as u32, CellValue::Number(*yuan as f64 / 10_000.0));
+        }
+        p.sheet()
     }
 }
 

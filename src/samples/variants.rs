@@ -264,6 +264,9 @@ fn shown(g: &Grid, r: u32, c: u32) -> Option<Decimal> {
         .map(|p| p.value)
 }
 
+/// Varies how one table's values are written, each variation as `rng`
+/// draws it; the order of the steps is the order of the draws, so a seed
+/// gives the same layout whatever a step does.
 fn vary_values(
     g: &mut Grid,
     r: &Roles,
@@ -272,236 +275,281 @@ fn vary_values(
     dept: &str,
     year: Option<i32>,
 ) {
-    // 万元 → 元: every amount × 10000, the unit line says 元.
-    if r.kind_grid && r.unit_wan && r.unit_cell.is_some() && rng.apply("yuan", 0.25) {
-        for &((row, col), _) in &r.amounts {
-            if let Some(x) = shown(g, row, col) {
-                let yuan = (x * Decimal::new(10_000, 0)).round_dp(2);
-                if !matches!(g.get(row, col), CellValue::Empty) || !x.is_zero() {
-                    let f = yuan.to_f64().unwrap_or(0.0);
-                    g.set(row, col, CellValue::Number(f));
-                }
-            }
-        }
-        let (ur, uc) = r.unit_cell.unwrap_or_default();
-        let t = g.text(ur, uc).replace("万元", "元");
-        g.set(ur, uc, CellValue::Text(t));
-        v.in_yuan.insert(r.id.clone());
-        note(v, &r.id, "rewritten in 元");
-    }
-    // Zeros as `-`, `—` or blank.
-    if r.kind_grid && rng.apply("zeros", 0.3) {
-        let style = *rng.pick(&["-", "—", ""]);
-        for &((row, col), yuan) in &r.amounts {
-            if yuan.is_zero() {
-                let cell = if style.is_empty() {
-                    CellValue::Empty
-                } else {
-                    CellValue::Text(style.into())
-                };
-                g.set(row, col, cell);
-            }
-        }
-        note(v, &r.id, &format!("zeros as {style:?}"));
-    }
-    // Amounts as text: `3,248,300.00` or `3248300.00`.
-    if r.kind_grid && rng.apply("text_numbers", 0.25) {
-        let with_commas = rng.chance(0.5);
-        let mut any = false;
-        for &((row, col), _) in &r.amounts {
-            if g.get(row, col).is_numeric() {
-                if let Some(x) = shown(g, row, col) {
-                    let t = if with_commas {
-                        super::layout::thousands(x)
-                    } else {
-                        format!("{x:.2}")
-                    };
-                    g.set(row, col, CellValue::Text(t));
-                    any = true;
-                }
-            }
-        }
-        if any {
-            v.text_numbers.insert(r.id.clone());
-            note(v, &r.id, "amounts as text");
-        }
-    }
-    // Where and how the unit is written.
-    if let Some((ur, uc)) = r.unit_cell {
-        if r.kind_grid && rng.apply("unit_line", 0.4) {
-            let unit = if g.text(ur, uc).contains("万元") {
-                "万元"
-            } else {
-                "元"
-            };
-            match rng.below(4) {
-                0 => {
-                    g.set(ur, uc, CellValue::Text(format!("金额单位：{unit}")));
-                    note(v, &r.id, "金额单位：");
-                }
-                1 => {
-                    g.set(ur, uc, CellValue::Text(format!("单位:{unit}")));
-                    note(v, &r.id, "half-width colon");
-                }
-                2 => {
-                    g.set(ur, uc, CellValue::Empty);
-                    g.set(
-                        ur,
-                        0,
-                        CellValue::Text(format!("编制单位：{dept}        单位：{unit}")),
-                    );
-                    note(v, &r.id, "issuer and unit in one cell");
-                }
-                _ => {
-                    let amount_cols: Vec<u32> = r
-                        .columns
-                        .iter()
-                        .filter(|(k, _)| k.ends_with("_amount"))
-                        .map(|(_, (c, _))| *c)
-                        .collect();
-                    if amount_cols.is_empty() {
-                        g.set(ur, uc, CellValue::Text(format!("单位:{unit}")));
-                        note(v, &r.id, "half-width colon");
-                    } else {
-                        g.set(ur, uc, CellValue::Empty);
-                        for c in amount_cols {
-                            let at = (r.header_first..=r.header_first + 4)
-                                .rfind(|&hr| g.text(hr, c).trim() == "预算数");
-                            if let Some(hr) = at {
-                                g.set(hr, c, CellValue::Text(format!("预算数（{unit}）")));
-                            }
-                        }
-                        note(v, &r.id, "unit in the amount headers");
-                    }
-                }
-            }
-        }
-    }
-    // Code styles.
-    let classified = ["t3", "t5_1", "t6", "t8", "t9"].contains(&r.id.as_str());
-    let codes = rng.apply("codes", 1.0);
-    if let (true, true, Some(&(cc, _)), Some(&(nc, _))) = (
-        codes,
-        classified,
-        r.columns.get("code"),
-        r.columns.get("name"),
-    ) {
-        let data = r.header_first + 1..=r.last_row;
-        match rng.below(5) {
-            0 => {
-                for row in data {
-                    if let CellValue::Number(f) = g.get(row, cc) {
-                        let t = format!("{f}");
-                        g.set(row, cc, CellValue::Text(t));
-                    }
-                }
-                note(v, &r.id, "codes as text");
-            }
-            1 => {
-                let sep = *rng.pick(&[" ", "", "　"]);
-                for row in data {
-                    let code = crate::text::norm(&g.text(row, cc));
-                    if code.chars().all(|c| c.is_ascii_digit()) && code.len() >= 3 {
-                        let name = g.text(row, nc);
-                        g.set(row, nc, CellValue::Text(format!("{code}{sep}{name}")));
-                        g.set(row, cc, CellValue::Empty);
-                    }
-                }
-                note(v, &r.id, &format!("codes in the name cell ({sep:?})"));
-            }
-            2 => {
-                let header = if r.id == "t6" {
-                    "科目编码及名称"
-                } else {
-                    *rng.pick(&["功能分类科目", "科目编码及名称"])
-                };
-                let leaf = (r.header_first..=r.header_first + 4)
-                    .find(|&hr| g.text(hr, cc).contains("编码"));
-                for row in data {
-                    let code = crate::text::norm(&g.text(row, cc));
-                    let name = g.text(row, nc);
-                    let both = if code.is_empty() {
-                        name
-                    } else {
-                        format!("{code} {name}")
-                    };
-                    g.set(row, cc, CellValue::Text(both));
-                    g.set(row, nc, CellValue::Empty);
-                }
-                if let Some(hr) = leaf {
-                    g.set(hr, cc, CellValue::Text(header.into()));
-                    g.set(hr, nc, CellValue::Empty);
-                }
-                note(v, &r.id, &format!("code and name in one column ({header})"));
-            }
-            _ => {}
-        }
-    }
-    // Header wording drift.
-    if r.kind_grid && rng.apply("header_drift", 0.3) {
-        const DRIFT: [(&str, &str); 5] = [
-            ("合计", "总计"),
-            ("人员经费", "人员支出"),
-            ("公用经费", "公用支出"),
-            ("公务用车运行费", "公务用车运行维护费"),
-            ("科目编码", "科目代码"),
-        ];
-        for row in r.header_first..(r.header_first + 4).min(g.rows.len() as u32) {
-            for c in 0..g.rows[row as usize].len() as u32 {
-                let t = g.text(row, c);
-                if let Some((_, to)) = DRIFT.iter().find(|(from, _)| *from == t.trim()) {
-                    g.set(row, c, CellValue::Text((*to).into()));
-                }
-            }
-        }
-        note(v, &r.id, "header wording drift");
-    }
-    // Title wording: a year in front, 预算 inserted.
-    if let Some((tr, tc)) = r.title_cell {
-        if rng.apply("title", 0.4) {
-            let title = match r.id.as_str() {
-                "t1" => "部门收支预算总表",
-                "t2" => "部门收入预算总表",
-                "t3" => "部门支出预算总表",
-                "t4" => "财政拨款收支预算总表",
-                "t5_1" => "一般公共预算支出预算表（按功能科目）",
-                "t5_2" => "一般公共预算支出预算表（按单位）",
-                "t6" => "一般公共预算基本支出预算表",
-                "t7" => "一般公共预算“三公”经费支出预算表",
-                "t8" => "政府性基金预算支出预算表",
-                "t9" => "国有资本经营预算支出预算表",
-                "t10" => "项目支出预算表",
-                "t11" => "部门整体支出绩效目标表",
-                _ => "项目支出绩效目标申报表",
-            };
-            let year = match (rng.chance(0.5), year) {
-                (true, Some(y)) => format!("{y}年"),
-                _ => String::new(),
-            };
-            g.set(tr, tc, CellValue::Text(format!("{year}{title}")));
-            note(v, &r.id, &format!("title {year}{title}"));
-        }
-    }
-    // A column of figures the template does not name, right of the table.
-    let coded = r.columns.contains_key("code") || r.columns.contains_key("name");
-    if r.kind_grid && coded && rng.apply("extra_column", 0.2) {
-        let at = r.columns.values().map(|(c, _)| *c).max().unwrap_or(0) + 1;
-        g.set(
-            r.header_first,
-            at,
-            CellValue::Text("单位预留机动经费".into()),
-        );
-        let rows: BTreeSet<u32> = r.amounts.iter().map(|((row, _), _)| *row).collect();
-        for row in rows {
-            g.set(row, at, CellValue::Number(0.0));
-        }
-        v.extra_columns.insert(r.id.clone());
-        note(v, &r.id, "an extra column of figures");
-    }
+    rewrite_in_yuan(g, r, rng, v);
+    write_zeros_as_dashes(g, r, rng, v);
+    write_amounts_as_text(g, r, rng, v);
+    reword_unit_line(g, r, rng, v, dept);
+    restyle_codes(g, r, rng, v);
+    drift_header_wording(g, r, rng, v);
+    reword_title(g, r, rng, v, year);
+    add_unnamed_column(g, r, rng, v);
     // Two amount columns of the same group swapped.
     if r.kind_grid && r.id != "t1" && r.id != "t4" && rng.apply("swap_columns", 0.3) {
         swap_columns(g, r, rng, v);
     }
+}
+
+/// 万元 → 元: every amount × 10000, the unit line says 元.
+fn rewrite_in_yuan(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
+    if !(r.kind_grid && r.unit_wan && r.unit_cell.is_some() && rng.apply("yuan", 0.25)) {
+        return;
+    }
+    for &((row, col), _) in &r.amounts {
+        if let Some(x) = shown(g, row, col) {
+            let yuan = (x * Decimal::new(10_000, 0)).round_dp(2);
+            if !matches!(g.get(row, col), CellValue::Empty) || !x.is_zero() {
+                let f = yuan.to_f64().unwrap_or(0.0);
+                g.set(row, col, CellValue::Number(f));
+            }
+        }
+    }
+    let (ur, uc) = r.unit_cell.unwrap_or_default();
+    let t = g.text(ur, uc).replace("万元", "元");
+    g.set(ur, uc, CellValue::Text(t));
+    v.in_yuan.insert(r.id.clone());
+    note(v, &r.id, "rewritten in 元");
+}
+
+/// Zeros as `-`, `—` or blank.
+fn write_zeros_as_dashes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
+    if !(r.kind_grid && rng.apply("zeros", 0.3)) {
+        return;
+    }
+    let style = *rng.pick(&["-", "—", ""]);
+    for &((row, col), yuan) in &r.amounts {
+        if yuan.is_zero() {
+            let cell = if style.is_empty() {
+                CellValue::Empty
+            } else {
+                CellValue::Text(style.into())
+            };
+            g.set(row, col, cell);
+        }
+    }
+    note(v, &r.id, &format!("zeros as {style:?}"));
+}
+
+/// Amounts as text: `3,248,300.00` or `3248300.00`.
+fn write_amounts_as_text(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
+    if !(r.kind_grid && rng.apply("text_numbers", 0.25)) {
+        return;
+    }
+    let with_commas = rng.chance(0.5);
+    let mut any = false;
+    for &((row, col), _) in &r.amounts {
+        if g.get(row, col).is_numeric() {
+            if let Some(x) = shown(g, row, col) {
+                let t = if with_commas {
+                    super::layout::thousands(x)
+                } else {
+                    format!("{x:.2}")
+                };
+                g.set(row, col, CellValue::Text(t));
+                any = true;
+            }
+        }
+    }
+    if any {
+        v.text_numbers.insert(r.id.clone());
+        note(v, &r.id, "amounts as text");
+    }
+}
+
+/// Where and how the unit is written: `金额单位：`, a half-width colon,
+/// in one cell with the issuer, or in the amount headers.
+fn reword_unit_line(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, dept: &str) {
+    let Some((ur, uc)) = r.unit_cell else {
+        return;
+    };
+    if !(r.kind_grid && rng.apply("unit_line", 0.4)) {
+        return;
+    }
+    let unit = if g.text(ur, uc).contains("万元") {
+        "万元"
+    } else {
+        "元"
+    };
+    match rng.below(4) {
+        0 => {
+            g.set(ur, uc, CellValue::Text(format!("金额单位：{unit}")));
+            note(v, &r.id, "金额单位：");
+        }
+        1 => {
+            g.set(ur, uc, CellValue::Text(format!("单位:{unit}")));
+            note(v, &r.id, "half-width colon");
+        }
+        2 => {
+            g.set(ur, uc, CellValue::Empty);
+            g.set(
+                ur,
+                0,
+                CellValue::Text(format!("编制单位：{dept}        单位：{unit}")),
+            );
+            note(v, &r.id, "issuer and unit in one cell");
+        }
+        _ => {
+            let amount_cols: Vec<u32> = r
+                .columns
+                .iter()
+                .filter(|(k, _)| k.ends_with("_amount"))
+                .map(|(_, (c, _))| *c)
+                .collect();
+            if amount_cols.is_empty() {
+                g.set(ur, uc, CellValue::Text(format!("单位:{unit}")));
+                note(v, &r.id, "half-width colon");
+                return;
+            }
+            g.set(ur, uc, CellValue::Empty);
+            for c in amount_cols {
+                let at = (r.header_first..=r.header_first + 4)
+                    .rfind(|&hr| g.text(hr, c).trim() == "预算数");
+                if let Some(hr) = at {
+                    g.set(hr, c, CellValue::Text(format!("预算数（{unit}）")));
+                }
+            }
+            note(v, &r.id, "unit in the amount headers");
+        }
+    }
+}
+
+/// Code styles of the classified tables: codes as text, in the name cell,
+/// or code and name in one column. Always drawn, so the draws after it do
+/// not depend on the table.
+fn restyle_codes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
+    let classified = ["t3", "t5_1", "t6", "t8", "t9"].contains(&r.id.as_str());
+    let codes = rng.apply("codes", 1.0);
+    let (true, true, Some(&(cc, _)), Some(&(nc, _))) = (
+        codes,
+        classified,
+        r.columns.get("code"),
+        r.columns.get("name"),
+    ) else {
+        return;
+    };
+    let data = r.header_first + 1..=r.last_row;
+    match rng.below(5) {
+        0 => {
+            for row in data {
+                if let CellValue::Number(f) = g.get(row, cc) {
+                    let t = format!("{f}");
+                    g.set(row, cc, CellValue::Text(t));
+                }
+            }
+            note(v, &r.id, "codes as text");
+        }
+        1 => {
+            let sep = *rng.pick(&[" ", "", "　"]);
+            for row in data {
+                let code = crate::text::norm(&g.text(row, cc));
+                if code.chars().all(|c| c.is_ascii_digit()) && code.len() >= 3 {
+                    let name = g.text(row, nc);
+                    g.set(row, nc, CellValue::Text(format!("{code}{sep}{name}")));
+                    g.set(row, cc, CellValue::Empty);
+                }
+            }
+            note(v, &r.id, &format!("codes in the name cell ({sep:?})"));
+        }
+        2 => {
+            let header = if r.id == "t6" {
+                "科目编码及名称"
+            } else {
+                *rng.pick(&["功能分类科目", "科目编码及名称"])
+            };
+            let leaf =
+                (r.header_first..=r.header_first + 4).find(|&hr| g.text(hr, cc).contains("编码"));
+            for row in data {
+                let code = crate::text::norm(&g.text(row, cc));
+                let name = g.text(row, nc);
+                let both = if code.is_empty() {
+                    name
+                } else {
+                    format!("{code} {name}")
+                };
+                g.set(row, cc, CellValue::Text(both));
+                g.set(row, nc, CellValue::Empty);
+            }
+            if let Some(hr) = leaf {
+                g.set(hr, cc, CellValue::Text(header.into()));
+                g.set(hr, nc, CellValue::Empty);
+            }
+            note(v, &r.id, &format!("code and name in one column ({header})"));
+        }
+        _ => {}
+    }
+}
+
+/// Header wording drift: `总计` for `合计`, `人员支出` for `人员经费` ….
+fn drift_header_wording(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
+    if !(r.kind_grid && rng.apply("header_drift", 0.3)) {
+        return;
+    }
+    const DRIFT: [(&str, &str); 5] = [
+        ("合计", "总计"),
+        ("人员经费", "人员支出"),
+        ("公用经费", "公用支出"),
+        ("公务用车运行费", "公务用车运行维护费"),
+        ("科目编码", "科目代码"),
+    ];
+    for row in r.header_first..(r.header_first + 4).min(g.rows.len() as u32) {
+        for c in 0..g.rows[row as usize].len() as u32 {
+            let t = g.text(row, c);
+            if let Some((_, to)) = DRIFT.iter().find(|(from, _)| *from == t.trim()) {
+                g.set(row, c, CellValue::Text((*to).into()));
+            }
+        }
+    }
+    note(v, &r.id, "header wording drift");
+}
+
+/// Title wording: a year in front, 预算 inserted.
+fn reword_title(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, year: Option<i32>) {
+    let Some((tr, tc)) = r.title_cell else {
+        return;
+    };
+    if !rng.apply("title", 0.4) {
+        return;
+    }
+    let title = match r.id.as_str() {
+        "t1" => "部门收支预算总表",
+        "t2" => "部门收入预算总表",
+        "t3" => "部门支出预算总表",
+        "t4" => "财政拨款收支预算总表",
+        "t5_1" => "一般公共预算支出预算表（按功能科目）",
+        "t5_2" => "一般公共预算支出预算表（按单位）",
+        "t6" => "一般公共预算基本支出预算表",
+        "t7" => "一般公共预算“三公”经费支出预算表",
+        "t8" => "政府性基金预算支出预算表",
+        "t9" => "国有资本经营预算支出预算表",
+        "t10" => "项目支出预算表",
+        "t11" => "部门整体支出绩效目标表",
+        _ => "项目支出绩效目标申报表",
+    };
+    let year = match (rng.chance(0.5), year) {
+        (true, Some(y)) => format!("{y}年"),
+        _ => String::new(),
+    };
+    g.set(tr, tc, CellValue::Text(format!("{year}{title}")));
+    note(v, &r.id, &format!("title {year}{title}"));
+}
+
+/// A column of figures the template does not name, right of the table.
+fn add_unnamed_column(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
+    let coded = r.columns.contains_key("code") || r.columns.contains_key("name");
+    if !(r.kind_grid && coded && rng.apply("extra_column", 0.2)) {
+        return;
+    }
+    let at = r.columns.values().map(|(c, _)| *c).max().unwrap_or(0) + 1;
+    g.set(
+        r.header_first,
+        at,
+        CellValue::Text("单位预留机动经费".into()),
+    );
+    let rows: BTreeSet<u32> = r.amounts.iter().map(|((row, _), _)| *row).collect();
+    for row in rows {
+        g.set(row, at, CellValue::Number(0.0));
+    }
+    v.extra_columns.insert(r.id.clone());
+    note(v, &r.id, "an extra column of figures");
 }
 
 fn swap_columns(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
