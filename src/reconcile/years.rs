@@ -326,23 +326,23 @@ pub fn check(years: &[YearSummary]) -> Vec<(usize, Finding)> {
     }
     let mut out = Vec::new();
     for members in by_budget.values() {
+        // Each year is read from its first input: copies of a year (said
+        // by S.duplicate_input) are not compared again, copy against copy.
+        let mut first: BTreeMap<i32, usize> = BTreeMap::new();
+        for &i in members {
+            first.entry(years[i].year).or_insert(i);
+        }
         for &later in members {
+            let l = &years[later];
             // A renamed project is said once: against the nearest year.
-            let nearest = members
-                .iter()
-                .map(|&e| years[e].year)
-                .filter(|&y| y < years[later].year)
-                .max();
-            for &earlier in members {
-                let (l, e) = (&years[later], &years[earlier]);
-                // The two years a workbook restates.
-                if !(1..=2).contains(&(l.year - e.year)) {
-                    continue;
-                }
+            let nearest = first.range(..l.year).next_back().map(|(y, _)| *y);
+            // The two years a workbook restates.
+            for (&year, &earlier) in first.range(l.year - 2..l.year) {
+                let e = &years[earlier];
                 let mut c = Checker::new();
                 t11_history(&mut c, l, e);
                 t12_history(&mut c, l, e);
-                if nearest == Some(e.year) {
+                if nearest == Some(year) {
                     renamed(&mut c, l, e);
                 }
                 out.extend(c.findings.into_iter().map(|mut f| {
@@ -560,6 +560,29 @@ mod tests {
         let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
         assert_eq!(cells, ["表11!C5", "[2023.xlsx]表3!C5"]);
         assert!(f.message.contains("基本支出"), "{}", f.message);
+    }
+
+    /// Regression: every copy of a later year was compared with every copy
+    /// of the earlier one; a folder of 143 copies of two years wrote a
+    /// 205 MB across_years.csv. Each later input is compared with the
+    /// first input of each earlier year, once.
+    #[test]
+    fn copies_of_a_year_are_compared_once_each_not_copy_against_copy() {
+        let mut later = year(2024, "2024.xlsx");
+        later.t11.push(Funds {
+            year: 2023,
+            basic: fig(2_100_000, "表11"),
+            ..Funds::default()
+        });
+        let mut batch: Vec<YearSummary> = (0..50)
+            .map(|i| year(2023, &format!("2023-{i}.xlsx")))
+            .collect();
+        batch.extend((0..3).map(|_| later.clone()));
+        let found = check(&batch);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found
+            .iter()
+            .all(|(_, f)| f.cells[1].to_string() == "[2023-0.xlsx]表3!C5"));
     }
 
     #[test]
