@@ -11,7 +11,7 @@ use super::batch::{self, check_one, check_workbook, duplicate_groups, progress, 
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
 use yusuan::model::Severity;
-use yusuan::reconcile::years::YearSummary;
+use yusuan::reconcile::years::{Summaries, YearSummary};
 use yusuan::reconcile::{counts, Finding};
 use yusuan::workbook::Workbook;
 
@@ -552,7 +552,9 @@ struct Reports<'a> {
     kept: Rendered,
     /// (year, identity, path, whose budget it is) per input.
     keys: Vec<(Option<i32>, Option<String>, String, String)>,
-    years: Vec<(usize, YearSummary)>,
+    /// Each input's year summary, out of memory, under its place in `keys`.
+    years: Summaries,
+    years_err: Option<std::io::Error>,
     unreadable: bool,
     errors: bool,
     write_err: Option<std::io::Error>,
@@ -575,7 +577,8 @@ impl<'a> Reports<'a> {
             review,
             kept: None,
             keys: Vec::new(),
-            years: Vec::new(),
+            years: Summaries::new(),
+            years_err: None,
             unreadable: false,
             errors: false,
             write_err: None,
@@ -591,7 +594,9 @@ impl<'a> Reports<'a> {
     ) {
         if let Ok((b, _, _)) = &r {
             if let Some(y) = YearSummary::of(b, &file_name(&input.path), &input.source, "") {
-                self.years.push((self.keys.len(), y));
+                if let Err(e) = self.years.push(self.keys.len(), &y) {
+                    self.years_err.get_or_insert(e);
+                }
             }
         }
         let report = file_report(&input.path, &r);
@@ -665,7 +670,12 @@ impl<'a> Reports<'a> {
                 members: vec![],
             });
         }
-        let across = across_years(&self.years, files);
+        if let Some(e) = self.years_err.take() {
+            anyhow::bail!(
+                "跨年度核对所需的临时文件无法写入（{e}）：请检查临时文件夹所在磁盘的空间"
+            );
+        }
+        let across = across_years(&mut self.years, files)?;
         self.print_batch(&batch_findings, &across)?;
         if let Some(review) = &mut self.review {
             for a in &across {
@@ -785,20 +795,24 @@ struct AcrossYears {
 }
 
 /// The years' rules over the batch, by the later input of each finding.
-fn across_years(years: &[(usize, YearSummary)], files: &[Input]) -> Vec<AcrossYears> {
-    let summaries: Vec<YearSummary> = years.iter().map(|(_, y)| y.clone()).collect();
+fn across_years(years: &mut Summaries, files: &[Input]) -> anyhow::Result<Vec<AcrossYears>> {
     let mut by_input: std::collections::BTreeMap<usize, Vec<Finding>> = Default::default();
-    for (i, f) in yusuan::reconcile::years::check(&summaries) {
-        by_input.entry(years[i].0).or_default().push(f);
-    }
-    by_input
+    years
+        .for_each_budget(|group| {
+            let (inputs, summaries): (Vec<usize>, Vec<YearSummary>) = group.into_iter().unzip();
+            for (i, f) in yusuan::reconcile::years::check(&summaries) {
+                by_input.entry(inputs[i]).or_default().push(f);
+            }
+        })
+        .map_err(|e| anyhow::anyhow!("跨年度核对所需的临时文件无法读回（{e}）"))?;
+    Ok(by_input
         .into_iter()
         .map(|(input, findings)| AcrossYears {
             path: batch::shown(&files[input].path),
             input,
             findings,
         })
-        .collect()
+        .collect())
 }
 
 /// A file's name as given, for another workbook's cells (`[2023.xlsx]表3!C5`).

@@ -18,7 +18,7 @@ use yusuan::export::csv::{
 };
 use yusuan::export::ledger::{Ledger, JOURNAL, MANIFEST};
 use yusuan::reconcile::counts;
-use yusuan::reconcile::years::YearSummary;
+use yusuan::reconcile::years::{Summaries, YearSummary};
 use yusuan::workbook::{write_reason, Workbook};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -1048,7 +1048,7 @@ struct Writer<'a> {
     journal: Journal,
     tally: Tally,
     /// One small summary per input read (or skipped), for the years.
-    years: Vec<(String, YearSummary)>,
+    years: KeptYears,
     /// An output that could not be written: the run ends with it.
     io_error: Option<anyhow::Error>,
 }
@@ -1078,7 +1078,7 @@ impl<'a> Writer<'a> {
             }),
             journal: Journal::open(out, set.hive)?,
             tally: Tally::default(),
-            years: Vec::new(),
+            years: KeptYears::default(),
             io_error: None,
         })
     }
@@ -1098,7 +1098,9 @@ impl<'a> Writer<'a> {
         let entry = match job {
             Job::Skipped(e, year) => {
                 tally.skipped += 1;
-                self.years.extend(year.map(|y| (e.input_id.clone(), *y)));
+                if let Some(y) = year {
+                    self.years.keep(e.input_id.clone(), &y);
+                }
                 e
             }
             Job::Failed(e) => {
@@ -1115,8 +1117,9 @@ impl<'a> Writer<'a> {
                         eprintln!("警告：{}：规范工作簿 {w}", r.entry.path);
                     }
                 });
-                self.years
-                    .extend(r.year.take().map(|y| (input.id.clone(), y)));
+                if let Some(y) = r.year.take() {
+                    self.years.keep(input.id.clone(), &y);
+                }
                 let earlier = {
                     let l = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
                     l.get(&input.id, &input.source, &r.entry.source_hash)
@@ -1206,9 +1209,16 @@ impl<'a> Writer<'a> {
         if self.set.hive {
             self.years_kept(&ledger);
         }
+        if let Some(source) = self.years.err.take() {
+            return Err(yusuan::Error::Output {
+                path: std::env::temp_dir(),
+                source,
+            }
+            .into());
+        }
         write_years(
             out,
-            &self.years,
+            &mut self.years.summaries,
             &self.set.formats,
             self.set.unit,
             self.set.encoding,
@@ -1285,7 +1295,7 @@ impl<'a> Writer<'a> {
     /// The years of the inputs of earlier runs that stay (their summaries
     /// kept beside their parts), so the batch's years are the folder's.
     fn years_kept(&mut self, ledger: &Ledger) {
-        let here: BTreeSet<String> = self.years.iter().map(|(id, _)| id.clone()).collect();
+        let here: BTreeSet<String> = self.years.ids.iter().cloned().collect();
         for e in ledger.entries().filter(|e| !here.contains(&e.input_id)) {
             let year = e
                 .outputs
@@ -1293,7 +1303,9 @@ impl<'a> Writer<'a> {
                 .find(|o| o.starts_with(YEARS_DIR))
                 .and_then(|o| std::fs::read(self.out.join(o)).ok())
                 .and_then(|b| serde_json::from_slice::<YearSummary>(&b).ok());
-            self.years.extend(year.map(|y| (e.input_id.clone(), y)));
+            if let Some(y) = year {
+                self.years.keep(e.input_id.clone(), &y);
+            }
         }
     }
 }
@@ -1332,12 +1344,31 @@ impl Tally {
 /// engines reading the partitions pass it over).
 const YEARS_DIR: &str = ".yusuan-years/";
 
+/// The inputs' summaries for the years, out of memory
+/// ([`Summaries`]), each under its input's place in `ids`.
+#[derive(Default)]
+struct KeptYears {
+    summaries: Summaries,
+    ids: Vec<String>,
+    /// A summary that could not be kept (the temporary file's disk full).
+    err: Option<std::io::Error>,
+}
+
+impl KeptYears {
+    fn keep(&mut self, input_id: String, y: &YearSummary) {
+        if let Err(e) = self.summaries.push(self.ids.len(), y) {
+            self.err.get_or_insert(e);
+        }
+        self.ids.push(input_id);
+    }
+}
+
 /// The batch's years: the rules across them (their findings in
 /// `across_years.csv`, said on stderr), and `dept_years` and
 /// `project_years`, as CSV and Parquet as asked.
 fn write_years(
     out: &Path,
-    years: &[(String, YearSummary)],
+    years: &mut Summaries,
     formats: &[To],
     unit: Unit,
     encoding: Encoding,
@@ -1349,25 +1380,40 @@ fn write_years(
     if !(csv || parquet) {
         return Ok(());
     }
-    let summaries: Vec<YearSummary> = years.iter().map(|(_, y)| y.clone()).collect();
-    let found = yusuan::reconcile::years::check(&summaries);
+    // One budget's years in memory at a time: its findings across years and
+    // its rows of each table (the tables are ordered by budget, then year).
+    let (mut dept, mut projects, mut across) = (Vec::new(), Vec::new(), Vec::new());
+    let mut found: Vec<yusuan::reconcile::Finding> = Vec::new();
+    years
+        .for_each_budget(|group| {
+            let summaries: Vec<YearSummary> = group.into_iter().map(|(_, y)| y).collect();
+            for (i, f) in yusuan::reconcile::years::check(&summaries) {
+                let y = &summaries[i];
+                let who = Reviewed {
+                    source_file: y.source_file.clone(),
+                    department: y.dept_name.clone(),
+                    dept_code: y.dept_code.clone(),
+                    year: Some(y.year),
+                    ..Default::default()
+                };
+                across.extend(finding_rows(&who, std::slice::from_ref(&f)));
+                found.push(f);
+            }
+            dept.extend(yusuan::export::years::dept_years(&summaries, unit));
+            projects.extend(yusuan::export::years::project_years(&summaries, unit));
+        })
+        .map_err(|source| yusuan::Error::Output {
+            path: std::env::temp_dir(),
+            source,
+        })?;
     if !found.is_empty() {
-        let (e, w, n) = counts(&found.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+        let (e, w, n) = counts(&found);
         eprintln!(
             "跨年度核对：同一预算的不同年度之间有 {w} 个警告、{n} 条提示（{e} 个错误）：见 across_years.csv"
         );
     }
     let schemas = yusuan::export::years::schemas();
-    let tables = [
-        (
-            "dept_years",
-            yusuan::export::years::dept_years(&summaries, unit),
-        ),
-        (
-            "project_years",
-            yusuan::export::years::project_years(&summaries, unit),
-        ),
-    ];
+    let tables = [("dept_years", dept), ("project_years", projects)];
     for ((name, rows), (_, cols)) in tables.iter().zip(&schemas[..2]) {
         let header: Vec<&str> = cols.iter().map(|c| c.0).collect();
         if csv {
@@ -1387,18 +1433,7 @@ fn write_years(
         }
     }
     if csv {
-        let mut rows = Vec::new();
-        for (i, f) in &found {
-            let y = &summaries[*i];
-            let who = Reviewed {
-                source_file: y.source_file.clone(),
-                department: y.dept_name.clone(),
-                dept_code: y.dept_code.clone(),
-                year: Some(y.year),
-                ..Default::default()
-            };
-            rows.extend(finding_rows(&who, std::slice::from_ref(f)));
-        }
+        let rows = across;
         let file = "across_years.csv";
         let header: Vec<&str> = schemas[2].1.iter().map(|c| c.0).collect();
         write_atomic(
