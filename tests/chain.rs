@@ -654,6 +654,46 @@ fn x_t12_procurement() {
     }
 }
 
+/// A 合计 line under a form's 政府采购 items is their sum, not one more
+/// item; and a bureau's `[conventions]` name 3-digit classes, each once.
+#[test]
+fn x_t12_procurement_a_total_line_is_not_an_item_and_conventions_are_checked() {
+    let base = sample("wenlv-2024.xlsx");
+    let mut b = base.clone();
+    let f = &mut b.tables.t12[0];
+    let block = f
+        .blocks
+        .iter_mut()
+        .find(|b| b.key == "procurement")
+        .unwrap();
+    let mut total = block.rows[0].clone();
+    let sum: Decimal = block
+        .rows
+        .iter()
+        .filter_map(|r| r.get("amount").and_then(|v| v.as_amount()))
+        .map(|a| a.yuan)
+        .sum();
+    if let Some(yusuan::model::FormValue::Amount(a)) = total.get_mut("amount") {
+        a.yuan = sum;
+    }
+    if let Some(yusuan::model::FormValue::Text(t)) = total.get_mut("item") {
+        t.text = "合计".into();
+    }
+    block.rows.push(total);
+    assert!(check(&b).iter().all(|f| f.rule != "X.t12_procurement"));
+
+    use yusuan::template::Template;
+    let builtin = Templates::builtin();
+    for (body, says) in [
+        ("personnel_classes = [\"30l\"]", "不是 3 位"),
+        ("public_classes = [\"301\"]", "同时列为"),
+    ] {
+        let text = format!("id = \"x\"\nextends = \"2024\"\n[conventions]\n{body}\n");
+        let e = Template::parse_with(&text, "x.toml", &builtin.all).unwrap_err();
+        assert!(e.to_string().contains(says), "{e}");
+    }
+}
+
 /// The findings of `b` that `base` does not have (a sample's own slips
 /// are not the move's).
 fn added(base: &Budget, b: &Budget) -> Vec<Finding> {

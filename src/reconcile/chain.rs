@@ -472,7 +472,11 @@ pub(super) fn t12_procurement(b: &Budget, c: &mut Checker) {
                     .and_then(FormValue::as_text)
                     .map(crate::text::clean)
                     .unwrap_or_else(|| "采购品目".to_string());
-                Some(Term::new(item, amount, f.meta.unit))
+                // A 合计 line some forms add is the sum, not an item.
+                let total = ["合计", "小计", "总计"]
+                    .iter()
+                    .any(|w| crate::text::norm(&item).starts_with(w));
+                (!total).then(|| Term::new(item, amount, f.meta.unit))
             })
             .collect();
         if items.is_empty() {

@@ -337,7 +337,9 @@ pub fn check(years: &[YearSummary]) -> Vec<(usize, Finding)> {
             // A renamed project is said once: against the nearest year.
             let nearest = first.range(..l.year).next_back().map(|(y, _)| *y);
             // The two years a workbook restates.
-            for (&year, &earlier) in first.range(l.year - 2..l.year) {
+            // (From a year as low as i32 goes, nothing is earlier.)
+            let from = l.year.saturating_sub(2).min(l.year);
+            for (&year, &earlier) in first.range(from..l.year) {
                 let e = &years[earlier];
                 let mut c = Checker::new();
                 t11_history(&mut c, l, e);
@@ -673,6 +675,13 @@ mod tests {
         let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
         assert_eq!(cells, ["表11!C5", "[2023.xlsx]表3!C5"]);
         assert!(f.message.contains("基本支出"), "{}", f.message);
+    }
+
+    /// A year as low as i32 goes (a summary read back from a folder) has
+    /// nothing earlier; no range is taken below it.
+    #[test]
+    fn the_lowest_year_has_nothing_earlier() {
+        assert!(check(&[year(i32::MIN, "a.xlsx"), year(i32::MIN + 1, "b.xlsx")]).is_empty());
     }
 
     /// Summaries kept out of memory come back whole, a budget at a time,

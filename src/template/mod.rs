@@ -647,6 +647,23 @@ impl Template {
                 "rules_off 中的 “{id}” 不是提示性核对（P.*）：只有提示性核对可以关闭，勾稽关系在每个区都成立"
             ));
         }
+        let c = &self.conventions;
+        for class in c.personnel_classes.iter().chain(&c.public_classes) {
+            if class.len() != 3 || !class.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "[conventions] 中的经济分类 “{class}” 不是 3 位的类编码（如 301、302）：请改正"
+                ));
+            }
+        }
+        if let Some(both) = c
+            .personnel_classes
+            .iter()
+            .find(|k| c.public_classes.contains(k))
+        {
+            return Err(format!(
+                "[conventions] 中的经济分类 {both} 同时列为人员经费和公用经费：请只留在一处"
+            ));
+        }
         let mut ids = BTreeSet::new();
         const TABLES: [&str; 13] = [
             "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",

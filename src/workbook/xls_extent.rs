@@ -300,12 +300,16 @@ const SHEETS: usize = 4096;
 struct Globals {
     sheets: Vec<(usize, Option<String>)>,
     shared: Vec<u32>,
+    /// UTF-8 bytes (at most) of the longest sheet name or defined name: what
+    /// one token of a formula's text can be.
+    longest_name: u32,
 }
 
 fn globals(stream: &[u8]) -> Result<Globals, Unreadable> {
     let mut g = Globals {
         sheets: Vec::new(),
         shared: Vec::new(),
+        longest_name: 0,
     };
     for record in (Records { stream }) {
         let (typ, data, cont) = record?;
@@ -315,11 +319,18 @@ fn globals(stream: &[u8]) -> Result<Globals, Unreadable> {
                     return Err("工作表超过 4096 张");
                 }
                 let pos = u32_at(data, 0).ok_or("工作表目录记录不完整")?;
+                let chars = u32::from(data.get(6).copied().unwrap_or(0));
+                g.longest_name = g.longest_name.max(chars * 3);
                 g.sheets.push((pos as usize, boundsheet_name(data)));
             }
             0x00FC => {
                 let parts: Vec<&[u8]> = std::iter::once(data).chain(cont).collect();
                 g.shared = shared_string_sizes(&parts)?;
+            }
+            // Lbl: a defined name, its length in characters.
+            0x0018 => {
+                let chars = u32::from(data.get(3).copied().unwrap_or(0));
+                g.longest_name = g.longest_name.max(chars * 3);
             }
             0x000A => break,
             _ => {}
@@ -351,7 +362,7 @@ impl Bounds {
 /// its EOF, charts and other substreams inside it skipped: the cells its
 /// range spreads over (or its DIMENSIONS record makes calamine reserve),
 /// the shared text its cells copy, and the bytes of records walked.
-fn sheet(stream: &[u8], shared: &[u32]) -> Result<(u64, u64, usize), Unreadable> {
+fn sheet(stream: &[u8], shared: &[u32], names: u32) -> Result<(u64, u64, usize), Unreadable> {
     const CUT: Unreadable = "工作簿数据流中的记录不完整";
     let mut seen_bof = false;
     let mut depth = 0usize;
@@ -385,6 +396,11 @@ fn sheet(stream: &[u8], shared: &[u32]) -> Result<(u64, u64, usize), Unreadable>
             0x0006 => {
                 formula_at = (at(0)?, at(2)?);
                 bounds.add(formula_at.0, formula_at.1, formula_at.1);
+                // calamine writes every formula's text when it opens the
+                // file: each token (5 bytes at least) at most a sheet's or
+                // a defined name's length and a cell reference.
+                let tokens = data.len().saturating_sub(20) as u64 / 5 + 1;
+                text += tokens * (u64::from(names) + 16);
             }
             0x00FD => {
                 // LABELSST: a cell only when its string exists, copied in.
@@ -396,11 +412,14 @@ fn sheet(stream: &[u8], shared: &[u32]) -> Result<(u64, u64, usize), Unreadable>
                 }
             }
             0x00BD => {
-                // MULRK: calamine takes it when its length fits its columns.
+                // MULRK: calamine takes it when its length fits its
+                // columns, counted as it counts them (u16, wrapping), and
+                // places a cell for each entry from the first column on.
                 let (r, c0) = (at(0)?, at(2)?);
                 let c1 = at(data.len().checked_sub(2).ok_or(CUT)?)?;
-                if c1 >= c0 && data.len() as u64 == 6 + 6 * u64::from(c1 - c0 + 1) {
-                    bounds.add(r, c0, c1);
+                let n = (c1 as u16).wrapping_sub(c0 as u16).wrapping_add(1) as usize;
+                if n > 0 && data.len() == 6 + 6 * n {
+                    bounds.add(r, c0, c0 + n as u32 - 1);
                 }
             }
             0x0200 => {
@@ -455,7 +474,7 @@ pub(super) fn extent(bytes: &[u8]) -> Result<Extent, Unreadable> {
         let records = stream
             .get(pos..)
             .ok_or("工作表的起始位置超出工作簿数据流")?;
-        let (cells, text, bytes) = sheet(records, &g.shared)?;
+        let (cells, text, bytes) = sheet(records, &g.shared, g.longest_name)?;
         walked += bytes;
         if walked > 4 * stream.len() + 4096 {
             return Err("多张工作表指向同一段记录");
@@ -810,6 +829,42 @@ mod tests {
             extent(&compound(&many)).unwrap_err(),
             "多张工作表指向同一段记录"
         );
+    }
+
+    /// Regression (found by reading calamine's `parse_mul_rk`): a MULRK
+    /// whose last column is below its first was passed over, but calamine
+    /// counts its columns in u16, wrapping, and takes the record when its
+    /// length fits that count: 10,002 cells from column 65,535 on.
+    #[test]
+    fn a_mulrk_is_counted_as_calamine_counts_it() {
+        let mut s = globals_of(&[], "表3");
+        s.extend(bof(0x0010));
+        s.extend(number(65_535, 0));
+        let mut d = 0u16.to_le_bytes().to_vec();
+        d.extend(65_535u16.to_le_bytes());
+        d.extend(vec![0u8; 6 * 10_002]);
+        d.extend(10_000u16.to_le_bytes());
+        s.extend(record(0x00BD, &d));
+        s.extend(record(0x000A, &[]));
+        assert_eq!(
+            spreads(&compound(&s)).unwrap()[0].cells,
+            65_536 * (65_535 + 10_002)
+        );
+    }
+
+    /// calamine writes each formula's text when it opens the file: a long
+    /// formula of references to a sheet with a long name is counted.
+    #[test]
+    fn formula_text_is_counted_by_its_tokens_and_the_longest_name() {
+        let name = "表".repeat(200);
+        let mut s = globals_of(&[], &name);
+        s.extend(bof(0x0010));
+        let mut f = vec![0u8; 20];
+        f.extend(vec![0x3Au8; 5_000]);
+        s.extend(record(0x0006, &f));
+        s.extend(record(0x000A, &[]));
+        let text = extent(&compound(&s)).unwrap().shared_text;
+        assert_eq!(text, (5_000 / 5 + 1) * (200 * 3 + 16));
     }
 
     /// Regression: a directory chain that loops back on itself made
