@@ -43,6 +43,25 @@ fn sample(name: &str) -> Budget {
     import_workbook(&wb, &Templates::builtin(), &ImportOptions::default()).unwrap()
 }
 
+/// A sample laid out by each of `seeds` of the layout variator, read back.
+fn varied(name: &str, seeds: std::ops::Range<u64>) -> impl Iterator<Item = (u64, Budget)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let wb = Workbook::open(&path).unwrap();
+    let base = sample(name);
+    seeds.map(move |seed| {
+        let v = vary(&wb, &base, seed);
+        let b = import_workbook(
+            &v.workbook,
+            &Templates::builtin(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        (seed, b)
+    })
+}
+
 /// Moves `yuan` from column `from` to column `to` in the rows of `codes`
 /// (`合计` for the total row): every row sum and every tree sum kept.
 fn shift(t: &mut CodedTable, codes: &[&str], from: &str, to: &str, yuan: i64) {
@@ -77,17 +96,7 @@ fn consistent_budgets_in_any_layout_give_none_of_the_new_findings() {
         let new: Vec<&Finding> = found.iter().filter(|f| NEW.contains(&f.rule)).collect();
         assert!(new.is_empty(), "{name}: {new:#?}");
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
-    let wb = Workbook::open(&path).unwrap();
-    let base = sample("wenlv-2024.xlsx");
-    for seed in 0..12 {
-        let v = vary(&wb, &base, seed);
-        let b = import_workbook(
-            &v.workbook,
-            &Templates::builtin(),
-            &ImportOptions::default(),
-        )
-        .unwrap();
+    for (seed, b) in varied("wenlv-2024.xlsx", 0..12) {
         let found = check(&b);
         let new: Vec<&Finding> = found.iter().filter(|f| NEW.contains(&f.rule)).collect();
         assert!(new.is_empty(), "seed {seed}: {new:#?}");
@@ -227,17 +236,7 @@ fn move_between_units(t: &mut CodedTable, from: &str, to: &str, keys: &[&str], y
 /// layouts of the department, the new rule finds it at the moved cells.
 #[test]
 fn x_units() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
-    let wb = Workbook::open(&path).unwrap();
-    let base = sample("wenlv-2024.xlsx");
-    for seed in 0..6 {
-        let v = vary(&wb, &base, seed);
-        let mut b = import_workbook(
-            &v.workbook,
-            &Templates::builtin(),
-            &ImportOptions::default(),
-        )
-        .unwrap();
+    for (seed, mut b) in varied("wenlv-2024.xlsx", 0..6) {
         assert!(
             check(&b).iter().all(|f| f.severity == Severity::Info),
             "seed {seed}"
@@ -456,13 +455,8 @@ fn x_empty_note_names_its_own_table_and_year() {
 /// Adds `yuan` to the 资金来源 line `key` of a form.
 /// The amount of a 资金来源 line of a form.
 fn source(f: &yusuan::model::Form, key: &str) -> Decimal {
-    let block = f.blocks.iter().find(|b| b.key == "sources").unwrap();
-    let i = block
-        .line_keys
-        .iter()
-        .position(|k| k.as_deref() == Some(key))
-        .unwrap();
-    block.rows[i]["amount"].as_amount().unwrap().yuan
+    let block = f.blocks("sources").next().unwrap();
+    block.line(key).unwrap()["amount"].as_amount().unwrap().yuan
 }
 
 fn add_to_source(f: &mut yusuan::model::Form, key: &str, yuan: i64) -> yusuan::workbook::CellRef {
@@ -486,17 +480,7 @@ fn add_to_source(f: &mut yusuan::model::Form, key: &str, yuan: i64) -> yusuan::w
 /// random layouts and each form, the new rule finds it at the moved lines.
 #[test]
 fn x_t12_sources() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
-    let wb = Workbook::open(&path).unwrap();
-    let base = sample("wenlv-2024.xlsx");
-    for seed in 0..4 {
-        let v = vary(&wb, &base, seed);
-        let b = import_workbook(
-            &v.workbook,
-            &Templates::builtin(),
-            &ImportOptions::default(),
-        )
-        .unwrap();
+    for (seed, b) in varied("wenlv-2024.xlsx", 0..4) {
         for form in 0..b.tables.t12.len() {
             let mut b = b.clone();
             let f = &mut b.tables.t12[form];
@@ -540,17 +524,7 @@ fn x_t12_sources() {
 /// nothing.
 #[test]
 fn x_t10_forms() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
-    let wb = Workbook::open(&path).unwrap();
-    let base = sample("wenlv-2024.xlsx");
-    for seed in 0..3 {
-        let v = vary(&wb, &base, seed);
-        let b = import_workbook(
-            &v.workbook,
-            &Templates::builtin(),
-            &ImportOptions::default(),
-        )
-        .unwrap();
+    for (seed, b) in varied("wenlv-2024.xlsx", 0..3) {
         assert!(b.conventions.form_per_project);
         assert!(b.tables.t12.len() >= 2);
         for form in 0..b.tables.t12.len() {

@@ -382,24 +382,6 @@ fn esc(s: &str) -> String {
     o
 }
 
-/// `C7` → (6, 2), 0-based.
-fn parse_a1(s: &str) -> Option<(u32, u32)> {
-    let split = s.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = s.split_at(split);
-    if letters.is_empty() || letters.len() > 3 {
-        return None;
-    }
-    let mut col: u32 = 0;
-    for b in letters.bytes() {
-        if !b.is_ascii_alphabetic() {
-            return None;
-        }
-        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
-    }
-    let row: u32 = digits.parse().ok()?;
-    Some((row.checked_sub(1)?, col - 1))
-}
-
 fn a1(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), row + 1)
 }
@@ -909,7 +891,7 @@ fn mark_sheet(
                     let Some(r) = cur_row else { continue };
                     let c = t
                         .attr("r")
-                        .and_then(parse_a1)
+                        .and_then(crate::workbook::parse_a1)
                         .map_or((last_col + 1) as u32, |(_, c)| c);
                     last_col = i64::from(c);
                     let before = pending.cells(styles, r, Some(c));
@@ -1903,10 +1885,10 @@ mod tests {
     #[test]
     fn a1_round_trip() {
         for (r, c) in [(0, 0), (6, 2), (99, 26), (0, 701), (1_048_575, 16_383)] {
-            assert_eq!(parse_a1(&a1(r, c)), Some((r, c)));
+            assert_eq!(crate::workbook::parse_a1(&a1(r, c)), Some((r, c)));
         }
-        assert_eq!(parse_a1("C"), None);
-        assert_eq!(parse_a1("7"), None);
+        assert_eq!(crate::workbook::parse_a1("C"), None);
+        assert_eq!(crate::workbook::parse_a1("7"), None);
     }
 
     #[test]

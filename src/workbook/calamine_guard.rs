@@ -75,6 +75,16 @@ fn number(raw: &[u8]) -> Option<u64> {
     }))
 }
 
+/// A shared-string table that says it holds `n` entries.
+fn declared_strings(n: u64) -> String {
+    format!("声明有 {n} 个共享字符串")
+}
+
+/// A shared formula group numbered `n`.
+fn formula_group(n: u64) -> String {
+    format!("的共享公式编号为 {n}")
+}
+
 /// What in one part is past the limits, said in words.
 fn scan(xml: &[u8]) -> Result<(), String> {
     let mut reader = quick_xml::Reader::from_reader(xml);
@@ -106,7 +116,7 @@ fn scan(xml: &[u8]) -> Result<(), String> {
             "sst" => {
                 if let Some(n) = attr("uniqueCount").and_then(|v| number(v.as_ref())) {
                     if n > limits::SHARED_STRINGS {
-                        return Err(format!("声明有 {n} 个共享字符串"));
+                        return Err(declared_strings(n));
                     }
                 }
             }
@@ -119,7 +129,7 @@ fn scan(xml: &[u8]) -> Result<(), String> {
             "f" => {
                 if let Some(n) = attr("si").and_then(|v| number(v.as_ref())) {
                     if n >= limits::SHARED_FORMULAS {
-                        return Err(format!("的共享公式编号为 {n}"));
+                        return Err(formula_group(n));
                     }
                 }
             }
@@ -159,9 +169,9 @@ fn scan_bytes(xml: &[u8]) -> Result<(), String> {
             if let Some(n) = number(&value[..end]) {
                 if n >= limit {
                     return Err(if key == b"si" {
-                        format!("的共享公式编号为 {n}")
+                        formula_group(n)
                     } else {
-                        format!("声明有 {n} 个共享字符串")
+                        declared_strings(n)
                     });
                 }
             }

@@ -142,30 +142,14 @@ fn attr<'x>(tag: &'x [u8], name: &[u8]) -> Option<&'x [u8]> {
 fn parse_range(r: &[u8]) -> Option<Merge> {
     let text = std::str::from_utf8(r).ok()?.trim();
     let (a, b) = text.split_once(':').unwrap_or((text, text));
-    let (r0, c0) = parse_cell(a)?;
-    let (r1, c1) = parse_cell(b)?;
+    let (r0, c0) = super::parse_a1(a)?;
+    let (r1, c1) = super::parse_a1(b)?;
     Some(Merge {
         first_row: r0.min(r1),
         first_col: c0.min(c1),
         last_row: r0.max(r1),
         last_col: c0.max(c1),
     })
-}
-
-/// `B12` → (11, 1), zero-based.
-fn parse_cell(s: &str) -> Option<(u32, u32)> {
-    let s = s.replace('$', "");
-    let split = s.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = s.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
-    {
-        return None;
-    }
-    let col = letters.bytes().fold(0u32, |n, b| {
-        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
-    });
-    let row: u32 = digits.parse().ok()?;
-    Some((row.checked_sub(1)?, col - 1))
 }
 
 #[cfg(test)]

@@ -38,6 +38,9 @@ pub(super) struct Extent {
 /// Why the scan could not follow the file (said after 文件结构无法读取).
 pub(super) type Unreadable = &'static str;
 
+/// A record that runs past the end of the stream.
+const CUT: Unreadable = "工作簿数据流中的记录不完整";
+
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
 }
@@ -265,7 +268,6 @@ impl<'a> Iterator for Records<'a> {
     type Item = Result<Record<'a>, Unreadable>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        const CUT: Unreadable = "工作簿数据流中的记录不完整";
         if self.stream.len() < 4 {
             return (!self.stream.is_empty()).then_some(Err(CUT));
         }
@@ -363,7 +365,6 @@ impl Bounds {
 /// range spreads over (or its DIMENSIONS record makes calamine reserve),
 /// the shared text its cells copy, and the bytes of records walked.
 fn sheet(stream: &[u8], shared: &[u32], names: u32) -> Result<(u64, u64, usize), Unreadable> {
-    const CUT: Unreadable = "工作簿数据流中的记录不完整";
     let mut seen_bof = false;
     let mut depth = 0usize;
     let mut bounds = Bounds::default();

@@ -97,25 +97,6 @@ fn set_attr(attrs: &mut Vec<(String, String)>, key: &str, value: Option<&str>) {
     }
 }
 
-/// `C7` → (6, 2), 0-based.
-pub fn parse_a1(s: &str) -> Option<(u32, u32)> {
-    let s = s.replace('$', "");
-    let split = s.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = s.split_at(split);
-    if letters.is_empty() || letters.len() > 3 {
-        return None;
-    }
-    let mut col: u32 = 0;
-    for b in letters.bytes() {
-        if !b.is_ascii_alphabetic() {
-            return None;
-        }
-        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
-    }
-    let row: u32 = digits.parse().ok()?;
-    Some((row.checked_sub(1)?, col - 1))
-}
-
 pub fn a1(row: u32, col: u32) -> String {
     format!("{}{}", crate::workbook::col_letters(col), row + 1)
 }
@@ -542,7 +523,7 @@ impl SheetXml {
                 let keep_old = old
                     .split(':')
                     .nth(1)
-                    .and_then(parse_a1)
+                    .and_then(crate::workbook::parse_a1)
                     .is_some_and(|(r, _)| r > last.r);
                 if !keep_old {
                     self.head.replace_range(from..from + len, &range);
@@ -555,7 +536,7 @@ impl SheetXml {
 fn push_cell(rows: &mut [Row], attrs: Vec<(String, String)>, inner: String) {
     let Some(row) = rows.last_mut() else { return };
     let col = attr(&attrs, "r")
-        .and_then(parse_a1)
+        .and_then(crate::workbook::parse_a1)
         .map(|(_, c)| c)
         .unwrap_or_else(|| row.cells.last().map_or(0, |c| c.col + 1));
     row.cells.push(Cell {
@@ -664,7 +645,10 @@ fn shift_markup(xml: &str, sheet: &str, at: u32, n: u32, model: Option<(u32, u32
                 let from = k + 6;
                 let len = tag[from..].find('"').unwrap_or(0);
                 let range = &tag[from..from + len];
-                let ends: Vec<(u32, u32)> = range.split(':').filter_map(parse_a1).collect();
+                let ends: Vec<(u32, u32)> = range
+                    .split(':')
+                    .filter_map(crate::workbook::parse_a1)
+                    .collect();
                 let model_now = if model_r >= at { model_r + n } else { model_r };
                 if let [(r1, c1), (r2, c2)] = ends[..] {
                     if r1 == model_now && r2 == model_now {
