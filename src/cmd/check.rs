@@ -672,7 +672,8 @@ impl<'a> Reports<'a> {
         }
         if let Some(e) = self.years_err.take() {
             anyhow::bail!(
-                "跨年度核对所需的临时文件无法写入（{e}）：请检查临时文件夹所在磁盘的空间"
+                "跨年度核对所需的临时文件无法写入（{}）：请检查临时文件夹所在磁盘的空间",
+                yusuan::workbook::write_reason(&e)
             );
         }
         let across = across_years(&mut self.years, files)?;
@@ -804,7 +805,12 @@ fn across_years(years: &mut Summaries, files: &[Input]) -> anyhow::Result<Vec<Ac
                 by_input.entry(inputs[i]).or_default().push(f);
             }
         })
-        .map_err(|e| anyhow::anyhow!("跨年度核对所需的临时文件无法读回（{e}）"))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "跨年度核对所需的临时文件无法读回（{}）：请重新运行",
+                yusuan::workbook::write_reason(&e)
+            )
+        })?;
     Ok(by_input
         .into_iter()
         .map(|(input, findings)| AcrossYears {
