@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::amount::{CellForm, Unit};
 use crate::template::Side;
+pub use crate::template::TableId;
 use crate::workbook::{CellRef, Format};
 
 /// An amount in 元 and where it came from.
@@ -62,7 +63,7 @@ pub struct Diagnostic {
     pub rule: &'static str,
     pub severity: Severity,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub table: Option<String>,
+    pub table: Option<TableId>,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<CellRef>,
@@ -90,7 +91,7 @@ pub struct ColumnInfo {
 /// What every table knows about where it was found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TableMeta {
-    pub id: String,
+    pub id: TableId,
     /// The table's number as its template prints it (`8` for the
     /// 一般公共预算基本支出 table of a bureau that numbers it so; `5-1`).
     pub number: String,
@@ -354,24 +355,24 @@ pub struct Tables {
 }
 
 impl Tables {
-    pub fn coded(&self, id: &str) -> Option<&CodedTable> {
+    pub fn coded(&self, id: TableId) -> Option<&CodedTable> {
         match id {
-            "t2" => self.t2.as_ref(),
-            "t3" => self.t3.as_ref(),
-            "t5_1" => self.t5_1.as_ref(),
-            "t5_2" => self.t5_2.as_ref(),
-            "t6" => self.t6.as_ref(),
-            "t8" => self.t8.as_ref(),
-            "t9" => self.t9.as_ref(),
-            "t10" => self.t10.as_ref(),
+            TableId::T2 => self.t2.as_ref(),
+            TableId::T3 => self.t3.as_ref(),
+            TableId::T5_1 => self.t5_1.as_ref(),
+            TableId::T5_2 => self.t5_2.as_ref(),
+            TableId::T6 => self.t6.as_ref(),
+            TableId::T8 => self.t8.as_ref(),
+            TableId::T9 => self.t9.as_ref(),
+            TableId::T10 => self.t10.as_ref(),
             _ => None,
         }
     }
 
-    pub fn lines(&self, id: &str) -> Option<&LinesTable> {
+    pub fn lines(&self, id: TableId) -> Option<&LinesTable> {
         match id {
-            "t1" => self.t1.as_ref(),
-            "t4" => self.t4.as_ref(),
+            TableId::T1 => self.t1.as_ref(),
+            TableId::T4 => self.t4.as_ref(),
             _ => None,
         }
     }
@@ -501,7 +502,7 @@ pub struct SheetInfo {
     pub name: String,
     pub hidden: bool,
     /// Table ID, or `None` for a cover, an instruction sheet or an unknown sheet.
-    pub table: Option<String>,
+    pub table: Option<TableId>,
 }
 
 /// One department's budget workbook for one year.

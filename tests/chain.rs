@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use yusuan::model::TableId;
 
 use rust_decimal::Decimal;
 use yusuan::import::{import_workbook, ImportOptions};
@@ -420,11 +421,11 @@ fn x_empty_note_names_its_own_table_and_year() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/qiaokou-2024.xlsx");
     let wb = Workbook::open(&path).unwrap();
     let b = sample("qiaokou-2024.xlsx");
-    let note = |id: &str| {
+    let note = |id: TableId| {
         let m = b.tables.metas().into_iter().find(|m| m.id == id).unwrap();
         m.empty_note().unwrap().clone()
     };
-    let (t8, t9) = (note("t8"), note("t9"));
+    let (t8, t9) = (note(TableId::T8), note(TableId::T9));
     // The department's own 表11 has a slip of its own (T11.funds): only
     // what the copied note adds counts.
     let before: BTreeSet<String> = check(&b).iter().map(|f| f.message.clone()).collect();
@@ -679,7 +680,7 @@ fn added(base: &Budget, b: &Budget) -> Vec<Finding> {
 }
 
 /// The cells of a coded row's `key`, for the tables named.
-fn cells_of(b: &Budget, id: &str, code: &str, key: &str) -> String {
+fn cells_of(b: &Budget, id: TableId, code: &str, key: &str) -> String {
     b.tables.coded(id).unwrap().row(code).unwrap().amounts[key]
         .cell
         .to_string()
@@ -709,11 +710,11 @@ fn p_pairs() {
         assert_eq!(found[0].severity, Severity::Warning);
         let at: Vec<String> = found[0].cells.iter().map(ToString::to_string).collect();
         assert!(
-            at.contains(&cells_of(&b, "t6", "30108", "total")),
+            at.contains(&cells_of(&b, TableId::T6, "30108", "total")),
             "{name}: {at:?}"
         );
         assert!(
-            at.contains(&cells_of(&b, "t5_1", "2080505", "basic_subtotal")),
+            at.contains(&cells_of(&b, TableId::T5_1, "2080505", "basic_subtotal")),
             "{name}: {at:?}"
         );
     }
@@ -737,7 +738,7 @@ fn p_no_project() {
     assert_eq!(said[0].severity, Severity::Warning);
     assert_eq!(
         said[0].cells[0].to_string(),
-        cells_of(&b, "t3", "2011350", "project")
+        cells_of(&b, TableId::T3, "2011350", "project")
     );
 }
 
@@ -767,7 +768,7 @@ fn p_t3_fiscal() {
         .collect();
     for code in ["2101102", "2101103"] {
         assert!(
-            said.contains(&cells_of(&b, "t3", code, "total")),
+            said.contains(&cells_of(&b, TableId::T3, code, "total")),
             "{code}: {found:#?}"
         );
     }
@@ -902,7 +903,7 @@ fn x_code_names() {
     let found = added(&base, &b);
     assert_eq!(fired(&found), ["X.code_names"].into(), "{found:#?}");
     assert_eq!(found.len(), 1, "{found:#?}");
-    let label = |t: &str| {
+    let label = |t: TableId| {
         b.tables
             .coded(t)
             .unwrap()
@@ -911,7 +912,7 @@ fn x_code_names() {
             .cell
             .clone()
     };
-    assert_eq!(found[0].cells, [label("t3"), label("t5_1")]);
+    assert_eq!(found[0].cells, [label(TableId::T3), label(TableId::T5_1)]);
 }
 
 /// Money in a 款 with no 项 below it is a warning at the row.

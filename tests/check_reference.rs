@@ -4,6 +4,8 @@
 //! of the grid tables moved by 0.02 万元 is an error naming that cell.
 
 use std::path::Path;
+use yusuan::model::TableId;
+use yusuan::reconcile::Subject;
 
 use rust_decimal::Decimal;
 use yusuan::amount::CellForm;
@@ -31,14 +33,14 @@ fn qiaokou_has_only_the_published_error_and_the_rounding_of_table_6() {
     let t = Templates::builtin();
     for file in ["qiaokou-2024.xlsx", "qiaokou-2024.xls"] {
         let findings = check(&import(&open(file), &t));
-        type Line<'a> = (&'a str, Severity, &'a str, Option<&'a str>, Option<&'a str>);
+        type Line<'a> = (&'a str, Severity, Subject, Option<&'a str>, Option<&'a str>);
         let summary: Vec<Line> = findings
             .iter()
             .map(|f| {
                 (
                     f.rule,
                     f.severity,
-                    f.table.as_str(),
+                    f.table,
                     f.expected.as_deref(),
                     f.actual.as_deref(),
                 )
@@ -51,14 +53,14 @@ fn qiaokou_has_only_the_published_error_and_the_rounding_of_table_6() {
                 (
                     "T6.tree",
                     Severity::Info,
-                    "t6",
+                    Subject::Table(TableId::T6),
                     Some("297.77"),
                     Some("297.76")
                 ),
                 (
                     "T6.tree",
                     Severity::Info,
-                    "t6",
+                    Subject::Table(TableId::T6),
                     Some("297.77"),
                     Some("297.76")
                 ),
@@ -66,7 +68,7 @@ fn qiaokou_has_only_the_published_error_and_the_rounding_of_table_6() {
                 (
                     "T11.funds",
                     Severity::Error,
-                    "t11",
+                    Subject::Table(TableId::T11),
                     Some("213.64"),
                     Some("213.26")
                 ),
@@ -120,7 +122,16 @@ fn grid_amounts(b: &Budget) -> Vec<Amount> {
     for l in [&t.t1, &t.t4].into_iter().flatten() {
         out.extend(l.income.iter().chain(&l.expense).map(|x| x.amount.clone()));
     }
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    for id in [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T5_2,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+        TableId::T10,
+    ] {
         if let Some(c) = t.coded(id) {
             out.extend(
                 c.total

@@ -5,6 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use yusuan::model::TableId;
 
 use yusuan::amount::Unit;
 use yusuan::export::csv::{
@@ -132,10 +133,10 @@ fn normalized_workbooks_give_back_the_same_model() {
         // The normalized workbook is in the official layout: nothing left to normalize.
         assert!(b.diagnostics.is_empty(), "{s}: {:#?}", b.diagnostics);
         let unit =
-            |x: &Budget, id: &str| x.tables.metas().iter().find(|m| m.id == id).map(|m| m.unit);
+            |x: &Budget, id: TableId| x.tables.metas().iter().find(|m| m.id == id).map(|m| m.unit);
         assert_eq!(
-            unit(&a, "t8"),
-            unit(&b, "t8"),
+            unit(&a, TableId::T8),
+            unit(&b, TableId::T8),
             "{s}: a table kept in 元 stays in 元"
         );
     }
@@ -183,7 +184,16 @@ fn the_csv_schema_document_is_current() {
 fn csv_amount_columns_are_the_templates_canonical_keys() {
     let templates = Templates::builtin();
     let t = templates.get("2024").unwrap();
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    for id in [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T5_2,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+        TableId::T10,
+    ] {
         let keys: Vec<&str> = t
             .table(id)
             .unwrap()

@@ -102,11 +102,21 @@ fn key(f: &Finding) -> String {
 fn comparable(findings: &[Finding], v: &Variant) -> Vec<String> {
     let mut out: Vec<String> = findings
         .iter()
-        .filter(|f| !(f.rule == "S.text_number" && v.text_numbers.contains(&f.table)))
-        .filter(|f| !(f.rule == "I.extra_column" && v.extra_columns.contains(&f.table)))
+        .filter(|f| {
+            !(f.rule == "S.text_number"
+                && f.table.table().is_some_and(|t| v.text_numbers.contains(&t)))
+        })
+        .filter(|f| {
+            !(f.rule == "I.extra_column"
+                && f.table
+                    .table()
+                    .is_some_and(|t| v.extra_columns.contains(&t)))
+        })
         .map(|f| {
             let mut f = f.clone();
-            if f.severity == Severity::Error && v.in_yuan.contains(&f.table) {
+            if f.severity == Severity::Error
+                && f.table.table().is_some_and(|t| v.in_yuan.contains(&t))
+            {
                 f.severity = Severity::Info;
             }
             key(&f)

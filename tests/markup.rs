@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use yusuan::model::TableId;
 
 use yusuan::export::markup::{fill_argb, mark_up, COMMENTS_PER_SHEET};
 use yusuan::import::{import_workbook, ImportOptions};
@@ -107,7 +108,7 @@ fn random_findings(wb: &Workbook, seed: u64) -> Vec<Finding> {
             Finding {
                 rule: ["T1.total", "X.t1_t3_class", "I.unread"][k % 3],
                 severity: severities[rng.below(3) as usize],
-                table: "t1".into(),
+                table: TableId::T1.into(),
                 table_name: "表1".into(),
                 message: format!("随机核对 {k}：<&\"'> 文字需要转义"),
                 expected: figures.then(|| "1234.56".into()),
@@ -389,7 +390,7 @@ fn unusual_findings() -> Vec<Finding> {
     let f = |rule, severity, cells| Finding {
         rule,
         severity,
-        table: "t1".into(),
+        table: TableId::T1.into(),
         table_name: "表1".into(),
         message: "核对".into(),
         expected: Some("12.5".into()),
@@ -674,7 +675,7 @@ fn comments_stop_at_the_per_sheet_limit_and_the_report_says_so() {
         .map(|i| Finding {
             rule: "T3.row",
             severity: Severity::Error,
-            table: "t3".into(),
+            table: TableId::T3.into(),
             table_name: "表3".into(),
             message: format!("第 {i} 行不平"),
             expected: None,

@@ -5,6 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use yusuan::model::TableId;
 
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::{Budget, Severity};
@@ -32,8 +33,8 @@ fn import(p: &Path, template: Option<&str>) -> Budget {
 fn shared(b: &Budget) -> serde_json::Value {
     let mut v = common::content(b);
     let t = v["tables"].as_object_mut().unwrap();
-    for id in ["t5_2", "t11", "t12"] {
-        t.remove(id);
+    for id in [TableId::T5_2, TableId::T11, TableId::T12] {
+        t.remove(id.as_str());
     }
     let t2 = &mut t["t2"];
     let mut rows: Vec<serde_json::Value> = t2["rows"].as_array().unwrap().clone();
@@ -180,13 +181,13 @@ fn a_2022_workbook_comes_out_in_the_2024_layout() {
         .rows
         .iter()
         .all(|r| r.amounts["carry_unit"].yuan.is_zero()));
-    let missing: Vec<&str> = b
+    let missing: Vec<TableId> = b
         .diagnostics
         .iter()
         .filter(|d| d.rule == "S.missing_table")
-        .filter_map(|d| d.table.as_deref())
+        .filter_map(|d| d.table)
         .collect();
-    assert_eq!(missing, ["t5_2", "t11", "t12"]);
+    assert_eq!(missing, [TableId::T5_2, TableId::T11, TableId::T12]);
 }
 
 /// The 2023-and-earlier set with the performance forms: the 2024 tables but
@@ -248,12 +249,14 @@ fn the_2023_set_with_one_general_budget_table_reads_as_5_1_without_a_missing_tab
 fn a_template_made_from_another_changes_only_what_it_says() {
     let t = Templates::builtin();
     let (t2023, t2024) = (t.get("2023").unwrap(), t.get("2024").unwrap());
-    let ids =
-        |t: &yusuan::template::Template| t.tables.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+    let ids = |t: &yusuan::template::Template| t.tables.iter().map(|s| s.id).collect::<Vec<_>>();
     let mut want = ids(t2024);
-    want.retain(|id| id != "t5_2");
+    want.retain(|id| *id != TableId::T5_2);
     assert_eq!(ids(t2023), want);
-    let (a, b) = (t2023.table("t5_1").unwrap(), t2024.table("t5_1").unwrap());
+    let (a, b) = (
+        t2023.table(TableId::T5_1).unwrap(),
+        t2024.table(TableId::T5_1).unwrap(),
+    );
     assert_eq!((a.number.as_str(), b.number.as_str()), ("5", "5-1"));
     assert_eq!(
         a.columns.len(),

@@ -7,6 +7,7 @@
 //! consistent sample, and each relation broken found with its cells.
 
 use std::path::Path;
+use yusuan::model::TableId;
 
 use rust_decimal::Decimal;
 use yusuan::import::{import_workbook, ImportOptions};
@@ -48,10 +49,20 @@ fn nine_tables_read_by_the_template_alone_with_every_figure() {
         "{}",
         b.source.template_reason
     );
-    let ids: Vec<&str> = b.tables.metas().iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<TableId> = b.tables.metas().iter().map(|m| m.id).collect();
     assert_eq!(
         ids,
-        ["t1", "t2", "t3", "t4", "t5_1", "t6", "t7", "t8", "t9"]
+        [
+            TableId::T1,
+            TableId::T2,
+            TableId::T3,
+            TableId::T4,
+            TableId::T5_1,
+            TableId::T6,
+            TableId::T7,
+            TableId::T8,
+            TableId::T9
+        ]
     );
     for m in b.tables.metas() {
         assert_eq!(m.coverage.cells_left, 0, "{} left cells unread", m.id);
@@ -134,7 +145,7 @@ fn nine_tables_read_by_the_template_alone_with_every_figure() {
 fn the_consistent_sample_gives_no_finding_and_inspect_shows_its_own_columns() {
     let b = read(&sample());
     assert_eq!(check(&b), [], "no finding at all");
-    let own = |id: &str| -> Vec<String> {
+    let own = |id: TableId| -> Vec<String> {
         b.tables
             .metas()
             .iter()
@@ -145,9 +156,12 @@ fn the_consistent_sample_gives_no_finding_and_inspect_shows_its_own_columns() {
             .map(|c| format!("{} {}", c.key, c.column))
             .collect()
     };
-    assert_eq!(own("t2"), ["cur_fiscal F"]);
-    assert_eq!(own("t4"), ["expense_gp E", "expense_gf F", "expense_soe G"]);
-    assert_eq!(own("t7"), ["office_running G"]);
+    assert_eq!(own(TableId::T2), ["cur_fiscal F"]);
+    assert_eq!(
+        own(TableId::T4),
+        ["expense_gp E", "expense_gf F", "expense_soe G"]
+    );
+    assert_eq!(own(TableId::T7), ["office_running G"]);
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/putuo-2026.xlsx");
     let o = bin::yusuan_ok(["inspect".as_ref(), input.as_os_str()]);
     let out = String::from_utf8_lossy(&o.stdout);

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use yusuan::model::TableId;
 
 use rust_decimal::Decimal;
 use yusuan::amount::{parse_amount, to_yuan, Unit};
@@ -96,7 +97,7 @@ impl Check<'_> {
             .clone()
     }
 
-    fn coded(&mut self, id: &str) {
+    fn coded(&mut self, id: TableId) {
         let g = self.fx.grid(id).unwrap().clone();
         let table = self
             .budget
@@ -146,7 +147,7 @@ impl Check<'_> {
 
     fn row(
         &mut self,
-        id: &str,
+        id: TableId,
         g: &yusuan::samples::GridFixture,
         fr: &[String],
         tr: &CodedRow,
@@ -184,7 +185,7 @@ impl Check<'_> {
         }
     }
 
-    fn lines(&mut self, id: &str) {
+    fn lines(&mut self, id: TableId) {
         let lf = self.fx.lines(id).unwrap().clone();
         let table = self
             .budget
@@ -547,9 +548,18 @@ fn check_all(fixture_name: &str, file: &str) -> usize {
         wb,
         figures: 0,
     };
-    c.lines("t1");
-    c.lines("t4");
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    c.lines(TableId::T1);
+    c.lines(TableId::T4);
+    for id in [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T5_2,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+        TableId::T10,
+    ] {
         c.coded(id);
     }
     c.single();

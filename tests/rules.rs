@@ -4,6 +4,7 @@
 //! change must touch. The consistent workbook itself passes with no finding.
 
 use std::collections::BTreeSet;
+use yusuan::model::TableId;
 
 use yusuan::import::{import_file, ImportOptions};
 use yusuan::model::{Budget, Severity};
@@ -68,7 +69,7 @@ fn fired(c: &Checked) -> BTreeSet<&'static str> {
         .collect()
 }
 
-fn coded_cell(c: &Checked, table: &str, code: &str, key: &str) -> String {
+fn coded_cell(c: &Checked, table: TableId, code: &str, key: &str) -> String {
     let t = c.budget.tables.coded(table).unwrap();
     let row = if code == "合计" {
         t.total.as_ref().unwrap()
@@ -78,7 +79,7 @@ fn coded_cell(c: &Checked, table: &str, code: &str, key: &str) -> String {
     row.amounts[key].cell.to_string()
 }
 
-fn line_cell(c: &Checked, table: &str, side: Side, key: &str) -> String {
+fn line_cell(c: &Checked, table: TableId, side: Side, key: &str) -> String {
     c.budget
         .tables
         .lines(table)
@@ -149,7 +150,7 @@ fn t1_income_total() {
         &c,
         "T1.income_total",
         Severity::Error,
-        &[line_cell(&c, "t1", Side::Income, "total")],
+        &[line_cell(&c, TableId::T1, Side::Income, "total")],
     );
     assert_set(&c, &["T1.income_total", "X.t11_t1"]);
 }
@@ -164,8 +165,8 @@ fn t1_expense_total() {
         "T1.expense_total",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Expense, "total"),
-            line_cell(&c, "t1", Side::Expense, "class_207"),
+            line_cell(&c, TableId::T1, Side::Expense, "total"),
+            line_cell(&c, TableId::T1, Side::Expense, "class_207"),
         ],
     );
     assert_set(
@@ -184,8 +185,8 @@ fn t1_grand_income() {
         "T1.grand_income",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Income, "grand_total"),
-            line_cell(&c, "t1", Side::Income, "carryover"),
+            line_cell(&c, TableId::T1, Side::Income, "grand_total"),
+            line_cell(&c, TableId::T1, Side::Income, "carryover"),
         ],
     );
     assert_set(&c, &["T1.grand_income", "T1.balance"]);
@@ -200,7 +201,7 @@ fn t1_grand_expense() {
         &c,
         "T1.grand_expense",
         Severity::Error,
-        &[line_cell(&c, "t1", Side::Expense, "carry_forward")],
+        &[line_cell(&c, TableId::T1, Side::Expense, "carry_forward")],
     );
     assert_set(&c, &["T1.grand_expense"]);
 }
@@ -216,8 +217,8 @@ fn t1_balance() {
         "T1.balance",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Income, "grand_total"),
-            line_cell(&c, "t1", Side::Expense, "grand_total"),
+            line_cell(&c, TableId::T1, Side::Income, "grand_total"),
+            line_cell(&c, TableId::T1, Side::Expense, "grand_total"),
         ],
     );
     assert_set(&c, &["T1.balance"]);
@@ -234,8 +235,8 @@ fn t2_row() {
         "T2.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t2", "145002", "cur_subtotal"),
-            coded_cell(&c, "t2", "145002", "cur_business"),
+            coded_cell(&c, TableId::T2, "145002", "cur_subtotal"),
+            coded_cell(&c, TableId::T2, "145002", "cur_business"),
         ],
     );
     assert_set(&c, &["T2.row", "T2.rollup"]);
@@ -254,8 +255,8 @@ fn t2_rollup() {
         "T2.rollup",
         Severity::Error,
         &[
-            coded_cell(&c, "t2", "145", "carry_gp"),
-            coded_cell(&c, "t2", "145001", "carry_gp"),
+            coded_cell(&c, TableId::T2, "145", "carry_gp"),
+            coded_cell(&c, TableId::T2, "145001", "carry_gp"),
         ],
     );
     assert_set(&c, &["T2.rollup"]);
@@ -272,8 +273,8 @@ fn t3_row() {
         "T3.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t3", "2070104", "total"),
-            coded_cell(&c, "t3", "2070104", "subsidy"),
+            coded_cell(&c, TableId::T3, "2070104", "total"),
+            coded_cell(&c, TableId::T3, "2070104", "subsidy"),
         ],
     );
     assert_set(&c, &["T3.row", "T3.tree"]);
@@ -290,8 +291,8 @@ fn t3_tree() {
         "T3.tree",
         Severity::Error,
         &[
-            coded_cell(&c, "t3", "20701", "total"),
-            coded_cell(&c, "t3", "2070101", "total"),
+            coded_cell(&c, TableId::T3, "20701", "total"),
+            coded_cell(&c, TableId::T3, "2070101", "total"),
         ],
     );
     assert_fires(
@@ -299,8 +300,8 @@ fn t3_tree() {
         "T3.tree",
         Severity::Error,
         &[
-            coded_cell(&c, "t3", "207", "basic"),
-            coded_cell(&c, "t3", "20701", "basic"),
+            coded_cell(&c, TableId::T3, "207", "basic"),
+            coded_cell(&c, TableId::T3, "20701", "basic"),
         ],
     );
     assert_set(&c, &["T3.tree"]);
@@ -317,8 +318,8 @@ fn t4_income_total() {
         "T4.income_total",
         Severity::Error,
         &[
-            line_cell(&c, "t4", Side::Income, "cur_total"),
-            line_cell(&c, "t4", Side::Income, "cur_gp"),
+            line_cell(&c, TableId::T4, Side::Income, "cur_total"),
+            line_cell(&c, TableId::T4, Side::Income, "cur_gp"),
         ],
     );
     assert_set(&c, &["T4.income_total", "X.t11_t1"]);
@@ -334,8 +335,8 @@ fn t4_expense_total() {
         "T4.expense_total",
         Severity::Error,
         &[
-            line_cell(&c, "t4", Side::Expense, "total"),
-            line_cell(&c, "t4", Side::Expense, "class_221"),
+            line_cell(&c, TableId::T4, Side::Expense, "total"),
+            line_cell(&c, TableId::T4, Side::Expense, "class_221"),
         ],
     );
     assert_set(&c, &["T4.expense_total"]);
@@ -352,8 +353,8 @@ fn t4_balance() {
         "T4.balance",
         Severity::Error,
         &[
-            line_cell(&c, "t4", Side::Income, "grand_total"),
-            line_cell(&c, "t4", Side::Expense, "grand_total"),
+            line_cell(&c, TableId::T4, Side::Income, "grand_total"),
+            line_cell(&c, TableId::T4, Side::Expense, "grand_total"),
         ],
     );
     assert_set(&c, &["T4.balance"]);
@@ -370,8 +371,8 @@ fn t5_1_row() {
         "T5_1.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_1", "2070101", "basic_subtotal"),
-            coded_cell(&c, "t5_1", "2070101", "basic_public"),
+            coded_cell(&c, TableId::T5_1, "2070101", "basic_subtotal"),
+            coded_cell(&c, TableId::T5_1, "2070101", "basic_public"),
         ],
     );
     assert_set(&c, &["T5_1.row", "T5_1.tree"]);
@@ -393,8 +394,8 @@ fn t5_1_tree() {
         "T5_1.tree",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_1", "207", "total"),
-            coded_cell(&c, "t5_1", "20701", "total"),
+            coded_cell(&c, TableId::T5_1, "207", "total"),
+            coded_cell(&c, TableId::T5_1, "20701", "total"),
         ],
     );
     assert_set(&c, &["T5_1.tree"]);
@@ -410,8 +411,8 @@ fn t5_2_row() {
         "T5_2.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_2", "145002", "total"),
-            coded_cell(&c, "t5_2", "145002", "project"),
+            coded_cell(&c, TableId::T5_2, "145002", "total"),
+            coded_cell(&c, TableId::T5_2, "145002", "project"),
         ],
     );
     // The unit's 合计 no longer equals its 表2 一般公共预算 either.
@@ -434,8 +435,8 @@ fn t5_2_rollup() {
         "T5_2.rollup",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_2", "145", "basic_personnel"),
-            coded_cell(&c, "t5_2", "145002", "basic_personnel"),
+            coded_cell(&c, TableId::T5_2, "145", "basic_personnel"),
+            coded_cell(&c, TableId::T5_2, "145002", "basic_personnel"),
         ],
     );
     assert_set(&c, &["T5_2.rollup"]);
@@ -452,8 +453,8 @@ fn t6_row() {
         "T6.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t6", "30201", "total"),
-            coded_cell(&c, "t6", "30201", "public"),
+            coded_cell(&c, TableId::T6, "30201", "total"),
+            coded_cell(&c, TableId::T6, "30201", "public"),
         ],
     );
     assert_set(&c, &["T6.row", "T6.tree"]);
@@ -470,8 +471,8 @@ fn t6_tree() {
         "T6.tree",
         Severity::Error,
         &[
-            coded_cell(&c, "t6", "302", "public"),
-            coded_cell(&c, "t6", "30201", "public"),
+            coded_cell(&c, TableId::T6, "302", "public"),
+            coded_cell(&c, TableId::T6, "30201", "public"),
         ],
     );
     assert_set(&c, &["T6.tree"]);
@@ -506,7 +507,7 @@ fn t8_row() {
         &c,
         "T8.row",
         Severity::Error,
-        &[coded_cell(&c, "t8", "2296003", "basic")],
+        &[coded_cell(&c, TableId::T8, "2296003", "basic")],
     );
     assert_set(&c, &["T8.row", "T8.tree"]);
 }
@@ -522,8 +523,8 @@ fn t8_tree() {
         "T8.tree",
         Severity::Error,
         &[
-            coded_cell(&c, "t8", "22960", "project"),
-            coded_cell(&c, "t8", "2296003", "project"),
+            coded_cell(&c, TableId::T8, "22960", "project"),
+            coded_cell(&c, TableId::T8, "2296003", "project"),
         ],
     );
     assert_set(&c, &["T8.tree"]);
@@ -575,8 +576,8 @@ fn t9_row() {
         "T9.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t9", "2230199", "total"),
-            coded_cell(&c, "t9", "2230199", "basic"),
+            coded_cell(&c, TableId::T9, "2230199", "total"),
+            coded_cell(&c, TableId::T9, "2230199", "basic"),
         ],
     );
     assert_set(&c, &["T9.row", "T9.tree"]);
@@ -592,8 +593,8 @@ fn t9_tree() {
         "T9.tree",
         Severity::Error,
         &[
-            coded_cell(&c, "t9", "22301", "basic"),
-            coded_cell(&c, "t9", "2230199", "basic"),
+            coded_cell(&c, TableId::T9, "22301", "basic"),
+            coded_cell(&c, TableId::T9, "2230199", "basic"),
         ],
     );
     // The corrupted leaf is negative: P.negative asks about it too.
@@ -611,8 +612,8 @@ fn t10_row() {
         "T10.row",
         Severity::Error,
         &[
-            coded_cell(&c, "t10", "42010424145T000000202", "total"),
-            coded_cell(&c, "t10", "42010424145T000000202", "cur_gf"),
+            coded_cell(&c, TableId::T10, "42010424145T000000202", "total"),
+            coded_cell(&c, TableId::T10, "42010424145T000000202", "cur_gf"),
         ],
     );
     // The project's form says the 50.00 万元 it had.
@@ -644,7 +645,7 @@ fn t10_rollup() {
         Severity::Error,
         &[
             cat.amounts["cur_gp"].cell.to_string(),
-            coded_cell(&c, "t10", "42010424145T000000201", "cur_gp"),
+            coded_cell(&c, TableId::T10, "42010424145T000000201", "cur_gp"),
         ],
     );
     assert_fires(
@@ -652,7 +653,7 @@ fn t10_rollup() {
         "T10.rollup",
         Severity::Error,
         &[
-            coded_cell(&c, "t10", "145001", "total"),
+            coded_cell(&c, TableId::T10, "145001", "total"),
             cat.amounts["total"].cell.to_string(),
         ],
     );
@@ -740,8 +741,8 @@ fn x_t1_t2_income() {
         "X.t1_t2_income",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Income, "business"),
-            coded_cell(&c, "t2", "合计", "cur_business"),
+            line_cell(&c, TableId::T1, Side::Income, "business"),
+            coded_cell(&c, TableId::T2, "合计", "cur_business"),
         ],
     );
     assert_set(&c, &["X.t1_t2_income"]);
@@ -758,8 +759,8 @@ fn x_t1_t3_class() {
         "X.t1_t3_class",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Expense, "class_208"),
-            coded_cell(&c, "t3", "208", "total"),
+            line_cell(&c, TableId::T1, Side::Expense, "class_208"),
+            coded_cell(&c, TableId::T3, "208", "total"),
         ],
     );
     assert_set(&c, &["X.t1_t3_class"]);
@@ -776,8 +777,8 @@ fn x_t1_t3_total() {
         "X.t1_t3_total",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Expense, "total"),
-            coded_cell(&c, "t3", "合计", "total"),
+            line_cell(&c, TableId::T1, Side::Expense, "total"),
+            coded_cell(&c, TableId::T3, "合计", "total"),
         ],
     );
     assert_set(&c, &["X.t1_t3_total", "T3.tree"]);
@@ -794,8 +795,8 @@ fn x_t1_t4_fiscal() {
         "X.t1_t4_fiscal",
         Severity::Error,
         &[
-            line_cell(&c, "t1", Side::Income, "gp"),
-            line_cell(&c, "t4", Side::Income, "cur_gp"),
+            line_cell(&c, TableId::T1, Side::Income, "gp"),
+            line_cell(&c, TableId::T4, Side::Income, "cur_gp"),
         ],
     );
     assert_set(&c, &["X.t1_t4_fiscal", "X.t1_t2_income"]);
@@ -812,9 +813,9 @@ fn x_t4_t5() {
         "X.t4_t5",
         Severity::Error,
         &[
-            line_cell(&c, "t4", Side::Income, "cur_gp"),
-            line_cell(&c, "t4", Side::Income, "carry_gp"),
-            coded_cell(&c, "t5_1", "合计", "total"),
+            line_cell(&c, TableId::T4, Side::Income, "cur_gp"),
+            line_cell(&c, TableId::T4, Side::Income, "carry_gp"),
+            coded_cell(&c, TableId::T5_1, "合计", "total"),
         ],
     );
     assert_set(&c, &["X.t4_t5", "T5_1.tree", "X.t5_1_t5_2", "X.t5_t10"]);
@@ -831,8 +832,8 @@ fn x_t4_class() {
         "X.t4_class",
         Severity::Error,
         &[
-            line_cell(&c, "t4", Side::Expense, "class_208"),
-            coded_cell(&c, "t5_1", "208", "total"),
+            line_cell(&c, TableId::T4, Side::Expense, "class_208"),
+            coded_cell(&c, TableId::T5_1, "208", "total"),
         ],
     );
     assert_set(&c, &["X.t4_class"]);
@@ -849,8 +850,8 @@ fn x_t4_t8() {
         "X.t4_t8",
         Severity::Error,
         &[
-            line_cell(&c, "t4", Side::Income, "cur_gf"),
-            coded_cell(&c, "t8", "合计", "total"),
+            line_cell(&c, TableId::T4, Side::Income, "cur_gf"),
+            coded_cell(&c, TableId::T8, "合计", "total"),
         ],
     );
     assert_set(&c, &["X.t4_t8", "X.t1_t4_fiscal", "X.t4_t5"]);
@@ -868,8 +869,8 @@ fn x_t5_1_t5_2() {
         "X.t5_1_t5_2",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_1", "合计", "project"),
-            coded_cell(&c, "t5_2", "合计", "project"),
+            coded_cell(&c, TableId::T5_1, "合计", "project"),
+            coded_cell(&c, TableId::T5_2, "合计", "project"),
         ],
     );
     assert_set(&c, &["X.t5_1_t5_2", "T5_2.rollup"]);
@@ -887,8 +888,8 @@ fn x_t5_t6() {
         "X.t5_t6",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_1", "合计", "basic_public"),
-            coded_cell(&c, "t6", "合计", "public"),
+            coded_cell(&c, TableId::T5_1, "合计", "basic_public"),
+            coded_cell(&c, TableId::T6, "合计", "public"),
         ],
     );
     assert_set(&c, &["X.t5_t6", "T6.tree"]);
@@ -911,8 +912,8 @@ fn x_t3_t5() {
         "X.t3_t5",
         Severity::Warning,
         &[
-            coded_cell(&c, "t5_1", "2070109", "total"),
-            coded_cell(&c, "t3", "2070109", "total"),
+            coded_cell(&c, TableId::T5_1, "2070109", "total"),
+            coded_cell(&c, TableId::T3, "2070109", "total"),
         ],
     );
     assert_set(&c, &["X.t3_t5"]);
@@ -929,8 +930,8 @@ fn x_t3_t10() {
         "X.t3_t10",
         Severity::Error,
         &[
-            coded_cell(&c, "t3", "合计", "project"),
-            coded_cell(&c, "t10", "合计", "total"),
+            coded_cell(&c, TableId::T3, "合计", "project"),
+            coded_cell(&c, TableId::T10, "合计", "total"),
         ],
     );
     // 表3 基本支出 falls below 表5-1 + 表8 + 表9: P.t3_fiscal asks why.
@@ -948,8 +949,8 @@ fn x_t5_t10() {
         "X.t5_t10",
         Severity::Error,
         &[
-            coded_cell(&c, "t5_1", "合计", "project"),
-            coded_cell(&c, "t10", "合计", "cur_gp"),
+            coded_cell(&c, TableId::T5_1, "合计", "project"),
+            coded_cell(&c, TableId::T10, "合计", "cur_gp"),
         ],
     );
     assert_set(&c, &["X.t5_t10", "T10.rollup"]);
@@ -966,8 +967,8 @@ fn x_t8_t10() {
         "X.t8_t10",
         Severity::Error,
         &[
-            coded_cell(&c, "t8", "合计", "project"),
-            coded_cell(&c, "t10", "合计", "cur_gf"),
+            coded_cell(&c, TableId::T8, "合计", "project"),
+            coded_cell(&c, TableId::T10, "合计", "cur_gf"),
         ],
     );
     assert_set(&c, &["X.t8_t10", "T10.rollup"]);
@@ -987,7 +988,7 @@ fn x_t7_t6() {
         Severity::Warning,
         &[
             t7.amounts["reception"].cell.to_string(),
-            coded_cell(&c, "t6", "30217", "total"),
+            coded_cell(&c, TableId::T6, "30217", "total"),
         ],
     );
     assert_set(&c, &["X.t7_t6"]);
@@ -1042,7 +1043,7 @@ fn x_empty_note() {
         .iter()
         .find(|f| f.rule == "X.empty_note")
         .unwrap();
-    assert_eq!(f.table, "t9");
+    assert_eq!(f.table, TableId::T9);
 }
 
 // ---------------------------------------------------------------- structure
@@ -1051,15 +1052,14 @@ fn s_missing_table() {
     let c = run_with(
         &base(),
         &Layout {
-            omit: &["t7"],
+            omit: &[TableId::T7],
             ..Layout::official()
         },
     );
     assert_set(&c, &["S.missing_table"]);
-    assert!(c
-        .findings
-        .iter()
-        .any(|f| f.rule == "S.missing_table" && f.table == "t7" && f.severity == Severity::Error));
+    assert!(c.findings.iter().any(|f| f.rule == "S.missing_table"
+        && f.table == TableId::T7
+        && f.severity == Severity::Error));
 }
 
 #[test]
@@ -1119,7 +1119,7 @@ fn s_text_number() {
     let c = run_with(
         &base(),
         &Layout {
-            text_amounts: &["t3"],
+            text_amounts: &[TableId::T3],
             ..Layout::official()
         },
     );
@@ -1137,7 +1137,7 @@ fn s_text_number() {
     assert!(f
         .cells
         .iter()
-        .any(|x| x.to_string() == coded_cell(&c, "t3", "207", "total")));
+        .any(|x| x.to_string() == coded_cell(&c, TableId::T3, "207", "total")));
     assert_eq!(f.cells.len(), 20 * 6);
 }
 
@@ -1146,7 +1146,7 @@ fn s_unit() {
     let c = run_with(
         &base(),
         &Layout {
-            no_unit: &["t3"],
+            no_unit: &[TableId::T3],
             ..Layout::official()
         },
     );
@@ -1154,7 +1154,7 @@ fn s_unit() {
     assert!(c
         .findings
         .iter()
-        .any(|f| f.rule == "S.unit" && f.table == "t3"));
+        .any(|f| f.rule == "S.unit" && f.table == TableId::T3));
 }
 
 #[test]
@@ -1455,12 +1455,12 @@ fn a_rule_between_tables_is_one_entry_of_the_table() {
         what: "表1 本年支出合计 = 表3 合计行基本支出（试验）",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t1",
+            table: TableId::T1,
             absent: Absent::Skip,
             pairs: &[Pair {
                 says: "表1 本年支出合计 = 表3 基本支出",
-                left: &[Fig::Line("t1", Side::Expense, "total")],
-                right: &[Fig::Total("t3", "basic")],
+                left: &[Fig::Line(TableId::T1, Side::Expense, "total")],
+                right: &[Fig::Total(TableId::T3, "basic")],
             }],
         },
     }];
@@ -1476,8 +1476,8 @@ fn a_rule_between_tables_is_one_entry_of_the_table() {
         "X.t1_t3_basic",
         Severity::Error,
         &[
-            line_cell(&found, "t1", Side::Expense, "total"),
-            coded_cell(&found, "t3", "合计", "basic"),
+            line_cell(&found, TableId::T1, Side::Expense, "total"),
+            coded_cell(&found, TableId::T3, "合计", "basic"),
         ],
     );
     assert_eq!(found.findings.len(), 1, "{:#?}", found.findings);
@@ -1495,7 +1495,7 @@ fn every_key_a_rule_reads_is_a_canonical_key() {
         let Body::Pairs { table, pairs, .. } = &r.body else {
             continue;
         };
-        assert!(canonical.table(table).is_some(), "{}: table {table}", r.id);
+        assert!(canonical.table(*table).is_some(), "{}: table {table}", r.id);
         for f in pairs.iter().flat_map(|p| p.left.iter().chain(p.right)) {
             figures += 1;
             let spec = canonical

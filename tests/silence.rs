@@ -5,6 +5,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Command;
+use yusuan::model::TableId;
 
 use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, Severity};
@@ -51,7 +52,7 @@ fn a_figure_beside_a_table_is_named_as_unread() {
     let unread = findings(&b, "I.unread");
     assert_eq!(unread.len(), 1, "{unread:#?}");
     assert_eq!(unread[0].severity, Severity::Warning);
-    assert_eq!(unread[0].table, "t3");
+    assert_eq!(unread[0].table, TableId::T3);
     assert_eq!(cells(&unread[0]), ["表3!J5", "表3!J6"]);
     assert!(
         unread[0].message.contains("其中 1 个是数字"),
@@ -186,7 +187,7 @@ fn a_table_whose_unit_line_is_wrong_is_one_error_at_the_unit_cell() {
     let unit = findings(&b, "S.unit");
     assert_eq!(unit.len(), 1, "{unit:#?}");
     assert_eq!(unit[0].severity, Severity::Error);
-    assert_eq!(unit[0].table, "t5_1");
+    assert_eq!(unit[0].table, TableId::T5_1);
     assert_eq!(
         cells(&unit[0]),
         [format!(
@@ -223,7 +224,7 @@ fn yuan_figures_without_a_unit_line_are_an_error_not_a_warning() {
         .filter(|f| f.severity == Severity::Error)
         .collect();
     assert_eq!(errors.len(), 1, "{unit:#?}");
-    assert_eq!(errors[0].table, "t3");
+    assert_eq!(errors[0].table, TableId::T3);
     assert!(
         errors[0].message.contains("单位应为元"),
         "{}",
@@ -477,7 +478,7 @@ fn a_sheet_no_table_took_that_holds_figures_is_named() {
     let unused = findings(&b, "I.unused_sheet");
     assert_eq!(unused.len(), 1, "{unused:#?}");
     assert_eq!(unused[0].severity, Severity::Warning);
-    assert_eq!(unused[0].table, "");
+    assert_eq!(unused[0].table, yusuan::reconcile::Subject::Workbook);
     assert_eq!(unused[0].cells.len(), figures);
     assert!(cells(&unused[0])
         .iter()

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use yusuan::model::TableId;
 
 use rust_decimal::Decimal;
 use yusuan::import::{import_file, ImportOptions};
@@ -39,17 +40,17 @@ fn every_template_field_is_documented() {
 }
 
 /// Moves every figure of `key` in table `id` by `d` 元.
-fn nudge(b: &mut Budget, id: &str, key: &str, d: Decimal) {
+fn nudge(b: &mut Budget, id: TableId, key: &str, d: Decimal) {
     let t = &mut b.tables;
     let coded = match id {
-        "t2" => t.t2.as_mut(),
-        "t3" => t.t3.as_mut(),
-        "t5_1" => t.t5_1.as_mut(),
-        "t5_2" => t.t5_2.as_mut(),
-        "t6" => t.t6.as_mut(),
-        "t8" => t.t8.as_mut(),
-        "t9" => t.t9.as_mut(),
-        "t10" => t.t10.as_mut(),
+        TableId::T2 => t.t2.as_mut(),
+        TableId::T3 => t.t3.as_mut(),
+        TableId::T5_1 => t.t5_1.as_mut(),
+        TableId::T5_2 => t.t5_2.as_mut(),
+        TableId::T6 => t.t6.as_mut(),
+        TableId::T8 => t.t8.as_mut(),
+        TableId::T9 => t.t9.as_mut(),
+        TableId::T10 => t.t10.as_mut(),
         _ => None,
     };
     if let Some(c) = coded {
@@ -60,14 +61,14 @@ fn nudge(b: &mut Budget, id: &str, key: &str, d: Decimal) {
         }
         return;
     }
-    if id == "t7" {
+    if id == TableId::T7 {
         if let Some(a) = t.t7.as_mut().and_then(|s| s.amounts.get_mut(key)) {
             a.yuan += d;
         }
         return;
     }
     let lines = match id {
-        "t1" => t.t1.as_mut(),
+        TableId::T1 => t.t1.as_mut(),
         _ => t.t4.as_mut(),
     };
     if let Some(l) = lines {
@@ -106,7 +107,7 @@ fn the_template_reference_is_current() {
                     .collect()
             };
             keys.dedup();
-            (t.id.clone(), keys)
+            (t.id.to_string(), keys)
         })
         .collect();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/wenlv-2024.xlsx");
@@ -122,7 +123,7 @@ fn the_template_reference_is_current() {
             let mut rules: BTreeSet<String> = BTreeSet::new();
             for d in [Decimal::new(10_000, 0), Decimal::new(-10_000, 0)] {
                 let mut b = base.clone();
-                nudge(&mut b, id, key, d);
+                nudge(&mut b, TableId::parse(id).unwrap(), key, d);
                 rules.extend(
                     check(&b)
                         .iter()
@@ -138,16 +139,16 @@ fn the_template_reference_is_current() {
         }
     }
     // Sanity: the measure sees what the rules are known to read.
-    let of = |t: &str, k: &str| {
+    let of = |t: TableId, k: &str| {
         readers
             .iter()
-            .find(|(a, b, _)| a == t && b == k)
+            .find(|(a, b, _)| a == t.as_str() && b == k)
             .unwrap()
             .2
             .clone()
     };
-    assert!(of("t3", "basic").contains(&"T3.row".to_string()));
-    assert!(of("t1", "total").contains(&"T1.income_total".to_string()));
+    assert!(of(TableId::T3, "basic").contains(&"T3.row".to_string()));
+    assert!(of(TableId::T1, "total").contains(&"T1.income_total".to_string()));
     let want = markdown(&canonical, &readers);
     let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md");
     if std::env::var_os("YUSUAN_WRITE_DOCS").is_some() {

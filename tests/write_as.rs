@@ -186,7 +186,7 @@ fn findings(
 ) {
     // A table the layout prints in 元 where the source had 万元 is compared
     // exactly: a difference the 万元 allowed as rounding (info) is an error.
-    let yuan_now: BTreeSet<String> = back
+    let yuan_now: BTreeSet<yusuan::model::TableId> = back
         .tables
         .metas()
         .iter()
@@ -197,11 +197,13 @@ fn findings(
                 .iter()
                 .any(|x| x.id == m.id && x.unit == yusuan::amount::Unit::Wan)
         })
-        .map(|m| m.id.clone())
+        .map(|m| m.id)
         .collect();
     let mut in_yuan = check(back);
     for f in &mut in_yuan {
-        if f.severity == yusuan::model::Severity::Error && yuan_now.contains(&f.table) {
+        if f.severity == yusuan::model::Severity::Error
+            && f.table.table().is_some_and(|t| yuan_now.contains(&t))
+        {
             f.severity = yusuan::model::Severity::Info;
         }
     }

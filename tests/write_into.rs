@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use yusuan::model::TableId;
 
 use yusuan::export::fill::Blank;
 use yusuan::import::{import_file, import_workbook, ImportOptions};
@@ -239,7 +240,7 @@ fn a_workbook_in_each_built_in_layout_is_filled_as_a_blank() {
     // has no rows for a 收入总表 by 部门 and 单位).
     let mut wenlv = sample("wenlv-2024.xlsx", &templates);
     let mut t9 = wenlv.tables.t8.clone().unwrap();
-    t9.meta.id = "t9".into();
+    t9.meta.id = TableId::T9;
     wenlv.tables.t9 = Some(t9);
     let putuo = sample("putuo-2026.xlsx", &templates);
     let mut failures = Vec::new();

@@ -393,7 +393,7 @@ impl Review {
                 let finding = Finding {
                     rule: f.rule,
                     severity: f.severity,
-                    table: yusuan::narrative::TABLE.to_string(),
+                    table: yusuan::reconcile::Subject::Narrative,
                     table_name: "情况说明".to_string(),
                     message: f.message.clone(),
                     expected: None,
@@ -414,7 +414,7 @@ impl Review {
             let finding = Finding {
                 rule: f.rule,
                 severity: f.severity,
-                table: String::new(),
+                table: yusuan::reconcile::Subject::Workbook,
                 table_name: String::new(),
                 message: format!("{}：{}", f.message, f.files.join("、")),
                 expected: None,
@@ -885,10 +885,10 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         }
         // Tables in the order the findings come (by the numbers the
         // workbook's template prints them with).
-        let mut tables: Vec<&str> = Vec::new();
+        let mut tables: Vec<yusuan::reconcile::Subject> = Vec::new();
         for f in &r.findings {
-            if !tables.contains(&f.table.as_str()) {
-                tables.push(&f.table);
+            if !tables.contains(&f.table) {
+                tables.push(f.table);
             }
         }
         for t in tables {

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::ReadArgs;
 use yusuan::import::import_file;
-use yusuan::model::{Budget, Severity};
+use yusuan::model::{Budget, Severity, TableId};
 
 #[derive(Debug, Args)]
 #[command(after_help = "示例：（samples/ 是本仓库附带的样例工作簿）
@@ -58,7 +58,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
     Ok(status)
 }
 
-fn rows_summary(b: &Budget, id: &str, sheet: &str) -> String {
+fn rows_summary(b: &Budget, id: TableId, sheet: &str) -> String {
     let t = &b.tables;
     if let Some(c) = t.coded(id) {
         return format!(
@@ -70,7 +70,7 @@ fn rows_summary(b: &Budget, id: &str, sheet: &str) -> String {
     if let Some(l) = t.lines(id) {
         return format!("收入 {} 行，支出 {} 行", l.income.len(), l.expense.len());
     }
-    if id == "t7" {
+    if id == TableId::T7 {
         return match &t.t7 {
             Some(s) if !s.amounts.is_empty() => format!("{} 个金额", s.amounts.len()),
             _ => "无数据".into(),
@@ -91,7 +91,7 @@ pub fn report(b: &Budget, templates: &yusuan::template::Templates) -> String {
     identity(&mut s, b, tpl);
     let _ = writeln!(s, "表格：");
     for m in b.tables.metas() {
-        let line = table_line(b, m, tpl.and_then(|t| t.table(&m.id)));
+        let line = table_line(b, m, tpl.and_then(|t| t.table(m.id)));
         let _ = writeln!(s, "{line}");
     }
     sheets_and_notes(&mut s, b, tpl);
@@ -179,7 +179,7 @@ fn table_line(
         m.sheet,
         m.range,
         m.unit.label(),
-        rows_summary(b, &m.id, &m.sheet)
+        rows_summary(b, m.id, &m.sheet)
     );
     let _ = write!(
         line,
@@ -212,7 +212,7 @@ fn table_line(
             .collect();
         let _ = write!(line, "；规范模型之外的列：{}", cols.join("、"));
     }
-    if let Some(l) = b.tables.lines(&m.id) {
+    if let Some(l) = b.tables.lines(m.id) {
         let own: Vec<String> = l
             .income
             .iter()
@@ -220,7 +220,7 @@ fn table_line(
             .filter_map(|x| {
                 x.key
                     .as_deref()
-                    .filter(|k| !yusuan::template::Template::is_canonical_line(&m.id, k))
+                    .filter(|k| !yusuan::template::Template::is_canonical_line(m.id, k))
                     .map(|k| format!("{}（模板键 {k}）", x.label))
             })
             .collect();
@@ -256,7 +256,7 @@ fn sheets_and_notes(s: &mut String, b: &Budget, tpl: Option<&yusuan::template::T
         .diagnostics
         .iter()
         .filter(|d| d.rule == "S.missing_table")
-        .filter_map(|d| d.table.as_deref())
+        .filter_map(|d| d.table)
         .map(|id| match tpl.and_then(|t| t.table(id)) {
             Some(spec) => format!("表{} {}", spec.number, spec.title),
             None => id.to_string(),
@@ -306,16 +306,11 @@ fn conclusion(s: &mut String, b: &Budget) {
         .count();
     // Tables as the template's choice counts them (表12 once, however
     // many forms), those found by title or sheet and those then read.
-    let mut found: Vec<&str> = b
-        .source
-        .sheets
-        .iter()
-        .filter_map(|sh| sh.table.as_deref())
-        .collect();
+    let mut found: Vec<TableId> = b.source.sheets.iter().filter_map(|sh| sh.table).collect();
     found.sort_unstable();
     found.dedup();
     let metas = b.tables.metas();
-    let unread: Vec<&str> = found
+    let unread: Vec<TableId> = found
         .iter()
         .copied()
         .filter(|id| !metas.iter().any(|m| m.id == *id))

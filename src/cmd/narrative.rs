@@ -77,7 +77,7 @@ pub fn review(budget: &mut Budget, wb: &Workbook, cfg: &ReadConfig) -> Vec<Findi
             out.push(Finding {
                 rule: "N.unreadable",
                 severity: Severity::Error,
-                table: yusuan::narrative::TABLE.to_string(),
+                table: yusuan::reconcile::Subject::Narrative,
                 table_name: "情况说明".to_string(),
                 message: format!("情况说明无法读取：{e}"),
                 expected: None,

@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::amount::{from_yuan, Unit};
-use crate::model::{Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable};
+use crate::model::{
+    Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, TableId,
+};
 use crate::template::Side;
 
 /// (column, type, meaning) of a CSV file.
@@ -88,9 +90,9 @@ macro_rules! amounts {
 }
 
 /// Amount columns of each coded table, in print order (the template's canonical keys).
-pub const CODED_AMOUNTS: &[(&str, &[Column])] = &[
+pub const CODED_AMOUNTS: &[(TableId, &[Column])] = &[
     (
-        "t2",
+        TableId::T2,
         amounts!(
             "total" => "合计", "cur_subtotal" => "本年收入 小计", "cur_gp" => "本年收入 一般公共预算",
             "cur_gf" => "本年收入 政府性基金预算", "cur_soe" => "本年收入 国有资本经营预算",
@@ -103,40 +105,40 @@ pub const CODED_AMOUNTS: &[(&str, &[Column])] = &[
         ),
     ),
     (
-        "t3",
+        TableId::T3,
         amounts!(
             "total" => "合计", "basic" => "基本支出", "project" => "项目支出", "operating" => "事业单位经营支出",
             "remit" => "上缴上级支出", "subsidy" => "对附属单位补助支出",
         ),
     ),
     (
-        "t5_1",
+        TableId::T5_1,
         amounts!(
             "total" => "合计", "basic_subtotal" => "基本支出 小计", "basic_personnel" => "基本支出 人员经费",
             "basic_public" => "基本支出 公用经费", "project" => "项目支出",
         ),
     ),
     (
-        "t5_2",
+        TableId::T5_2,
         amounts!(
             "total" => "合计", "basic_subtotal" => "基本支出 小计", "basic_personnel" => "基本支出 人员经费",
             "basic_public" => "基本支出 公用经费", "project" => "项目支出",
         ),
     ),
     (
-        "t6",
+        TableId::T6,
         amounts!("total" => "合计", "personnel" => "人员经费", "public" => "公用经费"),
     ),
     (
-        "t8",
+        TableId::T8,
         amounts!("total" => "合计", "basic" => "基本支出", "project" => "项目支出"),
     ),
     (
-        "t9",
+        TableId::T9,
         amounts!("total" => "合计", "basic" => "基本支出", "project" => "项目支出"),
     ),
     (
-        "t10",
+        TableId::T10,
         amounts!(
             "total" => "合计", "cur_gp" => "本年拨款 一般公共预算", "cur_gf" => "本年拨款 政府性基金预算",
             "cur_soe" => "本年拨款 国有资本经营预算", "carry_gp" => "财政拨款结转结余 一般公共预算",
@@ -176,7 +178,7 @@ impl Layout {
             Layout::Coded(before_amounts) => {
                 let amounts = CODED_AMOUNTS
                     .iter()
-                    .find(|(id, _)| *id == file)
+                    .find(|(id, _)| id.as_str() == file)
                     .map(|(_, a)| *a)
                     .unwrap_or_default();
                 chained(&[
@@ -226,22 +228,22 @@ const INDICATORS: &[Column] = &[
 /// Every file but the years' ones, in the order they are documented: its
 /// name and how its columns are made.
 const FILES: &[(&str, Layout)] = &[
-    ("t1", Layout::Keyed(LINES)),
-    ("t2", Layout::Coded(&[])),
-    ("t3", Layout::Coded(&[])),
-    ("t4", Layout::Keyed(LINES)),
-    ("t5_1", Layout::Coded(&[])),
-    ("t5_2", Layout::Coded(&[])),
-    ("t6", Layout::Coded(&[])),
-    ("t7", Layout::Keyed(T7_AMOUNTS)),
-    ("t8", Layout::Coded(&[])),
-    ("t9", Layout::Coded(&[])),
+    (TableId::T1.as_str(), Layout::Keyed(LINES)),
+    (TableId::T2.as_str(), Layout::Coded(&[])),
+    (TableId::T3.as_str(), Layout::Coded(&[])),
+    (TableId::T4.as_str(), Layout::Keyed(LINES)),
+    (TableId::T5_1.as_str(), Layout::Coded(&[])),
+    (TableId::T5_2.as_str(), Layout::Coded(&[])),
+    (TableId::T6.as_str(), Layout::Coded(&[])),
+    (TableId::T7.as_str(), Layout::Keyed(T7_AMOUNTS)),
+    (TableId::T8.as_str(), Layout::Coded(&[])),
+    (TableId::T9.as_str(), Layout::Coded(&[])),
     (
-        "t10",
+        TableId::T10.as_str(),
         Layout::Coded(&[("unit_name", "text", "项目单位 unit of the project")]),
     ),
     (
-        "t11",
+        TableId::T11.as_str(),
         Layout::Keyed(&[
             ("title", "text", "标题"),
             ("dept_name", "text", "部门名称"),
@@ -284,7 +286,7 @@ const FILES: &[(&str, Layout)] = &[
     ),
     ("t11_indicators", Layout::Keyed(INDICATORS)),
     (
-        "t12",
+        TableId::T12.as_str(),
         Layout::PerForm(&[
             ("sheet", "text", "工作表名"),
             ("project_name", "text", "项目名称"),
@@ -679,7 +681,9 @@ fn value_text(v: Option<&FormValue>, form_unit: Unit) -> String {
     }
 }
 
-fn coded_rows(e: &mut Emit, id: &'static str, t: &CodedTable, amounts: &[Column]) {
+fn coded_rows(e: &mut Emit, id: TableId, t: &CodedTable, amounts: &[Column]) {
+    let projects = id == TableId::T10;
+    let id = id.as_str();
     let rows: Vec<(&CodedRow, String, String, String)> = t
         .total
         .iter()
@@ -711,7 +715,7 @@ fn coded_rows(e: &mut Emit, id: &'static str, t: &CodedTable, amounts: &[Column]
             level.clone(),
             parent.clone(),
         ];
-        if id == "t10" {
+        if projects {
             rest.push(r.texts.get("unit_name").cloned().unwrap_or_default());
         }
         for (k, _, _) in amounts {
@@ -740,7 +744,8 @@ fn coded_rows(e: &mut Emit, id: &'static str, t: &CodedTable, amounts: &[Column]
     }
 }
 
-fn lines_rows(e: &mut Emit, id: &'static str, t: &LinesTable) {
+fn lines_rows(e: &mut Emit, id: TableId, t: &LinesTable) {
+    let id = id.as_str();
     for (side, word) in [(Side::Income, "income"), (Side::Expense, "expense")] {
         for (i, l) in t.side(side).iter().enumerate() {
             let key = l.key.clone().unwrap_or_default();
@@ -787,7 +792,7 @@ fn t11_rows(e: &mut Emit, f: &Form) {
         .map(|x| x.text.clone())
         .unwrap_or_default();
     e.push(
-        "t11",
+        TableId::T11.as_str(),
         vec![
             title,
             t("dept_name"),
@@ -834,7 +839,7 @@ fn t11_rows(e: &mut Emit, f: &Form) {
         );
         for k in ["current", "prev2", "prev1"] {
             if let Some(x) = a(k) {
-                e.fact("t11", "", "", i + 1, "funds", &label, k, x);
+                e.fact(TableId::T11.as_str(), "", "", i + 1, "funds", &label, k, x);
             }
         }
     }
@@ -913,11 +918,11 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
     }
     row.push(money(amount("total_budget"), e.unit));
     row.push(money(amount("year_budget"), e.unit));
-    e.push("t12", row);
+    e.push(TableId::T12.as_str(), row);
     let name = t("project_name");
     for k in ["total_budget", "year_budget"] {
         if let Some(a) = amount(k) {
-            e.fact("t12", &no, "", 0, "field", &name, k, a);
+            e.fact(TableId::T12.as_str(), &no, "", 0, "field", &name, k, a);
         }
     }
     let rows = |k: &str| block_rows(f.blocks(k).next()).to_vec();
@@ -941,7 +946,16 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
         );
         for k in ["budget", "spent"] {
             if let Some(x) = a(k) {
-                e.fact("t12", &no, "", i + 1, "past_budgets", &year, k, x);
+                e.fact(
+                    TableId::T12.as_str(),
+                    &no,
+                    "",
+                    i + 1,
+                    "past_budgets",
+                    &year,
+                    k,
+                    x,
+                );
             }
         }
     }
@@ -963,7 +977,16 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
             ],
         );
         if let Some(x) = a {
-            e.fact("t12", &no, "", i + 1, "sources", &label, "amount", x);
+            e.fact(
+                TableId::T12.as_str(),
+                &no,
+                "",
+                i + 1,
+                "sources",
+                &label,
+                "amount",
+                x,
+            );
         }
     }
     for (i, r) in rows("details").iter().enumerate() {
@@ -983,7 +1006,16 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
             ],
         );
         if let Some(x) = a {
-            e.fact("t12", &no, "", i + 1, "details", &task, "amount", x);
+            e.fact(
+                TableId::T12.as_str(),
+                &no,
+                "",
+                i + 1,
+                "details",
+                &task,
+                "amount",
+                x,
+            );
         }
     }
     for (i, r) in rows("procurement").iter().enumerate() {
@@ -1043,20 +1075,20 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
     };
     let t = &b.tables;
     if let Some(x) = &t.t1 {
-        lines_rows(&mut e, "t1", x);
+        lines_rows(&mut e, TableId::T1, x);
     }
     if let Some(x) = &t.t4 {
-        lines_rows(&mut e, "t4", x);
+        lines_rows(&mut e, TableId::T4, x);
     }
     for (id, amounts) in CODED_AMOUNTS {
-        if let Some(x) = t.coded(id) {
-            coded_rows(&mut e, id, x, amounts);
+        if let Some(x) = t.coded(*id) {
+            coded_rows(&mut e, *id, x, amounts);
         }
     }
     if let Some(s) = &t.t7 {
         if !s.amounts.is_empty() {
             e.push(
-                "t7",
+                TableId::T7.as_str(),
                 T7_AMOUNTS
                     .iter()
                     .map(|(k, _, _)| money(s.amounts.get(*k), e.unit))
@@ -1064,13 +1096,13 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
             );
             for (k, _, _) in T7_AMOUNTS {
                 if let Some(a) = s.amounts.get(*k) {
-                    e.fact("t7", "", "", 1, "合计", "“三公”经费", k, a);
+                    e.fact(TableId::T7.as_str(), "", "", 1, "合计", "“三公”经费", k, a);
                 }
             }
         }
         for (k, a) in &s.extras {
             e.fact(
-                "t7",
+                TableId::T7.as_str(),
                 "",
                 "",
                 1,
@@ -1095,7 +1127,7 @@ fn emit(out: Sink, b: &Budget, source_file: &str, source_hash: &str, unit: Unit)
             e.push(
                 "notes",
                 vec![
-                    m.id.clone(),
+                    m.id.to_string(),
                     n.text.clone(),
                     n.says_empty.to_string(),
                     n.cell.to_string(),
@@ -1495,7 +1527,7 @@ pub fn schema_markdown() -> String {
 }
 
 /// Amount key lists of the coded tables, for checking the template against.
-pub fn coded_amount_keys(id: &str) -> Vec<&'static str> {
+pub fn coded_amount_keys(id: TableId) -> Vec<&'static str> {
     CODED_AMOUNTS
         .iter()
         .find(|(t, _)| *t == id)
@@ -1516,7 +1548,7 @@ mod tests {
             .filter(|(_, l)| matches!(l, Layout::Coded(_)))
             .map(|(f, _)| *f)
             .collect();
-        let with_amounts: Vec<&str> = CODED_AMOUNTS.iter().map(|(id, _)| *id).collect();
+        let with_amounts: Vec<&str> = CODED_AMOUNTS.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(coded, with_amounts);
     }
 

@@ -92,7 +92,7 @@ pub struct Page {
     pub name: String,
     pub hidden: bool,
     /// The canonical table laid out here, if any.
-    pub table: Option<String>,
+    pub table: Option<crate::model::TableId>,
     /// The printed columns by key, left to right, from the first column.
     pub columns: Vec<String>,
     /// The first row below the header.

@@ -61,7 +61,7 @@ pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
                 who.year.map(|y| y.to_string()).unwrap_or_default(),
                 f.rule.to_string(),
                 severity.to_string(),
-                if f.table.is_empty() {
+                if f.table == crate::reconcile::Subject::Workbook {
                     String::new()
                 } else {
                     f.table_shown()

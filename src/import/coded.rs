@@ -60,7 +60,7 @@ impl<'k> CodedCols<'k> {
                 .filter_map(|(i, c)| hm.cols[i].map(|col| (c.key.as_str(), col)))
         };
         let (amounts, declared_extras) = placed(Role::Amount)
-            .partition(|(k, _)| crate::template::Template::is_canonical_column(&spec.id, k));
+            .partition(|(k, _)| crate::template::Template::is_canonical_column(spec.id, k));
         CodedCols {
             code: col("code"),
             name: col("name"),
@@ -471,7 +471,7 @@ pub fn read_single(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> 
         {
             for (key, c) in &cols {
                 if let Some(a) = ctx.amount(r, *c, unit, diags) {
-                    if crate::template::Template::is_canonical_column(&ctx.spec.id, key) {
+                    if crate::template::Template::is_canonical_column(ctx.spec.id, key) {
                         amounts.insert(key.to_string(), a);
                     } else {
                         extras.insert(key.to_string(), a);
@@ -483,7 +483,7 @@ pub fn read_single(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> 
     }
     let declared: Vec<(&str, u32)> = cols
         .iter()
-        .filter(|(k, _)| !crate::template::Template::is_canonical_column(&ctx.spec.id, k))
+        .filter(|(k, _)| !crate::template::Template::is_canonical_column(ctx.spec.id, k))
         .copied()
         .collect();
     let mut meta = ctx.meta(Some(hm), last_used, unit, unit_cell, notes);

@@ -10,7 +10,7 @@
 //!   by their sheet numbers (`表1`) whose headers are none of a budget's.
 
 use super::locate::{Located, TITLE_ROWS};
-use crate::model::{Level, Tables};
+use crate::model::{Level, TableId, Tables};
 use crate::text::norm;
 use crate::workbook::Workbook;
 
@@ -105,7 +105,7 @@ pub fn filled_amounts(t: &Tables) -> usize {
     use crate::model::{Amount, FormValue};
     let filled = |a: &Amount| usize::from(a.form != CellForm::Blank);
     let mut n = 0;
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    for id in TableId::ALL {
         if let Some(c) = t.coded(id) {
             for r in c.total.iter().chain(&c.rows) {
                 n += r
@@ -117,7 +117,7 @@ pub fn filled_amounts(t: &Tables) -> usize {
             }
         }
     }
-    for id in ["t1", "t4"] {
+    for id in TableId::ALL {
         if let Some(l) = t.lines(id) {
             for line in l.income.iter().chain(&l.expense) {
                 n += filled(&line.amount) + line.extras.values().map(filled).sum::<usize>();

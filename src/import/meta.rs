@@ -175,12 +175,12 @@ pub fn settle(
     // Department and units: 表2, else 表5-2, else 表10 rows; the name line as printed.
     let unit_table = t.identity_tables.iter().find_map(|id| {
         let by_unit = t
-            .table(id)
+            .table(*id)
             .and_then(|spec| spec.levels.first())
             .is_some_and(|l| l.name == "部门");
         budget
             .tables
-            .coded(id)
+            .coded(*id)
             .filter(|table| by_unit && table.rows.iter().any(|r| r.depth == 1))
     });
     if let Some(table) = unit_table {
@@ -254,7 +254,7 @@ fn one_budget(budget: &mut Budget, wb: &Workbook, t: &Template, located: &[Locat
                 budget.diagnostics.push(Diagnostic {
                     rule: "S.one_budget",
                     severity: Severity::Error,
-                    table: Some(table.id.clone()),
+                    table: Some(table.id),
                     message: format!(
                         "表{number} 的标题“{}”写的是 {} 年，工作簿是 {y} 年的预算：这张表可能是从别的年度的工作簿复制来的，请核对其中的数字和标题",
                         clean(title),
@@ -272,7 +272,7 @@ fn one_budget(budget: &mut Budget, wb: &Workbook, t: &Template, located: &[Locat
                 budget.diagnostics.push(Diagnostic {
                     rule: "S.one_budget",
                     severity: Severity::Error,
-                    table: Some(table.id.clone()),
+                    table: Some(table.id),
                     message: format!(
                         "表{number} 的编制单位写的是“{name}”，工作簿的其他表写的是“{}”：这张表可能是从别的部门的工作簿复制来的，请核对",
                         budget.department.name.as_deref().unwrap_or_default()

@@ -21,7 +21,7 @@ use crate::model::{
     Amount, Budget, ColumnInfo, Diagnostic, Note, Severity, SheetInfo, SourceInfo, TableMeta,
     Tables, Text,
 };
-use crate::template::{ColumnSpec, Role, TableKind, TableSpec, Template, Templates};
+use crate::template::{ColumnSpec, Role, TableId, TableKind, TableSpec, Template, Templates};
 use crate::text::norm;
 use crate::workbook::{col_letters, CellRef, Sheet, Workbook};
 use crate::Error;
@@ -119,7 +119,7 @@ pub fn import_workbook(
         // not also missing.
         let found = located.iter().any(|l| l.spec == i);
         let present = found
-            || if spec.id == "t12" {
+            || if spec.id == TableId::T12 {
                 !tables.t12.is_empty()
             } else {
                 tables.metas().iter().any(|m| m.id == spec.id)
@@ -128,7 +128,7 @@ pub fn import_workbook(
             diags.push(Diagnostic {
                 rule: "S.missing_table",
                 severity: Severity::Error,
-                table: Some(spec.id.clone()),
+                table: Some(spec.id),
                 message: format!("工作簿中没有找到 表{} {}", spec.number, spec.title),
                 cells: vec![],
             });
@@ -144,7 +144,7 @@ pub fn import_workbook(
             table: located
                 .iter()
                 .find(|l| l.sheet == i)
-                .map(|l| template.tables[l.spec].id.clone()),
+                .map(|l| template.tables[l.spec].id),
         })
         .collect();
     let mut budget = Budget {
@@ -171,7 +171,7 @@ pub fn import_workbook(
             .iter()
             .flat_map(|t| {
                 t.checks.iter().map(|c| crate::template::DeclaredCheck {
-                    table: t.id.clone(),
+                    table: t.id,
                     check: c.clone(),
                 })
             })
@@ -286,7 +286,7 @@ fn read_table(
                 TableKind::Coded => {
                     let mut t = coded::read(&ctx, &hm, diags);
                     t.meta.coverage = ctx.coverage(hm.first_row, diags);
-                    set_coded(tables, &spec.id, t);
+                    set_coded(tables, spec.id, t);
                 }
                 TableKind::Single => {
                     let mut t = coded::read_single(&ctx, &hm, diags);
@@ -296,8 +296,8 @@ fn read_table(
                 _ => {
                     let mut t = lines::read(&ctx, &hm, diags);
                     t.meta.coverage = ctx.coverage(hm.first_row, diags);
-                    match spec.id.as_str() {
-                        "t1" => tables.t1 = Some(t),
+                    match spec.id {
+                        TableId::T1 => tables.t1 = Some(t),
                         _ => tables.t4 = Some(t),
                     }
                 }
@@ -332,15 +332,15 @@ fn stood_for(spec: &TableSpec, hm: &HeaderMatch, role: Role) -> bool {
     }
 }
 
-fn set_coded(tables: &mut Tables, id: &str, t: crate::model::CodedTable) {
+fn set_coded(tables: &mut Tables, id: TableId, t: crate::model::CodedTable) {
     let slot = match id {
-        "t2" => &mut tables.t2,
-        "t3" => &mut tables.t3,
-        "t5_1" => &mut tables.t5_1,
-        "t5_2" => &mut tables.t5_2,
-        "t6" => &mut tables.t6,
-        "t8" => &mut tables.t8,
-        "t9" => &mut tables.t9,
+        TableId::T2 => &mut tables.t2,
+        TableId::T3 => &mut tables.t3,
+        TableId::T5_1 => &mut tables.t5_1,
+        TableId::T5_2 => &mut tables.t5_2,
+        TableId::T6 => &mut tables.t6,
+        TableId::T8 => &mut tables.t8,
+        TableId::T9 => &mut tables.t9,
         _ => &mut tables.t10,
     };
     *slot = Some(t);
@@ -385,7 +385,7 @@ impl Ctx<'_> {
         Diagnostic {
             rule,
             severity,
-            table: Some(self.spec.id.clone()),
+            table: Some(self.spec.id),
             message,
             cells,
         }
@@ -531,7 +531,7 @@ impl Ctx<'_> {
                     // A bureau's own column (one layout of its set has it,
                     // another not) is not missing from the canonical model.
                     None if !crate::template::Template::is_canonical_column(
-                        &self.spec.id,
+                        self.spec.id,
                         &spec.key,
                     ) && !spec.required => {}
                     None => missing.push(spec.key.clone()),
@@ -539,7 +539,7 @@ impl Ctx<'_> {
             }
         }
         TableMeta {
-            id: self.spec.id.clone(),
+            id: self.spec.id,
             number: self.spec.number.clone(),
             sheet: self.sheet.name.to_string(),
             title: self.title.clone().map(|(text, cell)| Text { text, cell }),

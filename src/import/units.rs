@@ -11,14 +11,14 @@
 use rust_decimal::Decimal;
 
 use crate::amount::Unit;
-use crate::model::{Budget, Diagnostic, FormValue, Severity, TableMeta};
+use crate::model::{Budget, Diagnostic, FormValue, Severity, TableId, TableMeta};
 
 /// A figure in 万元 this large (100 亿元) is not a department's budget: the
 /// sheet is in 元.
 const IMPLAUSIBLE_WAN: i64 = 1_000_000;
 
 /// The totals of each table (in 元): what other tables repeat.
-fn totals(b: &Budget, id: &str) -> Vec<Decimal> {
+fn totals(b: &Budget, id: TableId) -> Vec<Decimal> {
     let t = &b.tables;
     let mut out = Vec::new();
     if let Some(c) = t.coded(id) {
@@ -29,9 +29,9 @@ fn totals(b: &Budget, id: &str) -> Vec<Decimal> {
         );
     } else if let Some(l) = t.lines(id) {
         out.extend(l.income.iter().chain(&l.expense).map(|l| l.amount.yuan));
-    } else if id == "t7" {
+    } else if id == TableId::T7 {
         out.extend(t.t7.iter().flat_map(|s| s.amounts.values().map(|a| a.yuan)));
-    } else if id == "t11" {
+    } else if id == TableId::T11 {
         if let Some(f) = &t.t11 {
             for b in f.blocks("funds") {
                 for row in &b.rows {
@@ -79,12 +79,12 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
         .tables
         .metas()
         .into_iter()
-        .filter(|m| m.id != "t12")
+        .filter(|m| m.id != TableId::T12)
         .collect();
     let figures: Vec<Vec<Decimal>> = metas
         .iter()
         .map(|m| {
-            let mut f: Vec<Decimal> = totals(b, &m.id).into_iter().map(|d| d.abs()).collect();
+            let mut f: Vec<Decimal> = totals(b, m.id).into_iter().map(|d| d.abs()).collect();
             f.sort();
             f.dedup();
             f
@@ -110,7 +110,7 @@ pub fn check(b: &Budget) -> Vec<Diagnostic> {
         let finding = |message: String| Diagnostic {
             rule: "S.unit",
             severity: Severity::Error,
-            table: Some(m.id.clone()),
+            table: Some(m.id),
             message,
             cells: cells.clone(),
         };

@@ -235,7 +235,7 @@ impl<'a> Lexicon<'a> {
         }
         // The budget's own rows, by name: 功能科目 and 经济科目.
         for (ri, r) in spec.rows.iter().enumerate() {
-            if let Some(t) = budget.tables.coded(&r.table) {
+            if let Some(t) = budget.tables.coded(r.table) {
                 for row in &t.rows {
                     if let Some(code) = &row.code {
                         add(
@@ -244,7 +244,7 @@ impl<'a> Lexicon<'a> {
                         );
                     }
                 }
-            } else if let (Some(t), Some(side)) = (budget.tables.lines(&r.table), r.side) {
+            } else if let (Some(t), Some(side)) = (budget.tables.lines(r.table), r.side) {
                 for l in t.side(side) {
                     if let Some(k) = l.key.as_deref().filter(|k| k.starts_with("class_")) {
                         let name = super::text::norm(&l.label);
@@ -439,12 +439,12 @@ impl<'a> Lexicon<'a> {
                     let r = &self.spec.rows[*i];
                     let fr = match (&r.column, r.side) {
                         (_, Some(side)) => FigureRef::Line {
-                            table: r.table.clone(),
+                            table: r.table,
                             side,
                             key: code.clone(),
                         },
                         (Some(c), None) => FigureRef::Row {
-                            table: r.table.clone(),
+                            table: r.table,
                             code: code.clone(),
                             column: c.clone(),
                         },

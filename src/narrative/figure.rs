@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::amount::Unit;
-use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, TableMeta};
+use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, TableId, TableMeta};
 use crate::reconcile::table_name;
 use crate::template::Side;
 use crate::workbook::CellRef;
@@ -15,25 +15,25 @@ use crate::workbook::CellRef;
 pub enum FigureRef {
     /// `t1.income.gp`: a line of a side-by-side table.
     Line {
-        table: String,
+        table: TableId,
         side: Side,
         key: String,
     },
     /// `t3.total.basic`: a column of a coded table's 合计 row.
-    Total { table: String, column: String },
+    Total { table: TableId, column: String },
     /// `t6.row.303.total`: a column of a coded table's row, by code.
     Row {
-        table: String,
+        table: TableId,
         code: String,
         column: String,
     },
     /// `t7.abroad`: an amount of a one-row table (or one of its extra columns).
-    Single { table: String, column: String },
+    Single { table: TableId, column: String },
     /// `t11.funds.income_total`, `t11.funds.income_total.current`: a line of
     /// a form's block; without a column, `current` (or the column of the
     /// year asked for, for earlier years).
     Block {
-        table: String,
+        table: TableId,
         block: String,
         line: String,
         column: Option<String>,
@@ -47,16 +47,19 @@ impl FigureRef {
     /// What is wrong with it, in words.
     pub fn parse(s: &str) -> Result<FigureRef, String> {
         let parts: Vec<&str> = s.split('.').collect();
-        let table = parts[0].to_string();
-        let coded = ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"];
         let bad = || {
             Err(
                 "应形如 t1.income.gp、t3.total.basic、t6.row.303.total、t7.abroad 或 t11.funds.income_total"
                     .to_string(),
             )
         };
-        match (table.as_str(), parts.as_slice()) {
-            ("t1" | "t4", [_, side, key]) => {
+        let Some(table) = TableId::parse(parts[0]) else {
+            return bad();
+        };
+        use TableId::*;
+        let coded = [T2, T3, T5_1, T5_2, T6, T8, T9, T10];
+        match (table, parts.as_slice()) {
+            (T1 | T4, [_, side, key]) => {
                 let side = match *side {
                     "income" => Side::Income,
                     "expense" => Side::Expense,
@@ -77,17 +80,17 @@ impl FigureRef {
                 code: code.to_string(),
                 column: column.to_string(),
             }),
-            ("t7", [_, column]) => Ok(FigureRef::Single {
+            (T7, [_, column]) => Ok(FigureRef::Single {
                 table,
                 column: column.to_string(),
             }),
-            ("t11", [_, block, line]) => Ok(FigureRef::Block {
+            (T11, [_, block, line]) => Ok(FigureRef::Block {
                 table,
                 block: block.to_string(),
                 line: line.to_string(),
                 column: None,
             }),
-            ("t11", [_, block, line, column]) => Ok(FigureRef::Block {
+            (T11, [_, block, line, column]) => Ok(FigureRef::Block {
                 table,
                 block: block.to_string(),
                 line: line.to_string(),
@@ -148,9 +151,9 @@ fn header(meta: &TableMeta, key: &str) -> String {
 fn total_label(meta: &TableMeta, column: &str) -> String {
     let h = header(meta, column);
     if h == "合计" || h.ends_with("合计") {
-        format!("{} {h}", table_name(&meta.id))
+        format!("{} {h}", table_name(meta.id))
     } else {
-        format!("{} 合计 {h}", table_name(&meta.id))
+        format!("{} 合计 {h}", table_name(meta.id))
     }
 }
 
@@ -168,7 +171,7 @@ fn coded_cell(t: &CodedTable, r: &CodedRow, column: &str) -> Option<Figure> {
         None => total_label(&t.meta, column),
         Some(_) => format!(
             "{} {} {}",
-            table_name(&t.meta.id),
+            table_name(t.meta.id),
             row_label(r),
             header(&t.meta, column)
         ),
@@ -191,17 +194,17 @@ pub fn resolve_year(b: &Budget, r: &FigureRef, year: Option<i32>) -> Option<Figu
     }
     match r {
         FigureRef::Line { table, side, key } => {
-            let x = t.lines(table)?;
+            let x = t.lines(*table)?;
             let l = x.line(*side, key)?;
             let name = crate::text::strip_ordinal(&crate::text::norm(&l.label)).to_string();
             Some(Figure::of(
-                format!("{} {name}", table_name(table)),
+                format!("{} {name}", table_name(*table)),
                 &l.amount,
                 x.meta.unit,
             ))
         }
         FigureRef::Total { table, column } => {
-            let x = t.coded(table)?;
+            let x = t.coded(*table)?;
             match &x.total {
                 Some(row) => coded_cell(x, row, column),
                 // A table with no row at all says it has nothing.
@@ -216,11 +219,12 @@ pub fn resolve_year(b: &Budget, r: &FigureRef, year: Option<i32>) -> Option<Figu
             code,
             column,
         } => {
-            let x = t.coded(table)?;
+            let x = t.coded(*table)?;
             match x.row(code) {
                 Some(row) => coded_cell(x, row, column),
                 None if x.meta.columns.iter().any(|c| c.key == *column) => {
-                    let mut f = Figure::nil(format!("{} 无 {code} 行", table_name(table)), &x.meta);
+                    let mut f =
+                        Figure::nil(format!("{} 无 {code} 行", table_name(*table)), &x.meta);
                     if f.cells.is_empty() {
                         f.cells.extend(x.total.iter().map(|r| r.cell.clone()));
                     }
@@ -230,16 +234,16 @@ pub fn resolve_year(b: &Budget, r: &FigureRef, year: Option<i32>) -> Option<Figu
             }
         }
         FigureRef::Single { table, column } => {
-            let x = t.t7.as_ref().filter(|_| table == "t7")?;
+            let x = t.t7.as_ref().filter(|_| *table == TableId::T7)?;
             match x.amounts.get(column).or_else(|| x.extras.get(column)) {
                 Some(a) => Some(Figure::of(
-                    format!("{} {}", table_name(table), header(&x.meta, column)),
+                    format!("{} {}", table_name(*table), header(&x.meta, column)),
                     a,
                     x.meta.unit,
                 )),
                 // Only the 本单位…无… note: every figure is zero.
                 None if x.amounts.is_empty() && x.meta.empty_note().is_some() => Some(Figure::nil(
-                    format!("{} {}", table_name(table), header(&x.meta, column)),
+                    format!("{} {}", table_name(*table), header(&x.meta, column)),
                     &x.meta,
                 )),
                 None => None,
@@ -251,7 +255,7 @@ pub fn resolve_year(b: &Budget, r: &FigureRef, year: Option<i32>) -> Option<Figu
             line,
             column,
         } => {
-            let f = t.t11.as_ref().filter(|_| table == "t11")?;
+            let f = t.t11.as_ref().filter(|_| *table == TableId::T11)?;
             let blk = f.blocks(block).next()?;
             let row = blk.line(line)?;
             let col = match (year, column) {
@@ -283,7 +287,7 @@ pub fn resolve_year(b: &Budget, r: &FigureRef, year: Option<i32>) -> Option<Figu
                 .map(|h| h.rsplit('/').next().unwrap_or(h).to_string())
                 .unwrap_or(col.clone());
             Some(Figure::of(
-                format!("{} {section}{label} {when}", table_name(table)),
+                format!("{} {section}{label} {when}", table_name(*table)),
                 a,
                 f.meta.unit,
             ))

@@ -401,7 +401,7 @@ impl Writer<'_> {
     }
 
     /// Class lines of a side-by-side table that are not zero.
-    fn classes(&self, table: &str) -> Vec<Piece> {
+    fn classes(&self, table: crate::model::TableId) -> Vec<Piece> {
         let Some(t) = self.b.tables.lines(table) else {
             return vec![];
         };
@@ -483,7 +483,7 @@ impl Writer<'_> {
         let mut s2 = vec![text("收入包括：")];
         s2.extend(self.list(income));
         s2.push(text("。"));
-        let classes = self.classes("t1");
+        let classes = self.classes(crate::model::TableId::T1);
         let mut s3 = vec![text("支出包括：")];
         s3.extend(self.list(classes));
         s3.push(text("。"));
@@ -620,7 +620,7 @@ impl Writer<'_> {
             s2.extend(self.amount("一般公共预算财政拨款本年收入", "", "t4.income.cur_gp"));
             s2.push(text("。"));
             let mut s3 = vec![text("支出包括：")];
-            let classes = self.classes("t4");
+            let classes = self.classes(crate::model::TableId::T4);
             s3.extend(self.list(classes));
             s3.push(text("。"));
             let mut para = vec![sentence(s1), sentence(s2)];

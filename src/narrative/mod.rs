@@ -29,7 +29,6 @@ use rust_decimal::Decimal;
 
 pub use claims::{Kind, Stated};
 pub use figure::Figure;
-pub use rules::TABLE;
 pub use spec::NarrativeSpec;
 
 use crate::model::{Budget, Severity};
@@ -225,7 +224,7 @@ pub fn review(
                 return vec![Finding {
                     rule: "N.missing",
                     severity: Severity::Warning,
-                    table: TABLE.to_string(),
+                    table: crate::reconcile::Subject::Narrative,
                     table_name: "情况说明".to_string(),
                     message: format!(
                         "{} 的工作簿应有情况说明（名字含“{}”的工作表），没有找到，也没有附上说明文档：请补上，或用 --narrative 给出",

@@ -13,9 +13,6 @@ use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::workbook::CellRef;
 
-/// The table ID narrative findings carry (`情况说明` in reports).
-pub const TABLE: &str = "narrative";
-
 /// A closed interval of exact decimals.
 #[derive(Debug, Clone, Copy)]
 struct Span(Decimal, Decimal);
@@ -149,7 +146,7 @@ impl Ctx<'_> {
         self.findings.push(Finding {
             rule,
             severity,
-            table: TABLE.to_string(),
+            table: crate::reconcile::Subject::Narrative,
             table_name: "情况说明".to_string(),
             message: format!("{}：{message}", p.place),
             expected,

@@ -90,7 +90,7 @@ pub struct SubjectSpec {
 pub struct RowsSpec {
     /// A coded table (`t5_1`), or a side-by-side one (`t1`, `t4`) whose
     /// class lines are named.
-    pub table: String,
+    pub table: crate::model::TableId,
     /// The coded table's column compared (`project`).
     #[serde(default)]
     pub column: Option<String>,
@@ -135,7 +135,10 @@ impl NarrativeSpec {
             }
         }
         for r in &self.rows {
-            let lines = matches!(r.table.as_str(), "t1" | "t4");
+            let lines = matches!(
+                r.table,
+                crate::model::TableId::T1 | crate::model::TableId::T4
+            );
             if lines && r.side.is_none() || !lines && r.column.is_none() {
                 return Err(format!(
                     "[narrative] 的 rows（表 {}）应给出 {}",

@@ -3,14 +3,14 @@
 use super::rules::Fig;
 use super::within::{header, row_label};
 use super::{named, table_name, Checker, Relation, Term};
-use crate::model::{Budget, CodedRow, CodedTable, Form, FormValue, LinesTable};
+use crate::model::{Budget, CodedRow, CodedTable, Form, FormValue, LinesTable, TableId};
 use crate::template::Side;
 use crate::text::norm;
 
 fn line<'a>(t: &'a LinesTable, side: Side, key: &str) -> Option<Term<'a>> {
     t.line(side, key).map(|l| {
         Term::new(
-            format!("{} {}", table_name(&t.meta.id), l.label.trim()),
+            format!("{} {}", table_name(t.meta.id), l.label.trim()),
             &l.amount,
             t.meta.unit,
         )
@@ -19,7 +19,7 @@ fn line<'a>(t: &'a LinesTable, side: Side, key: &str) -> Option<Term<'a>> {
 
 /// A cell of table `id` (`t3`), labelled as the budget numbers the table.
 pub(super) fn cell<'a>(
-    id: &str,
+    id: TableId,
     t: &'a CodedTable,
     r: &'a CodedRow,
     key: &str,
@@ -38,7 +38,7 @@ pub(super) fn cell<'a>(
     })
 }
 
-fn total<'a>(id: &str, t: &'a CodedTable, key: &str) -> Option<Term<'a>> {
+fn total<'a>(id: TableId, t: &'a CodedTable, key: &str) -> Option<Term<'a>> {
     t.total.as_ref().and_then(|r| cell(id, t, r, key))
 }
 
@@ -49,10 +49,10 @@ fn class_lines(
     c: &mut Checker,
     rule: &'static str,
     lines: &LinesTable,
-    tables: &[(&str, &CodedTable)],
+    tables: &[(TableId, &CodedTable)],
     what: &str,
 ) {
-    let id = lines.meta.id.as_str();
+    let id = lines.meta.id;
     for l in lines.expense.iter().filter(|l| l.class_code.is_some()) {
         let code = l.class_code.as_deref().unwrap_or_default();
         let right: Vec<Term> = tables
@@ -60,7 +60,7 @@ fn class_lines(
             .filter_map(|(name, t)| {
                 t.row(code)
                     .filter(|r| r.depth == 1)
-                    .and_then(|r| cell(name, t, r, "total"))
+                    .and_then(|r| cell(*name, t, r, "total"))
             })
             .collect();
         let left = Term::new(
@@ -85,7 +85,7 @@ fn class_lines(
                 .iter()
                 .any(|l| l.class_code.as_deref() == Some(code));
             if !listed {
-                if let Some(term) = cell(name, t, r, "total") {
+                if let Some(term) = cell(*name, t, r, "total") {
                     c.compare(
                         rule,
                         id,
@@ -106,7 +106,7 @@ fn funds_line<'a>(f: &'a Form, key: &str) -> Option<Term<'a>> {
     let a = row.get("current").and_then(FormValue::as_amount)?;
     let label = row.get("label").and_then(FormValue::as_text).unwrap_or(key);
     Some(Term::new(
-        format!("{} 当年{label}", table_name("t11")),
+        format!("{} 当年{label}", table_name(TableId::T11)),
         a,
         f.meta.unit,
     ))
@@ -242,7 +242,7 @@ pub(super) fn t1_t3_class(b: &Budget, c: &mut Checker) {
             c,
             "X.t1_t3_class",
             t1,
-            &[("t3", t3)],
+            &[(TableId::T3, t3)],
             &named("表1 该类支出 = 表3 该类合计"),
         );
     }
@@ -252,10 +252,10 @@ pub(super) fn t1_t3_class(b: &Budget, c: &mut Checker) {
 pub(super) fn t4_class(b: &Budget, c: &mut Checker) {
     let t = &b.tables;
     let Some(t4) = &t.t4 else { return };
-    let mut tables: Vec<(&str, &CodedTable)> = Vec::new();
-    tables.extend(t.t5_1.as_ref().map(|x| ("t5_1", x)));
-    tables.extend(t.t8.as_ref().map(|x| ("t8", x)));
-    tables.extend(t.t9.as_ref().map(|x| ("t9", x)));
+    let mut tables: Vec<(TableId, &CodedTable)> = Vec::new();
+    tables.extend(t.t5_1.as_ref().map(|x| (TableId::T5_1, x)));
+    tables.extend(t.t8.as_ref().map(|x| (TableId::T8, x)));
+    tables.extend(t.t9.as_ref().map(|x| (TableId::T9, x)));
     if !tables.is_empty() {
         class_lines(
             c,
@@ -274,19 +274,19 @@ pub(super) fn t3_t5(b: &Budget, c: &mut Checker) {
         return;
     };
     for r in t5.rows.iter().filter(|r| r.code.is_some()) {
-        let Some(left) = cell("t5_1", t5, r, "total") else {
+        let Some(left) = cell(TableId::T5_1, t5, r, "total") else {
             continue;
         };
         let right: Vec<Term> = r
             .code
             .as_deref()
             .and_then(|code| t3.row(code))
-            .and_then(|r3| cell("t3", t3, r3, "total"))
+            .and_then(|r3| cell(TableId::T3, t3, r3, "total"))
             .into_iter()
             .collect();
         c.compare(
             "X.t3_t5",
-            "t3",
+            TableId::T3,
             &named("同一科目：表5-1 合计 ≤ 表3 合计"),
             &[left],
             &right,
@@ -307,7 +307,7 @@ pub(super) fn t12_t10(b: &Budget, c: &mut Checker) {
             continue;
         };
         let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
-        let (t12_name, t10_name) = (table_name("t12"), table_name("t10"));
+        let (t12_name, t10_name) = (table_name(TableId::T12), table_name(TableId::T10));
         let left = Term::new(
             format!("{t12_name}「{name}」项目当年预算"),
             year,
@@ -319,7 +319,7 @@ pub(super) fn t12_t10(b: &Budget, c: &mut Checker) {
                     Some((_, forms)) => forms.push(f),
                     None => forms_of.push((r, vec![f])),
                 }
-                cell("t10", t10, r, "total").ok_or_else(String::new)
+                cell(TableId::T10, t10, r, "total").ok_or_else(String::new)
             }
             ProjectMatch::Ambiguous(units) => Err(format!(
                 "{t12_name}「{name}」在{t10_name}中有 {} 个同名项目（单位：{}），项目执行单位不能区分，未能核对项目当年预算",
@@ -329,11 +329,11 @@ pub(super) fn t12_t10(b: &Budget, c: &mut Checker) {
             ProjectMatch::None => Err(String::new()),
         };
         match found {
-            Ok(right) => c.compare("X.t12_t10", "t12", &named("表12 项目当年预算 = 表10 该项目合计"), &[left], &[right], Relation::Equal),
+            Ok(right) => c.compare("X.t12_t10", TableId::T12, &named("表12 项目当年预算 = 表10 该项目合计"), &[left], &[right], Relation::Equal),
             Err(why) => c.note(
                 "X.t12_t10",
                 crate::model::Severity::Warning,
-                "t12",
+                TableId::T12,
                 if why.is_empty() {
                     format!("{t12_name}「{name}」在{t10_name}中找不到同一项目（按编码、名称），未能核对项目当年预算")
                 } else {
@@ -362,25 +362,25 @@ pub(super) fn t7_t6(b: &Budget, c: &mut Checker) {
             };
             let right: Vec<Term> = t6
                 .row(code)
-                .and_then(|r| cell("t6", t6, r, "total"))
+                .and_then(|r| cell(TableId::T6, t6, r, "total"))
                 .into_iter()
                 .collect();
             if right.is_empty() {
                 continue;
             }
             let left = Term::new(
-                format!("{} {}", table_name("t7"), header(&t7.meta, k7)),
+                format!("{} {}", table_name(TableId::T7), header(&t7.meta, k7)),
                 a,
                 t7.meta.unit,
             );
             c.compare(
                 "X.t7_t6",
-                "t7",
+                TableId::T7,
                 &format!(
                     "{} {} ≥ {} {code}（三公经费含项目支出）",
-                    table_name("t7"),
+                    table_name(TableId::T7),
                     header(&t7.meta, k7),
-                    table_name("t6")
+                    table_name(TableId::T6)
                 ),
                 &[left],
                 &right,
@@ -409,13 +409,13 @@ fn duplicate_forms(c: &mut Checker, row: &CodedRow, forms: &[&Form]) {
     c.note(
         "X.t12_t10",
         crate::model::Severity::Warning,
-        "t12",
+        TableId::T12,
         format!(
             "{} 张{}（工作表 {}）对应{} 同一项目「{what}」（{}），项目可能重复填报",
             forms.len(),
-            table_name("t12"),
+            table_name(TableId::T12),
             sheets.join("、"),
-            table_name("t10"),
+            table_name(TableId::T10),
             row.cell
         ),
         cells,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::between::{cell, project_row, ProjectMatch};
 use super::within::{header, row_label};
 use super::{table_name, Checker, Relation, Term};
-use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, Severity};
+use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, Severity, TableId};
 use crate::text::norm;
 
 /// `T6.kinds`: a row of a 人员经费 class (301, 303 unless the template's
@@ -36,10 +36,10 @@ pub(super) fn t6_kinds(b: &Budget, c: &mut Checker) {
         c.note(
             "T6.kinds",
             Severity::Error,
-            "t6",
+            TableId::T6,
             format!(
                 "{} {} 的“{}”列为 {shown} {}：{class} 类的支出都是{kind}，应填在“{}”列",
-                table_name("t6"),
+                table_name(TableId::T6),
                 row_label(r),
                 header(&t6.meta, wrong),
                 t6.meta.unit.label(),
@@ -86,10 +86,10 @@ pub(super) fn units(b: &Budget, c: &mut Checker) {
     let (Some(t52), Some(units52)) = (t.t5_2.as_ref(), unit_rows(t.t5_2.as_ref())) else {
         return;
     };
-    let name52 = table_name("t5_2");
+    let name52 = table_name(TableId::T5_2);
     for (other, key, right) in [
-        ("t2", "total", ["cur_gp", "carry_gp"]),
-        ("t10", "project", ["cur_gp", "carry_gp"]),
+        (TableId::T2, "total", ["cur_gp", "carry_gp"]),
+        (TableId::T10, "project", ["cur_gp", "carry_gp"]),
     ] {
         let (Some(table), Some(rows)) = (t.coded(other), unit_rows(t.coded(other))) else {
             continue;
@@ -106,7 +106,7 @@ pub(super) fn units(b: &Budget, c: &mut Checker) {
                     c.note(
                         "X.units",
                         Severity::Error,
-                        "t5_2",
+                        TableId::T5_2,
                         format!(
                             "{name52} 列出 {}，其“{}”为 {} {}，{other_name} 却没有这个单位",
                             row_label(r52),
@@ -134,7 +134,7 @@ pub(super) fn units(b: &Budget, c: &mut Checker) {
             }
             c.compare(
                 "X.units",
-                "t5_2",
+                TableId::T5_2,
                 &format!(
                     "{} 的 {name52}“{}” = {other_name} 一般公共预算（本年 + 结转）",
                     row_label(r52),
@@ -152,7 +152,7 @@ pub(super) fn units(b: &Budget, c: &mut Checker) {
                 c.note(
                     "X.units",
                     Severity::Warning,
-                    "t5_2",
+                    TableId::T5_2,
                     format!(
                         "单位 {code} 在 {name52} 名为“{}”，在 {other_name} 名为“{}”：同一编码应是同一单位，请核对编码或名称",
                         r52.name, r.name
@@ -179,7 +179,7 @@ pub(super) fn units(b: &Budget, c: &mut Checker) {
             c.note(
                 "X.units",
                 Severity::Error,
-                "t5_2",
+                TableId::T5_2,
                 format!(
                     "{other_name} 列出 {}，有一般公共预算 {} {}，{name52} 却没有这个单位",
                     row_label(r),
@@ -209,7 +209,7 @@ const SOURCE_COLUMNS: [(&str, &[&str]); 7] = [
 /// the project's; and 项目总预算 is at least 项目当年预算.
 pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
     let t = &b.tables;
-    let t12_name = table_name("t12");
+    let t12_name = table_name(TableId::T12);
     for f in &t.t12 {
         let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
         if let (Some(total), Some(year)) = (
@@ -218,7 +218,7 @@ pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
         ) {
             c.compare(
                 "X.t12_sources",
-                "t12",
+                TableId::T12,
                 &format!("{t12_name}「{name}」项目总预算 ≥ 项目当年预算"),
                 &[Term::new("项目总预算", total, f.meta.unit)],
                 &[Term::new("项目当年预算", year, f.meta.unit)],
@@ -242,7 +242,7 @@ pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
             };
             let right: Vec<Term> = columns
                 .iter()
-                .filter_map(|k| cell("t10", t10, row, k))
+                .filter_map(|k| cell(TableId::T10, t10, row, k))
                 .collect();
             if right.is_empty() {
                 continue;
@@ -255,10 +255,10 @@ pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
                 .unwrap_or_else(|| line.to_string());
             c.compare(
                 "X.t12_sources",
-                "t12",
+                TableId::T12,
                 &format!(
                     "{t12_name}「{name}」资金来源“{label}” = {} 该项目的同一资金",
-                    table_name("t10")
+                    table_name(TableId::T10)
                 ),
                 &[Term::new(
                     format!("{t12_name} {label}"),
@@ -274,10 +274,10 @@ pub(super) fn t12_sources(b: &Budget, c: &mut Checker) {
 
 /// 表4's expenditure split by fund (where a layout prints it), each fund's
 /// column and the table that lists that fund's spending by 功能 class.
-const CLASS_FUNDS: [(&str, &str); 3] = [
-    ("expense_gp", "t5_1"),
-    ("expense_gf", "t8"),
-    ("expense_soe", "t9"),
+const CLASS_FUNDS: [(&str, TableId); 3] = [
+    ("expense_gp", TableId::T5_1),
+    ("expense_gf", TableId::T8),
+    ("expense_soe", TableId::T9),
 ];
 
 /// `X.t4_class_funds`: each class line of 表4, fund by fund, against the 类
@@ -285,7 +285,7 @@ const CLASS_FUNDS: [(&str, &str); 3] = [
 /// fund and back in another keeps every class total and every fund total.
 pub(super) fn t4_class_funds(b: &Budget, c: &mut Checker) {
     let Some(t4) = &b.tables.t4 else { return };
-    let t4_name = table_name("t4");
+    let t4_name = table_name(TableId::T4);
     for line in &t4.expense {
         let Some(class) = line.class_code.as_deref() else {
             continue;
@@ -305,7 +305,7 @@ pub(super) fn t4_class_funds(b: &Budget, c: &mut Checker) {
             let fund = header(&t4.meta, column);
             c.compare(
                 "X.t4_class_funds",
-                "t4",
+                TableId::T4,
                 &format!(
                     "{t4_name} {}（{fund}）= {} {class} 类合计",
                     crate::text::clean(&line.label),
@@ -324,13 +324,13 @@ pub(super) fn t4_class_funds(b: &Budget, c: &mut Checker) {
 }
 
 /// The tables listing spending by 功能 class: one code is one 科目 in all.
-const FUNCTION_TABLES: [&str; 4] = ["t3", "t5_1", "t8", "t9"];
+const FUNCTION_TABLES: [TableId; 4] = [TableId::T3, TableId::T5_1, TableId::T8, TableId::T9];
 
 /// `X.code_names`: one 功能 code named alike in every table — a code typed
 /// for its neighbour (2070109 群众文化 written 2070108 in 表5-1) keeps every
 /// sum and names the row differently.
 pub(super) fn code_names(b: &Budget, c: &mut Checker) {
-    let mut first: BTreeMap<&str, (&str, &CodedRow)> = BTreeMap::new();
+    let mut first: BTreeMap<&str, (TableId, &CodedRow)> = BTreeMap::new();
     for id in FUNCTION_TABLES {
         let Some(t) = b.tables.coded(id) else {
             continue;
@@ -352,7 +352,7 @@ pub(super) fn code_names(b: &Budget, c: &mut Checker) {
                 id,
                 format!(
                     "科目 {code} 在 {} 名为“{}”，在 {} 名为“{}”：同一编码应是同一科目，请核对编码或名称",
-                    table_name(at),
+                    table_name(*at),
                     seen.name.trim(),
                     table_name(id),
                     r.name.trim()
@@ -422,8 +422,8 @@ pub(super) fn t10_forms(b: &Budget, c: &mut Checker) {
             ProjectMatch::None => {}
         }
     }
-    let t10_name = table_name("t10");
-    let t12_name = table_name("t12");
+    let t10_name = table_name(TableId::T10);
+    let t12_name = table_name(TableId::T12);
     for r in t10
         .rows
         .iter()
@@ -441,7 +441,7 @@ pub(super) fn t10_forms(b: &Budget, c: &mut Checker) {
         c.note(
             "X.t10_forms",
             Severity::Error,
-            "t10",
+            TableId::T10,
             format!(
                 "{t10_name}的项目 {}（{} {} {}）没有{t12_name}：本模板要求每个项目附一张{t12_name}，请补上，或核对两表的项目名称与编码",
                 row_label(r),
@@ -457,7 +457,7 @@ pub(super) fn t10_forms(b: &Budget, c: &mut Checker) {
 /// `X.t12_procurement`: a form's 政府采购 lines add up to no more than its
 /// 项目当年预算 — what is bought is paid from the project's money.
 pub(super) fn t12_procurement(b: &Budget, c: &mut Checker) {
-    let t12_name = table_name("t12");
+    let t12_name = table_name(TableId::T12);
     for f in &b.tables.t12 {
         let Some(year) = f.fields.get("year_budget").and_then(FormValue::as_amount) else {
             continue;
@@ -485,7 +485,7 @@ pub(super) fn t12_procurement(b: &Budget, c: &mut Checker) {
         let name = f.field_text("project_name").unwrap_or(&f.meta.sheet);
         c.compare(
             "X.t12_procurement",
-            "t12",
+            TableId::T12,
             &format!("{t12_name}「{name}」政府采购金额之和 ≤ 项目当年预算"),
             &items,
             &[Term::new("项目当年预算", year, f.meta.unit)],

@@ -31,8 +31,72 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::amount::{from_yuan, Unit};
-use crate::model::{Amount, Budget, Severity};
+use crate::model::{Amount, Budget, Severity, TableId};
 use crate::workbook::CellRef;
+
+/// What a finding is about: the whole workbook, one of its tables, or the
+/// narrative checked beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Subject {
+    #[default]
+    Workbook,
+    Table(TableId),
+    Narrative,
+}
+
+impl Subject {
+    /// The word outputs write (`findings.csv`, JSON): the table's ID
+    /// (`t3`), `narrative`, or nothing for the workbook.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Workbook => "",
+            Subject::Table(t) => t.as_str(),
+            Subject::Narrative => "narrative",
+        }
+    }
+
+    /// The table, when the finding is about one.
+    pub fn table(self) -> Option<TableId> {
+        match self {
+            Subject::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// `表5-1`, `情况说明` or `工作簿`, as the budget being checked numbers
+    /// its tables ([`table_name`]).
+    pub fn name(self) -> String {
+        match self {
+            Subject::Workbook => "工作簿".to_string(),
+            Subject::Table(t) => table_name(t),
+            Subject::Narrative => "情况说明".to_string(),
+        }
+    }
+}
+
+impl From<TableId> for Subject {
+    fn from(t: TableId) -> Subject {
+        Subject::Table(t)
+    }
+}
+
+impl PartialEq<TableId> for Subject {
+    fn eq(&self, t: &TableId) -> bool {
+        *self == Subject::Table(*t)
+    }
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 /// One thing a reviewer must look at.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,8 +104,9 @@ pub struct Finding {
     /// Rule ID from `rules.md` (`T3.tree`, `X.t1_t3_class`, `S.orphan` …) or an importer note (`I.*`).
     pub rule: &'static str,
     pub severity: Severity,
-    /// Table ID (`t3`); the first table for a rule between tables; empty for the workbook.
-    pub table: String,
+    /// The table (`t3`; the first table for a rule between tables), the
+    /// narrative, or the workbook (written empty).
+    pub table: Subject,
     /// The table as the workbook's template numbers it (`表8`, where a
     /// bureau prints its 一般公共预算基本支出 table 8th); empty for the workbook.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -70,9 +135,9 @@ impl Finding {
     /// The table as reports head it: `表8` as the workbook numbers it, or
     /// `工作簿` for a finding about the whole workbook.
     pub fn table_shown(&self) -> String {
-        match (self.table.as_str(), self.table_name.as_str()) {
-            ("", _) => "工作簿".to_string(),
-            (id, "") => table_name(id),
+        match (self.table, self.table_name.as_str()) {
+            (Subject::Workbook, _) => "工作簿".to_string(),
+            (subject, "") => subject.name(),
             (_, name) => name.to_string(),
         }
     }
@@ -202,7 +267,7 @@ impl Checker {
     pub fn compare(
         &mut self,
         rule: &'static str,
-        table: &str,
+        table: impl Into<Subject>,
         what: &str,
         left: &[Term],
         right: &[Term],
@@ -293,7 +358,7 @@ impl Checker {
         self.findings.push(Finding {
             rule,
             severity,
-            table: table.to_string(),
+            table: table.into(),
             table_name: String::new(),
             message,
             expected: Some(show(expected)),
@@ -310,14 +375,14 @@ impl Checker {
         &mut self,
         rule: &'static str,
         severity: Severity,
-        table: &str,
+        table: impl Into<Subject>,
         message: String,
         cells: Vec<CellRef>,
     ) {
         self.findings.push(Finding {
             rule,
             severity,
-            table: table.to_string(),
+            table: table.into(),
             table_name: String::new(),
             message,
             expected: None,
@@ -346,7 +411,7 @@ fn explained_by_extras(budget: &Budget, c: &mut Checker) {
         if f.severity != Severity::Error || !explainable {
             continue;
         }
-        let Some(table) = budget.tables.coded(&f.table) else {
+        let Some(table) = f.table.table().and_then(|t| budget.tables.coded(t)) else {
             continue;
         };
         if table.meta.extra_columns.is_empty() {
@@ -427,7 +492,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
         let meta = t.metas().into_iter().find(|m| m.id == d.table);
         let word = |k: &str| -> String {
             let label = ch.side.and_then(|side| {
-                t.lines(&d.table)
+                t.lines(d.table)
                     .and_then(|x| x.line(side, k))
                     .map(|l| l.label.trim().to_string())
             });
@@ -442,7 +507,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
             } else {
                 ch.what.clone()
             };
-            format!("{} {row}：{base}", table_name(&d.table))
+            format!("{} {row}：{base}", table_name(d.table))
         };
         let get = |amounts: &BTreeMap<String, Amount>,
                    extras: &BTreeMap<String, Amount>,
@@ -451,7 +516,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
         // (row label, its figures by key, its unit)
         type Row = (String, Vec<(String, Amount)>, Unit);
         let mut rows: Vec<Row> = Vec::new();
-        if let Some(x) = t.coded(&d.table) {
+        if let Some(x) = t.coded(d.table) {
             for r in x.total.iter().chain(&x.rows) {
                 let label = within::row_label(r);
                 let vals = std::iter::once(&ch.total)
@@ -460,13 +525,13 @@ fn declared(budget: &Budget, c: &mut Checker) {
                     .collect();
                 rows.push((label, vals, x.meta.unit));
             }
-        } else if let (Some(x), "t7") = (&t.t7, d.table.as_str()) {
+        } else if let (Some(x), TableId::T7) = (&t.t7, d.table) {
             let vals = std::iter::once(&ch.total)
                 .chain(&ch.parts)
                 .filter_map(|k| get(&x.amounts, &x.extras, k).map(|a| (k.clone(), a)))
                 .collect();
             rows.push(("合计".into(), vals, x.meta.unit));
-        } else if let Some(x) = t.lines(&d.table) {
+        } else if let Some(x) = t.lines(d.table) {
             match ch.side {
                 Some(side) => {
                     let vals = std::iter::once(&ch.total)
@@ -517,7 +582,7 @@ fn declared(budget: &Budget, c: &mut Checker) {
             }
             c.compare(
                 rule,
-                &d.table,
+                d.table,
                 &what(&label),
                 &[Term::new(word(&ch.total), total, unit)],
                 &parts,
@@ -554,21 +619,14 @@ pub fn check(budget: &Budget) -> Vec<Finding> {
             .position(|r| r.id == f.rule)
             .unwrap_or(RULES.len())
     };
-    c.findings
-        .sort_by_key(|f| (table_order(&f.table), order(f)));
+    c.findings.sort_by_key(|f| (table_order(f.table), order(f)));
     for f in &mut c.findings {
-        f.table_name = if f.table.is_empty() {
-            String::new()
-        } else {
-            table_name(&f.table)
+        f.table_name = match f.table {
+            Subject::Workbook => String::new(),
+            subject => subject.name(),
         };
     }
     c.findings
-}
-
-/// `5-1` for `t5_1`: a table's number in the canonical (2024) set.
-pub fn canonical_number(id: &str) -> String {
-    id.strip_prefix('t').unwrap_or(id).replace('_', "-")
 }
 
 thread_local! {
@@ -576,7 +634,7 @@ thread_local! {
     /// bureau may number its 一般公共预算基本支出 table 8): set by [`check`]
     /// for its own thread, so that every message names a table as the
     /// reviewer's workbook does.
-    static NUMBERS: std::cell::RefCell<BTreeMap<String, String>> = Default::default();
+    static NUMBERS: std::cell::RefCell<BTreeMap<TableId, String>> = Default::default();
 }
 
 /// The numbers of `b`'s tables, in force until the guard is dropped.
@@ -589,7 +647,7 @@ impl Numbering {
             .metas()
             .iter()
             .filter(|m| !m.number.is_empty())
-            .map(|m| (m.id.clone(), m.number.clone()))
+            .map(|m| (m.id, m.number.clone()))
             .collect();
         NUMBERS.with(|n| *n.borrow_mut() = numbers);
         Numbering
@@ -603,18 +661,11 @@ impl Drop for Numbering {
 }
 
 /// `表5-1` for `t5_1`: the table as the budget being checked numbers it
-/// (its template's number), else as the canonical set does; `工作簿` for
-/// findings about the whole workbook.
-pub fn table_name(id: &str) -> String {
-    if id == crate::narrative::TABLE {
-        return "情况说明".to_string();
-    }
-    if !id.starts_with('t') {
-        return "工作簿".to_string();
-    }
+/// (its template's number), else as the canonical set does.
+pub fn table_name(id: TableId) -> String {
     let number = NUMBERS
-        .with(|n| n.borrow().get(id).cloned())
-        .unwrap_or_else(|| canonical_number(id));
+        .with(|n| n.borrow().get(&id).cloned())
+        .unwrap_or_else(|| id.canonical_number().to_string());
     format!("表{number}")
 }
 
@@ -643,7 +694,10 @@ pub(crate) fn named(text: &str) -> String {
                 used += 1 + d;
             }
         }
-        out.push_str(&table_name(&format!("t{}", number.replace('-', "_"))));
+        match TableId::parse(&format!("t{}", number.replace('-', "_"))) {
+            Some(id) => out.push_str(&table_name(id)),
+            None => out.push_str(&format!("表{number}")),
+        }
         rest = &after[used..];
     }
     out.push_str(rest);
@@ -653,14 +707,13 @@ pub(crate) fn named(text: &str) -> String {
 /// Report order of tables: by the number they are printed with (`表5-1`
 /// after `表5`, a bureau's `表8` after its `表7`), then findings about the
 /// whole workbook.
-pub fn table_order(id: &str) -> (u32, u32) {
-    if id == crate::narrative::TABLE {
+pub fn table_order(subject: Subject) -> (u32, u32) {
+    let id = match subject {
+        Subject::Table(id) => id,
+        Subject::Workbook => return (u32::MAX, 0),
         // The narrative after the tables and the workbook.
-        return (u32::MAX, 1);
-    }
-    if !id.starts_with('t') {
-        return (u32::MAX, 0);
-    }
+        Subject::Narrative => return (u32::MAX, 1),
+    };
     let name = table_name(id);
     let mut parts = name
         .trim_start_matches('表')
@@ -687,7 +740,13 @@ fn switched_off(budget: &Budget, c: &mut Checker) {
                 "模板要关闭的核对 {id} 不存在（见 yusuan 的规则表），请核对模板的 rules_off"
             ),
         };
-        c.note("S.rules_off", Severity::Info, "", message, vec![]);
+        c.note(
+            "S.rules_off",
+            Severity::Info,
+            Subject::Workbook,
+            message,
+            vec![],
+        );
     }
 }
 
@@ -715,7 +774,14 @@ mod tests {
         let left = [Term::new("合计", &t, unit)];
         let right: Vec<Term> = ps.iter().map(|a| Term::new("项", a, unit)).collect();
         let mut c = Checker::new();
-        c.compare("T3.row", "t3", "合计 = 各项之和", &left, &right, relation);
+        c.compare(
+            "T3.row",
+            TableId::T3,
+            "合计 = 各项之和",
+            &left,
+            &right,
+            relation,
+        );
         c.findings.first().map(|f| f.severity)
     }
 

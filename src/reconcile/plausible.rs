@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::between::cell;
 use super::within::row_label;
 use super::{table_name, Checker, Relation, Term};
-use crate::model::{Amount, Budget, CodedTable, FormValue, Severity};
+use crate::model::{Amount, Budget, CodedTable, FormValue, Severity, TableId};
 use crate::workbook::CellRef;
 
 /// An equality a reviewer expects but a budget may break for a reason: its
@@ -17,7 +17,7 @@ use crate::workbook::CellRef;
 fn expect_equal(
     c: &mut Checker,
     rule: &'static str,
-    table: &str,
+    table: TableId,
     what: &str,
     left: &[Term],
     right: &[Term],
@@ -42,7 +42,7 @@ const PAIRS: [(&[&str], &[&str]); 5] = [
 ];
 
 /// The column of a coded table's rows of `codes`, each a term.
-fn terms<'a>(id: &str, t: &'a CodedTable, codes: &[&str], key: &str) -> Vec<Term<'a>> {
+fn terms<'a>(id: TableId, t: &'a CodedTable, codes: &[&str], key: &str) -> Vec<Term<'a>> {
     codes
         .iter()
         .filter_map(|code| t.row(code))
@@ -57,20 +57,20 @@ pub(super) fn pairs(b: &Budget, c: &mut Checker) {
         return;
     };
     for (functions, economics) in PAIRS {
-        let left = terms("t5_1", t5, functions, "basic_subtotal");
-        let right = terms("t6", t6, economics, "total");
+        let left = terms(TableId::T5_1, t5, functions, "basic_subtotal");
+        let right = terms(TableId::T6, t6, economics, "total");
         if left.is_empty() && right.is_empty() {
             continue;
         }
         expect_equal(
             c,
             "P.pairs",
-            "t5_1",
+            TableId::T5_1,
             &format!(
                 "{} {} 的基本支出 = {} {}（同一笔缴费的功能科目和经济科目）",
-                table_name("t5_1"),
+                table_name(TableId::T5_1),
                 functions.join("、"),
-                table_name("t6"),
+                table_name(TableId::T6),
                 economics.join("、")
             ),
             &left,
@@ -89,7 +89,7 @@ const NO_PROJECT_CODES: [&str; 8] = [
 /// `P.no_project`: 行政运行 / 事业运行 and the social-security and
 /// housing 项 carry no 项目支出.
 pub(super) fn no_project(b: &Budget, c: &mut Checker) {
-    for id in ["t3", "t5_1"] {
+    for id in [TableId::T3, TableId::T5_1] {
         let Some(t) = b.tables.coded(id) else {
             continue;
         };
@@ -122,17 +122,17 @@ pub(super) fn no_project(b: &Budget, c: &mut Checker) {
 }
 
 /// Every amount of the workbook's tables, with the table it is in.
-fn every_amount(b: &Budget) -> Vec<(&str, &Amount)> {
+fn every_amount(b: &Budget) -> Vec<(TableId, &Amount)> {
     let t = &b.tables;
-    let mut out: Vec<(&str, &Amount)> = Vec::new();
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    let mut out: Vec<(TableId, &Amount)> = Vec::new();
+    for id in TableId::ALL {
         if let Some(table) = t.coded(id) {
             for r in table.total.iter().chain(&table.rows) {
                 out.extend(r.amounts.values().map(|a| (id, a)));
             }
         }
     }
-    for id in ["t1", "t4"] {
+    for id in TableId::ALL {
         if let Some(table) = t.lines(id) {
             for l in table.income.iter().chain(&table.expense) {
                 out.push((id, &l.amount));
@@ -140,10 +140,10 @@ fn every_amount(b: &Budget) -> Vec<(&str, &Amount)> {
         }
     }
     if let Some(t7) = &t.t7 {
-        out.extend(t7.amounts.values().map(|a| ("t7", a)));
+        out.extend(t7.amounts.values().map(|a| (TableId::T7, a)));
     }
     for f in t.t11.iter().chain(&t.t12) {
-        let id = f.meta.id.as_str();
+        let id = f.meta.id;
         let fields = f.fields.values().filter_map(FormValue::as_amount);
         let blocks = f
             .blocks
@@ -158,7 +158,7 @@ fn every_amount(b: &Budget) -> Vec<(&str, &Amount)> {
 
 /// `P.negative`: a negative amount, one warning per table with its cells.
 pub(super) fn negative(b: &Budget, c: &mut Checker) {
-    let mut by_table: Vec<(&str, Vec<CellRef>)> = Vec::new();
+    let mut by_table: Vec<(TableId, Vec<CellRef>)> = Vec::new();
     for (id, a) in every_amount(b) {
         if a.yuan >= Decimal::ZERO {
             continue;
@@ -203,10 +203,10 @@ pub(super) fn percent(b: &Budget, c: &mut Checker) {
                 c.note(
                     "P.percent",
                     Severity::Warning,
-                    &f.meta.id,
+                    f.meta.id,
                     format!(
                         "{}{project}的“{header}”为 {percent}%，超出 0–100%：请核对执行数、预算数或比例",
-                        table_name(&f.meta.id),
+                        table_name(f.meta.id),
                     ),
                     vec![cell.clone()],
                 );
@@ -248,7 +248,7 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
         .iter()
         .filter_map(|k| income.amount(k))
         .all(|a| a.yuan.is_zero());
-    let parts: Vec<(&str, &CodedTable)> = ["t5_1", "t8", "t9"]
+    let parts: Vec<(TableId, &CodedTable)> = [TableId::T5_1, TableId::T8, TableId::T9]
         .into_iter()
         .filter_map(|id| Some((id, t.coded(id)?)))
         .collect();
@@ -265,8 +265,8 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
         for key in ["total", "basic", "project"] {
             // Most comparisons hold exactly: their sums are read before
             // any label is written.
-            let part_key = |id: &str| {
-                if id == "t5_1" && key == "basic" {
+            let part_key = |id: TableId| {
+                if id == TableId::T5_1 && key == "basic" {
                     "basic_subtotal"
                 } else {
                     key
@@ -277,7 +277,7 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
             };
             let found: Vec<Decimal> = parts
                 .iter()
-                .filter_map(|(id, p)| Some(row(p, code)?.amount(part_key(id))?.yuan))
+                .filter_map(|(id, p)| Some(row(p, code)?.amount(part_key(*id))?.yuan))
                 .collect();
             if found.is_empty() {
                 continue;
@@ -287,27 +287,27 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
                 continue;
             }
             let left: Vec<Term> = row(t3, code)
-                .and_then(|r| cell("t3", t3, r, key))
+                .and_then(|r| cell(TableId::T3, t3, r, key))
                 .into_iter()
                 .collect();
             let right: Vec<Term> = parts
                 .iter()
-                .filter_map(|(id, p)| cell(id, p, row(p, code)?, part_key(id)))
+                .filter_map(|(id, p)| cell(*id, p, row(p, code)?, part_key(*id)))
                 .collect();
             let label = row(t3, code).map_or_else(|| code.unwrap_or("合计").to_string(), row_label);
             let what = format!(
                 "{} {label} = {} + {} + {}（{key_name}）",
-                table_name("t3"),
-                table_name("t5_1"),
-                table_name("t8"),
-                table_name("t9"),
+                table_name(TableId::T3),
+                table_name(TableId::T5_1),
+                table_name(TableId::T8),
+                table_name(TableId::T9),
                 key_name = super::within::header(&t3.meta, key),
             );
             if fiscal_only {
                 expect_equal(
                     c,
                     "P.t3_fiscal",
-                    "t3",
+                    TableId::T3,
                     &format!("{what}：部门只有财政拨款"),
                     &left,
                     &right,
@@ -316,7 +316,7 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
                 // 表5-1 alone against 表3 is X.t3_t5's.
                 c.compare(
                     "P.t3_fiscal",
-                    "t3",
+                    TableId::T3,
                     &what.replace(" = ", " ≥ "),
                     &right,
                     &left,

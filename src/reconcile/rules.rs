@@ -7,7 +7,7 @@
 
 use super::between;
 use super::{Checker, Relation, Term};
-use crate::model::Budget;
+use crate::model::{Budget, TableId};
 use crate::template::Side;
 
 /// A rule `check` (or a batch) applies.
@@ -30,7 +30,7 @@ pub enum Body {
     /// table lacks (a line, a column) does.
     Pairs {
         /// The table a finding belongs to (the first one named).
-        table: &'static str,
+        table: TableId,
         absent: Absent,
         pairs: &'static [Pair],
     },
@@ -67,19 +67,19 @@ pub struct Pair {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fig {
     /// A line of a side-by-side table (表1, 表4), by its key.
-    Line(&'static str, Side, &'static str),
+    Line(TableId, Side, &'static str),
     /// A column of a coded table's 合计 row, by its key.
-    Total(&'static str, &'static str),
+    Total(TableId, &'static str),
     /// A line of 表11 资金情况, its 当年 column, by its key.
     Funds(&'static str),
 }
 
 impl Fig {
     /// The table it is read from.
-    pub fn table(&self) -> &'static str {
+    pub fn table(&self) -> TableId {
         match self {
-            Fig::Line(t, _, _) | Fig::Total(t, _) => t,
-            Fig::Funds(_) => "t11",
+            Fig::Line(t, _, _) | Fig::Total(t, _) => *t,
+            Fig::Funds(_) => TableId::T11,
         }
     }
 }
@@ -87,7 +87,7 @@ impl Fig {
 /// Runs `rules` on a budget: each pair compared, each function called.
 pub fn run(rules: &[Rule], b: &Budget, c: &mut Checker) {
     let metas = b.tables.metas();
-    let present: Vec<&str> = metas.iter().map(|m| m.id.as_str()).collect();
+    let present: Vec<TableId> = metas.iter().map(|m| m.id).collect();
     for rule in rules {
         match &rule.body {
             Body::Pairs {
@@ -96,7 +96,7 @@ pub fn run(rules: &[Rule], b: &Budget, c: &mut Checker) {
                 pairs,
             } => {
                 for pair in pairs.iter() {
-                    compare(rule.id, table, *absent, pair, &present, b, c);
+                    compare(rule.id, *table, *absent, pair, &present, b, c);
                 }
             }
             Body::Code(f) => f(b, c),
@@ -109,10 +109,10 @@ pub fn run(rules: &[Rule], b: &Budget, c: &mut Checker) {
 /// (`present`, their IDs).
 fn compare(
     id: &'static str,
-    table: &str,
+    table: TableId,
     absent: Absent,
     pair: &Pair,
-    present: &[&str],
+    present: &[TableId],
     b: &Budget,
     c: &mut Checker,
 ) {
@@ -341,19 +341,19 @@ pub const RULES: &[Rule] = &[
         what: "表1 各项收入、上年结转结余 = 表2 合计行对应列",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t1",
+            table: TableId::T1,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "gp")], right: &[Fig::Total("t2", "cur_gp")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "gf")], right: &[Fig::Total("t2", "cur_gf")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "soe")], right: &[Fig::Total("t2", "cur_soe")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "special")], right: &[Fig::Total("t2", "cur_special")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "business")], right: &[Fig::Total("t2", "cur_business")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "operating")], right: &[Fig::Total("t2", "cur_operating")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "superior")], right: &[Fig::Total("t2", "cur_superior")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "affiliated")], right: &[Fig::Total("t2", "cur_affiliated")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "other")], right: &[Fig::Total("t2", "cur_other")] },
-                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line("t1", Side::Income, "carryover")], right: &[Fig::Total("t2", "carry_subtotal")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "gp")], right: &[Fig::Total(TableId::T2, "cur_gp")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "gf")], right: &[Fig::Total(TableId::T2, "cur_gf")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "soe")], right: &[Fig::Total(TableId::T2, "cur_soe")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "special")], right: &[Fig::Total(TableId::T2, "cur_special")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "business")], right: &[Fig::Total(TableId::T2, "cur_business")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "operating")], right: &[Fig::Total(TableId::T2, "cur_operating")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "superior")], right: &[Fig::Total(TableId::T2, "cur_superior")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "affiliated")], right: &[Fig::Total(TableId::T2, "cur_affiliated")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "other")], right: &[Fig::Total(TableId::T2, "cur_other")] },
+                Pair { says: "表1 收入 = 表2 合计行", left: &[Fig::Line(TableId::T1, Side::Income, "carryover")], right: &[Fig::Total(TableId::T2, "carry_subtotal")] },
             ],
         },
     },
@@ -362,12 +362,12 @@ pub const RULES: &[Rule] = &[
         what: "表2 合计行上年结转结余的一般公共预算、政府性基金、国有资本经营 = 表4 上年结转中该项资金",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t2",
+            table: TableId::T2,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表2 合计行上年结转结余（一般公共预算）= 表4 上年结转一般公共预算", left: &[Fig::Total("t2", "carry_gp")], right: &[Fig::Line("t4", Side::Income, "carry_gp")] },
-                Pair { says: "表2 合计行上年结转结余（政府性基金）= 表4 上年结转政府性基金预算", left: &[Fig::Total("t2", "carry_gf")], right: &[Fig::Line("t4", Side::Income, "carry_gf")] },
-                Pair { says: "表2 合计行上年结转结余（国有资本经营）= 表4 上年结转国有资本经营预算", left: &[Fig::Total("t2", "carry_soe")], right: &[Fig::Line("t4", Side::Income, "carry_soe")] },
+                Pair { says: "表2 合计行上年结转结余（一般公共预算）= 表4 上年结转一般公共预算", left: &[Fig::Total(TableId::T2, "carry_gp")], right: &[Fig::Line(TableId::T4, Side::Income, "carry_gp")] },
+                Pair { says: "表2 合计行上年结转结余（政府性基金）= 表4 上年结转政府性基金预算", left: &[Fig::Total(TableId::T2, "carry_gf")], right: &[Fig::Line(TableId::T4, Side::Income, "carry_gf")] },
+                Pair { says: "表2 合计行上年结转结余（国有资本经营）= 表4 上年结转国有资本经营预算", left: &[Fig::Total(TableId::T2, "carry_soe")], right: &[Fig::Line(TableId::T4, Side::Income, "carry_soe")] },
             ],
         },
     },
@@ -382,10 +382,10 @@ pub const RULES: &[Rule] = &[
         what: "表1 本年支出合计 = 表3 合计",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t1",
+            table: TableId::T1,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表1 本年支出合计 = 表3 合计", left: &[Fig::Line("t1", Side::Expense, "total")], right: &[Fig::Total("t3", "total")] },
+                Pair { says: "表1 本年支出合计 = 表3 合计", left: &[Fig::Line(TableId::T1, Side::Expense, "total")], right: &[Fig::Total(TableId::T3, "total")] },
             ],
         },
     },
@@ -394,12 +394,12 @@ pub const RULES: &[Rule] = &[
         what: "表1 三项财政拨款收入 = 表4 本年收入对应行",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t1",
+            table: TableId::T1,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表1 财政拨款收入 = 表4 本年收入", left: &[Fig::Line("t1", Side::Income, "gp")], right: &[Fig::Line("t4", Side::Income, "cur_gp")] },
-                Pair { says: "表1 财政拨款收入 = 表4 本年收入", left: &[Fig::Line("t1", Side::Income, "gf")], right: &[Fig::Line("t4", Side::Income, "cur_gf")] },
-                Pair { says: "表1 财政拨款收入 = 表4 本年收入", left: &[Fig::Line("t1", Side::Income, "soe")], right: &[Fig::Line("t4", Side::Income, "cur_soe")] },
+                Pair { says: "表1 财政拨款收入 = 表4 本年收入", left: &[Fig::Line(TableId::T1, Side::Income, "gp")], right: &[Fig::Line(TableId::T4, Side::Income, "cur_gp")] },
+                Pair { says: "表1 财政拨款收入 = 表4 本年收入", left: &[Fig::Line(TableId::T1, Side::Income, "gf")], right: &[Fig::Line(TableId::T4, Side::Income, "cur_gf")] },
+                Pair { says: "表1 财政拨款收入 = 表4 本年收入", left: &[Fig::Line(TableId::T1, Side::Income, "soe")], right: &[Fig::Line(TableId::T4, Side::Income, "cur_soe")] },
             ],
         },
     },
@@ -408,10 +408,10 @@ pub const RULES: &[Rule] = &[
         what: "表4 一般公共预算拨款（本年 + 结转）= 表5-1 合计",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t4",
+            table: TableId::T4,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表4 一般公共预算拨款（本年 + 上年结转）= 表5-1 合计", left: &[Fig::Line("t4", Side::Income, "cur_gp"), Fig::Line("t4", Side::Income, "carry_gp")], right: &[Fig::Total("t5_1", "total")] },
+                Pair { says: "表4 一般公共预算拨款（本年 + 上年结转）= 表5-1 合计", left: &[Fig::Line(TableId::T4, Side::Income, "cur_gp"), Fig::Line(TableId::T4, Side::Income, "carry_gp")], right: &[Fig::Total(TableId::T5_1, "total")] },
             ],
         },
     },
@@ -432,11 +432,11 @@ pub const RULES: &[Rule] = &[
         what: "表4 政府性基金（本年 + 结转）= 表8 合计；国有资本经营 = 表9 合计",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t4",
+            table: TableId::T4,
             absent: Absent::Zero,
             pairs: &[
-                Pair { says: "表4 政府性基金预算拨款（本年 + 上年结转）= 表8 合计", left: &[Fig::Line("t4", Side::Income, "cur_gf"), Fig::Line("t4", Side::Income, "carry_gf")], right: &[Fig::Total("t8", "total")] },
-                Pair { says: "表4 国有资本经营预算拨款（本年 + 上年结转）= 表9 合计", left: &[Fig::Line("t4", Side::Income, "cur_soe"), Fig::Line("t4", Side::Income, "carry_soe")], right: &[Fig::Total("t9", "total")] },
+                Pair { says: "表4 政府性基金预算拨款（本年 + 上年结转）= 表8 合计", left: &[Fig::Line(TableId::T4, Side::Income, "cur_gf"), Fig::Line(TableId::T4, Side::Income, "carry_gf")], right: &[Fig::Total(TableId::T8, "total")] },
+                Pair { says: "表4 国有资本经营预算拨款（本年 + 上年结转）= 表9 合计", left: &[Fig::Line(TableId::T4, Side::Income, "cur_soe"), Fig::Line(TableId::T4, Side::Income, "carry_soe")], right: &[Fig::Total(TableId::T9, "total")] },
             ],
         },
     },
@@ -445,14 +445,14 @@ pub const RULES: &[Rule] = &[
         what: "表5-1 合计行 = 表5-2 合计行（每列）",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t5_1",
+            table: TableId::T5_1,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total("t5_1", "total")], right: &[Fig::Total("t5_2", "total")] },
-                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total("t5_1", "basic_subtotal")], right: &[Fig::Total("t5_2", "basic_subtotal")] },
-                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total("t5_1", "basic_personnel")], right: &[Fig::Total("t5_2", "basic_personnel")] },
-                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total("t5_1", "basic_public")], right: &[Fig::Total("t5_2", "basic_public")] },
-                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total("t5_1", "project")], right: &[Fig::Total("t5_2", "project")] },
+                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total(TableId::T5_1, "total")], right: &[Fig::Total(TableId::T5_2, "total")] },
+                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total(TableId::T5_1, "basic_subtotal")], right: &[Fig::Total(TableId::T5_2, "basic_subtotal")] },
+                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total(TableId::T5_1, "basic_personnel")], right: &[Fig::Total(TableId::T5_2, "basic_personnel")] },
+                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total(TableId::T5_1, "basic_public")], right: &[Fig::Total(TableId::T5_2, "basic_public")] },
+                Pair { says: "表5-1 合计行 = 表5-2 合计行", left: &[Fig::Total(TableId::T5_1, "project")], right: &[Fig::Total(TableId::T5_2, "project")] },
             ],
         },
     },
@@ -461,12 +461,12 @@ pub const RULES: &[Rule] = &[
         what: "表5-1 基本支出小计、人员经费、公用经费 = 表6 合计行",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t5_1",
+            table: TableId::T5_1,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表5-1 基本支出 = 表6 合计行", left: &[Fig::Total("t5_1", "basic_subtotal")], right: &[Fig::Total("t6", "total")] },
-                Pair { says: "表5-1 基本支出 = 表6 合计行", left: &[Fig::Total("t5_1", "basic_personnel")], right: &[Fig::Total("t6", "personnel")] },
-                Pair { says: "表5-1 基本支出 = 表6 合计行", left: &[Fig::Total("t5_1", "basic_public")], right: &[Fig::Total("t6", "public")] },
+                Pair { says: "表5-1 基本支出 = 表6 合计行", left: &[Fig::Total(TableId::T5_1, "basic_subtotal")], right: &[Fig::Total(TableId::T6, "total")] },
+                Pair { says: "表5-1 基本支出 = 表6 合计行", left: &[Fig::Total(TableId::T5_1, "basic_personnel")], right: &[Fig::Total(TableId::T6, "personnel")] },
+                Pair { says: "表5-1 基本支出 = 表6 合计行", left: &[Fig::Total(TableId::T5_1, "basic_public")], right: &[Fig::Total(TableId::T6, "public")] },
             ],
         },
     },
@@ -487,10 +487,10 @@ pub const RULES: &[Rule] = &[
         what: "表3 项目支出 = 表10 合计",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t3",
+            table: TableId::T3,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表3 项目支出 = 表10 合计", left: &[Fig::Total("t3", "project")], right: &[Fig::Total("t10", "total")] },
+                Pair { says: "表3 项目支出 = 表10 合计", left: &[Fig::Total(TableId::T3, "project")], right: &[Fig::Total(TableId::T10, "total")] },
             ],
         },
     },
@@ -499,10 +499,10 @@ pub const RULES: &[Rule] = &[
         what: "表5-1 项目支出 = 表10 一般公共预算（本年 + 结转）",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t5_1",
+            table: TableId::T5_1,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表5-1 项目支出 = 表10 一般公共预算（本年拨款 + 结转结余）", left: &[Fig::Total("t5_1", "project")], right: &[Fig::Total("t10", "cur_gp"), Fig::Total("t10", "carry_gp")] },
+                Pair { says: "表5-1 项目支出 = 表10 一般公共预算（本年拨款 + 结转结余）", left: &[Fig::Total(TableId::T5_1, "project")], right: &[Fig::Total(TableId::T10, "cur_gp"), Fig::Total(TableId::T10, "carry_gp")] },
             ],
         },
     },
@@ -511,10 +511,10 @@ pub const RULES: &[Rule] = &[
         what: "表8 项目支出 = 表10 政府性基金预算（本年 + 结转）",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t8",
+            table: TableId::T8,
             absent: Absent::Zero,
             pairs: &[
-                Pair { says: "表8 项目支出 = 表10 政府性基金预算（本年拨款 + 结转结余）", left: &[Fig::Total("t8", "project")], right: &[Fig::Total("t10", "cur_gf"), Fig::Total("t10", "carry_gf")] },
+                Pair { says: "表8 项目支出 = 表10 政府性基金预算（本年拨款 + 结转结余）", left: &[Fig::Total(TableId::T8, "project")], right: &[Fig::Total(TableId::T10, "cur_gf"), Fig::Total(TableId::T10, "carry_gf")] },
             ],
         },
     },
@@ -529,11 +529,11 @@ pub const RULES: &[Rule] = &[
         what: "表11 当年财政拨款 = 表4 本年收入；合计 = 表1 本年收入合计",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t11",
+            table: TableId::T11,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表11 当年财政拨款 = 表4 本年收入", left: &[Fig::Funds("income_fiscal")], right: &[Fig::Line("t4", Side::Income, "cur_total")] },
-                Pair { says: "表11 当年收入合计 = 表1 本年收入合计", left: &[Fig::Funds("income_total")], right: &[Fig::Line("t1", Side::Income, "total")] },
+                Pair { says: "表11 当年财政拨款 = 表4 本年收入", left: &[Fig::Funds("income_fiscal")], right: &[Fig::Line(TableId::T4, Side::Income, "cur_total")] },
+                Pair { says: "表11 当年收入合计 = 表1 本年收入合计", left: &[Fig::Funds("income_total")], right: &[Fig::Line(TableId::T1, Side::Income, "total")] },
             ],
         },
     },
@@ -542,11 +542,11 @@ pub const RULES: &[Rule] = &[
         what: "表11 当年基本支出、项目支出 = 表3 合计行",
         extras_explain: false,
         body: Body::Pairs {
-            table: "t11",
+            table: TableId::T11,
             absent: Absent::Skip,
             pairs: &[
-                Pair { says: "表11 当年基本支出 = 表3 合计行基本支出", left: &[Fig::Funds("expense_basic")], right: &[Fig::Total("t3", "basic")] },
-                Pair { says: "表11 当年项目支出 = 表3 合计行项目支出", left: &[Fig::Funds("expense_project")], right: &[Fig::Total("t3", "project")] },
+                Pair { says: "表11 当年基本支出 = 表3 合计行基本支出", left: &[Fig::Funds("expense_basic")], right: &[Fig::Total(TableId::T3, "basic")] },
+                Pair { says: "表11 当年项目支出 = 表3 合计行项目支出", left: &[Fig::Funds("expense_project")], right: &[Fig::Total(TableId::T3, "project")] },
             ],
         },
     },

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{table_name, Checker};
+use super::{table_name, Checker, Subject};
 use crate::amount::CellForm;
-use crate::model::{Budget, CodedTable, Severity};
+use crate::model::{Budget, CodedTable, Severity, TableId};
 
 /// The importer's diagnostics (S.missing_table, S.unit, S.year, I.*) as findings.
 pub fn from_import(b: &Budget, c: &mut Checker) {
@@ -12,34 +12,24 @@ pub fn from_import(b: &Budget, c: &mut Checker) {
         c.note(
             d.rule,
             d.severity,
-            d.table.as_deref().unwrap_or(""),
+            d.table.map_or(Subject::Workbook, Subject::Table),
             d.message.clone(),
             d.cells.clone(),
         );
     }
 }
 
-fn coded_tables(b: &Budget) -> Vec<(&'static str, &CodedTable)> {
-    let t = &b.tables;
-    [
-        ("t2", &t.t2),
-        ("t3", &t.t3),
-        ("t5_1", &t.t5_1),
-        ("t5_2", &t.t5_2),
-        ("t6", &t.t6),
-        ("t8", &t.t8),
-        ("t9", &t.t9),
-        ("t10", &t.t10),
-    ]
-    .into_iter()
-    .filter_map(|(id, x)| x.as_ref().map(|x| (id, x)))
-    .collect()
+fn coded_tables(b: &Budget) -> Vec<(TableId, &CodedTable)> {
+    TableId::ALL
+        .into_iter()
+        .filter_map(|id| Some((id, b.tables.coded(id)?)))
+        .collect()
 }
 
 pub fn check(b: &Budget, c: &mut Checker) {
     for (id, t) in coded_tables(b) {
         let name = table_name(id);
-        let positional = id == "t10";
+        let positional = id == TableId::T10;
         // A set: a table of tens of thousands of rows asks it for every row.
         let codes: std::collections::HashSet<&str> =
             t.rows.iter().filter_map(|r| r.code.as_deref()).collect();
@@ -132,13 +122,13 @@ pub fn check(b: &Budget, c: &mut Checker) {
         empty_note(
             c,
             b,
-            "t7",
+            TableId::T7,
             &t7.meta,
             t7.amounts.values().all(|a| a.yuan.is_zero()),
         );
         text_number(
             c,
-            "t7",
+            TableId::T7,
             t7.amounts
                 .values()
                 .filter(|a| a.form == CellForm::Text)
@@ -154,11 +144,11 @@ pub fn check(b: &Budget, c: &mut Checker) {
             .filter(|l| l.amount.form == CellForm::Text)
             .map(|l| l.amount.cell.clone())
             .collect();
-        text_number(c, &t.meta.id, cells);
+        text_number(c, t.meta.id, cells);
     }
 }
 
-fn text_number(c: &mut Checker, id: &str, cells: Vec<crate::workbook::CellRef>) {
+fn text_number(c: &mut Checker, id: TableId, cells: Vec<crate::workbook::CellRef>) {
     if cells.is_empty() {
         return;
     }
@@ -180,7 +170,7 @@ fn text_number(c: &mut Checker, id: &str, cells: Vec<crate::workbook::CellRef>) 
 fn empty_note(
     c: &mut Checker,
     b: &Budget,
-    id: &str,
+    id: TableId,
     meta: &crate::model::TableMeta,
     all_zero: bool,
 ) {
@@ -213,13 +203,16 @@ fn empty_note(
 
 /// What the 本单位…无… note of a table is about: the words that name it, so
 /// a note copied onto the wrong table (`无政府性基金预算` on 表9) is found.
-const NOTE_WORDS: [(&str, &str); 3] =
-    [("t7", "三公"), ("t8", "政府性基金"), ("t9", "国有资本经营")];
+const NOTE_WORDS: [(TableId, &str); 3] = [
+    (TableId::T7, "三公"),
+    (TableId::T8, "政府性基金"),
+    (TableId::T9, "国有资本经营"),
+];
 
 /// `X.empty_note`: a table's 本单位…无… note names that table and the
 /// workbook's year — one copied from another table, or from last year's
 /// workbook, says something the table does not.
-fn note_names_its_table(c: &mut Checker, b: &Budget, id: &str, n: &crate::model::Note) {
+fn note_names_its_table(c: &mut Checker, b: &Budget, id: TableId, n: &crate::model::Note) {
     let text = crate::text::norm(&n.text);
     // With --year the workbook's own years are already said by S.year.
     if let Some(year) = b.year.filter(|_| b.year_from.as_deref() != Some("--year")) {
@@ -252,8 +245,8 @@ fn note_names_its_table(c: &mut Checker, b: &Budget, id: &str, n: &crate::model:
                 "{} 注明“{}”，说的是{w}（{}）：这句说明应在 {}，本表应注明本表的内容",
                 table_name(id),
                 n.text,
-                table_name(t),
-                table_name(t)
+                table_name(*t),
+                table_name(*t)
             ),
             vec![n.cell.clone()],
         );

@@ -6,7 +6,7 @@ use super::{table_name, Checker, Relation, Term};
 
 use crate::model::{
     Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, Severity,
-    TableMeta,
+    TableId, TableMeta,
 };
 use crate::template::Side;
 use crate::text::norm;
@@ -28,7 +28,7 @@ pub fn header(meta: &TableMeta, key: &str) -> String {
         .chain(&meta.extra_columns)
         .find(|c| c.key == key)
         .map(|c| c.header.rsplit('/').next().unwrap_or(&c.header).to_string())
-        .or_else(|| crate::template::Template::canonical_words(&meta.id, key))
+        .or_else(|| crate::template::Template::canonical_words(meta.id, key))
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -64,7 +64,7 @@ type At<'a> = (&'a CodedRow, &'a str);
 fn sum_rule(
     c: &mut Checker,
     rule: &'static str,
-    id: &str,
+    id: TableId,
     t: &CodedTable,
     total: At,
     parts: &[At],
@@ -91,7 +91,7 @@ fn sum_rule(
 fn row_sum(
     c: &mut Checker,
     rule: &'static str,
-    id: &str,
+    id: TableId,
     t: &CodedTable,
     total_key: &str,
     parts: &[&str],
@@ -123,7 +123,7 @@ fn row_sum(
 fn rollup(
     c: &mut Checker,
     rule: &'static str,
-    id: &str,
+    id: TableId,
     t: &CodedTable,
     keys: &[String],
     parent: &CodedRow,
@@ -175,7 +175,7 @@ fn children<'a>(
 fn tree(
     c: &mut Checker,
     rule: &'static str,
-    id: &str,
+    id: TableId,
     t: &CodedTable,
     top_words: &str,
     level_words: &str,
@@ -216,7 +216,7 @@ fn lines_sum(
     }
     c.compare(
         rule,
-        &t.meta.id,
+        t.meta.id,
         what,
         &[Term::new(tl.label.clone(), &tl.amount, t.meta.unit)],
         &right,
@@ -300,8 +300,8 @@ fn sub_lines(c: &mut Checker, rule: &'static str, t: &LinesTable, side: Side, ha
         };
         c.compare(
             rule,
-            &t.meta.id,
-            &format!("{} {} {what}", table_name(&t.meta.id), parent.label),
+            t.meta.id,
+            &format!("{} {} {what}", table_name(t.meta.id), parent.label),
             &[Term::new(parent.label.clone(), &parent.amount, t.meta.unit)],
             &terms,
             relation,
@@ -335,11 +335,11 @@ fn class_sum(c: &mut Checker, rule: &'static str, t: &LinesTable, what: &str) {
         .map(|l| Term::new(l.label.clone(), &l.amount, t.meta.unit))
         .collect();
     let left = Term::new(total.label.clone(), &total.amount, t.meta.unit);
-    c.compare(rule, &t.meta.id, what, &[left], &parts, Relation::Equal);
+    c.compare(rule, t.meta.id, what, &[left], &parts, Relation::Equal);
 }
 
 fn check_t1(c: &mut Checker, t: &LinesTable) {
-    let id = "t1";
+    let id = TableId::T1;
     sub_lines(c, "T1.income_total", t, Side::Income, &[]);
     let expense_total = own_total(t, Side::Expense, "carry_forward").and_then(|l| l.key.as_deref());
     sub_lines(
@@ -354,7 +354,7 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         c.compare(
             "T1.income_total",
             id,
-            &format!("{} 本年收入合计 = 各项收入之和", table_name("t1")),
+            &format!("{} 本年收入合计 = 各项收入之和", table_name(TableId::T1)),
             &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
             &parts,
             Relation::Equal,
@@ -364,7 +364,7 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         c,
         "T1.expense_total",
         t,
-        &format!("{} 本年支出合计 = 各类支出之和", table_name("t1")),
+        &format!("{} 本年支出合计 = 各类支出之和", table_name(TableId::T1)),
     );
     lines_sum(
         c,
@@ -375,7 +375,7 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         &["total", "carryover"],
         &format!(
             "{} 收入总计 = 本年收入合计 + 上年结转结余",
-            table_name("t1")
+            table_name(TableId::T1)
         ),
     );
     lines_sum(
@@ -387,7 +387,7 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         &["total", "carry_forward"],
         &format!(
             "{} 支出总计 = 本年支出合计 + 年终结转结余",
-            table_name("t1")
+            table_name(TableId::T1)
         ),
     );
     balance(
@@ -395,11 +395,11 @@ fn check_t1(c: &mut Checker, t: &LinesTable) {
         "T1.balance",
         id,
         t,
-        &format!("{} 收入总计 = 支出总计", table_name("t1")),
+        &format!("{} 收入总计 = 支出总计", table_name(TableId::T1)),
     );
 }
 
-fn balance(c: &mut Checker, rule: &'static str, id: &str, t: &LinesTable, what: &str) {
+fn balance(c: &mut Checker, rule: &'static str, id: TableId, t: &LinesTable, what: &str) {
     if let (Some(i), Some(e)) = (
         t.line(Side::Income, "grand_total"),
         t.line(Side::Expense, "grand_total"),
@@ -416,7 +416,7 @@ fn balance(c: &mut Checker, rule: &'static str, id: &str, t: &LinesTable, what: 
 }
 
 fn check_t4(c: &mut Checker, t: &LinesTable) {
-    let id = "t4";
+    let id = TableId::T4;
     lines_sum(
         c,
         "T4.income_total",
@@ -424,7 +424,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "cur_total",
         &["cur_gp", "cur_gf", "cur_soe"],
-        &format!("{} 本年收入 = 三项财政拨款之和", table_name("t4")),
+        &format!("{} 本年收入 = 三项财政拨款之和", table_name(TableId::T4)),
     );
     lines_sum(
         c,
@@ -433,7 +433,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "carry_total",
         &["carry_gp", "carry_gf", "carry_soe"],
-        &format!("{} 上年结转 = 三项财政拨款之和", table_name("t4")),
+        &format!("{} 上年结转 = 三项财政拨款之和", table_name(TableId::T4)),
     );
     lines_sum(
         c,
@@ -442,7 +442,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Income,
         "grand_total",
         &["cur_total", "carry_total"],
-        &format!("{} 收入总计 = 本年收入 + 上年结转", table_name("t4")),
+        &format!("{} 收入总计 = 本年收入 + 上年结转", table_name(TableId::T4)),
     );
     sub_lines(
         c,
@@ -459,7 +459,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
             c.compare(
                 "T4.income_total",
                 id,
-                &format!("{} 收入总计 = 各项财政拨款之和", table_name("t4")),
+                &format!("{} 收入总计 = 各项财政拨款之和", table_name(TableId::T4)),
                 &[Term::new(total.label.clone(), &total.amount, t.meta.unit)],
                 &parts,
                 Relation::Equal,
@@ -470,7 +470,7 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         c,
         "T4.expense_total",
         t,
-        &format!("{} 本年支出 = 各类支出之和", table_name("t4")),
+        &format!("{} 本年支出 = 各类支出之和", table_name(TableId::T4)),
     );
     let expense_total = own_total(t, Side::Expense, "carry_forward").and_then(|l| l.key.as_deref());
     sub_lines(
@@ -487,19 +487,22 @@ fn check_t4(c: &mut Checker, t: &LinesTable) {
         Side::Expense,
         "grand_total",
         &["total", "carry_forward"],
-        &format!("{} 支出总计 = 本年支出 + 年终结转结余", table_name("t4")),
+        &format!(
+            "{} 支出总计 = 本年支出 + 年终结转结余",
+            table_name(TableId::T4)
+        ),
     );
     balance(
         c,
         "T4.balance",
         id,
         t,
-        &format!("{} 收入总计 = 支出总计", table_name("t4")),
+        &format!("{} 收入总计 = 支出总计", table_name(TableId::T4)),
     );
 }
 
 fn check_t10_rollup(c: &mut Checker, t: &CodedTable) {
-    let id = "t10";
+    let id = TableId::T10;
     let keys = amount_keys(t);
     let depts: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 1).collect();
     let units: Vec<&CodedRow> = t.rows.iter().filter(|r| r.depth == 2).collect();
@@ -609,7 +612,7 @@ const FUNDS: [(&str, &str, [&str; 2]); 2] = [
 fn block_parts(
     c: &mut Checker,
     rule: &'static str,
-    table: &str,
+    table: TableId,
     what: &str,
     b: &FormBlock,
     keys: &[&str],
@@ -670,8 +673,8 @@ fn check_t11(c: &mut Checker, f: &Form) {
     block_parts(
         c,
         "T11.funds",
-        "t11",
-        &format!("{} 总体资金情况", table_name("t11")),
+        TableId::T11,
+        &format!("{} 总体资金情况", table_name(TableId::T11)),
         b,
         &["current", "prev2", "prev1"],
         unit,
@@ -693,13 +696,13 @@ fn check_t11(c: &mut Checker, f: &Form) {
             let names: Vec<String> = parts.iter().filter_map(|p| b.line(p)).map(label).collect();
             let what = format!(
                 "{} {section} {}：合计 = {}",
-                table_name("t11"),
+                table_name(TableId::T11),
                 funds_column(b, key),
                 names.join(" + ")
             );
             c.compare(
                 "T11.funds",
-                "t11",
+                TableId::T11,
                 &what,
                 &[Term::new(format!("{section}合计"), t, unit)],
                 &right,
@@ -724,9 +727,9 @@ fn check_t11(c: &mut Checker, f: &Form) {
             let label = text_of(r, "label");
             let what = format!(
                 "{} {section} {label} 占比 = {label} / 合计",
-                table_name("t11")
+                table_name(TableId::T11)
             );
-            percent_check(c, "T11.share", "t11", &what, (*percent, cell), a, t);
+            percent_check(c, "T11.share", TableId::T11, &what, (*percent, cell), a, t);
         }
     }
 }
@@ -736,7 +739,7 @@ fn check_t11(c: &mut Checker, f: &Form) {
 fn percent_check(
     c: &mut Checker,
     rule: &'static str,
-    table: &str,
+    table: TableId,
     what: &str,
     (printed, at): (Decimal, &crate::workbook::CellRef),
     part: &crate::model::Amount,
@@ -765,7 +768,7 @@ fn percent_check(
     c.findings.push(super::Finding {
         rule,
         severity,
-        table: table.to_string(),
+        table: table.into(),
         table_name: String::new(),
         message: format!(
             "{what}：表上为 {printed}%，计算为 {computed}%，相差 {diff} 个百分点{tail}"
@@ -807,10 +810,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
                 .collect();
             c.compare(
                 "T12.sources",
-                "t12",
+                TableId::T12,
                 &format!(
                     "{}「{name}」项目资金来源：合计 = 各来源之和",
-                    table_name("t12")
+                    table_name(TableId::T12)
                 ),
                 &[Term::new("合计", t, unit)],
                 &parts,
@@ -822,8 +825,8 @@ fn check_t12(c: &mut Checker, f: &Form) {
         block_parts(
             c,
             "T12.sources",
-            "t12",
-            &format!("{}「{name}」项目资金来源", table_name("t12")),
+            TableId::T12,
+            &format!("{}「{name}」项目资金来源", table_name(TableId::T12)),
             b,
             &["amount"],
             unit,
@@ -843,10 +846,10 @@ fn check_t12(c: &mut Checker, f: &Form) {
         if !parts.is_empty() {
             c.compare(
                 "T12.detail",
-                "t12",
+                TableId::T12,
                 &format!(
                     "{}「{name}」项目当年预算 = 支出明细测算数之和",
-                    table_name("t12")
+                    table_name(TableId::T12)
                 ),
                 &[Term::new("项目当年预算", year, unit)],
                 &parts,
@@ -866,9 +869,17 @@ fn check_t12(c: &mut Checker, f: &Form) {
             let year = text_of(r, "year");
             let what = format!(
                 "{}「{name}」{year} 执行率 = 执行数 / 预算数",
-                table_name("t12")
+                table_name(TableId::T12)
             );
-            percent_check(c, "T12.rate", "t12", &what, (*percent, cell), spent, budget);
+            percent_check(
+                c,
+                "T12.rate",
+                TableId::T12,
+                &what,
+                (*percent, cell),
+                spent,
+                budget,
+            );
         }
     }
 }
@@ -886,32 +897,53 @@ pub fn check(b: &Budget, c: &mut Checker) {
         row_sum(
             c,
             "T3.row",
-            "t3",
+            TableId::T3,
             t3,
             "total",
             &["basic", "project", "operating", "remit", "subsidy"],
         );
-        tree(c, "T3.tree", "t3", t3, "合计 = 各类之和", "= 下级科目之和");
+        tree(
+            c,
+            "T3.tree",
+            TableId::T3,
+            t3,
+            "合计 = 各类之和",
+            "= 下级科目之和",
+        );
     }
     if let Some(t4) = &t.t4 {
         check_t4(c, t4);
     }
     if let Some(t5_1) = &t.t5_1 {
-        check_t5(c, "t5_1", t5_1);
+        check_t5(c, TableId::T5_1, t5_1);
     }
     if let Some(t5_2) = &t.t5_2 {
-        check_t5(c, "t5_2", t5_2);
+        check_t5(c, TableId::T5_2, t5_2);
     }
     if let Some(t6) = &t.t6 {
-        row_sum(c, "T6.row", "t6", t6, "total", &["personnel", "public"]);
-        tree(c, "T6.tree", "t6", t6, "合计 = 各类之和", "类 = 所属款之和");
+        row_sum(
+            c,
+            "T6.row",
+            TableId::T6,
+            t6,
+            "total",
+            &["personnel", "public"],
+        );
+        tree(
+            c,
+            "T6.tree",
+            TableId::T6,
+            t6,
+            "合计 = 各类之和",
+            "类 = 所属款之和",
+        );
     }
     if let Some(t7) = &t.t7 {
         check_t7(c, t7);
     }
     for (id, row_rule, tree_rule, table) in [
-        ("t8", "T8.row", "T8.tree", &t.t8),
-        ("t9", "T9.row", "T9.tree", &t.t9),
+        (TableId::T8, "T8.row", "T8.tree", &t.t8),
+        (TableId::T9, "T9.row", "T9.tree", &t.t9),
     ] {
         if let Some(tb) = table {
             row_sum(c, row_rule, id, tb, "total", &["basic", "project"]);
@@ -922,7 +954,7 @@ pub fn check(b: &Budget, c: &mut Checker) {
         row_sum(
             c,
             "T10.row",
-            "t10",
+            TableId::T10,
             t10,
             "total",
             &[
@@ -952,7 +984,7 @@ fn check_t2(c: &mut Checker, t2: &CodedTable) {
     row_sum(
         c,
         "T2.row",
-        "t2",
+        TableId::T2,
         t2,
         "total",
         &["cur_subtotal", "carry_subtotal"],
@@ -960,7 +992,7 @@ fn check_t2(c: &mut Checker, t2: &CodedTable) {
     row_sum(
         c,
         "T2.row",
-        "t2",
+        TableId::T2,
         t2,
         "cur_subtotal",
         &[
@@ -978,7 +1010,7 @@ fn check_t2(c: &mut Checker, t2: &CodedTable) {
     row_sum(
         c,
         "T2.row",
-        "t2",
+        TableId::T2,
         t2,
         "carry_subtotal",
         &[
@@ -992,7 +1024,7 @@ fn check_t2(c: &mut Checker, t2: &CodedTable) {
     tree(
         c,
         "T2.rollup",
-        "t2",
+        TableId::T2,
         t2,
         "合计 = 各部门之和",
         "部门 = 所属单位之和",
@@ -1002,8 +1034,8 @@ fn check_t2(c: &mut Checker, t2: &CodedTable) {
 /// 表5-1 (by class, a 类/款/项 tree) and 表5-2 (by unit, departments of
 /// units): each row's total of 基本支出 and 项目支出, 基本支出 of its two
 /// parts.
-fn check_t5(c: &mut Checker, id: &str, tb: &CodedTable) {
-    let (row_rule, tree_rule, top, words) = if id == "t5_1" {
+fn check_t5(c: &mut Checker, id: TableId, tb: &CodedTable) {
+    let (row_rule, tree_rule, top, words) = if id == TableId::T5_1 {
         ("T5_1.row", "T5_1.tree", "合计 = 各类之和", "= 下级科目之和")
     } else {
         (
@@ -1039,10 +1071,10 @@ fn check_t7(c: &mut Checker, t7: &crate::model::SingleTable) {
             .collect();
         c.compare(
             "T7.row",
-            "t7",
+            TableId::T7,
             &format!(
                 "{} 三公经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
-                table_name("t7")
+                table_name(TableId::T7)
             ),
             &[total],
             &parts,
@@ -1056,8 +1088,8 @@ fn check_t7(c: &mut Checker, t7: &crate::model::SingleTable) {
             .collect();
         c.compare(
             "T7.row",
-            "t7",
-            &format!("{} 公务用车小计 = 购置费 + 运行费", table_name("t7")),
+            TableId::T7,
+            &format!("{} 公务用车小计 = 购置费 + 运行费", table_name(TableId::T7)),
             &[sub],
             &parts,
             Relation::Equal,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Checker, Finding, Relation, Term};
 use crate::amount::{CellForm, Unit};
-use crate::model::{Amount, Budget, FormValue, Severity};
+use crate::model::{Amount, Budget, FormValue, Severity, TableId};
 use crate::template::Side;
 use crate::text::norm;
 use crate::workbook::CellRef;
@@ -352,7 +352,7 @@ pub fn check(years: &[YearSummary]) -> Vec<(usize, Finding)> {
                     if f.severity == Severity::Error {
                         f.severity = Severity::Warning;
                     }
-                    f.table_name = super::table_name(&f.table);
+                    f.table_name = f.table.name();
                     (later, f)
                 }));
             }
@@ -384,7 +384,7 @@ fn t11_history(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
         let (a, b) = (later.amount(None), earlier.amount(Some(&e.file)));
         c.compare(
             "Y.t11_history",
-            "t11",
+            TableId::T11,
             &format!(
                 "{} 年的{what}：{} 年预算表11所列 = {} 年预算本身（{}，{}）",
                 e.year, l.year, e.year, e.file, from
@@ -445,7 +445,7 @@ fn t12_history(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
             c.note(
                 "Y.t12_history",
                 Severity::Info,
-                "t12",
+                TableId::T12,
                 format!(
                     "项目“{what}”：{} 年表12 列出其 {} 年预算数 {}，但 {} 年预算（{}）的表10 中没有这个项目（按编码、名称和执行单位都找不到），未能比对",
                     l.year,
@@ -462,7 +462,7 @@ fn t12_history(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
         let (a, b) = (budget.amount(None), total.amount(Some(&e.file)));
         c.compare(
             "Y.t12_history",
-            "t12",
+            TableId::T12,
             &format!(
                 "项目“{what}”{} 年的预算数：{} 年表12 项目前两年预算情况 = {} 年表10 该项目合计（{}）",
                 e.year, l.year, e.year, e.file
@@ -494,7 +494,7 @@ fn renamed(c: &mut Checker, l: &YearSummary, e: &YearSummary) {
         c.note(
             "Y.project_renamed",
             Severity::Info,
-            "t10",
+            TableId::T10,
             format!(
                 "项目编码 {code} 的名称在 {} 年是“{}”，在 {} 年（{}）是“{}”：同一项目改了名，或编码被另一项目沿用",
                 l.year, p.name, e.year, e.file, q.name

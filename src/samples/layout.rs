@@ -6,6 +6,7 @@
 //! unit — done here to the laid-out pages, before they are sized for paper.
 //! The writer knows none of these.
 
+use crate::model::TableId;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -41,27 +42,27 @@ pub struct Layout {
     /// Titles start with the year (`2024年收支总表`).
     pub year_in_titles: bool,
     /// Tables whose amounts are text with thousands separators.
-    pub text_amounts: &'static [&'static str],
+    pub text_amounts: &'static [TableId],
     /// Tables whose zeros are written `-`.
-    pub dash_zeros: &'static [&'static str],
+    pub dash_zeros: &'static [TableId],
     /// Tables whose codes stand in the name cell (`2011308 招商引资`).
-    pub code_in_name: &'static [&'static str],
+    pub code_in_name: &'static [TableId],
     /// Tables whose codes are split over 类 | 款 | 项 columns.
-    pub split_codes: &'static [&'static str],
+    pub split_codes: &'static [TableId],
     /// Tables whose codes are number cells.
-    pub numeric_codes: &'static [&'static str],
+    pub numeric_codes: &'static [TableId],
     /// Tables kept in 元 instead of 万元.
-    pub yuan: &'static [&'static str],
+    pub yuan: &'static [TableId],
     /// Tables with an empty first column.
-    pub leading_empty_col: &'static [&'static str],
+    pub leading_empty_col: &'static [TableId],
     /// Tables with a blank row before each 类.
-    pub blank_rows: &'static [&'static str],
+    pub blank_rows: &'static [TableId],
     /// Tables written without any merged cell.
-    pub no_merges: &'static [&'static str],
+    pub no_merges: &'static [TableId],
     /// Tables written without the `单位：` cell.
-    pub no_unit: &'static [&'static str],
+    pub no_unit: &'static [TableId],
     /// Tables left out of the workbook.
-    pub omit: &'static [&'static str],
+    pub omit: &'static [TableId],
     /// 表12 forms carry a `（2024年度）` line under the title.
     pub form_year_line: bool,
 }
@@ -100,15 +101,15 @@ impl Layout {
             instructions: Some(false),
             reverse_order: true,
             year_in_titles: true,
-            text_amounts: &["t2", "t5_2"],
-            dash_zeros: &["t3", "t10"],
-            code_in_name: &["t6"],
-            split_codes: &["t5_1"],
-            numeric_codes: &["t3"],
-            yuan: &["t8"],
-            leading_empty_col: &["t10"],
-            blank_rows: &["t3"],
-            no_merges: &["t5_1", "t6"],
+            text_amounts: &[TableId::T2, TableId::T5_2],
+            dash_zeros: &[TableId::T3, TableId::T10],
+            code_in_name: &[TableId::T6],
+            split_codes: &[TableId::T5_1],
+            numeric_codes: &[TableId::T3],
+            yuan: &[TableId::T8],
+            leading_empty_col: &[TableId::T10],
+            blank_rows: &[TableId::T3],
+            no_merges: &[TableId::T5_1, TableId::T6],
             no_unit: &[],
             omit: &[],
             form_year_line: true,
@@ -146,13 +147,9 @@ pub(crate) fn thousands(d: Decimal) -> String {
 
 /// The template as a sample prints it: the tables of `split` with their
 /// codes over 类 | 款 | 项 columns under one more header row.
-fn with_split_codes(template: &Template, split: &[&str]) -> Template {
+fn with_split_codes(template: &Template, split: &[TableId]) -> Template {
     let mut t = template.clone();
-    for spec in t
-        .tables
-        .iter_mut()
-        .filter(|s| split.contains(&s.id.as_str()))
-    {
+    for spec in t.tables.iter_mut().filter(|s| split.contains(&s.id)) {
         let parts: Vec<(String, String)> = spec
             .columns
             .iter()
@@ -219,8 +216,8 @@ fn each_body_cell(page: &mut Page, col: u16, mut f: impl FnMut(&mut Value, &mut 
 }
 
 /// The quirks of `layout` for table `id`, done to its page.
-fn quirks(page: &mut Page, id: &str, layout: &Layout) {
-    let has = |list: &[&str]| list.contains(&id);
+fn quirks(page: &mut Page, id: TableId, layout: &Layout) {
+    let has = |list: &[TableId]| list.contains(&id);
     if has(layout.no_unit) {
         page.writes.retain(|w| {
             !matches!(
@@ -366,14 +363,18 @@ pub fn render(
     for id in layout.yuan {
         let tb = &mut budget.tables;
         let meta = match *id {
-            "t1" | "t4" => tb
+            TableId::T1 | TableId::T4 => tb
                 .t1
                 .as_mut()
-                .filter(|_| *id == "t1")
+                .filter(|_| *id == TableId::T1)
                 .map(|t| &mut t.meta)
-                .or(tb.t4.as_mut().filter(|_| *id == "t4").map(|t| &mut t.meta)),
-            "t7" => tb.t7.as_mut().map(|t| &mut t.meta),
-            _ => coded_mut(tb, id).map(|t| &mut t.meta),
+                .or(tb
+                    .t4
+                    .as_mut()
+                    .filter(|_| *id == TableId::T4)
+                    .map(|t| &mut t.meta)),
+            TableId::T7 => tb.t7.as_mut().map(|t| &mut t.meta),
+            _ => coded_mut(tb, *id).map(|t| &mut t.meta),
         };
         if let Some(m) = meta {
             m.unit = Unit::Yuan;
@@ -385,20 +386,22 @@ pub fn render(
         .pages
         .into_iter()
         .filter(|p| p.table.is_some())
-        .filter(|p| !p.table.as_deref().is_some_and(|t| layout.omit.contains(&t)))
+        .filter(|p| !p.table.is_some_and(|t| layout.omit.contains(&t)))
         .collect();
     let year = fx.year;
     for page in &mut tables {
-        let id = page.table.clone().unwrap_or_default();
+        let Some(id) = page.table else {
+            continue;
+        };
         if !layout.year_in_titles && !page.columns.is_empty() {
             untitle_year(page, year);
         }
-        if !layout.form_year_line && id == "t12" {
+        if !layout.form_year_line && id == TableId::T12 {
             let line = format!("（{year}年度）");
             page.writes
                 .retain(|w| !matches!(w, Write::Merge { text, .. } if *text == line));
         }
-        quirks(page, &id, layout);
+        quirks(page, id, layout);
     }
     if layout.reverse_order {
         tables.reverse();
@@ -468,19 +471,16 @@ pub fn render(
     )
 }
 
-fn coded_mut<'a>(
-    tb: &'a mut crate::model::Tables,
-    id: &str,
-) -> Option<&'a mut crate::model::CodedTable> {
+fn coded_mut(tb: &mut crate::model::Tables, id: TableId) -> Option<&mut crate::model::CodedTable> {
     match id {
-        "t2" => tb.t2.as_mut(),
-        "t3" => tb.t3.as_mut(),
-        "t5_1" => tb.t5_1.as_mut(),
-        "t5_2" => tb.t5_2.as_mut(),
-        "t6" => tb.t6.as_mut(),
-        "t8" => tb.t8.as_mut(),
-        "t9" => tb.t9.as_mut(),
-        "t10" => tb.t10.as_mut(),
+        TableId::T2 => tb.t2.as_mut(),
+        TableId::T3 => tb.t3.as_mut(),
+        TableId::T5_1 => tb.t5_1.as_mut(),
+        TableId::T5_2 => tb.t5_2.as_mut(),
+        TableId::T6 => tb.t6.as_mut(),
+        TableId::T8 => tb.t8.as_mut(),
+        TableId::T9 => tb.t9.as_mut(),
+        TableId::T10 => tb.t10.as_mut(),
         _ => None,
     }
 }

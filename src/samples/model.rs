@@ -7,6 +7,7 @@
 //! written through the model are byte for byte the committed files
 //! (`tests/samples_fresh.rs`).
 
+use crate::model::TableId;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -72,10 +73,10 @@ fn value(s: &str, unit: Unit, figure: bool) -> FormValue {
     }
 }
 
-fn meta(id: &str, unit: Unit, title: Option<&str>, notes: &[String]) -> TableMeta {
+fn meta(id: TableId, unit: Unit, title: Option<&str>, notes: &[String]) -> TableMeta {
     TableMeta {
-        id: id.to_string(),
-        number: crate::reconcile::canonical_number(id),
+        id,
+        number: id.canonical_number().to_string(),
         sheet: String::new(),
         title: title.map(text),
         range: String::new(),
@@ -96,7 +97,7 @@ fn meta(id: &str, unit: Unit, title: Option<&str>, notes: &[String]) -> TableMet
     }
 }
 
-fn coded(id: &str, g: &GridFixture, t: &Template) -> CodedTable {
+fn coded(id: TableId, g: &GridFixture, t: &Template) -> CodedTable {
     let unit = Unit::Wan;
     let role = |key: &str| {
         t.table(id)
@@ -143,7 +144,7 @@ fn coded(id: &str, g: &GridFixture, t: &Template) -> CodedTable {
     table
 }
 
-fn lines(id: &str, lf: &LinesFixture) -> LinesTable {
+fn lines(id: TableId, lf: &LinesFixture) -> LinesTable {
     let unit = Unit::Wan;
     let line = |label: &str, figure: &str, key: &str| -> Option<Line> {
         (!label.is_empty()).then(|| Line {
@@ -184,7 +185,7 @@ fn single(g: &GridFixture) -> SingleTable {
         }
     }
     SingleTable {
-        meta: meta("t7", unit, None, &g.notes),
+        meta: meta(TableId::T7, unit, None, &g.notes),
         amounts,
         extras: BTreeMap::new(),
     }
@@ -288,7 +289,7 @@ fn dept_form(d: &DeptForm) -> Form {
         ));
     }
     Form {
-        meta: meta("t11", unit, Some(&d.title), &[]),
+        meta: meta(TableId::T11, unit, Some(&d.title), &[]),
         fields,
         blocks,
     }
@@ -390,7 +391,7 @@ fn project_form(p: &ProjectForm) -> Form {
         ),
     ];
     Form {
-        meta: meta("t12", unit, None, &[]),
+        meta: meta(TableId::T12, unit, None, &[]),
         fields,
         blocks,
     }
@@ -398,26 +399,26 @@ fn project_form(p: &ProjectForm) -> Form {
 
 /// The model of a sample's tables as printed, for `template`'s tables.
 pub fn to_budget(fx: &PrintedBudget, template: &Template) -> Budget {
-    let has = |id: &str| template.table(id).is_some();
-    let grid = |id: &str| {
+    let has = |id: TableId| template.table(id).is_some();
+    let grid = |id: TableId| {
         fx.grid(id)
             .filter(|_| has(id))
             .map(|g| coded(id, g, template))
     };
     let tables = Tables {
-        t1: has("t1").then(|| lines("t1", &fx.t1)),
-        t2: grid("t2"),
-        t3: grid("t3"),
-        t4: has("t4").then(|| lines("t4", &fx.t4)),
-        t5_1: grid("t5_1"),
-        t5_2: grid("t5_2"),
-        t6: grid("t6"),
-        t7: has("t7").then(|| single(&fx.t7)),
-        t8: grid("t8"),
-        t9: grid("t9"),
-        t10: grid("t10"),
-        t11: has("t11").then(|| dept_form(&fx.t11)),
-        t12: if has("t12") {
+        t1: has(TableId::T1).then(|| lines(TableId::T1, &fx.t1)),
+        t2: grid(TableId::T2),
+        t3: grid(TableId::T3),
+        t4: has(TableId::T4).then(|| lines(TableId::T4, &fx.t4)),
+        t5_1: grid(TableId::T5_1),
+        t5_2: grid(TableId::T5_2),
+        t6: grid(TableId::T6),
+        t7: has(TableId::T7).then(|| single(&fx.t7)),
+        t8: grid(TableId::T8),
+        t9: grid(TableId::T9),
+        t10: grid(TableId::T10),
+        t11: has(TableId::T11).then(|| dept_form(&fx.t11)),
+        t12: if has(TableId::T12) {
             fx.t12.iter().map(project_form).collect()
         } else {
             vec![]

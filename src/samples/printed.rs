@@ -2,6 +2,7 @@
 //! the table's unit — as `samples/data/*.toml` holds them. [`super::model`]
 //! makes them a budget, which the layout writer lays out.
 
+use crate::model::TableId;
 use serde::Deserialize;
 
 // The columns of the forms' blocks, in the order a printed row holds them.
@@ -176,25 +177,25 @@ impl PrintedBudget {
         toml::from_str(text)
     }
 
-    pub fn grid(&self, id: &str) -> Option<&GridFixture> {
+    pub fn grid(&self, id: TableId) -> Option<&GridFixture> {
         match id {
-            "t2" => Some(&self.t2),
-            "t3" => Some(&self.t3),
-            "t5_1" => Some(&self.t5_1),
-            "t5_2" => Some(&self.t5_2),
-            "t6" => Some(&self.t6),
-            "t7" => Some(&self.t7),
-            "t8" => Some(&self.t8),
-            "t9" => Some(&self.t9),
-            "t10" => Some(&self.t10),
+            TableId::T2 => Some(&self.t2),
+            TableId::T3 => Some(&self.t3),
+            TableId::T5_1 => Some(&self.t5_1),
+            TableId::T5_2 => Some(&self.t5_2),
+            TableId::T6 => Some(&self.t6),
+            TableId::T7 => Some(&self.t7),
+            TableId::T8 => Some(&self.t8),
+            TableId::T9 => Some(&self.t9),
+            TableId::T10 => Some(&self.t10),
             _ => None,
         }
     }
 
-    pub fn lines(&self, id: &str) -> Option<&LinesFixture> {
+    pub fn lines(&self, id: TableId) -> Option<&LinesFixture> {
         match id {
-            "t1" => Some(&self.t1),
-            "t4" => Some(&self.t4),
+            TableId::T1 => Some(&self.t1),
+            TableId::T4 => Some(&self.t4),
             _ => None,
         }
     }

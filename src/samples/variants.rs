@@ -11,6 +11,7 @@
 //! are reported as such; a table rewritten in 元 is compared exactly, so a
 //! 四舍五入 info can become an error).
 
+use crate::model::TableId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::prelude::ToPrimitive;
@@ -28,12 +29,12 @@ pub struct Variant {
     /// Every variation applied, in order (`t3: codes in the name cell`).
     pub applied: Vec<String>,
     /// Tables whose amounts were turned into text (S.text_number follows).
-    pub text_numbers: BTreeSet<String>,
+    pub text_numbers: BTreeSet<TableId>,
     /// Tables rewritten in 元 from 万元 (compared exactly from then on).
-    pub in_yuan: BTreeSet<String>,
+    pub in_yuan: BTreeSet<TableId>,
     /// Tables given a column of figures the template does not name
     /// (I.extra_column follows).
-    pub extra_columns: BTreeSet<String>,
+    pub extra_columns: BTreeSet<TableId>,
 }
 
 /// SplitMix64: small, seeded, and the same on every machine.
@@ -80,9 +81,9 @@ impl<'a> Rng<'a> {
 }
 
 /// What the model says about one table's sheet: its cells by role.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Roles {
-    id: String,
+    id: TableId,
     kind_grid: bool,
     header_first: u32,
     last_row: u32,
@@ -129,7 +130,7 @@ fn last_row_of(range: &str) -> u32 {
 
 fn roles_of(meta: &TableMeta, amounts: Vec<&Amount>, grid: bool) -> Roles {
     Roles {
-        id: meta.id.clone(),
+        id: meta.id,
         kind_grid: grid,
         header_first: first_row_of(&meta.range),
         last_row: last_row_of(&meta.range),
@@ -152,7 +153,16 @@ fn roles(b: &Budget) -> BTreeMap<String, Roles> {
     let mut add = |meta: &TableMeta, amounts: Vec<&Amount>, grid: bool| {
         out.insert(meta.sheet.clone(), roles_of(meta, amounts, grid));
     };
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    for id in [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T5_2,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+        TableId::T10,
+    ] {
         if let Some(c) = t.coded(id) {
             let amounts = c
                 .total
@@ -163,7 +173,7 @@ fn roles(b: &Budget) -> BTreeMap<String, Roles> {
             add(&c.meta, amounts, true);
         }
     }
-    for id in ["t1", "t4"] {
+    for id in [TableId::T1, TableId::T4] {
         if let Some(l) = t.lines(id) {
             add(
                 &l.meta,
@@ -253,7 +263,7 @@ pub fn vary_only(wb: &Workbook, base: &Budget, seed: u64, allow: &dyn Fn(&str) -
     v
 }
 
-fn note(v: &mut Variant, id: &str, what: &str) {
+fn note(v: &mut Variant, id: TableId, what: &str) {
     v.applied.push(format!("{id}: {what}"));
 }
 
@@ -284,7 +294,7 @@ fn vary_values(
     reword_title(g, r, rng, v, year);
     add_unnamed_column(g, r, rng, v);
     // Two amount columns of the same group swapped.
-    if r.kind_grid && r.id != "t1" && r.id != "t4" && rng.apply("swap_columns", 0.3) {
+    if r.kind_grid && r.id != TableId::T1 && r.id != TableId::T4 && rng.apply("swap_columns", 0.3) {
         swap_columns(g, r, rng, v);
     }
 }
@@ -306,8 +316,8 @@ fn rewrite_in_yuan(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) 
     let (ur, uc) = r.unit_cell.unwrap_or_default();
     let t = g.text(ur, uc).replace("万元", "元");
     g.set(ur, uc, CellValue::Text(t));
-    v.in_yuan.insert(r.id.clone());
-    note(v, &r.id, "rewritten in 元");
+    v.in_yuan.insert(r.id);
+    note(v, r.id, "rewritten in 元");
 }
 
 /// Zeros as `-`, `—` or blank.
@@ -326,7 +336,7 @@ fn write_zeros_as_dashes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Var
             g.set(row, col, cell);
         }
     }
-    note(v, &r.id, &format!("zeros as {style:?}"));
+    note(v, r.id, &format!("zeros as {style:?}"));
 }
 
 /// Amounts as text: `3,248,300.00` or `3248300.00`.
@@ -350,8 +360,8 @@ fn write_amounts_as_text(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Var
         }
     }
     if any {
-        v.text_numbers.insert(r.id.clone());
-        note(v, &r.id, "amounts as text");
+        v.text_numbers.insert(r.id);
+        note(v, r.id, "amounts as text");
     }
 }
 
@@ -372,11 +382,11 @@ fn reword_unit_line(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant,
     match rng.below(4) {
         0 => {
             g.set(ur, uc, CellValue::Text(format!("金额单位：{unit}")));
-            note(v, &r.id, "金额单位：");
+            note(v, r.id, "金额单位：");
         }
         1 => {
             g.set(ur, uc, CellValue::Text(format!("单位:{unit}")));
-            note(v, &r.id, "half-width colon");
+            note(v, r.id, "half-width colon");
         }
         2 => {
             g.set(ur, uc, CellValue::Empty);
@@ -385,7 +395,7 @@ fn reword_unit_line(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant,
                 0,
                 CellValue::Text(format!("编制单位：{dept}        单位：{unit}")),
             );
-            note(v, &r.id, "issuer and unit in one cell");
+            note(v, r.id, "issuer and unit in one cell");
         }
         _ => {
             let amount_cols: Vec<u32> = r
@@ -396,7 +406,7 @@ fn reword_unit_line(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant,
                 .collect();
             if amount_cols.is_empty() {
                 g.set(ur, uc, CellValue::Text(format!("单位:{unit}")));
-                note(v, &r.id, "half-width colon");
+                note(v, r.id, "half-width colon");
                 return;
             }
             g.set(ur, uc, CellValue::Empty);
@@ -407,7 +417,7 @@ fn reword_unit_line(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant,
                     g.set(hr, c, CellValue::Text(format!("预算数（{unit}）")));
                 }
             }
-            note(v, &r.id, "unit in the amount headers");
+            note(v, r.id, "unit in the amount headers");
         }
     }
 }
@@ -416,7 +426,14 @@ fn reword_unit_line(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant,
 /// or code and name in one column. Always drawn, so the draws after it do
 /// not depend on the table.
 fn restyle_codes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
-    let classified = ["t3", "t5_1", "t6", "t8", "t9"].contains(&r.id.as_str());
+    let classified = [
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+    ]
+    .contains(&r.id);
     let codes = rng.apply("codes", 1.0);
     let (true, true, Some(&(cc, _)), Some(&(nc, _))) = (
         codes,
@@ -435,7 +452,7 @@ fn restyle_codes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
                     g.set(row, cc, CellValue::Text(t));
                 }
             }
-            note(v, &r.id, "codes as text");
+            note(v, r.id, "codes as text");
         }
         1 => {
             let sep = *rng.pick(&[" ", "", "　"]);
@@ -447,10 +464,10 @@ fn restyle_codes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
                     g.set(row, cc, CellValue::Empty);
                 }
             }
-            note(v, &r.id, &format!("codes in the name cell ({sep:?})"));
+            note(v, r.id, &format!("codes in the name cell ({sep:?})"));
         }
         2 => {
-            let header = if r.id == "t6" {
+            let header = if r.id == TableId::T6 {
                 "科目编码及名称"
             } else {
                 *rng.pick(&["功能分类科目", "科目编码及名称"])
@@ -472,7 +489,7 @@ fn restyle_codes(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
                 g.set(hr, cc, CellValue::Text(header.into()));
                 g.set(hr, nc, CellValue::Empty);
             }
-            note(v, &r.id, &format!("code and name in one column ({header})"));
+            note(v, r.id, &format!("code and name in one column ({header})"));
         }
         _ => {}
     }
@@ -498,7 +515,7 @@ fn drift_header_wording(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Vari
             }
         }
     }
-    note(v, &r.id, "header wording drift");
+    note(v, r.id, "header wording drift");
 }
 
 /// Title wording: a year in front, 预算 inserted.
@@ -509,19 +526,19 @@ fn reword_title(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, yea
     if !rng.apply("title", 0.4) {
         return;
     }
-    let title = match r.id.as_str() {
-        "t1" => "部门收支预算总表",
-        "t2" => "部门收入预算总表",
-        "t3" => "部门支出预算总表",
-        "t4" => "财政拨款收支预算总表",
-        "t5_1" => "一般公共预算支出预算表（按功能科目）",
-        "t5_2" => "一般公共预算支出预算表（按单位）",
-        "t6" => "一般公共预算基本支出预算表",
-        "t7" => "一般公共预算“三公”经费支出预算表",
-        "t8" => "政府性基金预算支出预算表",
-        "t9" => "国有资本经营预算支出预算表",
-        "t10" => "项目支出预算表",
-        "t11" => "部门整体支出绩效目标表",
+    let title = match r.id {
+        TableId::T1 => "部门收支预算总表",
+        TableId::T2 => "部门收入预算总表",
+        TableId::T3 => "部门支出预算总表",
+        TableId::T4 => "财政拨款收支预算总表",
+        TableId::T5_1 => "一般公共预算支出预算表（按功能科目）",
+        TableId::T5_2 => "一般公共预算支出预算表（按单位）",
+        TableId::T6 => "一般公共预算基本支出预算表",
+        TableId::T7 => "一般公共预算“三公”经费支出预算表",
+        TableId::T8 => "政府性基金预算支出预算表",
+        TableId::T9 => "国有资本经营预算支出预算表",
+        TableId::T10 => "项目支出预算表",
+        TableId::T11 => "部门整体支出绩效目标表",
         _ => "项目支出绩效目标申报表",
     };
     let year = match (rng.chance(0.5), year) {
@@ -529,7 +546,7 @@ fn reword_title(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant, yea
         _ => String::new(),
     };
     g.set(tr, tc, CellValue::Text(format!("{year}{title}")));
-    note(v, &r.id, &format!("title {year}{title}"));
+    note(v, r.id, &format!("title {year}{title}"));
 }
 
 /// A column of figures the template does not name, right of the table.
@@ -548,8 +565,8 @@ fn add_unnamed_column(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Varian
     for row in rows {
         g.set(row, at, CellValue::Number(0.0));
     }
-    v.extra_columns.insert(r.id.clone());
-    note(v, &r.id, "an extra column of figures");
+    v.extra_columns.insert(r.id);
+    note(v, r.id, "an extra column of figures");
 }
 
 fn swap_columns(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
@@ -595,7 +612,7 @@ fn swap_columns(g: &mut Grid, r: &Roles, rng: &mut Rng<'_>, v: &mut Variant) {
         g.set(row, a, y);
         g.set(row, b, x);
     }
-    note(v, &r.id, &format!("columns {ka} and {kb} swapped"));
+    note(v, r.id, &format!("columns {ka} and {kb} swapped"));
 }
 
 fn vary_structure(g: &mut Grid, r: &Roles, rng: &mut Rng, v: &mut Variant) {
@@ -607,7 +624,7 @@ fn vary_structure(g: &mut Grid, r: &Roles, rng: &mut Rng, v: &mut Variant) {
             0,
             CellValue::Text("备注：本表数据取自部门预算编制系统。".into()),
         );
-        note(v, &r.id, "a note below");
+        note(v, r.id, "a note below");
     }
     // Blank rows between data rows, bottom up so positions stay valid.
     if r.kind_grid && rng.apply("blank_rows", 0.3) {
@@ -628,34 +645,34 @@ fn vary_structure(g: &mut Grid, r: &Roles, rng: &mut Rng, v: &mut Variant) {
                 g.insert_rows(*row, 1);
             }
         }
-        note(v, &r.id, &format!("{} blank rows", at.len()));
+        note(v, r.id, &format!("{} blank rows", at.len()));
     }
     // 表11 as the published document prints it: a vertical label column.
-    if r.id == "t11" && rng.apply("vertical_labels", 0.5) {
+    if r.id == TableId::T11 && rng.apply("vertical_labels", 0.5) {
         vertical_labels(g, rng, v);
     }
     // 表12 without its 单位 line (元 by convention).
-    if r.id == "t12" && rng.apply("t12_no_unit", 0.5) {
+    if r.id == TableId::T12 && rng.apply("t12_no_unit", 0.5) {
         if let Some((ur, uc)) = r.unit_cell {
             g.set(ur, uc, CellValue::Empty);
-            note(v, &r.id, "no unit line");
+            note(v, r.id, "no unit line");
         }
     }
     // Merges lost on export.
     if r.kind_grid && rng.apply("no_merges", 0.3) {
         g.merges.clear();
-        note(v, &r.id, "no merges");
+        note(v, r.id, "no merges");
     }
     // A leading empty column.
     if rng.apply("leading_column", 0.2) {
         g.insert_col(0);
-        note(v, &r.id, "leading empty column");
+        note(v, r.id, "leading empty column");
     }
     // Rows above the title.
     if rng.apply("rows_above", 0.2) {
         g.insert_rows(0, 2);
         g.set(0, 0, CellValue::Text("附件2".into()));
-        note(v, &r.id, "rows above the title");
+        note(v, r.id, "rows above the title");
     }
 }
 
@@ -713,9 +730,9 @@ fn vertical_labels_as(g: &mut Grid, rng: &mut Rng, v: &mut Variant, unmerged: Op
     if unmerged.unwrap_or_else(|| rng.chance(0.5)) {
         g.merges
             .retain(|m| !(m.first_row == funds && m.first_col == 1 && m.last_col > 1));
-        note(v, "t11", "vertical labels, 总体资金情况 unmerged");
+        note(v, TableId::T11, "vertical labels, 总体资金情况 unmerged");
     } else {
-        note(v, "t11", "vertical labels");
+        note(v, TableId::T11, "vertical labels");
     }
 }
 
@@ -748,7 +765,7 @@ fn vary_workbook(
                 0 => format!("Sheet{k}"),
                 1 => format!("公开{:0>2}表", number),
                 2 => format!("表{}", cn_number(&number)),
-                _ => format!("{number}.{}", title_word(&r.id)),
+                _ => format!("{number}.{}", title_word(r.id)),
             };
         }
         v.applied
@@ -805,20 +822,20 @@ fn vary_workbook(
     }
 }
 
-fn title_word(id: &str) -> &'static str {
+fn title_word(id: TableId) -> &'static str {
     match id {
-        "t1" => "收支总表",
-        "t2" => "收入总表",
-        "t3" => "支出总表",
-        "t4" => "财政拨款收支总表",
-        "t5_1" => "一般公共预算支出表",
-        "t5_2" => "一般公共预算支出表(分单位)",
-        "t6" => "基本支出表",
-        "t7" => "三公经费表",
-        "t8" => "政府性基金",
-        "t9" => "国有资本经营",
-        "t10" => "项目支出表",
-        "t11" => "部门整体绩效",
+        TableId::T1 => "收支总表",
+        TableId::T2 => "收入总表",
+        TableId::T3 => "支出总表",
+        TableId::T4 => "财政拨款收支总表",
+        TableId::T5_1 => "一般公共预算支出表",
+        TableId::T5_2 => "一般公共预算支出表(分单位)",
+        TableId::T6 => "基本支出表",
+        TableId::T7 => "三公经费表",
+        TableId::T8 => "政府性基金",
+        TableId::T9 => "国有资本经营",
+        TableId::T10 => "项目支出表",
+        TableId::T11 => "部门整体绩效",
         _ => "项目绩效",
     }
 }
@@ -919,10 +936,10 @@ pub fn as_published(wb: &Workbook, base: &Budget, unmerged: bool) -> Workbook {
     for s in &wb.sheets {
         let mut g = Grid::of(s);
         if let Some(r) = roles.get(&g.name) {
-            if r.id == "t11" {
+            if r.id == TableId::T11 {
                 vertical_labels_as(&mut g, &mut rng, &mut v, Some(unmerged));
             }
-            if r.id == "t12" {
+            if r.id == TableId::T12 {
                 if let Some((ur, uc)) = r.unit_cell {
                     g.set(ur, uc, CellValue::Empty);
                 }

@@ -7,6 +7,9 @@
 
 pub mod docs;
 pub mod print;
+mod table_id;
+
+pub use table_id::TableId;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -284,7 +287,7 @@ pub struct CheckSpec {
 /// A [`CheckSpec`] with its table, as the budget carries it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeclaredCheck {
-    pub table: String,
+    pub table: TableId,
     pub check: CheckSpec,
 }
 
@@ -292,7 +295,7 @@ pub struct DeclaredCheck {
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     /// `t1` … `t12`, the 2024 numbering.
-    pub id: String,
+    pub id: TableId,
     pub kind: TableKind,
     /// Number as printed (`1`, `5-1`, `12`), also matched in sheet names (`表1`, `公开01表`).
     pub number: String,
@@ -420,7 +423,7 @@ pub struct Template {
     /// 部门 (a 收入总表 by 功能科目) is never used. Empty: the department is
     /// named by its 编制部门/部门/单位 line only, without a code.
     #[serde(default = "default_identity_tables")]
-    pub identity_tables: Vec<String>,
+    pub identity_tables: Vec<TableId>,
     #[serde(default)]
     pub functional_classes: Vec<ClassName>,
     /// Plausibility rules (`P.*`) the bureau's conventions make noise of:
@@ -442,7 +445,7 @@ pub struct Template {
     pub extends: Option<String>,
     /// IDs of the base's tables this layout does not have (`["t5_2"]`).
     #[serde(default)]
-    pub omit: Vec<String>,
+    pub omit: Vec<TableId>,
     /// How the workbook prints.
     #[serde(default)]
     pub print: print::WorkbookPrint,
@@ -502,8 +505,8 @@ fn default_empty_marks() -> Vec<String> {
     vec!["无".into()]
 }
 
-fn default_identity_tables() -> Vec<String> {
-    vec!["t2".into(), "t5_2".into(), "t10".into()]
+fn default_identity_tables() -> Vec<TableId> {
+    vec![TableId::T2, TableId::T5_2, TableId::T10]
 }
 
 /// A template that cannot be used.
@@ -665,19 +668,10 @@ impl Template {
             ));
         }
         let mut ids = BTreeSet::new();
-        const TABLES: [&str; 13] = [
-            "t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
-        ];
         for table in &self.tables {
-            let id = &table.id;
-            if !ids.insert(id.as_str()) {
+            let id = table.id;
+            if !ids.insert(id) {
                 return Err(format!("表 {id} 定义了两次"));
-            }
-            if !TABLES.contains(&id.as_str()) {
-                return Err(format!(
-                    "表 id “{id}” 不是规范模型中的表（{}）：规范模型之外的数字请作为某张表的列（其 key 不在规范列中即为附加列，会读入、导出并报告）",
-                    TABLES.join("、")
-                ));
             }
             validate_checks(table)?;
             if table.names.is_empty() {
@@ -733,7 +727,7 @@ impl Template {
 
     /// Is `key` a column key of the canonical model for table `id` (the
     /// 2024 template's vocabulary)? Other keys are a bureau's extras.
-    pub fn is_canonical_column(id: &str, key: &str) -> bool {
+    pub fn is_canonical_column(id: TableId, key: &str) -> bool {
         canonical()
             .table(id)
             .is_some_and(|t| t.columns.iter().any(|c| c.key == key))
@@ -741,7 +735,7 @@ impl Template {
 
     /// The canonical template's word for a column of table `id` (`operating`
     /// → `事业单位经营支出`), for messages about a column a layout lacks.
-    pub fn canonical_words(id: &str, key: &str) -> Option<String> {
+    pub fn canonical_words(id: TableId, key: &str) -> Option<String> {
         canonical()
             .table(id)?
             .columns
@@ -751,7 +745,7 @@ impl Template {
     }
 
     /// Is `key` a line key of the canonical model (or a class line)?
-    pub fn is_canonical_line(id: &str, key: &str) -> bool {
+    pub fn is_canonical_line(id: TableId, key: &str) -> bool {
         key.starts_with("class_")
             || canonical()
                 .table(id)
@@ -762,7 +756,7 @@ impl Template {
     /// column for column (what writing the official layout needs)?
     pub fn writes_canonical(&self) -> bool {
         canonical().tables.iter().all(|c| {
-            self.table(&c.id).is_some_and(|t| {
+            self.table(c.id).is_some_and(|t| {
                 t.header_layout
                     .iter()
                     .all(|row| Some(row.len()) == t.printed().map(|p| p.len()))
@@ -789,7 +783,7 @@ impl Template {
         }
     }
 
-    pub fn table(&self, id: &str) -> Option<&TableSpec> {
+    pub fn table(&self, id: TableId) -> Option<&TableSpec> {
         self.tables.iter().find(|t| t.id == id)
     }
 
@@ -1061,12 +1055,9 @@ mod tests {
     fn builtin_templates_are_valid() {
         let t = Templates::builtin();
         let t2024 = t.get("2024").expect("2024 template");
-        let ids: Vec<&str> = t2024.tables.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            ["t1", "t2", "t3", "t4", "t5_1", "t5_2", "t6", "t7", "t8", "t9", "t10", "t11", "t12"]
-        );
-        assert_eq!(t2024.table("t1").unwrap().class_lines.len(), 24);
+        let ids: Vec<TableId> = t2024.tables.iter().map(|t| t.id).collect();
+        assert_eq!(ids, TableId::ALL);
+        assert_eq!(t2024.table(TableId::T1).unwrap().class_lines.len(), 24);
         assert_eq!(t2024.class_by_name("住房保障支出"), Some("221"));
     }
 
@@ -1083,7 +1074,7 @@ mod tests {
         let named = format!("{narrow}[tables.print]\ncolumns = [\"code\", \"name\", \"total\"]\n");
         let t = Template::parse_with(&named, "x.toml", &base.all).unwrap();
         let keys: Vec<&str> = t
-            .table("t3")
+            .table(TableId::T3)
             .unwrap()
             .printed()
             .unwrap()

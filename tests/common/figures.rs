@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use yusuan::model::TableId;
 
 use yusuan::model::{Budget, FormValue};
 use yusuan::template::{Side, Template};
@@ -14,13 +15,13 @@ use yusuan::template::{Side, Template};
 pub enum Key {
     /// (table, row code or `合计`, which row of that code, row level,
     /// column key).
-    Coded(String, String, usize, Option<String>, String),
+    Coded(TableId, String, usize, Option<String>, String),
     /// (table, side, line key or the label read, further column or "").
-    Line(String, Side, String, Option<String>, String),
+    Line(TableId, Side, String, Option<String>, String),
     /// (table t7, column key).
     Single(String),
     /// (table, form, what): a form's field or block cell.
-    Form(String, String, String),
+    Form(TableId, String, String),
     Year,
     Department,
 }
@@ -35,7 +36,16 @@ fn figure(a: &yusuan::model::Amount) -> Option<String> {
 pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
     let mut out = BTreeMap::new();
     let tb = &b.tables;
-    for id in ["t2", "t3", "t5_1", "t5_2", "t6", "t8", "t9", "t10"] {
+    for id in [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T5_2,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+        TableId::T10,
+    ] {
         let Some(t) = tb.coded(id) else { continue };
         let rows = t
             .total
@@ -51,14 +61,14 @@ pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
             let n = seen.entry(code.clone()).or_default();
             for (k, a) in r.amounts.iter().chain(&r.extras) {
                 if let Some(v) = figure(a) {
-                    let key = Key::Coded(id.into(), code.clone(), *n, r.level.clone(), k.clone());
+                    let key = Key::Coded(id, code.clone(), *n, r.level.clone(), k.clone());
                     out.insert(key, v);
                 }
             }
             *n += 1;
         }
     }
-    for id in ["t1", "t4"] {
+    for id in [TableId::T1, TableId::T4] {
         let Some(t) = tb.lines(id) else { continue };
         for side in [Side::Income, Side::Expense] {
             for l in t.side(side) {
@@ -68,14 +78,14 @@ pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
                 let class = l.class_code.clone();
                 if let Some(v) = figure(&l.amount) {
                     out.insert(
-                        Key::Line(id.into(), side, name.clone(), class.clone(), String::new()),
+                        Key::Line(id, side, name.clone(), class.clone(), String::new()),
                         v,
                     );
                 }
                 for (k, a) in &l.extras {
                     if let Some(v) = figure(a) {
                         out.insert(
-                            Key::Line(id.into(), side, name.clone(), class.clone(), k.clone()),
+                            Key::Line(id, side, name.clone(), class.clone(), k.clone()),
                             v,
                         );
                     }
@@ -91,8 +101,8 @@ pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
         }
     }
     for (id, forms) in [
-        ("t11", tb.t11.iter().collect::<Vec<_>>()),
-        ("t12", tb.t12.iter().collect()),
+        (TableId::T11, tb.t11.iter().collect::<Vec<_>>()),
+        (TableId::T12, tb.t12.iter().collect()),
     ] {
         for f in forms {
             let name = f
@@ -110,7 +120,7 @@ pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
             };
             for (k, v) in &f.fields {
                 if let Some(v) = show(v) {
-                    out.insert(Key::Form(id.into(), name.clone(), format!("field {k}")), v);
+                    out.insert(Key::Form(id, name.clone(), format!("field {k}")), v);
                 }
             }
             let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -120,11 +130,7 @@ pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
                     for (k, v) in row {
                         if let Some(v) = show(v) {
                             out.insert(
-                                Key::Form(
-                                    id.into(),
-                                    name.clone(),
-                                    format!("{} {n} {i} {k}", b.key),
-                                ),
+                                Key::Form(id, name.clone(), format!("{} {n} {i} {k}", b.key)),
                                 v,
                             );
                         }
@@ -145,24 +151,24 @@ pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
 pub fn has_place(t: &Template, key: &Key) -> bool {
     // A column the table prints (the template's `[tables.print] columns`,
     // or the columns its header is printed over).
-    let column = |id: &str, k: &str| {
+    let column = |id: TableId, k: &str| {
         t.table(id)
             .and_then(|s| s.printed())
             .is_some_and(|p| p.iter().any(|c| c.key == k))
     };
     match key {
         Key::Coded(id, _, _, level, col) => {
-            let Some(spec) = t.table(id) else {
+            let Some(spec) = t.table(*id) else {
                 return false;
             };
             let level_ok = match level {
                 None => true,
                 Some(l) => spec.levels.iter().any(|x| &x.name == l),
             };
-            level_ok && column(id, col)
+            level_ok && column(*id, col)
         }
         Key::Line(id, side, name, class, col) => {
-            let Some(spec) = t.table(id) else {
+            let Some(spec) = t.table(*id) else {
                 return false;
             };
             let line = match class {
@@ -176,10 +182,10 @@ pub fn has_place(t: &Template, key: &Key) -> bool {
                             && !name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
                 }
             };
-            line && (col.is_empty() || column(id, col))
+            line && (col.is_empty() || column(*id, col))
         }
-        Key::Single(col) => column("t7", col),
-        Key::Form(id, ..) => t.table(id).is_some(),
+        Key::Single(col) => column(TableId::T7, col),
+        Key::Form(id, ..) => t.table(*id).is_some(),
         Key::Year | Key::Department => true,
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use super::refs;
 use super::sheet::{Holds, SheetXml};
+use crate::model::TableId;
 
 /// Whether cell (r, c) calculates from nothing: empty, or a formula on
 /// this sheet every cell of which calculates from nothing.
@@ -53,13 +54,13 @@ pub fn calculating_nothing(s: &SheetXml, own: &str, cells: &[(u32, u32)]) -> Vec
 impl super::Filler<'_> {
     /// Says, per table, which formula cells will calculate 0.
     pub(super) fn say_formulas_of_nothing(&mut self) {
-        let mut by_table: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-        let mut by_sheet: BTreeMap<usize, Vec<(u32, u32, String, String)>> = BTreeMap::new();
+        let mut by_table: BTreeMap<(TableId, String), Vec<String>> = BTreeMap::new();
+        let mut by_sheet: BTreeMap<usize, Vec<(u32, u32, TableId, String)>> = BTreeMap::new();
         for (i, r, c, id, name) in &self.formulas {
             by_sheet
                 .entry(*i)
                 .or_default()
-                .push((*r, *c, id.clone(), name.clone()));
+                .push((*r, *c, *id, name.clone()));
         }
         for (i, cells) in by_sheet {
             let Some(s) = self.sheets.get(&i) else {
@@ -70,7 +71,7 @@ impl super::Filler<'_> {
             for (r, c) in calculating_nothing(s, &own, &at) {
                 if let Some((.., id, name)) = cells.iter().find(|x| (x.0, x.1) == (r, c)) {
                     by_table
-                        .entry((id.clone(), name.clone()))
+                        .entry((*id, name.clone()))
                         .or_default()
                         .push(super::sheet::a1(r, c));
                 }
@@ -80,7 +81,7 @@ impl super::Filler<'_> {
             let shown: Vec<&str> = cells.iter().take(6).map(String::as_str).collect();
             let more = if cells.len() > shown.len() { "…" } else { "" };
             self.report.leave_empty(
-                &id,
+                id,
                 &name,
                 format!(
                     "空白模板的公式 {}{more}（{} 格）所读的单元格都留空：写入的数只是缓存值，Excel 或 LibreOffice 打开时重新计算为 0",

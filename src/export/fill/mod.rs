@@ -30,7 +30,7 @@ use super::layout::{Report, Written};
 use crate::amount::{from_yuan, CellForm, Unit};
 use crate::import::header::{find_header, HeaderMatch};
 use crate::import::locate::{self, Located};
-use crate::model::{Amount, Budget};
+use crate::model::{Amount, Budget, TableId};
 use crate::template::{TableKind, TableSpec, Template, Templates};
 use crate::text::norm;
 use crate::workbook::{Format, Sheet, Workbook};
@@ -140,7 +140,7 @@ impl Blank {
                 tables: Vec::new(),
             },
             inserted: Vec::new(),
-            table: (String::new(), String::new()),
+            table: None,
             formulas: Vec::new(),
             unplaced: BTreeMap::new(),
         };
@@ -193,10 +193,10 @@ struct Filler<'a> {
     /// other parts.
     inserted: Vec<(String, u32, u32)>,
     /// The table being filled: its ID and name.
-    table: (String, String),
+    table: Option<(TableId, String)>,
     /// Formula cells given a figure other than 0: sheet index, row,
     /// column, and the table's ID and name.
-    formulas: Vec<(usize, u32, u32, String, String)>,
+    formulas: Vec<(usize, u32, u32, TableId, String)>,
     /// Figures of a lines table's lines in columns the blank lacks, by key.
     unplaced: BTreeMap<String, usize>,
 }
@@ -247,12 +247,12 @@ impl<'a> Filler<'a> {
     fn table(&mut self, spec: &'a TableSpec, l: &Located) -> Result<(), FillError> {
         let sheet = &self.wb.sheets[l.sheet];
         let name = self.name(spec);
-        self.table = (spec.id.clone(), name.clone());
+        self.table = Some((spec.id, name.clone()));
         if spec.kind == TableKind::Form {
-            let figures = super::layout::figures_of_table(self.b, &spec.id);
+            let figures = super::layout::figures_of_table(self.b, spec.id);
             if figures > 0 {
                 self.report.lose(
-                    &spec.id,
+                    spec.id,
                     &name,
                     "表单（空白模板中的表单不填写）".into(),
                     figures,
@@ -261,9 +261,9 @@ impl<'a> Filler<'a> {
             return Ok(());
         }
         let Some(hm) = find_header(sheet, &spec.columns, 0, 40) else {
-            let figures = super::layout::figures_of_table(self.b, &spec.id);
+            let figures = super::layout::figures_of_table(self.b, spec.id);
             self.report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("整张表（空白模板的工作表“{}”中找不到表头）", sheet.name),
                 figures,

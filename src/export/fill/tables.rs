@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{in_unit, Filler, Place};
 use crate::export::layout::column_words;
-use crate::model::{Amount, CodedRow, Line};
+use crate::model::{Amount, CodedRow, Line, TableId};
 use crate::template::{Role, Side, TableSpec};
 use crate::text::{norm, strip_ordinal};
 
@@ -95,8 +95,9 @@ impl Filler<'_> {
             Some((d, exact)) => {
                 *rounded += usize::from(!exact);
                 if s.set_number(r, c, d) && !d.is_zero() {
-                    let (id, name) = self.table.clone();
-                    self.formulas.push((index, r, c, id, name));
+                    if let Some((id, name)) = self.table.clone() {
+                        self.formulas.push((index, r, c, id, name));
+                    }
                 }
             }
             None => s.clear(r, c),
@@ -108,7 +109,7 @@ impl Filler<'_> {
         if rounded > 0 {
             let name = self.name(spec);
             self.report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!(
                     "精度：空白模板以{}为单位，这些数在{}下不止两位小数，写入时四舍五入",
@@ -183,7 +184,7 @@ impl Filler<'_> {
         let name = self.name(spec);
         let cols = columns(spec, p);
         let (mut body, mut total) = self.body(p, &cols)?;
-        let Some(t) = self.b.tables.coded(&spec.id) else {
+        let Some(t) = self.b.tables.coded(spec.id) else {
             // Nothing of the blank's own stays: its example rows and the
             // figures of its 合计.
             for &r in &body {
@@ -198,7 +199,7 @@ impl Filler<'_> {
                 self.xml(p.index)?.clear(r, *c);
             }
             self.report
-                .leave_empty(&spec.id, &name, "源工作簿无此表，整张表留空".into());
+                .leave_empty(spec.id, &name, "源工作簿无此表，整张表留空".into());
             return Ok(());
         };
         // The blank's own examples (205 教育支出 …) go.
@@ -228,7 +229,7 @@ impl Filler<'_> {
                 .map(|r| count(r.amounts.values().chain(r.extras.values())))
                 .sum();
             self.report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("{} 行（层级不在该表中）", lost_rows.len()),
                 n,
@@ -240,7 +241,7 @@ impl Filler<'_> {
                 .map(|r| count(r.amounts.values().chain(r.extras.values())))
                 .sum();
             self.report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("{} 行（空白模板的表身没有可填的行）", placed.len()),
                 n,
@@ -301,7 +302,7 @@ impl Filler<'_> {
             (None, Some(row)) => {
                 let n = count(row.amounts.values().chain(row.extras.values()));
                 self.report
-                    .lose(&spec.id, &name, "合计行（空白模板中没有合计行）".into(), n);
+                    .lose(spec.id, &name, "合计行（空白模板中没有合计行）".into(), n);
             }
             _ => {}
         }
@@ -338,7 +339,7 @@ impl Filler<'_> {
         }
         for (k, n) in lost {
             self.report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("列 {}（空白模板中没有这一列）", column_words(meta, k)),
                 n,
@@ -358,7 +359,7 @@ impl Filler<'_> {
                     .and_then(|c| c.words.first())
                     .map_or(k.as_str(), String::as_str);
                 self.report
-                    .leave_empty(&spec.id, &name, format!("列 {words}"));
+                    .leave_empty(spec.id, &name, format!("列 {words}"));
             }
         }
     }
@@ -367,12 +368,12 @@ impl Filler<'_> {
         let name = self.name(spec);
         let cols = columns(spec, p);
         let r = p.hm.last_row + 1;
-        let Some(t) = self.b.tables.t7.as_ref().filter(|_| spec.id == "t7") else {
+        let Some(t) = self.b.tables.t7.as_ref().filter(|_| spec.id == TableId::T7) else {
             for (_, c) in &cols.amounts {
                 self.xml(p.index)?.clear(r, *c);
             }
             self.report
-                .leave_empty(&spec.id, &name, "源工作簿无此表，整张表留空".into());
+                .leave_empty(spec.id, &name, "源工作簿无此表，整张表留空".into());
             return Ok(());
         };
         let mut rounded = 0;
@@ -388,14 +389,14 @@ impl Filler<'_> {
                     .map_or(k.as_str(), String::as_str)
                     .to_string();
                 self.report
-                    .leave_empty(&spec.id, &name, format!("列 {words}"));
+                    .leave_empty(spec.id, &name, format!("列 {words}"));
             }
         }
         self.say_rounded(spec, p.unit, rounded);
         for (k, a) in t.amounts.iter().chain(&t.extras) {
             if !cols.amounts.iter().any(|(x, _)| x == k) {
                 self.report.lose(
-                    &spec.id,
+                    spec.id,
                     &name,
                     format!("列 {}（空白模板中没有这一列）", column_words(&t.meta, k)),
                     count(std::iter::once(a)),
@@ -449,7 +450,7 @@ impl Filler<'_> {
 
     pub(super) fn lines(&mut self, spec: &TableSpec, p: &Place) -> Result<(), FillError> {
         let name = self.name(spec);
-        let Some(t) = self.b.tables.lines(&spec.id) else {
+        let Some(t) = self.b.tables.lines(spec.id) else {
             // The blank's own figures go; its labels stay.
             let amounts: Vec<u32> = spec
                 .columns
@@ -467,7 +468,7 @@ impl Filler<'_> {
                 }
             }
             self.report
-                .leave_empty(&spec.id, &name, "源工作簿无此表，整张表留空".into());
+                .leave_empty(spec.id, &name, "源工作簿无此表，整张表留空".into());
             return Ok(());
         };
         let col = |k: &str| p.col(spec, k);
@@ -512,7 +513,7 @@ impl Filler<'_> {
                     .sum();
                 if n > 0 {
                     self.report.lose(
-                        &spec.id,
+                        spec.id,
                         &name,
                         format!("{} 的各行（空白模板中没有这一栏）", side_word(side)),
                         n,
@@ -540,7 +541,7 @@ impl Filler<'_> {
         for (k, n) in std::mem::take(&mut self.unplaced) {
             if n > 0 {
                 self.report.lose(
-                    &spec.id,
+                    spec.id,
                     &name,
                     format!("列 {}（空白模板中没有这一列）", column_words(&t.meta, &k)),
                     n,
@@ -624,7 +625,7 @@ impl Filler<'_> {
                 .map(|l| count(std::iter::once(&l.amount)))
                 .sum();
             self.report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!(
                     "{} 的 {} 个功能分类行（空白模板中没有这些行）",
@@ -655,7 +656,7 @@ impl Filler<'_> {
                 _ => {
                     let n = count(std::iter::once(&l.amount).chain(l.extras.values()));
                     self.report.lose(
-                        &spec.id,
+                        spec.id,
                         &name,
                         format!("行 {}（空白模板中没有这一行）", l.label),
                         n,
@@ -674,7 +675,7 @@ impl Filler<'_> {
                     }
                     let label = p.sheet.get(*r, lc).as_text();
                     self.report
-                        .leave_empty(&spec.id, &name, format!("行 {}", label.trim()));
+                        .leave_empty(spec.id, &name, format!("行 {}", label.trim()));
                 }
             }
         }
@@ -709,13 +710,13 @@ impl Filler<'_> {
     pub(super) fn lost_tables(&mut self, done: &BTreeSet<&str>) {
         let mut seen = BTreeSet::new();
         for meta in self.b.tables.metas() {
-            if done.contains(meta.id.as_str()) || !seen.insert(meta.id.clone()) {
+            if done.contains(meta.id.as_str()) || !seen.insert(meta.id) {
                 continue;
             }
-            let figures = crate::export::layout::figures_of_table(self.b, &meta.id);
+            let figures = crate::export::layout::figures_of_table(self.b, meta.id);
             let name = crate::export::layout::source_table_name(meta);
             self.report.lose(
-                &meta.id,
+                meta.id,
                 &name,
                 "整张表（空白模板中没有这张表）".into(),
                 figures,

@@ -10,16 +10,16 @@ use std::borrow::Cow;
 use super::{parse_dec, shown, Ctx};
 use crate::amount::Unit;
 use crate::export::page::{Page, Style};
-use crate::model::{Form, FormBlock, FormValue};
+use crate::model::{Form, FormBlock, FormValue, TableId};
 use crate::template::print::{CellKind, CellStyle, FormCell, FormColumn, FormPart, FormTitle};
 use crate::template::{FieldKind, Role, TableSpec};
 
 /// The forms of a table, one page each; none when the source has none.
 pub(super) fn pages(ctx: &Ctx, spec: &TableSpec) -> Vec<Page> {
     let tb = &ctx.b.tables;
-    let forms: Vec<&Form> = match spec.id.as_str() {
-        "t11" => tb.t11.iter().collect(),
-        "t12" => tb.t12.iter().collect(),
+    let forms: Vec<&Form> = match spec.id {
+        TableId::T11 => tb.t11.iter().collect(),
+        TableId::T12 => tb.t12.iter().collect(),
         _ => vec![],
     };
     let default;
@@ -146,7 +146,7 @@ fn lay_out(
     name: String,
 ) -> Page {
     let mut p = Page::new(name);
-    p.table = Some(spec.id.clone());
+    p.table = Some(spec.id);
     let last = widths.len().saturating_sub(1) as u16;
     for (c, w) in widths.iter().enumerate() {
         p.width(c as u16, *w);
@@ -379,7 +379,7 @@ fn report(ctx: &Ctx, spec: &TableSpec, f: &Form, parts: &[FormPart]) {
                 .and_then(|x| x.labels.first())
                 .unwrap_or(k);
             report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("字段 {label}"),
                 usize::from(is_figure(v)),
@@ -394,7 +394,7 @@ fn report(ctx: &Ctx, spec: &TableSpec, f: &Form, parts: &[FormPart]) {
                 .flat_map(|r| r.values())
                 .filter(|v| is_figure(v))
                 .count();
-            report.lose(&spec.id, &name, format!("{}的块", block_words(b)), n);
+            report.lose(spec.id, &name, format!("{}的块", block_words(b)), n);
             continue;
         };
         let keys: Vec<&str> = part.columns.iter().map(|c| c.key.as_str()).collect();
@@ -404,7 +404,7 @@ fn report(ctx: &Ctx, spec: &TableSpec, f: &Form, parts: &[FormPart]) {
                     && (is_figure(v) || !printed(Some(v), Unit::Yuan).is_empty())
                 {
                     report.lose(
-                        &spec.id,
+                        spec.id,
                         &name,
                         format!(
                             "{}的块中的列 {}",

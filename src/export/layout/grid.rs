@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use super::{shown, Ctx};
 use crate::amount::Unit;
 use crate::export::page::{FitColumn, Page, Style};
-use crate::model::{Amount, CodedRow, CodedTable};
+use crate::model::{Amount, CodedRow, CodedTable, TableId};
 use crate::template::print::{TotalAt, TotalLabel};
 use crate::template::{ColumnSpec, Role, TableKind, TableSpec};
 
@@ -65,7 +65,7 @@ pub(super) fn page(ctx: &Ctx, spec: &TableSpec) -> Option<Page> {
     let tb = &ctx.b.tables;
     let columns = printed(spec);
     if spec.kind == TableKind::Single {
-        let t = tb.t7.as_ref().filter(|_| spec.id == "t7")?;
+        let t = tb.t7.as_ref().filter(|_| spec.id == TableId::T7)?;
         let unit = ctx.unit(spec, t.meta.unit);
         let mut p = start(ctx, spec, &columns, unit);
         let mut r = p.body.unwrap_or(0);
@@ -81,7 +81,7 @@ pub(super) fn page(ctx: &Ctx, spec: &TableSpec) -> Option<Page> {
         ctx.notes(&mut p, r, columns.len() as u16, &t.meta.notes);
         return Some(p);
     }
-    let t = tb.coded(&spec.id)?;
+    let t = tb.coded(spec.id)?;
     let unit = ctx.unit(spec, t.meta.unit);
     let mut p = start(ctx, spec, &columns, unit);
     let mut r = p.body.unwrap_or(0);
@@ -118,7 +118,7 @@ pub(super) fn page(ctx: &Ctx, spec: &TableSpec) -> Option<Page> {
 /// The page with its head, header, widths, frozen header and sizing set.
 fn start(ctx: &Ctx, spec: &TableSpec, columns: &[&ColumnSpec], unit: Unit) -> Page {
     let mut p = Page::new(super::sheet_name(spec, None));
-    p.table = Some(spec.id.clone());
+    p.table = Some(spec.id);
     p.columns = columns.iter().map(|c| c.key.clone()).collect();
     let width = columns.len() as u16;
     let top = ctx.head(&mut p, spec, width, Some(unit));
@@ -273,7 +273,7 @@ fn report_coded(ctx: &Ctx, spec: &TableSpec, t: &CodedTable, columns: &[&ColumnS
     if lost_rows > 0 {
         let levels: Vec<&str> = spec.levels.iter().map(|l| l.name.as_str()).collect();
         report.lose(
-            &spec.id,
+            spec.id,
             &name,
             format!(
                 "{lost_rows} 行（层级 {}，该表的层级是 {}）",
@@ -308,7 +308,7 @@ fn report_coded(ctx: &Ctx, spec: &TableSpec, t: &CodedTable, columns: &[&ColumnS
     }
     for (k, n) in lost_cols {
         report.lose(
-            &spec.id,
+            spec.id,
             &name,
             format!("列 {}", super::report::column_words(&t.meta, &k)),
             n,
@@ -326,7 +326,7 @@ fn report_coded(ctx: &Ctx, spec: &TableSpec, t: &CodedTable, columns: &[&ColumnS
             all_rows().any(|r| r.amounts.contains_key(&c.key) || r.extras.contains_key(&c.key));
         if !any && (t.total.is_some() || !t.rows.is_empty()) {
             report.leave_empty(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("列 {}", c.words.first().map_or(&c.key, |w| w)),
             );
@@ -349,7 +349,7 @@ fn report_single(
         if !keys.contains(k.as_str()) {
             let n = usize::from(a.form != crate::amount::CellForm::Blank);
             report.lose(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("列 {}", super::report::column_words(&t.meta, k)),
                 n,
@@ -365,7 +365,7 @@ fn report_single(
                     .find(|c| c.key == *k)
                     .and_then(|c| c.words.first());
                 report.leave_empty(
-                    &spec.id,
+                    spec.id,
                     &name,
                     format!("列 {}", words.map_or(*k, |w| w.as_str())),
                 );

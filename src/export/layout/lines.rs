@@ -24,11 +24,11 @@ struct Printed<'a> {
 
 /// The table's page; none when the source lacks the table.
 pub(super) fn page(ctx: &Ctx, spec: &TableSpec) -> Option<Page> {
-    let t = ctx.b.tables.lines(&spec.id)?;
+    let t = ctx.b.tables.lines(spec.id)?;
     let unit = ctx.unit(spec, t.meta.unit);
     let columns = super::grid::printed(spec);
     let mut p = Page::new(super::sheet_name(spec, None));
-    p.table = Some(spec.id.clone());
+    p.table = Some(spec.id);
     p.columns = columns.iter().map(|c| c.key.clone()).collect();
     let width = columns.len() as u16;
     let top = ctx.head(&mut p, spec, width, Some(unit));
@@ -190,7 +190,7 @@ fn side_body<'a>(
         let rank = match (&l.key, &l.class_code) {
             (_, Some(code)) => {
                 if !classes || !ctx.t.functional_classes.iter().any(|c| &c.code == code) {
-                    report.lose(&spec.id, &name, format!("行 {}", l.label), figures);
+                    report.lose(spec.id, &name, format!("行 {}", l.label), figures);
                     continue;
                 }
                 class_at = class_rank(code);
@@ -203,7 +203,7 @@ fn side_body<'a>(
                     (group, 0, 0, i)
                 }
                 None => {
-                    report.lose(&spec.id, &name, format!("行 {}", l.label), figures);
+                    report.lose(spec.id, &name, format!("行 {}", l.label), figures);
                     continue;
                 }
             },
@@ -229,7 +229,7 @@ fn side_body<'a>(
             .iter()
             .any(|m| m.within.as_deref() == Some(&n.key) && printed.contains(&m.key));
         if has_parts && !printed.contains(&n.key) && !footer.contains(n.key.as_str()) {
-            report.leave_empty(&spec.id, &name, format!("行 {}", n.labels[0]));
+            report.leave_empty(spec.id, &name, format!("行 {}", n.labels[0]));
             placed.push((
                 (2 * at + 1, 0, 0, 0),
                 Printed {
@@ -266,7 +266,7 @@ fn report_columns(ctx: &Ctx, spec: &TableSpec, t: &LinesTable, columns: &[&Colum
     }
     for (k, n) in lost {
         report.lose(
-            &spec.id,
+            spec.id,
             &name,
             format!("列 {}", super::report::column_words(&t.meta, &k)),
             n,
@@ -277,7 +277,7 @@ fn report_columns(ctx: &Ctx, spec: &TableSpec, t: &LinesTable, columns: &[&Colum
             c.role == Role::Amount && !matches!(c.key.as_str(), "income_amount" | "expense_amount");
         if extra && !lines().any(|l| l.extras.contains_key(&c.key)) {
             report.leave_empty(
-                &spec.id,
+                spec.id,
                 &name,
                 format!("列 {}", c.words.first().map_or(&c.key, |w| w)),
             );

@@ -27,7 +27,7 @@ pub use report::{Report, TableReport};
 use super::page::{Page, Style};
 use super::xlsx::{self, Look, Options, XlsxError};
 use crate::amount::{from_yuan, CellForm, Unit};
-use crate::model::{Amount, Budget};
+use crate::model::{Amount, Budget, TableId};
 use crate::template::print::WorkbookPrint;
 use crate::template::{TableKind, TableSpec, Template};
 
@@ -236,7 +236,7 @@ pub fn lay_out(budget: &Budget, template: &Template) -> Laid {
             pages.push(placeholder(&ctx, spec));
             let report = &mut ctx.report.borrow_mut();
             report.leave_empty(
-                &spec.id,
+                spec.id,
                 &ctx.name(spec),
                 format!("源工作簿无此表，{} 是占位页", sheet_name(spec, None)),
             );
@@ -293,13 +293,13 @@ fn lost_tables(ctx: &Ctx) {
     let mut seen = std::collections::BTreeSet::new();
     for meta in tb.metas() {
         // A table of several sheets (表12) once.
-        if ctx.t.table(&meta.id).is_some() || !seen.insert(meta.id.as_str()) {
+        if ctx.t.table(meta.id).is_some() || !seen.insert(meta.id) {
             continue;
         }
-        let figures = figures_of_table(ctx.b, &meta.id);
+        let figures = figures_of_table(ctx.b, meta.id);
         let name = source_table_name(meta);
         ctx.report.borrow_mut().lose(
-            &meta.id,
+            meta.id,
             &name,
             "整张表（该格式没有这张表）".to_string(),
             figures,
@@ -308,7 +308,7 @@ fn lost_tables(ctx: &Ctx) {
 }
 
 /// Non-blank figures of a table of the model (all its sheets).
-pub(crate) fn figures_of_table(b: &Budget, id: &str) -> usize {
+pub(crate) fn figures_of_table(b: &Budget, id: TableId) -> usize {
     let count = |a: &Amount| usize::from(a.form != CellForm::Blank);
     let tb = &b.tables;
     if let Some(t) = tb.coded(id) {
@@ -334,11 +334,11 @@ pub(crate) fn figures_of_table(b: &Budget, id: &str) -> usize {
             .sum();
     }
     match id {
-        "t7" => tb.t7.as_ref().map_or(0, |s| {
+        TableId::T7 => tb.t7.as_ref().map_or(0, |s| {
             s.amounts.values().chain(s.extras.values()).map(count).sum()
         }),
-        "t11" => tb.t11.iter().map(form::figures).sum(),
-        "t12" => tb.t12.iter().map(form::figures).sum(),
+        TableId::T11 => tb.t11.iter().map(form::figures).sum(),
+        TableId::T12 => tb.t12.iter().map(form::figures).sum(),
         _ => 0,
     }
 }
@@ -360,8 +360,8 @@ fn cover(ctx: &Ctx) -> Page {
     p.text(2, 0, "目录", Style::Section);
     for (r, spec) in (3..).zip(&ctx.t.tables) {
         let mut name = spec.title.clone();
-        let forms = match spec.id.as_str() {
-            "t12" => ctx.b.tables.t12.len(),
+        let forms = match spec.id {
+            TableId::T12 => ctx.b.tables.t12.len(),
             id => usize::from(ctx.b.tables.metas().iter().any(|m| m.id == id)),
         };
         if forms == 0 {
@@ -378,7 +378,7 @@ fn cover(ctx: &Ctx) -> Page {
 /// A table the source lacks: its title and a note saying so.
 fn placeholder(ctx: &Ctx, spec: &TableSpec) -> Page {
     let mut p = Page::new(sheet_name(spec, None));
-    p.table = Some(spec.id.clone());
+    p.table = Some(spec.id);
     for c in 0..6 {
         p.width(c, 14.0);
     }

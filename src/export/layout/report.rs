@@ -3,11 +3,13 @@
 //! fill. Nothing is dropped without a word: each is listed here, said once
 //! per table as a warning, and summed up in the manifest.
 
+use crate::model::TableId;
+
 /// One table's losses and empty places.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableReport {
-    /// The canonical table ID (`t5_2`).
-    pub id: String,
+    /// The canonical table.
+    pub id: TableId,
     /// `表5-2 一般公共预算支出表(分单位)`, as the source or the target names it.
     pub name: String,
     /// What of the model has no place, each with how many figures it holds.
@@ -36,7 +38,7 @@ pub(crate) fn column_words(meta: &crate::model::TableMeta, key: &str) -> String 
 /// 项目支出绩效目标表` — its canonical number (the IDs number tables as the
 /// 2024 set does) and its title as read, the year in front left out.
 pub(crate) fn source_table_name(meta: &crate::model::TableMeta) -> String {
-    let number = meta.id.trim_start_matches('t').replace('_', "-");
+    let number = meta.id.canonical_number();
     let title = meta.title.as_ref().map_or("", |t| t.text.trim());
     let title = match title.split_once('年') {
         Some((y, rest)) if !y.is_empty() && y.chars().all(|c| c.is_ascii_digit()) => rest,
@@ -57,23 +59,24 @@ pub struct Report {
 }
 
 impl Report {
-    pub(crate) fn table(&mut self, id: &str, name: &str) -> &mut TableReport {
+    pub(crate) fn table(&mut self, id: TableId, name: &str) -> &mut TableReport {
         if let Some(i) = self.tables.iter().position(|t| t.id == id) {
             return &mut self.tables[i];
         }
         self.tables.push(TableReport {
-            id: id.to_string(),
+            id,
             name: name.to_string(),
-            ..TableReport::default()
+            lost: Vec::new(),
+            empty: Vec::new(),
         });
         self.tables.last_mut().expect("just pushed")
     }
 
-    pub(crate) fn lose(&mut self, id: &str, name: &str, what: String, figures: usize) {
+    pub(crate) fn lose(&mut self, id: TableId, name: &str, what: String, figures: usize) {
         self.table(id, name).lost.push((what, figures));
     }
 
-    pub(crate) fn leave_empty(&mut self, id: &str, name: &str, what: String) {
+    pub(crate) fn leave_empty(&mut self, id: TableId, name: &str, what: String) {
         self.table(id, name).empty.push(what);
     }
 
