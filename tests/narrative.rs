@@ -10,9 +10,9 @@ use std::path::Path;
 
 use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, Severity};
-use yusuan::narrative::generate::{department, narrative, Slip};
 use yusuan::narrative::{read, Narrative, Outcome};
 use yusuan::reconcile::Finding;
+use yusuan::samples::narrative::{department, narrative, Slip};
 use yusuan::template::Templates;
 use yusuan::workbook::{CellValue, Sheet, Workbook};
 

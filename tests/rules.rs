@@ -1236,7 +1236,7 @@ fn s_duplicate_input() {
 /// A figure of the workbook in 万元, two decimals, moved by `by` 万元.
 fn wan(c: &Checked, figure: &str, by: &str) -> String {
     use rust_decimal::Decimal;
-    let r = yusuan::narrative::figure::FigureRef::parse(figure).unwrap();
+    let r = yusuan::narrative::FigureRef::parse(figure).unwrap();
     let f = yusuan::narrative::figure::resolve(&c.budget, &r).unwrap();
     let mut v = f.yuan / Decimal::from(10_000) + by.parse::<Decimal>().unwrap();
     v.rescale(2);
@@ -1244,7 +1244,7 @@ fn wan(c: &Checked, figure: &str, by: &str) -> String {
 }
 
 fn figure_cells(c: &Checked, figure: &str) -> Vec<String> {
-    let r = yusuan::narrative::figure::FigureRef::parse(figure).unwrap();
+    let r = yusuan::narrative::FigureRef::parse(figure).unwrap();
     let f = yusuan::narrative::figure::resolve(&c.budget, &r).unwrap();
     f.cells.iter().map(ToString::to_string).collect()
 }

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::ctx::Ctx;
 use super::header::HeaderMatch;
-use super::Ctx;
 use crate::model::{CodedRow, CodedTable, Diagnostic, Severity, SingleTable};
 use crate::template::{ParentBy, Role};
 use crate::text::{clean, norm};
@@ -96,7 +96,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> CodedTa
     let mut rows: Vec<CodedRow> = Vec::new();
     let mut last_parts: Vec<String> = vec![String::new(); cols.parts.len()];
     let mut levels = Levels::new(ctx.spec);
-    let mut body = super::BodyRows::new(ctx, hm, false);
+    let mut body = super::ctx::BodyRows::new(ctx, hm, false);
     for r in body.rows() {
         if !body.is_table_row(r) {
             continue;
@@ -398,10 +398,10 @@ fn extra_columns(ctx: &Ctx, hm: &HeaderMatch) -> Vec<(u32, String)> {
                 .map(|r| sheet.get(r, *c))
                 .filter(|v| !v.is_empty())
                 .collect();
-            cells.iter().any(|v| super::holds_figure(v))
+            cells.iter().any(|v| super::ctx::holds_figure(v))
                 && cells
                     .iter()
-                    .all(|v| super::holds_figure(v) || crate::amount::parse_amount(v).is_ok())
+                    .all(|v| super::ctx::holds_figure(v) || crate::amount::parse_amount(v).is_ok())
         })
         .cloned()
         .collect()

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::ctx::Ctx;
 use super::header::{find_header, HeaderMatch};
-use super::Ctx;
 use crate::amount::{parse_amount, parse_percent, to_yuan, CellForm, Unit};
 use crate::model::{Diagnostic, Form, FormBlock, FormValue, Severity, Text};
 use crate::template::{BlockSpec, FieldKind, Role};
@@ -312,7 +312,7 @@ fn block_value(
                 diags.push(ctx.diag(
                     "I.not_amount",
                     Severity::Error,
-                    super::not_amount_message(&at, "百分比", &e),
+                    super::ctx::not_amount_message(&at, "百分比", &e),
                     vec![at.clone()],
                 ));
                 None

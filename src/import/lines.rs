@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::ctx::Ctx;
 use super::header::HeaderMatch;
-use super::Ctx;
 use crate::model::{Diagnostic, Line, LinesTable, Severity};
 use crate::template::{LineSpec, Side};
 use crate::text::{clean, label_stem, line_words, Outline};
@@ -131,7 +131,7 @@ pub fn read(ctx: &Ctx, hm: &HeaderMatch, diags: &mut Vec<Diagnostic>) -> LinesTa
         outliner: Outliner::default(),
         lines: Vec::new(),
     });
-    let mut body = super::BodyRows::new(ctx, hm, true);
+    let mut body = super::ctx::BodyRows::new(ctx, hm, true);
     for r in body.rows() {
         if !body.is_table_row(r) {
             continue;
@@ -303,7 +303,7 @@ fn unlabelled_figure(ctx: &Ctx, r: u32, ac: u32) -> Option<Diagnostic> {
     }
     ctx.take(r, ac);
     let at = ctx.sheet.cell_ref(r, ac);
-    let message = if super::holds_figure(v) {
+    let message = if super::ctx::holds_figure(v) {
         format!("{at} 有金额但这一行没有项目名称，未导入")
     } else {
         format!(

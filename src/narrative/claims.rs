@@ -17,24 +17,14 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::figure::{resolve, FigureRef};
-use super::spec::NarrativeSpec;
-use super::text::{normalize, Normed};
-use super::{Figure, Narrative};
+use super::figure::resolve;
+use super::figure::Figure;
+use crate::model::narrative::Narrative;
+use crate::model::narrative::{Kind, Stated};
 use crate::model::Budget;
-
-/// A number as written: its value in its unit, its decimals, the unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stated {
-    /// In the unit written (`324.83` for `324.83 万元`), or percent points.
-    pub value: Decimal,
-    /// Decimals written: the narrative's own precision.
-    pub decimals: u32,
-    /// `元`, `万元`, `亿元` or `%`.
-    pub unit: &'static str,
-    /// As written (normalized): `324.83万元`.
-    pub text: String,
-}
+use crate::template::narrative::FigureRef;
+use crate::template::narrative::NarrativeSpec;
+use crate::text::normed::{normalize, Normed};
 
 impl Stated {
     /// In 元 (a percentage: percent points).
@@ -62,25 +52,6 @@ pub fn unit_factor(unit: &str) -> Decimal {
         "亿元" => Decimal::from(100_000_000),
         _ => Decimal::ONE,
     }
-}
-
-/// What a claim is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A subject and its amount.
-    Amount,
-    /// An amount whose subject is not in the vocabulary.
-    Unknown,
-    /// A subject with its unit but no number (`收入 万元`).
-    Blank,
-    /// Template text left in (`XXX万元`, `XX（单位）`).
-    Placeholder,
-    /// A subject said to be nil (`没有使用政府性基金预算安排的支出`).
-    Nil,
-    /// A share (`占 97.9%`).
-    Share,
-    /// A comparison with an earlier year (`比 2023 年增加 31.83 万元，增长 10.7%`).
-    Growth,
 }
 
 /// The subject a claim is about.
@@ -239,7 +210,7 @@ impl<'a> Lexicon<'a> {
                 for row in &t.rows {
                     if let Some(code) = &row.code {
                         add(
-                            &super::text::norm(&row.name),
+                            &crate::text::normed::norm(&row.name),
                             Meaning::Row(ri, code.clone()),
                         );
                     }
@@ -247,7 +218,7 @@ impl<'a> Lexicon<'a> {
             } else if let (Some(t), Some(side)) = (budget.tables.lines(r.table), r.side) {
                 for l in t.side(side) {
                     if let Some(k) = l.key.as_deref().filter(|k| k.starts_with("class_")) {
-                        let name = super::text::norm(&l.label);
+                        let name = crate::text::normed::norm(&l.label);
                         let name = crate::text::strip_ordinal(&name).to_string();
                         add(&name, Meaning::Row(ri, k.to_string()));
                     }
@@ -272,7 +243,7 @@ impl<'a> Lexicon<'a> {
             .iter()
             .chain(budget.units.iter().map(|u| &u.name));
         for name in names {
-            let n = super::text::norm(name);
+            let n = crate::text::normed::norm(name);
             leads.push(n.clone());
             for (i, c) in n.char_indices() {
                 if PLACE_ENDS.contains(&c) {

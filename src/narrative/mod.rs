@@ -16,89 +16,18 @@
 
 pub mod claims;
 pub mod figure;
-/// Generated narratives, for the tests and benchmarks (the `samples` feature).
-#[cfg(feature = "samples")]
-pub mod generate;
 pub mod pair;
 pub mod read;
 mod rules;
-pub mod spec;
-pub mod text;
 
-use rust_decimal::Decimal;
-
-pub use claims::{Kind, Stated};
+pub use crate::model::narrative::{Fact, Kind, Narrative, Outcome, Paragraph, Review, Stated};
+pub use crate::template::narrative::{FigureRef, NarrativeSpec};
 pub use figure::Figure;
-pub use spec::NarrativeSpec;
 
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::template::Templates;
 use crate::workbook::{CellRef, Workbook};
-
-/// A narrative: its paragraphs in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Narrative {
-    /// Where it came from: a file name, or the names of the sheets.
-    pub source: String,
-    pub paragraphs: Vec<Paragraph>,
-}
-
-/// A paragraph (or a table row, or a line of a sheet's cell).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paragraph {
-    /// 1-based, in its source.
-    pub no: usize,
-    /// Where a reviewer finds it: `情况说明.docx 第 5 段`, `部门编制说明!A3 第 2 行`.
-    pub place: String,
-    pub text: String,
-    /// The cell of a sheet's paragraph.
-    pub cell: Option<CellRef>,
-}
-
-/// What checking a figure of the narrative came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Agrees,
-    Differs,
-    /// No figure of the tables to compare it with.
-    NotCompared,
-}
-
-impl Outcome {
-    pub fn key(self) -> &'static str {
-        match self {
-            Outcome::Agrees => "agrees",
-            Outcome::Differs => "differs",
-            Outcome::NotCompared => "not_compared",
-        }
-    }
-}
-
-/// A figure of the narrative and what it was compared with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fact {
-    /// Paragraph index in the narrative (0-based).
-    pub para: usize,
-    /// Normalized character span in the paragraph ([`text::normalize`]).
-    pub span: (usize, usize),
-    pub kind: Kind,
-    pub subject: String,
-    pub subject_key: String,
-    pub year: Option<i32>,
-    pub stated: Option<Stated>,
-    /// As written (normalized): `324.83万元`, `增加31.83万元,增长10.7%`.
-    pub said: String,
-    /// A comparison's change in 元 and rate in percent points, as written
-    /// (a decrease negative).
-    pub change: Option<Decimal>,
-    pub rate: Option<Decimal>,
-    /// The model figure compared with, its amount and cells.
-    pub figure: String,
-    pub figure_yuan: Option<Decimal>,
-    pub cells: Vec<CellRef>,
-    pub outcome: Outcome,
-}
 
 impl Fact {
     pub fn kind_key(&self) -> &'static str {
@@ -114,19 +43,12 @@ impl Fact {
     }
 }
 
-/// A narrative checked beside its budget: what the outputs need.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Review {
-    pub narrative: Narrative,
-    pub facts: Vec<Fact>,
-}
-
 impl Review {
     /// A paragraph's text cut into pieces, each with the outcome of the
     /// figure it marks (`None` for plain text): what 说明核对 prints.
     pub fn marked(&self, para: usize) -> Vec<(String, Option<Outcome>)> {
         let p = &self.narrative.paragraphs[para];
-        let n = text::normalize(&p.text);
+        let n = crate::text::normed::normalize(&p.text);
         let mut spans: Vec<(usize, usize, Outcome)> = self
             .facts
             .iter()

@@ -39,7 +39,7 @@ pub struct Pairing {
 }
 
 fn stem_of(p: &Path) -> String {
-    super::text::norm(
+    crate::text::normed::norm(
         &p.file_stem()
             .map(|s| s.to_string_lossy().to_lowercase())
             .unwrap_or_default(),
@@ -50,7 +50,7 @@ fn stem_of(p: &Path) -> String {
 /// name, and what follows each 省/市/区/县 in it (`硚口区企业服务中心`,
 /// `企业服务中心`), at least four characters.
 fn name_cores(name: &str) -> Vec<String> {
-    let n = super::text::norm(name);
+    let n = crate::text::normed::norm(name);
     let mut out = vec![n.clone()];
     for (i, c) in n.char_indices() {
         if ['省', '市', '区', '县', '州', '旗', '盟'].contains(&c) {
@@ -83,7 +83,7 @@ impl Pairing {
                         title.push_str(&p.text);
                         title.push('\n');
                     }
-                    key.push_str(&super::text::norm(&title));
+                    key.push_str(&crate::text::normed::norm(&title));
                     let key: String = key.chars().take(TITLE_CHARS).collect();
                     let mut years = crate::text::years_in(&title);
                     years.extend(crate::text::years_in(

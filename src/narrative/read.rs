@@ -8,7 +8,7 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::{Narrative, Paragraph};
+use crate::model::narrative::{Narrative, Paragraph};
 use crate::workbook::{limits, CellValue, Workbook};
 
 /// Why a narrative could not be read.
@@ -294,7 +294,7 @@ pub fn sheets(wb: &Workbook, words: &[String], tables: &[String]) -> Option<Narr
     let mut paragraphs = Vec::new();
     let mut names = Vec::new();
     for s in &wb.sheets {
-        let name = super::text::norm(&s.name);
+        let name = crate::text::normed::norm(&s.name);
         if tables.iter().any(|t| **t == *s.name) || !words.iter().any(|w| name.contains(w.as_str()))
         {
             continue;

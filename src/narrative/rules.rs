@@ -4,13 +4,14 @@
 
 use rust_decimal::Decimal;
 
-use super::claims::{Claim, Direction, Kind, Stated};
+use super::claims::{Claim, Direction};
 use super::figure::{resolve_year, Figure};
-use super::spec::NarrativeSpec;
-use super::{Fact, Narrative, Outcome};
 use crate::amount::Unit;
+use crate::model::narrative::{Fact, Narrative, Outcome};
+use crate::model::narrative::{Kind, Stated};
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
+use crate::template::narrative::NarrativeSpec;
 use crate::workbook::CellRef;
 
 /// A closed interval of exact decimals.
@@ -120,7 +121,7 @@ impl Ctx<'_> {
     /// The words of the paragraph around a claim, as written.
     fn quote(&self, c: &Claim) -> String {
         let p = &self.narrative.paragraphs[c.para];
-        let n = super::text::normalize(&p.text);
+        let n = crate::text::normed::normalize(&p.text);
         let (a, b) = (c.span.0.min(n.len()), c.span.1.min(n.len()));
         let (x, y) = n.source_range(a, b.max(a + 1).min(n.len()));
         p.text.get(x..y).unwrap_or("").trim().to_string()
@@ -163,12 +164,12 @@ impl Ctx<'_> {
         let said = match c.kind {
             Kind::Growth => {
                 let p = &self.narrative.paragraphs[c.para];
-                let n = super::text::normalize(&p.text);
+                let n = crate::text::normed::normalize(&p.text);
                 n.slice(c.span.0, c.span.1)
             }
             Kind::Nil | Kind::Placeholder | Kind::Blank => {
                 let p = &self.narrative.paragraphs[c.para];
-                super::text::normalize(&p.text).slice(c.span.0, c.span.1)
+                crate::text::normed::normalize(&p.text).slice(c.span.0, c.span.1)
             }
             _ => c
                 .stated

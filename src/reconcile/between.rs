@@ -1,8 +1,8 @@
 //! Rules between tables (表间勾稽).
 
-use super::rules::Fig;
-use super::within::{header, row_label};
-use super::{named, table_name, Checker, Relation, Term};
+use super::finding::{Checker, Relation, Term};
+use super::names::{header, row_label};
+use super::names::{named, table_name};
 use crate::model::{Budget, CodedRow, CodedTable, Form, FormValue, LinesTable, TableId};
 use crate::template::Side;
 use crate::text::norm;
@@ -221,6 +221,27 @@ fn longest_common_run(a: &str, b: &str) -> usize {
         prev = cur;
     }
     best
+}
+
+/// Where a figure of a comparison is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fig {
+    /// A line of a side-by-side table (表1, 表4), by its key.
+    Line(TableId, Side, &'static str),
+    /// A column of a coded table's 合计 row, by its key.
+    Total(TableId, &'static str),
+    /// A line of 表11 资金情况, its 当年 column, by its key.
+    Funds(&'static str),
+}
+
+impl Fig {
+    /// The table it is read from.
+    pub fn table(&self) -> TableId {
+        match self {
+            Fig::Line(t, _, _) | Fig::Total(t, _) => *t,
+            Fig::Funds(_) => TableId::T11,
+        }
+    }
 }
 
 /// A figure of a rule's pair, labelled as the budget's tables are named;

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::between::{cell, project_row, ProjectMatch};
-use super::within::{header, row_label};
-use super::{table_name, Checker, Relation, Term};
+use super::finding::{Checker, Relation, Term};
+use super::names::table_name;
+use super::names::{header, row_label};
 use crate::model::{Amount, Budget, CodedRow, CodedTable, FormValue, Severity, TableId};
 use crate::text::norm;
 

@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 
 use super::between::cell;
-use super::within::row_label;
-use super::{table_name, Checker, Relation, Term};
+use super::finding::{Checker, Relation, Term};
+use super::names::row_label;
+use super::names::table_name;
 use crate::model::{Amount, Budget, CodedTable, FormValue, Severity, TableId};
 use crate::workbook::CellRef;
 
@@ -301,7 +302,7 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
                 table_name(TableId::T5_1),
                 table_name(TableId::T8),
                 table_name(TableId::T9),
-                key_name = super::within::header(&t3.meta, key),
+                key_name = super::names::header(&t3.meta, key),
             );
             if fiscal_only {
                 expect_equal(

@@ -6,7 +6,8 @@
 //! narrative). Adding a rule between tables is one entry here and its test.
 
 use super::between;
-use super::{Checker, Relation, Term};
+pub use super::between::Fig;
+use super::finding::{Checker, Relation, Term};
 use crate::model::{Budget, TableId};
 use crate::template::Side;
 
@@ -61,27 +62,6 @@ pub struct Pair {
     pub says: &'static str,
     pub left: &'static [Fig],
     pub right: &'static [Fig],
-}
-
-/// Where a figure of a comparison is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fig {
-    /// A line of a side-by-side table (表1, 表4), by its key.
-    Line(TableId, Side, &'static str),
-    /// A column of a coded table's 合计 row, by its key.
-    Total(TableId, &'static str),
-    /// A line of 表11 资金情况, its 当年 column, by its key.
-    Funds(&'static str),
-}
-
-impl Fig {
-    /// The table it is read from.
-    pub fn table(&self) -> TableId {
-        match self {
-            Fig::Line(t, _, _) | Fig::Total(t, _) => *t,
-            Fig::Funds(_) => TableId::T11,
-        }
-    }
 }
 
 /// Runs `rules` on a budget: each pair compared, each function called.
@@ -145,7 +125,14 @@ fn compare(
         // one does not.
         return;
     }
-    c.compare(id, table, &super::named(pair.says), &l, &r, Relation::Equal);
+    c.compare(
+        id,
+        table,
+        &super::names::named(pair.says),
+        &l,
+        &r,
+        Relation::Equal,
+    );
 }
 
 /// Every rule `check` applies, in report order.

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{table_name, Checker, Subject};
+use super::finding::{Checker, Subject};
+use super::names::table_name;
 use crate::amount::CellForm;
 use crate::model::{Budget, CodedTable, Severity, TableId};
 

@@ -2,35 +2,15 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{table_name, Checker, Relation, Term};
+use super::finding::{Checker, Relation, Term};
+use super::names::table_name;
+use super::names::{header, row_label};
 
 use crate::model::{
-    Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, Severity,
-    TableId, TableMeta,
+    Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, Severity, TableId,
 };
 use crate::template::Side;
 use crate::text::norm;
-
-/// `201 一般公共服务支出` or `合计`.
-pub fn row_label(r: &CodedRow) -> String {
-    match &r.code {
-        Some(c) => format!("{c} {}", r.name),
-        None => "合计".to_string(),
-    }
-}
-
-/// The printed header of a column (its lowest level); for a column the
-/// table does not have, the canonical template's word for it — never the
-/// key, which no reviewer reads.
-pub fn header(meta: &TableMeta, key: &str) -> String {
-    meta.columns
-        .iter()
-        .chain(&meta.extra_columns)
-        .find(|c| c.key == key)
-        .map(|c| c.header.rsplit('/').next().unwrap_or(&c.header).to_string())
-        .or_else(|| crate::template::Template::canonical_words(meta.id, key))
-        .unwrap_or_else(|| key.to_string())
-}
 
 /// Keys of the amount columns found in the table, in sheet order.
 fn amount_keys(t: &CodedTable) -> Vec<String> {
@@ -765,7 +745,7 @@ fn percent_check(
     } else {
         ""
     };
-    c.findings.push(super::Finding {
+    c.findings.push(super::finding::Finding {
         rule,
         severity,
         table: table.into(),

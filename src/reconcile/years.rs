@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Checker, Finding, Relation, Term};
+use super::finding::{Checker, Finding, Relation, Term};
 use crate::amount::{CellForm, Unit};
 use crate::model::{Amount, Budget, FormValue, Severity, TableId};
 use crate::template::Side;

@@ -9,6 +9,7 @@
 mod grid;
 pub mod layout;
 pub mod model;
+pub mod narrative;
 pub mod printed;
 pub mod putuo;
 pub mod putuo_budgets;

@@ -6,6 +6,7 @@
 //! new file in `templates/`, or a user's own with `--templates DIR`.
 
 pub mod docs;
+pub mod narrative;
 pub mod print;
 mod table_id;
 
@@ -437,7 +438,7 @@ pub struct Template {
     /// The narrative's vocabulary (`[narrative]`): which words name which
     /// figure. A template without one uses the built-in 2024 template's.
     #[serde(default)]
-    pub narrative: crate::narrative::NarrativeSpec,
+    pub narrative: narrative::NarrativeSpec,
     /// The ID of a template this one is made from: every key not given here
     /// is the base's; a table with a base table's `id` changes only the
     /// keys it gives; other tables are added.
@@ -775,7 +776,7 @@ impl Template {
 
     /// The narrative's vocabulary: this template's, or the built-in 2024
     /// template's when it has none.
-    pub fn narrative(&self) -> &crate::narrative::NarrativeSpec {
+    pub fn narrative(&self) -> &narrative::NarrativeSpec {
         if self.narrative.subjects.is_empty() && self.id != canonical().id {
             &canonical().narrative
         } else {

@@ -111,6 +111,27 @@ impl Serialize for CellRef {
 /// Where a figure came from. Alias kept for the domain's word.
 pub type Provenance = CellRef;
 
+/// An A1 reference (`C7`, `$C$7`) → (row, column), zero-based: (6, 2).
+pub fn parse_a1(s: &str) -> Option<(u32, u32)> {
+    // Cell addresses of a sheet part have no `$`: no copy for them.
+    let s: std::borrow::Cow<str> = if s.contains('$') {
+        s.replace('$', "").into()
+    } else {
+        s.into()
+    };
+    let split = s.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = s.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let col = letters.bytes().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,8 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::{corrupt, limits, WorkbookError};
+use super::error::{corrupt, WorkbookError};
+use super::limits;
 
 type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
 

@@ -20,7 +20,9 @@
 
 use std::path::Path;
 
-use super::{check_extent, limits, past_limits, too_long, CellValue, Merge, Sheet, WorkbookError};
+use super::error::{past_limits, too_long, WorkbookError};
+use super::limits;
+use super::sheet::{check_extent, CellValue, Merge, Sheet};
 
 /// The text of a page: its byte-order mark, else the `charset` its
 /// `<meta>` names, else UTF-8 when it is, else GB18030 (what Chinese
@@ -481,7 +483,7 @@ impl Reader<'_> {
         }
         t.spread += u64::from(cell.colspan) * u64::from(cell.rowspan);
         if t.spread > limits::GRID_CELLS {
-            return Err(super::past_grid(
+            return Err(super::error::past_grid(
                 path,
                 &name,
                 &format!("的单元格与合并区域铺开超过 {} 个", limits::GRID_CELLS),
@@ -740,7 +742,7 @@ fn text_classes(css: &str) -> Vec<String> {
 /// A cell's A1 address, for messages.
 fn at(r: u32, c: u32) -> String {
     let mut s = String::new();
-    super::push_a1(&mut s, r, c);
+    super::address::push_a1(&mut s, r, c);
     s
 }
 

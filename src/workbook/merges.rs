@@ -14,7 +14,9 @@ use std::io::{Cursor, Read};
 use quick_xml::events::Event;
 use quick_xml::XmlVersion;
 
-use super::{opc, Merge};
+use super::address::parse_a1;
+use super::sheet::Merge;
+use super::{limits, opc};
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
@@ -72,7 +74,7 @@ fn elements(xml: &str, local: &str) -> Option<Vec<HashMap<String, String>>> {
 /// A part inflated (its size was checked against the limits before).
 pub(super) fn part_bytes(zip: &mut Zip, name: &str) -> Option<Vec<u8>> {
     let mut f = zip.by_name(name).ok()?;
-    let mut out = Vec::with_capacity(f.size().min(super::limits::PART_BYTES) as usize);
+    let mut out = Vec::with_capacity(f.size().min(limits::PART_BYTES) as usize);
     f.read_to_end(&mut out).ok()?;
     Some(out)
 }
@@ -142,8 +144,8 @@ fn attr<'x>(tag: &'x [u8], name: &[u8]) -> Option<&'x [u8]> {
 fn parse_range(r: &[u8]) -> Option<Merge> {
     let text = std::str::from_utf8(r).ok()?.trim();
     let (a, b) = text.split_once(':').unwrap_or((text, text));
-    let (r0, c0) = super::parse_a1(a)?;
-    let (r1, c1) = super::parse_a1(b)?;
+    let (r0, c0) = parse_a1(a)?;
+    let (r1, c1) = parse_a1(b)?;
     Some(Merge {
         first_row: r0.min(r1),
         first_col: c0.min(c1),

@@ -26,7 +26,10 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{limits, merges, opc, CellRef, CellValue, Sheet, WorkbookError};
+use super::address::CellRef;
+use super::error::{past_limits, too_long, TextBudget, WorkbookError};
+use super::sheet::{grid_of, CellValue, Sheet};
+use super::{limits, merges, opc};
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
@@ -45,7 +48,7 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
         return Ok(None);
     };
     let mut out = Vec::with_capacity(book.sheets.len());
-    let mut text = super::TextBudget::new(path);
+    let mut text = TextBudget::new(path);
     let mut spread = 0u64;
     for entry in &book.sheets {
         let stored = book.names.find(&entry.part).unwrap_or(&entry.part);
@@ -63,7 +66,7 @@ pub(super) fn read(path: &Path, zip: &mut Zip) -> Result<Option<Vec<Sheet>>, Wor
         let Some(merged) = merges::scan(xml) else {
             return Ok(None);
         };
-        let grid = super::grid_of(path, &entry.name, cells, &merged, &mut spread)?;
+        let grid = grid_of(path, &entry.name, cells, &merged, &mut spread)?;
         let mut sheet = Sheet::new(&entry.name, grid, merged);
         sheet.hidden = entry.hidden;
         out.push(sheet);
@@ -483,7 +486,7 @@ fn read_cells(
     sheet: &str,
     xml: &[u8],
     book: &Book,
-    text: &mut super::TextBudget,
+    text: &mut TextBudget,
 ) -> Result<Result<Vec<((u32, u32), CellValue)>, Unsupported>, WorkbookError> {
     let mut tags = Tags::new(xml);
     let mut cells = Vec::new();
@@ -567,11 +570,11 @@ fn place(
     (r, c): (u32, u32),
     value: Value,
     cells: &mut Vec<((u32, u32), CellValue)>,
-    text: &mut super::TextBudget,
+    text: &mut TextBudget,
 ) -> Result<(), WorkbookError> {
     let at = || CellRef::new(Arc::from(sheet), r, c).a1();
     if r >= limits::ROWS || c >= limits::COLUMNS {
-        return Err(super::past_limits(path, sheet, &at()));
+        return Err(past_limits(path, sheet, &at()));
     }
     let t = match &value {
         Value::Shared(t) => Some(*t),
@@ -582,7 +585,7 @@ fn place(
         if t.len() > limits::CELL_CHARS {
             let n = t.chars().count();
             if n > limits::CELL_CHARS {
-                return Err(super::too_long(path, sheet, &at(), n));
+                return Err(too_long(path, sheet, &at(), n));
             }
         }
         // Counted before a shared string is copied into the cell.

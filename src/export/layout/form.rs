@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::{parse_dec, shown, Ctx};
+use super::ctx::{parse_dec, shown, Ctx};
 use crate::amount::Unit;
 use crate::export::page::{Page, Style};
 use crate::model::{Form, FormBlock, FormValue, TableId};
@@ -34,7 +34,7 @@ pub(super) fn pages(ctx: &Ctx, spec: &TableSpec) -> Vec<Page> {
         .enumerate()
         .map(|(i, f)| {
             report(ctx, spec, f, parts);
-            let name = super::sheet_name(spec, spec.multiple.then_some(i));
+            let name = super::ctx::sheet_name(spec, spec.multiple.then_some(i));
             lay_out(ctx, spec, f, parts, &widths, name)
         })
         .collect()
@@ -243,7 +243,7 @@ fn block(
         .iter()
         .map(|row| row.iter().map(|s| header_words(f, b, s, unit)).collect())
         .collect();
-    r += super::header(p, r, &header, true);
+    r += super::ctx::header(p, r, &header, true);
     let rows: &[std::collections::BTreeMap<String, FormValue>] = b.map_or(&[], |b| &b.rows);
     if rows.is_empty() {
         if let Some(e) = &part.empty {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{shown, Ctx};
+use super::ctx::{shown, Ctx};
 use crate::amount::Unit;
 use crate::export::page::{FitColumn, Page, Style};
 use crate::model::{Amount, CodedRow, CodedTable, TableId};
@@ -117,12 +117,12 @@ pub(super) fn page(ctx: &Ctx, spec: &TableSpec) -> Option<Page> {
 
 /// The page with its head, header, widths, frozen header and sizing set.
 fn start(ctx: &Ctx, spec: &TableSpec, columns: &[&ColumnSpec], unit: Unit) -> Page {
-    let mut p = Page::new(super::sheet_name(spec, None));
+    let mut p = Page::new(super::ctx::sheet_name(spec, None));
     p.table = Some(spec.id);
     p.columns = columns.iter().map(|c| c.key.clone()).collect();
     let width = columns.len() as u16;
     let top = ctx.head(&mut p, spec, width, Some(unit));
-    let body = top + super::header(&mut p, top, &header_rows(spec, columns), false);
+    let body = top + super::ctx::header(&mut p, top, &header_rows(spec, columns), false);
     p.repeat_rows = Some((top, body - 1));
     for (i, c) in columns.iter().enumerate() {
         let (w, min, max) = width_of(spec, c);

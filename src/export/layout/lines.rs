@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{shown, Ctx};
+use super::ctx::{shown, Ctx};
 use crate::amount::Unit;
 use crate::export::page::{Page, Style};
 use crate::model::{Amount, Line, LinesTable};
@@ -27,13 +27,13 @@ pub(super) fn page(ctx: &Ctx, spec: &TableSpec) -> Option<Page> {
     let t = ctx.b.tables.lines(spec.id)?;
     let unit = ctx.unit(spec, t.meta.unit);
     let columns = super::grid::printed(spec);
-    let mut p = Page::new(super::sheet_name(spec, None));
+    let mut p = Page::new(super::ctx::sheet_name(spec, None));
     p.table = Some(spec.id);
     p.columns = columns.iter().map(|c| c.key.clone()).collect();
     let width = columns.len() as u16;
     let top = ctx.head(&mut p, spec, width, Some(unit));
     let body = top
-        + super::header(
+        + super::ctx::header(
             &mut p,
             top,
             &super::grid::header_rows(spec, &columns),

@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use std::io::Write as _;
 
 use container::{Container, TooLarge};
-use rust_decimal::prelude::ToPrimitive;
 
 use super::page::{Page, Style, Value, Write};
 
@@ -1091,11 +1090,6 @@ fn app_xml(pages: &[Page], titles: &[(usize, String)]) -> Vec<u8> {
 /// A figure as a cell's value is written (`<v>…</v>`).
 pub(crate) fn push_number(o: &mut Vec<u8>, d: rust_decimal::Decimal) {
     number::push(o, d);
-}
-
-/// A figure as the nearest binary number, as Excel stores it.
-pub(crate) fn to_f64(d: rust_decimal::Decimal) -> f64 {
-    d.to_f64().unwrap_or_default()
 }
 
 #[cfg(test)]

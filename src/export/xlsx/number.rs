@@ -16,9 +16,14 @@ use rust_decimal::Decimal;
 /// whose digits are its shortest form: under 2^50 and 10^15.
 const EXACT_MANTISSA: u128 = 1 << 50;
 
+/// A figure as the nearest binary number, as Excel stores it.
+pub(crate) fn to_f64(d: Decimal) -> f64 {
+    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default()
+}
+
 pub fn push(o: &mut Vec<u8>, d: Decimal) {
     if !push_exact(o, d) {
-        let _ = write!(o, "{}", super::to_f64(d));
+        let _ = write!(o, "{}", to_f64(d));
     }
 }
 
@@ -76,10 +81,7 @@ mod tests {
     fn both(d: Decimal) -> (String, String) {
         let mut o = Vec::new();
         push(&mut o, d);
-        (
-            String::from_utf8(o).unwrap(),
-            format!("{}", super::super::to_f64(d)),
-        )
+        (String::from_utf8(o).unwrap(), format!("{}", to_f64(d)))
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 
-use crate::template::Side;
+use super::table_id::TableId;
+use super::Side;
 
 /// `[narrative]` of a template.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -73,7 +74,7 @@ pub struct SubjectSpec {
     /// Only in a section, or under a list head, about one of these subjects.
     #[serde(default)]
     pub within: Vec<String>,
-    /// The model figures it names, in order of preference ([`super::figure`]);
+    /// The model figures it names, in order of preference (resolved by `narrative::figure`);
     /// a stated amount that agrees with one of them agrees. Empty: a figure
     /// the tables do not have (政府采购), still added up and reported.
     #[serde(default)]
@@ -90,7 +91,7 @@ pub struct SubjectSpec {
 pub struct RowsSpec {
     /// A coded table (`t5_1`), or a side-by-side one (`t1`, `t4`) whose
     /// class lines are named.
-    pub table: crate::model::TableId,
+    pub table: TableId,
     /// The coded table's column compared (`project`).
     #[serde(default)]
     pub column: Option<String>,
@@ -123,7 +124,7 @@ impl NarrativeSpec {
                 return Err(format!("[narrative] 的主题 {} 没有任何词（words）", s.key));
             }
             for r in s.figures.iter().chain(&s.prior) {
-                super::figure::FigureRef::parse(r)
+                FigureRef::parse(r)
                     .map_err(|e| format!("[narrative] 的主题 {} 的数 “{r}”：{e}", s.key))?;
             }
         }
@@ -135,10 +136,7 @@ impl NarrativeSpec {
             }
         }
         for r in &self.rows {
-            let lines = matches!(
-                r.table,
-                crate::model::TableId::T1 | crate::model::TableId::T4
-            );
+            let lines = matches!(r.table, TableId::T1 | TableId::T4);
             if lines && r.side.is_none() || !lines && r.column.is_none() {
                 return Err(format!(
                     "[narrative] 的 rows（表 {}）应给出 {}",
@@ -150,9 +148,9 @@ impl NarrativeSpec {
         Ok(())
     }
 
-    /// Normalizes every word once, as paragraphs are ([`super::text::norm`]).
+    /// Normalizes every word once, as paragraphs are ([`crate::text::normed::norm`]).
     pub fn normalize(&mut self) {
-        let n = |v: &mut Vec<String>| v.iter_mut().for_each(|w| *w = super::text::norm(w));
+        let n = |v: &mut Vec<String>| v.iter_mut().for_each(|w| *w = crate::text::normed::norm(w));
         n(&mut self.sheets);
         n(&mut self.connectors);
         n(&mut self.leads);
@@ -173,5 +171,96 @@ impl NarrativeSpec {
     /// The subject with `key`.
     pub fn subject(&self, key: &str) -> Option<&SubjectSpec> {
         self.subjects.iter().find(|s| s.key == key)
+    }
+}
+
+/// A figure reference of `[narrative]` (documented in docs/templates.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureRef {
+    /// `t1.income.gp`: a line of a side-by-side table.
+    Line {
+        table: TableId,
+        side: Side,
+        key: String,
+    },
+    /// `t3.total.basic`: a column of a coded table's 合计 row.
+    Total { table: TableId, column: String },
+    /// `t6.row.303.total`: a column of a coded table's row, by code.
+    Row {
+        table: TableId,
+        code: String,
+        column: String,
+    },
+    /// `t7.abroad`: an amount of a one-row table (or one of its extra columns).
+    Single { table: TableId, column: String },
+    /// `t11.funds.income_total`, `t11.funds.income_total.current`: a line of
+    /// a form's block; without a column, `current` (or the column of the
+    /// year asked for, for earlier years).
+    Block {
+        table: TableId,
+        block: String,
+        line: String,
+        column: Option<String>,
+    },
+}
+
+impl FigureRef {
+    /// Parses a reference.
+    ///
+    /// # Errors
+    /// What is wrong with it, in words.
+    pub fn parse(s: &str) -> Result<FigureRef, String> {
+        let parts: Vec<&str> = s.split('.').collect();
+        let bad = || {
+            Err(
+                "应形如 t1.income.gp、t3.total.basic、t6.row.303.total、t7.abroad 或 t11.funds.income_total"
+                    .to_string(),
+            )
+        };
+        let Some(table) = TableId::parse(parts[0]) else {
+            return bad();
+        };
+        use TableId::*;
+        let coded = [T2, T3, T5_1, T5_2, T6, T8, T9, T10];
+        match (table, parts.as_slice()) {
+            (T1 | T4, [_, side, key]) => {
+                let side = match *side {
+                    "income" => Side::Income,
+                    "expense" => Side::Expense,
+                    _ => return bad(),
+                };
+                Ok(FigureRef::Line {
+                    table,
+                    side,
+                    key: key.to_string(),
+                })
+            }
+            (t, [_, "total", column]) if coded.contains(&t) => Ok(FigureRef::Total {
+                table,
+                column: column.to_string(),
+            }),
+            (t, [_, "row", code, column]) if coded.contains(&t) => Ok(FigureRef::Row {
+                table,
+                code: code.to_string(),
+                column: column.to_string(),
+            }),
+            (T7, [_, column]) => Ok(FigureRef::Single {
+                table,
+                column: column.to_string(),
+            }),
+            (T11, [_, block, line]) => Ok(FigureRef::Block {
+                table,
+                block: block.to_string(),
+                line: line.to_string(),
+                column: None,
+            }),
+            (T11, [_, block, line, column]) => Ok(FigureRef::Block {
+                table,
+                block: block.to_string(),
+                line: line.to_string(),
+                column: Some(column.to_string()),
+            }),
+            _ => bad(),
+        }
     }
 }

@@ -13,9 +13,10 @@
 
 use rust_decimal::Decimal;
 
-use super::figure::{resolve, FigureRef};
+use super::variants::Rng;
 use crate::model::{Budget, FormValue};
-use crate::samples::variants::Rng;
+use crate::narrative::figure::resolve;
+use crate::template::narrative::FigureRef;
 
 /// A slip a generated narrative carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

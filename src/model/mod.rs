@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use crate::amount::{CellForm, Unit};
 use crate::template::Side;
+pub mod narrative;
+
 pub use crate::template::TableId;
 use crate::workbook::{CellRef, Format};
 
@@ -541,7 +543,7 @@ pub struct Budget {
     /// The narrative checked beside it (情况说明), when there is one; not
     /// part of the JSON model.
     #[serde(skip)]
-    pub narrative: Option<Box<crate::narrative::Review>>,
+    pub narrative: Option<Box<narrative::Review>>,
 }
 
 impl Budget {

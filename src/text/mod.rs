@@ -5,6 +5,8 @@
 //! (`一、`, `（十一）`, `廿一、`). Everything that matches a label goes through
 //! [`norm`] so that a template word matches however the cell was typed.
 
+pub mod normed;
+
 use unicode_normalization::UnicodeNormalization;
 
 /// A 64-bit set of a text's characters (hashed): a text that lacks one of
