@@ -6,6 +6,7 @@
 //! - [`import`]: workbook + template → the canonical [`model::Budget`];
 //! - [`amount`]: cell → exact decimal; never a float past it;
 //! - [`narrative`]: the 情况说明 beside the tables, checked against them.
+//! - [`outcome`]: what happened to each input, as every output says it.
 //! - [`export`]: the warehouse files, the normalized workbook in any
 //!   template's layout, the reviewer's workbooks.
 //!
@@ -19,6 +20,7 @@ pub mod guard;
 pub mod import;
 pub mod model;
 pub mod narrative;
+pub mod outcome;
 pub mod reconcile;
 #[cfg(feature = "samples")]
 pub mod samples;

@@ -25,6 +25,7 @@ const LAYERS: &[&str] = &[
     "import",
     "reconcile",
     "narrative",
+    "outcome",
     "export",
     "samples",
 ];

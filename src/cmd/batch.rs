@@ -15,6 +15,7 @@ use std::io::IsTerminal;
 
 use yusuan::import::import_workbook;
 use yusuan::model::Budget;
+use yusuan::outcome::Status;
 use yusuan::reconcile::{check, Finding};
 use yusuan::workbook::Workbook;
 
@@ -408,12 +409,12 @@ impl Failure {
         }
     }
 
-    /// `refused` or `unreadable`, as the manifest and the reports say it.
-    pub fn status(&self) -> &'static str {
+    /// `refused` or `unreadable`.
+    pub fn status(&self) -> Status {
         if self.refused {
-            "refused"
+            Status::Refused
         } else {
-            "unreadable"
+            Status::Unreadable
         }
     }
 }

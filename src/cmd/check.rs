@@ -11,6 +11,7 @@ use super::batch::{self, check_one, check_workbook, duplicate_groups, progress, 
 use super::{write_atomic, ReadArgs, ReadConfig};
 use yusuan::export::report::ReportKind;
 use yusuan::model::Severity;
+use yusuan::outcome::{InputOutcome, Status};
 use yusuan::reconcile::years::{Summaries, YearSummary};
 use yusuan::reconcile::{counts, Finding};
 use yusuan::workbook::Workbook;
@@ -66,28 +67,14 @@ pub struct CheckArgs {
     pub read: ReadArgs,
 }
 
-/// One input's outcome.
+/// One input's report: what happened to it (`ok`, `findings`,
+/// `unreadable`, or `refused`: not a budget), who it is, and its findings.
 #[derive(Debug, Serialize)]
 pub struct FileReport {
-    pub path: String,
-    /// `ok`, `findings`, `unreadable`, or `refused` (not a budget).
-    pub status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dept_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dept_name: Option<String>,
-    /// `部门` (部门预算) or `单位` (单位预算).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<yusuan::model::Level>,
-    /// The unit of a 单位预算.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_unit: Option<yusuan::model::BudgetUnit>,
+    /// The JSON's `path`, `status`, `message`, `template`, `year`,
+    /// `dept_code`, `dept_name`, `level`, `budget_unit`.
+    #[serde(flatten)]
+    pub outcome: InputOutcome,
     /// What tells this budget from another of its year (department, level,
     /// unit), for the batch's duplicates.
     #[serde(skip)]
@@ -161,36 +148,18 @@ fn report_kind(kind: &ReportKind) -> String {
 }
 
 /// One input's entry of the JSON report, and what the text report says of it.
-pub fn file_report(path: &Path, r: &Checked) -> FileReport {
+pub fn file_report(input: &Input, r: &Checked) -> FileReport {
+    let path = super::batch::shown(&input.path);
+    let source_file = input.source.clone();
     match r {
         Ok((b, findings, _)) => FileReport {
-            path: super::batch::shown(path),
-            status: if findings.is_empty() {
-                "ok"
-            } else {
-                "findings"
-            },
-            message: None,
-            template: Some(b.source.template.clone()),
-            year: b.year,
-            dept_code: b.department.code.clone(),
-            dept_name: b.department.name.clone(),
-            level: Some(b.level),
-            budget_unit: b.budget_unit.clone(),
+            outcome: InputOutcome::read(path, source_file, b, findings),
             identity: b.identity(),
             narrative: NarrativeSummary::of(b),
             findings: findings.clone(),
         },
         Err(e) => FileReport {
-            path: super::batch::shown(path),
-            status: e.status(),
-            message: Some(e.message.clone()),
-            template: None,
-            year: None,
-            dept_code: None,
-            dept_name: None,
-            level: None,
-            budget_unit: None,
+            outcome: InputOutcome::failed(path, source_file, e.status(), e.message.clone()),
             identity: None,
             narrative: None,
             findings: vec![],
@@ -254,10 +223,18 @@ impl Review {
         })
     }
 
-    fn add(&mut self, input: &Input, r: &Checked, rendered: Rendered) -> anyhow::Result<()> {
+    /// Adds an input as `check` reported it (`outcome`): its report
+    /// written, its findings' rows, its row of the summary.
+    fn add(
+        &mut self,
+        input: &Input,
+        outcome: &InputOutcome,
+        r: &Checked,
+        rendered: Rendered,
+    ) -> anyhow::Result<()> {
         use yusuan::export::review::{finding_rows, Reviewed};
         let who = Reviewed {
-            source_file: input.source.clone(),
+            outcome: outcome.clone(),
             ..Default::default()
         };
         let row = match r {
@@ -298,9 +275,6 @@ impl Review {
                 }
                 write_atomic(&self.dir.join(&file), &bytes)?;
                 let who = Reviewed {
-                    department: b.department.name.clone().unwrap_or_default(),
-                    dept_code: b.department.code.clone().unwrap_or_default(),
-                    year: b.year,
                     report: Some(file),
                     narrative: b
                         .narrative
@@ -308,9 +282,8 @@ impl Review {
                         .map(|r| r.narrative.source.clone())
                         .unwrap_or_default(),
                     ..who
-                }
-                .with_findings(findings);
-                let rows = finding_rows(&who, findings);
+                };
+                let rows = finding_rows(&who.outcome, findings);
                 self.findings.write_all(&yusuan::export::csv::render_rows(
                     "findings.csv",
                     &rows,
@@ -318,11 +291,7 @@ impl Review {
                 )?)?;
                 who
             }
-            Err(e) => Reviewed {
-                status: e.status().into(),
-                message: e.message.clone(),
-                ..who
-            },
+            Err(_) => who,
         };
         self.rows.push(row);
         Ok(())
@@ -343,14 +312,10 @@ impl Review {
         let Some(row) = self.rows.get_mut(i) else {
             return Ok(());
         };
-        let (e, w, n) = counts(years);
-        row.counts = (row.counts.0 + e, row.counts.1 + w, row.counts.2 + n);
-        if row.status == "ok" {
-            row.status = "findings".into();
-        }
+        row.outcome.add_findings(counts(years));
         self.findings.write_all(&yusuan::export::csv::render_rows(
             "findings.csv",
-            finding_rows(row, years),
+            finding_rows(&row.outcome, years),
             yusuan::export::csv::Encoding::Utf8,
         )?)?;
         let Some(report) = row.report.clone() else {
@@ -375,18 +340,20 @@ impl Review {
                 // A narrative no workbook took (or that could not be read):
                 // a row of its own.
                 let row = Reviewed {
-                    source_file: f.files.join("、"),
-                    status: if f.rule == "N.unreadable" {
-                        "unreadable"
-                    } else {
-                        "unpaired"
-                    }
-                    .into(),
-                    message: f.message.clone(),
-                    counts: match f.severity {
-                        Severity::Error => (1, 0, 0),
-                        Severity::Warning => (0, 1, 0),
-                        Severity::Info => (0, 0, 1),
+                    outcome: InputOutcome {
+                        source_file: f.files.join("、"),
+                        status: if f.rule == "N.unreadable" {
+                            Status::Unreadable
+                        } else {
+                            Status::Unpaired
+                        },
+                        message: Some(f.message.clone()),
+                        counts: match f.severity {
+                            Severity::Error => (1, 0, 0),
+                            Severity::Warning => (0, 1, 0),
+                            Severity::Info => (0, 0, 1),
+                        },
+                        ..Default::default()
                     },
                     ..Default::default()
                 };
@@ -405,7 +372,7 @@ impl Review {
                 };
                 self.findings.write_all(&yusuan::export::csv::render_rows(
                     "findings.csv",
-                    finding_rows(&row, std::slice::from_ref(&finding)),
+                    finding_rows(&row.outcome, std::slice::from_ref(&finding)),
                     yusuan::export::csv::Encoding::Utf8,
                 )?)?;
                 self.rows.push(row);
@@ -429,13 +396,10 @@ impl Review {
                 let Some(row) = self.rows.get_mut(i) else {
                     continue;
                 };
-                row.counts.1 += 1;
-                if row.status == "ok" {
-                    row.status = "findings".into();
-                }
+                row.outcome.add_findings((0, 1, 0));
                 self.findings.write_all(&yusuan::export::csv::render_rows(
                     "findings.csv",
-                    finding_rows(row, std::slice::from_ref(&finding)),
+                    finding_rows(&row.outcome, std::slice::from_ref(&finding)),
                     yusuan::export::csv::Encoding::Utf8,
                 )?)?;
             }
@@ -599,9 +563,9 @@ impl<'a> Reports<'a> {
                 }
             }
         }
-        let report = file_report(&input.path, &r);
+        let report = file_report(input, &r);
         if let Some(review) = &mut self.review {
-            if let Err(e) = review.add(input, &r, rendered.take()) {
+            if let Err(e) = review.add(input, &report.outcome, &r, rendered.take()) {
                 self.write_err
                     .get_or_insert(std::io::Error::other(e.to_string()));
             }
@@ -609,13 +573,14 @@ impl<'a> Reports<'a> {
         if self.args.report.is_some() {
             self.kept = rendered;
         }
-        let failed = matches!(report.status, "unreadable" | "refused");
+        let failed = !report.outcome.status.was_read();
         self.unreadable |= failed;
         self.errors |= report
             .findings
             .iter()
             .any(|f| f.severity == Severity::Error);
         if let Some(m) = report
+            .outcome
             .message
             .as_deref()
             // Said once: in the text report, or on stderr beside JSON.
@@ -642,8 +607,12 @@ impl<'a> Reports<'a> {
             self.write_err.get_or_insert(e);
         }
         let who = duplicate_who(&report);
-        self.keys
-            .push((report.year, report.identity, report.path, who));
+        self.keys.push((
+            report.outcome.year,
+            report.identity,
+            report.outcome.path,
+            who,
+        ));
     }
 
     /// What only the whole batch shows (the same budget twice, the years
@@ -830,6 +799,7 @@ pub fn file_name(path: &Path) -> String {
 /// Whose budget an input is, as a duplicate's message says it:
 /// `同一部门（X）的部门预算`, `同一单位（Y）的单位预算`.
 pub fn duplicate_who(r: &FileReport) -> String {
+    let r = &r.outcome;
     let dept = r
         .dept_code
         .as_deref()
@@ -851,8 +821,9 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
         if i > 0 {
             s.push('\n');
         }
-        if matches!(r.status, "unreadable" | "refused") {
-            let said = if r.status == "refused" {
+        let o = &r.outcome;
+        if !o.status.was_read() {
+            let said = if o.status == Status::Refused {
                 "未核对"
             } else {
                 "无法读取"
@@ -860,19 +831,19 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
             let _ = writeln!(
                 s,
                 "文件：{}\n  {said}：{}",
-                r.path,
-                r.message.as_deref().unwrap_or("")
+                o.path,
+                o.message.as_deref().unwrap_or("")
             );
             continue;
         }
         let _ = writeln!(
             s,
             "文件：{}（模板 {}，{} 年，{} {}）",
-            r.path,
-            r.template.as_deref().unwrap_or("?"),
-            r.year.map_or("?".to_string(), |y| y.to_string()),
-            r.dept_code.as_deref().unwrap_or(""),
-            r.dept_name.as_deref().unwrap_or("")
+            o.path,
+            o.template.as_deref().unwrap_or("?"),
+            o.year.map_or("?".to_string(), |y| y.to_string()),
+            o.dept_code.as_deref().unwrap_or(""),
+            o.dept_name.as_deref().unwrap_or("")
         );
         let (e, w, n) = counts(&r.findings);
         let _ = writeln!(s, "结果：{e} 个错误，{w} 个警告，{n} 条提示");
@@ -919,8 +890,8 @@ pub fn text_report(reports: &[FileReport], show_info: bool) -> String {
     if reports.len() > 1 {
         let all: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
         let (e, w, n) = counts(&all);
-        let bad = reports.iter().filter(|r| r.status == "unreadable").count();
-        let refused = reports.iter().filter(|r| r.status == "refused").count();
+        let count = |s: Status| reports.iter().filter(|r| r.outcome.status == s).count();
+        let (bad, refused) = (count(Status::Unreadable), count(Status::Refused));
         let _ = writeln!(
             s,
             "\n合计：{} 个文件，{bad} 个无法读取，{refused} 个不是预算；{e} 个错误，{w} 个警告，{n} 条提示",

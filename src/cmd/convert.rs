@@ -17,6 +17,7 @@ use yusuan::export::csv::{
     ManifestEntry,
 };
 use yusuan::export::ledger::{Ledger, JOURNAL, MANIFEST};
+use yusuan::outcome::{InputOutcome, Status};
 use yusuan::reconcile::counts;
 use yusuan::reconcile::years::{Summaries, YearSummary};
 use yusuan::workbook::{write_reason, Workbook};
@@ -260,20 +261,23 @@ struct Plan<'a> {
 impl Plan<'_> {
     fn work(&self, input: &Input) -> Job {
         let mut entry = ManifestEntry {
-            path: batch::shown(&input.path),
-            source_file: input.source.clone(),
+            outcome: InputOutcome {
+                path: batch::shown(&input.path),
+                source_file: input.source.clone(),
+                ..Default::default()
+            },
             input_id: input.id.clone(),
             ..Default::default()
         };
-        let failed = |mut e: ManifestEntry, status: &str, message: String| {
-            e.status = status.into();
-            e.message = message;
+        let failed = |mut e: ManifestEntry, status: Status, message: String| {
+            e.outcome.status = status;
+            e.outcome.message = Some(message);
             Job::Failed(e)
         };
         // Read at most the limit; never a pipe or a device.
         let bytes = match Workbook::read_file(&input.file) {
             Ok(b) => b,
-            Err(e) => return failed(entry, "unreadable", e.to_string()),
+            Err(e) => return failed(entry, Status::Unreadable, e.to_string()),
         };
         entry.size = bytes.len() as u64;
         entry.source_hash = content_hash(&bytes);
@@ -298,26 +302,16 @@ impl Plan<'_> {
                 Err(e) => return failed(entry, e.status(), e.message),
             };
         drop(wb);
-        entry.status = if findings.is_empty() {
-            "ok"
-        } else {
-            "findings"
-        }
-        .into();
-        entry.template = budget.source.template.clone();
-        entry.year = budget.year;
-        entry.dept_code = budget.department.code.clone().unwrap_or_default();
-        entry.dept_name = budget.department.name.clone().unwrap_or_default();
-        entry.budget_level = budget.level.word().into();
-        if let Some(u) = &budget.budget_unit {
-            entry.unit_code = u.code.clone().unwrap_or_default();
-            entry.unit_name = u.name.clone().unwrap_or_default();
-        }
-        entry.counts = counts(&findings);
+        entry.outcome = InputOutcome::read(
+            entry.outcome.path.clone(),
+            entry.outcome.source_file.clone(),
+            &budget,
+            &findings,
+        );
         let year = YearSummary::of(
             &budget,
             &super::check::file_name(&input.path),
-            &entry.source_file,
+            &entry.outcome.source_file,
             &entry.source_hash,
         );
         let mut r = Rendered {
@@ -338,7 +332,7 @@ impl Plan<'_> {
             self.forget_parts(&r.entry);
             let mut entry = r.entry;
             entry.outputs.clear();
-            return failed(entry, "failed", message);
+            return failed(entry, Status::Failed, message);
         }
         Job::Done(Box::new(r))
     }
@@ -349,7 +343,11 @@ impl Plan<'_> {
     fn forget_parts(&self, entry: &ManifestEntry) {
         let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
         let kept: BTreeSet<&String> = ledger
-            .get(&entry.input_id, &entry.source_file, &entry.source_hash)
+            .get(
+                &entry.input_id,
+                &entry.outcome.source_file,
+                &entry.source_hash,
+            )
             .map(|e| e.outputs.iter().collect())
             .unwrap_or_default();
         remove_all(self.out, entry.outputs.iter().filter(|o| !kept.contains(o)));
@@ -362,13 +360,20 @@ impl Plan<'_> {
             return None;
         }
         let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
-        let prev = ledger.get(&entry.input_id, &entry.source_file, &entry.source_hash)?;
+        let prev = ledger.get(
+            &entry.input_id,
+            &entry.outcome.source_file,
+            &entry.source_hash,
+        )?;
         let complete = prev.source_hash == entry.source_hash
-            && matches!(prev.status.as_str(), "ok" | "findings")
+            && prev.outcome.status.converted()
             && prev.outputs.iter().all(|o| self.out.join(o).is_file());
         complete.then(|| ManifestEntry {
-            path: entry.path.clone(),
-            source_file: entry.source_file.clone(),
+            outcome: InputOutcome {
+                path: entry.outcome.path.clone(),
+                source_file: entry.outcome.source_file.clone(),
+                ..prev.outcome.clone()
+            },
             input_id: entry.input_id.clone(),
             ..prev.clone()
         })
@@ -407,7 +412,7 @@ impl Plan<'_> {
                             .map_err(|e| cannot(&e))?,
                     };
                     r.warnings = done.report.warnings();
-                    r.entry.message = done.report.summary();
+                    r.entry.outcome.message = Some(done.report.summary()).filter(|m| !m.is_empty());
                     let bytes = done.bytes;
                     let tmp = write_temporary(self.out, &r.entry.source_hash, "xlsx", &bytes)
                         .map_err(|e| written("规范工作簿", e))?;
@@ -438,15 +443,15 @@ impl Plan<'_> {
             self.formats.contains(&To::Csv),
             self.formats.contains(&To::Parquet),
         );
-        let fail = |e: String| format!("{}：{e}", r.entry.path);
+        let fail = |e: String| format!("{}：{e}", r.entry.outcome.path);
         let tables = self.schemas.iter().filter(|(n, _)| per_input(n));
         let (id, hash) = (r.entry.input_id.clone(), r.entry.source_hash.clone());
         let part_of = |name: &str, year: &str| format!("{name}/year={year}/part-{id}-{hash}");
         if csv {
             let mut chunks = if self.hive {
-                CsvChunks::partition(b, &r.entry.source_file, &hash, self.unit)
+                CsvChunks::partition(b, &r.entry.outcome.source_file, &hash, self.unit)
             } else {
-                CsvChunks::of(b, &r.entry.source_file, &hash, self.unit)
+                CsvChunks::of(b, &r.entry.outcome.source_file, &hash, self.unit)
             };
             let year = partition_of(b.year);
             for (name, cols) in tables.clone() {
@@ -484,7 +489,7 @@ impl Plan<'_> {
         }
         if parquet {
             let mut rows_of = CsvTables::default();
-            rows_of.add(b, &r.entry.source_file, &hash, self.unit);
+            rows_of.add(b, &r.entry.outcome.source_file, &hash, self.unit);
             for (name, cols) in tables {
                 let rows = rows_of.files.remove(name).unwrap_or_default();
                 for (year, rows) in by_year(rows) {
@@ -609,7 +614,7 @@ fn write_manifest(
     let mut keys: Vec<(Option<i32>, String, String)> = Vec::new();
     for e in entries()? {
         let identity = e.identity().unwrap_or_default();
-        keys.push((e.year, identity, e.source_file));
+        keys.push((e.outcome.year, identity, e.outcome.source_file));
     }
     let groups = super::batch::duplicate_groups(
         keys.iter()
@@ -965,11 +970,13 @@ pub fn run_inputs(
         |input| plan.work(input),
         |input, message| {
             Job::Failed(ManifestEntry {
-                path: batch::shown(&input.path),
-                source_file: input.source.clone(),
+                outcome: InputOutcome::failed(
+                    batch::shown(&input.path),
+                    input.source.clone(),
+                    Status::Failed,
+                    batch::internal_error(input, &message),
+                ),
                 input_id: input.id.clone(),
-                status: "failed".into(),
-                message: batch::internal_error(input, &message),
                 ..Default::default()
             })
         },
@@ -1105,16 +1112,17 @@ impl<'a> Writer<'a> {
             }
             Job::Failed(e) => {
                 tally.failed += 1;
-                if matches!(e.status.as_str(), "unreadable" | "refused") {
+                if !e.outcome.status.was_read() {
                     tally.unreadable += 1;
                 }
-                bar.suspend(|| eprintln!("错误：{}", e.message));
+                let message = e.outcome.message.as_deref().unwrap_or("");
+                bar.suspend(|| eprintln!("错误：{message}"));
                 e
             }
             Job::Done(mut r) => {
                 bar.suspend(|| {
                     for w in &r.warnings {
-                        eprintln!("警告：{}：规范工作簿 {w}", r.entry.path);
+                        eprintln!("警告：{}：规范工作簿 {w}", r.entry.outcome.path);
                     }
                 });
                 if let Some(y) = r.year.take() {
@@ -1375,7 +1383,7 @@ fn write_years(
     bom: bool,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    use yusuan::export::review::{finding_rows, Reviewed};
+    use yusuan::export::review::finding_rows;
     let (csv, parquet) = (formats.contains(&To::Csv), formats.contains(&To::Parquet));
     if !(csv || parquet) {
         return Ok(());
@@ -1389,10 +1397,10 @@ fn write_years(
             let summaries: Vec<YearSummary> = group.into_iter().map(|(_, y)| y).collect();
             for (i, f) in yusuan::reconcile::years::check(&summaries) {
                 let y = &summaries[i];
-                let who = Reviewed {
+                let who = InputOutcome {
                     source_file: y.source_file.clone(),
-                    department: y.dept_name.clone(),
-                    dept_code: y.dept_code.clone(),
+                    dept_name: Some(y.dept_name.clone()),
+                    dept_code: Some(y.dept_code.clone()),
                     year: Some(y.year),
                     ..Default::default()
                 };

@@ -15,8 +15,10 @@ use rust_decimal::Decimal;
 
 use crate::amount::{from_yuan, Unit};
 use crate::model::{
-    Amount, Budget, CodedRow, CodedTable, Form, FormBlock, FormValue, LinesTable, TableId,
+    Amount, Budget, BudgetUnit, CodedRow, CodedTable, Form, FormBlock, FormValue, Level, LinesTable,
+    TableId,
 };
+use crate::outcome::{InputOutcome, Status};
 use crate::template::Side;
 
 /// (column, type, meaning) of a CSV file.
@@ -1198,25 +1200,29 @@ fn narrative_row(
 }
 
 /// A manifest row.
-#[allow(clippy::too_many_arguments)]
 pub fn manifest_row(m: &ManifestEntry) -> Vec<String> {
+    let o = &m.outcome;
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let unit = |f: fn(&BudgetUnit) -> &Option<String>| {
+        o.budget_unit.as_ref().map(f).map(text).unwrap_or_default()
+    };
     vec![
-        m.path.clone(),
-        m.source_file.clone(),
+        o.path.clone(),
+        o.source_file.clone(),
         m.source_hash.clone(),
         m.size.to_string(),
-        m.status.clone(),
-        m.template.clone(),
-        m.year.map(|y| y.to_string()).unwrap_or_default(),
-        m.dept_code.clone(),
-        m.dept_name.clone(),
-        m.budget_level.clone(),
-        m.unit_code.clone(),
-        m.unit_name.clone(),
-        m.counts.0.to_string(),
-        m.counts.1.to_string(),
-        m.counts.2.to_string(),
-        m.message.clone(),
+        o.status.as_str().to_string(),
+        text(&o.template),
+        o.year.map(|y| y.to_string()).unwrap_or_default(),
+        text(&o.dept_code),
+        text(&o.dept_name),
+        o.level.map(|l| l.word().to_string()).unwrap_or_default(),
+        unit(|u| &u.code),
+        unit(|u| &u.name),
+        o.counts.0.to_string(),
+        o.counts.1.to_string(),
+        o.counts.2.to_string(),
+        text(&o.message),
         m.duplicate_of.join(";"),
         m.outputs.join(";"),
         m.input_id.clone(),
@@ -1232,24 +1238,13 @@ pub const MANIFEST_COLUMNS: usize = 20;
 /// another's; a run resumes from them as well).
 const MANIFEST_COLUMNS_BEFORE_IDS: usize = 15;
 
-/// One input's line of `manifest.csv`.
+/// One input's line of `manifest.csv`: the input and what happened to it
+/// ([`InputOutcome`]), and what the warehouse folder holds of it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManifestEntry {
-    pub path: String,
-    pub source_file: String,
+    pub outcome: InputOutcome,
     pub source_hash: String,
     pub size: u64,
-    pub status: String,
-    pub template: String,
-    pub year: Option<i32>,
-    pub dept_code: String,
-    pub dept_name: String,
-    /// `部门` or `单位` (empty for an input not read).
-    pub budget_level: String,
-    pub unit_code: String,
-    pub unit_name: String,
-    pub counts: (usize, usize, usize),
-    pub message: String,
     pub duplicate_of: Vec<String>,
     pub outputs: Vec<String>,
     /// The input's identity ([`MANIFEST_COLUMNS`]: `input_id`).
@@ -1261,9 +1256,12 @@ pub struct ManifestEntry {
 impl ManifestEntry {
     /// Reads a line written by [`manifest_row`] (a later run resumes from
     /// it), its fields unescaped as [`formula_safe`] escaped them, so that
-    /// a line read and written again says the same.
+    /// a line read and written again says the same. `None` for a line of
+    /// another width, or whose status is no [`Status`] word: such a line
+    /// is no input's (its input is converted again).
     pub fn from_row(r: &csv::StringRecord) -> Option<ManifestEntry> {
         let f = |i: usize| unescape_formula(r.get(i).unwrap_or("")).to_string();
+        let given = |i: usize| Some(f(i)).filter(|x| !x.is_empty());
         let list = |i: usize| -> Vec<String> {
             unescape_formula(r.get(i).unwrap_or(""))
                 .split(';')
@@ -1280,21 +1278,27 @@ impl ManifestEntry {
             _ => return None,
         };
         let later = |i: usize| if at == 12 { f(i) } else { String::new() };
+        let status = Status::from_word(&f(4))?;
+        let unit = BudgetUnit {
+            code: Some(later(10)).filter(|x| !x.is_empty()),
+            name: Some(later(11)).filter(|x| !x.is_empty()),
+        };
         Some(ManifestEntry {
-            path: f(0),
-            source_file: f(1),
+            outcome: InputOutcome {
+                path: f(0),
+                source_file: f(1),
+                status,
+                message: given(at + 3),
+                template: given(5),
+                year: r.get(6).and_then(|x| x.parse().ok()),
+                dept_code: given(7),
+                dept_name: given(8),
+                level: Level::from_word(&later(9)),
+                budget_unit: (unit != BudgetUnit::default()).then_some(unit),
+                counts: (n(at), n(at + 1), n(at + 2)),
+            },
             source_hash: f(2),
             size: r.get(3).and_then(|x| x.parse().ok()).unwrap_or(0),
-            status: f(4),
-            template: f(5),
-            year: r.get(6).and_then(|x| x.parse().ok()),
-            dept_code: f(7),
-            dept_name: f(8),
-            budget_level: later(9),
-            unit_code: later(10),
-            unit_name: later(11),
-            counts: (n(at), n(at + 1), n(at + 2)),
-            message: f(at + 3),
             duplicate_of: list(at + 4),
             outputs: list(at + 5),
             input_id: later(18),
@@ -1304,16 +1308,7 @@ impl ManifestEntry {
 
     /// The input's [`crate::model::identity`], from what its line says.
     pub fn identity(&self) -> Option<String> {
-        let unit = crate::model::BudgetUnit {
-            code: Some(self.unit_code.clone()),
-            name: Some(self.unit_name.clone()),
-        };
-        crate::model::identity(
-            Some(&self.dept_code),
-            Some(&self.dept_name),
-            crate::model::Level::from_word(&self.budget_level).unwrap_or_default(),
-            (self.budget_level == "单位").then_some(&unit),
-        )
+        self.outcome.identity()
     }
 }
 

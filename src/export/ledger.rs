@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::csv::ManifestEntry;
+use crate::outcome::{InputOutcome, Status};
 
 /// The manifest's file name in an output folder.
 pub const MANIFEST: &str = "manifest.csv";
@@ -20,11 +21,6 @@ pub const MANIFEST: &str = "manifest.csv";
 /// Lines of a run in progress, one per input as each is decided; what a
 /// killed run leaves for the next to resume from.
 pub const JOURNAL: &str = ".yusuan-journal.csv";
-
-/// Statuses whose line names outputs that are in the folder.
-pub fn holds_outputs(status: &str) -> bool {
-    matches!(status, "ok" | "findings" | "stale")
-}
 
 /// The entries of a folder, by input.
 #[derive(Debug, Default)]
@@ -76,7 +72,7 @@ impl Ledger {
         let i = self.entries.len();
         if e.input_id.is_empty() {
             self.legacy
-                .insert((e.source_file.clone(), e.source_hash.clone()), i);
+                .insert((e.outcome.source_file.clone(), e.source_hash.clone()), i);
         } else {
             self.by_id.insert(e.input_id.clone(), i);
         }
@@ -104,7 +100,7 @@ impl Ledger {
     /// the old one and its outputs (`replaces` says which); a version that
     /// failed, keeping the last good outputs (`stale`).
     pub fn record(&mut self, mut e: ManifestEntry) -> ManifestEntry {
-        let Some(i) = self.index_of(&e.input_id, &e.source_file, &e.source_hash) else {
+        let Some(i) = self.index_of(&e.input_id, &e.outcome.source_file, &e.source_hash) else {
             self.insert(e.clone());
             return e;
         };
@@ -114,31 +110,35 @@ impl Ledger {
         };
         if old.input_id.is_empty() {
             self.legacy
-                .remove(&(old.source_file.clone(), old.source_hash.clone()));
+                .remove(&(old.outcome.source_file.clone(), old.source_hash.clone()));
             self.by_id.insert(e.input_id.clone(), i);
         }
-        let now = if holds_outputs(&e.status) {
+        let now = if e.outcome.status.holds_outputs() {
             let kept: BTreeSet<&String> = e.outputs.iter().collect();
             self.superseded
                 .extend(old.outputs.iter().filter(|o| !kept.contains(o)).cloned());
             if old.source_hash == e.source_hash {
                 e.replaces = old.replaces;
-            } else if holds_outputs(&old.status) {
+            } else if old.outcome.status.holds_outputs() {
                 e.replaces = old.source_hash;
             }
             e
-        } else if holds_outputs(&old.status) {
+        } else if old.outcome.status.holds_outputs() {
             // The last good version stays until one converts.
             let message = format!(
                 "最新版本（内容哈希 {}）未能转换：{}；输出仍是上次转换的版本",
-                e.source_hash, e.message
+                e.source_hash,
+                e.outcome.message.as_deref().unwrap_or("")
             );
             ManifestEntry {
-                path: e.path,
-                source_file: e.source_file,
+                outcome: InputOutcome {
+                    path: e.outcome.path,
+                    source_file: e.outcome.source_file,
+                    status: Status::Stale,
+                    message: Some(message),
+                    ..old.outcome
+                },
                 input_id: e.input_id,
-                status: "stale".into(),
-                message,
                 ..old
             }
         } else {
@@ -199,12 +199,15 @@ fn decoded(rec: &csv::ByteRecord) -> csv::StringRecord {
 mod tests {
     use super::*;
 
-    fn line(id: &str, hash: &str, status: &str, outputs: &[&str]) -> ManifestEntry {
+    fn line(id: &str, hash: &str, status: Status, outputs: &[&str]) -> ManifestEntry {
         ManifestEntry {
-            path: format!("in/{id}.xlsx"),
-            source_file: "教育局.xlsx".into(),
+            outcome: InputOutcome {
+                path: format!("in/{id}.xlsx"),
+                source_file: "教育局.xlsx".into(),
+                status,
+                ..Default::default()
+            },
             source_hash: hash.into(),
-            status: status.into(),
             input_id: id.into(),
             outputs: outputs.iter().map(|o| o.to_string()).collect(),
             ..Default::default()
@@ -214,8 +217,8 @@ mod tests {
     #[test]
     fn the_same_name_in_another_folder_is_another_input() {
         let mut l = Ledger::default();
-        l.record(line("a", "h1", "ok", &["t1/year=2023/part-a-h1.csv"]));
-        let b = l.record(line("b", "h2", "ok", &["t1/year=2024/part-b-h2.csv"]));
+        l.record(line("a", "h1", Status::Ok, &["t1/year=2023/part-a-h1.csv"]));
+        let b = l.record(line("b", "h2", Status::Ok, &["t1/year=2024/part-b-h2.csv"]));
         assert_eq!(b.replaces, "");
         assert_eq!(l.entries().count(), 2);
         assert!(l.take_superseded().is_empty());
@@ -227,13 +230,13 @@ mod tests {
         l.record(line(
             "a",
             "h1",
-            "ok",
+            Status::Ok,
             &["t1/year=2023/part-a-h1.csv", "a.xlsx"],
         ));
         let now = l.record(line(
             "a",
             "h2",
-            "findings",
+            Status::Findings,
             &["t1/year=2024/part-a-h2.csv", "a.xlsx"],
         ));
         assert_eq!(now.replaces, "h1");
@@ -246,7 +249,7 @@ mod tests {
         let again = l.record(line(
             "a",
             "h2",
-            "findings",
+            Status::Findings,
             &["t1/year=2024/part-a-h2.csv", "a.xlsx"],
         ));
         assert_eq!(again.replaces, "h1");
@@ -256,30 +259,91 @@ mod tests {
     #[test]
     fn a_version_that_fails_leaves_the_last_good_outputs_in_place() {
         let mut l = Ledger::default();
-        l.record(line("a", "h1", "ok", &["t1/year=2023/part-a-h1.csv"]));
-        let mut bad = line("a", "h2", "unreadable", &[]);
-        bad.message = "不是 Excel 工作簿".into();
+        l.record(line("a", "h1", Status::Ok, &["t1/year=2023/part-a-h1.csv"]));
+        let mut bad = line("a", "h2", Status::Unreadable, &[]);
+        bad.outcome.message = Some("不是 Excel 工作簿".into());
         let now = l.record(bad);
-        assert_eq!(now.status, "stale");
+        assert_eq!(now.outcome.status, Status::Stale);
         assert_eq!(now.source_hash, "h1");
         assert_eq!(now.outputs, vec!["t1/year=2023/part-a-h1.csv".to_string()]);
-        assert!(now.message.contains("h2") && now.message.contains("不是 Excel 工作簿"));
+        let message = now.outcome.message.unwrap();
+        assert!(message.contains("h2") && message.contains("不是 Excel 工作簿"));
         assert!(l.take_superseded().is_empty());
         // A new input that fails is just that.
-        let other = l.record(line("b", "h3", "failed", &[]));
-        assert_eq!(other.status, "failed");
+        let other = l.record(line("b", "h3", Status::Failed, &[]));
+        assert_eq!(other.outcome.status, Status::Failed);
     }
 
     #[test]
     fn a_line_without_identity_is_taken_by_the_same_content_under_the_same_name() {
         let mut l = Ledger::default();
-        l.insert(line("", "h1", "ok", &["t1/year=2023/part-h1.csv"]));
-        l.insert(line("", "h9", "ok", &["t1/year=2024/part-h9.csv"]));
+        l.insert(line("", "h1", Status::Ok, &["t1/year=2023/part-h1.csv"]));
+        l.insert(line("", "h9", Status::Ok, &["t1/year=2024/part-h9.csv"]));
         assert!(l.get("a", "教育局.xlsx", "h1").is_some());
         assert!(l.get("a", "教育局.xlsx", "h2").is_none());
-        l.record(line("a", "h1", "ok", &["t1/year=2023/part-h1.csv"]));
+        l.record(line("a", "h1", Status::Ok, &["t1/year=2023/part-h1.csv"]));
         assert_eq!(l.entries().count(), 2);
         assert!(l.take_superseded().is_empty());
         assert_eq!(l.get("a", "x", "y").unwrap().input_id, "a");
+    }
+
+    /// A folder whose manifest holds `entries`' lines, and `extra` lines
+    /// as written.
+    fn folder_with(entries: &[ManifestEntry], extra: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .map(super::super::csv::manifest_row)
+            .collect();
+        let header = ["column"; super::super::csv::MANIFEST_COLUMNS];
+        let mut text = super::super::csv::render(
+            MANIFEST,
+            &header,
+            &rows,
+            super::super::csv::Encoding::Utf8,
+            false,
+        )
+        .unwrap();
+        text.extend_from_slice(extra.as_bytes());
+        std::fs::write(dir.path().join(MANIFEST), text).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_manifest_line_of_each_status_reads_back_the_same() {
+        let entries: Vec<ManifestEntry> = Status::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &status)| {
+                let mut e = line(&format!("id{i}"), &format!("h{i}"), status, &["a.xlsx"]);
+                e.outcome.message = Some(format!("为何 {status}"));
+                e.outcome.template = Some("2024".into());
+                e.outcome.year = Some(2024);
+                e.outcome.dept_code = Some("145".into());
+                e.outcome.dept_name = Some("文旅局".into());
+                e.outcome.level = Some(crate::model::Level::Unit);
+                e.outcome.budget_unit = Some(crate::model::BudgetUnit {
+                    code: Some("145001".into()),
+                    name: Some("文化馆".into()),
+                });
+                e.outcome.counts = (i, 1, 2);
+                e.size = 10;
+                e
+            })
+            .collect();
+        let dir = folder_with(&entries, "");
+        let read: Vec<ManifestEntry> = Ledger::read(dir.path()).entries().cloned().collect();
+        assert_eq!(read, entries);
+    }
+
+    #[test]
+    fn a_manifest_line_whose_status_is_no_status_is_no_input_s_line() {
+        let good = line("a", "h1", Status::Findings, &["a.xlsx"]);
+        let mut odd = super::super::csv::manifest_row(&line("b", "h2", Status::Ok, &["b.xlsx"]));
+        odd[4] = "done".into();
+        let dir = folder_with(std::slice::from_ref(&good), &format!("{}\n", odd.join(",")));
+        let l = Ledger::read(dir.path());
+        assert_eq!(l.entries().cloned().collect::<Vec<_>>(), vec![good]);
+        assert!(l.get("b", "教育局.xlsx", "h2").is_none());
     }
 }

@@ -5,7 +5,8 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, XlsxError};
 
-use crate::reconcile::{counts, Finding};
+use crate::outcome::{InputOutcome, Status};
+use crate::reconcile::Finding;
 
 /// Columns of `findings.csv`.
 pub const FINDINGS_COLUMNS: [&str; 14] = [
@@ -25,18 +26,12 @@ pub const FINDINGS_COLUMNS: [&str; 14] = [
     "paragraph",
 ];
 
-/// Who a row of the review is about.
+/// A row of the review: the input and what happened to it
+/// ([`InputOutcome`]: its status, department, year, counts, why it could
+/// not be read), and what the review adds.
 #[derive(Debug, Clone, Default)]
 pub struct Reviewed {
-    pub source_file: String,
-    pub department: String,
-    pub dept_code: String,
-    pub year: Option<i32>,
-    /// `ok`, `findings`, `unreadable` or `refused` (not a budget).
-    pub status: String,
-    /// Why it could not be read.
-    pub message: String,
-    pub counts: (usize, usize, usize),
+    pub outcome: InputOutcome,
     /// Its report workbook, relative to the review folder.
     pub report: Option<String>,
     /// The narrative checked with it (a document's name, or the workbook's
@@ -45,7 +40,7 @@ pub struct Reviewed {
 }
 
 /// The findings of one input as `findings.csv` rows.
-pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
+pub fn finding_rows(who: &InputOutcome, findings: &[Finding]) -> Vec<Vec<String>> {
     findings
         .iter()
         .map(|f| {
@@ -56,8 +51,8 @@ pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
             };
             vec![
                 who.source_file.clone(),
-                who.department.clone(),
-                who.dept_code.clone(),
+                who.dept_name.clone().unwrap_or_default(),
+                who.dept_code.clone().unwrap_or_default(),
                 who.year.map(|y| y.to_string()).unwrap_or_default(),
                 f.rule.to_string(),
                 severity.to_string(),
@@ -82,22 +77,6 @@ pub fn finding_rows(who: &Reviewed, findings: &[Finding]) -> Vec<Vec<String>> {
         .collect()
 }
 
-impl Reviewed {
-    /// Counts from the findings, status from the counts.
-    pub fn with_findings(mut self, findings: &[Finding]) -> Reviewed {
-        self.counts = counts(findings);
-        if self.status.is_empty() {
-            self.status = if findings.is_empty() {
-                "ok"
-            } else {
-                "findings"
-            }
-            .into();
-        }
-        self
-    }
-}
-
 /// The summary workbook: one row per input, errors first, then warnings,
 /// each linked to its report; a filter and a frozen header.
 ///
@@ -106,11 +85,12 @@ impl Reviewed {
 pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
     let mut rows: Vec<&Reviewed> = rows.iter().collect();
     rows.sort_by_key(|r| {
+        let o = &r.outcome;
         (
-            !matches!(r.status.as_str(), "unreadable" | "refused"),
-            std::cmp::Reverse(r.counts.0),
-            std::cmp::Reverse(r.counts.1),
-            r.source_file.clone(),
+            o.status.was_read(),
+            std::cmp::Reverse(o.counts.0),
+            std::cmp::Reverse(o.counts.1),
+            o.source_file.clone(),
         )
     });
     let mut wb = Workbook::new();
@@ -140,20 +120,21 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
     }
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        let status = match r.status.as_str() {
-            "ok" => "通过",
-            "findings" if r.counts.0 > 0 => "有错误",
-            "findings" => "有提示或警告",
-            "refused" => "不是预算",
-            "unpaired" => "说明未配对",
-            _ => "无法读取",
+        let o = &r.outcome;
+        let status = match o.status {
+            Status::Ok => "通过",
+            Status::Findings if o.counts.0 > 0 => "有错误",
+            Status::Findings => "有提示或警告",
+            Status::Refused => "不是预算",
+            Status::Unpaired => "说明未配对",
+            Status::Unreadable | Status::Failed | Status::Stale => "无法读取",
         };
-        ws.write_string(row, 0, &r.department)?;
-        ws.write_string(row, 1, &r.dept_code)?;
-        if let Some(y) = r.year {
+        ws.write_string(row, 0, o.dept_name.as_deref().unwrap_or(""))?;
+        ws.write_string(row, 1, o.dept_code.as_deref().unwrap_or(""))?;
+        if let Some(y) = o.year {
             ws.write_number(row, 2, y)?;
         }
-        let (e, w, n) = r.counts;
+        let (e, w, n) = o.counts;
         if e > 0 {
             ws.write_number_with_format(row, 3, e as f64, &error)?;
         } else {
@@ -172,8 +153,8 @@ pub fn summary_workbook(rows: &[Reviewed]) -> Result<Vec<u8>, XlsxError> {
                 ws.write_string(row, 7, rep)?;
             }
         }
-        ws.write_string(row, 8, &r.source_file)?;
-        ws.write_string(row, 9, &r.message)?;
+        ws.write_string(row, 8, &o.source_file)?;
+        ws.write_string(row, 9, o.message.as_deref().unwrap_or(""))?;
         ws.write_string(row, 10, &r.narrative)?;
     }
     ws.set_freeze_panes(1, 0)?;

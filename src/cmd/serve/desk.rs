@@ -16,6 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 use serde::Serialize;
+use yusuan::outcome::Status;
 
 use super::super::batch::{self, Input};
 use super::super::check::{self, CheckArgs};
@@ -120,7 +121,7 @@ pub enum Stage {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     /// `ok`, `findings`, `unreadable` or `refused`, as `check` says.
-    pub status: String,
+    pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -439,7 +440,7 @@ impl Desk {
             let dir = job.batch.dir.join(job.n.to_string());
             let summary = yusuan::guard::catch(|| self.read_one(&job.input, &dir)).unwrap_or_else(
                 |message| Summary {
-                    status: "unreadable".into(),
+                    status: Status::Unreadable,
                     message: Some(batch::internal_error(&job.input, &message)),
                     ..Default::default()
                 },
@@ -457,22 +458,24 @@ impl Desk {
     /// each finding's cells (`cells.json`) and the reviewer's workbook.
     fn read_one(&self, input: &Input, dir: &Path) -> Summary {
         let (checked, rendered) = check::check_input(input, &self.cfg, true);
-        let report = check::file_report(&input.path, &checked);
+        let report = check::file_report(input, &checked);
+        let o = &report.outcome;
         let mut summary = Summary {
-            status: report.status.to_string(),
-            message: report.message.clone(),
-            template: report.template.clone(),
-            year: report.year,
-            level: report.level.map(|l| l.word().to_string()),
-            dept_code: report.dept_code.clone(),
-            dept_name: report.dept_name.clone(),
-            unit_name: report.budget_unit.as_ref().and_then(|u| u.name.clone()),
+            status: o.status,
+            message: o.message.clone(),
+            template: o.template.clone(),
+            year: o.year,
+            level: o.level.map(|l| l.word().to_string()),
+            dept_code: o.dept_code.clone(),
+            dept_name: o.dept_name.clone(),
+            unit_name: o.budget_unit.as_ref().and_then(|u| u.name.clone()),
+            errors: o.counts.0,
+            warnings: o.counts.1,
+            infos: o.counts.2,
             identity: report.identity.clone(),
             who: check::duplicate_who(&report),
             ..Default::default()
         };
-        let (e, w, i) = yusuan::reconcile::counts(&report.findings);
-        (summary.errors, summary.warnings, summary.infos) = (e, w, i);
         let written = (|| -> std::io::Result<()> {
             std::fs::create_dir_all(dir)?;
             let json = serde_json::to_string_pretty(&report).map_err(std::io::Error::other)?;
