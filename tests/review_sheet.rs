@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use yusuan::amount::Unit;
 use yusuan::export::markup::mark_up;
 use yusuan::export::report::redraw;
-use yusuan::export::review_sheet::{redrawn_note, COLOR_KEY, SHEET_NAME};
+use yusuan::export::review_sheet::{
+    redrawn_note, ReviewSheet, Value, COLOR_KEY, NONE_FOUND, SHEET_NAME,
+};
 use yusuan::import::{import_workbook, ImportOptions};
 use yusuan::model::{Budget, Severity};
 use yusuan::reconcile::{check, Finding};
@@ -251,4 +253,40 @@ fn the_review_sheets_findings_are_in_the_order_a_reviewer_reads_them() {
             .enumerate()
             .all(|(i, n)| n.as_text() == (i + 1).to_string()));
     }
+}
+
+#[test]
+fn a_redrawn_source_with_a_sheet_named_like_the_review_sheet_keeps_both() {
+    let bytes = std::fs::read(sample("qiaokou-2024.xlsx")).unwrap();
+    let wb = Workbook::from_bytes(&sample("qiaokou-2024.xlsx"), &bytes).unwrap();
+    let budget = budget_of(&wb);
+    let findings = check(&budget);
+    let mut renamed = wb.clone();
+    renamed.sheets[0].name = SHEET_NAME.into();
+    let out = redraw(&renamed, &budget, &findings, None).unwrap();
+    let back = Workbook::from_bytes(Path::new("核对.xlsx"), &out).unwrap();
+    let names: Vec<&str> = back.sheets.iter().map(|s| s.name.as_ref()).collect();
+    assert_eq!(names[0], format!("{SHEET_NAME}2"));
+    assert_eq!(names[1], SHEET_NAME);
+    assert_eq!(shape(&out).name, format!("{SHEET_NAME}2"));
+}
+
+#[test]
+fn the_legend_says_what_the_workbook_is_first_and_wraps_when_long() {
+    let wb = Workbook::open(sample("qiaokou-2024.xlsx")).unwrap();
+    let budget = budget_of(&wb);
+    let short = ReviewSheet::new(&budget, &[], &[redrawn_note(None)], &[]);
+    assert_eq!(short.legend, format!("{}{COLOR_KEY}", redrawn_note(None)));
+    assert_eq!(short.legend_height, None);
+    let why = "压缩包中的 xl/styles.xml 不是规范的 XML：第 1 行缺少闭合标签".repeat(3);
+    let long = ReviewSheet::new(&budget, &[], &[redrawn_note(Some(&why))], &[]);
+    assert!(long.legend.starts_with("源工作簿无法原样标注"));
+    assert!(long.legend_height.is_some_and(|h| h > 17.25));
+    // Nothing found: one row saying so, under the header.
+    let lines = short.lines();
+    assert_eq!(short.last_row(), 3);
+    assert_eq!(
+        lines.last().unwrap().cells[0].value,
+        Value::Text(NONE_FOUND)
+    );
 }

@@ -356,3 +356,17 @@ impl ReviewSheet {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_name_gets_the_next_number() {
+        assert_eq!(free_sheet_name(SHEET_NAME, &["表1"]), SHEET_NAME);
+        assert_eq!(
+            free_sheet_name(SHEET_NAME, &[SHEET_NAME, "核对结果2"]),
+            "核对结果3"
+        );
+    }
+}
