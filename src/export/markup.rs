@@ -16,15 +16,14 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
-use std::str::FromStr;
 
 use quick_xml::events::attributes::Attributes;
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use rust_decimal::Decimal;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use super::review_sheet::{Look, ReviewSheet, Value};
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::workbook::col_letters;
@@ -73,42 +72,6 @@ pub fn fill_argb(s: Severity) -> &'static str {
         Severity::Error => "FFF4B0B0",
         Severity::Warning => "FFFFE699",
         Severity::Info => "FFC9DAF8",
-    }
-}
-
-/// Columns of 核对结果 (both reports): 序号 级别 规则 表 单元格 说明 应为
-/// 实为 差额 单位.
-pub const REVIEW_HEAD: [&str; 10] = [
-    "序号",
-    "级别",
-    "规则",
-    "表",
-    "单元格",
-    "说明",
-    "应为",
-    "实为",
-    "差额",
-    "单位",
-];
-/// Their widths: the cells and the message wrap within theirs.
-pub const REVIEW_WIDTHS: [f64; 10] = [6.0, 6.0, 14.0, 7.0, 28.0, 60.0, 14.0, 14.0, 12.0, 6.0];
-
-/// Findings in the order a reviewer reads them: errors, warnings, infos,
-/// each in the order the rules reported them (table by table).
-pub fn review_order(findings: &[Finding]) -> Vec<&Finding> {
-    let mut v: Vec<&Finding> = findings.iter().collect();
-    v.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    v
-}
-
-/// A finding's cells as 核对结果 lists them: all of them up to four, else
-/// the first three and how many in all (the text report says the same).
-pub fn cells_label(f: &Finding) -> String {
-    let all: Vec<String> = f.cells.iter().take(4).map(ToString::to_string).collect();
-    if f.cells.len() <= 4 {
-        all.join(", ")
-    } else {
-        format!("{} 等 {} 个", all[..3].join(", "), f.cells.len())
     }
 }
 
@@ -584,16 +547,6 @@ struct Section {
     added: Vec<String>,
 }
 
-/// What a 核对结果 cell looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Look {
-    Title,
-    Header,
-    Wrap,
-    Number,
-    Link,
-}
-
 impl Styles {
     fn load(pkg: &mut Package, part: &str) -> Result<Styles, MarkupError> {
         let xml = pkg.need(part)?;
@@ -725,7 +678,7 @@ impl Styles {
         id
     }
 
-    fn font(&mut self, bold: bool, link: bool) -> u32 {
+    fn font(&mut self, bold: bool, link: bool, size: u8) -> u32 {
         let id = self.fonts.count + self.fonts.added.len() as u32;
         let q = |l: &str| qualify(&self.prefix, l);
         let mut f = format!("<{}>", q("font"));
@@ -735,7 +688,7 @@ impl Styles {
         if link {
             f.push_str(&format!("<{} val=\"single\"/>", q("u")));
         }
-        f.push_str(&format!("<{} val=\"11\"/>", q("sz")));
+        f.push_str(&format!("<{} val=\"{size}\"/>", q("sz")));
         if link {
             f.push_str(&format!("<{} rgb=\"FF0563C1\"/>", q("color")));
         }
@@ -757,8 +710,9 @@ impl Styles {
             return *id;
         }
         let font = match look {
-            Look::Title | Look::Header => self.font(true, false),
-            Look::Link => self.font(false, true),
+            Look::Title => self.font(true, false, 13),
+            Look::Header => self.font(true, false, 11),
+            Look::Link => self.font(false, true, 11),
             _ => 0,
         };
         let fill = match (look, sev) {
@@ -1078,137 +1032,71 @@ fn text_cell(r: u32, c: u32, text: &str, s: u32) -> String {
     )
 }
 
-fn number_cell(r: u32, c: u32, v: &str, s: u32) -> String {
-    match Decimal::from_str(v.trim()) {
-        // The exact decimal, written as Excel reads a number.
-        Ok(d) => format!(
-            "<c r=\"{}\" s=\"{s}\"><v>{}</v></c>",
-            a1(r, c),
-            d.normalize()
-        ),
-        Err(_) => text_cell(r, c, v, s),
-    }
-}
-
-/// The 核对结果 sheet: title, legend, header, one row per finding.
-fn review_sheet(
-    budget: &Budget,
-    findings: &[&Finding],
-    notes: &[String],
-    styles: &mut Styles,
-) -> (String, u32) {
-    let title = styles.look(Look::Title, None);
-    let header = styles.look(Look::Header, None);
-    let wrap = styles.look(Look::Wrap, None);
-    let number = styles.look(Look::Number, None);
-    let link = styles.look(Look::Link, None);
-    let mut rows: Vec<Row> = Vec::new();
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let (e, w, n) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    rows.push(Row(
-        vec![text_cell(
-            0,
-            0,
-            &format!(
-                "{} {} 年 {} — {e} 个错误，{w} 个警告，{n} 条提示",
-                budget.source.path,
-                budget.year.map_or("?".into(), |y| y.to_string()),
-                budget.department.name.as_deref().unwrap_or("")
-            ),
-            title,
-        )],
-        None,
-    ));
-    let mut legend =
-        "底色：红 = 错误，黄 = 警告，蓝 = 提示；单元格的批注写明规则和应为/实为。".to_string();
-    for n in notes {
-        legend.push_str(n);
-    }
-    rows.push(Row(vec![text_cell(1, 0, &legend, 0)], None));
-    rows.push(Row(
-        REVIEW_HEAD
-            .iter()
-            .enumerate()
-            .map(|(c, h)| text_cell(2, c as u32, h, header))
-            .collect(),
-        None,
-    ));
-    let mut links = String::new();
-    for (i, f) in findings.iter().enumerate() {
-        let r = 3 + i as u32;
-        let sev = styles.look(Look::Wrap, Some(f.severity));
-        let mut cells = vec![
-            format!("<c r=\"{}\" s=\"{wrap}\"><v>{}</v></c>", a1(r, 0), i + 1),
-            text_cell(r, 1, f.severity.label(), sev),
-            text_cell(r, 2, f.rule, wrap),
-            text_cell(r, 3, &f.table_shown(), wrap),
-        ];
-        let all = cells_label(f);
-        // Row height from the text it wraps: LibreOffice and Excel print
-        // the height saved, not one fitted to the text.
-        let lines = crate::text::wrapped_lines(&f.message, REVIEW_WIDTHS[5])
-            .max(crate::text::wrapped_lines(&all, REVIEW_WIDTHS[4]));
-        if let Some(first) = f.cells.first() {
-            cells.push(text_cell(r, 4, &all, link));
-            links.push_str(&format!(
-                "<hyperlink ref=\"{}\" location=\"{}\" display=\"{}\"/>",
-                a1(r, 4),
-                esc(&format!(
-                    "'{}'!{}",
-                    first.sheet.replace('\'', "''"),
-                    first.a1()
-                )),
-                esc(&first.to_string())
-            ));
-        }
-        cells.push(text_cell(r, 5, &f.message, wrap));
-        for (c, v) in [(6u32, &f.expected), (7, &f.actual), (8, &f.difference)] {
-            if let Some(v) = v {
-                cells.push(number_cell(r, c, v, number));
-            }
-        }
-        if let Some(u) = f.unit {
-            cells.push(text_cell(r, 9, u.label(), wrap));
-        }
-        rows.push(Row(cells, Some(crate::text::row_height(lines))));
-    }
-    if findings.is_empty() {
-        rows.push(Row(vec![text_cell(3, 5, "没有发现问题。", wrap)], None));
-    }
-    let last = 3 + findings.len().max(1) as u32;
+/// The 核对结果 sheet as worksheet XML: the model's cells in this
+/// package's styles, its widths, merges, filter, links and print set-up.
+fn review_sheet(sheet: &ReviewSheet, styles: &mut Styles) -> String {
+    use super::review_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
+    let last_col = (HEAD.len() - 1) as u32;
+    let last = sheet.last_row() + 1;
+    let (first, first_cell) = (HEAD_ROW + 1, a1(HEAD_ROW + 1, 0));
     let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:J{last}\"/><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A4\" sqref=\"A4\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:{}\"/><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"{first}\" topLeftCell=\"{first_cell}\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"{first_cell}\" sqref=\"{first_cell}\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>",
+        a1(last - 1, last_col)
     );
-    for (c, w) in REVIEW_WIDTHS.iter().enumerate() {
+    for (c, w) in WIDTHS.iter().enumerate() {
         s.push_str(&format!(
-            "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
-            c + 1
+            "<col min=\"{0}\" max=\"{0}\" width=\"{1}\" customWidth=\"1\"/>",
+            c + 1,
+            super::xlsx::stored_width(*w)
         ));
     }
     s.push_str("</cols><sheetData>");
-    for (r, row) in rows.iter().enumerate() {
-        let height = row
-            .1
+    let mut links = String::new();
+    for line in sheet.lines() {
+        let height = line
+            .height
             .map(|h| format!(" ht=\"{h}\" customHeight=\"1\""))
             .unwrap_or_default();
-        s.push_str(&format!(
-            "<row r=\"{}\"{height}>{}</row>",
-            r + 1,
-            row.0.concat()
-        ));
+        s.push_str(&format!("<row r=\"{}\"{height}>", line.row + 1));
+        for cell in &line.cells {
+            let (r, c) = (line.row, u32::from(cell.col));
+            let style = styles.look(cell.look, cell.fill);
+            match cell.value {
+                Value::Text(t) => s.push_str(&text_cell(r, c, t, style)),
+                // The exact decimal, written as Excel reads a number.
+                Value::Number(d) => s.push_str(&format!(
+                    "<c r=\"{}\" s=\"{style}\"><v>{}</v></c>",
+                    a1(r, c),
+                    d.normalize()
+                )),
+            }
+            if let (Some(link), Value::Text(t)) = (cell.link, cell.value) {
+                links.push_str(&format!(
+                    "<hyperlink ref=\"{}\" location=\"{}\" display=\"{}\"/>",
+                    a1(r, c),
+                    esc(&link.location()),
+                    esc(t)
+                ));
+            }
+        }
+        s.push_str("</row>");
     }
+    let merges: String = MERGED_ROWS
+        .iter()
+        .map(|r| format!("<mergeCell ref=\"{}:{}\"/>", a1(*r, 0), a1(*r, last_col)))
+        .collect();
     s.push_str(&format!(
-        "</sheetData><autoFilter ref=\"A3:J{last}\"/><mergeCells count=\"2\"><mergeCell ref=\"A1:J1\"/><mergeCell ref=\"A2:J2\"/></mergeCells>"
+        "</sheetData><autoFilter ref=\"{}:{}\"/><mergeCells count=\"{}\">{merges}</mergeCells>",
+        a1(HEAD_ROW, 0),
+        a1(last - 1, last_col),
+        MERGED_ROWS.len()
     ));
     if !links.is_empty() {
         s.push_str(&format!("<hyperlinks>{links}</hyperlinks>"));
     }
-    s.push_str("<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>");
-    (s, last)
+    let [left, right, top, bottom, header, footer] = MARGINS;
+    s.push_str(&format!("<pageMargins left=\"{left}\" right=\"{right}\" top=\"{top}\" bottom=\"{bottom}\" header=\"{header}\" footer=\"{footer}\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>"));
+    s
 }
 
 /// The colour of a figure in 说明核对, by what checking it came to.
@@ -1445,16 +1333,8 @@ impl WorkbookPart {
 
     /// `base`, or `base2`, `base3` … : the first name no sheet has.
     fn free_sheet_name(&self, base: &str) -> String {
-        (1..)
-            .map(|k| {
-                if k == 1 {
-                    base.to_string()
-                } else {
-                    format!("{base}{k}")
-                }
-            })
-            .find(|n| !self.sheets.iter().any(|(s, _)| s == n))
-            .expect("a free sheet name")
+        let taken: Vec<&str> = self.sheets.iter().map(|(n, _)| n.as_str()).collect();
+        super::review_sheet::free_sheet_name(base, &taken)
     }
 }
 
@@ -1680,11 +1560,13 @@ fn add_review_sheets(
     styles: &mut Styles,
     new_types: &mut Vec<String>,
 ) -> Result<(Vec<(String, String)>, u32), MarkupError> {
-    let ordered = review_order(findings);
-    let name = wb.free_sheet_name("核对结果");
-    let (review_xml, last) = review_sheet(budget, &ordered, notes, styles);
+    let taken: Vec<&str> = wb.sheets.iter().map(|(n, _)| n.as_str()).collect();
+    let sheet = ReviewSheet::new(budget, findings, notes, &taken);
+    let review_xml = review_sheet(&sheet, styles);
     let rid = add_sheet(pkg, wb, "yusuan-review", review_xml, new_types)?;
-    let mut added = vec![(name, rid)];
+    // The filter's last row, 1-based.
+    let last = sheet.last_row() + 1;
+    let mut added = vec![(sheet.name, rid)];
     if let Some(review) = &budget.narrative {
         let name = wb.free_sheet_name("说明核对");
         let xml = narrative_sheet(review, findings, styles);

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, Note, Url, Workbook as XlsxWorkbook, XlsxError,
 };
 
+use super::review_sheet::{Look, ReviewSheet, Value};
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::workbook::{CellValue, Workbook};
@@ -108,11 +109,6 @@ fn narrative_sheet(
     Ok(())
 }
 
-/// Quotes a sheet name for an internal link.
-fn link(sheet: &str, a1: &str) -> String {
-    format!("internal:'{}'!{a1}", sheet.replace('\'', "''"))
-}
-
 /// What the report of an input is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportKind {
@@ -162,18 +158,11 @@ pub fn redraw(
     why: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = XlsxWorkbook::new();
-    review_sheet(&mut wb, budget, findings, why)?;
+    let taken: Vec<&str> = source.sheets.iter().map(|s| s.name.as_ref()).collect();
+    let notes = [super::review_sheet::redrawn_note(why)];
+    review_sheet(&mut wb, &ReviewSheet::new(budget, findings, &notes, &taken))?;
     if let Some(review) = &budget.narrative {
-        let name = (1..)
-            .map(|k| {
-                if k == 1 {
-                    "说明核对".to_string()
-                } else {
-                    format!("说明核对{k}")
-                }
-            })
-            .find(|n| !source.sheets.iter().any(|s| *s.name == **n))
-            .unwrap_or_default();
+        let name = super::review_sheet::free_sheet_name("说明核对", &taken);
         narrative_sheet(&mut wb, &name, review, findings)?;
     }
     // Notes per cell: every finding that names it.
@@ -192,128 +181,76 @@ pub fn redraw(
     wb.save_to_buffer()
 }
 
-/// 核对结果: what the report is and why redrawn, then every finding,
-/// errors first, its first cell linked, its figures as numbers.
-fn review_sheet(
-    wb: &mut XlsxWorkbook,
-    budget: &Budget,
-    findings: &[Finding],
-    why: Option<&str>,
-) -> Result<(), XlsxError> {
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9_D9_D9));
-    let summary = wb.add_worksheet();
-    summary.set_name("核对结果")?;
-    let (e, w, n) = crate::reconcile::counts(findings);
-    summary.write_string_with_format(
-        0,
-        0,
-        format!(
-            "{} {} 年 {} — {e} 个错误，{w} 个警告，{n} 条提示",
-            budget.source.path,
-            budget.year.map_or("?".into(), |y| y.to_string()),
-            budget.department.name.as_deref().unwrap_or("")
-        ),
-        &Format::new().set_bold().set_font_size(13),
-    )?;
-    let what = match why {
-        Some(why) => {
-            format!("源工作簿无法原样标注（{why}），以下各表按读入的数值重绘，原格式未保留。")
-        }
-        None => "源文件为 .xls，以下各表按读入的数值重绘，原格式未保留。".to_string(),
-    };
-    summary.write_string(
-        1,
-        0,
-        format!("{what}底色：红 = 错误，黄 = 警告，蓝 = 提示；单元格的批注写明规则和应为/实为。"),
-    )?;
-    for (c, h) in super::markup::REVIEW_HEAD.iter().enumerate() {
-        summary.write_string_with_format(2, c as u16, *h, &header)?;
+/// 核对结果 ([`ReviewSheet`]) written with rust_xlsxwriter: the model's
+/// cells in this medium's formats, its widths, merges, filter, links and
+/// print set-up.
+fn review_sheet(wb: &mut XlsxWorkbook, sheet: &ReviewSheet) -> Result<(), XlsxError> {
+    use super::review_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
+    let last_col = (HEAD.len() - 1) as u16;
+    let ws = wb.add_worksheet();
+    ws.set_name(&sheet.name)?;
+    for (c, width) in WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
     }
-    for (c, width) in super::markup::REVIEW_WIDTHS.iter().enumerate() {
-        summary.set_column_width(c as u16, *width)?;
-    }
-    summary.set_freeze_panes(3, 0)?;
-    // A reviewer prints it: landscape, one page wide.
-    summary
-        .set_landscape()
+    ws.set_freeze_panes(HEAD_ROW + 1, 0)?;
+    let [left, right, top, bottom, header, footer] = MARGINS;
+    ws.set_landscape()
         .set_paper_size(9)
-        .set_print_fit_to_pages(1, 0);
-    let ordered = super::markup::review_order(findings);
-    for (i, f) in ordered.iter().enumerate() {
-        review_row(summary, 3 + i as u32, i + 1, f)?;
-    }
-    let last = 3 + ordered.len().max(1) as u32;
-    summary.autofilter(2, 0, last - 1, 9)?;
-    if findings.is_empty() {
-        summary.write_string(3, 5, "没有发现问题。")?;
-    }
-    Ok(())
-}
-
-/// Finding number `no` on row `r` of 核对结果.
-fn review_row(
-    summary: &mut rust_xlsxwriter::Worksheet,
-    r: u32,
-    no: usize,
-    f: &Finding,
-) -> Result<(), XlsxError> {
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let fill = Format::new()
-        .set_background_color(color(f.severity))
-        .set_align(FormatAlign::Top);
-    summary.write_number(r, 0, no as f64)?;
-    summary.write_string_with_format(r, 1, f.severity.label(), &fill)?;
-    summary.write_string_with_format(r, 2, f.rule, &wrap)?;
-    summary.write_string_with_format(r, 3, f.table_shown(), &wrap)?;
-    // The first cell links to its place; all cells are listed.
-    if let Some(first) = f.cells.first() {
-        summary.write_url_with_options(
-            r,
-            4,
-            Url::new(link(&first.sheet, &first.a1())),
-            super::markup::cells_label(f),
-            "",
-            Some(
-                &Format::new()
-                    .set_font_color(Color::RGB(0x05_63_C1))
-                    .set_underline(rust_xlsxwriter::FormatUnderline::Single)
-                    .set_text_wrap()
-                    .set_align(FormatAlign::Top),
-            ),
-        )?;
-    }
-    summary.write_string_with_format(r, 5, &f.message, &wrap)?;
-    let lines = crate::text::wrapped_lines(&f.message, super::markup::REVIEW_WIDTHS[5]).max(
-        crate::text::wrapped_lines(
-            &super::markup::cells_label(f),
-            super::markup::REVIEW_WIDTHS[4],
-        ),
-    );
-    summary.set_row_height(r, crate::text::row_height(lines))?;
-    let number = Format::new()
-        .set_num_format("#,##0.00")
-        .set_align(FormatAlign::Top);
-    for (c, v) in [(6u16, &f.expected), (7, &f.actual), (8, &f.difference)] {
-        if let Some(v) = v {
-            // Figures as numbers a reviewer can sum and filter; the
-            // finding's text keeps the exact decimal.
-            match v.trim().parse::<rust_decimal::Decimal>() {
-                Ok(d) => summary.write_number_with_format(
-                    r,
-                    c,
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(left, right, top, bottom, header, footer);
+    for line in sheet.lines() {
+        if let Some(h) = line.height {
+            ws.set_row_height(line.row, h)?;
+        }
+        for cell in &line.cells {
+            let format = format_of(cell.look, cell.fill);
+            if MERGED_ROWS.contains(&line.row) {
+                let Value::Text(t) = cell.value else { continue };
+                ws.merge_range(line.row, cell.col, line.row, last_col, t, &format)?;
+                continue;
+            }
+            match (cell.value, cell.link) {
+                (Value::Text(t), Some(link)) => {
+                    let url = Url::new(format!("internal:{}", link.location())).set_text(t);
+                    ws.write_url_with_format(line.row, cell.col, url, &format)?
+                }
+                (Value::Text(t), None) => {
+                    ws.write_string_with_format(line.row, cell.col, t, &format)?
+                }
+                // Figures as numbers a reviewer can sum and filter; the
+                // finding's text keeps the exact decimal.
+                (Value::Number(d), _) => ws.write_number_with_format(
+                    line.row,
+                    cell.col,
                     rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default(),
-                    &number,
+                    &format,
                 )?,
-                Err(_) => summary.write_string_with_format(r, c, v, &wrap)?,
             };
         }
     }
-    if let Some(u) = f.unit {
-        summary.write_string_with_format(r, 9, u.label(), &wrap)?;
-    }
+    ws.autofilter(HEAD_ROW, 0, sheet.last_row(), last_col)?;
     Ok(())
+}
+
+/// The format of a look of 核对结果, with a severity's fill.
+fn format_of(look: Look, fill: Option<Severity>) -> Format {
+    let top = Format::new().set_align(FormatAlign::Top);
+    let format = match look {
+        Look::Title => Format::new().set_bold().set_font_size(13),
+        Look::Header => Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xD9_D9_D9)),
+        Look::Wrap => top.set_text_wrap(),
+        Look::Number => top.set_num_format("#,##0.00"),
+        Look::Link => top
+            .set_text_wrap()
+            .set_font_color(Color::RGB(0x05_63_C1))
+            .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+    };
+    match fill {
+        Some(s) => format.set_background_color(color(s)),
+        None => format,
+    }
 }
 
 /// A sheet of the source as read: its values and merges, each cell of a

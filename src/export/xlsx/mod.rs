@@ -399,6 +399,12 @@ fn width_pixels(w: f64) -> u32 {
     }
 }
 
+/// A column width in characters as a `<col>` stores it (rust_xlsxwriter's
+/// `set_column_width` writes the same).
+pub(crate) fn stored_width(w: f64) -> f64 {
+    f64::from(width_pixels(w) * 256 / 7) / 256.0
+}
+
 /// Row heights as Excel stores them: whole pixels, back in points.
 fn height_pixels(h: f64) -> u32 {
     (h * 4.0 / 3.0).round() as u32
