@@ -6,54 +6,13 @@
 mod cli;
 mod cmd;
 
-use clap::{Parser, Subcommand};
+use cli::{Cli, Command};
 
 // A bulk run makes and frees millions of small strings (cell texts, CSV
 // fields); glibc's allocator spent a quarter of the run on them, mimalloc
 // far less (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[derive(Parser)]
-#[command(
-    name = "yusuan",
-    version,
-    about = "预算：读取、核对、转换部门预算公开表",
-    after_help = "示例：（在本仓库的文件夹中运行，samples/ 是附带的样例工作簿）
-  yusuan inspect samples/qiaokou-2024.xlsx                       # 先看识别出了什么：模板、年度、部门、各表
-  yusuan check samples/qiaokou-2024.xlsx --report out/核对.xlsx  # 退出码 1：有一个错误；核对工作簿上标出其单元格
-  yusuan convert samples/qiaokou-2024.xlsx -o out --to csv,xlsx  # 入库 CSV 和 2024 年格式的规范工作簿
-  yusuan help check                                              # 一个命令的说明和示例
-
-退出码：0 成功；1 核对发现错误；2 输入无法读取或参数错误。
-说明文档：README.md 和 docs/。"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// 看工作簿中识别出了什么：模板、年度、部门、各表、单元格
-    #[command(override_usage = "yusuan inspect [选项] <文件|文件夹>...")]
-    Inspect(cmd::inspect::InspectArgs),
-    /// 把工作簿读成标准模型（JSON，金额以元计，带来源单元格）
-    #[command(override_usage = "yusuan import [选项] <文件>")]
-    Import(cmd::import::ImportArgs),
-    /// 核对勾稽关系：每个合计对其各项，每张表对其他各表
-    #[command(override_usage = "yusuan check [选项] <文件|文件夹>...")]
-    Check(cmd::check::CheckArgs),
-    /// 转换为入库 CSV、Parquet、2024 年格式的工作簿或模型 JSON
-    #[command(override_usage = "yusuan convert [选项] -o <输出文件夹> <输入>...")]
-    Convert(cmd::convert::ConvertArgs),
-    /// 列出各模板（版式）及其所含的表
-    #[command(override_usage = "yusuan templates [选项]")]
-    Templates(cmd::templates::TemplatesArgs),
-    /// 在浏览器中核对：启动本机的核对台网页（拖入工作簿，看结果和单元格，下载）
-    #[command(override_usage = "yusuan serve [选项]")]
-    Serve(cmd::serve::ServeArgs),
-}
 
 fn main() {
     let cli: Cli = cli::parse();

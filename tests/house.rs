@@ -325,7 +325,7 @@ fn graph(files: &BTreeMap<Module, String>) -> Graph {
                     return Some(base.iter().chain(&segs[1..]).cloned().collect());
                 }
             };
-            let mut rest = &segs[..];
+            let mut rest = segs;
             if first == "crate" || first == "yusuan" {
                 rest = &segs[1..];
             } else {
@@ -351,7 +351,7 @@ fn graph(files: &BTreeMap<Module, String>) -> Graph {
         let mut note = |path: &Module, called: bool| {
             let Some(n) = (0..=path.len())
                 .rev()
-                .find(|n| modules.contains(&path[..*n].to_vec()))
+                .find(|n| modules.contains(&path[..*n]))
             else {
                 return;
             };

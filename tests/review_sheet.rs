@@ -156,7 +156,7 @@ fn unusual_findings(wb: &Workbook) -> Vec<Finding> {
     let finding = |severity, cells, expected: Option<&str>| Finding {
         rule: "T1.total",
         severity,
-        table: "t1".into(),
+        table: yusuan::model::TableId::T1.into(),
         table_name: "表1".into(),
         message: "合计与各项之和不符：<&\"'> 需要转义的文字，".repeat(3),
         expected: expected.map(Into::into),

@@ -62,7 +62,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
     if let Some(dir) = &args.templates {
         argv.extend(["--templates".into(), dir.into()]);
     }
-    let cfg = parse::<ReadArgs>(&argv)?.resolve()?;
+    let cfg = desk::parse::<ReadArgs>(&argv)?.resolve()?;
     let bind = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let desk = Arc::new(desk::Desk::open(args.data.as_deref(), cfg)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -86,17 +86,6 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
     // without waiting for them.
     runtime.shutdown_background();
     result.map(|()| 0)
-}
-
-/// A subcommand's arguments as the command line gives them (`["--to",
-/// "csv"]`): every option this server does not give keeps the default
-/// the command line has, whatever options `check` and `convert` grow.
-fn parse<T: clap::Args + clap::FromArgMatches>(argv: &[std::ffi::OsString]) -> anyhow::Result<T> {
-    let command = T::augment_args(clap::Command::new("yusuan").no_binary_name(true));
-    let matches = command
-        .try_get_matches_from(argv)
-        .map_err(|e| anyhow::anyhow!("内部参数有误（{}）", e.kind()))?;
-    T::from_arg_matches(&matches).map_err(|e| anyhow::anyhow!("内部参数有误（{}）", e.kind()))
 }
 
 /// Why the port could not be taken, and what to do.

@@ -15,8 +15,8 @@ use rust_decimal::Decimal;
 
 use crate::amount::{from_yuan, Unit};
 use crate::model::{
-    Amount, Budget, BudgetUnit, CodedRow, CodedTable, Form, FormBlock, FormValue, Level, LinesTable,
-    TableId,
+    Amount, Budget, BudgetUnit, CodedRow, CodedTable, Form, FormBlock, FormValue, Level,
+    LinesTable, TableId,
 };
 use crate::outcome::{InputOutcome, Status};
 use crate::template::Side;
@@ -896,6 +896,7 @@ fn indicator_rows(e: &mut Emit, f: &Form, form_no: Option<usize>) {
 }
 
 fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
+    const T12: &str = TableId::T12.as_str();
     let fu = f.meta.unit;
     let no = n.to_string();
     let t = |k: &str| value_text(f.fields.get(k), fu);
@@ -920,11 +921,11 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
     }
     row.push(money(amount("total_budget"), e.unit));
     row.push(money(amount("year_budget"), e.unit));
-    e.push(TableId::T12.as_str(), row);
+    e.push(T12, row);
     let name = t("project_name");
     for k in ["total_budget", "year_budget"] {
         if let Some(a) = amount(k) {
-            e.fact(TableId::T12.as_str(), &no, "", 0, "field", &name, k, a);
+            e.fact(T12, &no, "", 0, "field", &name, k, a);
         }
     }
     let rows = |k: &str| block_rows(f.blocks(k).next()).to_vec();
@@ -948,16 +949,7 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
         );
         for k in ["budget", "spent"] {
             if let Some(x) = a(k) {
-                e.fact(
-                    TableId::T12.as_str(),
-                    &no,
-                    "",
-                    i + 1,
-                    "past_budgets",
-                    &year,
-                    k,
-                    x,
-                );
+                e.fact(T12, &no, "", i + 1, "past_budgets", &year, k, x);
             }
         }
     }
@@ -979,16 +971,7 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
             ],
         );
         if let Some(x) = a {
-            e.fact(
-                TableId::T12.as_str(),
-                &no,
-                "",
-                i + 1,
-                "sources",
-                &label,
-                "amount",
-                x,
-            );
+            e.fact(T12, &no, "", i + 1, "sources", &label, "amount", x);
         }
     }
     for (i, r) in rows("details").iter().enumerate() {
@@ -1008,16 +991,7 @@ fn t12_rows(e: &mut Emit, n: usize, f: &Form) {
             ],
         );
         if let Some(x) = a {
-            e.fact(
-                TableId::T12.as_str(),
-                &no,
-                "",
-                i + 1,
-                "details",
-                &task,
-                "amount",
-                x,
-            );
+            e.fact(T12, &no, "", i + 1, "details", &task, "amount", x);
         }
     }
     for (i, r) in rows("procurement").iter().enumerate() {

@@ -513,7 +513,7 @@ impl Desk {
     /// The batch is empty, or the folder cannot be written.
     pub fn review(&self, batch: &Batch) -> anyhow::Result<PathBuf> {
         self.made(batch, "review", |inputs, dir| {
-            let args: CheckArgs = super::parse(&[
+            let args: CheckArgs = parse(&[
                 "--report-dir".into(),
                 dir.as_os_str().into(),
                 "--format".into(),
@@ -534,7 +534,7 @@ impl Desk {
     /// cannot be written.
     pub fn warehouse(&self, batch: &Batch) -> anyhow::Result<PathBuf> {
         self.made(batch, "warehouse", |inputs, dir| {
-            let args: ConvertArgs = super::parse(&[
+            let args: ConvertArgs = parse(&[
                 "-o".into(),
                 dir.as_os_str().into(),
                 "--to".into(),
@@ -561,7 +561,7 @@ impl Desk {
             .ok_or_else(|| anyhow::anyhow!("这一批中没有这个文件"))?;
         let work = self.work_folder()?;
         let out = work.0.join("out");
-        let args: ConvertArgs = super::parse(&[
+        let args: ConvertArgs = parse(&[
             "-o".into(),
             out.as_os_str().into(),
             "--to".into(),
@@ -834,6 +834,19 @@ fn private_folder() -> anyhow::Result<PathBuf> {
         )
     })?;
     Ok(dir)
+}
+
+/// A subcommand's arguments as the command line gives them (`["--to",
+/// "csv"]`): every option this server does not give keeps the default
+/// the command line has, whatever options `check` and `convert` grow.
+pub fn parse<T: clap::Args + clap::FromArgMatches>(
+    argv: &[std::ffi::OsString],
+) -> anyhow::Result<T> {
+    let command = T::augment_args(clap::Command::new("yusuan").no_binary_name(true));
+    let matches = command
+        .try_get_matches_from(argv)
+        .map_err(|e| anyhow::anyhow!("内部参数有误（{}）", e.kind()))?;
+    T::from_arg_matches(&matches).map_err(|e| anyhow::anyhow!("内部参数有误（{}）", e.kind()))
 }
 
 #[cfg(test)]

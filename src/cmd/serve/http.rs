@@ -356,7 +356,7 @@ async fn api_check(
             .map(|(name, stored)| desk::input(name, &stored.path))
             .collect();
         let args: super::super::check::CheckArgs =
-            super::parse(&["--format".into(), "json".into(), "-".into()])?;
+            super::desk::parse(&["--format".into(), "json".into(), "-".into()])?;
         let mut out = Vec::new();
         let _places = desk.gate.take(inputs.len());
         let code =
