@@ -78,10 +78,15 @@ fn module_of(src: &Path, file: &Path) -> Module {
     m
 }
 
-/// The code as the compiler's paths see it: the tests at the end cut off,
-/// comments and string and character literals emptied.
+/// The code as the compiler's paths see it: comments and string and
+/// character literals emptied, then each `#[cfg(test)]` item (a test
+/// module, a test-only function) cut out, whatever follows it kept.
 fn clean(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or("");
+    cut_test_items(&blank_literals(text))
+}
+
+/// Comments dropped, string and character literals emptied.
+fn blank_literals(text: &str) -> String {
     let b: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -111,10 +116,7 @@ fn clean(text: &str) -> String {
                 continue;
             }
             j += 1;
-            loop {
-                if j >= b.len() {
-                    break;
-                }
+            while j < b.len() {
                 if b[j] == '"' && (0..hashes).all(|k| b.get(j + 1 + k) == Some(&'#')) {
                     j += 1 + hashes;
                     break;
@@ -144,6 +146,52 @@ fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+/// Each item under `#[cfg(test)]` cut out: to its closing brace, or to its
+/// `;` when it has no body (`mod tests;`).
+fn cut_test_items(code: &str) -> String {
+    const MARK: &str = "#[cfg(test)]";
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let item = &rest[at + MARK.len()..];
+        let mut depth = 0usize;
+        let mut end = item.len();
+        for (k, ch) in item.char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = k + 1;
+                        break;
+                    }
+                }
+                ';' if depth == 0 => {
+                    end = k + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &item[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Modules declared with a body inside a file (`mod x { … }`): the reading
+/// takes a file for one module, so such a module outside the tests would
+/// be read as its file's.
+fn inline_modules(code: &str) -> Vec<String> {
+    let words: Vec<&str> = code.split_whitespace().collect();
+    words
+        .windows(3)
+        .filter(|w| w[0] == "mod" && w[2].starts_with('{') || w[0] == "mod" && w[1].ends_with('{'))
+        .map(|w| w[1].trim_end_matches('{').to_string())
+        .collect()
 }
 
 fn prev_ident(b: &[char], i: usize) -> bool {
@@ -225,7 +273,9 @@ fn uses(code: &str) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for part in code.split("use ").skip(1) {
         let Some(end) = part.find(';') else { continue };
-        let tree: String = part[..end].chars().filter(|c| !c.is_whitespace()).collect();
+        // ` as ` kept as `@` before the white space goes: `a::b as c`.
+        let marked = part[..end].replace(" as ", "@");
+        let tree: String = marked.chars().filter(|c| !c.is_whitespace()).collect();
         if tree.contains('=') || tree.contains('(') {
             continue;
         }
@@ -263,11 +313,9 @@ fn expand(prefix: &[String], tree: &str, out: &mut Vec<(String, Vec<String>)>) {
         }
         return;
     }
-    let (path, alias) = match tree.split_once("as") {
-        Some((p, a)) if tree.contains("as") && !p.ends_with("::") && p.contains("::") => {
-            (p, Some(a))
-        }
-        _ => (tree, None),
+    let (path, alias) = match tree.split_once('@') {
+        Some((p, a)) => (p, Some(a)),
+        None => (tree, None),
     };
     let mut segs: Vec<String> = prefix.to_vec();
     segs.extend(path.split("::").filter(|s| !s.is_empty()).map(String::from));
@@ -507,6 +555,18 @@ fn no_module_names_a_layer_above_its_own() {
         .map(|m| m[0].as_str())
         .collect();
     let listed: BTreeSet<&str> = LAYERS.iter().copied().collect();
+    // The reading sees the names it should: the CSV writer names the model,
+    // the importer the template.
+    for (from, to) in [("export::csv", "model"), ("import", "template")] {
+        let key = (
+            from.split("::").map(String::from).collect::<Module>(),
+            to.split("::").map(String::from).collect::<Module>(),
+        );
+        assert!(
+            g.names.contains_key(&key),
+            "{from} names {to}, and the reading should see it"
+        );
+    }
     assert_eq!(
         top, listed,
         "every module of the library has its layer here and in docs/contributing.md"
@@ -539,6 +599,23 @@ fn no_two_modules_call_each_other_even_round_a_loop() {
         found.is_empty(),
         "modules that call each other:{}",
         found.join("\n")
+    );
+}
+
+#[test]
+fn every_module_is_a_file_of_its_own() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let inline: Vec<String> = sources(&src)
+        .iter()
+        .flat_map(|(m, code)| {
+            inline_modules(code)
+                .into_iter()
+                .map(move |x| format!("{}::{x}", m.join("::")))
+        })
+        .collect();
+    assert!(
+        inline.is_empty(),
+        "modules declared inside a file (give each its own file): {inline:?}"
     );
 }
 
@@ -631,4 +708,46 @@ fn a_lower_layer_naming_a_higher_one_is_found() {
         ),
     ]);
     assert_eq!(upward(&g), ["model → narrative (Review)"]);
+}
+
+#[test]
+fn code_after_a_test_item_is_read_and_comments_are_not() {
+    let g = crate_of(&[
+        ("lib.rs", "pub mod model;\npub mod narrative;"),
+        (
+            "model.rs",
+            "/// A note on #[cfg(test)] items, and on crate::narrative::Old.\n#[cfg(test)]\nfn helper() { let _ = crate::narrative::Test; }\npub struct Budget { pub n: Option<crate::narrative::Review> }\n#[cfg(test)]\nmod tests;",
+        ),
+        ("narrative.rs", "pub struct Review;"),
+    ]);
+    assert_eq!(upward(&g), ["model → narrative (Review)"]);
+}
+
+#[test]
+fn a_name_brought_in_under_another_is_followed() {
+    let g = crate_of(&[
+        ("lib.rs", "pub mod a;"),
+        ("a/mod.rs", "mod b;\nmod c;\npub fn run() { b::read(); }"),
+        (
+            "a/b.rs",
+            "use super::{c as cc};\npub fn read() { cc::write(); }",
+        ),
+        (
+            "a/c.rs",
+            "use crate::a as top;\npub fn write() { top::run(); }",
+        ),
+    ]);
+    let found = call_loops(&g);
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+#[test]
+fn a_module_declared_inside_a_file_is_seen() {
+    assert_eq!(
+        inline_modules(&clean(
+            "mod inner {\n fn f() {} }\n#[cfg(test)]\nmod tests { }"
+        )),
+        ["inner"]
+    );
+    assert!(inline_modules(&clean("mod a;\npub mod b;")).is_empty());
 }
