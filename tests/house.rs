@@ -189,7 +189,7 @@ fn inline_modules(code: &str) -> Vec<String> {
     let words: Vec<&str> = code.split_whitespace().collect();
     words
         .windows(3)
-        .filter(|w| w[0] == "mod" && w[2].starts_with('{') || w[0] == "mod" && w[1].ends_with('{'))
+        .filter(|w| w[0] == "mod" && (w[2].starts_with('{') || w[1].ends_with('{')))
         .map(|w| w[1].trim_end_matches('{').to_string())
         .collect()
 }
