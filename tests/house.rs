@@ -1,13 +1,15 @@
 //! The house stays layered: read from the source itself, no module of the
 //! library names a layer above its own (`docs/contributing.md`, "The
-//! house"), and no two modules call each other's functions, directly or
-//! round a longer loop. A module's children may name the types their
-//! parent declares (its interface); calls go one way.
+//! house"), and no two modules name each other — types included — directly
+//! or round a longer loop: what two modules share lives in a leaf both
+//! use. Calls are checked on their own as well, so that a loop of calls
+//! is said as such.
 //!
-//! The reading is lexical: `crate::` and `super::` paths, `use` lists,
-//! child modules named by path, and names a `use` brought in. Method calls
-//! (`x.f()`) are not resolved; the rule for them is the same and the
-//! review keeps it.
+//! The reading is lexical: `crate::` and `super::` paths, `use` lists (with
+//! `as`), child modules named by path, and names a `use` brought in;
+//! comments, literals and `#[cfg(test)]` items are left out. Method calls
+//! (`x.f()`) are not resolved: a method belongs to its type, and the type
+//! is named where the value is made.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -496,11 +498,11 @@ fn loops(
     out
 }
 
-fn said(g: &Graph, part: &[Module]) -> String {
+fn said(part: &[Module], edges: &BTreeMap<(Module, Module), BTreeSet<String>>) -> String {
     let mut s = String::new();
     for a in part {
         for b in part {
-            if let Some(what) = g.calls.get(&(a.clone(), b.clone())) {
+            if let Some(what) = edges.get(&(a.clone(), b.clone())) {
                 let what: Vec<&str> = what.iter().map(String::as_str).take(5).collect();
                 s.push_str(&format!(
                     "\n  {} → {}: {}",
@@ -517,7 +519,14 @@ fn said(g: &Graph, part: &[Module]) -> String {
 fn call_loops(g: &Graph) -> Vec<String> {
     loops(&g.modules, &g.calls)
         .iter()
-        .map(|p| said(g, p))
+        .map(|p| said(p, &g.calls))
+        .collect()
+}
+
+fn name_loops(g: &Graph) -> Vec<String> {
+    loops(&g.modules, &g.names)
+        .iter()
+        .map(|p| said(p, &g.names))
         .collect()
 }
 
@@ -619,6 +628,16 @@ fn every_module_is_a_file_of_its_own() {
     );
 }
 
+#[test]
+fn no_two_modules_name_each_other_types_included() {
+    let found = name_loops(&house());
+    assert!(
+        found.is_empty(),
+        "modules that name each other (move what they share to a leaf both use):{}",
+        found.join("\n")
+    );
+}
+
 /// A small crate of its own, as files.
 fn crate_of(files: &[(&str, &str)]) -> Graph {
     let src = Path::new("/src");
@@ -679,6 +698,22 @@ fn a_child_naming_its_parents_types_is_no_loop_but_a_longer_call_loop_is() {
     let found = call_loops(&g);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("a::c → a: run"), "{}", found[0]);
+}
+
+#[test]
+fn a_child_naming_its_parents_type_is_a_loop_of_names() {
+    let g = crate_of(&[
+        ("lib.rs", "pub mod a;"),
+        (
+            "a/mod.rs",
+            "mod b;\npub struct Ctx;\npub fn run() { b::read(&Ctx); }",
+        ),
+        ("a/b.rs", "use super::Ctx;\npub fn read(_: &Ctx) {}"),
+    ]);
+    assert!(call_loops(&g).is_empty());
+    let found = name_loops(&g);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("a::b → a: Ctx"), "{}", found[0]);
 }
 
 #[test]

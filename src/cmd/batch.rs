@@ -129,7 +129,7 @@ fn relative(root: &Path, p: &Path) -> String {
     p.strip_prefix(root)
         .unwrap_or(p)
         .components()
-        .map(|c| shown(Path::new(c.as_os_str())))
+        .map(|c| super::shown(Path::new(c.as_os_str())))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -149,34 +149,6 @@ pub fn fit_stem(stem: &str, tail: usize) -> String {
         end -= 1;
     }
     stem[..end].to_string()
-}
-
-/// A path as people read it, in messages and in the outputs. A name that
-/// is not UTF-8 is almost always GBK (a zip made on Chinese Windows and
-/// unpacked without its code page): each such part of the path is decoded
-/// as GB18030 when it decodes cleanly, else shown with U+FFFD marks.
-pub fn shown(p: &Path) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let bytes = p.as_os_str().as_bytes();
-        if std::str::from_utf8(bytes).is_err() {
-            return bytes
-                .split(|&b| b == b'/')
-                .map(|part| match std::str::from_utf8(part) {
-                    Ok(s) => s.to_string(),
-                    Err(_) => encoding_rs::GB18030
-                        .decode_without_bom_handling_and_without_replacement(part)
-                        .map_or_else(
-                            || String::from_utf8_lossy(part).into_owned(),
-                            |s| s.into_owned(),
-                        ),
-                })
-                .collect::<Vec<_>>()
-                .join("/");
-        }
-    }
-    p.display().to_string()
 }
 
 /// Files given and folders searched recursively for `.xlsx` / `.xlsm` /
@@ -265,7 +237,7 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
         } else if has_extension(p, &["docx", "docm", "txt"]) {
             let source = p
                 .file_name()
-                .map_or_else(|| shown(p), |n| shown(Path::new(n)));
+                .map_or_else(|| super::shown(p), |n| super::shown(Path::new(n)));
             out.narratives.push((p.clone(), source));
         } else {
             // A file given by name is taken whatever it is: one that is
@@ -276,7 +248,7 @@ pub fn expand(inputs: &[PathBuf], output: Option<&Path>) -> Expanded {
             }
             let source = p
                 .file_name()
-                .map_or_else(|| shown(p), |n| shown(Path::new(n)));
+                .map_or_else(|| super::shown(p), |n| super::shown(Path::new(n)));
             if seen_files.insert(real.clone()) {
                 out.inputs.push(Input::new(p.clone(), source, &real));
             }
@@ -379,7 +351,7 @@ pub fn run_ordered<T: Send>(
 pub fn internal_error(input: &Input, message: &str) -> String {
     format!(
         "{}: 读取时程序内部出错，此文件未处理，其余文件照常处理；请把这个文件发给 yusuan 的维护者（{message}）",
-        shown(&input.path)
+        super::shown(&input.path)
     )
 }
 
@@ -472,17 +444,17 @@ pub fn workbooks_and_narratives(
     for link in &expanded.skipped_links {
         eprintln!(
             "提示：跳过符号链接 {}：它指向已经处理过的文件夹（循环或重复），其中的工作簿只取一次",
-            shown(link)
+            super::shown(link)
         );
     }
     for dir in &expanded.skipped_outputs {
         eprintln!(
             "提示：跳过 {}：它是本次的输出文件夹，其中的工作簿（上次写出的）不作为输入",
-            shown(dir)
+            super::shown(dir)
         );
     }
     let some = |paths: &[PathBuf]| {
-        let named: Vec<String> = paths.iter().take(5).map(|p| shown(p)).collect();
+        let named: Vec<String> = paths.iter().take(5).map(|p| super::shown(p)).collect();
         let more = if paths.len() > named.len() {
             " 等"
         } else {
@@ -509,7 +481,7 @@ pub fn workbooks_and_narratives(
             .skipped_formats
             .iter()
             .take(5)
-            .map(|p| shown(p))
+            .map(|p| super::shown(p))
             .collect();
         let more = if expanded.skipped_formats.len() > shown.len() {
             " 等"
@@ -541,8 +513,8 @@ pub fn workbooks_and_narratives(
     if let (Some(input), Some(out)) = (expanded.inside_output.first(), output) {
         anyhow::bail!(
             "{} 在输出文件夹 {} 之内：写出的文件可能覆盖报送的原件，再次运行时输出也会被当作输入；请换一个输出文件夹",
-            shown(input),
-            shown(out)
+            super::shown(input),
+            super::shown(out)
         );
     }
     Ok((expanded.inputs, expanded.narratives))

@@ -149,7 +149,7 @@ fn report_kind(kind: &ReportKind) -> String {
 
 /// One input's entry of the JSON report, and what the text report says of it.
 pub fn file_report(input: &Input, r: &Checked) -> FileReport {
-    let path = super::batch::shown(&input.path);
+    let path = super::shown(&input.path);
     let source_file = input.source.clone();
     match r {
         Ok((b, findings, _)) => FileReport {
@@ -245,7 +245,7 @@ impl Review {
                     &input
                         .path
                         .file_stem()
-                        .map_or_else(|| "workbook".into(), |s| super::batch::shown(Path::new(s))),
+                        .map_or_else(|| "workbook".into(), |s| super::shown(Path::new(s))),
                 );
                 // Room for the longest tail below: `-xlsm-核对.xlsx`, `-123456-核对.xlsx`.
                 let stem = super::batch::fit_stem(&stem, 24);
@@ -783,7 +783,7 @@ fn across_years(years: &mut Summaries, files: &[Input]) -> anyhow::Result<Vec<Ac
     Ok(by_input
         .into_iter()
         .map(|(input, findings)| AcrossYears {
-            path: batch::shown(&files[input].path),
+            path: super::shown(&files[input].path),
             input,
             findings,
         })
@@ -793,7 +793,7 @@ fn across_years(years: &mut Summaries, files: &[Input]) -> anyhow::Result<Vec<Ac
 /// A file's name as given, for another workbook's cells (`[2023.xlsx]表3!C5`).
 pub fn file_name(path: &Path) -> String {
     path.file_name()
-        .map_or_else(|| batch::shown(path), |n| batch::shown(Path::new(n)))
+        .map_or_else(|| super::shown(path), |n| super::shown(Path::new(n)))
 }
 
 /// Whose budget an input is, as a duplicate's message says it:

@@ -168,7 +168,7 @@ impl Names {
         let stem = input
             .path
             .file_stem()
-            .map(|s| batch::shown(Path::new(s)))
+            .map(|s| super::shown(Path::new(s)))
             .unwrap_or_else(|| "workbook".into());
         // Room for `-123456` and the longest extension written (`.xlsx`, `.json`).
         let stem = batch::fit_stem(&stem, 16);
@@ -262,7 +262,7 @@ impl Plan<'_> {
     fn work(&self, input: &Input) -> Job {
         let mut entry = ManifestEntry {
             outcome: InputOutcome {
-                path: batch::shown(&input.path),
+                path: super::shown(&input.path),
                 source_file: input.source.clone(),
                 ..Default::default()
             },
@@ -971,7 +971,7 @@ pub fn run_inputs(
         |input, message| {
             Job::Failed(ManifestEntry {
                 outcome: InputOutcome::failed(
-                    batch::shown(&input.path),
+                    super::shown(&input.path),
                     input.source.clone(),
                     Status::Failed,
                     batch::internal_error(input, &message),

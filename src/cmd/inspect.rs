@@ -46,7 +46,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
                     yusuan::Error::NotABudget { what, .. } => what.clone(),
                     other => other.to_string(),
                 };
-                println!("文件：{}\n结论：{what}", super::batch::shown(&input.path));
+                println!("文件：{}\n结论：{what}", super::shown(&input.path));
                 status = 2;
             }
             Err(e) => {

@@ -91,7 +91,7 @@ pub fn not_an_input<'a>(
         if std::fs::canonicalize(input).is_ok_and(|i| i == out) {
             anyhow::bail!(
                 "{} 就是输入的工作簿：写出会覆盖报送的原件；请换一个输出文件名",
-                batch::shown(output)
+                shown(output)
             );
         }
     }
@@ -213,4 +213,32 @@ pub fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(path);
     }
     result
+}
+
+/// A path as people read it, in messages and in the outputs. A name that
+/// is not UTF-8 is almost always GBK (a zip made on Chinese Windows and
+/// unpacked without its code page): each such part of the path is decoded
+/// as GB18030 when it decodes cleanly, else shown with U+FFFD marks.
+pub fn shown(p: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = p.as_os_str().as_bytes();
+        if std::str::from_utf8(bytes).is_err() {
+            return bytes
+                .split(|&b| b == b'/')
+                .map(|part| match std::str::from_utf8(part) {
+                    Ok(s) => s.to_string(),
+                    Err(_) => encoding_rs::GB18030
+                        .decode_without_bom_handling_and_without_replacement(part)
+                        .map_or_else(
+                            || String::from_utf8_lossy(part).into_owned(),
+                            |s| s.into_owned(),
+                        ),
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+        }
+    }
+    p.display().to_string()
 }

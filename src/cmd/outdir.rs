@@ -37,7 +37,7 @@ impl OutputLock {
                 .map_err(|e| {
                     anyhow::anyhow!(
                         "{}: 无法创建锁文件：{}",
-                        super::batch::shown(&path),
+                        super::shown(&path),
                         yusuan::workbook::write_reason(&e)
                     )
                 })?;
@@ -54,11 +54,11 @@ impl OutputLock {
                     };
                     anyhow::bail!(
                         "输出文件夹 {} 正被{who}使用：等它结束，或换一个输出文件夹",
-                        super::batch::shown(dir)
+                        super::shown(dir)
                     );
                 }
                 Err(std::fs::TryLockError::Error(e)) => {
-                    anyhow::bail!("{}: 无法锁定输出文件夹（{e}）", super::batch::shown(&path));
+                    anyhow::bail!("{}: 无法锁定输出文件夹（{e}）", super::shown(&path));
                 }
             }
             // The file locked must still be the one at the path: a run

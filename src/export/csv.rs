@@ -21,8 +21,7 @@ use crate::model::{
 use crate::outcome::{InputOutcome, Status};
 use crate::template::Side;
 
-/// (column, type, meaning) of a CSV file.
-pub type Column = (&'static str, &'static str, &'static str);
+pub use super::years::Column;
 
 const KEY: [Column; 7] = [
     (

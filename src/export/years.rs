@@ -8,13 +8,15 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::csv::Column;
 use crate::amount::{from_yuan, Unit};
 use crate::reconcile::years::{Fig, YearSummary, HEADLINES};
 use crate::workbook::CellRef;
 
 /// Files made from the whole batch, not an input at a time.
 pub const FILES: [&str; 3] = ["dept_years", "project_years", "across_years"];
+
+/// (column, type, meaning) of a CSV file.
+pub type Column = (&'static str, &'static str, &'static str);
 
 const KEY: [Column; 8] = [
     ("year", "integer", "预算年度"),

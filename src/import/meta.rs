@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use super::locate::{Located, TITLE_ROWS};
-use super::ImportOptions;
 use crate::model::{Budget, BudgetUnit, Diagnostic, Level, OrgUnit, Severity};
 use crate::template::Template;
 use crate::text::{clean, norm, years_in};
@@ -118,7 +117,7 @@ pub fn settle(
     wb: &Workbook,
     t: &Template,
     located: &[Located],
-    opts: &ImportOptions,
+    year_given: Option<i32>,
 ) {
     let texts = title_texts(wb, located);
 
@@ -142,7 +141,7 @@ pub fn settle(
             }
         }
     }
-    if let Some(y) = opts.year {
+    if let Some(y) = year_given {
         budget.year = Some(y);
         budget.year_from = Some("--year".into());
         // Said, not silently overridden: the workbook names another year.

@@ -175,7 +175,7 @@ pub fn import_workbook(
             .collect(),
         narrative: None,
     };
-    meta::settle(&mut budget, wb, template, &located, opts);
+    meta::settle(&mut budget, wb, template, &located, opts.year);
     let scale = units::check(&budget);
     budget.diagnostics.extend(scale);
     Ok(budget)

@@ -5,12 +5,12 @@
 //! The importer reads tables only through a [`Template`]; a new layout is a
 //! new file in `templates/`, or a user's own with `--templates DIR`.
 
+mod canonical;
 pub mod docs;
 pub mod narrative;
 pub mod print;
-mod table_id;
 
-pub use table_id::TableId;
+pub use canonical::{Side, TableId};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -143,15 +143,6 @@ pub enum ParentBy {
     Prefix,
     /// The nearest row above of a higher level (表10: department, unit, category, project).
     Position,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash, PartialOrd, Ord,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    Income,
-    Expense,
 }
 
 /// A named line of a side-by-side table (本年收入合计, 上年结转结余 …).

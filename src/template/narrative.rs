@@ -4,8 +4,7 @@
 
 use serde::Deserialize;
 
-use super::table_id::TableId;
-use super::Side;
+use super::canonical::{Side, TableId};
 
 /// `[narrative]` of a template.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -315,7 +315,7 @@ impl Desk {
     /// A new private folder for one piece of work (a batch's downloads, a
     /// normalized workbook), removed when the value is dropped.
     pub fn work_folder(&self) -> anyhow::Result<WorkFolder> {
-        let dir = self.work.join(random_id());
+        let dir = self.work.join(super::upload::random_id());
         std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("无法创建工作文件夹（{e}）"))?;
         Ok(WorkFolder(dir))
     }
@@ -335,7 +335,7 @@ impl Desk {
 
     /// A new batch, with an ID no one can guess.
     pub fn new_batch(&self) -> anyhow::Result<Arc<Batch>> {
-        let id = random_id();
+        let id = super::upload::random_id();
         let dir = self.batches_dir.join(&id);
         std::fs::create_dir_all(&dir)
             .map_err(|e| anyhow::anyhow!("无法创建这一批的文件夹（{e}）"))?;
@@ -789,37 +789,10 @@ impl Batch {
     }
 }
 
-/// 32 hex digits from the system's random source: batch IDs and folder
-/// names no one can guess.
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    let from_system = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .is_ok();
-    if !from_system {
-        // Where there is no /dev/urandom: the standard library's hasher
-        // keys are drawn from the system's random source per process.
-        use std::hash::{BuildHasher, Hasher};
-        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        for half in bytes.chunks_mut(8) {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-            h.write_u128(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or(0),
-            );
-            half.copy_from_slice(&h.finish().to_le_bytes());
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A new folder only this user can read, under the system's temporary
 /// folder.
 fn private_folder() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("yusuan-serve-{}", random_id()));
+    let dir = std::env::temp_dir().join(format!("yusuan-serve-{}", super::upload::random_id()));
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {

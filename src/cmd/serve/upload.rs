@@ -150,7 +150,7 @@ pub async fn files(mut form: Multipart, uploads: &Path) -> Result<Vec<(String, S
 /// Streams one file to `uploads/`, hashing it; renamed to its content
 /// hash when complete.
 async fn store(mut field: Field<'_>, uploads: &Path) -> Result<Stored, Refused> {
-    let tmp = uploads.join(format!(".upload-{}.tmp", super::desk::random_id()));
+    let tmp = uploads.join(format!(".upload-{}.tmp", random_id()));
     let result = async {
         let mut file = tokio::fs::File::create(&tmp)
             .await
@@ -182,6 +182,33 @@ async fn store(mut field: Field<'_>, uploads: &Path) -> Result<Stored, Refused> 
         let _ = tokio::fs::remove_file(&tmp).await;
     }
     result
+}
+
+/// 32 hex digits from the system's random source: batch IDs and folder
+/// names no one can guess.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    let from_system = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .is_ok();
+    if !from_system {
+        // Where there is no /dev/urandom: the standard library's hasher
+        // keys are drawn from the system's random source per process.
+        use std::hash::{BuildHasher, Hasher};
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        for half in bytes.chunks_mut(8) {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0),
+            );
+            half.copy_from_slice(&h.finish().to_le_bytes());
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

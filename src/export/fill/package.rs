@@ -9,8 +9,8 @@ use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use super::error::FillError;
 use super::refs;
-use super::FillError;
 use crate::workbook::{limits, Workbook};
 
 fn archive(bytes: &[u8]) -> Result<ZipArchive<Cursor<&[u8]>>, FillError> {

@@ -12,8 +12,8 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use rust_decimal::Decimal;
 
+use super::error::FillError;
 use super::refs;
-use super::FillError;
 
 /// One cell as written: its attributes but `r`, and what it holds.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use crate::model::{Amount, CodedRow, Line, TableId};
 use crate::template::{Role, Side, TableSpec};
 use crate::text::{norm, strip_ordinal};
 
-use super::FillError;
+use super::error::FillError;
 
 /// Columns of a table found in the blank, by what they hold.
 struct Columns {

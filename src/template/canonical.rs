@@ -1,4 +1,5 @@
-//! The thirteen tables of the canonical model, as a closed type.
+//! What the canonical model closes: its thirteen tables, and the two
+//! sides of a side-by-side table.
 //!
 //! A template names its tables by the 2024 numbering (`t1` … `t12`); the
 //! words are parsed once, when the template is read, and every layer above
@@ -8,6 +9,15 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The side of a side-by-side table (表1, 表4): income on the left,
+/// expenditure on the right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Income,
+    Expense,
+}
 
 /// A table of the canonical model, in the order the 2024 template prints
 /// them (the order of reports and outputs).
