@@ -23,7 +23,8 @@ use quick_xml::Reader;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::review_sheet::{Look, ReviewSheet, Value};
+use super::narrative_sheet::{outcome_rgb, NarrativeSheet};
+use super::review_sheet::{Cell, Line, Look, ReviewSheet, Value};
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::workbook::col_letters;
@@ -1019,10 +1020,7 @@ fn comments_part(notes: &BTreeMap<(u32, u32), String>) -> String {
     s
 }
 
-// ---------------------------------------------------------------- 核对结果
-
-/// A row of 核对结果: its cells and, when it wraps, its height.
-struct Row(Vec<String>, Option<f64>);
+// ---------------------------------------------------------------- 核对结果, 说明核对
 
 fn text_cell(r: u32, c: u32, text: &str, s: u32) -> String {
     format!(
@@ -1032,18 +1030,49 @@ fn text_cell(r: u32, c: u32, text: &str, s: u32) -> String {
     )
 }
 
-/// The 核对结果 sheet as worksheet XML: the model's cells in this
-/// package's styles, its widths, merges, filter, links and print set-up.
-fn review_sheet(sheet: &ReviewSheet, styles: &mut Styles) -> String {
-    use super::review_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
-    let last_col = (HEAD.len() - 1) as u32;
-    let last = sheet.last_row() + 1;
-    let (first, first_cell) = (HEAD_ROW + 1, a1(HEAD_ROW + 1, 0));
+/// A cell of a model's line in style `s`.
+fn model_cell(r: u32, cell: &Cell, s: u32) -> String {
+    let c = u32::from(cell.col);
+    match cell.value {
+        Value::Text(t) => text_cell(r, c, t, s),
+        // The exact decimal, written as Excel reads a number.
+        Value::Number(d) => format!(
+            "<c r=\"{}\" s=\"{s}\"><v>{}</v></c>",
+            a1(r, c),
+            d.normalize()
+        ),
+        // Each figure a bold run in its outcome's colour.
+        Value::Rich(pieces) => {
+            let runs: String = pieces
+                .iter()
+                .map(|(text, mark)| match mark {
+                    Some(o) => format!(
+                        "<r><rPr><b/><color rgb=\"{}\"/></rPr><t xml:space=\"preserve\">{}</t></r>",
+                        outcome_rgb(*o),
+                        esc(text)
+                    ),
+                    None => format!("<r><t xml:space=\"preserve\">{}</t></r>", esc(text)),
+                })
+                .collect();
+            format!(
+                "<c r=\"{}\" s=\"{s}\" t=\"inlineStr\"><is>{runs}</is></c>",
+                a1(r, c)
+            )
+        }
+    }
+}
+
+/// The start of a model's worksheet, down to `<sheetData>`: the cells it
+/// spans up to `last` (0-based row and column), the rows down to `head`
+/// frozen, the tab selected or not, the columns' widths.
+fn model_head(last: (u32, u32), head: u32, selected: bool, widths: &[f64]) -> String {
+    let (first, first_cell) = (head + 1, a1(head + 1, 0));
+    let tab = if selected { " tabSelected=\"1\"" } else { "" };
     let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:{}\"/><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"{first}\" topLeftCell=\"{first_cell}\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"{first_cell}\" sqref=\"{first_cell}\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>",
-        a1(last - 1, last_col)
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:{}\"/><sheetViews><sheetView{tab} workbookViewId=\"0\"><pane ySplit=\"{first}\" topLeftCell=\"{first_cell}\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"{first_cell}\" sqref=\"{first_cell}\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>",
+        a1(last.0, last.1)
     );
-    for (c, w) in WIDTHS.iter().enumerate() {
+    for (c, w) in widths.iter().enumerate() {
         s.push_str(&format!(
             "<col min=\"{0}\" max=\"{0}\" width=\"{1}\" customWidth=\"1\"/>",
             c + 1,
@@ -1051,29 +1080,26 @@ fn review_sheet(sheet: &ReviewSheet, styles: &mut Styles) -> String {
         ));
     }
     s.push_str("</cols><sheetData>");
-    let mut links = String::new();
-    for line in sheet.lines() {
+    s
+}
+
+/// A model's lines as `<row>`s in this package's styles, and the links of
+/// their cells as `<hyperlink>`s.
+fn model_rows(lines: &[Line], styles: &mut Styles) -> (String, String) {
+    let (mut s, mut links) = (String::new(), String::new());
+    for line in lines {
         let height = line
             .height
             .map(|h| format!(" ht=\"{h}\" customHeight=\"1\""))
             .unwrap_or_default();
         s.push_str(&format!("<row r=\"{}\"{height}>", line.row + 1));
         for cell in &line.cells {
-            let (r, c) = (line.row, u32::from(cell.col));
             let style = styles.look(cell.look, cell.fill);
-            match cell.value {
-                Value::Text(t) => s.push_str(&text_cell(r, c, t, style)),
-                // The exact decimal, written as Excel reads a number.
-                Value::Number(d) => s.push_str(&format!(
-                    "<c r=\"{}\" s=\"{style}\"><v>{}</v></c>",
-                    a1(r, c),
-                    d.normalize()
-                )),
-            }
+            s.push_str(&model_cell(line.row, cell, style));
             if let (Some(link), Value::Text(t)) = (cell.link, cell.value) {
                 links.push_str(&format!(
                     "<hyperlink ref=\"{}\" location=\"{}\" display=\"{}\"/>",
-                    a1(r, c),
+                    a1(line.row, u32::from(cell.col)),
                     esc(&link.location()),
                     esc(t)
                 ));
@@ -1081,130 +1107,56 @@ fn review_sheet(sheet: &ReviewSheet, styles: &mut Styles) -> String {
         }
         s.push_str("</row>");
     }
-    let merges: String = MERGED_ROWS
+    (s, links)
+}
+
+/// `rows` merged across the columns to `last_col`.
+fn model_merges(rows: &[u32], last_col: u32) -> String {
+    let merges: String = rows
         .iter()
         .map(|r| format!("<mergeCell ref=\"{}:{}\"/>", a1(*r, 0), a1(*r, last_col)))
         .collect();
+    format!("<mergeCells count=\"{}\">{merges}</mergeCells>", rows.len())
+}
+
+/// The end of a model's worksheet: its margins, landscape A4 one page wide.
+fn model_print(margins: [f64; 6]) -> String {
+    let [left, right, top, bottom, header, footer] = margins;
+    format!("<pageMargins left=\"{left}\" right=\"{right}\" top=\"{top}\" bottom=\"{bottom}\" header=\"{header}\" footer=\"{footer}\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>")
+}
+
+/// The 核对结果 sheet as worksheet XML: the model's cells in this
+/// package's styles, its widths, merges, filter, links and print set-up.
+fn review_sheet(sheet: &ReviewSheet, styles: &mut Styles) -> String {
+    use super::review_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
+    let last_col = (HEAD.len() - 1) as u32;
+    let last = sheet.last_row();
+    let mut s = model_head((last, last_col), HEAD_ROW, true, &WIDTHS);
+    let (rows, links) = model_rows(&sheet.lines(), styles);
+    s.push_str(&rows);
     s.push_str(&format!(
-        "</sheetData><autoFilter ref=\"{}:{}\"/><mergeCells count=\"{}\">{merges}</mergeCells>",
+        "</sheetData><autoFilter ref=\"{}:{}\"/>{}",
         a1(HEAD_ROW, 0),
-        a1(last - 1, last_col),
-        MERGED_ROWS.len()
+        a1(last, last_col),
+        model_merges(&MERGED_ROWS, last_col)
     ));
     if !links.is_empty() {
         s.push_str(&format!("<hyperlinks>{links}</hyperlinks>"));
     }
-    let [left, right, top, bottom, header, footer] = MARGINS;
-    s.push_str(&format!("<pageMargins left=\"{left}\" right=\"{right}\" top=\"{top}\" bottom=\"{bottom}\" header=\"{header}\" footer=\"{footer}\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>"));
+    s.push_str(&model_print(MARGINS));
     s
 }
 
-/// The colour of a figure in 说明核对, by what checking it came to.
-pub fn outcome_rgb(o: crate::narrative::Outcome) -> &'static str {
-    match o {
-        crate::narrative::Outcome::Agrees => "FF00803C",
-        crate::narrative::Outcome::Differs => "FFC00000",
-        crate::narrative::Outcome::NotCompared => "FF7F7F7F",
-    }
-}
-
-/// The 说明核对 sheet: each paragraph of the narrative quoted with its
-/// figures coloured, what each was compared with, and its findings.
-fn narrative_sheet(
-    review: &crate::narrative::Review,
-    findings: &[Finding],
-    styles: &mut Styles,
-) -> String {
-    use crate::narrative::SHEET_HEAD;
-    let title = styles.look(Look::Title, None);
-    let header = styles.look(Look::Header, None);
-    let wrap = styles.look(Look::Wrap, None);
-    let rows = review.sheet_rows(findings);
-    let (n, compared, differing) = review.counts();
-    let mut out: Vec<Row> = vec![
-        Row(
-            vec![text_cell(
-                0,
-                0,
-                &format!(
-                    "情况说明 {}：{} 段，找到数字 {n} 处，与表核对 {compared} 处，不符 {differing} 处",
-                    review.narrative.source,
-                    rows.len()
-                ),
-                title,
-            )],
-            None,
-        ),
-        Row(
-            SHEET_HEAD
-                .iter()
-                .enumerate()
-                .map(|(c, (h, _))| text_cell(1, c as u32, h, header))
-                .collect(),
-            None,
-        ),
-    ];
-    for (i, row) in rows.iter().enumerate() {
-        let r = 2 + i as u32;
-        let mut rich = String::new();
-        for (text, outcome) in &row.pieces {
-            match outcome {
-                Some(o) => rich.push_str(&format!(
-                    "<r><rPr><b/><color rgb=\"{}\"/></rPr><t xml:space=\"preserve\">{}</t></r>",
-                    outcome_rgb(*o),
-                    esc(text)
-                )),
-                None => rich.push_str(&format!(
-                    "<r><t xml:space=\"preserve\">{}</t></r>",
-                    esc(text)
-                )),
-            }
-        }
-        let text: String = row.pieces.iter().map(|p| p.0.as_str()).collect();
-        let place_style = match row.severity {
-            Some(s) => styles.look(Look::Wrap, Some(s)),
-            None => wrap,
-        };
-        let mut cells = vec![
-            text_cell(r, 0, &row.place, place_style),
-            format!(
-                "<c r=\"{}\" s=\"{wrap}\" t=\"inlineStr\"><is>{rich}</is></c>",
-                a1(r, 1)
-            ),
-        ];
-        for (c, text) in [(2, &row.checks), (3, &row.problems)] {
-            if !text.is_empty() {
-                cells.push(text_cell(r, c, text, wrap));
-            }
-        }
-        let lines = crate::text::wrapped_lines(&text, SHEET_HEAD[1].1)
-            .max(crate::text::wrapped_lines(&row.checks, SHEET_HEAD[2].1))
-            .max(crate::text::wrapped_lines(&row.problems, SHEET_HEAD[3].1));
-        out.push(Row(cells, Some(crate::text::row_height(lines))));
-    }
-    let last = 2 + rows.len().max(1) as u32;
-    let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{NS_MAIN}\" xmlns:r=\"{NS_REL}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:D{last}\"/><sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A3\" sqref=\"A3\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>"
-    );
-    for (c, (_, w)) in SHEET_HEAD.iter().enumerate() {
-        s.push_str(&format!(
-            "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
-            c + 1
-        ));
-    }
-    s.push_str("</cols><sheetData>");
-    for (r, row) in out.iter().enumerate() {
-        let height = row
-            .1
-            .map(|h| format!(" ht=\"{h}\" customHeight=\"1\""))
-            .unwrap_or_default();
-        s.push_str(&format!(
-            "<row r=\"{}\"{height}>{}</row>",
-            r + 1,
-            row.0.concat()
-        ));
-    }
-    s.push_str("</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:D1\"/></mergeCells><pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>");
+/// The 说明核对 sheet as worksheet XML: the model's cells in this
+/// package's styles, its widths, merge and print set-up.
+fn narrative_sheet(sheet: &NarrativeSheet, styles: &mut Styles) -> String {
+    use super::narrative_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
+    let last_col = (HEAD.len() - 1) as u32;
+    let mut s = model_head((sheet.last_row(), last_col), HEAD_ROW, false, &WIDTHS);
+    s.push_str(&model_rows(&sheet.lines(), styles).0);
+    s.push_str("</sheetData>");
+    s.push_str(&model_merges(&MERGED_ROWS, last_col));
+    s.push_str(&model_print(MARGINS));
     s
 }
 
@@ -1329,12 +1281,6 @@ impl WorkbookPart {
         self.tags
             .iter()
             .filter(|t| t.local() == "sheet" && t.depth == 2 && t.kind != Kind::Close)
-    }
-
-    /// `base`, or `base2`, `base3` … : the first name no sheet has.
-    fn free_sheet_name(&self, base: &str) -> String {
-        let taken: Vec<&str> = self.sheets.iter().map(|(n, _)| n.as_str()).collect();
-        super::review_sheet::free_sheet_name(base, &taken)
     }
 }
 
@@ -1568,10 +1514,10 @@ fn add_review_sheets(
     let last = sheet.last_row() + 1;
     let mut added = vec![(sheet.name, rid)];
     if let Some(review) = &budget.narrative {
-        let name = wb.free_sheet_name("说明核对");
-        let xml = narrative_sheet(review, findings, styles);
+        let sheet = NarrativeSheet::new(review, findings, &taken);
+        let xml = narrative_sheet(&sheet, styles);
         let rid = add_sheet(pkg, wb, "yusuan-narrative", xml, new_types)?;
-        added.push((name, rid));
+        added.push((sheet.name, rid));
     }
     Ok((added, last))
 }

@@ -1,14 +1,17 @@
 //! The highlighted check workbook: a 核对结果 sheet listing every finding
-//! with a link to its cell, then every sheet of the source as imported, each
-//! cell of a finding filled in colour with a note (rule, expected figure).
+//! with a link to its cell (and 说明核对 when a narrative was checked), then
+//! every sheet of the source as imported, each cell of a finding filled in
+//! colour with a note (rule, expected figure).
 
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, Note, Url, Workbook as XlsxWorkbook, XlsxError,
+    Color, Format, FormatAlign, FormatBorder, Note, Url, Workbook as XlsxWorkbook, Worksheet,
+    XlsxError,
 };
 
-use super::review_sheet::{Look, ReviewSheet, Value};
+use super::narrative_sheet::NarrativeSheet;
+use super::review_sheet::{Line, Look, ReviewSheet, Value};
 use crate::model::{Budget, Severity};
 use crate::reconcile::Finding;
 use crate::workbook::{CellValue, Workbook};
@@ -17,96 +20,6 @@ use crate::workbook::{CellValue, Workbook};
 fn color(s: Severity) -> Color {
     let argb = super::markup::fill_argb(s);
     Color::RGB(u32::from_str_radix(&argb[2..], 16).unwrap_or(0))
-}
-
-/// 说明核对: each paragraph of the narrative with its figures coloured, as
-/// the marked-up report has it.
-fn narrative_sheet(
-    wb: &mut XlsxWorkbook,
-    name: &str,
-    review: &crate::narrative::Review,
-    findings: &[Finding],
-) -> Result<(), XlsxError> {
-    use crate::narrative::SHEET_HEAD;
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9_D9_D9));
-    let rows = review.sheet_rows(findings);
-    let (n, compared, differing) = review.counts();
-    ws.write_string_with_format(
-        0,
-        0,
-        format!(
-            "情况说明 {}：{} 段，找到数字 {n} 处，与表核对 {compared} 处，不符 {differing} 处",
-            review.narrative.source,
-            rows.len()
-        ),
-        &Format::new().set_bold().set_font_size(13),
-    )?;
-    for (c, (h, w)) in SHEET_HEAD.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *h, &header)?;
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.set_freeze_panes(2, 0)?;
-    ws.set_landscape()
-        .set_paper_size(9)
-        .set_print_fit_to_pages(1, 0);
-    let plain = Format::new();
-    let marks: Vec<(crate::narrative::Outcome, Format)> = [
-        crate::narrative::Outcome::Agrees,
-        crate::narrative::Outcome::Differs,
-        crate::narrative::Outcome::NotCompared,
-    ]
-    .into_iter()
-    .map(|o| {
-        let rgb = super::markup::outcome_rgb(o);
-        let rgb = u32::from_str_radix(&rgb[2..], 16).unwrap_or(0);
-        (o, Format::new().set_bold().set_font_color(Color::RGB(rgb)))
-    })
-    .collect();
-    for (i, row) in rows.iter().enumerate() {
-        let r = 2 + i as u32;
-        let place = match row.severity {
-            Some(s) => wrap.clone().set_background_color(color(s)),
-            None => wrap.clone(),
-        };
-        ws.write_string_with_format(r, 0, &row.place, &place)?;
-        let pieces: Vec<(&Format, &str)> = row
-            .pieces
-            .iter()
-            .filter(|(t, _)| !t.is_empty())
-            .map(|(t, o)| {
-                let f = o
-                    .and_then(|o| marks.iter().find(|(k, _)| *k == o).map(|(_, f)| f))
-                    .unwrap_or(&plain);
-                (f, t.as_str())
-            })
-            .collect();
-        match pieces.len() {
-            0 => {}
-            // A rich string needs two pieces at least.
-            1 if pieces[0].0 == &plain => {
-                ws.write_string_with_format(r, 1, pieces[0].1, &wrap)?;
-            }
-            1 => {
-                ws.write_rich_string_with_format(r, 1, &[pieces[0], (&plain, " ")], &wrap)?;
-            }
-            _ => {
-                ws.write_rich_string_with_format(r, 1, &pieces, &wrap)?;
-            }
-        }
-        ws.write_string_with_format(r, 2, &row.checks, &wrap)?;
-        ws.write_string_with_format(r, 3, &row.problems, &wrap)?;
-        let text: String = row.pieces.iter().map(|p| p.0.as_str()).collect();
-        let lines = crate::text::wrapped_lines(&text, SHEET_HEAD[1].1)
-            .max(crate::text::wrapped_lines(&row.checks, SHEET_HEAD[2].1))
-            .max(crate::text::wrapped_lines(&row.problems, SHEET_HEAD[3].1));
-        ws.set_row_height(r, crate::text::row_height(lines))?;
-    }
-    Ok(())
 }
 
 /// What the report of an input is.
@@ -145,8 +58,9 @@ pub fn write_report(
     Ok((b, ReportKind::Redrawn(why)))
 }
 
-/// The redrawn report: a 核对结果 sheet, then every sheet of the source as
-/// read (values and merges; the source's formats are not kept).
+/// The redrawn report: a 核对结果 sheet (and 说明核对 with a narrative),
+/// then every sheet of the source as read (values and merges; the source's
+/// formats are not kept).
 ///
 /// # Errors
 /// [`XlsxError`] when a sheet name of the source cannot be used again (it
@@ -162,8 +76,7 @@ pub fn redraw(
     let notes = [super::review_sheet::redrawn_note(why)];
     review_sheet(&mut wb, &ReviewSheet::new(budget, findings, &notes, &taken))?;
     if let Some(review) = &budget.narrative {
-        let name = super::review_sheet::free_sheet_name("说明核对", &taken);
-        narrative_sheet(&mut wb, &name, review, findings)?;
+        narrative_sheet(&mut wb, &NarrativeSheet::new(review, findings, &taken))?;
     }
     // Notes per cell: every finding that names it.
     let mut by_cell: BTreeMap<(String, u32, u32), Vec<&Finding>> = BTreeMap::new();
@@ -181,58 +94,111 @@ pub fn redraw(
     wb.save_to_buffer()
 }
 
+/// A model's sheet added: its name, its columns' widths, the rows down to
+/// `head` frozen, landscape A4 one page wide within `margins`.
+fn model_sheet<'w>(
+    wb: &'w mut XlsxWorkbook,
+    name: &str,
+    widths: &[f64],
+    head: u32,
+    margins: [f64; 6],
+) -> Result<&'w mut Worksheet, XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    for (c, width) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_freeze_panes(head + 1, 0)?;
+    let [left, right, top, bottom, header, footer] = margins;
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(left, right, top, bottom, header, footer);
+    Ok(ws)
+}
+
+/// A model's lines written in this medium's formats: heights, values,
+/// links, and the rows of `merged` merged across to `last_col`.
+fn model_lines(
+    ws: &mut Worksheet,
+    lines: &[Line],
+    merged: &[u32],
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    for line in lines {
+        if let Some(h) = line.height {
+            ws.set_row_height(line.row, h)?;
+        }
+        for cell in &line.cells {
+            let format = format_of(cell.look, cell.fill);
+            let (row, col) = (line.row, cell.col);
+            if merged.contains(&row) {
+                let Value::Text(t) = cell.value else { continue };
+                ws.merge_range(row, col, row, last_col, t, &format)?;
+                continue;
+            }
+            match (cell.value, cell.link) {
+                (Value::Text(t), Some(link)) => {
+                    let url = Url::new(format!("internal:{}", link.location())).set_text(t);
+                    ws.write_url_with_format(row, col, url, &format)?
+                }
+                (Value::Text(t), None) => ws.write_string_with_format(row, col, t, &format)?,
+                // Figures as numbers a reviewer can sum and filter; the
+                // finding's text keeps the exact decimal.
+                (Value::Number(d), _) => ws.write_number_with_format(
+                    row,
+                    col,
+                    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default(),
+                    &format,
+                )?,
+                // Each figure bold in its outcome's colour.
+                (Value::Rich(pieces), _) => {
+                    let fonts: Vec<Format> = pieces
+                        .iter()
+                        .map(|(_, mark)| mark.map_or_else(Format::new, mark_format))
+                        .collect();
+                    let runs: Vec<(&Format, &str)> = fonts
+                        .iter()
+                        .zip(pieces)
+                        .map(|(f, (t, _))| (f, t.as_str()))
+                        .collect();
+                    ws.write_rich_string_with_format(row, col, &runs, &format)?
+                }
+            };
+        }
+    }
+    Ok(())
+}
+
+/// The font of a figure of 说明核对 that checking came to `o`.
+fn mark_format(o: crate::narrative::Outcome) -> Format {
+    let rgb = super::narrative_sheet::outcome_rgb(o);
+    let rgb = u32::from_str_radix(&rgb[2..], 16).unwrap_or(0);
+    Format::new().set_bold().set_font_color(Color::RGB(rgb))
+}
+
 /// 核对结果 ([`ReviewSheet`]) written with rust_xlsxwriter: the model's
 /// cells in this medium's formats, its widths, merges, filter, links and
 /// print set-up.
 fn review_sheet(wb: &mut XlsxWorkbook, sheet: &ReviewSheet) -> Result<(), XlsxError> {
     use super::review_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
     let last_col = (HEAD.len() - 1) as u16;
-    let ws = wb.add_worksheet();
-    ws.set_name(&sheet.name)?;
-    for (c, width) in WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *width)?;
-    }
-    ws.set_freeze_panes(HEAD_ROW + 1, 0)?;
-    let [left, right, top, bottom, header, footer] = MARGINS;
-    ws.set_landscape()
-        .set_paper_size(9)
-        .set_print_fit_to_pages(1, 0)
-        .set_margins(left, right, top, bottom, header, footer);
-    for line in sheet.lines() {
-        if let Some(h) = line.height {
-            ws.set_row_height(line.row, h)?;
-        }
-        for cell in &line.cells {
-            let format = format_of(cell.look, cell.fill);
-            if MERGED_ROWS.contains(&line.row) {
-                let Value::Text(t) = cell.value else { continue };
-                ws.merge_range(line.row, cell.col, line.row, last_col, t, &format)?;
-                continue;
-            }
-            match (cell.value, cell.link) {
-                (Value::Text(t), Some(link)) => {
-                    let url = Url::new(format!("internal:{}", link.location())).set_text(t);
-                    ws.write_url_with_format(line.row, cell.col, url, &format)?
-                }
-                (Value::Text(t), None) => {
-                    ws.write_string_with_format(line.row, cell.col, t, &format)?
-                }
-                // Figures as numbers a reviewer can sum and filter; the
-                // finding's text keeps the exact decimal.
-                (Value::Number(d), _) => ws.write_number_with_format(
-                    line.row,
-                    cell.col,
-                    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or_default(),
-                    &format,
-                )?,
-            };
-        }
-    }
+    let ws = model_sheet(wb, &sheet.name, &WIDTHS, HEAD_ROW, MARGINS)?;
+    model_lines(ws, &sheet.lines(), &MERGED_ROWS, last_col)?;
     ws.autofilter(HEAD_ROW, 0, sheet.last_row(), last_col)?;
     Ok(())
 }
 
-/// The format of a look of 核对结果, with a severity's fill.
+/// 说明核对 ([`NarrativeSheet`]) written with rust_xlsxwriter: the model's
+/// cells in this medium's formats, its widths, merge and print set-up.
+fn narrative_sheet(wb: &mut XlsxWorkbook, sheet: &NarrativeSheet) -> Result<(), XlsxError> {
+    use super::narrative_sheet::{HEAD, HEAD_ROW, MARGINS, MERGED_ROWS, WIDTHS};
+    let last_col = (HEAD.len() - 1) as u16;
+    let ws = model_sheet(wb, &sheet.name, &WIDTHS, HEAD_ROW, MARGINS)?;
+    model_lines(ws, &sheet.lines(), &MERGED_ROWS, last_col)
+}
+
+/// The format of a look of 核对结果 and 说明核对, with a severity's fill.
 fn format_of(look: Look, fill: Option<Severity>) -> Format {
     let top = Format::new().set_align(FormatAlign::Top);
     let format = match look {

@@ -4,7 +4,8 @@
 //! merges, filter and print set-up. The marked-up package
 //! ([`super::markup`]) and the redrawn workbook ([`super::report`]) only
 //! write this model in their medium, so a reviewer gets the same sheet
-//! whichever of them drew it.
+//! whichever of them drew it. Its cells ([`Look`], [`Value`], [`Cell`],
+//! [`Line`]) are also 说明核对's ([`super::narrative_sheet`]).
 
 use std::str::FromStr;
 
@@ -139,6 +140,9 @@ pub struct ReviewSheet {
 pub enum Value<'a> {
     Text(&'a str),
     Number(Decimal),
+    /// Text in pieces, none empty, each figure marked with what checking
+    /// it came to ([`super::narrative_sheet::outcome_rgb`]): 说明核对's.
+    Rich(&'a [(String, Option<crate::narrative::Outcome>)]),
 }
 
 /// A cell of the sheet, as every medium writes it.

@@ -192,17 +192,6 @@ pub struct SheetRow {
     pub cell: Option<CellRef>,
 }
 
-/// Columns of 说明核对 and their widths.
-pub const SHEET_HEAD: [(&str, f64); 4] = [
-    ("段落", 20.0),
-    (
-        "原文（数字：绿 = 与表相符，红 = 不符或空着，灰 = 表中无可比的数）",
-        70.0,
-    ),
-    ("核对", 46.0),
-    ("问题", 46.0),
-];
-
 impl Review {
     /// Every paragraph as 说明核对 lists it.
     pub fn sheet_rows(&self, findings: &[Finding]) -> Vec<SheetRow> {
