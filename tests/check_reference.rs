@@ -122,16 +122,7 @@ fn grid_amounts(b: &Budget) -> Vec<Amount> {
     for l in [&t.t1, &t.t4].into_iter().flatten() {
         out.extend(l.income.iter().chain(&l.expense).map(|x| x.amount.clone()));
     }
-    for id in [
-        TableId::T2,
-        TableId::T3,
-        TableId::T5_1,
-        TableId::T5_2,
-        TableId::T6,
-        TableId::T8,
-        TableId::T9,
-        TableId::T10,
-    ] {
+    for id in yusuan::model::Tables::CODED {
         if let Some(c) = t.coded(id) {
             out.extend(
                 c.total

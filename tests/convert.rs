@@ -184,16 +184,7 @@ fn the_csv_schema_document_is_current() {
 fn csv_amount_columns_are_the_templates_canonical_keys() {
     let templates = Templates::builtin();
     let t = templates.get("2024").unwrap();
-    for id in [
-        TableId::T2,
-        TableId::T3,
-        TableId::T5_1,
-        TableId::T5_2,
-        TableId::T6,
-        TableId::T8,
-        TableId::T9,
-        TableId::T10,
-    ] {
+    for id in yusuan::model::Tables::CODED {
         let keys: Vec<&str> = t
             .table(id)
             .unwrap()

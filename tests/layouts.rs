@@ -102,16 +102,7 @@ fn key(f: &Finding) -> String {
 fn comparable(findings: &[Finding], v: &Variant) -> Vec<String> {
     let mut out: Vec<String> = findings
         .iter()
-        .filter(|f| {
-            !(f.rule == "S.text_number"
-                && f.table.table().is_some_and(|t| v.text_numbers.contains(&t)))
-        })
-        .filter(|f| {
-            !(f.rule == "I.extra_column"
-                && f.table
-                    .table()
-                    .is_some_and(|t| v.extra_columns.contains(&t)))
-        })
+        .filter(|f| !v.calls_for(f))
         .map(|f| {
             let mut f = f.clone();
             if f.severity == Severity::Error

@@ -143,19 +143,8 @@ fn check_department(seed: u64, failures: &mut Vec<String>) -> usize {
         );
         match varied {
             Ok(b) => {
-                let found: Vec<Finding> = check(&b)
-                    .into_iter()
-                    .filter(|f| {
-                        !(f.rule == "S.text_number"
-                            && f.table.table().is_some_and(|t| v.text_numbers.contains(&t)))
-                    })
-                    .filter(|f| {
-                        !(f.rule == "I.extra_column"
-                            && f.table
-                                .table()
-                                .is_some_and(|t| v.extra_columns.contains(&t)))
-                    })
-                    .collect();
+                let found: Vec<Finding> =
+                    check(&b).into_iter().filter(|f| !v.calls_for(f)).collect();
                 if !found.is_empty() || figures(&b) != want {
                     failures.push(why(format!(
                         "varied [{}]: {}",

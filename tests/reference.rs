@@ -550,16 +550,7 @@ fn check_all(fixture_name: &str, file: &str) -> usize {
     };
     c.lines(TableId::T1);
     c.lines(TableId::T4);
-    for id in [
-        TableId::T2,
-        TableId::T3,
-        TableId::T5_1,
-        TableId::T5_2,
-        TableId::T6,
-        TableId::T8,
-        TableId::T9,
-        TableId::T10,
-    ] {
+    for id in yusuan::model::Tables::CODED {
         c.coded(id);
     }
     c.single();

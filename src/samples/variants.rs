@@ -37,6 +37,19 @@ pub struct Variant {
     pub extra_columns: BTreeSet<TableId>,
 }
 
+impl Variant {
+    /// A finding the variation itself calls for: amounts turned into text
+    /// are reported (`S.text_number`), a column of figures the template
+    /// does not name is reported (`I.extra_column`).
+    pub fn calls_for(&self, f: &crate::reconcile::Finding) -> bool {
+        let Some(t) = f.table.table() else {
+            return false;
+        };
+        f.rule == "S.text_number" && self.text_numbers.contains(&t)
+            || f.rule == "I.extra_column" && self.extra_columns.contains(&t)
+    }
+}
+
 /// SplitMix64: small, seeded, and the same on every machine.
 pub struct Rng<'a> {
     state: u64,
@@ -153,16 +166,7 @@ fn roles(b: &Budget) -> BTreeMap<String, Roles> {
     let mut add = |meta: &TableMeta, amounts: Vec<&Amount>, grid: bool| {
         out.insert(meta.sheet.clone(), roles_of(meta, amounts, grid));
     };
-    for id in [
-        TableId::T2,
-        TableId::T3,
-        TableId::T5_1,
-        TableId::T5_2,
-        TableId::T6,
-        TableId::T8,
-        TableId::T9,
-        TableId::T10,
-    ] {
+    for id in crate::model::Tables::CODED {
         if let Some(c) = t.coded(id) {
             let amounts = c
                 .total

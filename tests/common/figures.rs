@@ -36,16 +36,7 @@ fn figure(a: &yusuan::model::Amount) -> Option<String> {
 pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
     let mut out = BTreeMap::new();
     let tb = &b.tables;
-    for id in [
-        TableId::T2,
-        TableId::T3,
-        TableId::T5_1,
-        TableId::T5_2,
-        TableId::T6,
-        TableId::T8,
-        TableId::T9,
-        TableId::T10,
-    ] {
+    for id in yusuan::model::Tables::CODED {
         let Some(t) = tb.coded(id) else { continue };
         let rows = t
             .total
