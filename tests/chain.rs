@@ -80,6 +80,14 @@ fn shift(t: &mut CodedTable, codes: &[&str], from: &str, to: &str, yuan: i64) {
     }
 }
 
+/// The findings a reviewer must act on (rounding notes left out).
+fn warnings_and_errors(b: &Budget) -> Vec<Finding> {
+    check(b)
+        .into_iter()
+        .filter(|f| f.severity != Severity::Info)
+        .collect()
+}
+
 fn fired(findings: &[Finding]) -> BTreeSet<&'static str> {
     findings.iter().map(|f| f.rule).collect()
 }
@@ -245,10 +253,7 @@ fn x_units() {
         // Project money from 本级 to the library: 合计 and 项目支出 of both.
         let t52 = b.tables.t5_2.as_mut().unwrap();
         move_between_units(t52, "145001", "145002", &["total", "project"], 10_000);
-        let found: Vec<Finding> = check(&b)
-            .into_iter()
-            .filter(|f| f.severity != Severity::Info)
-            .collect();
+        let found: Vec<Finding> = warnings_and_errors(&b);
         let errors: Vec<&Finding> = found.iter().collect();
         assert_eq!(fired(&found), ["X.units"].into(), "seed {seed}: {found:#?}");
         // Each unit against 表2 (合计) and 表10 (项目支出).
@@ -362,10 +367,7 @@ fn s_one_budget() {
             );
             let b =
                 import_workbook(&copied, &Templates::builtin(), &ImportOptions::default()).unwrap();
-            let found: Vec<Finding> = check(&b)
-                .into_iter()
-                .filter(|f| f.severity != Severity::Info)
-                .collect();
+            let found: Vec<Finding> = warnings_and_errors(&b);
             assert_eq!(
                 fired(&found),
                 ["S.one_budget"].into(),
@@ -397,10 +399,7 @@ fn s_one_budget() {
             let renamed = renamed.expect("a 部门/单位 line");
             let b =
                 import_workbook(&copied, &Templates::builtin(), &ImportOptions::default()).unwrap();
-            let found: Vec<Finding> = check(&b)
-                .into_iter()
-                .filter(|f| f.severity != Severity::Info)
-                .collect();
+            let found: Vec<Finding> = warnings_and_errors(&b);
             assert_eq!(
                 fired(&found),
                 ["S.one_budget"].into(),
@@ -498,10 +497,7 @@ fn x_t12_sources() {
                 .map(|k| add_to_source(f, k, -x).to_string())
                 .collect();
             moved.insert(add_to_source(f, "unit_funds", x).to_string());
-            let found: Vec<Finding> = check(&b)
-                .into_iter()
-                .filter(|f| f.severity != Severity::Info)
-                .collect();
+            let found: Vec<Finding> = warnings_and_errors(&b);
             assert_eq!(
                 fired(&found),
                 ["X.t12_sources"].into(),
@@ -532,10 +528,7 @@ fn x_t10_forms() {
             let mut b = b.clone();
             let gone = b.tables.t12.remove(form);
             let name = gone.field_text("project_name").unwrap().to_string();
-            let found: Vec<Finding> = check(&b)
-                .into_iter()
-                .filter(|f| f.severity != Severity::Info)
-                .collect();
+            let found: Vec<Finding> = warnings_and_errors(&b);
             assert_eq!(
                 fired(&found),
                 ["X.t10_forms"].into(),
@@ -559,6 +552,33 @@ fn x_t10_forms() {
             );
             b.conventions.form_per_project = false;
             assert!(check(&b).iter().all(|f| f.rule != "X.t10_forms"));
+        }
+    }
+}
+
+/// A form under a project code 表10 does not have is said once, by
+/// X.t12_t10 (it cannot be placed), not again as its project's missing form.
+#[test]
+fn x_t10_forms_a_form_under_a_code_t10_lacks_is_said_once() {
+    for (seed, b) in varied("wenlv-2024.xlsx", 0..3) {
+        for form in 0..b.tables.t12.len() {
+            let mut b = b.clone();
+            let f = &mut b.tables.t12[form];
+            let cell = f.fields["project_name"].cell().clone();
+            f.fields.insert(
+                "project_code".into(),
+                yusuan::model::FormValue::Text(yusuan::model::Text {
+                    text: "999999999".into(),
+                    cell,
+                }),
+            );
+            let found = warnings_and_errors(&b);
+            assert_eq!(
+                fired(&found),
+                ["X.t12_t10"].into(),
+                "seed {seed} form {form}: {found:#?}"
+            );
+            assert_eq!(found.len(), 1, "seed {seed} form {form}: {found:#?}");
         }
     }
 }
@@ -598,10 +618,7 @@ fn x_t12_procurement() {
                 .cell
                 .to_string(),
         );
-        let found: Vec<Finding> = check(&b)
-            .into_iter()
-            .filter(|f| f.severity != Severity::Info)
-            .collect();
+        let found: Vec<Finding> = warnings_and_errors(&b);
         assert_eq!(
             fired(&found),
             ["X.t12_procurement"].into(),
@@ -667,6 +684,14 @@ fn x_t12_procurement_a_total_line_is_not_an_item_and_conventions_are_checked() {
         let e = Template::parse_with(&text, "x.toml", &builtin.all).unwrap_err();
         assert!(e.to_string().contains(says), "{e}");
     }
+    // A template that names its own classes keeps the base's other
+    // conventions: every project still has its form.
+    let text =
+        "id = \"x\"\nextends = \"2024\"\n[conventions]\npublic_classes = [\"302\", \"307\"]\n";
+    let t = Template::parse_with(text, "x.toml", &builtin.all).unwrap();
+    assert_eq!(t.conventions.public_classes, ["302", "307"]);
+    assert_eq!(t.conventions.personnel_classes, ["301", "303"]);
+    assert!(t.conventions.form_per_project);
 }
 
 /// The findings of `b` that `base` does not have (a sample's own slips

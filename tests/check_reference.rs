@@ -122,7 +122,7 @@ fn grid_amounts(b: &Budget) -> Vec<Amount> {
     for l in [&t.t1, &t.t4].into_iter().flatten() {
         out.extend(l.income.iter().chain(&l.expense).map(|x| x.amount.clone()));
     }
-    for id in yusuan::model::Tables::CODED {
+    for id in yusuan::model::TableId::CODED {
         if let Some(c) = t.coded(id) {
             out.extend(
                 c.total

@@ -184,7 +184,7 @@ fn the_csv_schema_document_is_current() {
 fn csv_amount_columns_are_the_templates_canonical_keys() {
     let templates = Templates::builtin();
     let t = templates.get("2024").unwrap();
-    for id in yusuan::model::Tables::CODED {
+    for id in yusuan::model::TableId::CODED {
         let keys: Vec<&str> = t
             .table(id)
             .unwrap()

@@ -550,7 +550,7 @@ fn check_all(fixture_name: &str, file: &str) -> usize {
     };
     c.lines(TableId::T1);
     c.lines(TableId::T4);
-    for id in yusuan::model::Tables::CODED {
+    for id in yusuan::model::TableId::CODED {
         c.coded(id);
     }
     c.single();

@@ -381,6 +381,13 @@ fn check_and_convert_say_the_years_everywhere() {
         assert_eq!(dept.lines().count(), 4, "{dept}");
         let across = std::fs::read_to_string(out.join("across_years.csv")).unwrap();
         assert!(across.contains("Y.t11_history"), "{across}");
+        // Every row as wide as the header the schema declares.
+        let mut lines = csv::Reader::from_reader(across.as_bytes());
+        let width = lines.headers().unwrap().len();
+        assert_eq!(width, yusuan::export::years::schemas()[2].1.len());
+        for row in lines.records() {
+            assert_eq!(row.unwrap().len(), width, "{across}");
+        }
         let projects = std::fs::read_to_string(out.join("project_years.csv")).unwrap();
         assert!(projects.lines().count() > 3, "{projects}");
         // A rerun that skips every input still has every year.

@@ -17,8 +17,8 @@ use yusuan::export::csv::{
     ManifestEntry,
 };
 use yusuan::export::ledger::{Ledger, JOURNAL, MANIFEST};
+use yusuan::model::Severity;
 use yusuan::outcome::{InputOutcome, Status};
-use yusuan::reconcile::counts;
 use yusuan::reconcile::years::{Summaries, YearSummary};
 use yusuan::workbook::{write_reason, Workbook};
 
@@ -1388,10 +1388,10 @@ fn write_years(
     if !(csv || parquet) {
         return Ok(());
     }
-    // One budget's years in memory at a time: its findings across years and
-    // its rows of each table (the tables are ordered by budget, then year).
+    // One budget's summaries read back at a time; the rows they make (a
+    // few a year) are kept for the files, ordered by budget, then year.
     let (mut dept, mut projects, mut across) = (Vec::new(), Vec::new(), Vec::new());
-    let mut found: Vec<yusuan::reconcile::Finding> = Vec::new();
+    let (mut e, mut w, mut n) = (0, 0, 0);
     years
         .for_each_budget(|group| {
             let summaries: Vec<YearSummary> = group.into_iter().map(|(_, y)| y).collect();
@@ -1405,7 +1405,11 @@ fn write_years(
                     ..Default::default()
                 };
                 across.extend(finding_rows(&who, std::slice::from_ref(&f)));
-                found.push(f);
+                match f.severity {
+                    Severity::Error => e += 1,
+                    Severity::Warning => w += 1,
+                    Severity::Info => n += 1,
+                }
             }
             dept.extend(yusuan::export::years::dept_years(&summaries, unit));
             projects.extend(yusuan::export::years::project_years(&summaries, unit));
@@ -1414,8 +1418,7 @@ fn write_years(
             path: std::env::temp_dir(),
             source,
         })?;
-    if !found.is_empty() {
-        let (e, w, n) = counts(&found);
+    if e + w + n > 0 {
         eprintln!(
             "跨年度核对：同一预算的不同年度之间有 {w} 个警告、{n} 条提示（{e} 个错误）：见 across_years.csv"
         );
@@ -1441,12 +1444,16 @@ fn write_years(
         }
     }
     if csv {
-        let rows = across;
         let file = "across_years.csv";
         let header: Vec<&str> = schemas[2].1.iter().map(|c| c.0).collect();
+        // A finding's row as findings.csv has it, but for its last field,
+        // a narrative's paragraph: no finding across years has one.
+        for row in &mut across {
+            row.truncate(header.len());
+        }
         write_atomic(
             &out.join(file),
-            &render(file, &header, &rows, encoding, bom)?,
+            &render(file, &header, &across, encoding, bom)?,
         )?;
         tally.files.insert(file.to_string());
     }

@@ -109,13 +109,7 @@ impl ParagraphRow {
     /// Its cells: the place always; the text, checks and problems when
     /// there are any. A text with no figure marked is plain text.
     fn cells<'a>(&'a self) -> Vec<Cell<'a>> {
-        let cell = |col: u16, value: Value<'a>| Cell {
-            col,
-            value,
-            look: Look::Wrap,
-            fill: None,
-            link: None,
-        };
+        let cell = |col: u16, value: Value<'a>| Cell::plain(col, value, Look::Wrap);
         let mut out = vec![Cell {
             fill: self.severity,
             ..cell(0, Value::Text(&self.place))
@@ -162,13 +156,7 @@ impl NarrativeSheet {
 
     /// Every row of the sheet with its cells, top to bottom.
     pub fn lines<'a>(&'a self) -> Vec<Line<'a>> {
-        let text = |col: u16, t: &'a str, look: Look| Cell {
-            col,
-            value: Value::Text(t),
-            look,
-            fill: None,
-            link: None,
-        };
+        let text = |col: u16, t: &'a str, look: Look| Cell::plain(col, Value::Text(t), look);
         let mut out = vec![
             Line {
                 row: 0,

@@ -165,14 +165,16 @@ pub struct Line<'a> {
     pub cells: Vec<Cell<'a>>,
 }
 
-/// A cell without fill or link.
-fn plain(col: u16, value: Value<'_>, look: Look) -> Cell<'_> {
-    Cell {
-        col,
-        value,
-        look,
-        fill: None,
-        link: None,
+impl<'a> Cell<'a> {
+    /// A cell without fill or link.
+    pub fn plain(col: u16, value: Value<'a>, look: Look) -> Cell<'a> {
+        Cell {
+            col,
+            value,
+            look,
+            fill: None,
+            link: None,
+        }
     }
 }
 
@@ -245,7 +247,7 @@ impl FindingRow {
     }
 
     fn cells(&self) -> Vec<Cell<'_>> {
-        let cell = plain;
+        let cell = Cell::plain;
         let mut out = vec![
             cell(0, Value::Number(Decimal::from(self.no)), Look::Wrap),
             Cell {
@@ -322,7 +324,7 @@ impl ReviewSheet {
 
     /// Every row of the sheet with its cells, top to bottom.
     pub fn lines<'a>(&'a self) -> Vec<Line<'a>> {
-        let text = |col: u16, t: &'a str, look: Look| plain(col, Value::Text(t), look);
+        let text = |col: u16, t: &'a str, look: Look| Cell::plain(col, Value::Text(t), look);
         let mut out = vec![
             Line {
                 row: 0,

@@ -150,7 +150,11 @@ pub fn schemas() -> Vec<(&'static str, Vec<Column>)> {
             "规则 ID（`Y.t11_history` …，见 docs/rules.md）",
         ),
         ("severity", "text", "`warning` 或 `info`"),
-        ("table_id", "text", "表 ID"),
+        (
+            "table_name",
+            "text",
+            "表，按较晚年度的工作簿所印的编号（`表3`）",
+        ),
         (
             "cells",
             "text",

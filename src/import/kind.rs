@@ -105,7 +105,7 @@ pub fn filled_amounts(t: &Tables) -> usize {
     use crate::model::{Amount, FormValue};
     let filled = |a: &Amount| usize::from(a.form != CellForm::Blank);
     let mut n = 0;
-    for id in TableId::ALL {
+    for id in TableId::CODED {
         if let Some(c) = t.coded(id) {
             for r in c.total.iter().chain(&c.rows) {
                 n += r
@@ -117,7 +117,7 @@ pub fn filled_amounts(t: &Tables) -> usize {
             }
         }
     }
-    for id in TableId::ALL {
+    for id in TableId::LINES {
         if let Some(l) = t.lines(id) {
             for line in l.income.iter().chain(&l.expense) {
                 n += filled(&line.amount) + line.extras.values().map(filled).sum::<usize>();

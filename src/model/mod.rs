@@ -357,19 +357,6 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// The tables the model holds as coded rows ([`Tables::coded`]), in
-    /// print order.
-    pub const CODED: [TableId; 8] = [
-        TableId::T2,
-        TableId::T3,
-        TableId::T5_1,
-        TableId::T5_2,
-        TableId::T6,
-        TableId::T8,
-        TableId::T9,
-        TableId::T10,
-    ];
-
     pub fn coded(&self, id: TableId) -> Option<&CodedTable> {
         match id {
             TableId::T2 => self.t2.as_ref(),

@@ -413,14 +413,16 @@ pub(super) fn t10_forms(b: &Budget, c: &mut Checker) {
         return;
     }
     let mut found: Vec<&CodedRow> = Vec::new();
-    let mut ambiguous: Vec<String> = Vec::new();
+    // Names of forms X.t12_t10 says it could not place (among several
+    // projects of the name, or under a code 表10 does not have): a project
+    // of that name is said there, not again here.
+    let mut unplaced: Vec<String> = Vec::new();
     for f in &t.t12 {
         match project_row(t10, f) {
             ProjectMatch::Found(r) => found.push(r),
-            ProjectMatch::Ambiguous(_) => {
-                ambiguous.extend(f.field_text("project_name").map(norm));
+            ProjectMatch::Ambiguous(_) | ProjectMatch::None => {
+                unplaced.extend(f.field_text("project_name").map(norm));
             }
-            ProjectMatch::None => {}
         }
     }
     let t10_name = table_name(TableId::T10);
@@ -433,10 +435,7 @@ pub(super) fn t10_forms(b: &Budget, c: &mut Checker) {
         let Some(total) = r.amount("total").filter(|a| !a.yuan.is_zero()) else {
             continue;
         };
-        // A form among several projects of its name (each school its own
-        // 学生资助项目) that its 执行单位 does not place is said by
-        // X.t12_t10; none of those projects is said again here.
-        if found.iter().any(|f| std::ptr::eq(*f, r)) || ambiguous.contains(&norm(&r.name)) {
+        if found.iter().any(|f| std::ptr::eq(*f, r)) || unplaced.contains(&norm(&r.name)) {
             continue;
         }
         c.note(

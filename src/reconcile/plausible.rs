@@ -126,14 +126,14 @@ pub(super) fn no_project(b: &Budget, c: &mut Checker) {
 fn every_amount(b: &Budget) -> Vec<(TableId, &Amount)> {
     let t = &b.tables;
     let mut out: Vec<(TableId, &Amount)> = Vec::new();
-    for id in TableId::ALL {
+    for id in TableId::CODED {
         if let Some(table) = t.coded(id) {
             for r in table.total.iter().chain(&table.rows) {
                 out.extend(r.amounts.values().map(|a| (id, a)));
             }
         }
     }
-    for id in TableId::ALL {
+    for id in TableId::LINES {
         if let Some(table) = t.lines(id) {
             for l in table.income.iter().chain(&table.expense) {
                 out.push((id, &l.amount));
@@ -313,8 +313,9 @@ pub(super) fn t3_fiscal(b: &Budget, c: &mut Checker) {
                     &left,
                     &right,
                 );
-            } else if right.len() > 1 {
-                // 表5-1 alone against 表3 is X.t3_t5's.
+            } else {
+                // Two or more parts (one, 表5-1 alone against 表3, is
+                // X.t3_t5's and was passed over above).
                 c.compare(
                     "P.t3_fiscal",
                     TableId::T3,

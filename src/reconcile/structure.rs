@@ -21,7 +21,7 @@ pub fn from_import(b: &Budget, c: &mut Checker) {
 }
 
 fn coded_tables(b: &Budget) -> Vec<(TableId, &CodedTable)> {
-    TableId::ALL
+    TableId::CODED
         .into_iter()
         .filter_map(|id| Some((id, b.tables.coded(id)?)))
         .collect()

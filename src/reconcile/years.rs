@@ -337,8 +337,7 @@ pub fn check(years: &[YearSummary]) -> Vec<(usize, Finding)> {
             // A renamed project is said once: against the nearest year.
             let nearest = first.range(..l.year).next_back().map(|(y, _)| *y);
             // The two years a workbook restates.
-            // (From a year as low as i32 goes, nothing is earlier.)
-            let from = l.year.saturating_sub(2).min(l.year);
+            let from = l.year.saturating_sub(2);
             for (&year, &earlier) in first.range(from..l.year) {
                 let e = &years[earlier];
                 let mut c = Checker::new();
@@ -559,19 +558,35 @@ impl Summaries {
         self.index.is_empty()
     }
 
-    /// Keeps `y` under the caller's `key`.
+    /// Keeps `y` under the caller's `key`; in memory from the first line
+    /// the temporary file does not take.
     ///
     /// # Errors
-    /// The temporary file cannot be written (a full disk).
+    /// The temporary file, once it takes no more, cannot be read back.
     pub fn push(&mut self, key: usize, y: &YearSummary) -> std::io::Result<()> {
-        use std::io::{Seek, SeekFrom, Write};
+        use std::io::{Read, Seek, SeekFrom, Write};
         let line = serde_json::to_vec(y).map_err(std::io::Error::other)?;
-        match &mut self.store {
-            Store::File(f) => {
-                f.seek(SeekFrom::Start(self.end))?;
-                f.write_all(&line)?;
+        let written = match &mut self.store {
+            Store::File(f) => f
+                .seek(SeekFrom::Start(self.end))
+                .and_then(|_| f.write_all(&line)),
+            Store::Memory(m) => {
+                m.extend_from_slice(&line);
+                Ok(())
             }
-            Store::Memory(m) => m.extend_from_slice(&line),
+        };
+        if written.is_err() {
+            // The temporary file cannot take more (a full disk): what it
+            // holds, and the rest, are kept in memory, so that a batch's
+            // outputs are still written whole.
+            let Store::File(f) = &mut self.store else {
+                return written;
+            };
+            let mut held = vec![0u8; self.end as usize];
+            f.seek(SeekFrom::Start(0))?;
+            f.read_exact(&mut held)?;
+            held.extend_from_slice(&line);
+            self.store = Store::Memory(held);
         }
         self.index
             .push((key, y.identity.clone(), self.end, line.len() as u32));
@@ -708,6 +723,32 @@ mod tests {
             back,
             vec![vec![(11, other)], vec![(10, kept[0].clone()), (12, later)]]
         );
+    }
+
+    /// A temporary file that stops taking lines (a full disk) loses no
+    /// summary: what it held and the rest come back from memory.
+    #[test]
+    fn summaries_go_on_in_memory_when_the_file_takes_no_more() {
+        let (a, b) = (year(2023, "2023.xlsx"), year(2024, "2024.xlsx"));
+        let mut s = Summaries::new();
+        s.push(0, &a).unwrap();
+        // The same file, now open for reading only: a write fails.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kept.jsonl");
+        let Store::File(f) = &mut s.store else {
+            panic!("the temporary file was not made");
+        };
+        use std::io::{Read, Seek};
+        let mut held = Vec::new();
+        f.rewind().unwrap();
+        f.read_to_end(&mut held).unwrap();
+        std::fs::write(&path, &held).unwrap();
+        s.store = Store::File(std::fs::File::open(&path).unwrap());
+        s.push(1, &b).unwrap();
+        assert!(matches!(s.store, Store::Memory(_)));
+        let mut back = Vec::new();
+        s.for_each_budget(|g| back.push(g)).unwrap();
+        assert_eq!(back, vec![vec![(0, a), (1, b)]]);
     }
 
     /// Regression: every copy of a later year was compared with every copy

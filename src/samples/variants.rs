@@ -166,7 +166,7 @@ fn roles(b: &Budget) -> BTreeMap<String, Roles> {
     let mut add = |meta: &TableMeta, amounts: Vec<&Amount>, grid: bool| {
         out.insert(meta.sheet.clone(), roles_of(meta, amounts, grid));
     };
-    for id in crate::model::Tables::CODED {
+    for id in TableId::CODED {
         if let Some(c) = t.coded(id) {
             let amounts = c
                 .total

@@ -69,6 +69,21 @@ impl TableId {
         TableId::T12,
     ];
 
+    /// The tables of coded rows (类/款/项, units, projects), in print order.
+    pub const CODED: [TableId; 8] = [
+        TableId::T2,
+        TableId::T3,
+        TableId::T5_1,
+        TableId::T5_2,
+        TableId::T6,
+        TableId::T8,
+        TableId::T9,
+        TableId::T10,
+    ];
+
+    /// The side-by-side tables: income lines left, expenditure right.
+    pub const LINES: [TableId; 2] = [TableId::T1, TableId::T4];
+
     /// The word templates and outputs use (`t5_1`).
     pub const fn as_str(self) -> &'static str {
         match self {

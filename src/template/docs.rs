@@ -42,7 +42,7 @@ pub const STRUCTS: &[StructDoc] = &[
         about: "One template: a layout of the budget workbook (a year's official set, or a bureau's).",
         fields: &[
             f!("id", "text", "required", "The template's ID, in `inspect`, the model's `source.template` and `--template ID`. A file with the ID of a built-in template replaces it.", "`\"2024\"`"),
-            f!("extends", "text", "none", "Make this template from another (a built-in one or one loaded before it): every key not written here is the base's; a `[[tables]]` entry with a base table's `id` changes only the keys it gives; other entries add tables.", "`\"2024\"`"),
+            f!("extends", "text", "none", "Make this template from another (a built-in one or one loaded before it): every key not written here is the base's; a `[[tables]]` entry with a base table's `id`, and `[narrative]` and `[conventions]`, change only the keys they give; other entries add tables.", "`\"2024\"`"),
             f!("omit", "list of table IDs", "`[]`", "With `extends`: the base's tables this layout does not have.", "`[\"t5_2\"]`"),
             f!("name", "text", "required", "The template's name as `inspect` prints it.", "`\"2024 年部门预算公开表\"`"),
             f!("description", "text", "`\"\"`", "What sets the layout apart, for people.", ""),

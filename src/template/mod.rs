@@ -665,6 +665,7 @@ impl Template {
             if !ids.insert(id) {
                 return Err(format!("表 {id} 定义了两次"));
             }
+            validate_kind(table)?;
             validate_checks(table)?;
             if table.names.is_empty() {
                 return Err(format!("表 {id} 没有任何名称（names）"));
@@ -788,6 +789,43 @@ impl Template {
     }
 }
 
+/// Each table is of the kind the canonical model holds it as: the model
+/// has a place for a coded 表3, not for a coded 表7.
+fn validate_kind(table: &TableSpec) -> Result<(), String> {
+    let id = table.id;
+    let (fits, should) = match table.kind {
+        TableKind::Coded => (TableId::CODED.contains(&id), "coded"),
+        TableKind::Lines => (TableId::LINES.contains(&id), "lines"),
+        TableKind::Single => (id == TableId::T7, "single"),
+        TableKind::Form => (
+            id == TableId::T11 && !table.multiple || id == TableId::T12 && table.multiple,
+            "form",
+        ),
+    };
+    if fits {
+        return Ok(());
+    }
+    let right = if TableId::CODED.contains(&id) {
+        "coded"
+    } else if TableId::LINES.contains(&id) {
+        "lines"
+    } else if id == TableId::T7 {
+        "single"
+    } else if id == TableId::T11 {
+        "form（不设 multiple）"
+    } else {
+        "form，且 multiple = true（每个项目一张）"
+    };
+    Err(format!(
+        "表 {id} 的 kind = \"{should}\"{}，但规范模型中的 {id} 应为 {right}：请改正 kind 或 id",
+        if table.multiple {
+            "、multiple = true"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// A table's own checks sum its own columns (or lines), and are named
 /// with the bureau's own prefix, not a built-in rule family's.
 fn validate_checks(table: &TableSpec) -> Result<(), String> {
@@ -909,8 +947,9 @@ fn validate_print(table: &TableSpec) -> Result<(), String> {
 }
 
 /// A template made from `base`: the child's keys replace the base's; a
-/// child table with a base table's `id` replaces only the keys it gives;
-/// `omit` drops base tables.
+/// child table with a base table's `id`, and a child's `[narrative]` or
+/// `[conventions]`, replace only the keys they give; `omit` drops base
+/// tables.
 fn extend(base: &toml::Table, child: toml::Table) -> Result<toml::Table, String> {
     let mut out = base.clone();
     let omit: Vec<String> = child
@@ -923,11 +962,14 @@ fn extend(base: &toml::Table, child: toml::Table) -> Result<toml::Table, String>
         })
         .unwrap_or_default();
     for (k, v) in child {
-        // `[narrative]` is made from the base's too: the keys given replace
-        // the base's, the others stay (its vocabulary).
-        if let (toml::Value::Table(child_n), Some(toml::Value::Table(base_n))) =
-            (&v, out.get_mut(&k).filter(|_| k == "narrative"))
-        {
+        // `[narrative]` and `[conventions]` are made from the base's too:
+        // the keys given replace the base's, the others stay (a bureau that
+        // names its own 公用经费 classes still asks a form of every project).
+        if let (toml::Value::Table(child_n), Some(toml::Value::Table(base_n))) = (
+            &v,
+            out.get_mut(&k)
+                .filter(|_| k == "narrative" || k == "conventions"),
+        ) {
             base_n.extend(child_n.clone());
             continue;
         }
@@ -1087,5 +1129,25 @@ mod tests {
         assert!(e.to_string().contains("表 t1 定义了两次"), "{e}");
         let e = Template::parse("id = 3", "bad.toml").unwrap_err();
         assert!(e.to_string().starts_with("模板 bad.toml:"), "{e}");
+    }
+
+    #[test]
+    fn a_table_of_another_kind_than_the_model_holds_it_as_is_refused() {
+        let base = Templates::builtin();
+        for (table, says) in [
+            (
+                "id = \"t7\"\nkind = \"coded\"",
+                "表 t7 的 kind = \"coded\"，但规范模型中的 t7 应为 single",
+            ),
+            ("id = \"t3\"\nkind = \"lines\"", "应为 coded"),
+            (
+                "id = \"t12\"\nmultiple = false",
+                "应为 form，且 multiple = true",
+            ),
+        ] {
+            let text = format!("id = \"x\"\nextends = \"2024\"\n[[tables]]\n{table}\n");
+            let e = Template::parse_with(&text, "x.toml", &base.all).unwrap_err();
+            assert!(e.to_string().contains(says), "{e}");
+        }
     }
 }

@@ -135,7 +135,7 @@ impl NarrativeSpec {
             }
         }
         for r in &self.rows {
-            let lines = matches!(r.table, TableId::T1 | TableId::T4);
+            let lines = TableId::LINES.contains(&r.table);
             if lines && r.side.is_none() || !lines && r.column.is_none() {
                 return Err(format!(
                     "[narrative] 的 rows（表 {}）应给出 {}",
@@ -220,9 +220,8 @@ impl FigureRef {
             return bad();
         };
         use TableId::*;
-        let coded = [T2, T3, T5_1, T5_2, T6, T8, T9, T10];
         match (table, parts.as_slice()) {
-            (T1 | T4, [_, side, key]) => {
+            (t, [_, side, key]) if TableId::LINES.contains(&t) => {
                 let side = match *side {
                     "income" => Side::Income,
                     "expense" => Side::Expense,
@@ -234,11 +233,11 @@ impl FigureRef {
                     key: key.to_string(),
                 })
             }
-            (t, [_, "total", column]) if coded.contains(&t) => Ok(FigureRef::Total {
+            (t, [_, "total", column]) if TableId::CODED.contains(&t) => Ok(FigureRef::Total {
                 table,
                 column: column.to_string(),
             }),
-            (t, [_, "row", code, column]) if coded.contains(&t) => Ok(FigureRef::Row {
+            (t, [_, "row", code, column]) if TableId::CODED.contains(&t) => Ok(FigureRef::Row {
                 table,
                 code: code.to_string(),
                 column: column.to_string(),

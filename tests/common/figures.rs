@@ -36,7 +36,7 @@ fn figure(a: &yusuan::model::Amount) -> Option<String> {
 pub fn figures(b: &Budget) -> BTreeMap<Key, String> {
     let mut out = BTreeMap::new();
     let tb = &b.tables;
-    for id in yusuan::model::Tables::CODED {
+    for id in yusuan::model::TableId::CODED {
         let Some(t) = tb.coded(id) else { continue };
         let rows = t
             .total
